@@ -1,0 +1,37 @@
+# Spectra TUI: `make run` opens the app on a demo database, `make test` runs
+# the whole test suite, `make bench` the benchmarks. Each builds .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+DB ?= spectra-demo.db
+
+.PHONY: run test bench demo check clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { \
+		echo "python3-venv is missing; installing it with apt-get"; \
+		apt-get update -qq && apt-get install -y -qq python3-venv python3-pip; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	@test -s $(DB) || $(BIN)/spectra --db $(DB) demo
+	$(BIN)/spectra --db $(DB)
+
+demo: $(STAMP)
+	$(BIN)/spectra --db $(DB) demo
+
+check: $(STAMP)
+	$(BIN)/spectra --db $(DB) check
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,68 @@
+"""`spectra`: opens the TUI, or runs a subcommand for the shell.
+
+Each subcommand lives in its own module of this package with
+``register(subparsers)``; its handler receives the parsed arguments after the
+database is open and returns the exit code.
+"""
+import argparse
+import importlib
+import os
+import sys
+
+from ..data.errors import DomainError
+
+# Modules of this package that add subcommands, in the order --help lists them.
+COMMAND_MODULES = ("demo", "check")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="spectra",
+        description="Spectra TUI: studio management for portrait photography studios. "
+        "With no subcommand, opens the app.",
+    )
+    parser.add_argument("--db", metavar="PATH", help="database file or postgresql:// URL "
+                        "(default: $SPECTRA_DB, else a file in your data directory)")
+    parser.add_argument("--user", metavar="NAME", help="sign in as this staff user (default: $SPECTRA_USER)")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    return parser
+
+
+def open_db(args) -> None:
+    from ..data.db import open_database
+    from ..data.users import find_user, sign_in
+
+    open_database(args.db)
+    name = args.user or os.environ.get("SPECTRA_USER")
+    if name:
+        sign_in(find_user(name))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_app(args)
+        open_db(args)
+        return int(args.handler(args) or 0)
+    except DomainError as error:
+        print(f"spectra: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("spectra: interrupted", file=sys.stderr)
+        return 130
+
+
+def run_app(args) -> int:
+    open_db(args)
+    from ..app import SpectraApp
+
+    SpectraApp().run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""`spectra check`: integrity check and ledger invariants; exit 1 on any violation."""
+from ..data.check import run_checks
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("check", help="verify the database and the books (exit 1 on any problem)")
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    problems = run_checks()
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s) found.")
+        return 1
+    print("OK: database intact, ledger consistent, numbers without gaps.")
+    return 0

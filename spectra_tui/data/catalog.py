@@ -1,0 +1,86 @@
+"""The studio's catalog: session types, price-list items and packages, rooms."""
+from . import audit
+from .errors import NotFound, ValidationError
+from .models import PackageItem, PriceItem, Room, SessionType, database
+from .money import MAX_CENTS
+
+
+def _name(text: str, what: str) -> str:
+    name = " ".join((text or "").split())
+    if not name:
+        raise ValidationError(f"Enter the {what}'s name.", "name")
+    if len(name) > 100:
+        raise ValidationError(f"The {what}'s name is too long (at most 100 characters).", "name")
+    return name
+
+
+def _price(cents) -> int:
+    if not isinstance(cents, int) or isinstance(cents, bool) or not 0 <= cents < MAX_CENTS:
+        raise ValidationError("The price must be an amount of zero or more.", "price")
+    return cents
+
+
+def create_session_type(name: str, length_minutes: int, fee_cents: int, color: str = "#87af87") -> SessionType:
+    name = _name(name, "session type")
+    if not isinstance(length_minutes, int) or not 5 <= length_minutes <= 720:
+        raise ValidationError("A session lasts from 5 minutes to 12 hours.", "length")
+    if SessionType.select().where(SessionType.name == name).exists():
+        raise ValidationError(f"There is already a session type '{name}'.", "name")
+    with database.atomic():
+        row = SessionType.create(name=name, length_minutes=length_minutes, fee_cents=_price(fee_cents), color=color)
+        audit.record("session_type.create", "session_type", row.id, None, row)
+    return row
+
+
+def create_price_item(code: str, name: str, price_cents: int, taxable: bool = True) -> PriceItem:
+    code = " ".join((code or "").split()).upper()
+    if not code:
+        raise ValidationError("Enter the item code.", "code")
+    if PriceItem.select().where(PriceItem.code == code).exists():
+        raise ValidationError(f"The item code '{code}' is taken.", "code")
+    with database.atomic():
+        row = PriceItem.create(code=code, name=_name(name, "item"), price_cents=_price(price_cents), taxable=bool(taxable))
+        audit.record("price_item.create", "price_item", row.id, None, row)
+    return row
+
+
+def create_package(code: str, name: str, price_cents: int, contents: list[tuple[PriceItem, int]],
+                   taxable: bool = True) -> PriceItem:
+    if not contents:
+        raise ValidationError("A package needs at least one item.", "contents")
+    with database.atomic():
+        package = create_price_item(code, name, price_cents, taxable)
+        package.is_package = True
+        package.save()
+        for item, quantity in contents:
+            if item.is_package:
+                raise ValidationError("A package cannot contain another package.", "contents")
+            if not isinstance(quantity, int) or quantity < 1:
+                raise ValidationError("Each package item needs a quantity of 1 or more.", "contents")
+            PackageItem.create(package=package, item=item, quantity=quantity)
+    return package
+
+
+def create_room(name: str) -> Room:
+    name = _name(name, "room")
+    if Room.select().where(Room.name == name).exists():
+        raise ValidationError(f"There is already a room '{name}'.", "name")
+    return Room.create(name=name)
+
+
+def price_list(include_packages: bool = True) -> list[PriceItem]:
+    query = PriceItem.select().where(PriceItem.active == True)  # noqa: E712
+    if not include_packages:
+        query = query.where(PriceItem.is_package == False)  # noqa: E712
+    return list(query.order_by(PriceItem.is_package.desc(), PriceItem.code))
+
+
+def find_item(code: str) -> PriceItem:
+    item = PriceItem.get_or_none(PriceItem.code == (code or "").strip().upper())
+    if item is None:
+        raise NotFound(f"There is no price-list item '{code}'.")
+    return item
+
+
+def session_types() -> list[SessionType]:
+    return list(SessionType.select().where(SessionType.active == True).order_by(SessionType.name))  # noqa: E712

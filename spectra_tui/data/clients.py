@@ -1,0 +1,319 @@
+"""Clients: validation, auto-capitalisation, duplicate warning and search.
+
+Search pages from SQL over indexed lower-case keys (prefix ranges, keyset
+pagination), so it stays fast at 100,000 clients on SQLite and PostgreSQL.
+"""
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from peewee import fn
+
+from . import audit
+from .errors import DomainError, NotFound, ValidationError
+from .models import Client, FamilyMember, database, now
+
+TEXT_FIELDS = (
+    "first_name", "middle_name", "last_name", "company", "address1", "address2", "city",
+    "state", "postal_code", "country", "phone_home", "phone_mobile", "phone_work", "email",
+    "lead_source", "notes",
+)
+NAME_FIELDS = ("first_name", "middle_name", "last_name", "company", "address1", "address2", "city")
+PHONE_FIELDS = ("phone_home", "phone_mobile", "phone_work")
+MAX_LENGTH = 200
+MAX_NOTES = 20000
+DEFAULT_REGION = "US"
+
+
+class DuplicateClient(DomainError):
+    """Another client has the same name and the same phone or email."""
+
+    def __init__(self, duplicates: list[Client]):
+        names = "; ".join(f"{c.full_name} (#{c.id}, {c.main_phone or c.email})" for c in duplicates[:3])
+        super().__init__(f"This client may already exist: {names}. Save anyway only if it is a different person.")
+        self.duplicates = duplicates
+
+
+# ---------------------------------------------------------------- normalising
+
+def search_key(text: str) -> str:
+    """Lower case without accents: 'José Núñez' -> 'jose nunez'."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text or "")
+
+
+def _capitalize_word(word: str) -> str:
+    if not word or word != word.lower():
+        return word  # the user typed capitals on purpose (DeWitt, LaToya)
+    lower = word
+    if lower.startswith("mc") and len(lower) > 2:
+        return "Mc" + lower[2].upper() + lower[3:]
+    if len(lower) > 2 and lower[1] == "'":
+        return lower[0].upper() + "'" + lower[2].upper() + lower[3:]
+    return lower[0].upper() + lower[1:]
+
+
+def auto_capitalize(text: str) -> str:
+    """smith -> Smith, mcdonald -> McDonald, o'brien -> O'Brien, mary-jo -> Mary-Jo.
+
+    Words typed with any capital letter are kept as typed.
+    """
+    def fix_token(token: str) -> str:
+        return "-".join(_capitalize_word(part) for part in token.split("-"))
+
+    return " ".join(fix_token(t) for t in (text or "").split(" "))
+
+
+def normalize_phone(text: str, field: str = "phone") -> str:
+    """Return the phone formatted for display, or raise a readable error."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        number = phonenumbers.parse(text, DEFAULT_REGION)
+    except phonenumbers.NumberParseException:
+        raise ValidationError(f"'{text}' is not a phone number.", field) from None
+    if not phonenumbers.is_possible_number(number) or not phonenumbers.is_valid_number(number):
+        raise ValidationError(f"'{text}' is not a valid phone number; check the digits.", field)
+    region = phonenumbers.region_code_for_number(number)
+    if region == DEFAULT_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_email(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValidationError(f"'{text}' is not a valid email address: {exc}", "email") from None
+
+
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y", "%d.%m.%Y")
+
+
+def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.date | None:
+    """A real date in the past (MM/DD/YYYY or YYYY-MM-DD), or None when empty."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        text = str(value).strip()
+        for fmt in DATE_FORMATS:
+            try:
+                day = dt.datetime.strptime(text, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValidationError(f"'{text}' is not a date; type it like 04/28/1990.", field)
+    if day > now().date():
+        raise ValidationError("A birthday cannot be in the future.", field)
+    if day.year < 1900:
+        raise ValidationError("Check the year of the birthday.", field)
+    return day
+
+
+# ---------------------------------------------------------------- saving
+
+def clean_client_fields(fields: dict, capitalize: set[str] | None = None) -> dict:
+    """Validate and normalise a client form. ``capitalize`` lists the fields to
+    auto-capitalise (default: all name and address fields)."""
+    capitalize = set(NAME_FIELDS) if capitalize is None else capitalize
+    clean: dict = {}
+    for name, value in fields.items():
+        if name in TEXT_FIELDS:
+            if value is None:
+                value = ""
+            if not isinstance(value, str):
+                raise ValidationError(f"The {name.replace('_', ' ')} must be text.", name)
+            value = " ".join(value.split()) if name != "notes" else value.strip()
+            limit = MAX_NOTES if name == "notes" else MAX_LENGTH
+            if len(value) > limit:
+                raise ValidationError(f"The {name.replace('_', ' ')} is too long ({len(value)} characters, at most {limit}).", name)
+            if name in capitalize:
+                value = auto_capitalize(value)
+            if name in PHONE_FIELDS:
+                value = normalize_phone(value, name)
+            if name == "email":
+                value = normalize_email(value)
+            if name == "state" and len(value) == 2:
+                value = value.upper()
+            clean[name] = value
+        elif name == "birthday":
+            clean[name] = parse_birthday(value)
+        elif name in ("do_not_market", "do_not_call"):
+            clean[name] = bool(value)
+        else:
+            raise ValidationError(f"Unknown client field '{name}'.", name)
+    return clean
+
+
+def _apply_keys(client: Client) -> None:
+    client.first_key = search_key(client.first_name)
+    client.last_key = search_key(client.last_name or client.company)
+    client.email_key = search_key(client.email)
+    client.city_key = search_key(client.city)
+    main = digits(client.phone_mobile or client.phone_home or client.phone_work)
+    other = digits(client.phone_home if client.phone_mobile else client.phone_work)
+    client.phone_key = _national(main)
+    client.phone2_key = _national(other) if other != main else ""
+
+
+def _national(phone_digits: str) -> str:
+    return phone_digits[1:] if len(phone_digits) == 11 and phone_digits.startswith("1") else phone_digits
+
+
+def find_duplicates(fields: dict, exclude_id: int | None = None) -> list[Client]:
+    """Clients with the same first and last name and the same phone or email."""
+    first, last = search_key(fields.get("first_name", "")), search_key(fields.get("last_name", ""))
+    if not first or not last:
+        return []
+    phones = {_national(digits(fields.get(p, ""))) for p in PHONE_FIELDS} - {""}
+    email = search_key(fields.get("email", ""))
+    same_contact = []
+    if phones:
+        same_contact.append(Client.phone_key.in_(phones) | Client.phone2_key.in_(phones))
+    if email:
+        same_contact.append(Client.email_key == email)
+    if not same_contact:
+        return []
+    contact = same_contact[0] if len(same_contact) == 1 else (same_contact[0] | same_contact[1])
+    query = Client.select().where((Client.first_key == first) & (Client.last_key == last) & contact)
+    if exclude_id is not None:
+        query = query.where(Client.id != exclude_id)
+    return list(query.limit(5))
+
+
+def save_client(client: Client | None, fields: dict, allow_duplicate: bool = False,
+                capitalize: set[str] | None = None) -> Client:
+    """Create (client=None) or update a client from form fields.
+
+    Raises ValidationError for bad input and DuplicateClient when the same
+    person seems to exist already (pass allow_duplicate=True to save anyway).
+    """
+    clean = clean_client_fields(fields, capitalize)
+    merged = {**({} if client is None else {k: getattr(client, k) for k in TEXT_FIELDS}), **clean}
+    if not (merged.get("first_name") or merged.get("last_name") or merged.get("company")):
+        raise ValidationError("Enter the client's first or last name (or a company).", "last_name")
+    if not allow_duplicate:
+        duplicates = find_duplicates(merged, exclude_id=client.id if client else None)
+        if duplicates:
+            raise DuplicateClient(duplicates)
+    with database.atomic():
+        before = audit.snapshot(client) if client else None
+        target = client or Client()
+        for name, value in clean.items():
+            setattr(target, name, value)
+        target.updated_at = now()
+        _apply_keys(target)
+        target.save()
+        audit.record("client.update" if client else "client.create", "client", target.id, before, target)
+    return target
+
+
+def get_client(client_id: int) -> Client:
+    client = Client.get_or_none(Client.id == client_id)
+    if client is None:
+        raise NotFound(f"There is no client #{client_id}.")
+    return client
+
+
+def add_family_member(client: Client, first_name: str, last_name: str = "", relationship: str = "",
+                      birthday: str | dt.date | None = None) -> FamilyMember:
+    first = auto_capitalize(" ".join((first_name or "").split()))
+    if not first:
+        raise ValidationError("Enter the family member's first name.", "first_name")
+    if len(first) > MAX_LENGTH or len(last_name or "") > MAX_LENGTH or len(relationship or "") > MAX_LENGTH:
+        raise ValidationError("A family member's name or relationship is too long.")
+    with database.atomic():
+        member = FamilyMember.create(
+            client=client,
+            first_name=first,
+            last_name=auto_capitalize(" ".join((last_name or client.last_name).split())),
+            relationship=" ".join((relationship or "").split()),
+            birthday=parse_birthday(birthday),
+        )
+        audit.record("family.add", "client", client.id, None, member)
+    return member
+
+
+def remove_family_member(member: FamilyMember) -> None:
+    with database.atomic():
+        audit.record("family.remove", "client", member.client_id, member, None)
+        FamilyMember.delete().where(FamilyMember.id == member.id).execute()
+
+
+# ---------------------------------------------------------------- search
+
+@dataclass(frozen=True)
+class ClientQuery:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+    city: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or digits(self.phone) or self.email.strip() or self.city.strip())
+
+
+def _prefix(field, text: str):
+    """field starts with text, written as a range so an index serves it."""
+    return (field >= text) & (field < text + "\uffff")
+
+
+def _query_filter(query: ClientQuery):
+    conditions = []
+    for token in search_key(query.name).replace(",", " ").split():
+        conditions.append(_prefix(Client.last_key, token) | _prefix(Client.first_key, token))
+    phone = _national(digits(query.phone))
+    if phone:
+        conditions.append(_prefix(Client.phone_key, phone) | _prefix(Client.phone2_key, phone))
+    if query.email.strip():
+        conditions.append(_prefix(Client.email_key, search_key(query.email)))
+    if query.city.strip():
+        conditions.append(_prefix(Client.city_key, search_key(query.city)))
+    return conditions
+
+
+def search_clients(query: ClientQuery, limit: int = 50, after: Client | None = None) -> list[Client]:
+    """One page of clients matching every given field, by last then first name.
+
+    ``after`` is the last client of the previous page (keyset pagination).
+    """
+    select = Client.select()
+    for condition in _query_filter(query):
+        select = select.where(condition)
+    if after is not None:
+        key = (after.last_key, after.first_key, after.id)
+        select = select.where(
+            (Client.last_key > key[0])
+            | ((Client.last_key == key[0]) & (Client.first_key > key[1]))
+            | ((Client.last_key == key[0]) & (Client.first_key == key[1]) & (Client.id > key[2]))
+        )
+    return list(select.order_by(Client.last_key, Client.first_key, Client.id).limit(max(1, min(limit, 500))))
+
+
+def count_clients(query: ClientQuery, cap: int = 10000) -> int:
+    """How many clients match, counted up to ``cap`` (shown as "10000+")."""
+    select = Client.select(Client.id)
+    for condition in _query_filter(query):
+        select = select.where(condition)
+    return select.limit(cap).count()
+
+
+def total_clients() -> int:
+    return Client.select(fn.COUNT(Client.id)).scalar()

@@ -1,0 +1,134 @@
+"""Opening the studio database: SQLite file (default) or PostgreSQL URL.
+
+SQLite is opened for several terminals at once: WAL, foreign keys on, a busy
+timeout, and IMMEDIATE write transactions so two writers queue instead of
+failing with "database is locked" half-way through. The schema is versioned
+with peewee's migration runner; before pending migrations run on an existing
+file, a copy of the file is kept beside it.
+"""
+import os
+import sqlite3
+from pathlib import Path
+
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import connect as connect_url
+from playhouse.migrations import Runner
+
+from .errors import DomainError
+from .models import database
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "busy_timeout": 10000,
+    "synchronous": "normal",
+    "cache_size": -32000,
+}
+
+
+class DatabaseError(DomainError):
+    """The database file cannot be opened or upgraded."""
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("spectra-tui", appauthor=False) / "studio.db"
+
+
+def resolve_target(target: str | os.PathLike | None) -> str:
+    """--db PATH, else $SPECTRA_DB, else the user's data directory."""
+    if target:
+        return str(target)
+    return os.environ.get("SPECTRA_DB") or str(default_db_path())
+
+
+def is_url(target: str) -> bool:
+    return "://" in target
+
+
+def make_database(target: str) -> Database:
+    if is_url(target):
+        return connect_url(target)
+    path = Path(target).expanduser()
+    if path.is_dir():
+        raise DatabaseError(f"{path} is a folder; give the path of a database file.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # Owner-only from the first byte: client records are personal data.
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+    return SqliteDatabase(
+        str(path),
+        pragmas=SQLITE_PRAGMAS,
+        lock_type="IMMEDIATE",
+        check_same_thread=False,
+        timeout=10,
+    )
+
+
+def open_database(target: str | os.PathLike | None = None, migrate: bool = True) -> Database:
+    """Bind the models to the database at ``target`` and bring its schema up to date."""
+    target = resolve_target(target)
+    db = make_database(target)
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        if isinstance(db, SqliteDatabase):
+            _check_sqlite_file(db, target)
+    except DomainError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any driver error, reported readably
+        raise DatabaseError(f"Cannot open the database {target}: {exc}") from exc
+    if migrate:
+        migrate_database(db, target)
+    return db
+
+
+def _check_sqlite_file(db: SqliteDatabase, target: str) -> None:
+    try:
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except Exception as exc:  # noqa: BLE001
+        raise DatabaseError(f"{target} is not a Spectra database (or it is damaged): {exc}") from exc
+
+
+def pending_migrations(db: Database) -> list[str]:
+    runner = Runner(db, directory=str(MIGRATIONS_DIR))
+    applied = runner.applied()
+    return [m.name for m in runner.migrations() if m.name not in applied]
+
+
+def migrate_database(db: Database, target: str) -> list[str]:
+    """Run pending migrations; keep a copy of an existing SQLite file first."""
+    pending = pending_migrations(db)
+    if not pending:
+        return []
+    runner = Runner(db, directory=str(MIGRATIONS_DIR))
+    has_data = bool(runner.applied())
+    if has_data and isinstance(db, SqliteDatabase) and not is_url(target):
+        backup = f"{target}.before-{pending[0]}"
+        backup_sqlite(db, backup)
+    return runner.up()
+
+
+def backup_sqlite(db: SqliteDatabase, destination: str) -> str:
+    """A consistent copy of a live SQLite file (sqlite3's online backup API)."""
+    dest = sqlite3.connect(destination)
+    try:
+        db.connection().backup(dest)
+    finally:
+        dest.close()
+    os.chmod(destination, 0o600)
+    return destination
+
+
+def close_database() -> None:
+    db = database.obj
+    if db is not None and not db.is_closed():
+        db.close()
+
+
+def is_postgres() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
+

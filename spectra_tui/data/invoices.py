@@ -1,0 +1,281 @@
+"""Invoices, credit memos and estimates: which may be made from what, their
+lines, totals and numbers.
+
+- Session-based invoices come from a session: Session Fee, Initial Order, Re-Order.
+- Client-based invoices come from a client with no session: Generic.
+- Credit memos and estimates come from either (with or without a session).
+- Numbers are drawn when the invoice is first saved, inside its transaction:
+  gap-free, never changed, never reused. An invoice is never deleted: one
+  without payments may be voided, and keeps its number.
+"""
+import datetime as dt
+from decimal import Decimal
+
+from . import audit, settings
+from .counters import next_number
+from .errors import NotFound, ValidationError
+from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, now
+from .money import MAX_CENTS, tax_on
+from .users import current_user_name
+
+INVOICE_SERIES = "invoice"
+ESTIMATE_SERIES = "estimate"
+FIRST_INVOICE_NUMBER = 1001
+MAX_QUANTITY = 10000
+MAX_LINES = 500
+
+
+def _series(kind: str) -> str:
+    return ESTIMATE_SERIES if kind == Invoice.ESTIMATE else INVOICE_SERIES
+
+
+def check_basis(kind: str, client: Client | None, session: Session | None) -> str:
+    """Apply the basis rule; returns "session" or "client", or raises."""
+    if kind not in Invoice.KINDS:
+        raise ValidationError(f"'{kind}' is not an invoice type.", "kind")
+    if kind in Invoice.SESSION_KINDS:
+        if session is None:
+            raise ValidationError(
+                f"A {kind} invoice is session-based: create it from the session record. "
+                "For a purchase with no session use a Generic invoice.", "kind")
+        return "session"
+    if kind == Invoice.GENERIC:
+        if session is not None:
+            raise ValidationError(
+                "A Generic invoice is client-based and has no session. For a session choose "
+                "Session Fee, Initial Order or Re-Order.", "kind")
+        if client is None:
+            raise ValidationError("A Generic invoice is created from a client record.", "client")
+        return "client"
+    # Credit memos and estimates: from either a session or a client.
+    if session is None and client is None:
+        raise ValidationError(f"A {kind} is created from a client or a session.", "client")
+    return "session" if session is not None else "client"
+
+
+def create_invoice(kind: str, client: Client | None = None, session: Session | None = None,
+                   bill_to: Client | None = None, source: Invoice | None = None,
+                   invoice_date: dt.date | None = None, notes: str = "") -> Invoice:
+    """Create and number an invoice, credit memo or estimate (no lines yet)."""
+    basis = check_basis(kind, client, session)
+    if session is not None:
+        if client is not None and client.id != session.client_id:
+            raise ValidationError(f"Session {session.number} belongs to another client.", "client")
+        client = session.client
+    if source is not None:
+        if source.client_id != client.id:
+            raise ValidationError("The original invoice belongs to another client.", "source")
+        if kind != Invoice.CREDIT_MEMO:
+            raise ValidationError("Only a credit memo refers to an earlier invoice.", "source")
+    with database.atomic():
+        invoice = Invoice.create(
+            series=_series(kind),
+            number=next_number(_series(kind), start=FIRST_INVOICE_NUMBER if kind != Invoice.ESTIMATE else 1),
+            kind=kind,
+            basis=basis,
+            client=client,
+            bill_to=bill_to or client,
+            session=session,
+            source=source,
+            invoice_date=invoice_date or now().date(),
+            tax_rate=str(settings.tax_rate()),
+            tax_included=bool(settings.get("tax_included")),
+            notes=(notes or "").strip(),
+            created_by=current_user_name(),
+        )
+        audit.record("invoice.create", "invoice", invoice.id, None, invoice)
+    return invoice
+
+
+def get_invoice(number: int | str) -> Invoice:
+    """An invoice by number; "E12" finds estimate 12."""
+    text = str(number).strip().upper().lstrip("#")
+    series = INVOICE_SERIES
+    if text.startswith("E"):
+        series, text = ESTIMATE_SERIES, text[1:]
+    if not text.isdigit():
+        raise ValidationError(f"'{number}' is not an invoice number.", "number")
+    invoice = Invoice.get_or_none((Invoice.series == series) & (Invoice.number == int(text)))
+    if invoice is None:
+        raise NotFound(f"There is no {'estimate' if series == ESTIMATE_SERIES else 'invoice'} number {number}.")
+    return invoice
+
+
+def _check_editable(invoice: Invoice) -> None:
+    if invoice.status == Invoice.VOID:
+        raise ValidationError(f"Invoice {invoice.display_number} is void and cannot be changed.")
+    if invoice.status == Invoice.CONVERTED:
+        raise ValidationError(f"Estimate {invoice.display_number} was converted; change the invoice made from it.")
+
+
+def compute_totals(invoice: Invoice, lines: list[InvoiceLine]) -> tuple[int, int, int]:
+    """(subtotal, tax, total) of ``lines`` under the invoice's tax rate and mode;
+    negative for a credit memo."""
+    subtotal = sum(line.amount_cents for line in lines)
+    taxable = sum(line.amount_cents for line in lines if line.taxable)
+    tax = tax_on(taxable, Decimal(invoice.tax_rate), invoice.tax_included)
+    total = subtotal if invoice.tax_included else subtotal + tax
+    sign = -1 if invoice.kind == Invoice.CREDIT_MEMO else 1
+    return sign * subtotal, sign * tax, sign * total
+
+
+def recompute_totals(invoice: Invoice) -> None:
+    """Store subtotal, tax and total computed from the invoice's lines."""
+    lines = list(InvoiceLine.select().where(InvoiceLine.invoice == invoice.id))
+    invoice.subtotal_cents, invoice.tax_cents, invoice.total_cents = compute_totals(invoice, lines)
+
+
+def _check_line_values(description: str, quantity, unit_price_cents, image_number) -> str:
+    description = " ".join((description or "").split())
+    if not description:
+        raise ValidationError("Each line needs a description or a price-list item.", "description")
+    if len(description) > 200:
+        raise ValidationError("The line description is too long (at most 200 characters).", "description")
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= MAX_QUANTITY:
+        raise ValidationError(f"The quantity must be a whole number from 1 to {MAX_QUANTITY}.", "quantity")
+    if not isinstance(unit_price_cents, int) or isinstance(unit_price_cents, bool):
+        raise ValidationError("The price must be an amount in cents.", "price")
+    if not 0 <= unit_price_cents < MAX_CENTS or quantity * unit_price_cents >= MAX_CENTS:
+        raise ValidationError("The price must be zero or more, and not absurdly large.", "price")
+    if image_number is not None and (not isinstance(image_number, int) or image_number < 1):
+        raise ValidationError("The image number must be a whole number from 1.", "image_number")
+    return description
+
+
+def add_line(invoice: Invoice, item: PriceItem | None = None, description: str = "", quantity: int = 1,
+             unit_price_cents: int | None = None, taxable: bool | None = None,
+             image_number: int | None = None) -> InvoiceLine:
+    """Add a line from the price list (its price and taxable flag by default)
+    or a free line; totals are recomputed in the same transaction."""
+    _check_editable(invoice)
+    if item is not None:
+        description = description or item.name
+        if item.is_package:
+            contents = ", ".join(f"{pi.quantity} x {pi.item.name}" for pi in item.contents)
+            description = f"{description} ({contents})" if contents else description
+            description = description[:200]
+        unit_price_cents = item.price_cents if unit_price_cents is None else unit_price_cents
+        taxable = item.taxable if taxable is None else taxable
+    if unit_price_cents is None:
+        raise ValidationError("Enter the price.", "price")
+    description = _check_line_values(description, quantity, unit_price_cents, image_number)
+    with database.atomic():
+        if InvoiceLine.select().where(InvoiceLine.invoice == invoice).count() >= MAX_LINES:
+            raise ValidationError(f"An invoice holds at most {MAX_LINES} lines.")
+        before = audit.snapshot(invoice)
+        position = (InvoiceLine.select().where(InvoiceLine.invoice == invoice).count()) + 1
+        line = InvoiceLine.create(invoice=invoice, position=position, item=item, description=description,
+                                  quantity=quantity, unit_price_cents=unit_price_cents,
+                                  taxable=True if taxable is None else bool(taxable), image_number=image_number)
+        recompute_totals(invoice)
+        invoice.save()
+        audit.record("invoice.line_add", "invoice", invoice.id, before, {**audit.snapshot(invoice), "line": audit.snapshot(line)})
+    return line
+
+
+def update_line(line: InvoiceLine, description: str | None = None, quantity: int | None = None,
+                unit_price_cents: int | None = None, taxable: bool | None = None,
+                image_number: int | None = ...) -> InvoiceLine:
+    invoice = line.invoice
+    _check_editable(invoice)
+    new_description = line.description if description is None else description
+    new_quantity = line.quantity if quantity is None else quantity
+    new_price = line.unit_price_cents if unit_price_cents is None else unit_price_cents
+    new_image = line.image_number if image_number is ... else image_number
+    new_description = _check_line_values(new_description, new_quantity, new_price, new_image)
+    with database.atomic():
+        before = {**audit.snapshot(invoice), "line": audit.snapshot(line)}
+        line.description, line.quantity, line.unit_price_cents, line.image_number = (
+            new_description, new_quantity, new_price, new_image)
+        if taxable is not None:
+            line.taxable = bool(taxable)
+        line.save()
+        recompute_totals(invoice)
+        invoice.save()
+        audit.record("invoice.line_update", "invoice", invoice.id, before,
+                     {**audit.snapshot(invoice), "line": audit.snapshot(line)})
+    return line
+
+
+def remove_line(line: InvoiceLine) -> None:
+    invoice = line.invoice
+    _check_editable(invoice)
+    with database.atomic():
+        before = {**audit.snapshot(invoice), "line": audit.snapshot(line)}
+        InvoiceLine.delete().where(InvoiceLine.id == line.id).execute()
+        recompute_totals(invoice)
+        invoice.save()
+        audit.record("invoice.line_remove", "invoice", invoice.id, before, invoice)
+
+
+def change_bill_to(invoice: Invoice, bill_to: Client) -> Invoice:
+    _check_editable(invoice)
+    if bill_to is None:
+        raise ValidationError("Choose who the invoice is billed to.", "bill_to")
+    with database.atomic():
+        before = audit.snapshot(invoice)
+        invoice.bill_to = bill_to
+        invoice.save()
+        audit.record("invoice.bill_to", "invoice", invoice.id, before, invoice)
+    return invoice
+
+
+def has_money(invoice: Invoice) -> bool:
+    return LedgerEntry.select().where(
+        (LedgerEntry.invoice == invoice) | (LedgerEntry.target_invoice == invoice)).exists()
+
+
+def void_invoice(invoice: Invoice, reason: str) -> Invoice:
+    """'Delete' an invoice: it stays, numbered, with status Void.
+    Refused when any payment, deposit or transfer touches it."""
+    if not (reason or "").strip():
+        raise ValidationError("Give the reason for voiding the invoice.", "reason")
+    if invoice.status == Invoice.VOID:
+        raise ValidationError(f"Invoice {invoice.display_number} is already void.")
+    if has_money(invoice):
+        raise ValidationError(
+            f"Invoice {invoice.display_number} has payments and cannot be deleted. "
+            "Refund or void the payments first, or issue a credit memo.")
+    with database.atomic():
+        before = audit.snapshot(invoice)
+        invoice.status = Invoice.VOID
+        invoice.notes = (invoice.notes + f"\nVoided: {reason.strip()}").strip()
+        invoice.save()
+        audit.record("invoice.void", "invoice", invoice.id, before, invoice)
+    return invoice
+
+
+def convert_estimate(estimate: Invoice, kind: str | None = None) -> Invoice:
+    """Turn an estimate into an invoice of the same basis, with the same lines."""
+    if not estimate.is_estimate:
+        raise ValidationError(f"Invoice {estimate.display_number} is not an estimate.")
+    if estimate.status != Invoice.OPEN:
+        raise ValidationError(f"Estimate {estimate.display_number} is {estimate.status.lower()}.")
+    if kind is None:
+        kind = Invoice.INITIAL_ORDER if estimate.basis == "session" else Invoice.GENERIC
+    allowed = Invoice.SESSION_KINDS if estimate.basis == "session" else (Invoice.GENERIC,)
+    if kind not in allowed:
+        raise ValidationError(
+            f"A {estimate.basis}-based estimate converts into: {', '.join(allowed)}.", "kind")
+    with database.atomic():
+        invoice = create_invoice(kind, client=estimate.client, session=estimate.session,
+                                 bill_to=estimate.bill_to, notes=estimate.notes)
+        for line in estimate.lines.order_by(InvoiceLine.position):
+            InvoiceLine.create(invoice=invoice, position=line.position, item=line.item,
+                               description=line.description, quantity=line.quantity,
+                               unit_price_cents=line.unit_price_cents, taxable=line.taxable,
+                               image_number=line.image_number)
+        invoice.tax_rate, invoice.tax_included = estimate.tax_rate, estimate.tax_included
+        recompute_totals(invoice)
+        invoice.source = estimate
+        invoice.save()
+        before = audit.snapshot(estimate)
+        estimate.status = Invoice.CONVERTED
+        estimate.save()
+        audit.record("estimate.convert", "invoice", estimate.id, before, estimate)
+        audit.record("invoice.from_estimate", "invoice", invoice.id, None, invoice)
+    return invoice
+
+
+def lines_of(invoice: Invoice) -> list[InvoiceLine]:
+    return list(invoice.lines.order_by(InvoiceLine.position, InvoiceLine.id))

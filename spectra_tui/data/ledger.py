@@ -1,0 +1,347 @@
+"""Money: payments, deposits, refunds, deposit applications, credit transfers
+and voids, as append-only ledger rows. Balances are derived, never stored.
+
+For an invoice, ``paid`` = payments + deposits applied + credit transferred in
+- credit transferred out - refunds. ``balance`` = total - paid; a negative
+balance is a credit balance. An entry that has been voided counts for nothing.
+
+Every function checks its rule before writing, writes inside one
+transaction together with its audit entry, and re-checks afterwards that no
+invoice was paid below zero and no deposit was overdrawn.
+"""
+from dataclasses import dataclass
+
+from peewee import Case, fn
+
+from . import audit
+from .errors import NotFound, ValidationError
+from .models import Client, Invoice, LedgerEntry, database
+from .money import MAX_CENTS, format_money
+from .users import current_user_name
+
+E = LedgerEntry
+PAYMENT, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID = E.KINDS
+
+
+@dataclass(frozen=True)
+class InvoiceMoney:
+    total: int
+    paid: int
+
+    @property
+    def balance(self) -> int:
+        """What is still owed (negative: a credit balance)."""
+        return self.total - self.paid
+
+    @property
+    def credit(self) -> int:
+        return max(0, self.paid - self.total)
+
+    @property
+    def due(self) -> int:
+        return max(0, self.total - self.paid)
+
+
+# ---------------------------------------------------------------- derived figures
+
+def _voided_ids():
+    voids = E.alias()
+    return voids.select(voids.related).where(voids.kind == VOID)
+
+
+def effective():
+    """The condition for entries that count: not voids and not voided."""
+    return (E.kind != VOID) & (E.id.not_in(_voided_ids()))
+
+
+def paid_into(invoice_ids: list[int]) -> dict[int, int]:
+    """Net money paid into each invoice (see the module docstring)."""
+    if not invoice_ids:
+        return {}
+    paid = {i: 0 for i in invoice_ids}
+    incoming = (E.select(E.invoice, fn.SUM(Case(E.kind, ((PAYMENT, E.amount_cents), (DEPOSIT_APPLY, E.amount_cents),
+                                                        (TRANSFER, E.amount_cents * -1), (REFUND, E.amount_cents * -1)), 0)))
+                .where(effective() & E.invoice.in_(invoice_ids)).group_by(E.invoice).tuples())
+    for invoice_id, amount in incoming:
+        paid[invoice_id] += int(amount or 0)
+    transfers_in = (E.select(E.target_invoice, fn.SUM(E.amount_cents))
+                    .where(effective() & (E.kind == TRANSFER) & E.target_invoice.in_(invoice_ids))
+                    .group_by(E.target_invoice).tuples())
+    for invoice_id, amount in transfers_in:
+        paid[invoice_id] += int(amount or 0)
+    return paid
+
+
+def paid_floor(invoice: Invoice) -> int:
+    """The least an invoice may hold: nothing for a sale; for a credit memo,
+    minus its credit (all of it may be refunded or transferred out)."""
+    return min(0, invoice.total_cents) if invoice.status != Invoice.VOID else 0
+
+
+def invoice_money(invoice: Invoice) -> InvoiceMoney:
+    total = 0 if invoice.status == Invoice.VOID or invoice.is_estimate else invoice.total_cents
+    return InvoiceMoney(total=total, paid=paid_into([invoice.id])[invoice.id])
+
+
+def deposit_remaining(deposit_ids: list[int]) -> dict[int, int]:
+    """What is left of each deposit after applications and refunds."""
+    if not deposit_ids:
+        return {}
+    remaining = {d: 0 for d in deposit_ids}
+    for entry_id, amount in E.select(E.id, E.amount_cents).where(effective() & E.id.in_(deposit_ids)).tuples():
+        remaining[entry_id] += amount
+    used = (E.select(E.related, fn.SUM(E.amount_cents))
+            .where(effective() & E.related.in_(deposit_ids) & E.kind.in_([DEPOSIT_APPLY, REFUND]))
+            .group_by(E.related).tuples())
+    for deposit_id, amount in used:
+        remaining[deposit_id] -= int(amount or 0)
+    return remaining
+
+
+def outstanding_deposits(client: Client) -> list[tuple[LedgerEntry, int]]:
+    """The client's deposits with money left on them, oldest first.
+    Offered whenever a payment is taken for this client."""
+    deposits = list(E.select().where(effective() & (E.kind == DEPOSIT) & (E.client == client)).order_by(E.id))
+    remaining = deposit_remaining([d.id for d in deposits])
+    return [(d, remaining[d.id]) for d in deposits if remaining[d.id] > 0]
+
+
+def client_credit_invoices(client: Client) -> list[tuple[Invoice, int]]:
+    """The client's invoices and credit memos with a credit balance."""
+    invoices = list(Invoice.select().where((Invoice.client == client) & (Invoice.series == "invoice")
+                                           & (Invoice.status != Invoice.VOID)))
+    paid = paid_into([i.id for i in invoices])
+    result = []
+    for invoice in invoices:
+        credit = paid[invoice.id] - invoice.total_cents
+        if credit > 0:
+            result.append((invoice, credit))
+    return result
+
+
+def entries_for(invoice: Invoice) -> list[LedgerEntry]:
+    """Every ledger row touching the invoice, oldest first (voids included)."""
+    return list(E.select().where((E.invoice == invoice) | (E.target_invoice == invoice)).order_by(E.id))
+
+
+def voided_ids(entry_ids: list[int]) -> set[int]:
+    if not entry_ids:
+        return set()
+    return {r for (r,) in E.select(E.related).where((E.kind == VOID) & E.related.in_(entry_ids)).tuples()}
+
+
+# ---------------------------------------------------------------- checks
+
+def _amount(amount_cents) -> int:
+    if not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
+        raise ValidationError("The amount must be a whole number of cents.", "amount")
+    if amount_cents <= 0:
+        raise ValidationError("The amount must be more than zero.", "amount")
+    if amount_cents >= MAX_CENTS:
+        raise ValidationError("The amount is too large.", "amount")
+    return amount_cents
+
+
+def _method(method: str, reference: str) -> tuple[str, str]:
+    method = (method or "").strip().lower()
+    reference = " ".join((reference or "").split())
+    if method not in E.METHODS:
+        raise ValidationError(f"The payment method must be one of: {', '.join(E.METHODS)}.", "method")
+    if method == "check" and not reference:
+        raise ValidationError("Enter the check number as the reference.", "reference")
+    if len(reference) > 100:
+        raise ValidationError("The reference is too long (at most 100 characters).", "reference")
+    return method, reference
+
+
+def _payable(invoice: Invoice, what: str) -> None:
+    if invoice.is_estimate:
+        raise ValidationError(f"Estimate {invoice.display_number} is not a sale; convert it to an invoice first.")
+    if invoice.status == Invoice.VOID:
+        raise ValidationError(f"Invoice {invoice.display_number} is void; {what} is not possible.")
+    if invoice.kind == Invoice.CREDIT_MEMO and what != "a transfer out" and what != "a refund":
+        raise ValidationError(f"Credit memo {invoice.display_number} takes no {what}; transfer its credit instead.")
+
+
+def _same_client(invoice: Invoice, client_id: int) -> None:
+    if invoice.client_id != client_id:
+        raise ValidationError(f"Invoice {invoice.display_number} belongs to another client.")
+
+
+def _recheck(invoice_ids: list[int], deposit_ids: list[int]) -> None:
+    """After a write: no invoice paid below its floor, no deposit overdrawn."""
+    for invoice_id, paid in paid_into([i for i in invoice_ids if i]).items():
+        invoice = Invoice.get_by_id(invoice_id)
+        if paid < paid_floor(invoice):
+            raise ValidationError(
+                f"That would take more out of invoice {invoice.display_number} than was paid into it.")
+    for deposit_id, left in deposit_remaining([d for d in deposit_ids if d]).items():
+        if left < 0:
+            raise ValidationError("That would use more of the deposit than is left on it.")
+
+
+def _write(kind: str, client_id: int, amount: int, *, invoice=None, target=None, related=None,
+           method: str = "", reference: str = "", note: str = "") -> LedgerEntry:
+    entry = E.create(kind=kind, client=client_id, invoice=invoice, target_invoice=target, related=related,
+                     amount_cents=amount, method=method, reference=reference, note=(note or "").strip()[:2000],
+                     created_by=current_user_name())
+    entry = E.get_by_id(entry.id)  # read back exactly what was stored, for the hash
+    audit.record(f"ledger.{kind}", "ledger", entry.id, None, entry)
+    return entry
+
+
+# ---------------------------------------------------------------- money events
+
+def take_payment(invoice: Invoice, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
+    """Money in onto an invoice. Paying more than the balance leaves a credit."""
+    _payable(invoice, "a payment")
+    amount = _amount(amount_cents)
+    method, reference = _method(method, reference)
+    with database.atomic():
+        return _write(PAYMENT, invoice.client_id, amount, invoice=invoice, method=method, reference=reference, note=note)
+
+
+def take_deposit(client: Client, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
+    """Money in for the client, not yet on any invoice."""
+    if client is None:
+        raise ValidationError("A deposit needs a client.", "client")
+    amount = _amount(amount_cents)
+    method, reference = _method(method, reference)
+    with database.atomic():
+        return _write(DEPOSIT, client.id, amount, method=method, reference=reference, note=note)
+
+
+def apply_deposit(deposit: LedgerEntry, invoice: Invoice, amount_cents: int | None = None) -> LedgerEntry:
+    """Put (part of) a deposit onto an invoice of the same client."""
+    if deposit.kind != DEPOSIT:
+        raise ValidationError("Only a deposit can be applied to an invoice.")
+    _payable(invoice, "a deposit")
+    _same_client(invoice, deposit.client_id)
+    with database.atomic():
+        left = deposit_remaining([deposit.id])[deposit.id]
+        if left <= 0:
+            raise ValidationError("Nothing is left on that deposit.")
+        amount = _amount(min(left, invoice_money(invoice).due) if amount_cents is None else amount_cents)
+        if amount > left:
+            raise ValidationError(f"Only {format_money(left)} is left on that deposit.", "amount")
+        entry = _write(DEPOSIT_APPLY, deposit.client_id, amount, invoice=invoice, related=deposit)
+        _recheck([], [deposit.id])
+        return entry
+
+
+def refund(invoice: Invoice, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
+    """Pay money back out of an invoice's credit balance."""
+    _payable(invoice, "a refund")
+    amount = _amount(amount_cents)
+    method, reference = _method(method, reference)
+    with database.atomic():
+        credit = invoice_money(invoice).credit
+        if amount > credit:
+            raise ValidationError(
+                f"Invoice {invoice.display_number} has a credit of {format_money(credit)}; "
+                f"a refund of {format_money(amount)} is more than that. Reduce the invoice or issue a credit memo first.",
+                "amount")
+        return _write(REFUND, invoice.client_id, amount, invoice=invoice, method=method, reference=reference, note=note)
+
+
+def refund_deposit(deposit: LedgerEntry, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
+    """Pay back (part of) an unapplied deposit."""
+    if deposit.kind != DEPOSIT:
+        raise ValidationError("That entry is not a deposit.")
+    amount = _amount(amount_cents)
+    method, reference = _method(method, reference)
+    with database.atomic():
+        left = deposit_remaining([deposit.id])[deposit.id]
+        if amount > left:
+            raise ValidationError(f"Only {format_money(left)} is left on that deposit.", "amount")
+        return _write(REFUND, deposit.client_id, amount, related=deposit, method=method, reference=reference, note=note)
+
+
+def transfer_credit(source: Invoice, target: Invoice, amount_cents: int | None = None) -> LedgerEntry:
+    """Move a credit balance from one invoice to another invoice of the client."""
+    if source.id == target.id:
+        raise ValidationError("Choose a different invoice to receive the credit.", "target")
+    _payable(source, "a transfer out")
+    _payable(target, "a transfer")
+    _same_client(target, source.client_id)
+    with database.atomic():
+        credit = invoice_money(source).credit
+        if credit <= 0:
+            raise ValidationError(f"Invoice {source.display_number} has no credit balance to transfer.")
+        if amount_cents is None:
+            due = invoice_money(target).due
+            amount_cents = min(credit, due) if due > 0 else credit
+        amount = _amount(amount_cents)
+        if amount > credit:
+            raise ValidationError(f"Invoice {source.display_number} has only {format_money(credit)} of credit.", "amount")
+        return _write(TRANSFER, source.client_id, amount, invoice=source, target=target,
+                      note=f"Credit from invoice {source.display_number} to {target.display_number}")
+
+
+def void_entry(entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """Cancel a ledger entry entered by mistake, by a new 'void' entry.
+
+    Refused when what followed depends on it (e.g. a payment already refunded,
+    a deposit already applied)."""
+    if not (reason or "").strip():
+        raise ValidationError("Give the reason for the void.", "reason")
+    if entry.kind == VOID:
+        raise ValidationError("A void cannot itself be voided; enter the payment again instead.")
+    with database.atomic():
+        if entry.id in voided_ids([entry.id]):
+            raise ValidationError("That entry is already void.")
+        void = _write(VOID, entry.client_id, entry.amount_cents, invoice=entry.invoice_id,
+                      target=entry.target_invoice_id, related=entry, note=reason)
+        deposits = [entry.id] if entry.kind == DEPOSIT else [entry.related_id]
+        _recheck([entry.invoice_id, entry.target_invoice_id], deposits)
+        return void
+
+
+def get_entry(entry_id: int) -> LedgerEntry:
+    entry = E.get_or_none(E.id == entry_id)
+    if entry is None:
+        raise NotFound(f"There is no ledger entry #{entry_id}.")
+    return entry
+
+
+# ---------------------------------------------------------------- client summary
+
+@dataclass(frozen=True)
+class ClientMoney:
+    received: int  # payments + deposits taken
+    credits_issued: int  # credit memos (not money, but value given)
+    applied: int  # net value applied to invoices
+    deposits_left: int
+    credit_balances: int
+    refunds: int
+    owed: int  # open balances due
+
+    @property
+    def balanced(self) -> bool:
+        return self.received + self.credits_issued == self.applied + self.deposits_left + self.credit_balances + self.refunds
+
+
+def client_money(client_id: int) -> ClientMoney:
+    """The client's money picture, for the invariant and the client record.
+
+    received + credit memos = applied to invoices + unapplied deposits
+                              + credit balances + refunds paid out
+    """
+    entries = list(E.select().where(effective() & (E.client == client_id)))
+    received = sum(e.amount_cents for e in entries if e.kind in (PAYMENT, DEPOSIT))
+    refunds = sum(e.amount_cents for e in entries if e.kind == REFUND)
+    deposits = [e.id for e in entries if e.kind == DEPOSIT]
+    deposits_left = sum(deposit_remaining(deposits).values())
+    invoices = list(Invoice.select().where((Invoice.client == client_id) & (Invoice.series == "invoice")))
+    paid = paid_into([i.id for i in invoices])
+    applied = credit = owed = credits_issued = 0
+    for invoice in invoices:
+        total = 0 if invoice.status == Invoice.VOID else invoice.total_cents
+        balance = total - paid[invoice.id]
+        credit += max(0, -balance)
+        owed += max(0, balance)
+        if invoice.kind == Invoice.CREDIT_MEMO:
+            credits_issued += -total  # a credit memo is a source of credit, not a sale
+        else:
+            applied += paid[invoice.id] - max(0, -balance)
+    return ClientMoney(received, credits_issued, applied, deposits_left, credit, refunds, owed)

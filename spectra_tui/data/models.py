@@ -1,0 +1,416 @@
+"""The studio's tables (peewee models).
+
+Money columns are integer cents (``*_cents``). Ledger rows (``LedgerEntry``)
+and audit rows are append-only: services never update or delete them.
+Balances, deposits left and credit balances are derived from the ledger.
+"""
+import datetime as dt
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+_clock = dt.datetime.now
+
+
+def now() -> dt.datetime:
+    """The current local time, to the second (what the studio sees on the wall)."""
+    return _clock().replace(microsecond=0)
+
+
+def set_clock(clock=None) -> None:
+    """Replace the wall clock (the demo writes history at past dates; tests
+    freeze time). ``None`` restores the real clock."""
+    global _clock
+    _clock = clock or dt.datetime.now
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    """Studio settings as key -> JSON text (see settings.py for the keys)."""
+
+    key = CharField(primary_key=True)
+    value = TextField()
+
+
+class Counter(BaseModel):
+    """Gap-free sequences (invoice, estimate and session numbers, audit chain)."""
+
+    name = CharField(primary_key=True)
+    value = IntegerField(default=0)
+
+
+class User(BaseModel):
+    ROLES = ("admin", "receptionist", "photographer", "assistant")
+
+    id = AutoField()
+    username = CharField(unique=True)
+    full_name = CharField()
+    role = CharField(default="receptionist")
+    color = CharField(default="#5f87af")  # calendar column colour for photographers
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=now)
+
+    @property
+    def is_photographer(self) -> bool:
+        return self.role == "photographer"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class Room(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True)
+    active = BooleanField(default=True)
+
+
+class Holiday(BaseModel):
+    day = DateField(unique=True)
+    name = CharField()
+
+
+class Client(BaseModel):
+    id = AutoField()
+    first_name = CharField(default="")
+    middle_name = CharField(default="")
+    last_name = CharField(default="")
+    company = CharField(default="")
+    address1 = CharField(default="")
+    address2 = CharField(default="")
+    city = CharField(default="")
+    state = CharField(default="")
+    postal_code = CharField(default="")
+    country = CharField(default="")
+    phone_home = CharField(default="")
+    phone_mobile = CharField(default="")
+    phone_work = CharField(default="")
+    email = CharField(default="")
+    birthday = DateField(null=True)
+    lead_source = CharField(default="")
+    notes = TextField(default="")
+    do_not_market = BooleanField(default=False)
+    do_not_call = BooleanField(default=False)
+    # Search keys, kept by clients.save_client: lower-case, accents removed,
+    # phone digits only. Indexed so searches page from SQL at 100,000 clients.
+    first_key = CharField(default="", index=True)
+    last_key = CharField(default="", index=True)
+    email_key = CharField(default="", index=True)
+    city_key = CharField(default="", index=True)
+    phone_key = CharField(default="", index=True)  # mobile or home digits
+    phone2_key = CharField(default="", index=True)  # the other phone's digits
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("last_key", "first_key", "id"), False),)
+
+    @property
+    def full_name(self) -> str:
+        parts = [self.first_name, self.middle_name, self.last_name]
+        name = " ".join(p for p in parts if p)
+        return name or self.company or f"Client #{self.id}"
+
+    @property
+    def sort_name(self) -> str:
+        if self.last_name:
+            return f"{self.last_name}, {self.first_name}".strip(", ")
+        return self.full_name
+
+    @property
+    def main_phone(self) -> str:
+        return self.phone_mobile or self.phone_home or self.phone_work
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+class FamilyMember(BaseModel):
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="family", on_delete="CASCADE")
+    first_name = CharField()
+    last_name = CharField(default="")
+    relationship = CharField(default="")
+    birthday = DateField(null=True)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class SessionType(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True)
+    length_minutes = IntegerField(default=60)
+    fee_cents = IntegerField(default=0)
+    color = CharField(default="#87af87")
+    active = BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(BaseModel):
+    """A photo session: always a photographer, a session type, the camera."""
+
+    id = AutoField()
+    number = IntegerField(unique=True)
+    client = ForeignKeyField(Client, backref="sessions", on_delete="RESTRICT")
+    photographer = ForeignKeyField(User, backref="sessions", on_delete="RESTRICT")
+    session_type = ForeignKeyField(SessionType, backref="sessions", on_delete="RESTRICT")
+    room = ForeignKeyField(Room, null=True, backref="sessions", on_delete="SET NULL")
+    start = DateTimeField(index=True)
+    length_minutes = IntegerField()
+    status = CharField(index=True)
+    status_changed_at = DateTimeField(default=now)
+    notes = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("photographer", "start"), False),)
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.start + dt.timedelta(minutes=self.length_minutes)
+
+    def __str__(self) -> str:
+        return f"Session {self.number}"
+
+
+class SessionStatusChange(BaseModel):
+    id = AutoField()
+    session = ForeignKeyField(Session, backref="status_history", on_delete="CASCADE")
+    from_status = CharField(default="")
+    to_status = CharField()
+    at = DateTimeField(default=now)
+    user_name = CharField(default="")
+    note = TextField(default="")
+
+
+class Appointment(BaseModel):
+    """Any meeting that is not a session: linked to a session or a client, or unlinked."""
+
+    STATUSES = ("Scheduled", "Completed", "Cancelled", "No-Show")
+
+    id = AutoField()
+    title = CharField()
+    client = ForeignKeyField(Client, null=True, backref="appointments", on_delete="RESTRICT")
+    session = ForeignKeyField(Session, null=True, backref="appointments", on_delete="CASCADE")
+    staff = ForeignKeyField(User, null=True, backref="appointments", on_delete="SET NULL")
+    room = ForeignKeyField(Room, null=True, backref="appointments", on_delete="SET NULL")
+    start = DateTimeField(index=True)
+    length_minutes = IntegerField(default=30)
+    status = CharField(default="Scheduled")
+    notes = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.start + dt.timedelta(minutes=self.length_minutes)
+
+
+class PriceItem(BaseModel):
+    """An item of the price list; a package bundles other items at one price."""
+
+    id = AutoField()
+    code = CharField(unique=True)
+    name = CharField()
+    price_cents = IntegerField()
+    taxable = BooleanField(default=True)
+    is_package = BooleanField(default=False)
+    active = BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PackageItem(BaseModel):
+    package = ForeignKeyField(PriceItem, backref="contents", on_delete="CASCADE")
+    item = ForeignKeyField(PriceItem, on_delete="RESTRICT")
+    quantity = IntegerField(default=1)
+
+
+class Invoice(BaseModel):
+    """Invoices, credit memos and estimates.
+
+    ``basis`` is "session" or "client". ``kind`` is one of KINDS. Invoice
+    numbers (invoices and credit memos) come from one gap-free sequence,
+    estimates from their own. Totals are stored when lines change and
+    re-checked by ``spectra check``; what was paid is derived from the ledger.
+    """
+
+    SESSION_FEE = "Session Fee"
+    INITIAL_ORDER = "Initial Order"
+    RE_ORDER = "Re-Order"
+    GENERIC = "Generic"
+    CREDIT_MEMO = "Credit Memo"
+    ESTIMATE = "Estimate"
+    SESSION_KINDS = (SESSION_FEE, INITIAL_ORDER, RE_ORDER)
+    KINDS = (SESSION_FEE, INITIAL_ORDER, RE_ORDER, GENERIC, CREDIT_MEMO, ESTIMATE)
+
+    OPEN = "Open"
+    VOID = "Void"
+    CONVERTED = "Converted"  # an estimate that became an invoice
+
+    id = AutoField()
+    series = CharField()  # "invoice" (invoices, credit memos) or "estimate"
+    number = IntegerField()
+    kind = CharField()
+    basis = CharField()
+    client = ForeignKeyField(Client, backref="invoices", on_delete="RESTRICT")
+    bill_to = ForeignKeyField(Client, backref="billed_invoices", on_delete="RESTRICT")
+    session = ForeignKeyField(Session, null=True, backref="invoices", on_delete="RESTRICT")
+    source = ForeignKeyField("self", null=True, backref="derived", on_delete="RESTRICT")
+    status = CharField(default=OPEN)
+    invoice_date = DateField(default=lambda: now().date(), index=True)
+    subtotal_cents = IntegerField(default=0)
+    tax_cents = IntegerField(default=0)
+    total_cents = IntegerField(default=0)
+    tax_rate = CharField(default="0")  # Decimal as text, e.g. "0.0825"
+    tax_included = BooleanField(default=False)
+    notes = TextField(default="")
+    created_at = DateTimeField(default=now)
+    created_by = CharField(default="")
+
+    class Meta:
+        indexes = ((("series", "number"), True),)
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.kind == self.ESTIMATE
+
+    @property
+    def display_number(self) -> str:
+        return f"E{self.number}" if self.is_estimate else str(self.number)
+
+
+class InvoiceLine(BaseModel):
+    id = AutoField()
+    invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE")
+    position = IntegerField(default=0)
+    item = ForeignKeyField(PriceItem, null=True, on_delete="SET NULL")
+    description = CharField()
+    quantity = IntegerField(default=1)
+    unit_price_cents = IntegerField()
+    taxable = BooleanField(default=True)
+    image_number = IntegerField(null=True)
+
+    @property
+    def amount_cents(self) -> int:
+        return self.quantity * self.unit_price_cents
+
+
+class LedgerEntry(BaseModel):
+    """One money event. Append-only: a mistake is corrected by a new entry.
+
+    kinds:
+      payment       money in, onto ``invoice``
+      deposit       money in, held for the client (no invoice)
+      deposit_apply a deposit (``related``) put onto ``invoice``
+      refund        money out, from ``invoice``'s credit or from a deposit (``related``)
+      transfer      credit moved from ``invoice`` to ``target_invoice``
+      void          cancels ``related`` (payment, deposit) entirely
+    ``amount_cents`` is always positive; the kind says which way it goes.
+    """
+
+    PAYMENT = "payment"
+    DEPOSIT = "deposit"
+    DEPOSIT_APPLY = "deposit_apply"
+    REFUND = "refund"
+    TRANSFER = "transfer"
+    VOID = "void"
+    KINDS = (PAYMENT, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID)
+    METHODS = ("cash", "check", "card", "other")
+
+    id = AutoField()
+    kind = CharField(index=True)
+    client = ForeignKeyField(Client, backref="ledger", on_delete="RESTRICT")
+    invoice = ForeignKeyField(Invoice, null=True, backref="ledger", on_delete="RESTRICT")
+    target_invoice = ForeignKeyField(Invoice, null=True, backref="transfers_in", on_delete="RESTRICT")
+    related = ForeignKeyField("self", null=True, backref="followers", on_delete="RESTRICT")
+    amount_cents = IntegerField()
+    method = CharField(default="")
+    reference = CharField(default="")
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+    created_by = CharField(default="")
+
+
+class SessionImage(BaseModel):
+    """An image of a session; ``number`` is stable and used on invoice lines."""
+
+    id = AutoField()
+    session = ForeignKeyField(Session, backref="images", on_delete="CASCADE")
+    number = IntegerField()
+    original_name = CharField(default="")
+    stored_name = CharField()
+    sha256 = CharField()
+    width = IntegerField(null=True)
+    height = IntegerField(null=True)
+    source = CharField(default="import")  # "import" or "capture"
+    imported_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = (
+            (("session", "number"), True),
+            (("session", "sha256"), True),
+        )
+
+
+class AuditLog(BaseModel):
+    """Who did what and when, with before/after. Rows chain a SHA-256 hash.
+
+    ``row_hash`` is the hash of the money row the entry describes (if any), so
+    ``spectra check`` can tell when a ledger row was changed behind the app.
+    """
+
+    id = AutoField()
+    at = DateTimeField(default=now)
+    user_name = CharField(default="")
+    action = CharField()
+    entity = CharField()
+    entity_id = IntegerField(null=True)
+    before = TextField(default="")
+    after = TextField(default="")
+    row_hash = CharField(default="")
+    prev_hash = CharField(default="")
+    hash = CharField()
+
+
+ALL_MODELS = [
+    Setting,
+    Counter,
+    User,
+    Room,
+    Holiday,
+    Client,
+    FamilyMember,
+    SessionType,
+    Session,
+    SessionStatusChange,
+    Appointment,
+    PriceItem,
+    PackageItem,
+    Invoice,
+    InvoiceLine,
+    LedgerEntry,
+    SessionImage,
+    AuditLog,
+]

@@ -1,0 +1,82 @@
+"""Studio settings, stored in the database so every terminal shares them.
+
+Each key has a default; ``get`` returns the stored value or the default.
+"""
+import json
+from decimal import Decimal
+from typing import Any
+
+from .errors import ValidationError
+from .models import Setting
+
+DEFAULT_STATUSES = [
+    "Session Pending",
+    "Capture Images Pending",
+    "Sales Presentation Pending",
+    "Order Pending",
+    "In Production",
+    "Complete",
+]
+CONFLICT_POLICIES = ("never", "ask", "always")  # allow overlapping bookings?
+
+# Studio hours per weekday (0 = Monday); None = closed that day.
+DEFAULT_HOURS = {
+    "0": ["09:00", "18:00"],
+    "1": ["09:00", "18:00"],
+    "2": ["09:00", "18:00"],
+    "3": ["09:00", "20:00"],
+    "4": ["09:00", "18:00"],
+    "5": ["10:00", "16:00"],
+    "6": None,
+}
+
+DEFAULTS: dict[str, Any] = {
+    "studio_name": "Spectra Portrait Studio",
+    "tax_rate": "0.0825",
+    "tax_included": False,
+    "currency_symbol": "$",
+    "session_statuses": DEFAULT_STATUSES,
+    "conflict_policy": "ask",
+    "slot_minutes": 30,
+    "studio_hours": DEFAULT_HOURS,
+    "timezone": "America/Chicago",
+    "image_root": "",
+}
+
+
+def get(key: str) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(key)
+    row = Setting.get_or_none(Setting.key == key)
+    return json.loads(row.value) if row else DEFAULTS[key]
+
+
+def put(key: str, value: Any) -> None:
+    if key not in DEFAULTS:
+        raise ValidationError(f"There is no setting called '{key}'.")
+    _validate(key, value)
+    Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
+
+
+def _validate(key: str, value: Any) -> None:
+    if key == "conflict_policy" and value not in CONFLICT_POLICIES:
+        raise ValidationError(f"The conflict policy must be one of: {', '.join(CONFLICT_POLICIES)}.")
+    if key == "session_statuses":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValidationError("The session statuses must be a non-empty list of names.")
+        if len(set(value)) != len(value):
+            raise ValidationError("Each session status may appear only once.")
+    if key == "slot_minutes" and (not isinstance(value, int) or value not in (5, 10, 15, 20, 30, 60)):
+        raise ValidationError("The calendar slot must be 5, 10, 15, 20, 30 or 60 minutes.")
+    if key == "tax_rate":
+        rate = Decimal(str(value))
+        if rate < 0 or rate >= 1:
+            raise ValidationError("The tax rate is stored as a fraction between 0 and 1 (0.0825 for 8.25%).")
+
+
+def tax_rate() -> Decimal:
+    return Decimal(str(get("tax_rate")))
+
+
+def session_statuses() -> list[str]:
+    return list(get("session_statuses"))
