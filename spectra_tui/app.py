@@ -1,0 +1,109 @@
+"""The Spectra TUI application: one mode per hub, app-wide shortcuts.
+
+Every key comes from the registry in screens/keymap.py (user-remappable);
+every hub from screens/hubs.py. The command palette lists them all, so a
+terminal that eats F10/F11 loses nothing.
+"""
+from functools import partial
+
+from textual.app import App
+from textual.command import Hit, Hits, Provider
+
+from .data.errors import DomainError
+from .data.users import current_user
+from .screens import keymap
+from .screens.hubs import HUBS, hub_by_id, screen_factory
+
+
+class SpectraCommands(Provider):
+    """Palette entries for every hub and registered action."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        app = self.app
+        for action in keymap.ACTIONS:
+            if action.id == "palette":
+                continue
+            keys = keymap.display_keys(app.effective_keys.get(action.id, action.default_keys))
+            text = f"{action.description}  ({keys})"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(app.run_action, action.action), help=action.group)
+
+
+class SpectraApp(App):
+    TITLE = "Spectra"
+    CSS_PATH = "screens/spectra.tcss"
+    MODES = {hub.id: screen_factory(hub) for hub in HUBS}
+    DEFAULT_MODE = "home"
+    COMMAND_PALETTE_BINDING = "ctrl+k"  # Ctrl+P books appointments, as in the desktop program
+    COMMANDS = App.COMMANDS | {SpectraCommands}
+    BINDINGS = keymap.bindings()
+
+    def __init__(self, keys_file=None, **kwargs):
+        super().__init__(**kwargs)
+        self.keymap_problem = ""
+        try:
+            overrides = keymap.load_user_keys(keys_file)
+        except keymap.KeymapError as error:
+            overrides, self.keymap_problem = {}, str(error)
+        self.effective_keys = keymap.effective_keys(overrides)
+        if overrides:
+            self.set_keymap(overrides)
+
+    def on_mount(self) -> None:
+        user = current_user()
+        self.sub_title = user.full_name if user else ""
+        if self.keymap_problem:
+            self.notify(self.keymap_problem + " Using the default keys.", severity="error", timeout=15)
+
+    # ------------------------------------------------------------ hubs
+
+    def action_open_hub(self, hub_id: str) -> None:
+        try:
+            hub_by_id(hub_id)
+        except KeyError:
+            self.notify(f"There is no hub '{hub_id}'.", severity="error")
+            return
+        self.switch_mode(hub_id)
+
+    # ------------------------------------------------------------ global shortcuts
+
+    def action_client_search(self) -> None:
+        from .screens.clients import ClientSearchDialog, ClientRecord
+
+        def chosen(client) -> None:
+            if client is not None:
+                self.push_screen(ClientRecord(client))
+
+        self.push_screen(ClientSearchDialog(), chosen)
+
+    def action_new_client(self) -> None:
+        from .screens.clients import ClientForm
+
+        self.push_screen(ClientForm())
+
+    def action_session_search(self) -> None:
+        from .screens.sessions import SessionRecord, SessionSearchDialog
+
+        def chosen(session) -> None:
+            if session is not None:
+                self.push_screen(SessionRecord(session))
+
+        self.push_screen(SessionSearchDialog(), chosen)
+
+    def action_save_close(self) -> None:
+        handler = getattr(self.screen, "action_save_close", None)
+        if handler is None:
+            self.notify("Nothing to save on this screen.", timeout=3)
+            return
+        handler()
+
+    def action_toggle_shortcuts(self) -> None:
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def show_domain_error(self, error: DomainError, title: str = "Not possible") -> None:
+        self.notify(str(error), title=title, severity="error", timeout=8)

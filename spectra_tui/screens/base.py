@@ -1,0 +1,103 @@
+"""Base screens: a hub (one per F-key) and a record (a form with Save & Close).
+
+A record tracks unsaved changes; leaving it with changes asks first. Domain
+errors from the data layer are shown as readable messages, never tracebacks.
+"""
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ..data.errors import DomainError
+from .dialogs import ConfirmDialog
+from .hubs import HUBS
+
+
+class HubBar(Static):
+    """One line naming every hub and its key; the open hub highlighted."""
+
+    DEFAULT_CSS = """
+    HubBar { height: 1; background: $panel; color: $text-muted; }
+    """
+
+    def __init__(self, current: str):
+        super().__init__(id="hub-bar")
+        self.current = current
+
+    def on_mount(self) -> None:
+        parts = []
+        for hub in HUBS:
+            label = f" {hub.key} {hub.title} "
+            parts.append(f"[reverse b]{label}[/]" if hub.id == self.current else label)
+        self.update("".join(parts))
+
+
+class HubScreen(Screen):
+    """A hub: header, the hub bar, the hub's body, footer."""
+
+    HUB_ID = ""
+    HUB_TITLE = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield HubBar(self.HUB_ID)
+        with Vertical(id="hub-body"):
+            yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    def on_mount(self) -> None:
+        self.title = f"Spectra · {self.HUB_TITLE}"
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        """Reload what the hub shows (after a record elsewhere changed)."""
+
+
+class RecordScreen(Screen):
+    """A record or form. Subclasses implement ``save()`` (raise DomainError on
+    a broken rule) and set ``self.dirty = True`` when the user changes something."""
+
+    BINDINGS = [Binding("escape", "close", "Close")]
+    dirty = False
+
+    def compose_header(self) -> ComposeResult:
+        yield Header()
+
+    def save(self) -> bool:
+        """Save; return True when saved. Default: nothing to save."""
+        return True
+
+    def show_error(self, error: DomainError) -> None:
+        self.notify(str(error), title="Not saved", severity="error", timeout=8)
+
+    def try_save(self) -> bool:
+        try:
+            saved = self.save()
+        except DomainError as error:
+            self.show_error(error)
+            return False
+        if saved:
+            self.dirty = False
+        return saved
+
+    def action_save_close(self) -> None:
+        if self.try_save():
+            self.dismiss(True)
+
+    def action_close(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dirty = False
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDialog("You have unsaved changes. Leave without saving?", "Leave", "Stay"), answered)
