@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Protocol, runtime_checkable
 
+from .errors import CameraSettingError
+
 # The settings a photographer changes from the computer, under our own names;
 # each camera brand calls them something else (see gphoto.SETTING_CONFIG_NAMES).
 ISO = "iso"
@@ -100,3 +102,17 @@ class Camera(Protocol):
 
 CameraConnector = Callable[[], Camera]
 """Opens a connection to a camera, raising NoCameraFound and friends."""
+
+
+def check_setting_value(setting: CameraSetting, value: str) -> None:
+    """Refuse, in words, a value the camera would not take."""
+    if setting.read_only:
+        raise CameraSettingError(
+            f"The camera does not let the computer change {setting.label} right now "
+            "(check the camera's mode dial: manual mode allows the most)."
+        )
+    if setting.choices and value not in setting.choices:
+        raise CameraSettingError(
+            f"{setting.label} {value} is not offered by this camera. "
+            f"Choose one of: {', '.join(setting.choices)}."
+        )

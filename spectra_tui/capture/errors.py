@@ -10,6 +10,7 @@ from __future__ import annotations
 # Kept here as plain numbers so this module never has to import gphoto2.
 GP_ERROR = -1
 GP_ERROR_BAD_PARAMETERS = -2
+GP_ERROR_LIBRARY = -4
 GP_ERROR_NOT_SUPPORTED = -6
 GP_ERROR_IO = -7
 GP_ERROR_TIMEOUT = -10
@@ -101,7 +102,7 @@ def camera_error_from_code(code: int, doing: str, detail: str = "") -> CameraErr
     ``doing`` names the action in a few words ("taking a picture"); ``detail`` is
     libgphoto2's own text, kept for the codes we have no better words for.
     """
-    if code in (GP_ERROR_MODEL_NOT_FOUND,):
+    if code == GP_ERROR_MODEL_NOT_FOUND:
         return NoCameraFound(NO_CAMERA_MESSAGE, code)
     if code == GP_ERROR_IO_USB_CLAIM:
         return CameraClaimed(CLAIMED_MESSAGE, code)
@@ -115,6 +116,12 @@ def camera_error_from_code(code: int, doing: str, detail: str = "") -> CameraErr
         return CameraError(
             "The camera's memory card is full: download and clear it, or set the "
             "camera to save to its internal memory.",
+            code,
+        )
+    if code == GP_ERROR_LIBRARY:
+        return CameraError(
+            "Spectra's camera drivers could not be loaded (libgphoto2 could not load a "
+            "library): reinstall the gphoto2 Python package.",
             code,
         )
     if code == GP_ERROR_NOT_SUPPORTED:

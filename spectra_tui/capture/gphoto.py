@@ -23,6 +23,7 @@ from .camera import (
     CameraInfo,
     CameraSetting,
     DetectedCamera,
+    check_setting_value,
 )
 from .errors import (
     NO_CAMERA_MESSAGE,
@@ -190,7 +191,7 @@ class GPhotoCamera:
             if widget is None:
                 raise CameraSettingError(f"This camera does not let the computer change {label}.")
             current = self._setting(name, widget)
-            _check_setting_value(current, value)
+            check_setting_value(current, value)
             widget.set_value(value)
             camera.set_single_config(config_name, widget)
             _, changed = self._find_widget(camera.get_config(), name)
@@ -224,15 +225,3 @@ class GPhotoCamera:
             read_only=bool(widget.get_readonly()),
         )
 
-
-def _check_setting_value(setting: CameraSetting, value: str) -> None:
-    if setting.read_only:
-        raise CameraSettingError(
-            f"The camera does not let the computer change {setting.label} right now "
-            "(check the camera's mode dial: manual mode allows the most)."
-        )
-    if setting.choices and value not in setting.choices:
-        raise CameraSettingError(
-            f"{setting.label} {value} is not offered by this camera. "
-            f"Choose one of: {', '.join(setting.choices)}."
-        )

@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from .checksums import sync_and_verify, write_and_hash
+from .checksums import ChecksumMismatch, sync_and_verify, write_and_hash
 from .errors import StoreError
 from .previews import PREVIEW_LONGEST_SIDE, THUMB_LONGEST_SIDE, is_previewable, make_previews
 from .records import ImportedImage
@@ -193,9 +193,18 @@ class SessionImageStore:
         try:
             sha256 = write_and_hash(data, paths.original)
             sync_and_verify(paths.original, sha256)
-        except BaseException:
+        except ChecksumMismatch as error:
             paths.remove_all()
-            raise
+            raise StoreError(
+                f"{original_name} did not verify after saving (checksum mismatch): "
+                f"the disk holding {self.root} may be failing."
+            ) from error
+        except OSError as error:
+            paths.remove_all()
+            raise StoreError(
+                f"Could not save {original_name} into {self.originals_dir}: "
+                f"{error.strerror or error}."
+            ) from error
         return StagedImage(paths, original_name, sha256, len(data), source)
 
     def finish(self, staged: StagedImage) -> ImportedImage | None:
