@@ -1,0 +1,73 @@
+"""Shared UI fixtures for the screen tests (Pilot and snapshots).
+
+- ``demo_db``: a fresh copy of a demo studio (60 clients, seed 1, today =
+  FIXED_DAY), the clock frozen at FIXED_NOW and Rita (receptionist) signed in.
+  The demo is built once per test process and copied for each test (fast).
+- ``make_app``: builds a SpectraApp that ignores the user's own key file;
+  ``app``: one such app.
+- Cursors do not blink in these tests (autouse), so snapshots are stable.
+"""
+import datetime as dt
+import shutil
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from spectra_tui.data.db import close_database, open_database
+from spectra_tui.data.demo import fill_demo
+from spectra_tui.data.models import User, set_clock
+from spectra_tui.data.users import sign_in
+
+FIXED_DAY = dt.date(2026, 11, 26)
+FIXED_NOW = dt.datetime(2026, 11, 26, 10, 30)
+DEMO_CLIENTS = 60
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """A demo database file built once per test process (never opened by tests)."""
+    path = tmp_path_factory.mktemp("demo-template") / "studio.db"
+    open_database(path)
+    try:
+        fill_demo(clients=DEMO_CLIENTS, seed=1, today=FIXED_DAY)
+    finally:
+        close_database()  # the last connection closing folds the WAL into the file
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template, tmp_path):
+    """An open copy of the demo studio; clock frozen at FIXED_NOW, Rita signed in."""
+    path = tmp_path / "studio.db"
+    shutil.copyfile(demo_template, path)
+    db = open_database(path)
+    set_clock(lambda: FIXED_NOW)
+    sign_in(User.get(User.username == "rita"))
+    yield db
+    set_clock(None)
+    sign_in(None)
+    close_database()
+
+
+@pytest.fixture
+def make_app(demo_db, tmp_path):
+    """A factory of SpectraApp on the demo database, with the default keys only."""
+    from spectra_tui.app import SpectraApp
+
+    def make(**kwargs):
+        kwargs.setdefault("keys_file", tmp_path / "no-user-keys.toml")
+        return SpectraApp(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture(autouse=True)
+def steady_cursors(monkeypatch):
+    """Cursors stay visible instead of blinking (stable snapshots)."""
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
