@@ -65,11 +65,13 @@ class FakeCamera:
         battery_level: str | None = "80%",
         shots_left: int | None = 500,
         first_number: int = 1,
+        raw_plus_jpeg: bool = False,
     ) -> None:
         self.model = model
         self.port = port
         self.battery_level = battery_level
         self.shots_left = shots_left
+        self.raw_plus_jpeg = raw_plus_jpeg
         self.plugged_in = True
         self.claimed_by_other_program = False
         self.connected = False
@@ -83,6 +85,7 @@ class FakeCamera:
         }
         self._failures: dict[str, deque[CaptureError]] = {}
         self._events: deque[CameraFileRef] = deque()
+        self._partners: list[CameraFileRef] = []
         self._event_ready = threading.Event()
         self._lock = threading.RLock()
 
@@ -106,8 +109,15 @@ class FakeCamera:
         with self._lock:
             refs = [self._shoot() for _ in range(count)]
             self._events.extend(refs)
+            self._events.extend(self._pop_partner_events())
             self._event_ready.set()
             return refs
+
+    def announce_file(self, ref: CameraFileRef) -> None:
+        """Send a FILE_ADDED event for a file again, as cameras sometimes do."""
+        with self._lock:
+            self._events.append(ref)
+            self._event_ready.set()
 
     def fail_next(self, operation: str, error: int | CaptureError, times: int = 1) -> None:
         """Make the next ``times`` calls of ``operation`` fail.
@@ -147,7 +157,12 @@ class FakeCamera:
     def capture(self) -> CameraFileRef:
         self._enter("capture")
         with self._lock:
-            return self._shoot()
+            shot = self._shoot()
+            # RAW + JPEG: the capture names one file, the other comes as an event.
+            self._events.extend(self._pop_partner_events())
+            if self._events:
+                self._event_ready.set()
+            return shot
 
     def trigger(self) -> None:
         self._enter("trigger")
@@ -212,6 +227,14 @@ class FakeCamera:
         self._next_number += 1
         ref = CameraFileRef(FAKE_FOLDER, f"IMG_{number:04d}.JPG")
         self.files[ref] = fake_picture(number)
+        if self.raw_plus_jpeg:
+            raw = CameraFileRef(FAKE_FOLDER, f"IMG_{number:04d}.NEF")
+            self.files[raw] = b"FAKE-RAW" + number.to_bytes(4, "big") + bytes(256)
+            self._partners.append(raw)
         if self.shots_left is not None:
             self.shots_left -= 1
         return ref
+
+    def _pop_partner_events(self) -> list[CameraFileRef]:
+        partners, self._partners = self._partners, []
+        return partners
