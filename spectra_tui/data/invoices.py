@@ -9,7 +9,10 @@ lines, totals and numbers.
   without payments may be voided, and keeps its number.
 """
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+
+from peewee import SQL, Case, fn
 
 from . import audit, settings
 from .counters import next_number
@@ -279,3 +282,155 @@ def convert_estimate(estimate: Invoice, kind: str | None = None) -> Invoice:
 
 def lines_of(invoice: Invoice) -> list[InvoiceLine]:
     return list(invoice.lines.order_by(InvoiceLine.position, InvoiceLine.id))
+
+
+# ---------------------------------------------------------------- lists with balances (Invoices hub)
+
+LIST_STATUSES = ("all", "open", "paid", "credit", "void", "estimates")
+LIST_SORTS = ("date", "balance")
+
+
+@dataclass(frozen=True)
+class InvoiceQuery:
+    """What the Invoices hub lists.
+
+    ``status``: "all", "open" (a balance due, or nothing billed yet), "paid"
+    (settled to zero), "credit" (a credit balance), "void", "estimates".
+    ``sort``: "date" (newest first) or "balance" (largest balance due first).
+    """
+
+    status: str = "all"
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    client_id: int | None = None
+    session_id: int | None = None
+    sort: str = "date"
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    """An invoice with its money, as the lists show it. ``balance`` is what is
+    still owed (negative: a credit balance); void invoices and estimates owe nothing."""
+
+    invoice: Invoice
+    paid: int
+    balance: int
+
+    @property
+    def state(self) -> str:
+        invoice = self.invoice
+        if invoice.status == Invoice.VOID:
+            return "Void"
+        if invoice.status == Invoice.CONVERTED:
+            return "Converted"
+        if invoice.is_estimate:
+            return "Estimate"
+        if self.balance < 0:
+            return "Credit"
+        if self.balance == 0 and (self.paid or invoice.total_cents):
+            return "Paid"
+        return "Open"
+
+
+def _not_voided(entry):
+    """SQL: the ledger row ``entry`` is not a void and has not been voided."""
+    voids = LedgerEntry.alias("lv")
+    return (entry.kind != LedgerEntry.VOID) & ~fn.EXISTS(
+        voids.select(SQL("1")).where((voids.kind == LedgerEntry.VOID) & (voids.related == entry.id)))
+
+
+def paid_expression():
+    """SQL for the net money paid into ``Invoice`` (the same sum as
+    ledger.paid_into, as correlated subqueries: one query for a whole page)."""
+    out = LedgerEntry.alias("lo")
+    signed = Case(out.kind, ((LedgerEntry.PAYMENT, out.amount_cents), (LedgerEntry.DEPOSIT_APPLY, out.amount_cents),
+                             (LedgerEntry.TRANSFER, out.amount_cents * -1), (LedgerEntry.REFUND, out.amount_cents * -1)), 0)
+    onto = out.select(fn.COALESCE(fn.SUM(signed), 0)).where((out.invoice == Invoice.id) & _not_voided(out))
+    inward = LedgerEntry.alias("li")
+    transfers_in = inward.select(fn.COALESCE(fn.SUM(inward.amount_cents), 0)).where(
+        (inward.target_invoice == Invoice.id) & (inward.kind == LedgerEntry.TRANSFER) & _not_voided(inward))
+    return fn.COALESCE(onto, 0) + fn.COALESCE(transfers_in, 0)
+
+
+def balance_expression(paid=None):
+    """SQL for what is still owed on ``Invoice``; void invoices and estimates owe nothing."""
+    owing_total = Case(None, (((Invoice.status == Invoice.VOID) | (Invoice.series == ESTIMATE_SERIES), 0),),
+                       Invoice.total_cents)
+    return owing_total - (paid if paid is not None else paid_expression())
+
+
+def _invoice_select(query: InvoiceQuery):
+    if query.status not in LIST_STATUSES:
+        raise ValidationError(f"'{query.status}' is not an invoice list; choose one of: {', '.join(LIST_STATUSES)}.", "status")
+    if query.sort not in LIST_SORTS:
+        raise ValidationError(f"Invoices sort by {' or '.join(LIST_SORTS)}.", "sort")
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        raise ValidationError("The 'from' day is after the 'to' day.", "date_to")
+    paid = paid_expression()
+    balance = balance_expression(paid)
+    billed = Client.alias("bill")
+    select = (Invoice.select(Invoice, Client, billed, paid.alias("list_paid"), balance.alias("list_balance"))
+              .join(Client, on=(Invoice.client == Client.id))
+              .switch(Invoice).join(billed, on=(Invoice.bill_to == billed.id)))
+    live_sale = (Invoice.series == INVOICE_SERIES) & (Invoice.status == Invoice.OPEN)
+    nothing_yet = (Invoice.total_cents == 0) & (paid == 0)
+    if query.status == "open":
+        select = select.where(live_sale & ((balance > 0) | nothing_yet))
+    elif query.status == "paid":
+        select = select.where(live_sale & (balance == 0) & ~nothing_yet)
+    elif query.status == "credit":
+        select = select.where(live_sale & (balance < 0))
+    elif query.status == "void":
+        select = select.where(Invoice.status == Invoice.VOID)
+    elif query.status == "estimates":
+        select = select.where(Invoice.series == ESTIMATE_SERIES)
+    if query.date_from is not None:
+        select = select.where(Invoice.invoice_date >= query.date_from)
+    if query.date_to is not None:
+        select = select.where(Invoice.invoice_date <= query.date_to)
+    if query.client_id is not None:
+        select = select.where(Invoice.client == query.client_id)
+    if query.session_id is not None:
+        select = select.where(Invoice.session == query.session_id)
+    return select, balance
+
+
+def _row(invoice: Invoice) -> InvoiceRow:
+    return InvoiceRow(invoice=invoice, paid=int(invoice.list_paid or 0), balance=int(invoice.list_balance or 0))
+
+
+def search_invoices(query: InvoiceQuery, limit: int = 50, after: InvoiceRow | None = None) -> list[InvoiceRow]:
+    """One page of invoices with what was paid and the balance, computed in
+    SQL (one query per page). Newest first, or largest balance due first;
+    ``after`` is the last row of the previous page (keyset pagination)."""
+    select, balance = _invoice_select(query)
+    if query.sort == "balance":
+        if after is not None:
+            select = select.where((balance < after.balance) | ((balance == after.balance) & (Invoice.id < after.invoice.id)))
+        select = select.order_by(balance.desc(), Invoice.id.desc())
+    else:
+        if after is not None:
+            day = after.invoice.invoice_date
+            select = select.where((Invoice.invoice_date < day) | ((Invoice.invoice_date == day) & (Invoice.id < after.invoice.id)))
+        select = select.order_by(Invoice.invoice_date.desc(), Invoice.id.desc())
+    return [_row(invoice) for invoice in select.limit(max(1, min(limit, 500)))]
+
+
+def count_invoices(query: InvoiceQuery, cap: int = 10000) -> int:
+    select, _balance = _invoice_select(query)
+    return select.limit(cap).count()
+
+
+def invoice_row(invoice: Invoice) -> InvoiceRow:
+    """One invoice as the lists show it (fresh from the database)."""
+    select, _balance = _invoice_select(InvoiceQuery())
+    return _row(select.where(Invoice.id == invoice.id).get())
+
+
+def transfer_targets(source: Invoice) -> list[InvoiceRow]:
+    """Where ``source``'s credit balance may go: the client's other live
+    invoices (not estimates, not credit memos), largest balance due first."""
+    select, balance = _invoice_select(InvoiceQuery(client_id=source.client_id))
+    select = select.where((Invoice.id != source.id) & (Invoice.series == INVOICE_SERIES)
+                          & (Invoice.status == Invoice.OPEN) & (Invoice.kind != Invoice.CREDIT_MEMO))
+    return [_row(invoice) for invoice in select.order_by(balance.desc(), Invoice.invoice_date.desc(), Invoice.id.desc()).limit(500)]

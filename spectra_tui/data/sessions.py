@@ -6,11 +6,16 @@ change is kept in the session's history with who and when. "Cancelled" and
 "No-Show" are off the list: they end a session without completing it.
 """
 import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
 
 from . import audit, settings
+from .clients import ClientQuery, _query_filter
 from .counters import next_number
 from .errors import NotFound, ValidationError
-from .models import Appointment, Client, Room, Session, SessionStatusChange, SessionType, User, database, now
+from .models import (Appointment, Client, Room, Session, SessionImage, SessionStatusChange, SessionType, User,
+                     database, now)
 from .users import current_user_name
 
 CANCELLED = "Cancelled"
@@ -179,3 +184,96 @@ def set_appointment_status(appointment: Appointment, status: str, note: str = ""
         appointment.save()
         audit.record("appointment.status", "appointment", appointment.id, before, appointment)
     return appointment
+
+
+# ---------------------------------------------------------------- search (Sessions hub, Ctrl+S)
+
+@dataclass(frozen=True)
+class SessionQuery:
+    """What the Sessions hub searches by; every given field must match.
+
+    ``client`` is a name prefix (each word a prefix of the first or last
+    name, as in the client search); ``date_from``/``date_to`` are inclusive
+    days of the session's start.
+    """
+
+    number: int | None = None
+    client: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    photographer_id: int | None = None
+    status: str = ""
+
+
+def _session_select(query: SessionQuery):
+    select = (Session.select(Session, Client, User, SessionType, Room)
+              .join(Client, on=(Session.client == Client.id))
+              .switch(Session).join(User, on=(Session.photographer == User.id))
+              .switch(Session).join(SessionType, on=(Session.session_type == SessionType.id))
+              .switch(Session).join(Room, JOIN.LEFT_OUTER, on=(Session.room == Room.id)))
+    if query.number is not None:
+        select = select.where(Session.number == query.number)
+    for condition in _query_filter(ClientQuery(name=query.client or "")):
+        select = select.where(condition)
+    if query.date_from is not None:
+        select = select.where(Session.start >= dt.datetime.combine(query.date_from, dt.time.min))
+    if query.date_to is not None:
+        select = select.where(Session.start < dt.datetime.combine(query.date_to + dt.timedelta(days=1), dt.time.min))
+    if query.photographer_id is not None:
+        select = select.where(Session.photographer == query.photographer_id)
+    if query.status:
+        select = select.where(Session.status == query.status)
+    return select
+
+
+def search_sessions(query: SessionQuery, limit: int = 50, after: Session | None = None) -> list[Session]:
+    """One page of matching sessions, latest start first (client, photographer,
+    type and room joined: no query per row). ``after`` is the last session of
+    the previous page (keyset pagination on start, id)."""
+    if query.date_from and query.date_to and query.date_from > query.date_to:
+        raise ValidationError("The 'from' day is after the 'to' day.", "date_to")
+    select = _session_select(query)
+    if after is not None:
+        select = select.where((Session.start < after.start) | ((Session.start == after.start) & (Session.id < after.id)))
+    return list(select.order_by(Session.start.desc(), Session.id.desc()).limit(max(1, min(limit, 500))))
+
+
+def count_sessions(query: SessionQuery, cap: int = 10000) -> int:
+    """How many sessions match, counted up to ``cap``."""
+    return _session_select(query).select(Session.id).limit(cap).count()
+
+
+def statuses_for_search() -> list[str]:
+    """Every status a session can have: the workflow's, then Cancelled and No-Show."""
+    return settings.session_statuses() + [s for s in CLOSED_STATUSES if s not in settings.session_statuses()]
+
+
+def session_appointments(session: Session) -> list[Appointment]:
+    """The appointments linked to the session, in time order."""
+    return list(Appointment.select(Appointment, User)
+                .join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
+                .where(Appointment.session == session.id)
+                .order_by(Appointment.start, Appointment.id))
+
+
+def session_images(session: Session) -> list[SessionImage]:
+    """The images stored for the session, by number."""
+    return list(SessionImage.select().where(SessionImage.session == session.id).order_by(SessionImage.number))
+
+
+def update_session_details(session: Session, notes: str | None = None, room: Room | None | object = ...) -> Session:
+    """Change what can change without rebooking: the notes and the room.
+    (Photographer, start and length change through the Scheduling Wizard,
+    which checks conflicts.)"""
+    with database.atomic():
+        before = audit.snapshot(session)
+        if notes is not None:
+            notes = notes.strip()
+            if len(notes) > 20000:
+                raise ValidationError("The notes are too long (at most 20,000 characters).", "notes")
+            session.notes = notes
+        if room is not ...:
+            session.room = room
+        session.save()
+        audit.record("session.update", "session", session.id, before, session)
+    return session
