@@ -42,7 +42,9 @@ class DuplicateClient(DomainError):
 def search_key(text: str) -> str:
     """Lower case without accents: 'José Núñez' -> 'jose nunez'."""
     decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+    key = "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
+    # Drop what UTF-8 cannot hold (lone surrogates from a bad paste): SQLite would refuse it.
+    return key.encode("utf-8", "ignore").decode("utf-8")
 
 
 def digits(text: str) -> str:
@@ -139,6 +141,11 @@ def clean_client_fields(fields: dict, capitalize: set[str] | None = None) -> dic
                 value = ""
             if not isinstance(value, str):
                 raise ValidationError(f"The {name.replace('_', ' ')} must be text.", name)
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ValidationError(
+                    f"The {name.replace('_', ' ')} contains characters that cannot be stored; retype it.", name) from None
             value = " ".join(value.split()) if name != "notes" else value.strip()
             limit = MAX_NOTES if name == "notes" else MAX_LENGTH
             if len(value) > limit:

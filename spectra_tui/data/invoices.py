@@ -434,3 +434,18 @@ def transfer_targets(source: Invoice) -> list[InvoiceRow]:
     select = select.where((Invoice.id != source.id) & (Invoice.series == INVOICE_SERIES)
                           & (Invoice.status == Invoice.OPEN) & (Invoice.kind != Invoice.CREDIT_MEMO))
     return [_row(invoice) for invoice in select.order_by(balance.desc(), Invoice.invoice_date.desc(), Invoice.id.desc()).limit(500)]
+
+
+def open_balances(limit: int = 50, after: InvoiceRow | None = None) -> list[InvoiceRow]:
+    """Invoices with a balance due (the Home hub): largest balance first, the
+    oldest first among equal balances. ``after`` is the last row of the
+    previous page (keyset pagination)."""
+    select, balance = _invoice_select(InvoiceQuery(status="open"))
+    select = select.where(balance > 0)
+    if after is not None:
+        day, last_id = after.invoice.invoice_date, after.invoice.id
+        select = select.where((balance < after.balance)
+                              | ((balance == after.balance) & ((Invoice.invoice_date > day)
+                                                               | ((Invoice.invoice_date == day) & (Invoice.id > last_id)))))
+    select = select.order_by(balance.desc(), Invoice.invoice_date.asc(), Invoice.id.asc())
+    return [_row(invoice) for invoice in select.limit(max(1, min(limit, 500)))]

@@ -15,7 +15,7 @@ from peewee import Case, fn
 
 from . import audit
 from .errors import NotFound, ValidationError
-from .models import Client, Invoice, LedgerEntry, database
+from .models import Client, Invoice, LedgerEntry, database, refresh
 from .money import MAX_CENTS, format_money
 from .users import current_user_name
 
@@ -198,6 +198,7 @@ def take_payment(invoice: Invoice, amount_cents: int, method: str, reference: st
     amount = _amount(amount_cents)
     method, reference = _method(method, reference)
     with database.atomic():
+        _payable(refresh(invoice), "a payment")  # as it is now, not as the screen loaded it
         return _write(PAYMENT, invoice.client_id, amount, invoice=invoice, method=method, reference=reference, note=note)
 
 
@@ -218,6 +219,7 @@ def apply_deposit(deposit: LedgerEntry, invoice: Invoice, amount_cents: int | No
     _payable(invoice, "a deposit")
     _same_client(invoice, deposit.client_id)
     with database.atomic():
+        _payable(refresh(invoice), "a deposit")
         left = deposit_remaining([deposit.id])[deposit.id]
         if left <= 0:
             raise ValidationError("Nothing is left on that deposit.")
@@ -235,6 +237,7 @@ def refund(invoice: Invoice, amount_cents: int, method: str, reference: str = ""
     amount = _amount(amount_cents)
     method, reference = _method(method, reference)
     with database.atomic():
+        _payable(refresh(invoice), "a refund")
         credit = invoice_money(invoice).credit
         if amount > credit:
             raise ValidationError(
@@ -265,6 +268,8 @@ def transfer_credit(source: Invoice, target: Invoice, amount_cents: int | None =
     _payable(target, "a transfer")
     _same_client(target, source.client_id)
     with database.atomic():
+        _payable(refresh(source), "a transfer out")
+        _payable(refresh(target), "a transfer")
         credit = invoice_money(source).credit
         if credit <= 0:
             raise ValidationError(f"Invoice {source.display_number} has no credit balance to transfer.")

@@ -37,6 +37,20 @@ def set_clock(clock=None) -> None:
     _clock = clock or dt.datetime.now
 
 
+def refresh(row: "Model") -> "Model":
+    """Re-read ``row`` from the database, in place, and return it.
+
+    Services call this inside their transaction before checking a rule on a
+    row the caller holds: another terminal may have changed it since it was
+    loaded (voided the invoice, converted the estimate), and a stale object
+    would otherwise pass the check and be saved back over the newer row.
+    """
+    current = type(row).get_by_id(row.get_id())
+    row.__data__.update(current.__data__)
+    row._dirty.clear()
+    return row
+
+
 class BaseModel(Model):
     class Meta:
         database = database

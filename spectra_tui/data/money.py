@@ -31,6 +31,10 @@ def parse_money(text: str | int | Decimal, field: str = "amount", allow_negative
             raise ValidationError(f"'{text}' is not an amount; type it like 12.50.", field) from None
     if not value.is_finite():
         raise ValidationError(f"'{text}' is not an amount; type it like 12.50.", field)
+    # Checked before any arithmetic: '1e999999999' would overflow Decimal's context
+    # (copy_abs and comparisons are exact, they never round).
+    if value.copy_abs() >= MAX_CENTS // 100:
+        raise ValidationError(f"The {field} is too large.", field)
     cents = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
     if cents < 0 and not allow_negative:
         raise ValidationError(f"The {field} cannot be negative.", field)

@@ -8,7 +8,7 @@ change is kept in the session's history with who and when. "Cancelled" and
 import datetime as dt
 from dataclasses import dataclass
 
-from peewee import JOIN
+from peewee import JOIN, fn
 
 from . import audit, settings
 from .clients import ClientQuery, _query_filter
@@ -203,6 +203,7 @@ class SessionQuery:
     date_to: dt.date | None = None
     photographer_id: int | None = None
     status: str = ""
+    client_id: int | None = None  # one client's sessions (the client record)
 
 
 def _session_select(query: SessionQuery):
@@ -223,6 +224,8 @@ def _session_select(query: SessionQuery):
         select = select.where(Session.photographer == query.photographer_id)
     if query.status:
         select = select.where(Session.status == query.status)
+    if query.client_id is not None:
+        select = select.where(Session.client == query.client_id)
     return select
 
 
@@ -277,3 +280,86 @@ def update_session_details(session: Session, notes: str | None = None, room: Roo
         session.save()
         audit.record("session.update", "session", session.id, before, session)
     return session
+
+# ---------------------------------------------------------------- the front desk (Home hub, client record)
+
+@dataclass(frozen=True)
+class ScheduleItem:
+    """One line of a day's schedule: a session or an appointment."""
+
+    start: dt.datetime
+    end: dt.datetime
+    client: Client | None
+    what: str  # the session type, or the appointment's title
+    who: str  # the photographer, or the appointment's staff member
+    status: str
+    session: Session | None = None  # the session, or the session an appointment belongs to
+    appointment: Appointment | None = None
+
+    @property
+    def kind(self) -> str:
+        return "appointment" if self.appointment is not None else "session"
+
+
+def day_schedule(day: dt.date) -> list[ScheduleItem]:
+    """The sessions and appointments of ``day`` in time order (cancelled ones left out)."""
+    begin = dt.datetime.combine(day, dt.time.min)
+    end = begin + dt.timedelta(days=1)
+    items: list[ScheduleItem] = []
+    day_sessions = (Session.select(Session, Client, User, SessionType)
+                    .join(Client, on=(Session.client == Client.id))
+                    .switch(Session).join(User, on=(Session.photographer == User.id))
+                    .switch(Session).join(SessionType, on=(Session.session_type == SessionType.id))
+                    .where((Session.start >= begin) & (Session.start < end) & (Session.status != CANCELLED)))
+    for session in day_sessions:
+        items.append(ScheduleItem(session.start, session.end, session.client, session.session_type.name,
+                                  session.photographer.full_name, session.status, session=session))
+    day_appointments = (Appointment.select(Appointment, Client, User)
+                        .join(Client, JOIN.LEFT_OUTER, on=(Appointment.client == Client.id))
+                        .switch(Appointment).join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
+                        .where((Appointment.start >= begin) & (Appointment.start < end)
+                               & (Appointment.status != "Cancelled")))
+    for appointment in day_appointments:
+        items.append(ScheduleItem(appointment.start, appointment.end, appointment.client, appointment.title,
+                                  appointment.staff.full_name if appointment.staff_id else "", appointment.status,
+                                  session=appointment.session if appointment.session_id else None,
+                                  appointment=appointment))
+    items.sort(key=lambda item: (item.start, item.kind != "session", item.what))
+    return items
+
+
+@dataclass(frozen=True)
+class StageCount:
+    status: str
+    count: int
+    oldest_change: dt.datetime | None  # when the longest-waiting session reached this stage
+
+
+def waiting_by_status() -> list[StageCount]:
+    """How many sessions wait at each stage of the workflow, in workflow order.
+
+    The last status of the workflow (Complete) is the end, not a stage where
+    sessions wait; cancelled and no-show sessions are out of the workflow."""
+    stages = settings.session_statuses()[:-1]
+    counts = {status: (count, oldest) for status, count, oldest in
+              Session.select(Session.status, fn.COUNT(Session.id), fn.MIN(Session.status_changed_at))
+              .where(Session.status.in_(stages)).group_by(Session.status).tuples()}
+    result = []
+    for status in stages:
+        count, oldest = counts.get(status, (0, None))
+        if isinstance(oldest, str):  # SQLite hands aggregates back as text
+            oldest = dt.datetime.fromisoformat(oldest)
+        result.append(StageCount(status, int(count), oldest))
+    return result
+
+
+def client_appointments(client: Client, limit: int = 50, after: Appointment | None = None) -> list[Appointment]:
+    """One page of the client's appointments, latest first (staff joined);
+    ``after`` is the last appointment of the previous page."""
+    select = (Appointment.select(Appointment, User)
+              .join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
+              .where(Appointment.client == client.id))
+    if after is not None:
+        select = select.where((Appointment.start < after.start)
+                              | ((Appointment.start == after.start) & (Appointment.id < after.id)))
+    return list(select.order_by(Appointment.start.desc(), Appointment.id.desc()).limit(max(1, min(limit, 500))))

@@ -3,7 +3,7 @@
 Each key has a default; ``get`` returns the stored value or the default.
 """
 import json
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import ValidationError
@@ -54,11 +54,12 @@ def get(key: str) -> Any:
 def put(key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise ValidationError(f"There is no setting called '{key}'.")
-    _validate(key, value)
+    value = _validate(key, value)
     Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
 
 
-def _validate(key: str, value: Any) -> None:
+def _validate(key: str, value: Any) -> Any:
+    """Raise a ValidationError for a bad value; return the value to store."""
     if key == "conflict_policy" and value not in CONFLICT_POLICIES:
         raise ValidationError(f"The conflict policy must be one of: {', '.join(CONFLICT_POLICIES)}.")
     if key == "session_statuses":
@@ -69,9 +70,19 @@ def _validate(key: str, value: Any) -> None:
     if key == "slot_minutes" and (not isinstance(value, int) or value not in (5, 10, 15, 20, 30, 60)):
         raise ValidationError("The calendar slot must be 5, 10, 15, 20, 30 or 60 minutes.")
     if key == "tax_rate":
-        rate = Decimal(str(value))
-        if rate < 0 or rate >= 1:
-            raise ValidationError("The tax rate is stored as a fraction between 0 and 1 (0.0825 for 8.25%).")
+        # A Decimal or its text (no float: money is exact); stored as text.
+        try:
+            if isinstance(value, (bool, float)) or not isinstance(value, (str, int, Decimal)):
+                raise InvalidOperation
+            rate = Decimal(str(value).strip())
+            if not rate.is_finite() or rate < 0 or rate >= 1:
+                raise InvalidOperation
+        except InvalidOperation:
+            raise ValidationError("The tax rate is stored as a fraction between 0 and 1 (0.0825 for 8.25%).") from None
+        return str(rate)
+    if key == "tax_included" and not isinstance(value, bool):
+        raise ValidationError("'Tax included' is either on or off (True or False).")
+    return value
 
 
 def tax_rate() -> Decimal:
