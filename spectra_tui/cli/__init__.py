@@ -12,7 +12,7 @@ import sys
 from ..data.errors import DomainError
 
 # Modules of this package that add subcommands, in the order --help lists them.
-COMMAND_MODULES = ("demo", "check")
+COMMAND_MODULES = ("demo", "check", "ical")
 
 
 def build_parser() -> argparse.ArgumentParser:
