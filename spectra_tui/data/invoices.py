@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from peewee import SQL, Case, fn
 
-from . import audit, settings
+from . import audit, ledger, settings
 from .counters import next_number
 from .errors import NotFound, ValidationError
-from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, now
-from .money import MAX_CENTS, tax_on
+from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, now, refresh
+from .money import MAX_CENTS, format_money, tax_on
 from .users import current_user_name
 
 INVOICE_SERIES = "invoice"
@@ -111,6 +111,17 @@ def _check_editable(invoice: Invoice) -> None:
         raise ValidationError(f"Estimate {invoice.display_number} was converted; change the invoice made from it.")
 
 
+def _check_paid_out(invoice: Invoice) -> None:
+    """After a change of lines: a credit memo's credit may not become smaller
+    than what was already refunded or transferred out of it (that money would
+    have come from nowhere)."""
+    paid = ledger.paid_into([invoice.id])[invoice.id]
+    if paid < ledger.paid_floor(invoice):
+        raise ValidationError(
+            f"{invoice.kind} {invoice.display_number} has already paid out {format_money(-paid)}; "
+            "its credit cannot become smaller than that.")
+
+
 def compute_totals(invoice: Invoice, lines: list[InvoiceLine]) -> tuple[int, int, int]:
     """(subtotal, tax, total) of ``lines`` under the invoice's tax rate and mode;
     negative for a credit memo."""
@@ -163,6 +174,7 @@ def add_line(invoice: Invoice, item: PriceItem | None = None, description: str =
         raise ValidationError("Enter the price.", "price")
     description = _check_line_values(description, quantity, unit_price_cents, image_number)
     with database.atomic():
+        _check_editable(refresh(invoice))
         if InvoiceLine.select().where(InvoiceLine.invoice == invoice).count() >= MAX_LINES:
             raise ValidationError(f"An invoice holds at most {MAX_LINES} lines.")
         before = audit.snapshot(invoice)
@@ -172,6 +184,7 @@ def add_line(invoice: Invoice, item: PriceItem | None = None, description: str =
                                   taxable=True if taxable is None else bool(taxable), image_number=image_number)
         recompute_totals(invoice)
         invoice.save()
+        _check_paid_out(invoice)
         audit.record("invoice.line_add", "invoice", invoice.id, before, {**audit.snapshot(invoice), "line": audit.snapshot(line)})
     return line
 
@@ -187,6 +200,7 @@ def update_line(line: InvoiceLine, description: str | None = None, quantity: int
     new_image = line.image_number if image_number is ... else image_number
     new_description = _check_line_values(new_description, new_quantity, new_price, new_image)
     with database.atomic():
+        _check_editable(refresh(invoice))
         before = {**audit.snapshot(invoice), "line": audit.snapshot(line)}
         line.description, line.quantity, line.unit_price_cents, line.image_number = (
             new_description, new_quantity, new_price, new_image)
@@ -195,6 +209,7 @@ def update_line(line: InvoiceLine, description: str | None = None, quantity: int
         line.save()
         recompute_totals(invoice)
         invoice.save()
+        _check_paid_out(invoice)
         audit.record("invoice.line_update", "invoice", invoice.id, before,
                      {**audit.snapshot(invoice), "line": audit.snapshot(line)})
     return line
@@ -204,10 +219,12 @@ def remove_line(line: InvoiceLine) -> None:
     invoice = line.invoice
     _check_editable(invoice)
     with database.atomic():
+        _check_editable(refresh(invoice))
         before = {**audit.snapshot(invoice), "line": audit.snapshot(line)}
         InvoiceLine.delete().where(InvoiceLine.id == line.id).execute()
         recompute_totals(invoice)
         invoice.save()
+        _check_paid_out(invoice)
         audit.record("invoice.line_remove", "invoice", invoice.id, before, invoice)
 
 
@@ -216,6 +233,7 @@ def change_bill_to(invoice: Invoice, bill_to: Client) -> Invoice:
     if bill_to is None:
         raise ValidationError("Choose who the invoice is billed to.", "bill_to")
     with database.atomic():
+        _check_editable(refresh(invoice))
         before = audit.snapshot(invoice)
         invoice.bill_to = bill_to
         invoice.save()
@@ -240,6 +258,13 @@ def void_invoice(invoice: Invoice, reason: str) -> Invoice:
             f"Invoice {invoice.display_number} has payments and cannot be deleted. "
             "Refund or void the payments first, or issue a credit memo.")
     with database.atomic():
+        refresh(invoice)  # another terminal may have taken a payment meanwhile
+        if invoice.status == Invoice.VOID:
+            raise ValidationError(f"Invoice {invoice.display_number} is already void.")
+        if has_money(invoice):
+            raise ValidationError(
+                f"Invoice {invoice.display_number} has payments and cannot be deleted. "
+                "Refund or void the payments first, or issue a credit memo.")
         before = audit.snapshot(invoice)
         invoice.status = Invoice.VOID
         invoice.notes = (invoice.notes + f"\nVoided: {reason.strip()}").strip()
@@ -261,6 +286,8 @@ def convert_estimate(estimate: Invoice, kind: str | None = None) -> Invoice:
         raise ValidationError(
             f"A {estimate.basis}-based estimate converts into: {', '.join(allowed)}.", "kind")
     with database.atomic():
+        if refresh(estimate).status != Invoice.OPEN:  # converted from another terminal meanwhile
+            raise ValidationError(f"Estimate {estimate.display_number} is {estimate.status.lower()}.")
         invoice = create_invoice(kind, client=estimate.client, session=estimate.session,
                                  bill_to=estimate.bill_to, notes=estimate.notes)
         for line in estimate.lines.order_by(InvoiceLine.position):

@@ -15,7 +15,7 @@ from .clients import ClientQuery, _query_filter
 from .counters import next_number
 from .errors import NotFound, ValidationError
 from .models import (Appointment, Client, Room, Session, SessionImage, SessionStatusChange, SessionType, User,
-                     database, now)
+                     database, now, refresh)
 from .users import current_user_name
 
 CANCELLED = "Cancelled"
@@ -86,6 +86,8 @@ def set_status(session: Session, status: str, note: str = "") -> Session:
     if status == session.status:
         raise ValidationError(f"Session {session.number} is already at '{status}'.", "status")
     with database.atomic():
+        if refresh(session).status == status:  # changed from another terminal meanwhile
+            raise ValidationError(f"Session {session.number} is already at '{status}'.", "status")
         before = audit.snapshot(session)
         change = SessionStatusChange.create(session=session, from_status=session.status, to_status=status,
                                             user_name=current_user_name(), note=(note or "").strip())
@@ -280,6 +282,7 @@ def update_session_details(session: Session, notes: str | None = None, room: Roo
         session.save()
         audit.record("session.update", "session", session.id, before, session)
     return session
+
 
 # ---------------------------------------------------------------- the front desk (Home hub, client record)
 
