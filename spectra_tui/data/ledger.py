@@ -181,12 +181,12 @@ def _recheck(invoice_ids: list[int], deposit_ids: list[int]) -> None:
 
 
 def _write(kind: str, client_id: int, amount: int, *, invoice=None, target=None, related=None,
-           method: str = "", reference: str = "", note: str = "") -> LedgerEntry:
+           method: str = "", reference: str = "", note: str = "", before: LedgerEntry | None = None) -> LedgerEntry:
     entry = E.create(kind=kind, client=client_id, invoice=invoice, target_invoice=target, related=related,
                      amount_cents=amount, method=method, reference=reference, note=(note or "").strip()[:2000],
                      created_by=current_user_name())
     entry = E.get_by_id(entry.id)  # read back exactly what was stored, for the hash
-    audit.record(f"ledger.{kind}", "ledger", entry.id, None, entry)
+    audit.record(f"ledger.{kind}", "ledger", entry.id, before, entry)
     return entry
 
 
@@ -296,7 +296,8 @@ def void_entry(entry: LedgerEntry, reason: str) -> LedgerEntry:
         if entry.id in voided_ids([entry.id]):
             raise ValidationError("That entry is already void.")
         void = _write(VOID, entry.client_id, entry.amount_cents, invoice=entry.invoice_id,
-                      target=entry.target_invoice_id, related=entry, note=reason)
+                      target=entry.target_invoice_id, related=entry, note=reason,
+                      before=entry)  # the audit keeps the voided entry as it was
         deposits = [entry.id] if entry.kind == DEPOSIT else [entry.related_id]
         _recheck([entry.invoice_id, entry.target_invoice_id], deposits)
         return void
