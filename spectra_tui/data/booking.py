@@ -42,7 +42,7 @@ from .models import (Appointment, Client, Counter, Holiday, Invoice, InvoiceLine
                      SessionStatusChange, SessionType, User, database, now)
 from .money import format_money
 from .users import current_user_name
-from .when import clock, describe, describe_range, long_date, short
+from .when import clock, describe_range, how_far, long_date, short
 
 SESSION = "session"
 APPOINTMENT = "appointment"
@@ -629,6 +629,7 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
     _validate_request(req)
     length = req.length
     lines: list[str] = []
+    later: list[str] = []  # follow-ups: listed after the money, in the wizard's order
     conflicts: list[Conflict] = []
     session = appointment = fee = payment_entry = applied = None
     follow_ups: list[Appointment] = []
@@ -645,7 +646,8 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 raise NotFound("That client no longer exists; choose the client again.")
             lines.append(f"Client: {client.full_name}")
         # Steps 2-4: the booking, checked inside the transaction.
-        when = f"{describe(req.start)}, until {clock(req.end)} ({length} minutes)"
+        when = (f"{long_date(req.start.date())}, {clock(req.start)} – {clock(req.end)} "
+                f"({length} minutes, {how_far(req.start)})")
         if req.kind == SESSION:
             conflicts += find_conflicts(req.start, length, photographer=req.photographer, room=req.room)
             session = sessions.create_session(client, req.photographer, req.session_type, req.start, length,
@@ -681,8 +683,8 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                                                   room=follow_up.room, notes=follow_up.notes)
             follow_ups.append(created)
             who = f" with {staff.full_name}" if staff else ""
-            lines.append(f"Follow-up: {created.title}, {describe(created.start)} "
-                         f"({created.length_minutes} minutes){who}")
+            later.append(f"Follow-up: {created.title}, {long_date(created.start.date())}, {clock(created.start)} – "
+                         f"{clock(created.end)} ({created.length_minutes} minutes, {how_far(created.start)}){who}")
         overridden = conflicts if dry_run else _decide(conflicts, req.allow_conflict)
         # Step 5: the session fee invoice.
         fee_total = None
@@ -710,6 +712,7 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 else:
                     text += ", held for the client"
                 lines.append(text)
+        lines += later
         for conflict in overridden:
             lines.append(f"Booked despite: {conflict.message}")
         if dry_run:

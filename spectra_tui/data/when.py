@@ -326,21 +326,25 @@ def long_date(day: dt.date) -> str:
 def describe(when: dt.datetime, now: dt.datetime | None = None) -> str:
     """The exact date and time, with how far away it is:
     'Tuesday, December 3, 2025 at 3:00 PM (in 5 days)'."""
+    return f"{long_date(when.date())} at {clock(when)} ({how_far(when, now)})"
+
+
+def how_far(when: dt.datetime | dt.date, now: dt.datetime | None = None) -> str:
+    """'today', 'tomorrow', 'in 5 days', 'in 3 weeks', '2 days ago'."""
     from .models import now as wall_clock
 
     now = now or wall_clock()
-    days = (when.date() - now.date()).days
+    day = when.date() if isinstance(when, dt.datetime) else when
+    days = (day - now.date()).days
     if days == 0:
-        hint = "today"
-    elif days == 1:
-        hint = "tomorrow"
-    elif days == -1:
-        hint = "yesterday"
-    elif days > 0:
-        hint = f"in {days} days" if days < 14 else f"in {days // 7} weeks" if days < 60 else f"in {days} days"
-    else:
-        hint = f"{-days} days ago"
-    return f"{long_date(when.date())} at {clock(when)} ({hint})"
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    if days > 0:
+        return f"in {days // 7} weeks" if 14 <= days < 60 else f"in {days} days"
+    return f"{-days} days ago"
 
 
 def describe_range(start: dt.datetime, end: dt.datetime) -> str:
