@@ -122,6 +122,12 @@ def _check_paid_out(invoice: Invoice) -> None:
             "its credit cannot become smaller than that.")
 
 
+def check_editable(invoice: Invoice) -> None:
+    """Raise the readable reason when the invoice's lines or Bill-To cannot change
+    (a void invoice, a converted estimate); screens ask before opening a form."""
+    _check_editable(invoice)
+
+
 def compute_totals(invoice: Invoice, lines: list[InvoiceLine]) -> tuple[int, int, int]:
     """(subtotal, tax, total) of ``lines`` under the invoice's tax rate and mode;
     negative for a credit memo."""

@@ -163,6 +163,12 @@ def _payable(invoice: Invoice, what: str) -> None:
         raise ValidationError(f"Credit memo {invoice.display_number} takes no {what}; transfer its credit instead.")
 
 
+def check_payable(invoice: Invoice) -> None:
+    """Raise the readable reason when the invoice takes no payment (an estimate,
+    a void invoice, a credit memo); screens ask before opening the payment form."""
+    _payable(invoice, "a payment")
+
+
 def _same_client(invoice: Invoice, client_id: int) -> None:
     if invoice.client_id != client_id:
         raise ValidationError(f"Invoice {invoice.display_number} belongs to another client.")

@@ -3,8 +3,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+from ..data.errors import DomainError
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -90,6 +92,65 @@ class ChoiceDialog(ModalScreen[str | None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReasonDialog(ModalScreen):
+    """Ask for a reason (or a short note) and act on it in one step.
+
+    ``perform(text)`` runs the business rule (e.g. ``lambda r: cancel_session(s, r)``);
+    a DomainError it raises is shown in the dialog under the field, with the
+    text kept, so nothing typed is lost. On success the dialog dismisses with
+    what ``perform`` returned. Escape cancels (dismisses None).
+    """
+
+    DEFAULT_CSS = """
+    ReasonDialog { align: center middle; }
+    ReasonDialog > Vertical { width: 70; max-width: 95%; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ReasonDialog #reason-error { color: $error; height: auto; }
+    ReasonDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    ReasonDialog Button { margin-left: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, prompt: str, perform, confirm: str = "OK", placeholder: str = "",
+                 initial: str = ""):
+        super().__init__()
+        self.title_text, self.prompt, self.perform = title, prompt, perform
+        self.confirm, self.placeholder, self.initial = confirm, placeholder, initial
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"[b]{self.title_text}[/b]")
+            yield Static(self.prompt, classes="muted")
+            yield Input(self.initial, placeholder=self.placeholder, id="reason")
+            yield Static("", id="reason-error")
+            with Horizontal(id="buttons"):
+                yield Button(f"{self.confirm} (Enter)", variant="warning", id="ok")
+                yield Button("Back (Esc)", id="back")
+
+    def on_input_submitted(self, event) -> None:
+        event.stop()
+        self.action_save_close()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self.action_save_close()
+        else:
+            self.dismiss(None)
+
+    def action_save_close(self) -> None:
+        text = self.query_one("#reason", Input).value
+        try:
+            result = self.perform(text)
+        except DomainError as error:
+            self.query_one("#reason-error", Static).update(str(error))
+            self.query_one("#reason", Input).focus()
+            return
+        self.dismiss(result if result is not None else True)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

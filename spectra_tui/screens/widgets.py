@@ -17,6 +17,10 @@ class PagedTable(DataTable):
     100,000 records. ``cells(row)`` makes a row's cells, ``key(row)`` its key.
     When the cursor comes near the last loaded row, the next page is loaded.
     Enter posts ``PagedTable.Chosen`` with the row object.
+
+    ``narrow_columns`` (optional): the columns to show, as (index into
+    ``columns``, width) or (index, width, label), when the table is narrower
+    than ``narrow_below`` cells (an 80-column terminal), so nothing is cut off.
     """
 
     BINDINGS = [Binding("enter", "choose", "Open", show=True)]
@@ -31,7 +35,8 @@ class PagedTable(DataTable):
             return self.table
 
     def __init__(self, columns: Sequence[tuple[str, int | None]], cells: Callable[[Any], Sequence],
-                 key: Callable[[Any], Any], **kwargs):
+                 key: Callable[[Any], Any], narrow_columns: Sequence[tuple] | None = None,
+                 narrow_below: int = 100, **kwargs):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._column_specs = columns
         self._cells = cells
@@ -39,13 +44,45 @@ class PagedTable(DataTable):
         self._fetch: Callable[[Any, int], list] | None = None
         self._rows: list = []
         self._exhausted = True
+        self._loading = False
+        self._narrow_columns = narrow_columns
+        self._narrow_below = narrow_below
+        self._layout: list[tuple[int, str, int | None]] = []
+
+    def _wanted_layout(self, width: int) -> list[tuple[int, str, int | None]]:
+        if self._narrow_columns and 0 < width < self._narrow_below:
+            return [(spec[0], spec[2] if len(spec) > 2 else self._column_specs[spec[0]][0], spec[1])
+                    for spec in self._narrow_columns]
+        return [(index, label, w) for index, (label, w) in enumerate(self._column_specs)]
+
+    def _row_cells(self, row: Any) -> list:
+        cells = list(self._cells(row))
+        return [cells[index] for index, _label, _width in self._layout]
+
+    def _apply_layout(self, width: int) -> None:
+        layout = self._wanted_layout(width)
+        if layout == self._layout:
+            return
+        self._layout = layout
+        cursor = self.cursor_row
+        self.clear(columns=True)
+        for _index, label, column_width in layout:
+            self.add_column(label, width=column_width)
+        for row in self._rows:
+            self.add_row(*self._row_cells(row), key=str(self._key(row)))
+        if self.row_count:
+            self.move_cursor(row=min(max(cursor, 0), self.row_count - 1))
 
     def on_mount(self) -> None:
-        for label, width in self._column_specs:
-            self.add_column(label, width=width)
+        self._apply_layout(self.app.size.width)
+
+    def on_resize(self, event) -> None:
+        self._apply_layout(event.size.width)
 
     def load(self, fetch: Callable[[Any, int], list]) -> None:
         """Start over with a new query."""
+        if not self._layout:  # load() may come before this table's own on_mount
+            self._apply_layout(self.app.size.width)
         self._fetch = fetch
         self._rows = []
         self._exhausted = False
@@ -55,14 +92,20 @@ class PagedTable(DataTable):
             self.move_cursor(row=0)
 
     def _load_more(self) -> None:
-        if self._exhausted or self._fetch is None:
+        # Adding a row can move the cursor, whose watcher asks for more rows:
+        # without this guard the same page would be fetched (and added) twice.
+        if self._exhausted or self._fetch is None or self._loading:
             return
-        page = self._fetch(self._rows[-1] if self._rows else None, PAGE_SIZE)
-        if len(page) < PAGE_SIZE:
-            self._exhausted = True
-        for row in page:
-            self._rows.append(row)
-            self.add_row(*self._cells(row), key=str(self._key(row)))
+        self._loading = True
+        try:
+            page = self._fetch(self._rows[-1] if self._rows else None, PAGE_SIZE)
+            if len(page) < PAGE_SIZE:
+                self._exhausted = True
+            for row in page:
+                self._rows.append(row)
+                self.add_row(*self._row_cells(row), key=str(self._key(row)))
+        finally:
+            self._loading = False
 
     @property
     def loaded_rows(self) -> list:
