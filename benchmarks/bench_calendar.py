@@ -1,0 +1,192 @@
+"""Benchmark: the calendar's week view with 1,000 bookings in the month.
+
+Builds a temporary studio database (5 photographers, 300 clients, 6 session
+types, 3 rooms) with 1,000 bookings in one month (80% sessions, 20%
+appointments, half of those linked to a session, a few cancelled), then times
+``spectra_tui.data.calendar.calendar_week`` for the busiest week: the very
+function the calendar screen calls, i.e. the SQL queries plus building the
+rows, columns, cells and lanes the screen renders. Target: p95 under 100 ms.
+Also reported: the number of SQL queries per week view, and the conflict
+check (``booking.find_conflicts``) the wizard runs on every booking.
+
+    python benchmarks/bench_calendar.py              # 200 runs
+    python benchmarks/bench_calendar.py --runs 20    # quick check
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+try:
+    import spectra_tui  # noqa: F401
+except ImportError:  # run from a checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from spectra_tui.data import booking, calendar, catalog, settings, users
+from spectra_tui.data.db import close_database, open_database
+from spectra_tui.data.models import Appointment, Client, Session, database
+
+NAME = "calendar"
+TARGET_MS = 100.0
+PHOTOGRAPHERS = 5
+BOOKINGS = 1000
+CLIENTS = 300
+MONTH_START = dt.date(2031, 3, 1)  # a fixed month: same data every run
+RESULTS_FILE = Path(__file__).resolve().parent / "results" / "calendar.json"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def build_studio(seed: int = 1) -> dict:
+    """The studio and its month of bookings (bulk inserts: the benchmark times reading)."""
+    rng = random.Random(seed)
+    settings.put("conflict_policy", "always")
+    people = [users.create_user(f"photo{i}", f"Photographer {i}", "photographer", f"#{rng.randrange(0xffffff):06x}")
+              for i in range(PHOTOGRAPHERS)]
+    types = [catalog.create_session_type(name, length, fee, color) for name, length, fee, color in (
+        ("Family", 90, 15000, "#87afd7"), ("Newborn", 120, 20000, "#d7afd7"), ("Senior", 90, 12500, "#d7af5f"),
+        ("Headshot", 30, 7500, "#87d7af"), ("Maternity", 60, 12500, "#d78787"), ("Pet", 60, 9500, "#afaf87"))]
+    rooms = [catalog.create_room(name) for name in ("Studio A", "Studio B", "Outdoor")]
+    with database.atomic():
+        Client.insert_many([{"first_name": f"First{i}", "last_name": f"Last{i}", "first_key": f"first{i}",
+                             "last_key": f"last{i}"} for i in range(CLIENTS)]).execute()
+    client_ids = [c for (c,) in Client.select(Client.id).tuples()]
+    days = [MONTH_START + dt.timedelta(days=d) for d in range(31)]
+    open_days = [d for d in days if booking.day_info(d).is_open]
+    session_rows, appointment_rows = [], []
+    appointments = BOOKINGS // 5
+    for i in range(BOOKINGS - appointments):
+        day = rng.choice(open_days)
+        kind = rng.choice(types)
+        session_rows.append({
+            "number": 1001 + i, "client": rng.choice(client_ids), "photographer": rng.choice(people).id,
+            "session_type": kind.id, "room": rng.choice([None] + [r.id for r in rooms]),
+            "start": dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.choice([0, 30]))),
+            "length_minutes": kind.length_minutes,
+            "status": "Cancelled" if rng.random() < 0.05 else "Session Pending"})
+    with database.atomic():
+        for chunk in range(0, len(session_rows), 200):
+            Session.insert_many(session_rows[chunk:chunk + 200]).execute()
+    sessions = list(Session.select(Session.id, Session.client, Session.photographer).tuples())
+    for i in range(appointments):
+        day = rng.choice(open_days)
+        start = dt.datetime.combine(day, dt.time(rng.randint(9, 16), rng.choice([0, 30])))
+        if i % 2:
+            session_id, client_id, staff_id = rng.choice(sessions)
+            appointment_rows.append({"title": "Sales presentation", "session": session_id, "client": client_id,
+                                     "staff": staff_id, "start": start, "length_minutes": 60, "status": "Scheduled"})
+        else:
+            appointment_rows.append({"title": "Consultation", "client": rng.choice(client_ids),
+                                     "staff": rng.choice(people).id, "start": start, "length_minutes": 30,
+                                     "status": "Scheduled"})
+    with database.atomic():
+        Appointment.insert_many(appointment_rows).execute()
+    return {"people": [p.id for p in people], "rooms": [r.id for r in rooms], "days": days}
+
+
+def busiest_week(days: list[dt.date]) -> dt.date:
+    mondays = [d for d in days if d.weekday() == 0 and d + dt.timedelta(days=6) <= days[-1]]
+    counts = {m: Session.select().where((Session.start >= m) & (Session.start < m + dt.timedelta(days=7))).count()
+              for m in mondays}
+    return max(counts, key=counts.get)
+
+
+def count_queries(fn) -> int:
+    db = database.obj
+    original = db.execute_sql
+    seen = []
+
+    def counting(sql, params=None, *args, **kwargs):
+        seen.append(sql)
+        return original(sql, params, *args, **kwargs)
+
+    db.execute_sql = counting
+    try:
+        fn()
+    finally:
+        del db.execute_sql
+    return len(seen)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=200, help="timed week views (default 200)")
+    parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="JSON file to write")
+    args = parser.parse_args(argv)
+
+    scratch = Path(tempfile.mkdtemp(prefix="spectra-bench-calendar-"))
+    try:
+        open_database(scratch / "bench.db")
+        began = time.perf_counter()
+        env = build_studio()
+        build_seconds = time.perf_counter() - began
+        monday = busiest_week(env["days"])
+        people = env["people"]
+        in_month = Session.select().count() + Appointment.select().count()
+
+        for _ in range(5):  # warm-up: page cache, prepared statements
+            calendar.calendar_week(monday, photographer_ids=people)
+        timings = []
+        for _ in range(args.runs):
+            start = time.perf_counter()
+            view = calendar.calendar_week(monday, photographer_ids=people)
+            timings.append((time.perf_counter() - start) * 1000)
+        queries = count_queries(lambda: calendar.calendar_week(monday, photographer_ids=people))
+
+        probe = dt.datetime.combine(monday + dt.timedelta(days=1), dt.time(11, 0))
+        conflict_timings = []
+        for _ in range(max(20, args.runs // 4)):
+            start = time.perf_counter()
+            booking.find_conflicts(probe, 90, photographer=people[0], room=env["rooms"][0])
+            conflict_timings.append((time.perf_counter() - start) * 1000)
+    finally:
+        close_database()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    p50, p95 = statistics.median(timings), percentile(timings, 0.95)
+    passed = p95 < TARGET_MS
+    result = {
+        "name": NAME,
+        "pass": passed,
+        "summary": (f"week view ({PHOTOGRAPHERS} photographers, {len(view.rows)} bookings shown, "
+                    f"{in_month} in the month): p50 {p50:.2f} ms, p95 {p95:.2f} ms "
+                    f"(target < {TARGET_MS:.0f} ms), {queries} SQL queries"),
+        "p50_ms": round(p50, 3),
+        "p95_ms": round(p95, 3),
+        "max_ms": round(max(timings), 3),
+        "mean_ms": round(statistics.fmean(timings), 3),
+        "target_ms": TARGET_MS,
+        "runs": args.runs,
+        "photographers": PHOTOGRAPHERS,
+        "bookings_in_month": in_month,
+        "rows_in_week": len(view.rows),
+        "week_of": monday.isoformat(),
+        "queries_per_week_view": queries,
+        "conflict_check_p50_ms": round(statistics.median(conflict_timings), 3),
+        "conflict_check_p95_ms": round(percentile(conflict_timings, 0.95), 3),
+        "build_seconds": round(build_seconds, 2),
+        "python": sys.version.split()[0],
+    }
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    outcome = main()
+    print(outcome["summary"])
+    print("PASS" if outcome["pass"] else "FAIL")
+    sys.exit(0 if outcome["pass"] else 1)
