@@ -13,9 +13,11 @@ else). A booking conflicts with:
 What happens then is the studio's ``conflict_policy`` setting:
 
 - ``never``: refused. ``ConflictError(can_override=False)``.
-- ``ask``: refused unless the call says ``allow_conflict=True``.
-  ``ConflictError(can_override=True)``: the screen shows the message, asks
-  "Book it anyway?", and calls again with ``allow_conflict=True``.
+- ``ask``: refused unless the call allows it. ``ConflictError(can_override=True)``:
+  the screen shows the message, asks "Book it anyway?", and calls again with
+  ``allow_conflict=error.conflicts`` (override exactly what was shown; a
+  booking made meanwhile in another terminal is asked about again) or
+  ``allow_conflict=True`` (override anything).
 - ``always``: booked; the conflicts come back as ``overridden`` warnings.
 
 Two terminals booking the same photographer at the same moment: every
@@ -249,6 +251,11 @@ class Conflict:
     def is_overlap(self) -> bool:
         return self.reason in ("photographer", "room")
 
+    @property
+    def key(self) -> tuple:
+        """What identifies this conflict when the user agrees to override it."""
+        return (self.reason, self.kind, self.id, self.item)
+
 
 def _id(value) -> int | None:
     if value is None:
@@ -436,15 +443,27 @@ def check_slot(start: dt.datetime, length_minutes: int, photographer: User | int
                      conflict_policy())
 
 
-def _decide(conflicts: list[Conflict], allow_conflict: bool) -> list[Conflict]:
-    """Apply the policy: raise ConflictError, or return the conflicts booked anyway."""
+def _decide(conflicts: list[Conflict], allow_conflict) -> list[Conflict]:
+    """Apply the policy: raise ConflictError, or return the conflicts booked anyway.
+
+    ``allow_conflict`` (policy "ask"): True overrides whatever conflicts there
+    are; a list of Conflicts (``ConflictError.conflicts`` the user was shown)
+    overrides only those, so a booking made meanwhile in another terminal is
+    asked about again instead of being silently double-booked."""
     if not conflicts:
         return []
     policy = conflict_policy()
     if policy == "always":
         return list(conflicts)
-    if policy == "ask" and allow_conflict:
+    if policy == "ask" and allow_conflict is True:
         return list(conflicts)
+    if policy == "ask" and allow_conflict:
+        accepted = {c.key for c in allow_conflict}
+        unseen = [c for c in conflicts if c.key not in accepted]
+        if not unseen:
+            return list(conflicts)
+        raise ConflictError("Something changed since you were asked. " + conflict_message(unseen, policy),
+                            conflicts=list(conflicts), can_override=True)
     raise ConflictError(conflict_message(conflicts, policy), conflicts=list(conflicts), can_override=policy == "ask")
 
 
@@ -499,8 +518,9 @@ class BookingRequest:
     (sessions) or ``staff`` (appointments), ``room``, ``start``. Steps 5-7:
     ``fee_invoice`` (+ ``fee_cents`` to change the amount), ``payment``,
     ``follow_ups``. ``allow_conflict`` after the user agreed to override
-    (policy "ask"); ``allow_duplicate_client`` after the user confirmed the new
-    client is not a duplicate.
+    (policy "ask"): best the ``ConflictError.conflicts`` they were shown (only
+    those are overridden), or True (any); ``allow_duplicate_client`` after the
+    user confirmed the new client is not a duplicate.
     """
 
     kind: str = SESSION
@@ -520,7 +540,7 @@ class BookingRequest:
     fee_cents: int | None = None
     payment: PaymentNow | None = None
     follow_ups: list[FollowUp] = field(default_factory=list)
-    allow_conflict: bool = False
+    allow_conflict: bool | list = False
 
     @property
     def length(self) -> int | None:
@@ -597,6 +617,9 @@ def _validate_request(req: BookingRequest) -> None:
                                   "or make the invoice from the session record.", "fee_invoice")
         if req.follow_ups and req.session is None and req.client is None and req.new_client is None:
             raise ValidationError("Follow-up appointments need a client or a session to link them to.", "follow_ups")
+    if req.length is None:
+        raise ValidationError("Choose the session type (it gives the length) or type the length.", "length")
+    sessions._check_length(req.length)
     if req.fee_cents is not None and (not isinstance(req.fee_cents, int) or isinstance(req.fee_cents, bool)
                                       or req.fee_cents < 0):
         raise ValidationError("The session fee must be an amount of zero or more.", "fee")
@@ -613,6 +636,10 @@ def _validate_request(req: BookingRequest) -> None:
     for number, follow_up in enumerate(req.follow_ups, 1):
         if not isinstance(follow_up.start, dt.datetime):
             raise ValidationError(f"Choose the date and time of follow-up appointment {number}.", "follow_ups")
+        try:
+            sessions._check_length(follow_up.length_minutes)
+        except ValidationError as error:
+            raise ValidationError(f"Follow-up appointment {number}: {error.message}", "follow_ups") from None
         if follow_up.start < req.start:
             raise ValidationError(f"Follow-up appointment {number} ('{follow_up.title}') is before the booking itself.",
                                   "follow_ups")
@@ -714,7 +741,7 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 lines.append(text)
         lines += later
         for conflict in overridden:
-            lines.append(f"Booked despite: {conflict.message}")
+            lines.append(f"{'Conflict' if dry_run else 'Booked despite'}: {conflict.message}")
         if dry_run:
             raise _DryRun(BookingPreview(lines, SlotCheck(list(conflicts), conflict_policy()), fee_total))
     return BookingResult(client, session, appointment, fee, payment_entry, applied, follow_ups, list(overridden), lines)
@@ -782,7 +809,7 @@ def _move_note(old_start: dt.datetime, new_start: dt.datetime, changes: list[str
 
 def reschedule_session(session: Session, start: dt.datetime, *, photographer: User | None = None,
                        room: Room | None | _Keep = KEEP, length_minutes: int | None = None,
-                       allow_conflict: bool = False, reason: str = "") -> MoveResult:
+                       allow_conflict: bool | list = False, reason: str = "") -> MoveResult:
     """Move a session to a new start (and/or photographer, room, length),
     conflict-checked under the policy. The status is unchanged; the move is
     noted in the session's status history and audited."""
@@ -823,7 +850,7 @@ def reschedule_session(session: Session, start: dt.datetime, *, photographer: Us
 
 def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staff: User | None | _Keep = KEEP,
                            room: Room | None | _Keep = KEEP, length_minutes: int | None = None,
-                           allow_conflict: bool = False, reason: str = "") -> MoveResult:
+                           allow_conflict: bool | list = False, reason: str = "") -> MoveResult:
     """Move an appointment, conflict-checked. Noted in its notes and, when it
     belongs to a session, in that session's status history; audited."""
     start = sessions._check_start(start)

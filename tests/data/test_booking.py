@@ -178,6 +178,23 @@ def test_policy_ask_refuses_then_books_when_told_to_override(bk):
     assert any(line.startswith("Booked despite: Ava Reyes is already booked") for line in result.summary)
 
 
+def test_override_covers_only_the_conflicts_the_user_was_shown(bk):
+    quick_session(bk, at(1, "10:00"))
+    request = session_request(bk, start=at(1, "10:30"))
+    with pytest.raises(ConflictError) as first:
+        booking.book(request)
+    shown = first.value.conflicts
+    newcomer = quick_session(bk, at(1, "11:00"), photographer=bk.ava, client=bk.ann)  # another terminal, meanwhile
+    request.allow_conflict = shown
+    with pytest.raises(ConflictError) as second:
+        booking.book(request)
+    assert second.value.can_override and "Something changed" in str(second.value)
+    assert f"Session {newcomer.number}" in str(second.value) and Session.select().count() == 2
+    request.allow_conflict = second.value.conflicts
+    result = booking.book(request)
+    assert len(result.overridden) == 2 and Session.select().count() == 3
+
+
 def test_policy_always_books_and_reports_the_conflict(bk):
     settings.put("conflict_policy", "always")
     result = booking.book(session_request(bk, start=at(6, "10:00")))  # a Sunday
@@ -327,6 +344,15 @@ def test_missing_wizard_answers_are_named(bk, overrides, field):
     assert info.value.field == field
 
 
+def test_bad_lengths_are_named_before_anything_is_written(bk):
+    with pytest.raises(ValidationError, match="between 5 minutes and 12 hours") as info:
+        booking.book(session_request(bk, length_minutes=0))
+    assert info.value.field == "length"
+    with pytest.raises(ValidationError, match="Follow-up appointment 1: The length must be a whole number"):
+        booking.book(session_request(bk, follow_ups=[FollowUp("Sales presentation", at(8, "10:00"), None)]))
+    assert Session.select().count() == 0
+
+
 def test_appointments_unlinked_linked_to_a_client_or_to_a_session(bk):
     meeting = booking.book(BookingRequest(kind=booking.APPOINTMENT, title="Staff meeting", staff=bk.admin,
                                           start=at(0, "9:00"), length_minutes=30))
@@ -367,6 +393,7 @@ def test_preview_is_the_summary_and_writes_nothing(bk):
     text = "\n".join(shown.summary)
     assert "Client: Eve Moss (new client)" in text and "New session: Family with Ava Reyes" in text
     assert "Session fee invoice: $150.00 + tax $12.38 = $162.38" in text and "Follow-up: Sales presentation" in text
+    assert "Conflict: Ava Reyes is already booked" in text
     # Confirm after agreeing to the override gives the same picture, with numbers
     request.allow_conflict = True
     result = booking.book(request)
