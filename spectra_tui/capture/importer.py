@@ -136,16 +136,20 @@ def default_worker_count() -> int:
     return cores + 1
 
 
-def process_pool(workers: int, known_hashes: frozenset[str] = frozenset()) -> ProcessPoolExecutor:
-    """A pool safe to start from a threaded program (the TUI runs workers in threads).
+def process_start_context() -> multiprocessing.context.BaseContext:
+    """Start worker processes safely from a threaded program (the TUI runs workers in threads).
 
     ``fork`` from a threaded process can deadlock a child on a lock some other
     thread held; the forkserver starts children from a clean single-threaded one.
     """
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    return multiprocessing.get_context(method)
+
+
+def process_pool(workers: int, known_hashes: frozenset[str] = frozenset()) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context(method),
+        mp_context=process_start_context(),
         initializer=init_worker,
         initargs=(known_hashes,),
     )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
 from .camera import Camera, CameraConnector, CameraFileRef, CameraInfo, CameraSetting
-from .errors import CameraBusy, CameraDisconnected, CaptureError
+from .errors import DISCONNECTED_MESSAGE, CameraBusy, CameraDisconnected, CameraError, CaptureError
 from .records import ImportedImage
 from .store import SessionImageStore, StagedImage
 
@@ -174,10 +174,15 @@ class TetherSession:
     def _run(self) -> None:
         try:
             while not self._stopping.is_set():
-                if self._camera is None:
-                    self._wait_for_camera()
-                else:
-                    self._serve_connected()
+                try:
+                    if self._camera is None:
+                        self._wait_for_camera()
+                    else:
+                        self._serve_connected()
+                except Exception as error:  # a bug must not end tethering silently
+                    log.exception("camera thread")
+                    self._report(CaptureError(f"Unexpected problem while tethering: {error}"))
+                    time.sleep(self._poll_interval)
         finally:
             self._drop_camera()
 
@@ -199,8 +204,8 @@ class TetherSession:
                 return
             if self._try_connect():
                 self._run_job(job)
-            else:
-                job.future.set_exception(self._status.error or CameraDisconnected("No camera."))
+            elif job.future.set_running_or_notify_cancel():
+                job.future.set_exception(self._status.error or CameraDisconnected(DISCONNECTED_MESSAGE))
             return
         self._try_connect()
 
@@ -226,10 +231,16 @@ class TetherSession:
 
     def _try_connect(self) -> bool:
         self._retry_now.clear()
+        camera = None
         try:
             camera = self._connect()
             info = camera.info()
-        except CaptureError as error:
+        except Exception as error:
+            if camera is not None:
+                camera.close()
+            if not isinstance(error, CaptureError):
+                log.exception("connecting to the camera")
+                error = CameraError(f"Could not connect to the camera: {error}")
             delay = self._retry_delays[min(self._failed_attempts, len(self._retry_delays) - 1)]
             self._failed_attempts += 1
             self._next_attempt = time.monotonic() + delay

@@ -225,3 +225,22 @@ def test_same_file_announced_twice_is_stored_once(tether, camera, recorder, stor
     time.sleep(0.2)
     assert len(recorder.images) == 1
     assert len(list(store.originals_dir.iterdir())) == 1
+
+
+def test_camera_that_fails_right_after_connecting_is_let_go_and_retried(store):
+    camera = FakeCamera()
+    camera.fail_next("info", -7)
+    with TetherSession(camera.connect, store, retry_delays=(0.05,)) as session:
+        assert wait_until(lambda: session.status.connected)
+        assert camera.connections == 2
+        assert camera.calls[:4] == ["connect", "info", "close", "connect"]
+
+
+def test_unexpected_connector_failure_becomes_a_status_message(store, caplog):
+    def broken_connector():
+        raise RuntimeError("driver exploded")
+
+    with TetherSession(broken_connector, store, retry_delays=(30.0,)) as session:
+        assert wait_until(lambda: session.status.error is not None)
+        assert session.status.message == "Could not connect to the camera: driver exploded"
+        assert session.running
