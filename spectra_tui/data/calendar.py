@@ -362,6 +362,34 @@ def free_slots(photographer: User | int, day: dt.date, length_minutes: int, room
     return [s for s in out if s + length <= closing and all(s + length <= b or s >= e for b, e in busy)]
 
 
+def next_free_slots(photographer: User | int, after: dt.datetime, length_minutes: int, count: int = 5,
+                    room: Room | int | None = None, days: int = 14) -> list[dt.datetime]:
+    """The first ``count`` free starts from ``after`` on (within ``days`` days):
+    what the wizard offers when the time asked for is taken."""
+    found: list[dt.datetime] = []
+    for offset in range(days):
+        day = after.date() + dt.timedelta(days=offset)
+        found += free_slots(photographer, day, length_minutes, room=room, not_before=after)
+        if len(found) >= count:
+            break
+    return found[:count]
+
+
+def day_counts(first_day: dt.date, days: int, photographer_ids=None) -> dict[dt.date, int]:
+    """Bookings per day (cancelled ones left out), for a month view."""
+    start = dt.datetime.combine(first_day, dt.time())
+    counts = {first_day + dt.timedelta(days=i): 0 for i in range(days)}
+    for row in bookings_between(start, start + dt.timedelta(days=days), photographer_ids=photographer_ids):
+        if row.start.date() in counts:
+            counts[row.start.date()] += 1
+    return counts
+
+
+def rooms() -> list[Room]:
+    """The rooms a booking can take (the wizard's room choice)."""
+    return list(Room.select().where(Room.active == True).order_by(Room.name))  # noqa: E712
+
+
 def _id(value) -> int | None:
     if value is None:
         return None

@@ -157,6 +157,23 @@ def test_day_slots_and_free_time(bk):
         assert booking.check_slot(start, 90, bk.ava).ok
 
 
+def test_next_free_slots_skip_busy_time_and_closed_days(bk):
+    sessions.create_session(bk.ann, bk.ava, bk.family, at(5, "10:00"), length_minutes=360)  # Saturday 10-16: full
+    offered = calendar.next_free_slots(bk.ava, at(4, "17:30"), 60, count=3)
+    assert offered == [at(7, "9:00"), at(7, "9:30"), at(7, "10:00")]  # Fri too late, Sat full, Sun closed
+    assert calendar.next_free_slots(bk.ava, at(4, "16:00"), 60, count=2) == [at(4, "16:00"), at(4, "16:30")]
+
+
+def test_day_counts_and_rooms(bk):
+    sessions.create_session(bk.ann, bk.ava, bk.family, at(1, "10:00"))
+    sessions.create_session(bk.bob, bk.ben, bk.family, at(1, "12:00"))
+    sessions.create_appointment("Consult", at(3, "12:00"), 30, client=bk.bob)
+    counts = calendar.day_counts(MONDAY, 7)
+    assert [counts[MONDAY + dt.timedelta(days=i)] for i in range(7)] == [0, 2, 0, 1, 0, 0, 0]
+    assert calendar.day_counts(MONDAY, 7, photographer_ids=[bk.ben.id])[MONDAY + dt.timedelta(days=1)] == 1
+    assert [r.name for r in calendar.rooms()] == ["Studio A", "Studio B"]
+
+
 def test_a_holiday_has_no_slots(bk):
     booking.set_holiday(MONDAY, "Memorial Day")
     assert calendar.day_slots(MONDAY) == [] and calendar.free_ranges(bk.ava, MONDAY) == []
