@@ -83,10 +83,11 @@ class PagedTable(DataTable):
         """Start over with a new query."""
         if not self._layout:  # load() may come before this table's own on_mount
             self._apply_layout(self.app.size.width)
-        self._fetch = fetch
+        self._fetch = None  # clear() resets the cursor, whose watcher must not load yet
         self._rows = []
-        self._exhausted = False
         self.clear()
+        self._fetch = fetch
+        self._exhausted = False
         self._load_more()
         if self.row_count:
             self.move_cursor(row=0)

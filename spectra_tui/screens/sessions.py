@@ -1,0 +1,630 @@
+"""Sessions hub (F6), Session Search (Ctrl+S) and the session record.
+
+The hub and the search dialog share one search panel: session number,
+client name (prefix), a date range, photographer and status; the results
+page from SQL (keyset) so the list stays quick with years of sessions.
+
+The session record has tabs General, Appointments, Invoices, Images and
+Status history, the status workflow (advance, set, cancel with a reason,
+no-show) and the New group (session invoice, appointment, estimate, credit
+memo). Every change goes through data.sessions / data.invoices; a broken
+rule shows as a readable message.
+"""
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import (Button, DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane,
+                             Tabs, TextArea)
+
+from ..data import invoices as invoice_data
+from ..data import sessions as session_data
+from ..data.errors import DomainError, ValidationError
+from ..data.models import Invoice, Room, Session, now
+from ..data.money import format_money
+from ..data.users import photographers
+from ..data.when import parse_day
+from .base import HubScreen, RecordScreen
+from .dialogs import ChoiceDialog, ConfirmDialog, ReasonDialog
+from .widgets import PagedTable
+
+TABS = ("general", "appointments", "invoices", "images", "history")
+
+
+# ---------------------------------------------------------------- formatting
+
+def fmt_day(day: dt.date | None) -> str:
+    return day.strftime("%m/%d/%Y") if day else ""
+
+
+def fmt_short(when: dt.datetime | None) -> str:
+    """'11/26/26 10:30' (lists)."""
+    return when.strftime("%m/%d/%y %H:%M") if when else ""
+
+
+def fmt_clock(when: dt.datetime) -> str:
+    hour = when.hour % 12 or 12
+    return f"{hour}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
+
+
+def fmt_long(when: dt.datetime) -> str:
+    """'Thu 11/26/2026 10:30 AM'."""
+    return f"{when.strftime('%a %m/%d/%Y')} {fmt_clock(when)}"
+
+
+def money_cell(cents: int, style: str = "") -> Text:
+    return Text(format_money(cents), justify="right", style=style)
+
+
+def balance_cell(balance: int) -> Text:
+    if balance < 0:
+        return Text(f"{format_money(-balance)} CR", justify="right", style="green")
+    return Text(format_money(balance), justify="right", style="bold yellow" if balance else "")
+
+
+def menu_entry(label: str, key: str) -> str:
+    """A File/New menu line: the action, its key at the right."""
+    return f"{label:<38} {key:>9}"
+
+
+def first_name(full_name: str) -> str:
+    return (full_name or "").split(" ")[0]
+
+
+# ---------------------------------------------------------------- search panel (hub and dialog)
+
+class SessionSearchPanel(Vertical):
+    """The session search form and its paged results. Posts ``Chosen``."""
+
+    DEFAULT_CSS = """
+    SessionSearchPanel { height: 1fr; }
+    SessionSearchPanel .search-row { height: 1; margin-bottom: 1; }
+    SessionSearchPanel .search-row Label { width: auto; padding: 0 1 0 1; color: $text-muted; }
+    SessionSearchPanel #ss-number { width: 8; }
+    SessionSearchPanel #ss-client { width: 1fr; min-width: 10; }
+    SessionSearchPanel #ss-from, SessionSearchPanel #ss-to { width: 12; }
+    SessionSearchPanel #ss-photographer { width: 18; }
+    SessionSearchPanel #ss-status { width: 30; }
+    SessionSearchPanel #ss-message { height: 1; padding: 0 1; color: $text-muted; }
+    SessionSearchPanel #ss-message.-error { color: $error; }
+    SessionSearchPanel PagedTable { height: 1fr; }
+    """
+    BINDINGS = [Binding("down", "focus_results", "Results", show=False)]
+
+    class Chosen(Message):
+        def __init__(self, session: Session):
+            super().__init__()
+            self.session = session
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._query: session_data.SessionQuery | None = None
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="search-row"):
+            yield Label("Session #")
+            yield Input(id="ss-number", type="integer", compact=True, placeholder="1042", max_length=9)
+            yield Label("Client")
+            yield Input(id="ss-client", compact=True, placeholder="last or first name", max_length=100)
+            yield Label("From")
+            yield Input(id="ss-from", compact=True, placeholder="11/1/2026", max_length=30)
+            yield Label("To")
+            yield Input(id="ss-to", compact=True, placeholder="12/31/2026", max_length=30)
+        with Horizontal(classes="search-row"):
+            yield Label("Photographer")
+            yield Select([(p.full_name, p.id) for p in photographers()], prompt="Any", compact=True,
+                         id="ss-photographer")
+            yield Label("Status")
+            yield Select([(s, s) for s in session_data.statuses_for_search()], prompt="Any", compact=True,
+                         id="ss-status")
+        yield Static("", id="ss-message")
+        yield PagedTable(
+            [("Session", 7), ("Start", 14), ("Client", 24), ("Type", 10), ("Photographer", 12),
+             ("Room", 9), ("Status", 26)],
+            self._cells, key=lambda s: s.id, id="ss-results",
+            narrow_columns=[(0, 5, "No."), (1, 14), (2, 16), (4, 5, "Phot."), (6, 26)], narrow_below=100)
+
+    @staticmethod
+    def _cells(session: Session) -> tuple:
+        status_style = "dim" if session.status in session_data.CLOSED_STATUSES else ""
+        return (str(session.number), fmt_short(session.start), session.client.full_name,
+                session.session_type.name, first_name(session.photographer.full_name),
+                session.room.name if session.room_id else "", Text(session.status, style=status_style))
+
+    def on_mount(self) -> None:
+        self.search()
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one("#ss-results", PagedTable)
+
+    def _message(self, text: str, error: bool = False) -> None:
+        message = self.query_one("#ss-message", Static)
+        message.update(text)
+        message.set_class(error, "-error")
+
+    def build_query(self) -> session_data.SessionQuery:
+        """The query from the form; a field that cannot be read raises ValidationError."""
+        number_text = self.query_one("#ss-number", Input).value.strip()
+        days = {}
+        for field, label in (("from", "From"), ("to", "To")):
+            text = self.query_one(f"#ss-{field}", Input).value.strip()
+            try:
+                days[field] = parse_day(text) if text else None
+            except ValidationError as error:
+                raise ValidationError(f"{label}: {error}", field) from None
+        photographer = self.query_one("#ss-photographer", Select).value
+        status = self.query_one("#ss-status", Select).value
+        return session_data.SessionQuery(
+            number=int(number_text) if number_text.isdigit() else None,
+            client=self.query_one("#ss-client", Input).value.strip(),
+            date_from=days["from"], date_to=days["to"],
+            photographer_id=None if photographer is Select.NULL else photographer,
+            status="" if status is Select.NULL else status)
+
+    def search(self, force: bool = False) -> bool:
+        """Run the form's query (again when ``force``) and show the first page;
+        False when a field cannot be read (its message is shown)."""
+        try:
+            query = self.build_query()
+            if query == self._query and not force:
+                return True
+            keep = self.table.selected.id if (force and self.table.selected is not None) else None
+            count = session_data.count_sessions(query)
+            self.table.load(lambda after, limit: session_data.search_sessions(query, limit, after))
+        except DomainError as error:
+            self._message(str(error), error=True)
+            return False
+        self._query = query
+        if keep is not None:
+            for index, row in enumerate(self.table.loaded_rows):
+                if row.id == keep:
+                    self.table.move_cursor(row=index)
+                    break
+        shown = "10,000+" if count >= 10000 else f"{count:,}"
+        described = []
+        if query.date_from or query.date_to:
+            described.append(f"{fmt_day(query.date_from) or '…'} – {fmt_day(query.date_to) or '…'}")
+        hint = "Enter opens the session" if count else "No session matches; clear a field to see more"
+        self._message(f"{shown} session{'s' if count != 1 else ''}"
+                      + (f" ({described[0]})" if described else "") + f" · {hint}")
+        return True
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.25, self.search)
+
+    @on(Select.Changed)
+    def _selected(self, event: Select.Changed) -> None:
+        event.stop()
+        self.search()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not self.search():
+            return  # the field stays focused, its text kept, the message shown
+        rows = self.table.loaded_rows
+        if len(rows) == 1:
+            self.post_message(self.Chosen(rows[0]))
+        elif rows:
+            self.table.focus()
+
+    @on(PagedTable.Chosen)
+    def _chosen(self, event: PagedTable.Chosen) -> None:
+        event.stop()
+        self.post_message(self.Chosen(event.row))
+
+    def action_focus_results(self) -> None:
+        if self.table.row_count:
+            self.table.focus()
+
+
+class SessionsHub(HubScreen):
+    HUB_ID = "sessions"
+    HUB_TITLE = "Sessions"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("[b]Sessions[/b]  [dim]search by any field · Enter opens · Ctrl+S searches from anywhere[/dim]",
+                     classes="section-title")
+        yield SessionSearchPanel(id="sessions-search")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#ss-client", Input).focus()
+
+    def refresh_data(self) -> None:
+        self.query_one(SessionSearchPanel).search(force=True)
+
+    @on(SessionSearchPanel.Chosen)
+    def _open(self, event: SessionSearchPanel.Chosen) -> None:
+        self.app.push_screen(SessionRecord(event.session))
+
+
+class SessionSearchDialog(ModalScreen[Session | None]):
+    """Ctrl+S: find a session; dismisses with it (None on Escape)."""
+
+    DEFAULT_CSS = """
+    SessionSearchDialog { align: center middle; }
+    SessionSearchDialog > Vertical { width: 100%; max-width: 124; height: 100%; max-height: 34;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    SessionSearchDialog #ssd-title { height: 1; margin-bottom: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]Session Search[/b]  [dim]Enter opens the session · Esc cancels[/dim]", id="ssd-title")
+            yield SessionSearchPanel()
+
+    def on_mount(self) -> None:
+        self.query_one("#ss-number", Input).focus()
+
+    @on(SessionSearchPanel.Chosen)
+    def _chosen(self, event: SessionSearchPanel.Chosen) -> None:
+        self.dismiss(event.session)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ---------------------------------------------------------------- the session record
+
+class SessionRecord(RecordScreen):
+    """One session: General (with the status workflow), Appointments,
+    Invoices, Images, Status history; the New group."""
+
+    DEFAULT_CSS = """
+    SessionRecord #sr-title { height: 1; padding: 0 1; background: $boost; }
+    SessionRecord TabbedContent { height: 1fr; }
+    SessionRecord TabPane { padding: 0 1; }
+    SessionRecord .field-row { height: auto; min-height: 1; }
+    SessionRecord .field-label { width: 14; color: $text-muted; }
+    SessionRecord .field-value { width: 1fr; padding-left: 1; }
+    SessionRecord #sr-room { margin-left: 1; }
+    SessionRecord #sr-client { width: auto; min-width: 10; }
+    SessionRecord #sr-room { width: 24; }
+    SessionRecord #sr-notes { height: 8; min-height: 3; }
+    SessionRecord .tab-hint { height: 1; color: $text-muted; }
+    SessionRecord DataTable { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("a", "advance", "Advance"),
+        Binding("s", "set_status", "Status…"),
+        Binding("x", "cancel_session", "Cancel"),
+        Binding("o", "no_show", "No-show", show=False),
+        Binding("i", "session_invoice", "Invoice…"),
+        Binding("p", "appointment", "Appointment"),
+        Binding("e", "estimate", "Estimate", show=False),
+        Binding("m", "credit_memo", "Credit memo", show=False),
+        Binding("c", "open_client", "Client"),
+        Binding("n", "new_menu", "New…"),
+        Binding("f", "file_menu", "File…"),
+        Binding("1", "tab('general')", "General", show=False),
+        Binding("2", "tab('appointments')", "Appointments", show=False),
+        Binding("3", "tab('invoices')", "Invoices", show=False),
+        Binding("4", "tab('images')", "Images", show=False),
+        Binding("5", "tab('history')", "History", show=False),
+    ]
+
+    def __init__(self, session: Session, tab: str = "general"):
+        super().__init__()
+        self.session = session
+        self.initial_tab = tab if tab in TABS else "general"
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Static(id="sr-title")
+        with TabbedContent(initial=self.initial_tab):
+            with TabPane("General", id="general"):
+                with VerticalScroll():
+                    with Horizontal(classes="field-row"):
+                        yield Label("Client", classes="field-label")
+                        yield Button("", id="sr-client", compact=True)
+                    for field, label in (("photographer", "Photographer"), ("type", "Type"), ("start", "When")):
+                        with Horizontal(classes="field-row"):
+                            yield Label(label, classes="field-label")
+                            yield Static(id=f"sr-{field}", classes="field-value")
+                    with Horizontal(classes="field-row"):
+                        yield Label("Room", classes="field-label")
+                        yield Select([], prompt="(none)", compact=True, id="sr-room")
+                    with Horizontal(classes="field-row"):
+                        yield Label("Status", classes="field-label")
+                        yield Static(id="sr-status", classes="field-value")
+                    with Horizontal(classes="field-row"):
+                        yield Label("Notes", classes="field-label")
+                        yield Static("[dim]Ctrl+W saves the notes and the room[/dim]", classes="field-value")
+                    yield TextArea(id="sr-notes", soft_wrap=True, tab_behavior="focus")
+            with TabPane("Appointments", id="appointments"):
+                yield Static("p books an appointment for this session (Scheduling Wizard)", classes="tab-hint")
+                yield DataTable(id="sr-appointments", cursor_type="row", zebra_stripes=True)
+            with TabPane("Invoices", id="invoices"):
+                yield Static("Enter opens the invoice · i session invoice · e estimate · m credit memo",
+                             classes="tab-hint")
+                yield DataTable(id="sr-invoices", cursor_type="row", zebra_stripes=True)
+            with TabPane("Images", id="images"):
+                yield Static("", id="sr-images-hint", classes="tab-hint")
+                yield DataTable(id="sr-images", cursor_type="row", zebra_stripes=True)
+            with TabPane("Status history", id="history"):
+                yield DataTable(id="sr-history", cursor_type="row", zebra_stripes=True)
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        narrow = self.app.size.width < 100
+        self.query_one("#sr-appointments", DataTable).add_columns("When", "Length", "Title", "With", "Status")
+        invoices_table = self.query_one("#sr-invoices", DataTable)
+        invoices_table.add_column("Invoice", width=7)
+        invoices_table.add_column("Date", width=10)
+        invoices_table.add_column("Type", width=13)
+        invoices_table.add_column("Status", width=9)
+        invoices_table.add_column("Total", width=11)
+        if not narrow:
+            invoices_table.add_column("Paid", width=11)
+        invoices_table.add_column("Balance", width=14)
+        self.query_one("#sr-images", DataTable).add_columns("#", "Original name", "Size", "Source", "Imported")
+        self.query_one("#sr-history", DataTable).add_columns("When", "Who", "From", "To", "Note")
+        rooms = [(room.name, room.id) for room in Room.select().where(Room.active == True).order_by(Room.name)]  # noqa: E712
+        self.query_one("#sr-room", Select).set_options(rooms)
+        self.load()
+        self.query_one(TabbedContent).query_one(Tabs).focus()
+
+    def on_screen_resume(self) -> None:
+        self.load(keep_edits=True)
+
+    # ------------------------------------------------------------ showing the session
+
+    def load(self, keep_edits: bool = False) -> None:
+        """(Re)read the session and everything shown about it."""
+        session = Session.get_by_id(self.session.id)
+        self.session = session
+        self.title = f"Spectra · Session {session.number}"
+        self.query_one("#sr-title", Static).update(
+            f"[b]Session {session.number}[/b] · {session.client.full_name} · {session.session_type.name} · "
+            f"{fmt_long(session.start)} · [b]{session.status}[/b]")
+        self.query_one("#sr-client", Button).label = f"{session.client.full_name}  ›"
+        self.query_one("#sr-photographer", Static).update(session.photographer.full_name)
+        self.query_one("#sr-type", Static).update(f"{session.session_type.name} ({session.length_minutes} min)")
+        self.query_one("#sr-start", Static).update(
+            f"{fmt_long(session.start)} – {fmt_clock(session.end)}  [dim](reschedule with the Scheduling Wizard)[/dim]")
+        following = session_data.next_status(session)
+        days = session_data.days_in_status(session)
+        status = f"[b]{session.status}[/b] [dim]since {fmt_day(session.status_changed_at.date())} ({days} d)"
+        status += f" · a: advance to {following}[/dim]" if following else "[/dim]"
+        self.query_one("#sr-status", Static).update(status)
+        if not keep_edits or not self.dirty:
+            self._loading_fields = True
+            room = self.query_one("#sr-room", Select)
+            room.value = session.room_id if session.room_id else Select.NULL
+            self.query_one("#sr-notes", TextArea).load_text(session.notes)
+            self.call_after_refresh(self._fields_loaded)
+        self._fill_appointments()
+        self._fill_invoices()
+        self._fill_images()
+        self._fill_history()
+
+    def _fields_loaded(self) -> None:
+        self._loading_fields = False
+
+    def _fill_appointments(self) -> None:
+        table = self.query_one("#sr-appointments", DataTable)
+        table.clear()
+        for appointment in session_data.session_appointments(self.session):
+            table.add_row(fmt_long(appointment.start), f"{appointment.length_minutes} min", appointment.title,
+                          appointment.staff.full_name if appointment.staff_id else "", appointment.status,
+                          key=str(appointment.id))
+
+    def _fill_invoices(self) -> None:
+        table = self.query_one("#sr-invoices", DataTable)
+        narrow = len(table.columns) < 7
+        table.clear()
+        self._invoice_rows = invoice_data.search_invoices(invoice_data.InvoiceQuery(session_id=self.session.id),
+                                                          limit=500)
+        for row in self._invoice_rows:
+            invoice = row.invoice
+            cells = [invoice.display_number, fmt_day(invoice.invoice_date), invoice.kind, row.state,
+                     money_cell(invoice.total_cents)]
+            if not narrow:
+                cells.append(money_cell(row.paid))
+            cells.append(balance_cell(row.balance))
+            table.add_row(*cells, key=str(invoice.id))
+
+    def _fill_images(self) -> None:
+        table = self.query_one("#sr-images", DataTable)
+        table.clear()
+        images = session_data.session_images(self.session)
+        for image in images:
+            size = f"{image.width}×{image.height}" if image.width and image.height else "RAW"
+            table.add_row(str(image.number), image.original_name or image.stored_name, size, image.source,
+                          fmt_short(image.imported_at), key=str(image.id))
+        hint = (f"{len(images)} image{'s' if len(images) != 1 else ''}" if images
+                else "No images yet: capture or import them from the Workflow hub.")
+        self.query_one("#sr-images-hint", Static).update(hint)
+
+    def _fill_history(self) -> None:
+        table = self.query_one("#sr-history", DataTable)
+        table.clear()
+        for change in session_data.history(self.session):
+            table.add_row(fmt_short(change.at), change.user_name, change.from_status or "—", change.to_status,
+                          change.note, key=str(change.id))
+
+    # ------------------------------------------------------------ editing (room, notes)
+
+    _loading_fields = False
+
+    @on(TextArea.Changed, "#sr-notes")
+    def _notes_changed(self, event: TextArea.Changed) -> None:
+        if not self._loading_fields:
+            self.dirty = self._has_changes()
+
+    @on(Select.Changed, "#sr-room")
+    def _room_changed(self, event: Select.Changed) -> None:
+        if not self._loading_fields:
+            self.dirty = self._has_changes()
+
+    def _form_values(self) -> tuple[str, int | None]:
+        room = self.query_one("#sr-room", Select).value
+        return self.query_one("#sr-notes", TextArea).text, None if room is Select.NULL else room
+
+    def _has_changes(self) -> bool:
+        notes, room = self._form_values()
+        return notes.strip() != (self.session.notes or "").strip() or room != self.session.room_id
+
+    def save(self) -> bool:
+        if not self._has_changes():
+            return True
+        notes, room_id = self._form_values()
+        session_data.update_session_details(self.session, notes=notes,
+                                            room=Room.get_by_id(room_id) if room_id else None)
+        self.notify(f"Session {self.session.number} saved.", timeout=3)
+        return True
+
+    # ------------------------------------------------------------ actions
+
+    def _run(self, work, done: str | None = None) -> bool:
+        """Run a service call; show a broken rule readably; reload on success."""
+        try:
+            work()
+        except DomainError as error:
+            self.notify(str(error), title="Not possible", severity="error", timeout=8)
+            return False
+        self.load(keep_edits=True)
+        if done:
+            self.notify(done, timeout=4)
+        return True
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    def action_advance(self) -> None:
+        if self._run(lambda: session_data.advance_status(self.session)):
+            self.notify(f"Session {self.session.number}: {self.session.status}", timeout=4)
+
+    def action_set_status(self) -> None:
+        options = [(status, status) for status in session_data.statuses_for_search() if status != self.session.status]
+
+        def chosen(status: str | None) -> None:
+            if status is None:
+                return
+            if status == session_data.CANCELLED:
+                self.action_cancel_session()
+            elif status == session_data.NO_SHOW:
+                self.action_no_show()
+            else:
+                self._run(lambda: session_data.set_status(self.session, status),
+                          f"Session {self.session.number}: {status}")
+
+        self.app.push_screen(ChoiceDialog(f"Set the status of session {self.session.number}", options), chosen)
+
+    def action_cancel_session(self) -> None:
+        session = self.session
+
+        def done(result) -> None:
+            if result:
+                self.load(keep_edits=True)
+                self.notify(f"Session {session.number} cancelled.", timeout=4)
+
+        self.app.push_screen(ReasonDialog(
+            f"Cancel session {session.number}", f"{session.client.full_name} · {fmt_long(session.start)}. "
+            "Why is it cancelled?", lambda reason: session_data.cancel_session(session, reason),
+            confirm="Cancel session", placeholder="e.g. Client rescheduled"), done)
+
+    def action_no_show(self) -> None:
+        session = self.session
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: session_data.mark_no_show(session), f"Session {session.number}: No-Show")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Mark session {session.number} ({session.client.full_name}, {fmt_long(session.start)}) as a no-show?",
+            "No-show", "Back"), answered)
+
+    def action_open_client(self) -> None:
+        try:
+            from .clients import ClientRecord
+        except ImportError:
+            self.notify("The client record is not installed in this version.", severity="warning")
+            return
+        self.app.push_screen(ClientRecord(self.session.client))
+
+    @on(Button.Pressed, "#sr-client")
+    def _client_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_open_client()
+
+    def action_session_invoice(self) -> None:
+        from .invoices import open_new_invoice
+
+        def chosen(kind: str | None) -> None:
+            if kind:
+                open_new_invoice(self.app, kind, session=self.session)
+
+        self.app.push_screen(ChoiceDialog(f"New invoice for session {self.session.number}",
+                                          [(kind, kind) for kind in Invoice.SESSION_KINDS]), chosen)
+
+    def action_estimate(self) -> None:
+        from .invoices import open_new_invoice
+
+        open_new_invoice(self.app, Invoice.ESTIMATE, session=self.session)
+
+    def action_credit_memo(self) -> None:
+        from .invoices import open_new_invoice
+
+        open_new_invoice(self.app, Invoice.CREDIT_MEMO, session=self.session)
+
+    def action_appointment(self) -> None:
+        wizard = getattr(self.app, "open_scheduling_wizard", None)
+        if wizard is None:
+            self.notify("The Scheduling Wizard is not installed yet; it comes with this release's booking update.",
+                        title="Not available", severity="warning", timeout=6)
+            return
+        wizard(session=self.session, kind="appointment")
+
+    def action_new_menu(self) -> None:
+        self._menu(f"New for session {self.session.number}", [
+            ("session_invoice", menu_entry("Session invoice…", "i")),
+            ("appointment", menu_entry("Appointment", "p")),
+            ("estimate", menu_entry("Estimate", "e")),
+            ("credit_memo", menu_entry("Credit memo", "m")),
+        ])
+
+    def action_file_menu(self) -> None:
+        self._menu(f"Session {self.session.number}", [
+            ("advance", menu_entry("Advance status", "a")),
+            ("set_status", menu_entry("Set status…", "s")),
+            ("cancel_session", menu_entry("Cancel session (with a reason)", "x")),
+            ("no_show", menu_entry("Mark no-show", "o")),
+            ("open_client", menu_entry("Open the client record", "c")),
+            ("session_invoice", menu_entry("New session invoice…", "i")),
+            ("appointment", menu_entry("New appointment", "p")),
+            ("estimate", menu_entry("New estimate", "e")),
+            ("credit_memo", menu_entry("New credit memo", "m")),
+            ("save_close", menu_entry("Save & Close", "Ctrl+W")),
+        ])
+
+    def _menu(self, title: str, options: list[tuple[str, str]]) -> None:
+        def chosen(action: str | None) -> None:
+            if action:
+                getattr(self, f"action_{action}")()
+
+        self.app.push_screen(ChoiceDialog(title, options), chosen)
+
+    @on(DataTable.RowSelected, "#sr-invoices")
+    def _open_invoice(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        from .invoices import InvoiceRecord
+
+        row = next((r for r in self._invoice_rows if str(r.invoice.id) == event.row_key.value), None)
+        if row is not None:
+            self.app.push_screen(InvoiceRecord(row.invoice))
