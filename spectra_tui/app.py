@@ -6,6 +6,7 @@ terminal that eats F10/F11 loses nothing.
 """
 from functools import partial
 
+from textual.actions import SkipAction
 from textual.app import App
 from textual.command import Hit, Hits, Provider
 
@@ -60,12 +61,22 @@ class SpectraApp(App):
     # ------------------------------------------------------------ hubs
 
     def action_open_hub(self, hub_id: str) -> None:
+        if self._screen_captures_f3(hub_id):
+            # In a client form F3 means "next field, as typed" (the desktop
+            # program's rule); stepping aside lets the form's own F3 binding run.
+            raise SkipAction()
         try:
             hub_by_id(hub_id)
         except KeyError:
             self.notify(f"There is no hub '{hub_id}'.", severity="error")
             return
         self.switch_mode(hub_id)
+
+    def _screen_captures_f3(self, hub_id: str) -> bool:
+        """True when F3 opens this hub and the screen wants F3 for itself
+        (a screen sets ``CAPTURES_F3``, e.g. while the focus is in client fields)."""
+        keys = self.effective_keys.get(f"hub_{hub_id}", "").split(",")
+        return "f3" in keys and bool(getattr(self.screen, "CAPTURES_F3", False))
 
     # ------------------------------------------------------------ global shortcuts
 
@@ -79,6 +90,10 @@ class SpectraApp(App):
         self.push_screen(ClientSearchDialog(), chosen)
 
     def action_new_client(self) -> None:
+        handler = getattr(self.screen, "action_new_client", None)
+        if handler is not None:  # e.g. Client Search: the new client becomes its answer
+            handler()
+            return
         from .screens.clients import ClientForm
 
         self.push_screen(ClientForm())

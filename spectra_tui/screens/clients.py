@@ -1,0 +1,940 @@
+"""Clients: the Clients hub (F5), Client Search (Ctrl+L), New Client (Ctrl+N)
+and the client record.
+
+Every rule is the data layer's (data.clients, data.ledger, data.invoices):
+this module collects what was typed, calls the service, and shows the
+service's message next to the field it names. Nothing typed is lost.
+
+Auto-capitalisation happens as the receptionist LEAVES a name or address
+field (smith -> Smith, mcdonald -> McDonald, o'brien -> O'Brien). F3 leaves
+the field WITHOUT capitalising it, and the save keeps it as typed (the
+desktop program's "While adding a client, F3 is used to prevent
+auto-capitalization"). F3 is also the Workflow hub's key app-wide; screens
+holding client fields set ``CAPTURES_F3`` while the focus is in a field, and
+the app's hub action steps aside for them (see SpectraApp.action_open_hub).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, Footer, Input, Label, Static, TabbedContent, TabPane, TextArea
+
+from ..data import clients as client_data
+from ..data import invoices as invoice_data
+from ..data import ledger
+from ..data import sessions as session_data
+from ..data.clients import ClientQuery, DuplicateClient
+from ..data.errors import DomainError
+from ..data.models import Client, FamilyMember, LedgerEntry
+from ..data.money import format_money
+from .base import HubScreen, RecordScreen
+from .dialogs import ConfirmDialog
+from .keymap import display_keys
+from .widgets import PAGE_SIZE, PagedTable
+
+# The client form, in tab order: (field, label, placeholder). Two columns.
+FORM_FIELDS: list[tuple[str, str, str]] = [
+    ("first_name", "First name", ""),
+    ("middle_name", "Middle", ""),
+    ("last_name", "Last name", ""),
+    ("company", "Company", ""),
+    ("phone_mobile", "Mobile", "(512) 555-0100"),
+    ("phone_home", "Home phone", ""),
+    ("phone_work", "Work phone", ""),
+    ("email", "Email", "name@example.com"),
+    ("address1", "Address", ""),
+    ("address2", "Address 2", ""),
+    ("city", "City", ""),
+    ("state", "State", "TX"),
+    ("postal_code", "ZIP", ""),
+    ("country", "Country", ""),
+    ("birthday", "Birthday", "MM/DD/YYYY"),
+    ("lead_source", "Lead source", ""),
+]
+CHECK_FIELDS: list[tuple[str, str]] = [("do_not_market", "Do not market"), ("do_not_call", "Do not call")]
+CAPITALIZED = set(client_data.NAME_FIELDS)  # auto-capitalised as the field is left
+BIRTHDAY_FORMAT = "%m/%d/%Y"
+
+
+def fit(text: str) -> Text:
+    """A cell that ends in … when its column is too narrow (nothing silently cut)."""
+    return Text(text or "", overflow="ellipsis", no_wrap=True)
+
+
+def money_cell(cents: int) -> Text:
+    return Text(format_money(cents), justify="right", no_wrap=True)
+
+
+def _date(value: dt.date | dt.datetime | None) -> str:
+    return value.strftime("%m/%d/%Y") if value else ""
+
+
+def _time(value: dt.datetime | None) -> str:
+    return value.strftime("%H:%M") if value else ""
+
+
+def all_at_once(rows: list):
+    """A PagedTable fetch for a short list that is already in memory."""
+    return lambda after, limit: list(rows) if after is None else []
+
+
+# ---------------------------------------------------------------- search (hub and dialog)
+
+class ClientSearch(Vertical):
+    """The Search group (name, phone, email, city, in any combination) and the
+    results, paged from SQL (keyset) so it stays fast at 100,000 clients.
+
+    Results follow every keystroke. Enter or Down in a search field moves to
+    the results; Enter on a result posts ``PagedTable.Chosen`` (the client)."""
+
+    DEFAULT_CSS = """
+    ClientSearch { height: 1fr; }
+    ClientSearch #search-group { height: 3; }
+    ClientSearch #search-group Input { width: 1fr; }
+    ClientSearch #search-group #q-name { width: 2fr; }
+    ClientSearch #search-count { height: 1; padding: 0 1; color: $text-muted; }
+    ClientSearch PagedTable { height: 1fr; }
+    """
+    BINDINGS = [Binding("down", "to_results", "Results", show=False)]
+
+    SEARCH_FIELDS = (("name", "Name", "last or first name"), ("phone", "Phone", "digits"),
+                     ("email", "Email", ""), ("city", "City", ""))
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="search-group"):
+            for field, title, placeholder in self.SEARCH_FIELDS:
+                box = Input(placeholder=placeholder, id=f"q-{field}", select_on_focus=False)
+                box.border_title = title
+                yield box
+        yield Static("", id="search-count")
+        yield PagedTable(
+            [("Name", 28), ("Phone", 16), ("Email", 32), ("City", 16), ("Client", 7)],
+            cells=lambda c: (fit(c.sort_name), c.main_phone, fit(c.email), fit(c.city), f"#{c.id}"),
+            key=lambda c: c.id,
+            narrow_columns=[(0, 24), (1, 14), (3, 12), (2, 16)],
+            id="client-results",
+        )
+
+    def on_mount(self) -> None:
+        self.run_search()
+
+    @property
+    def query_value(self) -> ClientQuery:
+        def value(field: str) -> str:
+            return self.query_one(f"#q-{field}", Input).value
+
+        return ClientQuery(name=value("name"), phone=value("phone"), email=value("email"), city=value("city"))
+
+    @property
+    def table(self) -> PagedTable:
+        return self.query_one("#client-results", PagedTable)
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.run_search()
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        """Enter in a search field goes to the results; it never opens anything."""
+        event.stop()
+        self.action_to_results()
+
+    def action_to_results(self) -> None:
+        if self.table.row_count:
+            self.table.focus()
+
+    def run_search(self) -> None:
+        query = self.query_value
+        self.table.load(lambda after, limit: client_data.search_clients(query, limit, after))
+        shown = self.table.row_count
+        if query.is_empty:
+            total = client_data.total_clients()
+            text = f"{total:,} clients — type to search"
+        else:
+            cap = 1000
+            found = shown if shown < PAGE_SIZE else client_data.count_clients(query, cap=cap)
+            text = "No client matches." if not found else (
+                f"{cap:,}+ clients match" if found >= cap else f"{found:,} client{'s' if found != 1 else ''} match")
+        self.query_one("#search-count", Static).update(text + ("  ·  Enter/↓ to the list, Enter opens" if shown else ""))
+
+
+class ClientsHub(HubScreen):
+    """F5: find a client as you type; Enter opens the client record."""
+
+    HUB_ID = "clients"
+    HUB_TITLE = "Clients"
+
+    def compose_body(self) -> ComposeResult:
+        yield ClientSearch(id="clients-search")
+
+    def refresh_data(self) -> None:
+        search = self.query_one(ClientSearch)
+        cursor = search.table.cursor_row
+        search.run_search()
+        if 0 < cursor < search.table.row_count:
+            search.table.move_cursor(row=cursor)
+
+    def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
+        event.stop()
+        self.app.push_screen(ClientRecord(event.row))
+
+
+class ClientSearchDialog(ModalScreen[Client | None]):
+    """Ctrl+L from anywhere: the same search in a dialog; returns the chosen
+    client (None on Escape). With ``allow_new``, Ctrl+N (or the button) opens
+    the New Client form and returns the client it saves."""
+
+    DEFAULT_CSS = """
+    ClientSearchDialog { align: center middle; }
+    ClientSearchDialog > #search-dialog { width: 116; max-width: 100%; height: 30; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    ClientSearchDialog #search-dialog-bar { height: 1; }
+    ClientSearchDialog #search-dialog-title { width: 1fr; text-style: bold; }
+    ClientSearchDialog #search-dialog-keys { width: auto; color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, allow_new: bool = True):
+        super().__init__()
+        self.allow_new = allow_new
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-dialog"):
+            with Horizontal(id="search-dialog-bar"):
+                yield Label("Client Search", id="search-dialog-title")
+                keys = "Enter choose · " + ("Ctrl+N new client · " if self.allow_new else "") + "Esc cancel"
+                yield Label(keys, id="search-dialog-keys")
+            yield ClientSearch(id="dialog-search")
+
+    def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
+        event.stop()
+        self.dismiss(event.row)
+
+    def action_new_client(self) -> None:
+        """Ctrl+N here: New Client, and the new client is the answer."""
+        if not self.allow_new:
+            self.notify("Choose an existing client here.", timeout=4)
+            return
+
+        def saved(client: Client | None) -> None:
+            if client is not None:
+                self.dismiss(client)
+
+        self.app.push_screen(ClientForm(), saved)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ---------------------------------------------------------------- the client fields (form and record)
+
+class ClientFields(Grid):
+    """The client's fields with the desktop program's manners: names and
+    addresses capitalised as you leave them, F3 leaves a field as typed,
+    phones/email/birthday checked as you leave them (by the data layer's
+    rules), and a broken rule shown under its field."""
+
+    DEFAULT_CSS = """
+    ClientFields { grid-size: 4; grid-columns: 13 1fr 13 1fr; grid-rows: auto; grid-gutter: 0 1;
+        height: auto; padding: 0 1; }
+    ClientFields .field-label { color: $text-muted; }
+    ClientFields .field-label.-focused { color: $accent; text-style: bold; }
+    ClientFields Input { background: $boost; }
+    ClientFields Input:focus { background: $accent 30%; }
+    ClientFields .field-error { column-span: 4; color: $error; padding-left: 14; height: auto; }
+    ClientFields Checkbox { column-span: 2; margin-left: 14; }
+    """
+    BINDINGS = [Binding("f3", "next_as_typed", "Next, as typed")]
+
+    class Edited(Message):
+        """Something in the fields changed (the record marks itself unsaved)."""
+
+    def __init__(self, client: Client | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.client = client
+        self.as_typed: set[str] = set()  # left with F3: saved without capitalising
+        self._leaving_as_typed: str | None = None
+        self._baseline: dict[str, Any] = {}
+
+    def _initial(self, field: str) -> str:
+        if self.client is None:
+            return ""
+        if field == "birthday":
+            return self.client.birthday.strftime(BIRTHDAY_FORMAT) if self.client.birthday else ""
+        return getattr(self.client, field) or ""
+
+    def compose(self) -> ComposeResult:
+        # Flat on purpose (label, field, label, field): a record opens faster
+        # with fewer widgets. An error line is mounted under its row on demand.
+        for field, label, placeholder in FORM_FIELDS:
+            yield Label(label, classes="field-label", id=f"l-{field}")
+            yield Input(self._initial(field), placeholder=placeholder, id=f"f-{field}", compact=True,
+                        select_on_focus=False)
+        for field, label in CHECK_FIELDS:
+            yield Checkbox(label, bool(self.client and getattr(self.client, field)), id=f"f-{field}", compact=True)
+
+    def on_descendant_focus(self, event) -> None:
+        self._mark_label(event.widget, True)
+
+    def on_descendant_blur(self, event) -> None:
+        self._mark_label(event.widget, False)
+
+    def _mark_label(self, widget, focused: bool) -> None:
+        field = (widget.id or "")[2:]
+        if isinstance(widget, Input) and self.query(f"#l-{field}"):
+            self.query_one(f"#l-{field}", Label).set_class(focused, "-focused")
+
+    def on_mount(self) -> None:
+        self._baseline = self.values()
+
+    # -- values
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {field: self.query_one(f"#f-{field}", Input).value for field, _l, _p in FORM_FIELDS}
+        for field, _label in CHECK_FIELDS:
+            values[field] = self.query_one(f"#f-{field}", Checkbox).value
+        return values
+
+    def changed(self) -> dict[str, Any]:
+        """The fields that differ from what was loaded (all filled ones for a new client)."""
+        current = self.values()
+        return {k: v for k, v in current.items() if v != self._baseline.get(k)}
+
+    @property
+    def is_changed(self) -> bool:
+        return bool(self._baseline) and self.values() != self._baseline
+
+    def capitalize_set(self, fields: dict) -> set[str]:
+        """Fields to capitalise on save: the changed name/address fields not left with F3."""
+        return {f for f in fields if f in CAPITALIZED and f not in self.as_typed}
+
+    def mark_saved(self, client: Client) -> None:
+        """After a save: show what was stored (normalised phones...) and start over from it."""
+        self.client = client
+        for field, _label, _placeholder in FORM_FIELDS:
+            box = self.query_one(f"#f-{field}", Input)
+            with box.prevent(Input.Changed):
+                box.value = self._initial(field)
+        self._baseline = self.values()
+        self.as_typed.clear()
+
+    # -- leaving a field
+
+    def action_next_as_typed(self) -> None:
+        """F3: move on WITHOUT auto-capitalising the field just left."""
+        focused = self.screen.focused
+        if isinstance(focused, Input) and focused.id and focused.id.startswith("f-"):
+            field = focused.id[2:]
+            if field in CAPITALIZED:
+                self.as_typed.add(field)
+                self._leaving_as_typed = field
+        self.screen.focus_next()
+
+    @on(Input.Blurred)
+    def _left_field(self, event: Input.Blurred) -> None:
+        event.stop()
+        box = event.input
+        field = (box.id or "")[2:]
+        if field in CAPITALIZED:
+            if self._leaving_as_typed == field:
+                self._leaving_as_typed = None
+            else:
+                self.as_typed.discard(field)
+                fixed = client_data.auto_capitalize(box.value)
+                if fixed != box.value:
+                    box.value = fixed
+        self._check_field(field, box)
+
+    def _check_field(self, field: str, box: Input) -> None:
+        """Phones, email and birthday are checked (and tidied) as the field is left."""
+        value = box.value.strip()
+        try:
+            if field in client_data.PHONE_FIELDS:
+                tidy = client_data.normalize_phone(value, field)
+            elif field == "email":
+                tidy = client_data.normalize_email(value)
+            elif field == "birthday":
+                day = client_data.parse_birthday(value)
+                tidy = day.strftime(BIRTHDAY_FORMAT) if day else ""
+            else:
+                return
+        except DomainError as error:
+            self.show_error(field, str(error), focus=False)
+            return
+        self.clear_error(field)
+        if tidy != box.value:
+            box.value = tidy
+
+    @on(Input.Submitted)
+    def _enter_moves_on(self, event: Input.Submitted) -> None:
+        """Enter in a field moves to the next one (like Tab)."""
+        event.stop()
+        self.screen.focus_next()
+
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        event.stop()
+        field = (event.input.id or "")[2:]
+        if self._baseline:
+            self.clear_error(field)
+            self.post_message(self.Edited())
+
+    @on(Checkbox.Changed)
+    def _checked(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        if self._baseline:
+            self.post_message(self.Edited())
+
+    # -- messages at the fields
+
+    LABELS = {field: label for field, label, _placeholder in FORM_FIELDS}
+    ORDER = [field for field, _label, _placeholder in FORM_FIELDS]
+
+    def show_error(self, field: str | None, message: str, focus: bool = True) -> bool:
+        """Show a rule's message under its field's row; False when the field is not here."""
+        if field not in self.LABELS:
+            return False
+        text = f"{self.LABELS[field]}: {message}"
+        existing = self.query(f"#err-{field}")
+        if existing:
+            existing.first(Static).update(text)
+            existing.first(Static).display = True
+        else:
+            row_end = self.ORDER[min(self.ORDER.index(field) | 1, len(self.ORDER) - 1)]
+            self.mount(Static(text, classes="field-error", id=f"err-{field}"), after=f"#f-{row_end}")
+        box = self.query_one(f"#f-{field}", Input)
+        box.add_class("-invalid")
+        if focus:
+            box.focus()
+        return True
+
+    def error_of(self, field: str) -> str:
+        """The message shown for ``field`` ('' when none)."""
+        shown = self.query(f"#err-{field}")
+        return str(shown.first(Static).render()) if shown and shown.first().display else ""
+
+    def clear_error(self, field: str) -> None:
+        for shown in self.query(f"#err-{field}"):
+            shown.display = False
+        if field in self.LABELS:
+            self.query_one(f"#f-{field}", Input).remove_class("-invalid")
+
+    def clear_errors(self) -> None:
+        for shown in self.query(".field-error"):
+            shown.display = False
+        for box in self.query(Input):
+            box.remove_class("-invalid")
+
+    @property
+    def has_focus_inside(self) -> bool:
+        focused = self.screen.focused
+        return focused is not None and self in focused.ancestors
+
+
+def save_fields(client: Client | None, fields_widget: ClientFields, extra: dict | None = None,
+                allow_duplicate: bool = False) -> Client:
+    """Save what changed through data.clients.save_client (its rules, its messages)."""
+    fields = fields_widget.changed()
+    if client is None:
+        fields = {k: v for k, v in fields.items() if v not in ("", False)}
+    fields.update(extra or {})
+    return client_data.save_client(client, fields, allow_duplicate=allow_duplicate,
+                                   capitalize=fields_widget.capitalize_set(fields))
+
+
+class ClientForm(RecordScreen):
+    """New Client (Ctrl+N), or a client's fields on their own. Ctrl+W saves and
+    closes (dismissing with the saved client); Escape asks when unsaved."""
+
+    DEFAULT_CSS = """
+    ClientForm #form-title { padding: 0 1; text-style: bold; color: $accent; height: 1; }
+    ClientForm #form-scroll { height: 1fr; }
+    ClientForm #notes-label { padding: 0 1; color: $text-muted; margin-top: 1; }
+    ClientForm #form-notes { height: 5; margin: 0 1; }
+    ClientForm #form-keys { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self, client: Client | None = None):
+        super().__init__()
+        self.client = client
+        self._notes = client.notes if client else ""
+
+    @property
+    def CAPTURES_F3(self) -> bool:  # noqa: N802 - the app reads this name
+        return self.query_one(ClientFields).has_focus_inside
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        title = "New client" if self.client is None else f"Client #{self.client.id}: {self.client.full_name}"
+        yield Static(title, id="form-title")
+        with VerticalScroll(id="form-scroll"):
+            yield ClientFields(self.client, id="form-fields")
+            yield Label("Notes", id="notes-label")
+            yield TextArea(self._notes, id="form-notes")
+        yield Static("Ctrl+W save & close · Esc cancel · F3 next field without capitals", id="form-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Spectra · " + ("New Client" if self.client is None else "Edit Client")
+        self.query_one("#f-first_name", Input).focus()
+
+    @property
+    def dirty(self) -> bool:
+        return self.query_one(ClientFields).is_changed or self.query_one("#form-notes", TextArea).text != self._notes
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        """RecordScreen clears this after a save or a discard; nothing to keep."""
+
+    def action_save_close(self) -> None:
+        self._save(allow_duplicate=False)
+
+    def _save(self, allow_duplicate: bool) -> None:
+        fields_widget = self.query_one(ClientFields)
+        fields_widget.clear_errors()
+        notes = self.query_one("#form-notes", TextArea).text
+        extra = {"notes": notes} if notes != self._notes else {}
+        try:
+            client = save_fields(self.client, fields_widget, extra, allow_duplicate=allow_duplicate)
+        except DuplicateClient as duplicate:
+            def answered(save_anyway: bool | None) -> None:
+                if save_anyway:
+                    self._save(allow_duplicate=True)
+
+            self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
+            return
+        except DomainError as error:
+            if not fields_widget.show_error(error.field, str(error)):
+                self.show_error(error)
+            return
+        self.notify(f"{client.full_name} saved (client #{client.id}).", title="Saved", timeout=4)
+        fields_widget.mark_saved(client)
+        self._notes = client.notes
+        self.dismiss(client)
+
+
+# ---------------------------------------------------------------- small dialogs of the record
+
+class _SmallForm(ModalScreen):
+    """A few fields; Enter moves on (saves on the last), Ctrl+W saves,
+    Escape cancels. ``perform(values)`` applies the rule; its message is shown
+    under the field it names and nothing typed is lost."""
+
+    DEFAULT_CSS = """
+    _SmallForm { align: center middle; }
+    _SmallForm > Vertical { width: 64; max-width: 95%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 1 2; }
+    _SmallForm .small-title { text-style: bold; margin-bottom: 1; }
+    _SmallForm .field { height: auto; }
+    _SmallForm .field-label { width: 12; color: $text-muted; }
+    _SmallForm .field:focus-within .field-label { color: $accent; text-style: bold; }
+    _SmallForm .field-box { height: auto; width: 1fr; }
+    _SmallForm Input { background: $boost; }
+    _SmallForm Input:focus { background: $accent 30%; }
+    _SmallForm .field-error { color: $error; height: auto; display: none; }
+    _SmallForm .field-error.-shown { display: block; }
+    _SmallForm #small-error { color: $error; height: auto; }
+    _SmallForm .small-keys { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    TITLE_TEXT = ""
+    FIELDS: list[tuple[str, str, str]] = []  # (field, label, placeholder)
+
+    def initial(self, field: str) -> str:
+        return ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.TITLE_TEXT, classes="small-title")
+            for field, label, placeholder in self.FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="field-label")
+                    with Vertical(classes="field-box"):
+                        yield Input(self.initial(field), placeholder=placeholder, id=f"f-{field}", compact=True)
+                        yield Static("", classes="field-error", id=f"err-{field}")
+            yield Static("", id="small-error")
+            yield Label("Enter next/save · Ctrl+W save · Esc cancel", classes="small-keys")
+
+    def values(self) -> dict[str, Any]:
+        return {field: self.query_one(f"#f-{field}", Input).value for field, _label, _placeholder in self.FIELDS}
+
+    def perform(self, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        last = self.FIELDS[-1][0]
+        if event.input.id == f"f-{last}":
+            self.action_save_close()
+        else:
+            self.focus_next()
+
+    def action_save_close(self) -> None:
+        for field, _label, _placeholder in self.FIELDS:
+            self.query_one(f"#err-{field}", Static).remove_class("-shown")
+        self.query_one("#small-error", Static).update("")
+        try:
+            result = self.perform(self.values())
+        except DomainError as error:
+            if error.field and self.query(f"#err-{error.field}"):
+                note = self.query_one(f"#err-{error.field}", Static)
+                note.update(str(error))
+                note.add_class("-shown")
+                self.query_one(f"#f-{error.field}").focus()
+            else:
+                self.query_one("#small-error", Static).update(str(error))
+            return
+        self.dismiss(result)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class FamilyMemberDialog(_SmallForm):
+    TITLE_TEXT = "Add a family member"
+    FIELDS = [("first_name", "First name", ""), ("last_name", "Last name", ""),
+              ("relationship", "Relationship", "Spouse, Child..."), ("birthday", "Birthday", "MM/DD/YYYY")]
+
+    def __init__(self, client: Client):
+        super().__init__()
+        self.client = client
+
+    def initial(self, field: str) -> str:
+        return self.client.last_name if field == "last_name" else ""
+
+    def perform(self, values: dict[str, Any]) -> FamilyMember:
+        return client_data.add_family_member(self.client, values["first_name"], values["last_name"],
+                                             values["relationship"], values["birthday"] or None)
+
+
+# ---------------------------------------------------------------- the client record
+
+class KeyRibbon(Static):
+    """A ribbon group: 'New  Alt+A Appointment  Alt+S Session ...', wrapped
+    between entries (never inside one) to the width it has."""
+
+    def __init__(self, title: str, entries: list[tuple[str, str]], **kwargs):
+        super().__init__("", **kwargs)
+        self.ribbon_title, self.entries = title, entries
+
+    def on_resize(self, event) -> None:
+        text = self.flow(event.size.width)
+        self.styles.height = text.plain.count("\n") + 1
+        self.update(text)
+
+    def flow(self, width: int) -> Text:
+        parts = [Text.assemble((display_keys(key), "bold"), " ", label) for key, label in self.entries]
+        lines: list[Text] = []
+        line = Text.assemble((self.ribbon_title, "bold"), ":")
+        for part in parts:
+            if line.cell_len + 2 + part.cell_len > max(width, 20) and line.cell_len > 0:
+                lines.append(line)
+                line = Text("  ") + part
+            else:
+                line = line + Text("  ") + part
+        lines.append(line)
+        return Text("\n").join(lines)
+
+
+class FamilyTable(PagedTable):
+    """The Family list: a (or Insert) adds a member, Delete removes the selected one."""
+
+    BINDINGS = [Binding("a,insert", "add_member", "Add"), Binding("delete", "remove_member", "Remove")]
+
+    def action_add_member(self) -> None:
+        self.screen.action_add_family()
+
+    def action_remove_member(self) -> None:
+        self.screen.action_remove_family()
+
+
+class ClientRecord(RecordScreen):
+    """A client: General (editable), Family, Sessions, Appointments, Invoices,
+    Notes; the money summary; the New group (keys in the footer)."""
+
+    TABS = ("general", "family", "sessions", "appointments", "invoices", "notes")
+
+    DEFAULT_CSS = """
+    ClientRecord #record-head { height: 1; padding: 0 1; background: $panel; }
+    ClientRecord #record-name { width: 1fr; text-style: bold; }
+    ClientRecord #record-contact { width: auto; color: $text-muted; }
+    ClientRecord #record-money { height: 1; padding: 0 1; }
+    ClientRecord #record-new { padding: 0 1; background: $boost; }
+    ClientRecord TabbedContent { height: 1fr; }
+    ClientRecord TabPane { padding: 0; }
+    ClientRecord .tab-hint { height: 1; padding: 0 1; color: $text-muted; }
+    ClientRecord PagedTable { height: 1fr; }
+    ClientRecord #record-notes { height: 1fr; }
+    """
+    # The New group. Priority: the keys must not be typed into the field that has the focus.
+    NEW_GROUP = [("alt+a", "appointment", "Appointment"), ("alt+s", "session", "Session"),
+                 ("alt+g", "Generic", "Generic invoice"), ("alt+e", "Estimate", "Estimate"),
+                 ("alt+c", "Credit Memo", "Credit memo"), ("alt+d", "deposit", "Deposit")]
+    BINDINGS = [
+        *[Binding(key, f"new('{what}')", label, priority=True) for key, what, label in NEW_GROUP],
+        *[Binding(f"alt+{n}", f"show_tab('{tab}')", f"{tab.capitalize()} tab", show=False, priority=True)
+          for n, tab in enumerate(TABS, 1)],
+    ]
+
+    def __init__(self, client: Client, tab: str = "general"):
+        super().__init__()
+        self.client = client
+        self.initial_tab = tab if tab in self.TABS else "general"
+        self._notes = client.notes
+        self._shown = False
+        self._filled: set[str] = set()
+
+    @property
+    def CAPTURES_F3(self) -> bool:  # noqa: N802 - the app reads this name
+        return self.query_one(ClientFields).has_focus_inside
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with Horizontal(id="record-head"):
+            yield Label("", id="record-name")
+            yield Label("", id="record-contact")
+        yield Static("", id="record-money")
+        yield KeyRibbon("New", [(key, label) for key, _what, label in self.NEW_GROUP], id="record-new")
+        with TabbedContent(initial=self.initial_tab, id="record-tabs"):
+            with TabPane("General", id="general"):
+                with VerticalScroll():
+                    yield ClientFields(self.client, id="record-fields")
+            for tab in self.TABS[1:]:
+                yield TabPane(tab.capitalize(), id=tab)  # filled when first shown (a record opens fast)
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        self.title = f"Spectra · Client #{self.client.id}"
+        self.refresh_record()
+        if self.initial_tab == "general":
+            self.query_one("#f-first_name", Input).focus()
+        else:
+            await self._fill_tab(self.initial_tab)
+
+    def on_screen_resume(self) -> None:
+        """Back from a session, an invoice or a dialog: show what changed there."""
+        if self._shown:
+            self.refresh_record()
+        self._shown = True
+
+    # -- what the record shows
+
+    def _make_tab(self, tab: str) -> list:
+        if tab == "family":
+            return [Static("a add · Delete remove", classes="tab-hint"),
+                    FamilyTable([("Name", 28), ("Relationship", 16), ("Birthday", 12)],
+                                cells=lambda m: (fit(m.full_name), fit(m.relationship), _date(m.birthday)),
+                                key=lambda m: m.id, id="family-table")]
+        if tab == "sessions":
+            return [PagedTable([("Session", 8), ("Date", 10), ("Time", 5), ("Type", 12), ("Photographer", 14),
+                                ("Status", 26)],
+                               cells=lambda s: (str(s.number), _date(s.start), _time(s.start), fit(s.session_type.name),
+                                                fit(s.photographer.full_name), fit(s.status)),
+                               key=lambda s: s.id, narrow_columns=[(0, 7), (1, 10), (3, 10), (5, 26)],
+                               id="sessions-table")]
+        if tab == "appointments":
+            return [PagedTable([("Date", 10), ("Time", 5), ("Title", 24), ("With", 14), ("Status", 10)],
+                               cells=lambda a: (_date(a.start), _time(a.start), fit(a.title),
+                                                fit(a.staff.full_name if a.staff_id else ""), fit(a.status)),
+                               key=lambda a: a.id, id="appointments-table")]
+        if tab == "invoices":
+            return [PagedTable([("Number", 7), ("Date", 10), ("Type", 13), ("Total", 12), ("Balance", 12),
+                                ("State", 9)],
+                               cells=lambda r: (r.invoice.display_number, _date(r.invoice.invoice_date),
+                                                fit(r.invoice.kind), money_cell(r.invoice.total_cents),
+                                                money_cell(r.balance), r.state),
+                               key=lambda r: r.invoice.id, id="invoices-table")]
+        if tab == "notes":
+            return [TextArea(self._notes, id="record-notes")]
+        return []
+
+    async def _fill_tab(self, tab: str) -> None:
+        """Build a tab's content the first time it is shown, then load it."""
+        if tab in self._filled or tab == "general":
+            return
+        self._filled.add(tab)
+        await self.query_one(f"TabPane#{tab}", TabPane).mount(*self._make_tab(tab))
+        self._load_tab(tab)
+
+    def _load_tab(self, tab: str) -> None:
+        client = self.client
+        if tab == "family":
+            self.query_one("#family-table", PagedTable).load(all_at_once(list(client.family.order_by(FamilyMember.id))))
+        elif tab == "sessions":
+            query = session_data.SessionQuery(client_id=client.id)
+            self.query_one("#sessions-table", PagedTable).load(
+                lambda after, limit: session_data.search_sessions(query, limit, after))
+        elif tab == "appointments":
+            self.query_one("#appointments-table", PagedTable).load(
+                lambda after, limit: session_data.client_appointments(client, limit, after))
+        elif tab == "invoices":
+            query = invoice_data.InvoiceQuery(client_id=client.id)
+            self.query_one("#invoices-table", PagedTable).load(
+                lambda after, limit: invoice_data.search_invoices(query, limit, after))
+
+    def refresh_record(self) -> None:
+        client = self.client
+        self.query_one("#record-name", Label).update(f"{client.full_name}  #{client.id}")
+        contact = " · ".join(x for x in (client.main_phone, client.email) if x)
+        self.query_one("#record-contact", Label).update(contact)
+        money = ledger.client_money(client.id)
+        deposits = ledger.outstanding_deposits(client)
+        owed = f"[b $warning]Owes {format_money(money.owed)}[/]" if money.owed else "Owes nothing"
+        parts = [owed, f"Credit {format_money(money.credit_balances)}",
+                 f"Unapplied deposits {format_money(money.deposits_left)}"
+                 + (f" ({len(deposits)})" if deposits else "")]
+        self.query_one("#record-money", Static).update("  ·  ".join(parts))
+        for tab in self._filled:
+            self._load_tab(tab)
+
+    def _notes_text(self) -> str:
+        shown = self.query("#record-notes")
+        return shown.first(TextArea).text if shown else self._notes
+
+    # -- unsaved changes, save
+
+    @property
+    def dirty(self) -> bool:
+        return self.query_one(ClientFields).is_changed or self._notes_text() != self._notes
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        """RecordScreen clears this after a save or a discard; nothing to keep."""
+
+    def action_save_close(self) -> None:
+        self._save(allow_duplicate=False)
+
+    def _save(self, allow_duplicate: bool) -> None:
+        fields_widget = self.query_one(ClientFields)
+        fields_widget.clear_errors()
+        notes = self._notes_text()
+        extra = {"notes": notes} if notes != self._notes else {}
+        if not fields_widget.changed() and not extra:
+            self.dismiss(True)
+            return
+        try:
+            save_fields(self.client, fields_widget, extra, allow_duplicate=allow_duplicate)
+        except DuplicateClient as duplicate:
+            def answered(save_anyway: bool | None) -> None:
+                if save_anyway:
+                    self._save(allow_duplicate=True)
+
+            self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
+            return
+        except DomainError as error:
+            if error.field in {f for f, _l, _p in FORM_FIELDS}:
+                self.query_one(TabbedContent).active = "general"
+                self.call_after_refresh(fields_widget.show_error, error.field, str(error))
+            elif error.field == "notes":
+                self.query_one(TabbedContent).active = "notes"
+                self.show_error(error)
+            else:
+                self.show_error(error)
+            return
+        self.notify(f"{self.client.full_name} saved.", title="Saved", timeout=4)
+        fields_widget.mark_saved(self.client)
+        self._notes = self.client.notes
+        self.dismiss(True)
+
+    # -- tabs
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        """Fill the tab the first time, and put the focus into it, ready for the keyboard."""
+        pane = event.pane
+        if pane.id == "general":
+            return
+        await self._fill_tab(pane.id)
+        targets = pane.query("PagedTable, TextArea")
+        if targets:
+            targets.first().focus()
+
+    # -- lists: Enter opens
+
+    def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
+        event.stop()
+        table_id = event.table.id
+        if table_id == "sessions-table":
+            from .sessions import SessionRecord
+
+            self.app.push_screen(SessionRecord(event.row))
+        elif table_id == "invoices-table":
+            from .invoices import InvoiceRecord
+
+            self.app.push_screen(InvoiceRecord(event.row.invoice))
+        elif table_id == "appointments-table":
+            appointment = event.row
+            if appointment.session_id:
+                from .sessions import SessionRecord
+
+                self.app.push_screen(SessionRecord(appointment.session))
+            else:
+                self.notify(f"{appointment.title} on {_date(appointment.start)} at {_time(appointment.start)}"
+                            f" ({appointment.status}).", timeout=5)
+
+    # -- family
+
+    def action_add_family(self) -> None:
+        def added(member: FamilyMember | None) -> None:
+            if member is not None:
+                self.notify(f"{member.full_name} added to the family.", timeout=4)
+                self.refresh_record()
+
+        self.app.push_screen(FamilyMemberDialog(self.client), added)
+
+    def action_remove_family(self) -> None:
+        member = self.query_one("#family-table", PagedTable).selected
+        if member is None:
+            return
+
+        def answered(remove: bool | None) -> None:
+            if not remove:
+                return
+            try:
+                client_data.remove_family_member(member)
+            except DomainError as error:
+                self.show_error(error)
+                return
+            self.notify(f"{member.full_name} removed from the family.", timeout=4)
+            self.refresh_record()
+
+        self.app.push_screen(ConfirmDialog(f"Remove {member.full_name} ({member.relationship or 'family'}) "
+                                           f"from {self.client.full_name}'s family?", "Remove", "Keep"), answered)
+
+    # -- the New group
+
+    def action_new(self, what: str) -> None:
+        client = self.client
+        if what in ("appointment", "session"):
+            wizard = getattr(self.app, "open_scheduling_wizard", None)
+            if wizard is None:
+                self.notify("The Scheduling Wizard is not installed in this version yet; book from the "
+                            "calendar when it arrives.", title="Not available", severity="warning", timeout=6)
+                return
+            wizard(client=client, kind=what)
+        elif what == "deposit":
+            def taken(entry: LedgerEntry | None) -> None:
+                if entry is not None:
+                    self.notify(f"Deposit of {format_money(entry.amount_cents)} taken from {client.full_name}.",
+                                title="Deposit", timeout=5)
+                    self.refresh_record()
+
+            from .money import DepositDialog
+
+            self.app.push_screen(DepositDialog(client), taken)
+        else:
+            from .invoices import open_new_invoice
+
+            open_new_invoice(self.app, what, client=client)

@@ -1,0 +1,147 @@
+"""Home hub (F2): the front desk's day at a glance.
+
+- Today: the sessions and appointments of today (time, client, what, with whom, status).
+- Waiting at each stage: how many sessions wait at each workflow stage, and
+  for how long the longest has waited there.
+- Open balances: invoices with a balance due, largest first (oldest first
+  among equal balances), paged from SQL.
+
+Enter on a line opens its record (session, invoice, or the client of an
+appointment with no session); c opens the line's client.
+(Tasks due join this hub with the task model, in a later issue.)
+"""
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ..data import invoices as invoice_data
+from ..data import sessions as session_data
+from ..data.models import now
+from ..data.money import format_money
+from .base import HubScreen
+from .widgets import PagedTable
+
+
+def fit(text: str) -> Text:
+    """A cell that ends in … when its column is too narrow (nothing silently cut)."""
+    return Text(text or "", overflow="ellipsis", no_wrap=True)
+
+
+def _schedule_cells(item: session_data.ScheduleItem) -> tuple:
+    client = item.client.sort_name if item.client is not None else ""
+    return (f"{item.start:%H:%M}", fit(client), fit(item.what), fit(item.who), fit(item.status))
+
+
+def _balance_cells(row: invoice_data.InvoiceRow) -> tuple:
+    invoice = row.invoice
+    return (invoice.display_number, f"{invoice.invoice_date:%m/%d/%Y}", fit(invoice.client.sort_name),
+            fit(invoice.kind), Text(format_money(invoice.total_cents), justify="right"),
+            Text(format_money(row.balance), justify="right"))
+
+
+class HomeHub(HubScreen):
+    HUB_ID = "home"
+    HUB_TITLE = "Home"
+
+    DEFAULT_CSS = """
+    HomeHub #schedule, HomeHub #balances { height: 1fr; }
+    HomeHub #schedule-empty { padding: 0 2; color: $text-muted; height: 1; display: none; }
+    HomeHub #schedule-empty.-shown { display: block; }
+    HomeHub #stages { padding: 0 1; height: auto; }
+    HomeHub .section-title { height: 1; }
+    """
+    BINDINGS = [Binding("c", "open_client", "Open client")]
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="today-title", classes="section-title")
+        yield Static("Nothing is booked today.", id="schedule-empty")
+        yield PagedTable(
+            [("Time", 5), ("Client", 22), ("What", 22), ("With", 14), ("Status", 26)],
+            cells=_schedule_cells,
+            key=lambda item: f"{item.kind}-{(item.appointment or item.session).id}",
+            narrow_columns=[(0, 5), (1, 22), (2, 22), (3, 14)],
+            id="schedule",
+        )
+        yield Static("Waiting at each stage [dim](sessions · longest wait)[/dim]", classes="section-title")
+        yield Static("", id="stages")
+        yield Static("Open balances (largest first)", classes="section-title")
+        yield PagedTable(
+            [("Invoice", 7), ("Date", 10), ("Client", 24), ("Type", 13), ("Total", 12), ("Balance due", 11)],
+            cells=_balance_cells,
+            key=lambda row: row.invoice.id,
+            narrow_columns=[(0, 7), (1, 10), (2, 24), (5, 11)],
+            id="balances",
+        )
+
+    def refresh_data(self) -> None:
+        today = now().date()
+        self.query_one("#today-title", Static).update(f"Today · {today:%A, %B} {today.day}, {today.year}")
+        schedule = session_data.day_schedule(today)
+        table = self.query_one("#schedule", PagedTable)
+        cursor = table.cursor_row
+        table.load(lambda after, limit: list(schedule) if after is None else [])
+        if 0 < cursor < table.row_count:
+            table.move_cursor(row=cursor)
+        self.query_one("#schedule-empty", Static).set_class(not schedule, "-shown")
+        self.query_one("#stages", Static).update(self._stages_table())
+        balances = self.query_one("#balances", PagedTable)
+        cursor = balances.cursor_row
+        balances.load(lambda after, limit: invoice_data.open_balances(limit, after))
+        if 0 < cursor < balances.row_count:
+            balances.move_cursor(row=cursor)
+
+    def _stages_table(self) -> Table:
+        """One column per workflow stage: how many sessions wait there, and
+        how many days the longest has waited."""
+        today = now()
+        table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
+        cells = []
+        for stage in session_data.waiting_by_status():
+            table.add_column(stage.status, ratio=1, overflow="fold")
+            if stage.count and stage.oldest_change is not None:
+                days = max(0, (today - stage.oldest_change).days)
+                cells.append(Text.assemble((str(stage.count), "bold"), f" · {days}d"))
+            else:
+                cells.append(Text("none", style="dim"))
+        table.add_row(*cells)
+        return table
+
+    # -- Enter opens the line's record
+
+    def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
+        event.stop()
+        if event.table.id == "balances":
+            from .invoices import InvoiceRecord
+
+            self.app.push_screen(InvoiceRecord(event.row.invoice))
+            return
+        item: session_data.ScheduleItem = event.row
+        if item.session is not None:
+            from .sessions import SessionRecord
+
+            self.app.push_screen(SessionRecord(item.session))
+        elif item.client is not None:
+            self._open_client(item.client)
+        else:
+            self.notify(f"{item.what} at {item.start:%H:%M} has no client or session to open.", timeout=4)
+
+    def action_open_client(self) -> None:
+        """c: open the client of the selected line."""
+        focused = self.focused
+        if not isinstance(focused, PagedTable) or focused.selected is None:
+            return
+        row = focused.selected
+        client = row.invoice.client if focused.id == "balances" else row.client
+        if client is None:
+            self.notify("This line has no client.", timeout=3)
+            return
+        self._open_client(client)
+
+    def _open_client(self, client) -> None:
+        from .clients import ClientRecord
+
+        self.app.push_screen(ClientRecord(client))
