@@ -527,6 +527,7 @@ class BookingRequest:
     client: Client | None = None
     new_client: dict | None = None
     allow_duplicate_client: bool = False
+    new_client_capitalize: set[str] | None = None  # fields to auto-capitalise (None: all name fields)
     start: dt.datetime | None = None
     length_minutes: int | None = None
     room: Room | None = None
@@ -665,7 +666,8 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
         # Step 1: the client.
         client = req.client
         if req.new_client is not None:
-            client = clients.save_client(None, req.new_client, allow_duplicate=req.allow_duplicate_client)
+            client = clients.save_client(None, req.new_client, allow_duplicate=req.allow_duplicate_client,
+                                         capitalize=req.new_client_capitalize)
             lines.append(f"Client: {client.full_name} (new client)")
         elif client is not None:
             client = Client.get_or_none(Client.id == client.id)
@@ -745,6 +747,26 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
         if dry_run:
             raise _DryRun(BookingPreview(lines, SlotCheck(list(conflicts), conflict_policy()), fee_total))
     return BookingResult(client, session, appointment, fee, payment_entry, applied, follow_ups, list(overridden), lines)
+
+
+class _ClientChecked(Exception):
+    def __init__(self, name: str):
+        super().__init__("dry run")
+        self.name = name
+
+
+def check_new_client(fields: dict, capitalize: set[str] | None = None, allow_duplicate: bool = False) -> str:
+    """The wizard's step 1 for a client entered on the fly: check the fields by
+    the client rules exactly as ``book()`` will (the save runs in a transaction
+    that is rolled back: nothing is written). Returns the name as it will be
+    saved. Raises ValidationError (with its field) or clients.DuplicateClient."""
+    try:
+        with database.atomic():
+            client = clients.save_client(None, fields, allow_duplicate=allow_duplicate, capitalize=capitalize)
+            raise _ClientChecked(client.full_name)
+    except _ClientChecked as done:
+        return done.name
+    raise AssertionError("client check did not roll back")  # pragma: no cover
 
 
 def book(req: BookingRequest) -> BookingResult:
