@@ -78,7 +78,7 @@ def ensure_pictures(folder: Path, count: int) -> list[Path]:
     if missing:
         print(f"Generating {len(missing)} pictures of {IMAGE_SIZE[0]}x{IMAGE_SIZE[1]} in {folder} ...", flush=True)
         with ProcessPoolExecutor() as pool:
-            list(pool.map(generate_picture, *zip(*missing)))
+            list(pool.map(generate_picture, *zip(*missing, strict=True)))
     return paths
 
 

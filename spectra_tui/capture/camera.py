@@ -12,7 +12,8 @@ library's own exception.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
+from collections.abc import Callable
 
 from .errors import CameraSettingError
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from pathlib import Path
@@ -59,7 +60,6 @@ def sha256_of_file(path: Path) -> str:
 def _drop_cached_pages(fd: int) -> None:
     advise = getattr(os, "posix_fadvise", None)
     if advise is not None:
-        try:
+        # Some filesystems don't take advice; the check still runs.
+        with contextlib.suppress(OSError):
             advise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-        except OSError:
-            pass  # some filesystems don't take advice; the check still runs

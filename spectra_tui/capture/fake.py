@@ -136,7 +136,7 @@ class FakeCamera:
 
     # -- connecting: a CameraConnector -------------------------------------------
 
-    def connect(self) -> "FakeCamera":
+    def connect(self) -> FakeCamera:
         with self._lock:
             self.calls.append("connect")
             self._raise_injected("connect")
@@ -195,7 +195,8 @@ class FakeCamera:
         self._enter("set_setting")
         with self._lock:
             if name not in self._settings:
-                raise CameraSettingError(f"This camera does not let the computer change {SETTING_LABELS.get(name, name)}.")
+                label = SETTING_LABELS.get(name, name)
+                raise CameraSettingError(f"This camera does not let the computer change {label}.")
             check_setting_value(self._settings[name], value)
             self._settings[name] = replace(self._settings[name], value=value)
             return self._settings[name]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import threading
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 from .camera import (
     APERTURE,
@@ -83,7 +84,7 @@ class GPhotoCamera:
         self._gp = gphoto2_module()
 
     @classmethod
-    def open(cls, port: str | None = None) -> "GPhotoCamera":
+    def open(cls, port: str | None = None) -> GPhotoCamera:
         """Connect to the camera on ``port`` (e.g. ``usb:001,007``), or the first one found."""
         gp = gphoto2_module()
         detected = detect_cameras()

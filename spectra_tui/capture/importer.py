@@ -24,7 +24,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from .errors import CaptureError, ImportSourceError
 from .import_worker import PrepareJob, PrepareOutcome, init_worker, prepare_file
@@ -198,7 +198,7 @@ def _run_batch(
     batch: str,
     store: SessionImageStore,
     result: ImportResult,
-    tracker: "_ProgressTracker",
+    tracker: _ProgressTracker,
     cancel: threading.Event | None,
     workers: int | None,
 ) -> None:

@@ -21,9 +21,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from .checksums import ChecksumMismatch, sync_and_verify, write_and_hash
 from .errors import StoreError
@@ -248,7 +248,9 @@ class SessionImageStore:
                 for path in (record.original_path, record.preview_path, record.thumb_path):
                     if path is not None:
                         path.unlink(missing_ok=True)
-                raise StoreError(f"Could not record image {number} of session {self.session_number}: {error}") from error
+                raise StoreError(
+                    f"Could not record image {number} of session {self.session_number}: {error}"
+                ) from error
             return record
 
     def _place(self, staged: StagedImage, number: int) -> ImportedImage:
@@ -270,7 +272,7 @@ class SessionImageStore:
             width=staged.width,
             height=staged.height,
             size_bytes=staged.size_bytes,
-            imported_at=datetime.now(timezone.utc),
+            imported_at=datetime.now(UTC),
             original_path=original_path,
             preview_path=preview_path,
             thumb_path=thumb_path,

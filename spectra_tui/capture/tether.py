@@ -23,7 +23,8 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
+from collections.abc import Callable
 
 from .camera import Camera, CameraConnector, CameraFileRef, CameraInfo, CameraSetting
 from .errors import DISCONNECTED_MESSAGE, CameraBusy, CameraDisconnected, CameraError, CaptureError
@@ -98,7 +99,7 @@ class TetherSession:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def start(self) -> "TetherSession":
+    def start(self) -> TetherSession:
         if self.running:
             return self
         self._stopping.clear()
@@ -118,7 +119,7 @@ class TetherSession:
         self._fail_pending_jobs(TetherStopped("Tethering stopped."))
         self._set_status(TetherStatus(False, "Tethering stopped."))
 
-    def __enter__(self) -> "TetherSession":
+    def __enter__(self) -> TetherSession:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

@@ -150,6 +150,5 @@ def test_tether_session_connects_when_the_camera_appears(real_usb_only, vcam_pic
 def test_gphoto2_errors_are_translated(virtual_camera):
     import gphoto2
 
-    with pytest.raises(CameraClaimed, match="gvfs"):
-        with translated_errors("connecting to the camera"):
-            raise gphoto2.GPhoto2Error(-53)
+    with pytest.raises(CameraClaimed, match="gvfs"), translated_errors("connecting to the camera"):
+        raise gphoto2.GPhoto2Error(-53)
