@@ -36,5 +36,6 @@ def test_importing_the_package_loads_neither_textual_nor_gphoto2():
         "import sys, spectra_tui.capture, spectra_tui.capture.importer, spectra_tui.capture.tether;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'gphoto2')))"
     )
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    checkout = PACKAGE.parent.parent
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=checkout)
     assert output.stdout.strip() == "[]"
