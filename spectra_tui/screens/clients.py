@@ -720,6 +720,9 @@ class ClientRecord(RecordScreen):
             self.query_one("#f-first_name", Input).focus()
         else:
             await self._fill_tab(self.initial_tab)
+            targets = self.query_one(f"TabPane#{self.initial_tab}", TabPane).query("PagedTable, TextArea")
+            if targets:
+                targets.first().focus()
 
     def on_screen_resume(self) -> None:
         """Back from a session, an invoice or a dialog: show what changed there."""
