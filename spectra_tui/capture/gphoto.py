@@ -111,15 +111,25 @@ class GPhotoCamera:
     def __repr__(self) -> str:
         return f"GPhotoCamera({self.detected.model!r} on {self.detected.port})"
 
+    def __enter__(self) -> GPhotoCamera:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     @contextlib.contextmanager
     def _call(self, doing: str) -> Iterator[Any]:
         with self._lock:
-            if self._camera is None:
-                raise CameraDisconnected("The camera connection is closed: connect again.")
+            self._require_open()
             with translated_errors(doing):
                 yield self._camera
 
+    def _require_open(self) -> None:
+        if self._camera is None:
+            raise CameraDisconnected("The camera connection is closed: connect again.")
+
     def info(self) -> CameraInfo:
+        self._require_open()
         return CameraInfo(
             model=self.detected.model,
             port=self.detected.port,
@@ -131,14 +141,18 @@ class GPhotoCamera:
         try:
             with self._call("reading the battery level") as camera:
                 return str(camera.get_single_config(BATTERY_CONFIG_NAME).get_value())
-        except CameraError:
+        except CameraDisconnected:
+            raise
+        except CameraError:  # not every camera reports it
             return None
 
     def _shots_left(self) -> int | None:
         try:
             with self._call("reading the memory card") as camera:
                 storages = camera.get_storageinfo()
-        except CameraError:
+        except CameraDisconnected:
+            raise
+        except CameraError:  # not every camera reports it
             return None
         counts = [
             storage.freeimages

@@ -103,6 +103,13 @@ def test_closed_camera_refuses_calls_in_words(vcam):
         vcam.capture()
 
 
+def test_camera_closes_as_a_context_manager(virtual_camera):
+    with GPhotoCamera.open() as camera:
+        assert camera.info().model == VCAM_MODEL
+    with pytest.raises(CameraDisconnected):
+        camera.info()
+
+
 def test_capture_to_session_with_the_virtual_camera(vcam, store):
     paths = capture_to_session(vcam, store, 1)
     assert paths == [store.originals_dir / "0001.jpg"]
