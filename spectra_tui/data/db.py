@@ -106,10 +106,31 @@ def migrate_database(db: Database, target: str) -> list[str]:
         return []
     runner = Runner(db, directory=str(MIGRATIONS_DIR))
     has_data = bool(runner.applied())
+    if not has_data and isinstance(db, SqliteDatabase):
+        others = [t for t in db.get_tables() if t != runner.table_name and not t.startswith("sqlite_")]
+        if others:  # never write the studio's tables into another program's file
+            raise DatabaseError(f"{target} is a database of another program (it has tables such as "
+                                f"'{others[0]}' but no Spectra schema); choose another file.")
     if has_data and isinstance(db, SqliteDatabase) and not is_url(target):
-        backup = f"{target}.before-{pending[0]}"
-        backup_sqlite(db, backup)
-    return runner.up()
+        backup_sqlite(db, _unused_name(f"{target}.before-{pending[0]}"))
+    try:
+        return runner.up()
+    except Exception as exc:  # noqa: BLE001
+        # Two terminals opening the same file at the same moment both see the
+        # migrations pending; the second one's run fails (each migration is one
+        # transaction, so it leaves nothing behind). Nothing pending now: fine.
+        if not pending_migrations(db):
+            return []
+        raise DatabaseError(f"Cannot upgrade the database {target} ({', '.join(pending)}): {exc}") from exc
+
+
+def _unused_name(path: str) -> str:
+    """``path``, or ``path.2``, ``path.3``... : an earlier backup is never overwritten."""
+    candidate, n = path, 1
+    while os.path.exists(candidate):
+        n += 1
+        candidate = f"{path}.{n}"
+    return candidate
 
 
 def backup_sqlite(db: SqliteDatabase, destination: str) -> str:
