@@ -11,6 +11,7 @@ Runs SQLite's integrity check, then the ledger invariants:
   credit balances + refunds.
 Each violation names the invoice, client or row it concerns.
 """
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -19,7 +20,7 @@ from peewee import SqliteDatabase
 from . import audit
 from .invoices import ESTIMATE_SERIES, INVOICE_SERIES, compute_totals
 from .ledger import client_money, deposit_remaining, paid_floor, paid_into, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID
-from .models import AuditLog, Client, Invoice, InvoiceLine, LedgerEntry, Session, database
+from .models import AuditLog, Client, Counter, Invoice, InvoiceLine, LedgerEntry, Session, database
 from .money import format_money
 
 
@@ -69,11 +70,19 @@ def _entry_subject(entry: LedgerEntry) -> str:
 def _audit_chain() -> list[Violation]:
     out = []
     prev = audit.GENESIS
+    rows = 0
     for row in AuditLog.select().order_by(AuditLog.id).iterator():
+        rows += 1
         if row.prev_hash != prev or audit.entry_hash(prev, row) != row.hash:
             out.append(Violation(f"audit entry {row.id} ({row.action} {row.entity} {row.entity_id})",
                                  "the audit log was changed after it was written"))
         prev = row.hash
+    # audit.record counts every entry it writes (in the same transaction): the
+    # chain alone cannot show that its last entries were deleted.
+    written = Counter.get_or_none(Counter.name == "audit")
+    if written is not None and written.value != rows:
+        out.append(Violation("audit log", f"{written.value} entries were written but {rows} are left: "
+                                          "entries were deleted behind the app's back"))
     return out
 
 
@@ -102,6 +111,15 @@ def _ledger_rows() -> list[Violation]:
             out.append(Violation(subject, "is a transfer without both invoices"))
         if entry.kind == REFUND and entry.invoice_id is None and related_kind != DEPOSIT:
             out.append(Violation(subject, "refunds neither an invoice nor a deposit"))
+    missing = sorted(set(recorded) - set(kinds))
+    if missing:
+        written = {row.entity_id: row.after for row in AuditLog.select(AuditLog.entity_id, AuditLog.after)
+                   .where((AuditLog.entity == "ledger") & AuditLog.entity_id.in_(missing))}
+        for entry_id in missing:
+            data = json.loads(written.get(entry_id) or "{}")
+            where = f" on {_invoice_label(data['invoice'])}" if data.get("invoice") else ""
+            out.append(Violation(f"ledger row {entry_id} ({data.get('kind', '?')}{where})",
+                                 "was deleted behind the app's back (the audit log recorded it)"))
     deposits = [i for i, k in kinds.items() if k == DEPOSIT]
     for deposit_id, left in deposit_remaining(deposits).items():
         if left < 0:
