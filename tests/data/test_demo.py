@@ -1,0 +1,81 @@
+"""The demo studio: built through the real services, passes ``spectra check``,
+refuses a database with data, and is the same studio for the same seed."""
+import datetime as dt
+
+import pytest
+
+from spectra_tui.data import check, ledger, settings, users
+from spectra_tui.data.db import close_database, open_database
+from spectra_tui.data.demo import DemoRefused, fill_demo
+from spectra_tui.data.errors import ValidationError
+from spectra_tui.data.models import AuditLog, Client, Invoice, LedgerEntry, Session, User, now
+
+TODAY = dt.date(2030, 5, 15)
+
+
+def snapshot():
+    """What two demo studios are compared on."""
+    return {
+        "clients": [(c.first_name, c.last_name, c.phone_mobile, c.email, c.birthday)
+                    for c in Client.select().order_by(Client.id)],
+        "invoices": [(i.number, i.kind, i.status, i.total_cents, i.invoice_date)
+                     for i in Invoice.select().order_by(Invoice.series, Invoice.number)],
+        "ledger": [(e.kind, e.amount_cents, e.method, e.invoice_id) for e in LedgerEntry.select().order_by(LedgerEntry.id)],
+        "sessions": [(s.number, s.start, s.status) for s in Session.select().order_by(Session.number)],
+    }
+
+
+def test_the_demo_passes_spectra_check(db):
+    summary = fill_demo(clients=40, seed=7, today=TODAY)
+    assert summary.startswith("Demo studio ready: 40 clients")
+    assert check.run_checks() == []
+    assert Client.select().count() == 40 and Session.select().count() > 20
+    kinds = {i.kind for i in Invoice.select()}
+    assert {Invoice.SESSION_FEE, Invoice.INITIAL_ORDER} <= kinds
+    assert {e.kind for e in LedgerEntry.select()} >= {"payment", "deposit", "deposit_apply"}
+    # money went through the services: every ledger row has its audit entry, by a signed-in user
+    audited = {r.entity_id for r in AuditLog.select().where(AuditLog.entity == "ledger")}
+    assert audited == {e.id for e in LedgerEntry.select()}
+    assert {e.created_by for e in LedgerEntry.select()} == {"rita"}
+    statuses = set(settings.session_statuses()) | {"Cancelled", "No-Show"}
+    assert {s.status for s in Session.select()} <= statuses
+    for client in Client.select():
+        assert ledger.client_money(client.id).balanced
+    # the process is left as it was found: real clock, nobody signed in
+    assert users.current_user() is None and abs((now() - dt.datetime.now()).total_seconds()) < 5
+
+
+def test_the_demo_refuses_a_database_with_data(db):
+    users.create_user("owner", "Studio Owner", "admin")
+    with pytest.raises(DemoRefused, match="already holds data"):
+        fill_demo(clients=5, today=TODAY)
+    assert (User.select().count(), Client.select().count(), Invoice.select().count()) == (1, 0, 0)
+
+
+def test_the_demo_refuses_a_demo_database(db):
+    fill_demo(clients=5, seed=1, today=TODAY)
+    before = snapshot()
+    with pytest.raises(DemoRefused):
+        fill_demo(clients=5, seed=2, today=TODAY)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("bad", [0, -3, 1_000_001, "10", 2.5])
+def test_a_bad_client_count_is_refused(db, bad):
+    with pytest.raises(ValidationError, match="from 1 to 1,000,000"):
+        fill_demo(clients=bad, today=TODAY)
+    assert User.select().count() == 0
+
+
+def test_same_seed_same_studio(tmp_path, db):
+    fill_demo(clients=30, seed=11, today=TODAY)
+    first = snapshot()
+    close_database()
+    open_database(tmp_path / "second.db")
+    fill_demo(clients=30, seed=11, today=TODAY)
+    assert snapshot() == first
+    close_database()
+    open_database(tmp_path / "third.db")
+    fill_demo(clients=30, seed=12, today=TODAY)
+    other = snapshot()
+    assert other["clients"] != first["clients"] and other["invoices"] != first["invoices"]
