@@ -1,0 +1,103 @@
+"""`python -m benchmarks` (`make bench`): run every benchmarks/bench_*.py.
+
+Each module has ``main(argv=None) -> dict`` with at least a boolean "pass"
+and a one-line "summary". The runner calls ``main([])`` (their defaults),
+prints one PASS/FAIL line per benchmark, writes every result with the time
+and the machine to benchmarks/results/summary.json, and exits 1 if any
+benchmark failed (or crashed).
+
+    python -m benchmarks              # all of them
+    python -m benchmarks --only import
+    python -m benchmarks --list
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib.util
+import json
+import os
+import platform
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SUMMARY = HERE / "results" / "summary.json"
+
+
+def discover() -> dict[str, Path]:
+    """bench_import.py -> {"import": path}, in name order."""
+    return {p.stem.removeprefix("bench_"): p for p in sorted(HERE.glob("bench_*.py"))}
+
+
+def run(name: str, path: Path) -> dict:
+    started = time.perf_counter()
+    try:
+        if str(HERE.parent) not in sys.path:
+            sys.path.insert(0, str(HERE.parent))  # `import spectra_tui` from a bare checkout
+        spec = importlib.util.spec_from_file_location(f"benchmarks.bench_{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        result = module.main([])
+        if not isinstance(result, dict) or not isinstance(result.get("pass"), bool):
+            raise TypeError(f"main() returned {type(result).__name__} without a boolean 'pass'")
+        result = dict(result)
+    except (Exception, SystemExit) as exc:  # one broken benchmark must not hide the others
+        result = {"pass": False, "summary": f"crashed: {exc!r}", "error": traceback.format_exc()}
+    result.setdefault("summary", "")
+    result["runner_seconds"] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def machine() -> dict:
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {"cpu_count": os.cpu_count(), "usable_cpus": usable, "python": platform.python_version(),
+            "implementation": platform.python_implementation(), "platform": platform.platform(),
+            "machine": platform.machine()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Run the Spectra benchmarks.")
+    parser.add_argument("--only", metavar="NAME", help="run one benchmark (e.g. import for bench_import.py)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    parser.add_argument("--summary", type=Path, default=SUMMARY, help="where to write the JSON summary")
+    args = parser.parse_args(argv)
+
+    found = discover()
+    if args.list:
+        print("\n".join(found) or "no benchmarks found")
+        return 0
+    if args.only is not None:
+        name = args.only.removeprefix("bench_").removesuffix(".py")
+        if name not in found:
+            parser.error(f"no benchmark '{args.only}'; there are: {', '.join(found) or 'none'}")
+        found = {name: found[name]}
+    if not found:
+        print("no benchmarks/bench_*.py found", file=sys.stderr)
+        return 1
+
+    results = {}
+    for name, path in found.items():
+        print(f"running {name}...", flush=True)
+        results[name] = result = run(name, path)
+        verdict = "PASS" if result["pass"] else "FAIL"
+        print(f"{verdict} {name}: {result['summary']} ({result['runner_seconds']:.1f}s)", flush=True)
+
+    failed = [name for name, result in results.items() if not result["pass"]]
+    summary = {
+        "timestamp": dt.datetime.now(dt.timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+        "pass": not failed,
+        "benchmarks": results,
+    }
+    args.summary.parent.mkdir(parents=True, exist_ok=True)
+    args.summary.write_text(json.dumps(summary, indent=2, default=str) + "\n")
+    print(f"{len(results) - len(failed)} of {len(results)} passed"
+          + (f"; failed: {', '.join(failed)}" if failed else "") + f". Summary: {args.summary}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
