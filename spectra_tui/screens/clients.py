@@ -22,7 +22,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Footer, Input, Label, Static, TabbedContent, TabPane, TextArea
@@ -46,14 +46,14 @@ FORM_FIELDS: list[tuple[str, str, str]] = [
     ("middle_name", "Middle", ""),
     ("last_name", "Last name", ""),
     ("company", "Company", ""),
-    ("phone_mobile", "Mobile", "(512) 555-0100"),
+    ("phone_mobile", "Mobile", ""),
     ("phone_home", "Home phone", ""),
     ("phone_work", "Work phone", ""),
-    ("email", "Email", "name@example.com"),
+    ("email", "Email", ""),
     ("address1", "Address", ""),
     ("address2", "Address 2", ""),
     ("city", "City", ""),
-    ("state", "State", "TX"),
+    ("state", "State", ""),
     ("postal_code", "ZIP", ""),
     ("country", "Country", ""),
     ("birthday", "Birthday", "MM/DD/YYYY"),
@@ -237,21 +237,23 @@ class ClientSearchDialog(ModalScreen[Client | None]):
 
 # ---------------------------------------------------------------- the client fields (form and record)
 
-class ClientFields(Grid):
+class ClientFields(Vertical):
     """The client's fields with the desktop program's manners: names and
     addresses capitalised as you leave them, F3 leaves a field as typed,
     phones/email/birthday checked as you leave them (by the data layer's
     rules), and a broken rule shown under its field."""
 
     DEFAULT_CSS = """
-    ClientFields { grid-size: 4; grid-columns: 13 1fr 13 1fr; grid-rows: auto; grid-gutter: 0 1;
-        height: auto; padding: 0 1; }
-    ClientFields .field-label { color: $text-muted; }
+    ClientFields { height: auto; padding: 0 1; }
+    ClientFields .field-row { height: 1; }
+    ClientFields .field-label { width: 13; color: $text-muted; }
+    ClientFields .field-label.-right { margin-left: 2; }
     ClientFields .field-label.-focused { color: $accent; text-style: bold; }
-    ClientFields Input { background: $boost; }
+    ClientFields Input { width: 1fr; background: $boost; }
     ClientFields Input:focus { background: $accent 30%; }
-    ClientFields .field-error { column-span: 4; color: $error; padding-left: 14; height: auto; }
-    ClientFields Checkbox { column-span: 2; margin-left: 14; }
+    ClientFields .field-error { color: $error; padding-left: 13; height: auto; }
+    ClientFields .check-row { height: 1; padding-left: 13; }
+    ClientFields Checkbox { width: 1fr; }
     """
     BINDINGS = [Binding("f3", "next_as_typed", "Next, as typed")]
 
@@ -273,14 +275,18 @@ class ClientFields(Grid):
         return getattr(self.client, field) or ""
 
     def compose(self) -> ComposeResult:
-        # Flat on purpose (label, field, label, field): a record opens faster
-        # with fewer widgets. An error line is mounted under its row on demand.
-        for field, label, placeholder in FORM_FIELDS:
-            yield Label(label, classes="field-label", id=f"l-{field}")
-            yield Input(self._initial(field), placeholder=placeholder, id=f"f-{field}", compact=True,
-                        select_on_focus=False)
-        for field, label in CHECK_FIELDS:
-            yield Checkbox(label, bool(self.client and getattr(self.client, field)), id=f"f-{field}", compact=True)
+        # Two fields a row, few containers (a record opens faster with fewer
+        # widgets); an error line is mounted under its row on demand.
+        for index in range(0, len(FORM_FIELDS), 2):
+            with Horizontal(classes="field-row", id=f"row-{index // 2}"):
+                for position, (field, label, placeholder) in enumerate(FORM_FIELDS[index:index + 2]):
+                    yield Label(label, classes="field-label" + (" -right" if position else ""), id=f"l-{field}")
+                    yield Input(self._initial(field), placeholder=placeholder, id=f"f-{field}", compact=True,
+                                select_on_focus=False)
+        with Horizontal(classes="check-row"):
+            for field, label in CHECK_FIELDS:
+                yield Checkbox(label, bool(self.client and getattr(self.client, field)), id=f"f-{field}",
+                               compact=True)
 
     def on_descendant_focus(self, event) -> None:
         self._mark_label(event.widget, True)
@@ -406,11 +412,12 @@ class ClientFields(Grid):
         text = f"{self.LABELS[field]}: {message}"
         existing = self.query(f"#err-{field}")
         if existing:
-            existing.first(Static).update(text)
-            existing.first(Static).display = True
+            note = existing.first(Static)
+            note.update(text)
+            note.display = True
         else:
-            row_end = self.ORDER[min(self.ORDER.index(field) | 1, len(self.ORDER) - 1)]
-            self.mount(Static(text, classes="field-error", id=f"err-{field}"), after=f"#f-{row_end}")
+            row = f"#row-{self.ORDER.index(field) // 2}"
+            self.mount(Static(text, classes="field-error", id=f"err-{field}"), after=row)
         box = self.query_one(f"#f-{field}", Input)
         box.add_class("-invalid")
         if focus:

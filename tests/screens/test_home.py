@@ -128,3 +128,8 @@ async def test_home_shows_what_changed_elsewhere_when_it_comes_back(app, today):
         await pilot.press("f2")
         await pilot.pause()
         assert [r.start.hour for r in schedule(app).loaded_rows] == [8, 9, 12]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["120x40", "80x24"])
+def test_home_snapshot(snap_compare, app, today, size):
+    assert snap_compare(app, terminal_size=size)
