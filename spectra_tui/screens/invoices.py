@@ -427,12 +427,12 @@ class InvoiceRecord(RecordScreen):
     """
     BINDINGS = [
         Binding("p", "payment", "Payment"),
-        Binding("a", "add_line", "Add line"),
-        Binding("e", "edit_line", "Edit line"),
-        Binding("delete", "remove_line", "Remove line"),
+        Binding("a", "add_line", "Add"),
+        Binding("e", "edit_line", "Edit"),
+        Binding("delete", "remove_line", "Remove line", show=False),
         Binding("r", "refund", "Refund"),
-        Binding("v", "void_entry", "Void entry"),
-        Binding("t", "transfer", "Transfer credit"),
+        Binding("v", "void_entry", "Void"),
+        Binding("t", "transfer", "Transfer"),
         Binding("b", "bill_to", "Bill-To"),
         Binding("c", "convert", "Convert"),
         Binding("f", "file_menu", "File…"),
@@ -456,7 +456,7 @@ class InvoiceRecord(RecordScreen):
         yield Static(id="ir-totals")
         yield Static("Payments and credits", classes="part-title")
         yield DataTable(id="ir-ledger", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         narrow = self.app.size.width < 100
@@ -525,7 +525,8 @@ class InvoiceRecord(RecordScreen):
         if self._lines:
             table.move_cursor(row=min(max(cursor, 0), len(self._lines) - 1))
         self.query_one("#ir-lines-title", Static).update(
-            f"Lines ({len(self._lines)})" + ("" if self._lines else " · press a to add one"))
+            f"Lines ({len(self._lines)})" + (" [dim]· a adds · Enter edits · Del removes[/dim]" if self._lines
+                                             else " [dim]· press a to add one[/dim]"))
 
     def _fill_totals(self, row: invoice_data.InvoiceRow, money: ledger.InvoiceMoney) -> None:
         invoice = self.invoice

@@ -248,7 +248,8 @@ class DepositOfferDialog(ModalScreen[int | None]):
         due = ledger.invoice_money(self.invoice).due
         total = sum(left for _deposit, left in self.deposits)
         with Vertical():
-            yield Static(f"Deposits on hand · {self.invoice.client.full_name}", classes="dialog-title")
+            yield Static(f"Deposits on hand · {self.invoice.client.full_name}   [dim]Esc: back[/dim]",
+                         classes="dialog-title")
             yield Static(f"{format_money(total)} of deposits is waiting. Apply it to invoice "
                          f"{self.invoice.display_number} (balance due {format_money(due)}) before the payment?",
                          classes="summary")
@@ -262,7 +263,6 @@ class DepositOfferDialog(ModalScreen[int | None]):
                 yield Button("Apply all (a)", variant="success", id="all", compact=True)
                 yield Button("Apply ticked (Enter)", variant="primary", id="chosen", compact=True)
                 yield Button("Skip (s)", id="skip", compact=True)
-                yield Button("Back (Esc)", id="back", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#deposits", SelectionList).focus()
@@ -305,8 +305,8 @@ class DepositOfferDialog(ModalScreen[int | None]):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
-        {"all": self.action_apply_all, "chosen": self.action_apply_chosen, "skip": self.action_skip,
-         "back": self.action_cancel}[event.button.id]()
+        {"all": self.action_apply_all, "chosen": self.action_apply_chosen,
+         "skip": self.action_skip}[event.button.id]()
 
 
 # ---------------------------------------------------------------- refund, deposit
@@ -389,7 +389,7 @@ class TransferCreditDialog(MoneyDialog):
         yield OptionList(*options, id="targets")
         if not self.targets:
             yield Static("[dim]This client has no other invoice to receive the credit; refund it instead (r).[/dim]")
-        yield from self.amount_row(None, "blank: as much as the chosen invoice needs")
+        yield from self.amount_row(None, "blank: what that invoice needs")
 
     def on_mount(self) -> None:
         self.query_one("#dialog-title", Static).update(f"Transfer credit · invoice {self.invoice.display_number}")

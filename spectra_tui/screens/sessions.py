@@ -284,7 +284,7 @@ class SessionRecord(RecordScreen):
     Invoices, Images, Status history; the New group."""
 
     DEFAULT_CSS = """
-    SessionRecord #sr-title { height: 1; padding: 0 1; background: $boost; }
+    SessionRecord #sr-title { height: auto; padding: 0 1; background: $boost; }
     SessionRecord TabbedContent { height: 1fr; }
     SessionRecord TabPane { padding: 0 1; }
     SessionRecord .field-row { height: auto; min-height: 1; }
@@ -307,7 +307,7 @@ class SessionRecord(RecordScreen):
         Binding("e", "estimate", "Estimate", show=False),
         Binding("m", "credit_memo", "Credit memo", show=False),
         Binding("c", "open_client", "Client"),
-        Binding("n", "new_menu", "New…"),
+        Binding("n", "new_menu", "New…", show=False),
         Binding("f", "file_menu", "File…"),
         Binding("1", "tab('general')", "General", show=False),
         Binding("2", "tab('appointments')", "Appointments", show=False),
@@ -358,7 +358,7 @@ class SessionRecord(RecordScreen):
                 yield DataTable(id="sr-images", cursor_type="row", zebra_stripes=True)
             with TabPane("Status history", id="history"):
                 yield DataTable(id="sr-history", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield Footer(show_command_palette=False, compact=True)
 
     def on_mount(self) -> None:
         narrow = self.app.size.width < 100
@@ -391,7 +391,7 @@ class SessionRecord(RecordScreen):
         self.title = f"Spectra · Session {session.number}"
         self.query_one("#sr-title", Static).update(
             f"[b]Session {session.number}[/b] · {session.client.full_name} · {session.session_type.name} · "
-            f"{fmt_long(session.start)} · [b]{session.status}[/b]")
+            f"{fmt_short(session.start)} · [b]{session.status}[/b]")
         self.query_one("#sr-client", Button).label = f"{session.client.full_name}  ›"
         self.query_one("#sr-photographer", Static).update(session.photographer.full_name)
         self.query_one("#sr-type", Static).update(f"{session.session_type.name} ({session.length_minutes} min)")
