@@ -107,6 +107,33 @@ class SpectraApp(App):
 
         self.push_screen(SessionSearchDialog(), chosen)
 
+    def action_new_booking(self) -> None:
+        """Ctrl+P: the Scheduling Wizard, from anywhere."""
+        self.open_scheduling_wizard()
+
+    def open_scheduling_wizard(self, client=None, session=None, kind="session", start=None, photographer=None,
+                               room=None) -> None:
+        """Book a session or an appointment with the Scheduling Wizard (the
+        calendar, Ctrl+P, and New Session / New Appointment in a client or
+        session record call this). Nothing is written until its Confirm."""
+        from .screens.wizard import SchedulingWizard
+
+        if any(isinstance(screen, SchedulingWizard) for screen in self.screen_stack):
+            self.notify("The Scheduling Wizard is already open: finish or cancel that booking first.", timeout=5)
+            return
+
+        def booked(result) -> None:
+            if result is None:
+                return
+            screen = self.screen
+            show = getattr(screen, "show_booking", None)
+            item = result.session or result.appointment
+            if show is not None and item is not None:
+                show(item.start, getattr(item, "photographer_id", None) or getattr(item, "staff_id", None))
+
+        self.push_screen(SchedulingWizard(client=client, session=session, kind=kind, start=start,
+                                          photographer=photographer, room=room), booked)
+
     def action_save_close(self) -> None:
         handler = getattr(self.screen, "action_save_close", None)
         if handler is None:

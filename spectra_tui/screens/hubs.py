@@ -18,6 +18,7 @@ class Hub:
 HUBS: list[Hub] = [
     Hub("help", "Help", "F1", "help:HelpHub"),
     Hub("home", "Home", "F2", "home:HomeHub"),
+    Hub("calendar", "Calendar", "F4", "calendar:CalendarHub"),
     Hub("clients", "Clients", "F5", "clients:ClientsHub"),
     Hub("sessions", "Sessions", "F6", "sessions:SessionsHub"),
     Hub("invoices", "Invoices", "F7", "invoices:InvoicesHub"),
