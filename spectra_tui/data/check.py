@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from peewee import SqliteDatabase
 
 from . import audit
+from .counters import peek
 from .invoices import ESTIMATE_SERIES, INVOICE_SERIES, compute_totals
 from .ledger import client_money, deposit_remaining, paid_floor, paid_into, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID
 from .models import AuditLog, Client, Counter, Invoice, InvoiceLine, LedgerEntry, Session, database
@@ -150,21 +151,23 @@ def _invoices() -> list[Violation]:
     return out
 
 
-def _gaps(numbers: list[int]) -> list[int]:
+def _gaps(numbers: list[int], last_issued: int = 0) -> list[int]:
+    """Numbers missing between the first one present and the last one handed
+    out (the counter), so a deleted newest invoice shows too."""
     if not numbers:
         return []
     present = set(numbers)
-    return [n for n in range(min(numbers), max(numbers) + 1) if n not in present]
+    return [n for n in range(min(numbers), max(max(numbers), last_issued) + 1) if n not in present]
 
 
 def _numbering() -> list[Violation]:
     out = []
     for series in (INVOICE_SERIES, ESTIMATE_SERIES):
         numbers = [n for (n,) in Invoice.select(Invoice.number).where(Invoice.series == series).tuples()]
-        for missing in _gaps(numbers)[:20]:
+        for missing in _gaps(numbers, peek(series))[:20]:
             out.append(Violation(f"{series} numbers", f"number {missing} is missing (numbers must run without gaps)"))
     sessions = [n for (n,) in Session.select(Session.number).tuples()]
-    for missing in _gaps(sessions)[:20]:
+    for missing in _gaps(sessions, peek("session"))[:20]:
         out.append(Violation("session numbers", f"number {missing} is missing"))
     return out
 

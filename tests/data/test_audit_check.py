@@ -151,6 +151,19 @@ def test_a_missing_invoice_number_is_found(books, db):
     assert "invoice numbers: number 1003 is missing (numbers must run without gaps)" in problems()
 
 
+def test_the_newest_invoice_deleted_with_sql_is_found(books, db):
+    third = invoices.create_invoice(Invoice.RE_ORDER, session=books["session"])
+    sql(db, "DELETE FROM invoice WHERE id = ?", third.id)
+    assert "invoice numbers: number 1003 is missing (numbers must run without gaps)" in problems()
+
+
+def test_a_deleted_session_is_found(books, db, studio):
+    later = sessions.create_session(studio.client, studio.photographer, studio.session_type,
+                                    dt.datetime(2030, 4, 1, 10, 0))
+    sql(db, "DELETE FROM session WHERE id = ?", later.id)
+    assert "session numbers: number 1002 is missing" in problems()
+
+
 def test_money_on_a_void_invoice_is_found(books, db):
     sql(db, "UPDATE invoice SET status = 'Void' WHERE id = ?", books["fee"].id)
     assert "invoice 1001: is void but has money on it" in problems()

@@ -197,3 +197,15 @@ def test_who_is_recorded(studio):
     users.sign_in(None)
     session = book(studio)
     assert sessions.history(session)[0].user_name == "system"
+
+
+def test_a_stale_screen_records_the_true_from_status(studio):
+    """Another terminal advanced the session after this one loaded it."""
+    session = book(studio)
+    elsewhere = Session.get_by_id(session.id)
+    sessions.advance_status(session)  # -> Capture Images Pending
+    with pytest.raises(ValidationError, match="already at"):
+        sessions.set_status(elsewhere, "Capture Images Pending")
+    sessions.set_status(elsewhere, "Order Pending")
+    last = sessions.history(session)[-1]
+    assert (last.from_status, last.to_status) == ("Capture Images Pending", "Order Pending")
