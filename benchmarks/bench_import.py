@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--count", type=int, default=DEFAULT_COUNT, help="pictures to import (default 200)")
     parser.add_argument("--data-dir", type=Path, default=default_data_dir(), help="where the test pictures are cached")
     parser.add_argument("--workers", type=int, default=default_worker_count(), help="import worker processes")
-    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds; the best of each counts")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the best of each counts")
     parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="JSON file to write")
     args = parser.parse_args(argv)
 

@@ -6,13 +6,18 @@ when a real camera is first used.
 
 What the UI and CLI use::
 
-    store = SessionImageStore(image_root, session_number, registry)
+    store = SessionImageStore(image_root, session_number, registry)   # registry: see registry.py
     result = import_folder(card_dir, store, progress=..., cancel=event)
+    print(result.summary())
 
     with TetherSession(GPhotoCamera.open, store, on_image=..., on_status=...) as tether:
-        tether.capture()
+        tether.capture()            # a Future; the picture also comes to on_image
 
-    capture_to_session(GPhotoCamera.open(), store, count)
+    with GPhotoCamera.open() as camera:
+        capture_to_session(camera, store, count)
+
+``FakeCamera().connect`` stands in for ``GPhotoCamera.open`` in UI tests.
+Every expected failure is a :class:`CaptureError` whose message is for people.
 """
 
 from .camera import (

@@ -90,10 +90,7 @@ LOCKED_MESSAGE = (
     "tethering programs, then try again."
 )
 BUSY_MESSAGE = "Camera busy, try again."
-DISCONNECTED_MESSAGE = (
-    "Camera disconnected: check the USB cable and that the camera is on. "
-    "Spectra reconnects by itself when it comes back."
-)
+DISCONNECTED_MESSAGE = "Camera disconnected: check the USB cable and that the camera is on."
 
 
 def camera_error_from_code(code: int, doing: str, detail: str = "") -> CameraError:
