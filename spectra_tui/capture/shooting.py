@@ -48,9 +48,11 @@ def capture_to_session(
 ) -> list[Path]:
     """Take ``count`` pictures and store each (and a RAW+JPEG partner file).
 
-    Returns the paths of the stored originals, in number order. Raises the
-    camera's or the store's errors (all :class:`CaptureError`); the pictures
-    stored before an error stay stored.
+    Returns the paths of the stored originals, in number order. A file whose
+    content the session already holds is not stored again (libgphoto2's virtual
+    camera sends the same JPEG every time), so the list can be shorter than
+    ``count``. Raises the camera's or the store's errors (all
+    :class:`CaptureError`); the pictures stored before an error stay stored.
     """
     stored: list[Path] = []
     for _ in range(count):
