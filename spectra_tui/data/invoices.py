@@ -96,8 +96,9 @@ def get_invoice(number: int | str) -> Invoice:
     series = INVOICE_SERIES
     if text.startswith("E"):
         series, text = ESTIMATE_SERIES, text[1:]
-    if not text.isdigit():
-        raise ValidationError(f"'{number}' is not an invoice number.", "number")
+    # isdecimal, not isdigit: int() refuses '²'; and a pasted wall of digits is no number either
+    if not text.isdecimal() or len(text) > 12:
+        raise ValidationError(f"'{str(number)[:40]}' is not an invoice number.", "number")
     invoice = Invoice.get_or_none((Invoice.series == series) & (Invoice.number == int(text)))
     if invoice is None:
         raise NotFound(f"There is no {'estimate' if series == ESTIMATE_SERIES else 'invoice'} number {number}.")

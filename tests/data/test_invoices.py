@@ -111,8 +111,9 @@ def test_a_failed_save_gives_its_number_back(studio, session, monkeypatch):
 
 
 def test_get_invoice_errors(db):
-    with pytest.raises(ValidationError):
-        invoices.get_invoice("abc")
+    for junk in ("abc", "", "E", "12a", "²", "1" * 5000, None, "-5"):
+        with pytest.raises(ValidationError, match="is not an invoice number"):
+            invoices.get_invoice(junk)
     with pytest.raises(NotFound, match="no invoice number 77"):
         invoices.get_invoice(77)
     with pytest.raises(NotFound, match="no estimate"):
