@@ -9,8 +9,10 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from peewee import DatabaseError
+
 from ..data.errors import DomainError
-from .dialogs import ConfirmDialog
+from .dialogs import ConfirmDialog, readable
 from .hubs import HUBS
 
 
@@ -81,6 +83,9 @@ class RecordScreen(Screen):
             saved = self.save()
         except DomainError as error:
             self.show_error(error)
+            return False
+        except DatabaseError as error:  # e.g. locked by another terminal for too long: nothing typed is lost
+            self.notify(readable(error), title="Not saved", severity="error", timeout=8)
             return False
         if saved:
             self.dirty = False

@@ -6,7 +6,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from peewee import DatabaseError
+
 from ..data.errors import DomainError
+
+# What a write can raise that the person at the desk must see as a message:
+# a broken rule, or the database refusing (locked by another terminal too long, ...).
+WRITE_ERRORS = (DomainError, DatabaseError)
+
+
+def readable(error: Exception) -> str:
+    """The message for a WRITE_ERRORS error: the rule's own words, or what the database said."""
+    if isinstance(error, DomainError):
+        return str(error)
+    return f"The database did not take this ({error}); nothing was saved. Try again in a moment."
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -146,8 +159,8 @@ class ReasonDialog(ModalScreen):
         text = self.query_one("#reason", Input).value
         try:
             result = self.perform(text)
-        except DomainError as error:
-            self.query_one("#reason-error", Static).update(str(error))
+        except WRITE_ERRORS as error:
+            self.query_one("#reason-error", Static).update(readable(error))
             self.query_one("#reason", Input).focus()
             return
         self.dismiss(result if result is not None else True)

@@ -27,7 +27,7 @@ from ..data.models import Invoice, InvoiceLine, LedgerEntry, PriceItem
 from ..data.money import format_money, parse_money
 from ..data.when import parse_day
 from .base import HubScreen, RecordScreen
-from .dialogs import ChoiceDialog, ConfirmDialog, ReasonDialog
+from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from .money import (DepositDialog, DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog,
                     plain_amount, void_entry_dialog)
 from .sessions import balance_cell, fmt_day, menu_entry, money_cell
@@ -43,8 +43,8 @@ def open_new_invoice(app, kind: str, client=None, session=None) -> None:
     a broken rule (wrong basis, ...) is shown as a notification."""
     try:
         invoice = invoice_data.create_invoice(kind, client=client, session=session)
-    except DomainError as error:
-        app.notify(str(error), title="Not created", severity="error", timeout=8)
+    except WRITE_ERRORS as error:
+        app.notify(readable(error), title="Not created", severity="error", timeout=8)
         return
     app.push_screen(InvoiceRecord(invoice))
     app.notify(f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; "
@@ -396,8 +396,8 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                     raise ValidationError("Enter the price.", "price")
                 result = invoice_data.update_line(self.line, description=description, quantity=quantity,
                                                   unit_price_cents=price, taxable=taxable, image_number=image)
-        except DomainError as error:
-            self._error(str(error), error.field)
+        except WRITE_ERRORS as error:
+            self._error(readable(error), getattr(error, "field", None))
             return
         self.dismiss(result)
 
@@ -600,8 +600,8 @@ class InvoiceRecord(RecordScreen):
     def _run(self, work, done: str = "") -> bool:
         try:
             work()
-        except DomainError as error:
-            self.notify(str(error), title="Not possible", severity="error", timeout=8)
+        except WRITE_ERRORS as error:
+            self.notify(readable(error), title="Not possible", severity="error", timeout=8)
             return False
         self.load()
         if done:
@@ -777,8 +777,8 @@ class InvoiceRecord(RecordScreen):
                 return
             try:
                 invoice = invoice_data.convert_estimate(estimate, kind)
-            except DomainError as error:
-                self.notify(str(error), title="Not converted", severity="error", timeout=8)
+            except WRITE_ERRORS as error:
+                self.notify(readable(error), title="Not converted", severity="error", timeout=8)
                 return
             self.load()
             self.app.push_screen(InvoiceRecord(invoice))

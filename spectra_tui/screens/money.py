@@ -20,7 +20,7 @@ from ..data import ledger
 from ..data.errors import DomainError, ValidationError
 from ..data.models import Client, Invoice, LedgerEntry
 from ..data.money import format_money, parse_money
-from .dialogs import ReasonDialog
+from .dialogs import WRITE_ERRORS, ReasonDialog, readable
 
 METHOD_LABELS = {"card": "Card", "cash": "Cash", "check": "Check", "other": "Other"}
 DEFAULT_METHOD = "card"
@@ -109,8 +109,8 @@ class MoneyDialog(ModalScreen):
     def action_save_close(self) -> None:
         try:
             result = self.submit()
-        except DomainError as error:
-            self.show_error(str(error), error.field)
+        except WRITE_ERRORS as error:
+            self.show_error(readable(error), getattr(error, "field", None))
             return
         self.dismiss(result)
 
@@ -279,9 +279,9 @@ class DepositOfferDialog(ModalScreen[int | None]):
                 if ledger.invoice_money(self.invoice).due <= 0:
                     break
                 applied += ledger.apply_deposit(deposit, self.invoice).amount_cents
-        except DomainError as error:
+        except WRITE_ERRORS as error:
             self.query_one("#error", Static).update(
-                f"{error}" + (f" ({format_money(applied)} was applied before that.)" if applied else ""))
+                readable(error) + (f" ({format_money(applied)} was applied before that.)" if applied else ""))
             if applied:
                 self.deposits = ledger.outstanding_deposits(self.invoice.client)
             return

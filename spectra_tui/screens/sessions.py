@@ -30,7 +30,7 @@ from ..data.money import format_money
 from ..data.users import photographers
 from ..data.when import parse_day
 from .base import HubScreen, RecordScreen
-from .dialogs import ChoiceDialog, ConfirmDialog, ReasonDialog
+from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from .widgets import PagedTable
 
 TABS = ("general", "appointments", "invoices", "images", "history")
@@ -495,8 +495,8 @@ class SessionRecord(RecordScreen):
         """Run a service call; show a broken rule readably; reload on success."""
         try:
             work()
-        except DomainError as error:
-            self.notify(str(error), title="Not possible", severity="error", timeout=8)
+        except WRITE_ERRORS as error:
+            self.notify(readable(error), title="Not possible", severity="error", timeout=8)
             return False
         self.load(keep_edits=True)
         if done:

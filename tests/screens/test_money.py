@@ -159,3 +159,25 @@ async def test_a_credit_memo_takes_no_payment_said_plainly(app):
         assert isinstance(app.screen, InvoiceRecord)
         assert any("takes no a payment" in n.message or "transfer its credit" in n.message
                    for n in app._notifications)
+
+
+async def test_a_locked_database_is_a_message_not_a_traceback(app, monkeypatch):
+    import peewee
+
+    invoice = open_invoice()
+    payments = count(E.PAYMENT)
+
+    def locked(*args, **kwargs):
+        raise peewee.OperationalError("database is locked")
+
+    monkeypatch.setattr(ledger, "take_payment", locked)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await payment_dialog(app, pilot, invoice)
+        dialog.query_one("#amount", Input).value = "20"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        message = str(dialog.query_one("#error", Static).render())
+        assert "database is locked" in message and "nothing was saved" in message
+        assert dialog.query_one("#amount", Input).value == "20"
+    assert count(E.PAYMENT) == payments
