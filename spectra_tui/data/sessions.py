@@ -248,6 +248,16 @@ def count_sessions(query: SessionQuery, cap: int = 10000) -> int:
     return _session_select(query).select(Session.id).limit(cap).count()
 
 
+def sessions_at_status(status: str, limit: int = 50, after: Session | None = None) -> list[Session]:
+    """One page of the sessions waiting at ``status`` (a Workflow hub stage),
+    earliest start first, client / photographer / type joined. ``after`` is the
+    last session of the previous page (keyset on start, id)."""
+    select = _session_select(SessionQuery(status=status))
+    if after is not None:
+        select = select.where((Session.start > after.start) | ((Session.start == after.start) & (Session.id > after.id)))
+    return list(select.order_by(Session.start, Session.id).limit(max(1, min(limit, 500))))
+
+
 def statuses_for_search() -> list[str]:
     """Every status a session can have: the workflow's, then Cancelled and No-Show."""
     return settings.session_statuses() + [s for s in CLOSED_STATUSES if s not in settings.session_statuses()]
