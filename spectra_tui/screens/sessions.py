@@ -25,7 +25,7 @@ from textual.widgets import (Button, DataTable, Footer, Input, Label, Select, St
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data.errors import DomainError, ValidationError
-from ..data.models import Invoice, Room, Session, now
+from ..data.models import Invoice, Room, Session
 from ..data.money import format_money
 from ..data.users import photographers
 from ..data.when import parse_day
@@ -307,6 +307,7 @@ class SessionRecord(RecordScreen):
         Binding("e", "estimate", "Estimate", show=False),
         Binding("m", "credit_memo", "Credit memo", show=False),
         Binding("c", "open_client", "Client"),
+        Binding("g", "import_images", "Import images", show=False),
         Binding("n", "new_menu", "New…", show=False),
         Binding("f", "file_menu", "File…"),
         Binding("1", "tab('general')", "General", show=False),
@@ -583,6 +584,17 @@ class SessionRecord(RecordScreen):
 
         open_new_invoice(self.app, Invoice.CREDIT_MEMO, session=self.session)
 
+    def action_import_images(self) -> None:
+        """Import Images (the Action group): a folder or memory card into this session."""
+        from .import_images import ImportImagesDialog
+
+        def done(imported) -> None:
+            self.load(keep_edits=True)
+            if imported:
+                self.action_tab("images")
+
+        self.app.push_screen(ImportImagesDialog(self.session), done)
+
     def action_appointment(self) -> None:
         wizard = getattr(self.app, "open_scheduling_wizard", None)
         if wizard is None:
@@ -606,6 +618,7 @@ class SessionRecord(RecordScreen):
             ("cancel_session", menu_entry("Cancel session (with a reason)", "x")),
             ("no_show", menu_entry("Mark no-show", "o")),
             ("open_client", menu_entry("Open the client record", "c")),
+            ("import_images", menu_entry("Import images…", "g")),
             ("session_invoice", menu_entry("New session invoice…", "i")),
             ("appointment", menu_entry("New appointment", "p")),
             ("estimate", menu_entry("New estimate", "e")),
