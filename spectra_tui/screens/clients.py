@@ -36,11 +36,13 @@ from ..data.errors import DomainError
 from ..data.models import Client, FamilyMember, LedgerEntry
 from ..data.money import format_money
 from .base import HubScreen, RecordScreen
-from .dialogs import ConfirmDialog
+from .dialogs import WRITE_ERRORS, ConfirmDialog, readable
 from .keymap import display_keys
-from .widgets import PAGE_SIZE, PagedTable
+from .widgets import PAGE_SIZE, FieldTable, PagedTable
 
-# The client form, in tab order: (field, label, placeholder). Two columns.
+# The client form, in tab order: (field, label, placeholder). The first eight
+# fill the left column (names and how to reach the client), the rest the right
+# column (address and the rest), so Tab goes down one column, then the other.
 FORM_FIELDS: list[tuple[str, str, str]] = [
     ("first_name", "First name", ""),
     ("middle_name", "Middle", ""),
@@ -59,9 +61,13 @@ FORM_FIELDS: list[tuple[str, str, str]] = [
     ("birthday", "Birthday", "MM/DD/YYYY"),
     ("lead_source", "Lead source", ""),
 ]
+COLUMNS = (FORM_FIELDS[:8], FORM_FIELDS[8:])
 CHECK_FIELDS: list[tuple[str, str]] = [("do_not_market", "Do not market"), ("do_not_call", "Do not call")]
 CAPITALIZED = set(client_data.NAME_FIELDS)  # auto-capitalised as the field is left
 BIRTHDAY_FORMAT = "%m/%d/%Y"
+# The data layer checks what is typed (its messages are shown at the field);
+# Textual's own validation pass would only restyle every field on each change.
+NO_VALIDATION: tuple = ()
 
 
 def fit(text: str) -> Text:
@@ -111,15 +117,15 @@ class ClientSearch(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-group"):
             for field, title, placeholder in self.SEARCH_FIELDS:
-                box = Input(placeholder=placeholder, id=f"q-{field}", select_on_focus=False)
+                box = Input(placeholder=placeholder, id=f"q-{field}", select_on_focus=False, validate_on=NO_VALIDATION)
                 box.border_title = title
                 yield box
         yield Static("", id="search-count")
-        yield PagedTable(
-            [("Name", 28), ("Phone", 16), ("Email", 32), ("City", 16), ("Client", 7)],
-            cells=lambda c: (fit(c.sort_name), c.main_phone, fit(c.email), fit(c.city), f"#{c.id}"),
+        yield FieldTable(  # one cell a row: results redraw fast enough to follow every keystroke
+            [("Name", 28), ("Phone", 14), ("Email", 32), ("City", 14), ("Client", 7, "right")],
+            values=lambda c: (c.sort_name, c.main_phone, c.email, c.city, f"#{c.id}"),
             key=lambda c: c.id,
-            narrow_columns=[(0, 24), (1, 14), (3, 12), (2, 16)],
+            narrow_fields=[(0, 24), (1, 14), (3, 12), (2, 17)],
             id="client-results",
         )
 
@@ -152,13 +158,16 @@ class ClientSearch(Vertical):
         if self.table.row_count:
             self.table.focus()
 
-    def run_search(self) -> None:
+    _total: int | None = None  # all clients, counted when the search opens (or is refreshed)
+
+    def run_search(self, recount: bool = False) -> None:
         query = self.query_value
         self.table.load(lambda after, limit: client_data.search_clients(query, limit, after))
         shown = self.table.row_count
         if query.is_empty:
-            total = client_data.total_clients()
-            text = f"{total:,} clients — type to search"
+            if self._total is None or recount:
+                self._total = client_data.total_clients()
+            text = f"{self._total:,} clients — type to search"
         else:
             cap = 1000
             found = shown if shown < PAGE_SIZE else client_data.count_clients(query, cap=cap)
@@ -179,7 +188,7 @@ class ClientsHub(HubScreen):
     def refresh_data(self) -> None:
         search = self.query_one(ClientSearch)
         cursor = search.table.cursor_row
-        search.run_search()
+        search.run_search(recount=True)
         if 0 < cursor < search.table.row_count:
             search.table.move_cursor(row=cursor)
 
@@ -245,13 +254,14 @@ class ClientFields(Vertical):
 
     DEFAULT_CSS = """
     ClientFields { height: auto; padding: 0 1; }
-    ClientFields .field-row { height: 1; }
-    ClientFields .field-label { width: 13; color: $text-muted; }
-    ClientFields .field-label.-right { margin-left: 2; }
-    ClientFields .field-label.-focused { color: $accent; text-style: bold; }
-    ClientFields Input { width: 1fr; background: $boost; }
+    ClientFields #field-columns { height: auto; }
+    ClientFields .labels { width: 13; height: auto; color: $text-muted; }
+    ClientFields .labels.-right { margin-left: 2; }
+    ClientFields .inputs { width: 1fr; height: auto; }
+    ClientFields Input { width: 1fr; height: 1; padding: 0; border: none !important; background: $boost; }
     ClientFields Input:focus { background: $accent 30%; }
-    ClientFields .field-error { color: $error; padding-left: 13; height: auto; }
+    ClientFields Input.-invalid { background: $error 35%; }
+    ClientFields #field-errors { color: $error; height: auto; padding-left: 13; }
     ClientFields .check-row { height: 1; padding-left: 13; }
     ClientFields Checkbox { width: 1fr; }
     """
@@ -275,18 +285,26 @@ class ClientFields(Vertical):
         return getattr(self.client, field) or ""
 
     def compose(self) -> ComposeResult:
-        # Two fields a row, few containers (a record opens faster with fewer
-        # widgets); an error line is mounted under its row on demand.
-        for index in range(0, len(FORM_FIELDS), 2):
-            with Horizontal(classes="field-row", id=f"row-{index // 2}"):
-                for position, (field, label, placeholder) in enumerate(FORM_FIELDS[index:index + 2]):
-                    yield Label(label, classes="field-label" + (" -right" if position else ""), id=f"l-{field}")
-                    yield Input(self._initial(field), placeholder=placeholder, id=f"f-{field}", compact=True,
-                                select_on_focus=False)
+        # Each column's labels are ONE Static and its fields plain Inputs styled
+        # flat: few widgets, so a record opens fast. A broken rule is shown in
+        # the message lines under the fields, naming the field, and the field
+        # itself turns red and takes the focus.
+        with Horizontal(id="field-columns"):
+            for side, column in zip(("left", "right"), COLUMNS):
+                yield Static(self._labels_text(column), classes=f"labels -{side}", id=f"labels-{side}")
+                with Vertical(classes="inputs"):
+                    for field, _label, placeholder in column:
+                        yield Input(self._initial(field), placeholder=placeholder, id=f"f-{field}",
+                                    select_on_focus=False, validate_on=NO_VALIDATION)
         with Horizontal(classes="check-row"):
             for field, label in CHECK_FIELDS:
                 yield Checkbox(label, bool(self.client and getattr(self.client, field)), id=f"f-{field}",
                                compact=True)
+        yield Static("", id="field-errors")
+
+    @staticmethod
+    def _labels_text(column, focused: str | None = None) -> str:
+        return "\n".join(f"[b $accent]{label}[/]" if field == focused else label for field, label, _p in column)
 
     def on_descendant_focus(self, event) -> None:
         self._mark_label(event.widget, True)
@@ -295,9 +313,11 @@ class ClientFields(Vertical):
         self._mark_label(event.widget, False)
 
     def _mark_label(self, widget, focused: bool) -> None:
+        """The focused field's label stands out."""
         field = (widget.id or "")[2:]
-        if isinstance(widget, Input) and self.query(f"#l-{field}"):
-            self.query_one(f"#l-{field}", Label).set_class(focused, "-focused")
+        for side, column in zip(("left", "right"), COLUMNS):
+            if any(f == field for f, _l, _p in column):
+                self.query_one(f"#labels-{side}", Static).update(self._labels_text(column, field if focused else None))
 
     def on_mount(self) -> None:
         self._baseline = self.values()
@@ -403,21 +423,22 @@ class ClientFields(Vertical):
     # -- messages at the fields
 
     LABELS = {field: label for field, label, _placeholder in FORM_FIELDS}
-    ORDER = [field for field, _label, _placeholder in FORM_FIELDS]
+    _errors: dict[str, str] | None = None
+
+    def _show_errors(self) -> None:
+        errors = self._errors or {}
+        lines = [f"{self.LABELS[field]}: {errors[field]}" for field, _l, _p in FORM_FIELDS if field in errors]
+        self.query_one("#field-errors", Static).update("\n".join(lines))
 
     def show_error(self, field: str | None, message: str, focus: bool = True) -> bool:
-        """Show a rule's message under its field's row; False when the field is not here."""
+        """Show a rule's message for its field (named, under the fields) and mark
+        the field; False when the field is not one of these."""
         if field not in self.LABELS:
             return False
-        text = f"{self.LABELS[field]}: {message}"
-        existing = self.query(f"#err-{field}")
-        if existing:
-            note = existing.first(Static)
-            note.update(text)
-            note.display = True
-        else:
-            row = f"#row-{self.ORDER.index(field) // 2}"
-            self.mount(Static(text, classes="field-error", id=f"err-{field}"), after=row)
+        if self._errors is None:
+            self._errors = {}
+        self._errors[field] = message
+        self._show_errors()
         box = self.query_one(f"#f-{field}", Input)
         box.add_class("-invalid")
         if focus:
@@ -426,18 +447,19 @@ class ClientFields(Vertical):
 
     def error_of(self, field: str) -> str:
         """The message shown for ``field`` ('' when none)."""
-        shown = self.query(f"#err-{field}")
-        return str(shown.first(Static).render()) if shown and shown.first().display else ""
+        return (self._errors or {}).get(field, "")
 
     def clear_error(self, field: str) -> None:
-        for shown in self.query(f"#err-{field}"):
-            shown.display = False
+        if self._errors and field in self._errors:
+            del self._errors[field]
+            self._show_errors()
         if field in self.LABELS:
             self.query_one(f"#f-{field}", Input).remove_class("-invalid")
 
     def clear_errors(self) -> None:
-        for shown in self.query(".field-error"):
-            shown.display = False
+        if self._errors:
+            self._errors = {}
+            self._show_errors()
         for box in self.query(Input):
             box.remove_class("-invalid")
 
@@ -519,9 +541,9 @@ class ClientForm(RecordScreen):
 
             self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
             return
-        except DomainError as error:
-            if not fields_widget.show_error(error.field, str(error)):
-                self.show_error(error)
+        except WRITE_ERRORS as error:
+            if not fields_widget.show_error(getattr(error, "field", None), readable(error)):
+                self.notify(readable(error), title="Not saved", severity="error", timeout=8)
             return
         self.notify(f"{client.full_name} saved (client #{client.id}).", title="Saved", timeout=4)
         fields_widget.mark_saved(client)
@@ -566,7 +588,8 @@ class _SmallForm(ModalScreen):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     with Vertical(classes="field-box"):
-                        yield Input(self.initial(field), placeholder=placeholder, id=f"f-{field}", compact=True)
+                        yield Input(self.initial(field), placeholder=placeholder, id=f"f-{field}", compact=True,
+                                    validate_on=NO_VALIDATION)
                         yield Static("", classes="field-error", id=f"err-{field}")
             yield Static("", id="small-error")
             yield Label("Enter next/save · Ctrl+W save · Esc cancel", classes="small-keys")
@@ -592,14 +615,15 @@ class _SmallForm(ModalScreen):
         self.query_one("#small-error", Static).update("")
         try:
             result = self.perform(self.values())
-        except DomainError as error:
-            if error.field and self.query(f"#err-{error.field}"):
-                note = self.query_one(f"#err-{error.field}", Static)
-                note.update(str(error))
+        except WRITE_ERRORS as error:
+            field = getattr(error, "field", None)
+            if field and self.query(f"#err-{field}"):
+                note = self.query_one(f"#err-{field}", Static)
+                note.update(readable(error))
                 note.add_class("-shown")
-                self.query_one(f"#f-{error.field}").focus()
+                self.query_one(f"#f-{field}").focus()
             else:
-                self.query_one("#small-error", Static).update(str(error))
+                self.query_one("#small-error", Static).update(readable(error))
             return
         self.dismiss(result)
 
@@ -716,6 +740,8 @@ class ClientRecord(RecordScreen):
             with TabPane("General", id="general"):
                 with VerticalScroll():
                     yield ClientFields(self.client, id="record-fields")
+                    yield Static("Ctrl+W save & close · Esc close · F3 next field without capitals",
+                                 classes="tab-hint")
             for tab in self.TABS[1:]:
                 yield TabPane(tab.capitalize(), id=tab)  # filled when first shown (a record opens fast)
         yield Footer()
@@ -841,15 +867,15 @@ class ClientRecord(RecordScreen):
 
             self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
             return
-        except DomainError as error:
-            if error.field in {f for f, _l, _p in FORM_FIELDS}:
+        except WRITE_ERRORS as error:
+            field = getattr(error, "field", None)
+            if field in ClientFields.LABELS:
                 self.query_one(TabbedContent).active = "general"
-                self.call_after_refresh(fields_widget.show_error, error.field, str(error))
-            elif error.field == "notes":
-                self.query_one(TabbedContent).active = "notes"
-                self.show_error(error)
+                self.call_after_refresh(fields_widget.show_error, field, readable(error))
             else:
-                self.show_error(error)
+                if field == "notes":
+                    self.query_one(TabbedContent).active = "notes"
+                self.notify(readable(error), title="Not saved", severity="error", timeout=8)
             return
         self.notify(f"{self.client.full_name} saved.", title="Saved", timeout=4)
         fields_widget.mark_saved(self.client)
@@ -914,8 +940,8 @@ class ClientRecord(RecordScreen):
                 return
             try:
                 client_data.remove_family_member(member)
-            except DomainError as error:
-                self.show_error(error)
+            except WRITE_ERRORS as error:
+                self.notify(readable(error), title="Not removed", severity="error", timeout=8)
                 return
             self.notify(f"{member.full_name} removed from the family.", timeout=4)
             self.refresh_record()

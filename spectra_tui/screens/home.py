@@ -77,7 +77,26 @@ class HomeHub(HubScreen):
             id="balances",
         )
 
+    # Start-up: draw the hub first, then fill it and focus the schedule right
+    # after (the app appears sooner; the data and the list keys in the footer
+    # follow a few ms later). Focusing earlier makes the footer rebuild
+    # before the first frame.
+    AUTO_FOCUS = None
+    _painted = False
+
     def refresh_data(self) -> None:
+        if not self._painted:
+            self._painted = True
+            self.call_after_refresh(self._first_fill)
+            return
+        self._fill()
+
+    def _first_fill(self) -> None:
+        self._fill()
+        if self.focused is None:
+            self.query_one("#schedule", PagedTable).focus()
+
+    def _fill(self) -> None:
         today = now().date()
         self.query_one("#today-title", Static).update(f"Today · {today:%A, %B} {today.day}, {today.year}")
         schedule = session_data.day_schedule(today)

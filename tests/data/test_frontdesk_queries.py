@@ -95,3 +95,41 @@ def test_one_clients_sessions_and_appointments(studio):
     page = sessions.client_appointments(studio.client, limit=2)
     page += sessions.client_appointments(studio.client, limit=2, after=page[-1])
     assert [a.id for a in page] == [a.id for a in reversed(appointments)]
+
+
+def test_client_search_pages_match_the_plain_query_whichever_way_it_walks(studio, monkeypatch):
+    """search_clients finds a page by walking the name index or by sorting a few
+    matches; either way the pages are exactly the plain query's, in name order."""
+    import random
+
+    from spectra_tui.data.clients import ClientQuery, _query_filter, search_clients
+    from spectra_tui.data.models import Client
+
+    rng = random.Random(3)
+    firsts, lasts = ["Sam", "Sara", "Joe", "Ann", "Zoë", "Mary"], ["Smith", "Sanchez", "Jones", "O'Brien", "Mason"]
+    cities = ["Austin", "Round Rock", "San Marcos"]
+    for n in range(90):
+        clients.save_client(None, {"first_name": rng.choice(firsts), "last_name": rng.choice(lasts),
+                                   "city": rng.choice(cities), "phone_mobile": f"(512) 555-{1000 + n}"},
+                            allow_duplicate=True)
+
+    def plain(query):
+        select = Client.select()
+        for condition in _query_filter(query):
+            select = select.where(condition)
+        return [c.id for c in select.order_by(Client.last_key, Client.first_key, Client.id)]
+
+    queries = [ClientQuery(), ClientQuery(name="s"), ClientQuery(name="sa"), ClientQuery(name="zo"),
+               ClientQuery(name="o'b"), ClientQuery(name="sam smi"), ClientQuery(name="m", city="ro"),
+               ClientQuery(city="sa"), ClientQuery(phone="512555"), ClientQuery(name="q")]
+    for few in (500, 3):  # 3: every search counts as "many" and walks the name index
+        monkeypatch.setattr(clients, "FEW_MATCHES", few)
+        for query in queries:
+            pages, after = [], None
+            while True:
+                page = search_clients(query, limit=7, after=after)
+                pages += [c.id for c in page]
+                if len(page) < 7:
+                    break
+                after = page[-1]
+            assert pages == plain(query), (few, query)

@@ -2,16 +2,11 @@
 every hub and from inside a form (a text field focused); Enter in a search
 field never opens anything; Tab moves through the fields in order; F3 in
 client fields beats a hub on F3; the record's Alt keys are never typed."""
-import inspect
-from pathlib import Path
-
 import pytest
-from textual.binding import Binding
 from textual.widgets import Input
 
 from spectra_tui.data.models import Client
 from spectra_tui.screens.clients import FORM_FIELDS, ClientForm, ClientRecord, ClientSearchDialog, ClientsHub
-from spectra_tui.screens.help import HelpHub
 from spectra_tui.screens.hubs import HUBS
 
 HUB_KEYS = [hub.key.lower() for hub in HUBS]
@@ -162,26 +157,14 @@ async def test_tab_moves_through_the_client_form_in_order(app):
         assert isinstance(app.screen, ClientForm)
 
 
-@pytest.fixture
-def f3_app(demo_db, tmp_path):
-    """A later issue puts the Workflow hub on F3 (priority, app-wide): stand in for it."""
-    from spectra_tui.app import SpectraApp
+async def test_f3_in_client_fields_beats_the_workflow_hub_on_f3(app):
+    from spectra_tui.screens.workflow import WorkflowHub
 
-    class FutureApp(SpectraApp):
-        CSS_PATH = Path(inspect.getfile(SpectraApp)).parent / SpectraApp.CSS_PATH
-        BINDINGS = [*SpectraApp.BINDINGS, Binding("f3", "open_hub('help')", "Workflow", priority=True)]
-
-    app = FutureApp(keys_file=tmp_path / "none.toml")
-    app.effective_keys["hub_help"] = "f1,f3"  # F3 opens a hub, as Workflow will
-    return app
-
-
-async def test_f3_in_client_fields_beats_a_hub_on_f3(f3_app):
-    app = f3_app
+    assert "f3" in app.effective_keys["hub_workflow"].split(",")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("f3")  # on Home, F3 opens its hub
+        await pilot.press("f3")  # on Home, F3 opens the Workflow hub
         await pilot.pause()
-        assert isinstance(app.screen, HelpHub)
+        assert isinstance(app.screen, WorkflowHub)
         await pilot.press("f2", "ctrl+n")
         await pilot.pause()
         form = app.screen
@@ -193,7 +176,7 @@ async def test_f3_in_client_fields_beats_a_hub_on_f3(f3_app):
         form.query_one("#form-notes").focus()  # outside the client fields F3 is the hub again
         await pilot.press("f3")
         await pilot.pause()
-        assert isinstance(app.screen, HelpHub)
+        assert isinstance(app.screen, WorkflowHub)
 
 
 async def test_alt_keys_of_the_record_are_never_typed_into_a_field(app):
