@@ -12,7 +12,7 @@ import sys
 from ..data.errors import DomainError
 
 # Modules of this package that add subcommands, in the order --help lists them.
-COMMAND_MODULES = ("demo", "check", "ical")
+COMMAND_MODULES = ("demo", "check", "ical", "sessions", "capture", "import_images")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +60,12 @@ def run_app(args) -> int:
     open_db(args)
     from ..app import SpectraApp
 
+    try:
+        # textual-image asks the terminal about graphics (kitty, Sixel) and its
+        # cell size now: once the app runs, the terminal's answers would go to Textual.
+        import textual_image.widget  # noqa: F401
+    except Exception:  # no answer / not a terminal: previews fall back to half-blocks
+        pass
     SpectraApp().run()
     return 0
 

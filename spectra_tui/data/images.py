@@ -174,3 +174,25 @@ def session_image_files(session: Session, root: Path | str | None = None) -> lis
             thumb=thumb if thumb.exists() else None,
         ))
     return files
+
+
+def format_duration(seconds: float | None) -> str:
+    """'0:07', '3:25', '1:02:09'; '…' when not known yet."""
+    if seconds is None or seconds != seconds or seconds < 0:  # None or NaN
+        return "…"
+    seconds = int(round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def progress_line(progress) -> str:
+    """One line about an import in progress (an ``ImportProgress``): count, speed, time left."""
+    text = f"{progress.done:,} of {progress.total:,} images"
+    if progress.done and progress.images_per_second:
+        text += f" · {progress.images_per_second:.1f} images/s"
+    if progress.done < progress.total:
+        text += f" · {format_duration(progress.eta_seconds)} left"
+    else:
+        text += f" · {format_duration(progress.elapsed)}"
+    return text

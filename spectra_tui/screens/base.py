@@ -28,11 +28,20 @@ class HubBar(Static):
         self.current = current
 
     def on_mount(self) -> None:
+        self._draw(self.app.size.width)
+
+    def on_resize(self, event) -> None:
+        self._draw(event.size.width)
+
+    def _draw(self, width: int) -> None:
+        """Every hub with a space each side; on a narrow terminal (80 columns)
+        one space between hubs, so the whole row still fits."""
+        wide = sum(len(hub.key) + len(hub.title) + 3 for hub in HUBS) <= width
         parts = []
         for hub in HUBS:
-            label = f" {hub.key} {hub.title} "
+            label = f" {hub.key} {hub.title} " if wide or hub.id == self.current else f"{hub.key} {hub.title}"
             parts.append(f"[reverse b]{label}[/]" if hub.id == self.current else label)
-        self.update("".join(parts))
+        self.update(("" if wide else " ").join(parts))
 
 
 class HubScreen(Screen):

@@ -18,6 +18,7 @@ class Hub:
 HUBS: list[Hub] = [
     Hub("help", "Help", "F1", "help:HelpHub"),
     Hub("home", "Home", "F2", "home:HomeHub"),
+    Hub("workflow", "Workflow", "F3", "workflow:WorkflowHub"),
     Hub("calendar", "Calendar", "F4", "calendar:CalendarHub"),
     Hub("clients", "Clients", "F5", "clients:ClientsHub"),
     Hub("sessions", "Sessions", "F6", "sessions:SessionsHub"),

@@ -46,6 +46,7 @@ def _hub(hub_id: str, title: str, key: str) -> AppAction:
 ACTIONS: list[AppAction] = [
     _hub("help", "Help", "f1"),
     _hub("home", "Home", "f2"),
+    _hub("workflow", "Workflow", "f3"),
     _hub("calendar", "Calendar", "f4"),
     _hub("clients", "Clients", "f5"),
     _hub("sessions", "Sessions", "f6"),

@@ -4,9 +4,9 @@ Images captured or imported into a session become SessionImage rows with an
 audit entry, numbers never come back, a refused row takes its files with it,
 and worker threads get (and give back) their own connection.
 """
+import datetime as dt
 import io
 import threading
-from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -15,7 +15,6 @@ from spectra_tui.capture import (FakeCamera, ImportedImage, StoreError, capture_
 from spectra_tui.data import audit, images, sessions, settings
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.models import AuditLog, SessionImage, database
-import datetime as dt
 
 START = dt.datetime(2026, 3, 2, 10, 0)
 
@@ -97,7 +96,7 @@ def test_a_refused_row_takes_its_files_back(session, root, studio):
 def test_an_image_of_another_session_is_refused(session, studio):
     registry = images.SessionImageRegistry(session)
     other = ImportedImage(str(session.number + 1), 1, "a.jpg", "0001.jpg", "0" * 64, 1, 1, 1,
-                          datetime.now(UTC), None, None, None)
+                          dt.datetime.now(dt.UTC), None, None, None)
     with pytest.raises(ValidationError, match="belongs to session"):
         registry.register(other)
 
@@ -167,3 +166,15 @@ def test_audit_chain_still_verifies_after_images(session, root):
 
     assert run_checks() == []
     assert len(audit.history("session_image", images.session_images(session)[0].id)) == 1
+
+
+def test_progress_line_says_count_speed_and_time_left():
+    from spectra_tui.capture import ImportProgress
+
+    running = ImportProgress(12, 240, 0, 0, 1.5, 8.25, 27.6, "IMG_0012.JPG")
+    assert images.progress_line(running) == "12 of 240 images · 8.2 images/s · 0:28 left"
+    starting = ImportProgress(0, 1500, 0, 0, 0.0, 0.0, None)
+    assert images.progress_line(starting) == "0 of 1,500 images · … left"
+    finished = ImportProgress(3, 3, 0, 0, 3725.0, 0.001, 0.0)
+    assert images.progress_line(finished).endswith("· 1:02:05")
+    assert images.format_duration(float("nan")) == "…"
