@@ -8,9 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-from peewee import fn
+from peewee import Tuple, fn
 
 from . import audit
 from .errors import DomainError, NotFound, ValidationError
@@ -78,6 +76,8 @@ def normalize_phone(text: str, field: str = "phone") -> str:
     text = (text or "").strip()
     if not text:
         return ""
+    import phonenumbers  # imported when first needed: it is slow to import and start-up should not wait
+
     try:
         number = phonenumbers.parse(text, DEFAULT_REGION)
     except phonenumbers.NumberParseException:
@@ -94,6 +94,8 @@ def normalize_email(text: str) -> str:
     text = (text or "").strip()
     if not text:
         return ""
+    from email_validator import EmailNotValidError, validate_email  # slow to import: when first needed
+
     try:
         return validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -282,36 +284,87 @@ def _prefix(field, text: str):
     return (field >= text) & (field < text + "\uffff")
 
 
-def _query_filter(query: ClientQuery):
+FEW_MATCHES = 500  # fewer matches than this are gathered through an index and sorted
+
+
+def _unindexed(field):
+    """The field's value in a form no index serves (``field || ''``, portable
+    SQL): the query then keeps walking the name-order index."""
+    return field.concat("")
+
+
+def _name_tokens(query: ClientQuery) -> list[str]:
+    return search_key(query.name).replace(",", " ").split()
+
+
+def _name_condition(token: str, unindexed: bool = False):
+    last, first = (_unindexed(Client.last_key), _unindexed(Client.first_key)) if unindexed \
+        else (Client.last_key, Client.first_key)
+    return _prefix(last, token) | _prefix(first, token)
+
+
+def _field_conditions(query: ClientQuery, unindexed: bool = False) -> list:
+    """The phone, email and city conditions."""
+    def column(field):
+        return _unindexed(field) if unindexed else field
+
     conditions = []
-    for token in search_key(query.name).replace(",", " ").split():
-        conditions.append(_prefix(Client.last_key, token) | _prefix(Client.first_key, token))
     phone = _national(digits(query.phone))
     if phone:
-        conditions.append(_prefix(Client.phone_key, phone) | _prefix(Client.phone2_key, phone))
+        conditions.append(_prefix(column(Client.phone_key), phone) | _prefix(column(Client.phone2_key), phone))
     if query.email.strip():
-        conditions.append(_prefix(Client.email_key, search_key(query.email)))
+        conditions.append(_prefix(column(Client.email_key), search_key(query.email)))
     if query.city.strip():
-        conditions.append(_prefix(Client.city_key, search_key(query.city)))
+        conditions.append(_prefix(column(Client.city_key), search_key(query.city)))
     return conditions
+
+
+def _query_filter(query: ClientQuery):
+    """Every condition of a client search (each word a prefix of the first or last name)."""
+    return [_name_condition(token) for token in _name_tokens(query)] + _field_conditions(query)
+
+
+def _many(conditions: list) -> bool:
+    select = Client.select(Client.id)
+    for condition in conditions:
+        select = select.where(condition)
+    return select.limit(FEW_MATCHES).count() >= FEW_MATCHES
+
+
+def _page(conditions: list, limit: int, after: Client | None) -> list[Client]:
+    select = Client.select()
+    for condition in conditions:
+        select = select.where(condition)
+    if after is not None:  # a row value: the name index is entered right after the previous page
+        select = select.where(Tuple(Client.last_key, Client.first_key, Client.id)
+                              > Tuple(after.last_key, after.first_key, after.id))
+    return list(select.order_by(Client.last_key, Client.first_key, Client.id).limit(limit))
 
 
 def search_clients(query: ClientQuery, limit: int = 50, after: Client | None = None) -> list[Client]:
     """One page of clients matching every given field, by last then first name.
 
     ``after`` is the last client of the previous page (keyset pagination).
+    Fast at 100,000 clients whatever is typed: a page is never found by
+    gathering and sorting thousands of matches (a common initial such as
+    "s" would), but by walking the (last, first, id) index in order, or by
+    sorting a few hundred matches at most.
     """
-    select = Client.select()
-    for condition in _query_filter(query):
-        select = select.where(condition)
-    if after is not None:
-        key = (after.last_key, after.first_key, after.id)
-        select = select.where(
-            (Client.last_key > key[0])
-            | ((Client.last_key == key[0]) & (Client.first_key > key[1]))
-            | ((Client.last_key == key[0]) & (Client.first_key == key[1]) & (Client.id > key[2]))
-        )
-    return list(select.order_by(Client.last_key, Client.first_key, Client.id).limit(max(1, min(limit, 500))))
+    limit = max(1, min(limit, 500))
+    tokens = _name_tokens(query)
+    if not tokens:
+        fields = _field_conditions(query)
+        return _page(_field_conditions(query, unindexed=bool(fields) and _many(fields)), limit, after)
+    word, others = tokens[0], [_name_condition(token, unindexed=True) for token in tokens[1:]]
+    others += _field_conditions(query, unindexed=True)
+    # Last name starting with the first word: one stretch of the name index.
+    by_last = _page([_prefix(Client.last_key, word), *others], limit, after)
+    # First name starting with it (any last name): few are sorted, many are walked in name order.
+    first_only = [_prefix(Client.first_key, word), *[_name_condition(t) for t in tokens[1:]], *_field_conditions(query)]
+    first = _unindexed(Client.first_key) if _many(first_only) else Client.first_key
+    by_first = _page([_prefix(first, word), *others], limit, after)
+    found = {client.id: client for client in by_last + by_first}
+    return sorted(found.values(), key=lambda c: (c.last_key, c.first_key, c.id))[:limit]
 
 
 def count_clients(query: ClientQuery, cap: int = 10000) -> int:

@@ -2,6 +2,8 @@
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
@@ -127,3 +129,50 @@ class PagedTable(DataTable):
         row = self.selected
         if row is not None:
             self.post_message(self.Chosen(self, row))
+
+
+class FieldTable(PagedTable):
+    """A PagedTable drawn as ONE cell per row, its fields laid out at fixed widths.
+
+    A DataTable renders every cell on its own; with one cell a row, a page of
+    results draws about three times faster, which keeps search-as-you-type
+    lists quick (the Clients hub at 100,000 clients). ``fields`` are
+    (label, width) or (label, width, "right"); ``values(row)`` returns the
+    field texts in that order; ``narrow_fields`` lists (index into
+    ``fields``, width) for tables narrower than ``narrow_below`` cells.
+    """
+
+    GAP = 2
+
+    def __init__(self, fields: Sequence[tuple], values: Callable[[Any], Sequence[str]], key: Callable[[Any], Any],
+                 narrow_fields: Sequence[tuple[int, int]] | None = None, narrow_below: int = 100, **kwargs):
+        self._fields = [(f[0], f[1], f[2] if len(f) > 2 else "left") for f in fields]
+        self._narrow_fields = narrow_fields
+        self._values = values
+        self._shown: list[tuple[int, int, str]] = [(i, w, j) for i, (_l, w, j) in enumerate(self._fields)]
+        super().__init__([("", None)], cells=self._line, key=key, narrow_below=narrow_below, **kwargs)
+
+    def _fit(self, texts: Sequence[str]) -> str:
+        parts = []
+        for index, width, justify in self._shown:
+            text = str(texts[index] or "")
+            size = cell_len(text)
+            if size > width:
+                text = set_cell_size(text, width - 1) + "…"
+            elif justify == "right":
+                text = " " * (width - size) + text
+            else:
+                text = text + " " * (width - size)
+            parts.append(text)
+        return (" " * self.GAP).join(parts)
+
+    def _wanted_layout(self, width: int) -> list[tuple[int, str, int | None]]:
+        if self._narrow_fields and 0 < width < self._narrow_below:
+            self._shown = [(i, w, self._fields[i][2]) for i, w in self._narrow_fields]
+        else:
+            self._shown = [(i, w, j) for i, (_l, w, j) in enumerate(self._fields)]
+        total = sum(w for _i, w, _j in self._shown) + self.GAP * (len(self._shown) - 1)
+        return [(0, Text(self._fit([label for label, _w, _j in self._fields])), total)]
+
+    def _line(self, row: Any) -> tuple:
+        return (Text(self._fit(self._values(row)), no_wrap=True, overflow="ellipsis"),)
