@@ -308,6 +308,7 @@ class SessionRecord(RecordScreen):
         Binding("m", "credit_memo", "Credit memo", show=False),
         Binding("c", "open_client", "Client"),
         Binding("g", "import_images", "Import images", show=False),
+        Binding("g", "import_images", "Import images", show=False),
         Binding("n", "new_menu", "New…", show=False),
         Binding("f", "file_menu", "File…"),
         Binding("1", "tab('general')", "General", show=False),
@@ -448,8 +449,8 @@ class SessionRecord(RecordScreen):
             size = f"{image.width}×{image.height}" if image.width and image.height else "RAW"
             table.add_row(str(image.number), image.original_name or image.stored_name, size, image.source,
                           fmt_short(image.imported_at), key=str(image.id))
-        hint = (f"{len(images)} image{'s' if len(images) != 1 else ''}" if images
-                else "No images yet: capture or import them from the Workflow hub.")
+        hint = (f"{len(images)} image{'s' if len(images) != 1 else ''} · g imports more" if images
+                else "No images yet: g imports them from a card or folder (capture: Workflow hub, F3).")
         self.query_one("#sr-images-hint", Static).update(hint)
 
     def _fill_history(self) -> None:
@@ -559,6 +560,15 @@ class SessionRecord(RecordScreen):
             return
         self.app.push_screen(ClientRecord(self.session.client))
 
+    def action_import_images(self) -> None:
+        """Import a card or folder into this session (the Workflow hub's dialog)."""
+        try:
+            from .import_images import ImportImagesDialog
+        except ImportError:
+            self.notify("Image import is not installed in this version.", severity="warning")
+            return
+        self.app.push_screen(ImportImagesDialog(self.session), lambda _imported: self.load(keep_edits=True))
+
     @on(Button.Pressed, "#sr-client")
     def _client_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -618,6 +628,7 @@ class SessionRecord(RecordScreen):
             ("cancel_session", menu_entry("Cancel session (with a reason)", "x")),
             ("no_show", menu_entry("Mark no-show", "o")),
             ("open_client", menu_entry("Open the client record", "c")),
+            ("import_images", menu_entry("Import images…", "g")),
             ("import_images", menu_entry("Import images…", "g")),
             ("session_invoice", menu_entry("New session invoice…", "i")),
             ("appointment", menu_entry("New appointment", "p")),
