@@ -45,18 +45,18 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from ..data import booking, users
 from ..data import calendar as cal
 from ..data.booking import DayInfo
-from ..data.calendar import APPOINTMENT, SESSION, CalendarRow
+from ..data.calendar import SESSION, CalendarRow
 from ..data.errors import ConflictError, DomainError
 from ..data.models import Appointment, Room, Session, User, now
 from ..data.when import clock, describe, how_far, long_date, parse_day, parse_when
 from .base import HubScreen
-from .dialogs import ConfirmDialog, MessageDialog, ReasonDialog
+from .dialogs import WRITE_ERRORS, ConfirmDialog, ReasonDialog, readable
 
 DAY, WEEK, MONTH = "day", "week", "month"
 VIEWS = (DAY, WEEK, MONTH)
@@ -254,7 +254,7 @@ def describe_row(row: CalendarRow, when: bool = True) -> str:
     if row.kind == SESSION:
         parts = [f"Session {row.session_number}", row.client_name, row.type_name]
     else:
-        parts = [row.title, row.client_name]
+        parts = [row.type_name, row.client_name]
         if row.session_number:
             parts.append(f"for session {row.session_number}")
     parts.append(row.photographer_name or "nobody assigned")
@@ -828,8 +828,8 @@ def run_under_policy(screen, attempt: Callable[[bool | list], object], done: Cal
             else:
                 report(str(error))
             return
-        except DomainError as error:
-            report(str(error))
+        except WRITE_ERRORS as error:
+            report(readable(error))
             return
         done(result)
 
@@ -1169,8 +1169,8 @@ class CalendarHub(HubScreen):
     HUB_TITLE = "Calendar"
 
     DEFAULT_CSS = """
-    CalendarHub #cal-title { height: 1; padding: 0 1; background: $boost; }
-    CalendarHub #cal-status { height: 2; padding: 0 1; background: $boost; }
+    CalendarHub #cal-title { height: 1; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
+    CalendarHub #cal-status { height: 2; padding: 0 1; background: $boost; text-wrap: nowrap; text-overflow: ellipsis; }
     CalendarHub #cal-status.-moving { background: $warning 30%; }
     CalendarHub CalendarGrid:focus { background-tint: $foreground 0%; }
     """
@@ -1235,8 +1235,8 @@ class CalendarHub(HubScreen):
     def refresh_data(self) -> None:
         try:
             self.data = load_view(self.view, self.day, self.people, self.include_cancelled, self.studio)
-        except DomainError as error:
-            self.app.show_domain_error(error, "Calendar")
+        except WRITE_ERRORS as error:
+            self.app.notify(readable(error), title="Calendar", severity="error", timeout=8)
             return
         self._redraw()
 
@@ -1312,8 +1312,8 @@ class CalendarHub(HubScreen):
         if self.moving is not None:
             row = self.moving
             target = self._move_target()
-            what = f"Session {row.session_number}" if row.kind == SESSION else row.title
-            text.append(f"Moving {what} ({row.client_name or row.photographer_name or 'no client'}) → ", "bold")
+            what = f"Session {row.session_number}" if row.kind == SESSION else row.type_name
+            text.append("Move to ", "bold")
             if target is not None:
                 start, changes = target
                 who = ""
@@ -1323,6 +1323,7 @@ class CalendarHub(HubScreen):
                 if "room" in changes:
                     who += f" in {changes['room'].name}" if changes["room"] else ""
                 text.append(f"{start:%a %b} {start.day}, {clock(start)}{who}", "bold reverse")
+            text.append(f"  {what}" + (f" ({row.client_name})" if row.client_name else ""))
             text.append(f"\nnow {row.start:%a %b} {row.start.day}, {span(row)} · arrows choose · Enter move here · "
                         "Esc stop", "dim")
             return text
@@ -1411,8 +1412,8 @@ class CalendarHub(HubScreen):
     def _open_item(self, row: CalendarRow) -> Session | Appointment | None:
         try:
             return cal.open_booking(row)
-        except DomainError as error:
-            self.app.show_domain_error(error)
+        except WRITE_ERRORS as error:
+            self.app.notify(readable(error), title="Not possible", severity="error", timeout=8)
             self.refresh_data()
             return None
 
@@ -1700,9 +1701,14 @@ class CalendarHub(HubScreen):
 
     def show_booking(self, start: dt.datetime, photographer_id: int | None = None) -> None:
         """Put the cursor on a booking just made (after the wizard)."""
-        self.day, self.time = start.date(), start.time()
+        slot = self.data.slot if self.data is not None else cal.slot_minutes()
+        minutes = start.hour * 60 + start.minute
+        self.day = start.date()
+        self.time = dt.time(minutes // slot * slot // 60, minutes // slot * slot % 60)
+        self.refresh_data()
         if self.view == DAY and self.data is not None and photographer_id is not None:
             for index, column in enumerate(self.data.columns):
                 if column.person_id == photographer_id:
                     self.column = index
-        self.refresh_data()
+                    self._redraw()
+                    break

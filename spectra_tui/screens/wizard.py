@@ -41,11 +41,11 @@ from ..data import calendar as cal
 from ..data import sessions as session_data
 from ..data.booking import APPOINTMENT, DEPOSIT, PAYMENT, SESSION, BookingRequest, FollowUp, PaymentNow
 from ..data.clients import DuplicateClient
-from ..data.errors import ConflictError, DomainError, ValidationError
+from ..data.errors import ConflictError, DomainError
 from ..data.models import Client, LedgerEntry, Room, Session, SessionType, User
 from ..data.money import format_money, parse_money
 from ..data.when import EXAMPLES, clock, describe, how_far, long_date, parse_when
-from .dialogs import ChoiceDialog, ConfirmDialog
+from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, readable
 
 STEPS: list[tuple[str, str]] = [
     ("client", "Client"), ("kind", "What"), ("details", "When"), ("check", "Check"),
@@ -257,6 +257,9 @@ class NewClientDialog(ModalScreen):
             if not fields_widget.show_error(error.field, error.message):
                 error_line.update(str(error))
             return
+        except WRITE_ERRORS as error:
+            error_line.update(readable(error))
+            return
         self.dismiss(NewClient(fields, capitalize, name))
 
     def _ask_duplicate(self, duplicate: DuplicateClient, fields: dict, capitalize: set[str]) -> None:
@@ -268,7 +271,11 @@ class NewClientDialog(ModalScreen):
             if option is None:
                 return
             if option == "new":
-                name = booking.check_new_client(fields, capitalize, allow_duplicate=True)
+                try:
+                    name = booking.check_new_client(fields, capitalize, allow_duplicate=True)
+                except WRITE_ERRORS as error:
+                    self.query_one("#nc-error", Static).update(readable(error))
+                    return
                 self.dismiss(NewClient(fields, capitalize, name, allow_duplicate=True))
                 return
             client = Client.get_or_none(Client.id == int(option.split(":")[1]))
@@ -1305,10 +1312,10 @@ class SchedulingWizard(ModalScreen):
         summary = self.query_one("#wz-summary", Static)
         try:
             self._preview = booking.preview(self.request())
-        except DomainError as error:
+        except WRITE_ERRORS as error:
             self._preview = None
             summary.update(Text("The booking cannot be made as it is:", "bold"))
-            self._error(str(error) + "  (Esc goes back to fix it.)")
+            self._error(readable(error) + "  (Esc goes back to fix it.)")
             return
         text = Text()
         text.append("Confirm creates all of this at once:\n", "bold")
@@ -1355,8 +1362,8 @@ class SchedulingWizard(ModalScreen):
 
             self.app.push_screen(ConfirmDialog(f"{error}\n\nBook it anyway?", "Book anyway", "No"), answered)
             return
-        except DomainError as error:
-            self._error(f"Not booked: {error}")
+        except WRITE_ERRORS as error:
+            self._error(f"Not booked: {readable(error)}")
             return
         item = result.session or result.appointment
         what = f"Session {result.session.number}" if result.session else f"Appointment '{result.appointment.title}'"
