@@ -308,7 +308,6 @@ class SessionRecord(RecordScreen):
         Binding("m", "credit_memo", "Credit memo", show=False),
         Binding("c", "open_client", "Client"),
         Binding("g", "import_images", "Import images", show=False),
-        Binding("g", "import_images", "Import images", show=False),
         Binding("n", "new_menu", "New…", show=False),
         Binding("f", "file_menu", "File…"),
         Binding("1", "tab('general')", "General", show=False),
@@ -560,15 +559,6 @@ class SessionRecord(RecordScreen):
             return
         self.app.push_screen(ClientRecord(self.session.client))
 
-    def action_import_images(self) -> None:
-        """Import a card or folder into this session (the Workflow hub's dialog)."""
-        try:
-            from .import_images import ImportImagesDialog
-        except ImportError:
-            self.notify("Image import is not installed in this version.", severity="warning")
-            return
-        self.app.push_screen(ImportImagesDialog(self.session), lambda _imported: self.load(keep_edits=True))
-
     @on(Button.Pressed, "#sr-client")
     def _client_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -628,7 +618,6 @@ class SessionRecord(RecordScreen):
             ("cancel_session", menu_entry("Cancel session (with a reason)", "x")),
             ("no_show", menu_entry("Mark no-show", "o")),
             ("open_client", menu_entry("Open the client record", "c")),
-            ("import_images", menu_entry("Import images…", "g")),
             ("import_images", menu_entry("Import images…", "g")),
             ("session_invoice", menu_entry("New session invoice…", "i")),
             ("appointment", menu_entry("New appointment", "p")),
