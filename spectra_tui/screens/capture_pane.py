@@ -215,8 +215,8 @@ class CaptureScreen(Screen):
     BINDINGS = [
         Binding("space", "capture", "Capture", priority=True),
         Binding("r", "reconnect", "Reconnect"),
-        Binding("i", "import_images", "Import images"),
-        Binding("a", "advance", "Advance status"),
+        Binding("i", "import_images", "Import"),
+        Binding("a", "advance", "Advance"),
         Binding("escape", "close", "Close"),
     ]
 
@@ -314,7 +314,7 @@ class CaptureScreen(Screen):
         size = f"{shot.width}×{shot.height}" if shot.width and shot.height else "RAW"
         count = len(self.query_one(ShotStrip).shots)
         self.query_one("#cap-image-info", Static).update(
-            f"{shot.original_name}\n{size} · {shot.source}\n\n{count} image{'s' if count != 1 else ''} "
+            f"{shot.original_name}\n{size}\n{shot.source}\n\n{count} image{'s' if count != 1 else ''} "
             f"in the session")
 
     @on(ImageArrived)

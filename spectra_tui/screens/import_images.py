@@ -131,8 +131,9 @@ class ImportImagesDialog(ModalScreen[int | None]):
     ImportImagesDialog #imp-path { width: 1fr; }
     ImportImagesDialog #imp-cards { height: auto; max-height: 5; margin-top: 1; }
     ImportImagesDialog #imp-error { color: $error; height: auto; }
-    ImportImagesDialog #imp-progress-row { height: 1; margin-top: 1; }
-    ImportImagesDialog #imp-bar { width: 40; }
+    ImportImagesDialog #imp-progress-row { height: auto; margin-top: 1; }
+    ImportImagesDialog #imp-bar { width: auto; }
+    ImportImagesDialog #imp-bar Bar { width: 24; }
     ImportImagesDialog #imp-progress-text { width: 1fr; padding-left: 1; }
     ImportImagesDialog #imp-current { height: 1; color: $text-muted; }
     ImportImagesDialog #imp-summary { height: auto; margin-top: 1; text-style: bold; }
@@ -179,7 +180,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
             options = OptionList(*[Option(str(card), id=str(card)) for card in cards], id="imp-cards")
             options.set_class(not cards, "-hidden")
             yield options
-            yield Static("", id="imp-error")
+            yield Static("", id="imp-error", classes="-hidden")
             with Horizontal(id="imp-progress-row", classes="-hidden"):
                 yield ProgressBar(id="imp-bar", show_eta=False)
                 yield Static("", id="imp-progress-text")
@@ -221,7 +222,9 @@ class ImportImagesDialog(ModalScreen[int | None]):
             self.action_escape()
 
     def _show_error(self, text: str) -> None:
-        self.query_one("#imp-error", Static).update(text)
+        error = self.query_one("#imp-error", Static)
+        error.update(text)
+        error.set_class(not text, "-hidden")
 
     def start(self) -> None:
         if self.phase != "ask":
@@ -292,6 +295,8 @@ class ImportImagesDialog(ModalScreen[int | None]):
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:
+        from ..capture.previews import is_previewable
+
         self.phase = "done"
         self.query_one("#imp-cancel", Button).label = "Close (Esc)"
         if message.error:
@@ -314,8 +319,9 @@ class ImportImagesDialog(ModalScreen[int | None]):
         summary.update(result.summary())
         summary.remove_class("-hidden")
         lines = [f"Could not import {failed.path.name}: {failed.reason}" for failed in result.failed]
-        lines += [f"{image.original_name} (image {image.number}): RAW, kept without a preview"
-                  for image in result.without_previews]
+        for image in result.without_previews:
+            why = "a RAW file" if not is_previewable(image.original_name) else "no preview could be made"
+            lines.append(f"{image.original_name} (image {image.number}): kept as shot, without a preview ({why})")
         if lines:
             self.query_one("#imp-failed-list", Static).update("\n".join(lines))
             self.query_one("#imp-failed").remove_class("-hidden")

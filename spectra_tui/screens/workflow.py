@@ -125,9 +125,9 @@ class WorkflowHub(HubScreen):
     HUB_TITLE = "Workflow"
 
     DEFAULT_CSS = """
-    WorkflowHub #wf-top { height: 1; padding: 0 1; margin-bottom: 1; }
+    WorkflowHub #wf-top { height: 1; padding: 0 1; }
     WorkflowHub #wf-top Label { width: auto; padding-right: 1; color: $text-muted; }
-    WorkflowHub #wf-stage { width: 30; }
+    WorkflowHub #wf-stage { width: 28; }
     WorkflowHub #wf-count { width: 1fr; padding-left: 2; }
     WorkflowHub #wf-hint { height: 1; padding: 0 1; color: $text-muted; }
     WorkflowHub #wf-sessions { height: 1fr; }
@@ -189,10 +189,9 @@ class WorkflowHub(HubScreen):
             if index is not None:
                 self.table.move_cursor(row=index)
         count = session_data.count_sessions(session_data.SessionQuery(status=status))
-        name = dict(self._stages).get(status, status)
         shown = "10,000+" if count >= 10000 else f"{count:,}"
-        waiting = f"[b]{name}[/b] · {shown} session{'s' if count != 1 else ''} at '{status}'"
-        self.query_one("#wf-count", Static).update(waiting if count else f"{waiting} · nobody is waiting here")
+        self.query_one("#wf-count", Static).update(
+            f"[b]{shown} waiting[/b] · {status}" if count else f"Nobody is waiting · {status}")
         self.query_one("#wf-hint", Static).update(STAGE_HINTS.get(status, OTHER_HINT))
         self.refresh_bindings()
 
@@ -321,8 +320,8 @@ class CheckInDialog(ModalScreen[bool]):
     CheckInDialog #ci-money { height: auto; }
     CheckInDialog #ci-money.-due { color: $warning; text-style: bold; }
     CheckInDialog #ci-error { color: $error; height: auto; }
-    CheckInDialog #ci-buttons { height: auto; align-horizontal: right; }
-    CheckInDialog Button { margin-left: 1; }
+    CheckInDialog #ci-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+    CheckInDialog Button { margin-left: 2; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Back"),
@@ -337,7 +336,8 @@ class CheckInDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Check in[/b] · Session {self.session.number}", id="ci-title")
+            yield Static(f"[b]Check in[/b] · Session {self.session.number} · verify, then Enter moves it to "
+                         f"'{CAPTURE_STATUS}'", id="ci-title")
             with VerticalScroll(id="ci-details"):
                 yield Static("", id="ci-client")
                 yield Static("", id="ci-session")
@@ -345,10 +345,11 @@ class CheckInDialog(ModalScreen[bool]):
             yield Static("", id="ci-money")
             yield Static("", id="ci-error")
             with Horizontal(id="ci-buttons"):
-                yield Button(f"Check in → {CAPTURE_STATUS} (Enter)", variant="success", id="ci-ok")
-                yield Button("Session (s)", id="ci-session-button")
-                yield Button("Client (c)", id="ci-client-button")
-                yield Button("Back (Esc)", id="ci-back")
+                yield Button("Check in (Enter)", variant="success", id="ci-ok", compact=True,
+                             tooltip=f"Advance the session to {CAPTURE_STATUS}")
+                yield Button("Session (s)", id="ci-session-button", compact=True)
+                yield Button("Client (c)", id="ci-client-button", compact=True)
+                yield Button("Back (Esc)", id="ci-back", compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#ci-invoices", DataTable)

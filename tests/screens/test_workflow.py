@@ -112,7 +112,7 @@ async def test_f3_opens_the_workflow_hub_at_check_in(app):
         expected = at_status("Session Pending")
         assert [s.id for s in hub.table.loaded_rows] == [s.id for s in expected][:len(hub.table.loaded_rows)]
         assert hub.query_one("#wf-stage", Select).value == "Session Pending"
-        assert f"{len(expected)} sessions at 'Session Pending'" in text_of(hub, "#wf-count")
+        assert f"{len(expected)} waiting · Session Pending" in text_of(hub, "#wf-count")
         first = expected[0]
         row = hub.table.get_row_at(0)
         assert row[0] == str(first.number) and str(row[2]) == first.client.sort_name
@@ -128,7 +128,8 @@ async def test_stage_selector_lists_each_stage_with_its_actions(app):
         await pilot.press("2")
         await pilot.pause()
         assert {s.status for s in hub.table.loaded_rows} == {"Capture Images Pending"}
-        assert "Capture Images" in text_of(hub, "#wf-count") and "import images" in text_of(hub, "#wf-hint")
+        assert "waiting · Capture Images Pending" in text_of(hub, "#wf-count")
+        assert "import images" in text_of(hub, "#wf-hint")
         assert hub.check_action("import_images", ()) and not hub.check_action("check_in", ())
         # The Stage list works as well as the digits.
         hub.query_one("#wf-stage", Select).value = "Sales Presentation Pending"

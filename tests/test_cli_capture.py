@@ -1,0 +1,244 @@
+"""`spectra sessions`, `spectra import-images` and `spectra capture` as a
+photographer runs them at a shell: output, exit codes, readable errors (never
+a traceback), rows in the database and files in the session folder.
+`spectra capture` runs against libgphoto2's REAL virtual camera (a Nikon D750
+over its vusb driver), switched on by VCAMERADIR in the command's environment.
+"""
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+SCRIPT = Path(sys.executable).with_name("spectra")
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
+
+
+def spectra(*args, env=None, timeout=300):
+    environment = {key: value for key, value in os.environ.items() if key not in ("VCAMERADIR", "SPECTRA_USER")}
+    environment.update(env or {})
+    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=timeout,
+                            env=environment)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "Traceback" not in result.stdout, result.stdout
+    return result
+
+
+def query(path, sql, *params):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
+
+
+def make_jpeg(path: Path, seed: int) -> Path:
+    image = Image.new("RGB", (320, 240), ((seed * 60) % 256, (seed * 30) % 256, (seed * 90) % 256))
+    image.putpixel((seed, seed), (255, 255, 255))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path, "JPEG")
+    return path
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli-capture") / "demo.db"
+    result = spectra("--db", path, "demo", "--clients", 40)
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def studio_db(demo_template, tmp_path):
+    path = tmp_path / "studio.db"
+    source, dest = sqlite3.connect(demo_template), sqlite3.connect(path)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+    return path
+
+
+@pytest.fixture
+def image_env(tmp_path):
+    root = tmp_path / "images"
+    return root, {"SPECTRA_IMAGE_ROOT": str(root)}
+
+
+def a_session(db, offset: int = 0) -> int:
+    return query(db, "SELECT number FROM session WHERE status != 'Cancelled' ORDER BY number LIMIT 1 OFFSET ?",
+                 offset)[0][0]
+
+
+# ---------------------------------------------------------------- spectra sessions
+
+def test_sessions_prints_a_days_sessions_with_their_numbers(studio_db):
+    day, count = query(studio_db, "SELECT date(start) AS d, COUNT(*) FROM session WHERE status != 'Cancelled' "
+                                  "GROUP BY d ORDER BY COUNT(*) DESC, d LIMIT 1")[0]
+    expected = [row[0] for row in query(
+        studio_db, "SELECT number FROM session WHERE date(start) = ? AND status != 'Cancelled' ORDER BY start, number",
+        day)]
+    when = dt.date.fromisoformat(day)
+    result = spectra("--db", studio_db, "sessions", "--date", when.strftime("%m/%d/%Y"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"Sessions on {when:%A %m/%d/%Y}:"
+    assert lines[1].split()[:2] == ["No.", "Time"]
+    assert [int(line.split()[0]) for line in lines[2:]] == expected
+    assert len(expected) == count
+
+
+def test_sessions_for_one_photographer(studio_db):
+    day, name, number = query(studio_db, "SELECT date(s.start), u.full_name, s.number FROM session s "
+                                         "JOIN user u ON u.id = s.photographer_id "
+                                         "WHERE s.status != 'Cancelled' ORDER BY s.start LIMIT 1")[0]
+    result = spectra("--db", studio_db, "sessions", "--date", day, "--photographer", name)
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()[2:]
+    assert str(number) in [row.split()[0] for row in rows]
+    assert all(name in row for row in rows)
+
+
+def test_sessions_defaults_to_today_and_says_when_there_are_none(studio_db):
+    result = spectra("--db", studio_db, "sessions", "--date", "1/1/2001")
+    assert (result.returncode, result.stdout.strip()) == (0, "No sessions on Monday 01/01/2001.")
+    today = spectra("--db", studio_db, "sessions")
+    assert today.returncode == 0
+    assert f"{dt.date.today():%A %m/%d/%Y}" in today.stdout
+
+
+def test_sessions_errors_are_readable(studio_db):
+    result = spectra("--db", studio_db, "sessions", "--photographer", "nobody at all")
+    assert result.returncode == 2 and "No active user named 'nobody at all'" in result.stderr
+    result = spectra("--db", studio_db, "sessions", "--date", "someday soon")
+    assert result.returncode == 2 and "could not read 'someday soon' as a day" in result.stderr
+
+
+# ---------------------------------------------------------------- spectra import-images
+
+def test_import_images_copies_registers_and_lists_the_corrupt_file(studio_db, image_env, tmp_path):
+    root, env = image_env
+    card = tmp_path / "card"
+    for seed in (1, 2, 3):
+        make_jpeg(card / "DCIM" / "100CANON" / f"IMG_000{seed}.JPG", seed)
+    (card / "DCIM" / "100CANON" / "IMG_0004.JPG").write_bytes(b"\xff\xd8\xff\xe0 cut short")
+    (card / "DCIM" / "100CANON" / "IMG_0004.XMP").write_text("<x/>")
+    number = a_session(studio_db)
+    result = spectra("--db", studio_db, "import-images", number, card, "--workers", 2, env=env)
+    assert result.returncode == 1, result.stderr  # some failed: the summary says which
+    assert "Imported 3 images (numbers 1–3), 1 failed." in result.stdout
+    assert "failed:" in result.stdout and "IMG_0004.JPG" in result.stdout
+    assert "Importing: 4 of 4 images" in result.stderr
+    rows = query(studio_db, "SELECT i.number, i.original_name, i.source FROM session_image i "
+                            "JOIN session s ON s.id = i.session_id WHERE s.number = ? ORDER BY i.number", number)
+    assert rows == [(1, "IMG_0001.JPG", "import"), (2, "IMG_0002.JPG", "import"), (3, "IMG_0003.JPG", "import")]
+    originals = root / str(number) / "originals"
+    assert sorted(p.name for p in originals.iterdir()) == ["0001.jpg", "0002.jpg", "0003.jpg"]
+    # Again: nothing new, nothing failed twice over.
+    again = spectra("--db", studio_db, "import-images", number, card / "DCIM" / "100CANON" / "..", env=env)
+    assert "Imported 0 images, 3 already in the session, skipped, 1 failed." in again.stdout
+    assert spectra("--db", studio_db, "check").returncode == 0
+
+
+def test_import_images_all_good_exits_zero(studio_db, image_env, tmp_path):
+    _root, env = image_env
+    make_jpeg(tmp_path / "folder" / "a.jpg", 5)
+    result = spectra("--db", studio_db, "import-images", a_session(studio_db), tmp_path / "folder", env=env)
+    assert result.returncode == 0 and "Imported 1 image (number 1)." in result.stdout
+
+
+@pytest.mark.parametrize("problem", ["missing", "file", "session"])
+def test_import_images_errors_are_readable(studio_db, image_env, tmp_path, problem):
+    _root, env = image_env
+    number, folder = a_session(studio_db), tmp_path / "card"
+    if problem == "file":
+        folder = make_jpeg(tmp_path / "one.jpg", 1)
+    if problem == "session":
+        number = 99999
+        folder.mkdir()
+    result = spectra("--db", studio_db, "import-images", number, folder, env=env)
+    assert result.returncode == 2
+    expected = {
+        "missing": f"The folder {folder} does not exist (is the memory card mounted?)",
+        "file": "is not a folder",
+        "session": "There is no session number 99999.",
+    }[problem]
+    assert expected in result.stderr
+
+
+# ---------------------------------------------------------------- spectra capture (real virtual camera)
+
+def vusb_available() -> bool:
+    """This gphoto2 build carries libgphoto2's virtual camera (vusb driver, libgphoto2 > 2.5.30)."""
+    try:
+        import gphoto2
+    except ImportError:
+        return False
+    iolibs = os.environ.get("IOLIBS", "")
+    version = tuple(int(p) for p in gphoto2.gp_library_version(gphoto2.GP_VERSION_SHORT)[0].split("."))
+    return os.path.isdir(iolibs.replace("iolibs", "vusb")) and version > (2, 5, 30)
+
+
+needs_vcam = pytest.mark.skipif(not vusb_available(), reason="this gphoto2 build has no virtual camera")
+
+
+@pytest.fixture
+def vcam_dir(tmp_path):
+    return make_jpeg(tmp_path / "vcam" / "studio.jpg", 9).parent
+
+
+@needs_vcam
+def test_capture_with_the_virtual_camera_stores_and_registers(studio_db, image_env, vcam_dir):
+    root, env = image_env
+    number = a_session(studio_db)
+    result = spectra("--db", studio_db, "capture", number, "--count", 2,
+                     env={**env, "VCAMERADIR": str(vcam_dir)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    stored = root / str(number) / "originals" / "0001.jpg"
+    assert result.stdout.splitlines() == [str(stored)]
+    assert stored.read_bytes() == (vcam_dir / "studio.jpg").read_bytes()
+    assert "Nikon DSC D750" in result.stderr
+    # The virtual camera sends the same JPEG every time: the second shot is said to be a duplicate.
+    assert "Shot 2: the camera returned the same picture as image 1" in result.stderr
+    rows = query(studio_db, "SELECT i.number, i.source, i.width FROM session_image i "
+                            "JOIN session s ON s.id = i.session_id WHERE s.number = ?", number)
+    assert rows == [(1, "capture", 320)]
+    assert (root / str(number) / "previews" / "0001.jpg").exists()
+
+
+@needs_vcam
+def test_capture_with_the_vcam_option(studio_db, image_env, vcam_dir):
+    root, env = image_env
+    number = a_session(studio_db, 1)
+    result = spectra("--db", studio_db, "capture", number, "--vcam", vcam_dir, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(root / str(number) / "originals" / "0001.jpg")
+
+
+@needs_vcam
+def test_capture_without_a_camera_is_a_readable_error(studio_db, image_env):
+    _root, env = image_env
+    probe = subprocess.run([sys.executable, "-c", "import gphoto2; print(len(gphoto2.Camera.autodetect()))"],
+                           capture_output=True, text=True, env={k: v for k, v in os.environ.items()
+                                                                if k != "VCAMERADIR"})
+    if probe.stdout.strip() != "0":
+        pytest.skip("a real camera is connected")
+    result = spectra("--db", studio_db, "capture", a_session(studio_db), env=env, timeout=120)
+    assert result.returncode == 2
+    assert "No camera found: check the USB cable and that the camera is on." in result.stderr
+    assert result.stdout == ""
+
+
+def test_capture_errors_before_the_camera_are_readable(studio_db, image_env, tmp_path):
+    _root, env = image_env
+    unknown = spectra("--db", studio_db, "capture", 99999, env=env)
+    assert unknown.returncode == 2 and "There is no session number 99999." in unknown.stderr
+    count = spectra("--db", studio_db, "capture", a_session(studio_db), "--count", 0, env=env)
+    assert count.returncode == 2 and "--count must be from 1 to 999." in count.stderr
+    folder = spectra("--db", studio_db, "capture", a_session(studio_db), "--vcam", tmp_path / "nowhere", env=env)
+    assert folder.returncode == 2 and "is not a folder" in folder.stderr
