@@ -47,7 +47,14 @@ from .errors import (
 )
 from .fake import FakeCamera
 from .gphoto import GPhotoCamera, detect_cameras
-from .importer import FailedFile, ImportProgress, ImportResult, find_importable_files, import_folder
+from .importer import (
+    FailedFile,
+    ImportProgress,
+    ImportResult,
+    find_importable_files,
+    import_folder,
+    prepare_worker_processes,
+)
 from .records import ImportedImage
 from .registry import ImageRegistry, InMemoryRegistry, ManifestRegistry
 from .shooting import capture_to_session, save_camera_file
@@ -55,6 +62,7 @@ from .store import SessionImageStore, default_image_root
 from .tether import TetherSession, TetherStatus, TetherStopped
 
 __all__ = [
+    "prepare_worker_processes",
     "APERTURE", "IMAGE_FORMAT", "ISO", "SETTING_NAMES", "SHUTTER_SPEED",
     "Camera", "CameraBusy", "CameraClaimed", "CameraConnector", "CameraDisconnected",
     "CameraError", "CameraFileRef", "CameraInfo", "CameraSetting", "CameraSettingError",

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import uuid
@@ -144,6 +145,26 @@ def process_start_context() -> multiprocessing.context.BaseContext:
     """
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     return multiprocessing.get_context(method)
+
+
+def prepare_worker_processes() -> None:
+    """Start multiprocessing's resource tracker with a real stderr (call on the UI thread
+    of a full-screen app before an import).
+
+    The import runs a process pool. Inside a running Textual app ``sys.stderr``
+    is Textual's capture, whose ``fileno()`` is -1, and the resource tracker
+    refuses to start with it ("bad value(s) in fds_to_keep"): start it once
+    here with /dev/null as its stderr, so it never writes over the screen.
+    """
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr = devnull
+            resource_tracker.ensure_running()
+    finally:
+        sys.stderr = saved
 
 
 def process_pool(workers: int, known_hashes: frozenset[str] = frozenset()) -> ProcessPoolExecutor:

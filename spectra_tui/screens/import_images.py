@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import sys
 import threading
 import time
 from pathlib import Path
@@ -26,6 +25,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from ..capture import prepare_worker_processes
 from ..data import sessions as session_data
 from ..data import settings
 from ..data.models import Session
@@ -54,25 +54,6 @@ def advance_to(app, session: Session, target: str, note: str) -> bool:
         return False
     app.notify(f"Session {session.number}: {target}", timeout=4)
     return True
-
-
-def prepare_worker_processes() -> None:
-    """Start multiprocessing's resource tracker with a real stderr (call on the UI thread).
-
-    The import runs a process pool. Inside a running Textual app ``sys.stderr``
-    is Textual's capture, whose ``fileno()`` is -1, and the resource tracker
-    refuses to start with it ("bad value(s) in fds_to_keep"): start it once
-    here with /dev/null as its stderr, so it never writes over the screen.
-    """
-    from multiprocessing import resource_tracker
-
-    saved = sys.stderr
-    try:
-        with open(os.devnull, "w") as devnull:
-            sys.stderr = devnull
-            resource_tracker.ensure_running()
-    finally:
-        sys.stderr = saved
 
 
 def memory_cards() -> list[Path]:
@@ -248,7 +229,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
         self.query_one("#imp-cancel", Button).focus()
         try:
             prepare_worker_processes()
-        except Exception:  # the pool reports its own problem, readably, if it cannot start
+        except OSError:  # the pool reports its own problem, readably, if it cannot start
             pass
         self._run_import(Path(folder).expanduser())
 
