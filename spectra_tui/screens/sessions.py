@@ -301,6 +301,7 @@ class SessionRecord(RecordScreen):
         Binding("a", "advance", "Advance"),
         Binding("s", "set_status", "Status…"),
         Binding("x", "cancel_session", "Cancel"),
+        Binding("r", "reschedule", "Reschedule", show=False),
         Binding("o", "no_show", "No-show", show=False),
         Binding("i", "session_invoice", "Invoice…"),
         Binding("p", "appointment", "Appointment"),
@@ -397,7 +398,7 @@ class SessionRecord(RecordScreen):
         self.query_one("#sr-photographer", Static).update(session.photographer.full_name)
         self.query_one("#sr-type", Static).update(f"{session.session_type.name} ({session.length_minutes} min)")
         self.query_one("#sr-start", Static).update(
-            f"{fmt_long(session.start)} – {fmt_clock(session.end)}  [dim](reschedule with the Scheduling Wizard)[/dim]")
+            f"{fmt_long(session.start)} – {fmt_clock(session.end)}  [dim](r reschedules)[/dim]")
         following = session_data.next_status(session)
         days = session_data.days_in_status(session)
         status = f"[b]{session.status}[/b] [dim]since {fmt_day(session.status_changed_at.date())} ({days} d)"
@@ -540,6 +541,17 @@ class SessionRecord(RecordScreen):
             "Why is it cancelled?", lambda reason: session_data.cancel_session(session, reason),
             confirm="Cancel session", placeholder="e.g. Client rescheduled"), done)
 
+    def action_reschedule(self) -> None:
+        """A new time (and photographer or room) under the conflict policy."""
+        from .calendar import RescheduleDialog
+
+        def done(result) -> None:
+            if result:
+                self.load(keep_edits=True)
+                self.notify(result.note, timeout=5)
+
+        self.app.push_screen(RescheduleDialog(self.session), done)
+
     def action_no_show(self) -> None:
         session = self.session
 
@@ -615,6 +627,7 @@ class SessionRecord(RecordScreen):
         self._menu(f"Session {self.session.number}", [
             ("advance", menu_entry("Advance status", "a")),
             ("set_status", menu_entry("Set status…", "s")),
+            ("reschedule", menu_entry("Reschedule…", "r")),
             ("cancel_session", menu_entry("Cancel session (with a reason)", "x")),
             ("no_show", menu_entry("Mark no-show", "o")),
             ("open_client", menu_entry("Open the client record", "c")),

@@ -1,5 +1,7 @@
 """Sessions hub (F6), Session Search (Ctrl+S) and the session record, driven
 by a receptionist's keystrokes; the database is checked afterwards."""
+import datetime as dt
+
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from spectra_tui.data import sessions as session_data
@@ -184,6 +186,34 @@ async def test_x_cancels_with_a_reason_and_refuses_without_one(app):
         await pilot.pause()
         assert Session.get_by_id(session.id).status == session_data.CANCELLED
         assert any("no next step" in n.message for n in app._notifications)
+
+
+async def test_r_reschedules_and_keeps_it_in_the_history(app):
+    from spectra_tui.data import settings
+    from spectra_tui.screens.calendar import RescheduleDialog, input_format
+
+    settings.put("conflict_policy", "always")  # the move itself is what is tested here
+    session = pending_session()
+    old_start = session.start
+    new_start = old_start + dt.timedelta(days=7)
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_record(app, pilot, session)
+        await pilot.press("r")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RescheduleDialog)
+        dialog.query_one("#move-when", Input).value = input_format(new_start)
+        await pilot.press("tab")  # to the reason
+        await type_text(pilot, "Client asked")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is record
+    moved = Session.get_by_id(session.id)
+    assert moved.start == new_start
+    assert moved.status == session.status  # a move is not a status change
+    last = SessionStatusChange.select().where(SessionStatusChange.session == session.id).order_by(
+        SessionStatusChange.id.desc()).first()
+    assert last.note.startswith("Rescheduled from") and "Client asked" in last.note
 
 
 async def test_o_marks_a_no_show_after_confirming(app):
