@@ -160,7 +160,8 @@ def _payable(invoice: Invoice, what: str) -> None:
     if invoice.status == Invoice.VOID:
         raise ValidationError(f"Invoice {invoice.display_number} is void; {what} is not possible.")
     if invoice.kind == Invoice.CREDIT_MEMO and what != "a transfer out" and what != "a refund":
-        raise ValidationError(f"Credit memo {invoice.display_number} takes no {what}; transfer its credit instead.")
+        raise ValidationError(f"{what.capitalize()} cannot go onto credit memo {invoice.display_number}; "
+                              "transfer its credit to an invoice instead.")
 
 
 def check_payable(invoice: Invoice) -> None:

@@ -104,7 +104,7 @@ def test_what_cannot_take_a_payment(studio, session):
     memo = invoices.create_invoice(Invoice.CREDIT_MEMO, session=session)
     void = sale(session, 100)
     invoices.void_invoice(void, "duplicate")
-    for invoice, message in ((estimate, "not a sale"), (memo, "takes no a payment"), (void, "void")):
+    for invoice, message in ((estimate, "not a sale"), (memo, "A payment cannot go onto credit memo"), (void, "void")):
         with pytest.raises(ValidationError, match=message):
             ledger.take_payment(Invoice.get_by_id(invoice.id), 100, "cash")
     assert LedgerEntry.select().count() == 0

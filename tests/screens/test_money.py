@@ -157,7 +157,7 @@ async def test_a_credit_memo_takes_no_payment_said_plainly(app):
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, InvoiceRecord)
-        assert any("takes no a payment" in n.message or "transfer its credit" in n.message
+        assert any("A payment cannot go onto credit memo" in n.message or "transfer its credit" in n.message
                    for n in app._notifications)
 
 
