@@ -9,17 +9,38 @@ import datetime as dt
 from peewee import (
     AutoField,
     BooleanField,
-    CharField,
     DatabaseProxy,
     DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
     Model,
-    TextField,
 )
+from peewee import CharField as _CharField
+from peewee import TextField as _TextField
 
 database = DatabaseProxy()
+
+
+def storable_text(value):
+    """Text the database driver can store: a lone surrogate (half of an emoji
+    from a bad paste) becomes U+FFFD instead of failing the whole save."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    return value
+
+
+class CharField(_CharField):
+    def db_value(self, value):
+        return super().db_value(storable_text(value))
+
+
+class TextField(_TextField):
+    def db_value(self, value):
+        return super().db_value(storable_text(value))
 
 
 _clock = dt.datetime.now
