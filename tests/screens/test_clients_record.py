@@ -71,7 +71,7 @@ async def test_a_broken_rule_is_shown_at_its_field_and_nothing_is_lost(app):
         await pilot.pause()
         await pilot.pause()
         assert app.screen is record
-        assert record.query_one("TabbedContent").active == "general"
+        assert record.active_tab == "general"
         assert "not a valid email address" in record.query_one(ClientFields).error_of("email")
         assert app.focused is field(app, "email") and field(app, "email").value == "nobody@"
         assert "Prefers mornings." in notes.text
@@ -275,3 +275,48 @@ async def test_new_appointment_or_session_goes_to_the_scheduling_wizard(app):
         await pilot.press("alt+s", "alt+a")
         await pilot.pause()
     assert calls == [{"client": client, "kind": "session"}, {"client": client, "kind": "appointment"}]
+
+
+async def test_the_tab_strip_switches_tabs_with_the_arrow_keys(app):
+    from spectra_tui.screens.clients import TabStrip
+
+    client = busy_client()
+    async with app.run_test(size=(120, 40)) as pilot:
+        record = await open_record(pilot, client)
+        await pilot.press("shift+tab")
+        strip = record.query_one(TabStrip)
+        assert app.focused is strip
+        await pilot.press("right")
+        await pilot.pause()
+        assert record.active_tab == "family" and app.focused is strip
+        assert record.query_one("#family-table", PagedTable).row_count == client.family.count()
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert record.active_tab == "notes"
+        await pilot.press("alt+1")
+        await pilot.pause()
+        assert record.active_tab == "general" and app.focused is field(app, "first_name")
+
+
+async def test_closed_records_do_not_stay_in_memory(app):
+    """Opening and closing records all day must not keep their widgets alive
+    (Textual keeps the Header's and the Footer keys' watchers otherwise)."""
+    import gc
+
+    from textual.widget import Widget
+
+    clients = list(Client.select().order_by(Client.id).limit(8))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await pilot.pause()
+        for client in clients:
+            await open_record(pilot, client)
+            await pilot.press("escape")
+            await pilot.pause()
+            await pilot.pause()
+        gc.collect()
+        detached = [w for w in gc.get_objects() if isinstance(w, Widget) and not w.is_attached
+                    and type(w).__name__ in ("Header", "HeaderTitle", "FooterKey", "ClientFields", "Input")]
+        records = [r for r in gc.get_objects() if isinstance(r, ClientRecord)]
+        assert records == []
+        assert len(detached) < 30, sorted({type(w).__name__ for w in detached})

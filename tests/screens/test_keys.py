@@ -194,5 +194,5 @@ async def test_alt_keys_of_the_record_are_never_typed_into_a_field(app):
         await pilot.pause()
         await pilot.press("alt+2")
         await pilot.pause()
-        assert record.query_one("TabbedContent").active == "family"
+        assert record.active_tab == "family"
         assert box.value == client.first_name

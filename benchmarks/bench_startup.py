@@ -1,0 +1,182 @@
+"""Benchmark: start-up to the first frame of Spectra, against a bare Textual app.
+
+Each start is a fresh Python process (what a receptionist waits for after
+typing ``spectra``): interpreter, imports, opening the database, composing
+the Home hub and loading its data, until the first frame with the data has
+been drawn. The yardstick is a bare Textual app with a Header, a DataTable
+and a Footer, started the same way, in the same run, alternating with
+Spectra so both see the same machine. Target: Spectra's median within 1.5x
+of the bare app's median.
+
+    python benchmarks/bench_startup.py            # 9 starts of each
+    python benchmarks/bench_startup.py --runs 3   # quick check
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+NAME = "startup"
+TARGET_RATIO = 1.5
+DEMO_CLIENTS = 300  # the size of `spectra demo`
+RESULTS_FILE = Path(__file__).resolve().parent / "results" / "startup.json"
+READY = "FIRST-FRAME"
+LOADED = "DATA-SHOWN"
+
+
+# ---------------------------------------------------------------- the child process
+
+def child(kind: str, db: str | None) -> None:
+    """Start one app headless; print READY once its first full frame is drawn, then exit."""
+    import asyncio
+
+    if kind == "spectra":
+        from spectra_tui.data.db import open_database
+        from spectra_tui.data.users import find_user, sign_in
+
+        open_database(db)
+        sign_in(find_user("rita"))
+        from spectra_tui.app import SpectraApp
+
+        app = SpectraApp(keys_file=Path(db).with_suffix(".no-keys.toml"))
+
+        def shown() -> bool:  # the Home hub, mounted
+            screen = app.screen
+            return type(screen).__name__ == "HomeHub" and screen.is_mounted
+
+        def loaded() -> bool:  # ... with its open balances in the table
+            balances = app.screen.query("#balances")
+            return bool(balances) and balances.first().row_count > 0
+    else:
+        from textual.app import App
+        from textual.widgets import DataTable, Footer, Header
+
+        class Bare(App):
+            BINDINGS = [("ctrl+l", "bell", "Bell")]
+
+            def compose(self):
+                yield Header()
+                yield DataTable()
+                yield Footer()
+
+        app = Bare()
+
+        def shown() -> bool:
+            tables = app.screen.query(DataTable)
+            return bool(tables) and tables.first().is_mounted
+
+        def loaded() -> bool:  # nothing to load
+            return True
+
+    async def drawn_when(condition) -> None:
+        while not condition():
+            await asyncio.sleep(0.0005)
+        painted = asyncio.get_running_loop().create_future()
+        app.screen.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+        await painted
+
+    async def autopilot(pilot) -> None:
+        await drawn_when(shown)
+        print(READY, flush=True)
+        await drawn_when(loaded)
+        print(LOADED, flush=True)
+        app.exit()
+
+    app.run(headless=True, size=(120, 40), auto_pilot=autopilot)
+
+
+# ---------------------------------------------------------------- the parent
+
+def time_start(kind: str, db: Path | None) -> tuple[float, float]:
+    """Wall times from spawning the process to its first frame, and to the
+    frame with the Home hub's data, in ms."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
+    if db is not None:
+        command += ["--db", str(db)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    began = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert process.stdout is not None
+    marks: dict[str, float] = {}
+    for line in process.stdout:
+        marks[line.strip()] = (time.perf_counter() - began) * 1000
+        if LOADED in marks:
+            break
+    process.wait(timeout=30)
+    if READY not in marks or LOADED not in marks:
+        raise RuntimeError(f"{kind} did not start: {process.stderr.read()[-2000:]}")
+    return marks[READY], marks[LOADED]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=9, help="starts of each app (default 9)")
+    parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="JSON file to write")
+    parser.add_argument("--child", choices=("spectra", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.db)
+        return {}
+
+    from benchmarks._cache import demo_database, working_copy
+
+    scratch = Path(tempfile.mkdtemp(prefix="spectra-bench-startup-"))
+    try:
+        db = working_copy(demo_database(DEMO_CLIENTS), scratch)
+        time_start("bare", None)  # warm-up: the OS file cache, .pyc files
+        time_start("spectra", db)
+        bare, spectra, spectra_data = [], [], []
+        for _ in range(args.runs):  # alternate, so both see the same machine
+            bare.append(time_start("bare", None)[0])
+            first, data = time_start("spectra", db)
+            spectra.append(first)
+            spectra_data.append(data)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    bare_median, spectra_median = statistics.median(bare), statistics.median(spectra)
+    data_median = statistics.median(spectra_data)
+    ratio = spectra_median / bare_median
+    passed = ratio <= TARGET_RATIO
+    result = {
+        "name": NAME,
+        "pass": passed,
+        "summary": (f"first frame: Spectra (Home hub, {DEMO_CLIENTS}-client demo) median {spectra_median:.0f} ms "
+                    f"vs bare Textual app {bare_median:.0f} ms = {ratio:.2f}x (target <= {TARGET_RATIO}x); "
+                    f"Home data shown at {data_median:.0f} ms"),
+        "spectra_median_ms": round(spectra_median, 1),
+        "bare_median_ms": round(bare_median, 1),
+        "ratio": round(ratio, 3),
+        "target_ratio": TARGET_RATIO,
+        "spectra_data_shown_median_ms": round(data_median, 1),
+        "spectra_data_shown_ratio": round(data_median / bare_median, 3),
+        "spectra_ms": [round(t, 1) for t in spectra],
+        "spectra_data_shown_ms": [round(t, 1) for t in spectra_data],
+        "bare_ms": [round(t, 1) for t in bare],
+        "runs": args.runs,
+        "python": sys.version.split()[0],
+    }
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    outcome = main()
+    if outcome:
+        print(outcome["summary"])
+        print("PASS" if outcome["pass"] else "FAIL")
+        sys.exit(0 if outcome["pass"] else 1)
