@@ -109,7 +109,11 @@ class ClientSearch(Vertical):
     ClientSearch #search-count { height: 1; padding: 0 1; color: $text-muted; }
     ClientSearch PagedTable { height: 1fr; }
     """
-    BINDINGS = [Binding("down", "to_results", "Results", show=False)]
+    # Enter is handled here, before the field or the list sees it, and the
+    # focus moves at once: "smith", Enter, Enter typed fast opens the first
+    # Smith (the second Enter must not reach the search field again).
+    BINDINGS = [Binding("down", "to_results", "Results", show=False),
+                Binding("enter", "enter", "Open", show=False, priority=True)]
 
     SEARCH_FIELDS = (("name", "Name", "last or first name"), ("phone", "Phone", "digits"),
                      ("email", "Email", ""), ("city", "City", ""))
@@ -146,7 +150,8 @@ class ClientSearch(Vertical):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.run_search()
+        if self.query_value != self._shown_query:  # not already shown (Enter may have run it)
+            self.run_search()
 
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
@@ -155,13 +160,34 @@ class ClientSearch(Vertical):
         self.action_to_results()
 
     def action_to_results(self) -> None:
+        if self.query_value != self._shown_query:  # keys typed faster than the results followed
+            self.run_search()
         if self.table.row_count:
-            self.table.focus()
+            self.screen.set_focus(self.table)  # now, not after the keys already typed
+
+    def action_enter(self) -> None:
+        """Enter in a search field goes to the results (never opens anything);
+        Enter on a result opens it."""
+        focused = self.screen.focused
+        if isinstance(focused, Input):
+            # The field may still hold keys typed just before: act after them,
+            # in the field's own queue, so the results match what was typed.
+            focused.call_later(self._enter_after_typing)
+        else:
+            self._enter_after_typing()
+
+    def _enter_after_typing(self) -> None:
+        if self.screen.focused is self.table:
+            self.table.action_choose()
+        else:
+            self.action_to_results()
 
     _total: int | None = None  # all clients, counted when the search opens (or is refreshed)
 
+    _shown_query: ClientQuery | None = None
+
     def run_search(self, recount: bool = False) -> None:
-        query = self.query_value
+        query = self._shown_query = self.query_value
         self.table.load(lambda after, limit: client_data.search_clients(query, limit, after))
         shown = self.table.row_count
         if query.is_empty:

@@ -175,3 +175,19 @@ async def test_the_hub_shows_a_client_changed_in_the_record(app):
         await pilot.pause()
         assert isinstance(app.screen, ClientsHub)
         assert app.screen.query_one(ClientSearch).table.loaded_rows[0].city == "New Braunfels"
+
+
+async def test_typing_then_enter_enter_faster_than_the_screen_opens_the_right_client(app):
+    """A receptionist types a name and Enter, Enter without waiting: the second
+    Enter opens the first match of what was typed, not of the list before."""
+    from textual import events
+
+    expected = results_of(ClientQuery(name="mcd"))[0]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_clients_hub(pilot)
+        for key, char in [("m", "m"), ("c", "c"), ("d", "d"), ("enter", "\r"), ("enter", "\r")]:
+            app._driver.send_message(events.Key(key, char))  # all at once, as a fast typist's keys arrive
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, ClientRecord)
+        assert app.screen.client.id == expected.id
