@@ -114,7 +114,9 @@ class RecordScreen(Screen):
     """A record or form. Subclasses implement ``save()`` (raise DomainError on
     a broken rule) and set ``self.dirty = True`` when the user changes something."""
 
-    BINDINGS = [Binding("escape", "close", "Close")]
+    # Ctrl+W itself is the app's priority binding (it works inside any field
+    # and calls action_save_close); this entry shows it in the record's footer.
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+w", "save_close", "Save & Close")]
     dirty = False
 
     def compose_header(self) -> ComposeResult:

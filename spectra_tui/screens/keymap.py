@@ -39,7 +39,8 @@ class AppAction:
 
 
 def _hub(hub_id: str, title: str, key: str) -> AppAction:
-    return AppAction(f"hub_{hub_id}", title, key, f"open_hub('{hub_id}')", HUBS_GROUP, show=key in ("f1", "f2"))
+    # The hub bar names every hub and its key, so the footer leaves them out.
+    return AppAction(f"hub_{hub_id}", title, key, f"open_hub('{hub_id}')", HUBS_GROUP, show=False)
 
 
 # Hubs whose screens exist. A later issue adds its hub here and in hubs.HUBS.
@@ -55,9 +56,10 @@ ACTIONS: list[AppAction] = [
     AppAction("new_client", "New Client", "ctrl+n", "new_client"),
     AppAction("session_search", "Session Search", "ctrl+s", "session_search"),
     AppAction("new_booking", "New Appointment/Session", "ctrl+p", "new_booking"),
-    AppAction("save_close", "Save & Close", "ctrl+w", "save_close"),
+    # Shown in the footer by the records (RecordScreen), where there is something to save.
+    AppAction("save_close", "Save & Close", "ctrl+w", "save_close", show=False),
     AppAction("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP),
-    AppAction("palette", "Command palette (every hub and action)", "ctrl+k", "command_palette", GENERAL_GROUP, show=False),
+    AppAction("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False),
     AppAction("quit", "Quit", "ctrl+q", "quit", GENERAL_GROUP, show=False),
 ]
 
