@@ -45,8 +45,9 @@ class SpectraApp(App):
     def __init__(self, keys_file=None, **kwargs):
         super().__init__(**kwargs)
         self.keymap_problem = ""
+        self.keys_file = keys_file or keymap.config_path()
         try:
-            overrides = keymap.load_user_keys(keys_file)
+            overrides = keymap.load_user_keys(self.keys_file)
         except keymap.KeymapError as error:
             overrides, self.keymap_problem = {}, str(error)
         self.effective_keys = keymap.effective_keys(overrides)

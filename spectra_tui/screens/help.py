@@ -7,14 +7,14 @@ from textual.widgets import Static
 from . import keymap
 from .base import HubScreen
 
-TIPS = """\
-[b]Terminal notes[/b]
-• Ctrl+K opens the command palette: every hub and action by name, so a terminal
-  that takes F10/F11 (GNOME Terminal) or an SSH session loses nothing.
-• Ctrl+O shows the shortcuts of the screen you are on (the desktop program's ALT).
-• Keys can be remapped in {path} ([keys] section, e.g. client_search = "ctrl+l,f6").
-• While adding a client, F3 leaves a field WITHOUT auto-capitalising it.
-"""
+TIPS = (
+    "[b]Terminal notes[/b]\n"
+    "• Ctrl+K opens the command palette: every hub and action by name, so a terminal that takes "
+    "F10/F11 (GNOME Terminal) or an SSH session loses nothing.\n"
+    "• Ctrl+O shows the shortcuts of the screen you are on (the desktop program's ALT).\n"
+    "• Keys can be remapped in {path} (a \\[keys] section, e.g. client_search = \"ctrl+l,f6\").\n"
+    "• While adding a client, F3 leaves a field WITHOUT auto-capitalising it."
+)
 
 
 class HelpHub(HubScreen):
@@ -24,7 +24,7 @@ class HelpHub(HubScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="help-scroll"):
             yield Static(id="keymap-table")
-            yield Static(TIPS.format(path=keymap.config_path()), id="help-tips")
+            yield Static(TIPS.format(path=getattr(self.app, "keys_file", keymap.config_path())), id="help-tips")
 
     def on_mount(self) -> None:
         super().on_mount()
