@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
+import importlib
 import json
 import os
 import platform
@@ -37,9 +37,9 @@ def run(name: str, path: Path) -> dict:
     try:
         if str(HERE.parent) not in sys.path:
             sys.path.insert(0, str(HERE.parent))  # `import spectra_tui` from a bare checkout
-        spec = importlib.util.spec_from_file_location(f"benchmarks.bench_{name}", path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        # A real import (not exec of the file): worker processes unpickle the
+        # benchmark's functions by their module name.
+        module = importlib.import_module(f"benchmarks.bench_{name}")
         result = module.main([])
         if not isinstance(result, dict) or not isinstance(result.get("pass"), bool):
             raise TypeError(f"main() returned {type(result).__name__} without a boolean 'pass'")
