@@ -8,9 +8,10 @@ file, a copy of the file is kept beside it.
 """
 import os
 import sqlite3
+import time
 from pathlib import Path
 
-from peewee import Database, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.migrations import Runner
 
@@ -74,7 +75,7 @@ def open_database(target: str | os.PathLike | None = None, migrate: bool = True)
     db = make_database(target)
     database.initialize(db)
     try:
-        db.connect(reuse_if_open=True)
+        _connect(db)
         if isinstance(db, SqliteDatabase):
             _check_sqlite_file(db, target)
     except DomainError:
@@ -84,6 +85,24 @@ def open_database(target: str | os.PathLike | None = None, migrate: bool = True)
     if migrate:
         migrate_database(db, target)
     return db
+
+
+def _connect(db: Database, attempts: int = 20) -> None:
+    """Connect, waiting out a terminal that is switching a new file to WAL.
+
+    SQLite answers "database is locked" at once (without the busy timeout)
+    when the journal mode is being changed by another connection; that lasts
+    a moment, so try again briefly before giving up."""
+    for attempt in range(attempts):
+        try:
+            db.connect(reuse_if_open=True)
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            if not db.is_closed():
+                db.close()
+            time.sleep(0.1)
 
 
 def _check_sqlite_file(db: SqliteDatabase, target: str) -> None:
@@ -108,7 +127,9 @@ def migrate_database(db: Database, target: str) -> list[str]:
     has_data = bool(runner.applied())
     if not has_data and isinstance(db, SqliteDatabase):
         others = [t for t in db.get_tables() if t != runner.table_name and not t.startswith("sqlite_")]
-        if others:  # never write the studio's tables into another program's file
+        # Re-read the history after listing the tables: another terminal may have
+        # just created the schema (its tables and history commit together).
+        if others and not runner.applied():  # never write the studio's tables into another program's file
             raise DatabaseError(f"{target} is a database of another program (it has tables such as "
                                 f"'{others[0]}' but no Spectra schema); choose another file.")
     if has_data and isinstance(db, SqliteDatabase) and not is_url(target):
