@@ -42,7 +42,8 @@ class HomeHub(HubScreen):
     HUB_TITLE = "Home"
 
     DEFAULT_CSS = """
-    HomeHub #schedule, HomeHub #balances { height: 1fr; }
+    HomeHub #schedule { height: auto; max-height: 45%; }  /* a quiet day leaves the room to balances */
+    HomeHub #balances { height: 1fr; }
     HomeHub #schedule-empty { padding: 0 2; color: $text-muted; height: 1; display: none; }
     HomeHub #schedule-empty.-shown { display: block; }
     HomeHub #stages { padding: 0 1; height: auto; }
