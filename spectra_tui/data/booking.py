@@ -829,6 +829,26 @@ def _move_note(old_start: dt.datetime, new_start: dt.datetime, changes: list[str
     return note
 
 
+def _checked_move(fresh: Session | Appointment, start: dt.datetime, length: int,
+                  person: tuple[str, int | None, int | None], new_room_id: int | None, what: str,
+                  allow_conflict: bool | list, reason: str, **exclude) -> tuple[str, list[Conflict]]:
+    """What a move of a session or appointment changes, conflict-checked under
+    the policy: the history note and the conflicts overridden.
+    ``person`` is (label, current person id, new person id)."""
+    label, person_id, new_person_id = person
+    changes = []
+    if new_person_id != person_id:
+        changes.append(f"{label} {_user_name(person_id)} → {_user_name(new_person_id)}")
+    if new_room_id != fresh.room_id:
+        changes.append(f"room {_room_name(fresh.room_id)} → {_room_name(new_room_id)}")
+    if length != fresh.length_minutes:
+        changes.append(f"{fresh.length_minutes} → {length} minutes")
+    if start == fresh.start and not changes:
+        raise ValidationError(f"{what} is already booked then.", "start")
+    conflicts = find_conflicts(start, length, photographer=new_person_id, room=new_room_id, **exclude)
+    return _move_note(fresh.start, start, changes, reason), _decide(conflicts, allow_conflict)
+
+
 def reschedule_session(session: Session, start: dt.datetime, *, photographer: User | None = None,
                        room: Room | None | _Keep = KEEP, length_minutes: int | None = None,
                        allow_conflict: bool | list = False, reason: str = "") -> MoveResult:
@@ -849,20 +869,10 @@ def reschedule_session(session: Session, start: dt.datetime, *, photographer: Us
             raise ValidationError(f"{new_photographer.full_name} is not an active photographer.", "photographer")
         new_room_id = fresh.room_id if room is KEEP else _id(room)
         length = sessions._check_length(length_minutes if length_minutes is not None else fresh.length_minutes)
-        changes = []
-        if new_photographer.id != fresh.photographer_id:
-            changes.append(f"photographer {fresh.photographer.full_name} → {new_photographer.full_name}")
-        if new_room_id != fresh.room_id:
-            changes.append(f"room {_room_name(fresh.room_id)} → {_room_name(new_room_id)}")
-        if length != fresh.length_minutes:
-            changes.append(f"{fresh.length_minutes} → {length} minutes")
-        if start == fresh.start and not changes:
-            raise ValidationError(f"Session {fresh.number} is already booked then.", "start")
-        conflicts = find_conflicts(start, length, photographer=new_photographer, room=new_room_id,
-                                   exclude_session=fresh.id)
-        overridden = _decide(conflicts, allow_conflict)
+        note, overridden = _checked_move(
+            fresh, start, length, ("photographer", fresh.photographer_id, new_photographer.id), new_room_id,
+            f"Session {fresh.number}", allow_conflict, reason, exclude_session=fresh.id)
         before = audit.snapshot(fresh)
-        note = _move_note(fresh.start, start, changes, reason)
         fresh.start, fresh.photographer, fresh.room, fresh.length_minutes = start, new_photographer, new_room_id, length
         fresh.save()
         _history_note(fresh, note)
@@ -887,20 +897,10 @@ def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staf
         new_staff_id = fresh.staff_id if staff is KEEP else _id(staff)
         new_room_id = fresh.room_id if room is KEEP else _id(room)
         length = sessions._check_length(length_minutes if length_minutes is not None else fresh.length_minutes)
-        changes = []
-        if new_staff_id != fresh.staff_id:
-            changes.append(f"staff {_user_name(fresh.staff_id)} → {_user_name(new_staff_id)}")
-        if new_room_id != fresh.room_id:
-            changes.append(f"room {_room_name(fresh.room_id)} → {_room_name(new_room_id)}")
-        if length != fresh.length_minutes:
-            changes.append(f"{fresh.length_minutes} → {length} minutes")
-        if start == fresh.start and not changes:
-            raise ValidationError(f"'{fresh.title}' is already booked then.", "start")
-        conflicts = find_conflicts(start, length, photographer=new_staff_id, room=new_room_id,
-                                   exclude_appointment=fresh.id)
-        overridden = _decide(conflicts, allow_conflict)
+        note, overridden = _checked_move(
+            fresh, start, length, ("staff", fresh.staff_id, new_staff_id), new_room_id,
+            f"'{fresh.title}'", allow_conflict, reason, exclude_appointment=fresh.id)
         before = audit.snapshot(fresh)
-        note = _move_note(fresh.start, start, changes, reason)
         fresh.start, fresh.staff, fresh.room, fresh.length_minutes = start, new_staff_id, new_room_id, length
         fresh.notes = (fresh.notes + "\n" + note).strip()
         fresh.save()
