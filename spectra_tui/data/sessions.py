@@ -109,6 +109,15 @@ def next_status(session: Session) -> str | None:
     return statuses[index + 1] if index + 1 < len(statuses) else None
 
 
+def is_later_status(session: Session, target: str) -> bool:
+    """True when ``target`` is a later step of the workflow than the session's
+    status (a cancelled or no-show session has no later step)."""
+    statuses = settings.session_statuses()
+    if target not in statuses or session.status not in statuses:
+        return False
+    return statuses.index(session.status) < statuses.index(target)
+
+
 def advance_status(session: Session, note: str = "") -> Session:
     following = next_status(session)
     if following is None:

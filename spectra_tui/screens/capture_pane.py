@@ -33,9 +33,10 @@ from textual.widgets import Digits, Footer, Header, Label, Select, Static
 from ..capture import SETTING_NAMES, CaptureError, TetherSession
 from ..capture.camera import SETTING_LABELS
 from ..data import images as image_data
+from ..data import sessions as session_data
 from ..data.models import Session
 from .dialogs import ConfirmDialog
-from .import_images import PRESENT_STATUS, ImportImagesDialog, advance_to, can_advance_to
+from .import_images import PRESENT_STATUS, ImportImagesDialog, advance_to
 
 CAMERA_PORT_ENV = "SPECTRA_CAMERA_PORT"
 SHORT_LABELS = {"iso": "ISO", "aperture": "Aperture", "shutter_speed": "Shutter", "image_format": "Format"}
@@ -481,7 +482,7 @@ class CaptureScreen(Screen):
 
     def action_advance(self) -> None:
         self.session = Session.get_by_id(self.session.id)
-        if not can_advance_to(self.session, PRESENT_STATUS):
+        if not session_data.is_later_status(self.session, PRESENT_STATUS):
             self.notify(f"Session {self.session.number} is at '{self.session.status}'.", timeout=4)
             return
         advance_to(self.app, self.session, PRESENT_STATUS, "Images captured")
@@ -489,7 +490,7 @@ class CaptureScreen(Screen):
 
     def action_close(self) -> None:
         self.session = Session.get_by_id(self.session.id)
-        if not (self.new_images and can_advance_to(self.session, PRESENT_STATUS)):
+        if not (self.new_images and session_data.is_later_status(self.session, PRESENT_STATUS)):
             self.stop_tether()
             self.dismiss(self.new_images)
             return

@@ -27,7 +27,6 @@ from textual.widgets.option_list import Option
 
 from ..capture import prepare_worker_processes
 from ..data import sessions as session_data
-from ..data import settings
 from ..data.models import Session
 from .dialogs import WRITE_ERRORS, readable
 
@@ -36,14 +35,6 @@ PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
 
 
 # ---------------------------------------------------------------- advancing the session afterwards
-
-def can_advance_to(session: Session, target: str) -> bool:
-    """True when ``target`` is a later step of the workflow than the session's status."""
-    statuses = settings.session_statuses()
-    if target not in statuses or session.status not in statuses:
-        return False
-    return statuses.index(session.status) < statuses.index(target)
-
 
 def advance_to(app, session: Session, target: str, note: str) -> bool:
     """Set the session's status (history kept by data.sessions); a refusal is a notification."""
@@ -308,7 +299,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
             self.query_one("#imp-failed").remove_class("-hidden")
         session = Session.get_by_id(self.session.id)
         self.session = session
-        if self.imported and can_advance_to(session, PRESENT_STATUS):
+        if self.imported and session_data.is_later_status(session, PRESENT_STATUS):
             advance = self.query_one("#imp-advance", Button)
             advance.remove_class("-hidden")
             advance.focus()

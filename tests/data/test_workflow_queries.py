@@ -22,3 +22,13 @@ def test_sessions_at_a_status_earliest_first_in_keyset_pages(studio):
 
 def test_no_sessions_at_a_status_nobody_is_at(studio):
     assert sessions.sessions_at_status("In Production") == []
+
+
+def test_is_later_status_follows_the_workflow_order(studio):
+    session = sessions.create_session(studio.client, studio.photographer, studio.session_type,
+                                      dt.datetime(2026, 12, 1, 10, 0))
+    assert sessions.is_later_status(session, "Sales Presentation Pending")
+    assert not sessions.is_later_status(session, "Session Pending")  # where it is now
+    assert not sessions.is_later_status(session, "No such status")
+    sessions.cancel_session(session, "Client moved away")
+    assert not sessions.is_later_status(session, "Sales Presentation Pending")
