@@ -43,14 +43,20 @@ def child(kind: str, db: str | None) -> None:
     """Start one app headless; print READY when it outputs its first frame of
     the first screen, LOADED when a frame shows the Home hub's data; exit."""
     if kind == "spectra":
-        from spectra_tui.data.db import open_database
-        from spectra_tui.data.users import find_user, sign_in
+        # The real start: `spectra --db DB --user rita` through the CLI (its
+        # parser, its imports, opening the database, the terminal-graphics
+        # probe), only run headless at 120x40 so that frames can be seen.
+        from spectra_tui import app as app_module
+        from spectra_tui.cli import main as spectra_main
 
-        open_database(db)
-        sign_in(find_user("rita"))
-        from spectra_tui.app import SpectraApp
+        run = app_module.SpectraApp.run
 
-        app = SpectraApp(keys_file=Path(db).with_suffix(".no-keys.toml"))
+        def run_headless(app, *args, **kwargs):
+            watch(app)
+            return run(app, headless=True, size=(120, 40))
+
+        app_module.SpectraApp.run = run_headless
+        os.environ["SPECTRA_KEYS"] = str(Path(db).with_suffix(".no-keys.toml"))
 
         def shown(screen) -> bool:  # the Home hub
             return type(screen).__name__ == "HomeHub" and screen.is_mounted
@@ -58,6 +64,7 @@ def child(kind: str, db: str | None) -> None:
         def loaded(screen) -> bool:  # ... with its open balances in the table
             balances = screen.query("#balances")
             return bool(balances) and balances.first().row_count > 0
+
     else:
         from textual.app import App
         from textual.widgets import DataTable, Footer, Header
@@ -79,24 +86,31 @@ def child(kind: str, db: str | None) -> None:
         def loaded(screen) -> bool:  # nothing to load
             return True
 
-    # A frame is what App._display outputs (headless: computed, not written).
-    output = app._display
-    marks: list[str] = []
+    def watch(app) -> None:
+        """Print READY / LOADED as the app outputs the frames (what
+        App._display receives; headless, it is computed, not written)."""
+        output = app._display
+        marks: list[str] = []
 
-    def display(screen, renderable) -> None:
-        output(screen, renderable)
-        if renderable is None or app._batch_count:
-            return
-        if not marks and shown(screen):
-            marks.append(READY)
-            print(READY, flush=True)
-        if marks == [READY] and loaded(screen):
-            marks.append(LOADED)
-            print(LOADED, flush=True)
-            app.call_later(app.exit)
+        def display(screen, renderable) -> None:
+            output(screen, renderable)
+            if renderable is None or app._batch_count:
+                return
+            if not marks and shown(screen):
+                marks.append(READY)
+                print(READY, flush=True)
+            if marks == [READY] and loaded(screen):
+                marks.append(LOADED)
+                print(LOADED, flush=True)
+                app.call_later(app.exit)
 
-    app._display = display
-    app.run(headless=True, size=(120, 40))
+        app._display = display
+
+    if kind == "spectra":
+        spectra_main(["--db", db, "--user", "rita"])
+    else:
+        watch(app)
+        app.run(headless=True, size=(120, 40))
 
 
 # ---------------------------------------------------------------- the parent
@@ -108,6 +122,11 @@ def time_start(kind: str, db: Path | None) -> tuple[float, float]:
     if db is not None:
         command += ["--db", str(db)]
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # Both apps start from compiled modules, as installed software does:
+    # Textual's come compiled by pip, ours are written by the warm-up start.
+    # (Left set, PYTHONDONTWRITEBYTECODE would make every start recompile
+    # Spectra's own modules from source and only Spectra's.)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     began = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     assert process.stdout is not None

@@ -44,6 +44,8 @@ class SpectraApp(App):
 
     def __init__(self, keys_file=None, **kwargs):
         super().__init__(**kwargs)
+        user = current_user()
+        self.sub_title = user.full_name if user else ""  # every screen's title bar names who is signed in
         self.keymap_problem = ""
         self.keys_file = keys_file or keymap.config_path()
         try:
@@ -54,9 +56,18 @@ class SpectraApp(App):
         if overrides:
             self.set_keymap(overrides)
 
+    first_frame_shown = False
+
+    def on_ready(self) -> None:
+        """The first frame is out (Textual's Ready event): now the first
+        screen loads its data, so the app appears before the queries run."""
+        self.first_frame_shown = True
+        screen = self.screen
+        show = getattr(screen, "show_first_data", None)
+        if show is not None:
+            screen.call_after_refresh(show)
+
     def on_mount(self) -> None:
-        user = current_user()
-        self.sub_title = user.full_name if user else ""
         if self.keymap_problem:
             self.notify(self.keymap_problem + " Using the default keys.", severity="error", timeout=15)
         self.call_after_refresh(gc.freeze)
@@ -144,12 +155,16 @@ class SpectraApp(App):
         self.push_screen(SchedulingWizard(client=client, session=session, kind=kind, start=start,
                                           photographer=photographer, room=room), booked)
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """Save & Close exists on the screens that save (records, forms,
+        dialogs): shown and run there, hidden on the hubs, where Ctrl+W is
+        left to the field as in any terminal."""
+        if action == "save_close":
+            return hasattr(self.screen, "action_save_close")
+        return True
+
     def action_save_close(self) -> None:
-        handler = getattr(self.screen, "action_save_close", None)
-        if handler is None:
-            self.notify("Nothing to save on this screen.", timeout=3)
-            return
-        handler()
+        self.screen.action_save_close()
 
     def action_toggle_shortcuts(self) -> None:
         if self.screen.query("HelpPanel"):

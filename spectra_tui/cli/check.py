@@ -1,5 +1,4 @@
 """`spectra check`: integrity check and ledger invariants; exit 1 on any violation."""
-from ..data.check import run_checks
 
 
 def register(subparsers) -> None:
@@ -8,6 +7,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from ..data.check import run_checks  # loaded for this command only, not at every start of the app
+
     problems = run_checks()
     for problem in problems:
         print(problem)

@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
-from playhouse.db_url import connect as connect_url
 from playhouse.migrations import Runner
 
 from .errors import DomainError
@@ -51,6 +50,8 @@ def is_url(target: str) -> bool:
 
 def make_database(target: str) -> Database:
     if is_url(target):
+        from playhouse.db_url import connect as connect_url  # only for PostgreSQL studios
+
         return connect_url(target)
     path = Path(target).expanduser()
     if path.is_dir():

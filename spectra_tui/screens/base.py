@@ -7,8 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer as TextualFooter
-from textual.widgets import Header, Static
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+from textual.widgets import Static
 
 from peewee import DatabaseError
 
@@ -21,11 +23,10 @@ def forget_closed_watchers(node) -> None:
     """Drop the watchers that closed widgets left on ``node``.
 
     Textual drops a closed widget's watcher only when the watched value next
-    changes, and two never do: the app's title (every Header watches it) and
-    a Footer's ``compact`` (every key of the footer watches it, and a footer
-    rebuilds its keys each time the focus moves). Without this every record
-    opened and every focus change kept dead widgets alive: memory grew all
-    day and each garbage collection took longer (pauses of 100+ ms)."""
+    changes, and the app's theme never does: every TextArea watches it (the
+    notes of a client or a session). Without this each record opened kept its
+    dead widgets alive: memory grew all day and each garbage collection took
+    longer (pauses of 100+ ms)."""
     for entries in getattr(node, "__watchers", {}).values():
         entries[:] = [(reactable, callback) for reactable, callback in entries if not reactable._closing]
 
@@ -47,12 +48,98 @@ def release_closed_widgets(app) -> None:
         pass
 
 
-class Footer(TextualFooter):
-    """Textual's Footer that does not keep its replaced keys alive."""
+class TitleBar(Static):
+    """The top line: the screen's title and who is signed in.
 
-    def compose(self) -> ComposeResult:
-        forget_closed_watchers(self)  # the previous keys are closed by now
-        yield from super().compose()
+    What Textual's Header shows, in one widget that watches its own screen
+    (the Header takes four and watches the app's title, which kept every
+    closed screen's header alive)."""
+
+    DEFAULT_CSS = """
+    TitleBar { dock: top; height: 1; background: $panel; color: $foreground; text-align: center; }
+    """
+
+    def on_mount(self) -> None:
+        self.watch(self.screen, "title", self._show_title)
+
+    def _show_title(self, title: str | None) -> None:
+        signed_in = self.app.sub_title
+        self.update((title or self.app.title) + (f" — {signed_in}" if signed_in else ""))
+
+
+class KeyBar(Widget):
+    """The bottom line: the keys of the screen (and of the focused widget).
+
+    What Textual's Footer shows, drawn by one widget: the Footer mounts a
+    widget per key and mounts them all again whenever the focus moves, which
+    took a third of the time to show the first screen. Keys that do not fit
+    are left out whole; then Save & Close and "Shortcuts of this screen"
+    (Ctrl+O, which lists them all) move to the right beside the command
+    palette, so that they always show. A click on a key presses it."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"keybar--key", "keybar--description"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        background: $footer-background;
+        color: $footer-foreground;
+        .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+        .keybar--description { color: $footer-description-foreground; background: $footer-description-background; }
+    }
+    """
+    ALWAYS_SHOWN = ("save_close", "toggle_shortcuts")  # actions kept in sight when keys are left out
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, _screen) -> None:
+        self.refresh()
+
+    def _keys(self) -> tuple[list[tuple[str, Text]], list[Text]]:
+        """The shown keys: (action, Text) in binding order, and the palette's Text."""
+        key_style = self.get_component_rich_style("keybar--key")
+        description_style = self.get_component_rich_style("keybar--description")
+        palette_key = self.app.COMMAND_PALETTE_BINDING if self.app.ENABLE_COMMAND_PALETTE else None
+        keys: list[tuple[str, Text]] = []
+        palette: list[Text] = []
+        seen: set[str] = set()
+        for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
+            if binding.action in seen or not (binding.show or key == palette_key):
+                continue
+            seen.add(binding.action)
+            click = Style.from_meta({"@click": f"app.simulate_key({key!r})"})
+            entry = Text.assemble((f" {self.app.get_key_display(binding)} ", key_style + click),
+                                  (f"{binding.description} ", description_style + click))
+            if not enabled:
+                entry.stylize("dim")
+            if key == palette_key:
+                palette.append(entry)
+            else:
+                keys.append((binding.action, entry))
+        return keys, palette
+
+    def render(self) -> Text:
+        keys, right = self._keys()
+        width = self.size.width
+        if sum(entry.cell_len for _action, entry in keys) + sum(entry.cell_len for entry in right) > width:
+            right = [entry for action, entry in keys if action in self.ALWAYS_SHOWN] + right
+            keys = [(action, entry) for action, entry in keys if action not in self.ALWAYS_SHOWN]
+        room = width - sum(entry.cell_len for entry in right)
+        shown = Text()
+        for _action, entry in keys:
+            if shown.cell_len + entry.cell_len > room:
+                break
+            shown.append_text(entry)
+        shown.pad_right(max(0, room - shown.cell_len))
+        for entry in right:
+            shown.append_text(entry)
+        shown.truncate(width)
+        return shown
 
 
 class HubBar(Static):
@@ -90,11 +177,11 @@ class HubScreen(Screen):
     HUB_TITLE = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield HubBar(self.HUB_ID)
         with Vertical(id="hub-body"):
             yield from self.compose_body()
-        yield Footer()
+        yield KeyBar()
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
@@ -114,13 +201,13 @@ class RecordScreen(Screen):
     """A record or form. Subclasses implement ``save()`` (raise DomainError on
     a broken rule) and set ``self.dirty = True`` when the user changes something."""
 
-    # Ctrl+W itself is the app's priority binding (it works inside any field
-    # and calls action_save_close); this entry shows it in the record's footer.
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("ctrl+w", "save_close", "Save & Close")]
+    # Ctrl+W (Save & Close) is the app's priority binding: it works inside any
+    # field and calls this screen's action_save_close.
+    BINDINGS = [Binding("escape", "close", "Close")]
     dirty = False
 
     def compose_header(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
 
     def on_screen_resume(self) -> None:
         self.call_after_refresh(release_closed_widgets, self.app)  # what a screen just closed left behind

@@ -28,13 +28,14 @@ from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Header, Label, Select, Static
+from textual.widgets import Digits, Label, Select, Static
 
 from ..capture import SETTING_NAMES, CaptureError, TetherSession
 from ..capture.camera import SETTING_LABELS
 from ..data import images as image_data
 from ..data import sessions as session_data
 from ..data.models import Session
+from .base import KeyBar, TitleBar
 from .dialogs import ConfirmDialog
 from .import_images import PRESENT_STATUS, ImportImagesDialog, advance_to
 
@@ -238,7 +239,7 @@ class CaptureScreen(Screen):
 
     def compose(self) -> ComposeResult:
         session = self.session
-        yield Header()
+        yield TitleBar()
         yield Static(f"[b]Capture[/b] · Session {session.number} · {session.client.full_name} · "
                      f"{session.session_type.name} · {session.photographer.full_name}", id="cap-title")
         yield Static("Looking for the camera…", id="cap-status")
@@ -256,7 +257,7 @@ class CaptureScreen(Screen):
                 yield Digits("", id="cap-number")
                 yield Static("", id="cap-image-info")
         yield ShotStrip(id="cap-strip")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = f"Spectra · Capture · Session {self.session.number}"

@@ -35,7 +35,7 @@ from ..data.clients import ClientQuery, DuplicateClient
 from ..data.errors import DomainError
 from ..data.models import Client, FamilyMember, LedgerEntry
 from ..data.money import format_money
-from .base import Footer, HubScreen, RecordScreen
+from .base import HubScreen, KeyBar, RecordScreen, TitleBar
 from .dialogs import WRITE_ERRORS, ConfirmDialog, readable
 from .keymap import display_keys
 from .widgets import PAGE_SIZE, FieldTable, PagedTable
@@ -529,7 +529,7 @@ class ClientForm(RecordScreen):
         return self.query_one(ClientFields).has_focus_inside
 
     def compose(self) -> ComposeResult:
-        yield TitleBar(self._screen_title)
+        yield TitleBar()
         title = "New client" if self.client is None else f"Client #{self.client.id}: {self.client.full_name}"
         yield Static(title, id="form-title")
         with VerticalScroll(id="form-scroll", can_focus=False):
@@ -537,7 +537,7 @@ class ClientForm(RecordScreen):
             yield Label("Notes", id="notes-label")
             yield TextArea(self._notes, id="form-notes")
         yield Static("Ctrl+W save & close · Esc cancel · F3 next field without capitals", id="form-keys")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = self._screen_title
@@ -677,24 +677,6 @@ class FamilyMemberDialog(_SmallForm):
 
 # ---------------------------------------------------------------- the client record
 
-class TitleBar(Static):
-    """The screen's title on the top line, as the Header shows it, in one
-    widget (the Header takes four, and the app keeps it watched: a record
-    opens faster without it)."""
-
-    DEFAULT_CSS = """
-    TitleBar { dock: top; height: 1; background: $panel; color: $foreground; text-align: center; }
-    """
-
-    def __init__(self, title: str, **kwargs):
-        super().__init__("", **kwargs)
-        self.title_text = title
-
-    def on_mount(self) -> None:
-        sub_title = self.app.sub_title
-        self.update(self.title_text + (f" — {sub_title}" if sub_title else ""))
-
-
 class KeyRibbon(Static):
     """A ribbon group: 'New  Alt+A Appointment  Alt+S Session ...', wrapped
     between entries (never inside one) to the width it has."""
@@ -819,7 +801,7 @@ class ClientRecord(RecordScreen):
         return self.query_one(ClientFields).has_focus_inside
 
     def compose(self) -> ComposeResult:
-        yield TitleBar(f"Spectra · Client #{self.client.id}")
+        yield TitleBar()
         with Horizontal(id="record-head"):
             yield Label("", id="record-name")
             yield Label("", id="record-contact")
@@ -834,7 +816,7 @@ class ClientRecord(RecordScreen):
                              classes="tab-hint")
             for tab in self.TABS[1:]:
                 yield Vertical(id=tab)  # filled when first shown (a record opens fast)
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         self.title = f"Spectra · Client #{self.client.id}"

@@ -73,21 +73,19 @@ class HomeHub(HubScreen):
             id="balances",
         )
 
-    # Start-up: draw the hub first, then fill it and focus the schedule right
-    # after (the app appears sooner; the data and the list keys in the footer
-    # follow a few ms later). Focusing earlier makes the footer rebuild
-    # before the first frame.
+    # Start-up: the first frame shows the hub's frame (titles, empty tables,
+    # keys) as soon as Textual can draw it; the app then calls
+    # ``show_first_data`` on its Ready event (sent once the first frame is
+    # out), which fills the tables and focuses the schedule. Focusing earlier
+    # would rebuild the footer before the first frame.
     AUTO_FOCUS = None
-    _painted = False
 
     def refresh_data(self) -> None:
-        if not self._painted:
-            self._painted = True
-            self.call_after_refresh(self._first_fill)
-            return
+        if not self.app.first_frame_shown:
+            return  # start-up: show_first_data follows the first frame
         self._fill()
 
-    def _first_fill(self) -> None:
+    def show_first_data(self) -> None:
         self._fill()
         if self.focused is None:
             self.query_one("#schedule", PagedTable).focus()

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, Static
 
 from ..data import catalog, ledger
 from ..data import invoices as invoice_data
@@ -26,7 +26,7 @@ from ..data.errors import DomainError, ValidationError
 from ..data.models import Invoice, InvoiceLine, LedgerEntry, PriceItem
 from ..data.money import format_money, parse_money
 from ..data.when import parse_day
-from .base import HubScreen, RecordScreen
+from .base import HubScreen, KeyBar, RecordScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from .money import (DepositDialog, DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog,
                     plain_amount, void_entry_dialog)
@@ -456,7 +456,7 @@ class InvoiceRecord(RecordScreen):
         yield Static(id="ir-totals")
         yield Static("Payments and credits", classes="part-title")
         yield DataTable(id="ir-ledger", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         narrow = self.app.size.width < 100

@@ -32,6 +32,7 @@ class AppAction:
     group: str = SHORTCUTS_GROUP
     fallback: str = ""  # keys for terminals that cannot send the default
     show: bool = True  # shown in the footer
+    label: str = ""  # a shorter name for the footer and the key panel (the description otherwise)
 
     @property
     def default_keys(self) -> str:
@@ -55,11 +56,12 @@ ACTIONS: list[AppAction] = [
     AppAction("client_search", "Client Search", "ctrl+l", "client_search"),
     AppAction("new_client", "New Client", "ctrl+n", "new_client"),
     AppAction("session_search", "Session Search", "ctrl+s", "session_search"),
-    AppAction("new_booking", "New Appointment/Session", "ctrl+p", "new_booking"),
-    # Shown in the footer by the records (RecordScreen), where there is something to save.
-    AppAction("save_close", "Save & Close", "ctrl+w", "save_close", show=False),
-    AppAction("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP),
-    AppAction("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False),
+    AppAction("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
+    # Shown and run only on screens that save (SpectraApp.check_action).
+    AppAction("save_close", "Save & Close", "ctrl+w", "save_close"),
+    AppAction("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
+    AppAction("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False,
+              label="Commands"),
     AppAction("quit", "Quit", "ctrl+q", "quit", GENERAL_GROUP, show=False),
 ]
 
@@ -101,7 +103,8 @@ def load_user_keys(path: Path | None = None) -> dict[str, str]:
 def bindings() -> list[Binding]:
     """App bindings from the registry (priority: they work inside forms too)."""
     return [
-        Binding(a.default_keys, a.action, a.description, show=a.show, priority=True, id=a.id)
+        Binding(a.default_keys, a.action, a.label or a.description, show=a.show, priority=True, id=a.id,
+                tooltip=a.description)
         for a in ACTIONS
     ]
 

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import (Button, DataTable, Footer, Input, Label, Select, Static, TabbedContent, TabPane,
+from textual.widgets import (Button, DataTable, Input, Label, Select, Static, TabbedContent, TabPane,
                              Tabs, TextArea)
 
 from ..data import invoices as invoice_data
@@ -29,7 +29,7 @@ from ..data.models import Invoice, Room, Session
 from ..data.money import format_money
 from ..data.users import photographers
 from ..data.when import parse_day
-from .base import HubScreen, RecordScreen
+from .base import HubScreen, KeyBar, RecordScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from .widgets import PagedTable
 
@@ -360,7 +360,7 @@ class SessionRecord(RecordScreen):
                 yield DataTable(id="sr-images", cursor_type="row", zebra_stripes=True)
             with TabPane("Status history", id="history"):
                 yield DataTable(id="sr-history", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False, compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         narrow = self.app.size.width < 100

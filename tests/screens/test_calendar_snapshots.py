@@ -11,9 +11,7 @@ from spectra_tui.data.models import Client, Room, SessionType, User
 from spectra_tui.screens.calendar import DAY, MONTH, WEEK, CalendarHub
 
 from .conftest import FIXED_DAY
-
-SIZES = [(120, 40), (80, 24)]
-IDS = ["120x40", "80x24"]
+from .layout import SIZE_IDS, SIZES
 
 
 def at(hhmm: str, day: dt.date = FIXED_DAY) -> dt.datetime:
@@ -63,7 +61,7 @@ async def show(pilot, view: str, keys: tuple = ()) -> CalendarHub:
     return hub
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_calendar_week(snap_compare, busy_day, app, size):
     async def run_before(pilot):
         await show(pilot, WEEK)
@@ -71,7 +69,7 @@ def test_calendar_week(snap_compare, busy_day, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_calendar_day(snap_compare, busy_day, app, size):
     async def run_before(pilot):
         await show(pilot, DAY)
@@ -79,7 +77,7 @@ def test_calendar_day(snap_compare, busy_day, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_calendar_month(snap_compare, busy_day, app, size):
     async def run_before(pilot):
         await show(pilot, MONTH)
@@ -87,7 +85,7 @@ def test_calendar_month(snap_compare, busy_day, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_calendar_day_moving_a_booking(snap_compare, busy_day, app, size):
     async def run_before(pilot):
         hub = await show(pilot, DAY, ("up", "m", "down", "down", "down", "down", "right"))

@@ -7,7 +7,7 @@ from spectra_tui.data import ledger
 from spectra_tui.data.models import Invoice, LedgerEntry
 from spectra_tui.screens.invoices import InvoiceRecord
 
-from .test_sessions_snapshots import SIZES, assert_fits
+from .layout import SIZE_IDS, SIZES, assert_fits
 
 
 def shown_invoice() -> Invoice:
@@ -20,7 +20,7 @@ def shown_invoice() -> Invoice:
     raise AssertionError("the demo has paid orders")
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_invoices_hub(snap_compare, app, size):
     async def run_before(pilot):
         await pilot.press("f7")
@@ -30,7 +30,7 @@ def test_invoices_hub(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_invoices_hub_unknown_number(snap_compare, app, size):
     async def run_before(pilot):
         await pilot.press("f7")
@@ -44,7 +44,7 @@ def test_invoices_hub_unknown_number(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_invoice_record(snap_compare, app, size):
     async def run_before(pilot):
         invoice = shown_invoice()

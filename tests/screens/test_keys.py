@@ -43,7 +43,7 @@ async def test_global_shortcuts_work_from_every_hub(app, hub_key):
         await pilot.pause()
         assert isinstance(app.screen, SessionSearchDialog), hub
         await back_out(pilot, hub)
-        await pilot.press("ctrl+w")  # nothing to save on a hub: it says so and stays
+        await pilot.press("ctrl+w")  # no Save & Close on a hub: nothing happens, the hub stays
         await pilot.pause()
         assert app.screen is hub
         if isinstance(focused, Input):

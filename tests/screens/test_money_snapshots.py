@@ -7,7 +7,7 @@ from spectra_tui.data import ledger
 from spectra_tui.data.models import Invoice
 from spectra_tui.screens.invoices import InvoiceRecord
 
-from .test_sessions_snapshots import SIZES, assert_fits
+from .layout import SIZE_IDS, SIZES, assert_fits
 
 
 def open_invoice() -> Invoice:
@@ -17,7 +17,7 @@ def open_invoice() -> Invoice:
     raise AssertionError("the demo has open invoices")
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_payment_dialog(snap_compare, app, size):
     async def run_before(pilot):
         pilot.app.push_screen(InvoiceRecord(open_invoice()))
@@ -29,7 +29,7 @@ def test_payment_dialog(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_deposit_offer_dialog(snap_compare, app, size):
     async def run_before(pilot):
         invoice = open_invoice()

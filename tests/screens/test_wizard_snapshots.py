@@ -10,8 +10,8 @@ from spectra_tui.data import settings
 from spectra_tui.data.models import Client, User
 from spectra_tui.screens.wizard import SchedulingWizard
 
-SIZES = [(120, 40), (80, 24)]
-IDS = ["120x40", "80x24"]
+from .layout import SIZE_IDS, SIZES
+
 BUSY = dt.datetime(2026, 11, 30, 10, 0)  # Ava Reyes has a Newborn session 9:30-11:30
 FREE = dt.datetime(2026, 12, 1, 10, 0)
 
@@ -35,7 +35,7 @@ async def open_at(pilot, start: dt.datetime, steps: tuple = ()) -> SchedulingWiz
     return wizard
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_wizard_client_step(snap_compare, app, size):
     async def run_before(pilot):
         wizard = await open_at(pilot, FREE)
@@ -44,7 +44,7 @@ def test_wizard_client_step(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_wizard_details_step(snap_compare, app, size):
     async def run_before(pilot):
         wizard = await open_at(pilot, FREE, ("enter", "enter"))
@@ -53,7 +53,7 @@ def test_wizard_details_step(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_wizard_conflict_check_step(snap_compare, app, size):
     settings.put("conflict_policy", "ask")
 
@@ -64,7 +64,7 @@ def test_wizard_conflict_check_step(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_wizard_payment_step(snap_compare, app, size):
     async def run_before(pilot):
         wizard = await open_at(pilot, FREE, ("enter", "enter", "enter", "enter", "enter", "right"))
@@ -73,7 +73,7 @@ def test_wizard_payment_step(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_wizard_follow_ups_step(snap_compare, app, size):
     async def run_before(pilot):
         wizard = await open_at(pilot, FREE, ("enter", "enter", "enter", "enter", "enter", "enter",
@@ -83,7 +83,7 @@ def test_wizard_follow_ups_step(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_wizard_summary_step(snap_compare, app, size):
     async def run_before(pilot):
         wizard = await open_at(pilot, FREE, ("enter", "enter", "enter", "enter", "enter", "right", "enter",

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from textual.containers import ScrollableContainer
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import Input
 
 from spectra_tui.capture import FakeCamera, ImportedImage, ImportProgress, ImportResult
 from spectra_tui.data import images as image_data
@@ -20,28 +19,8 @@ from spectra_tui.screens.capture_pane import CaptureScreen
 from spectra_tui.screens.import_images import ImportImagesDialog
 from spectra_tui.screens.workflow import PresentationScreen
 
-SIZES = [(120, 40), (80, 24)]
-IDS = ["120x40", "80x24"]
+from .layout import SIZE_IDS, SIZES, assert_fits
 
-
-def assert_fits(screen) -> None:
-    """Nothing cut off: every widget inside its parent, every table inside its view."""
-    problems = []
-    for widget in screen.query("*"):
-        if not widget.display or widget.region.width == 0 or isinstance(widget, Footer):
-            continue
-        if any(isinstance(a, (Footer, ScrollableContainer)) for a in widget.ancestors if a is not screen):
-            continue
-        parent = widget.parent
-        if parent is not None and hasattr(parent, "region") and parent.region.width:
-            if widget.region.right > parent.region.right or widget.region.x < parent.region.x:
-                problems.append(f"{widget!r} {widget.region} outside {parent!r} {parent.region}")
-    for table in screen.query(DataTable):
-        if table.display and table.region.width:
-            if table.virtual_size.width > table.scrollable_content_region.width:
-                problems.append(f"{table!r} is {table.virtual_size.width} wide in "
-                                f"{table.scrollable_content_region.width} columns")
-    assert problems == []
 
 
 async def settle(pilot, condition, timeout: float = 8.0) -> None:
@@ -72,7 +51,7 @@ def image_root(tmp_path, monkeypatch):
     return tmp_path / "images"
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("stage", ["1", "2", "3"], ids=["check-in", "capture", "present"])
 def test_workflow_stage(snap_compare, app, size, stage):
     async def run_before(pilot):
@@ -83,7 +62,7 @@ def test_workflow_stage(snap_compare, app, size, stage):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_check_in_dialog(snap_compare, app, size):
     async def run_before(pilot):
         await pilot.press("f3", "enter")
@@ -93,7 +72,7 @@ def test_check_in_dialog(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_capture_screen_after_a_shot(snap_compare, app, image_root, size):
     camera = FakeCamera("Fake EOS R6", battery_level="80%", shots_left=500)
     app.camera_connector = camera.connect
@@ -110,7 +89,7 @@ def test_capture_screen_after_a_shot(snap_compare, app, image_root, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_capture_screen_camera_unplugged(snap_compare, app, image_root, size):
     camera = FakeCamera("Fake EOS R6")
     camera.unplug()
@@ -127,7 +106,7 @@ def test_capture_screen_camera_unplugged(snap_compare, app, image_root, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_import_result_with_a_corrupt_file(snap_compare, app, image_root, size, monkeypatch):
     """The end of an import (timings fixed): the summary, the corrupt file, the offer to advance."""
     import spectra_tui.capture as capture
@@ -162,7 +141,7 @@ def test_import_result_with_a_corrupt_file(snap_compare, app, image_root, size, 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=IDS)
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 def test_presentation(snap_compare, app, image_root, size):
     session = first_at("Sales Presentation Pending")
     store = image_data.session_store(session)
