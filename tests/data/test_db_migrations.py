@@ -66,7 +66,8 @@ def test_foreign_keys_are_enforced(studio):
 
 def test_the_schema_is_versioned(db, tmp_path):
     applied = [name for (name,) in db.execute_sql("SELECT name FROM schema_migration ORDER BY id").fetchall()]
-    assert applied == ["0001_initial"] and pending_migrations(db) == []
+    shipped = sorted(p.stem for p in dbmod.MIGRATIONS_DIR.glob("[0-9]*.py"))
+    assert applied[0] == "0001_initial" and applied == shipped and pending_migrations(db) == []
     close_database()
     open_database(tmp_path / "t.db")  # nothing pending: no backup made
     assert not list(tmp_path.glob("t.db.before-*"))
