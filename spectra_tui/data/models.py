@@ -429,6 +429,43 @@ class AuditLog(BaseModel):
     hash = CharField()
 
 
+
+class Task(BaseModel):
+    """A to-do of the studio: due on a day (or whenever), maybe about a
+    client, maybe for one person. Done when ``done_at`` is set."""
+
+    id = AutoField()
+    title = CharField()
+    notes = TextField(default="")
+    due = DateField(null=True)
+    client = ForeignKeyField(Client, null=True, backref="tasks", on_delete="RESTRICT")
+    assigned_to = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=now)
+    done_at = DateTimeField(null=True)
+    done_by = CharField(default="")
+
+    class Meta:
+        indexes = ((("done_at", "due", "id"), False),)
+
+
+class PhoneCall(BaseModel):
+    """A phone call with a client, logged at the front desk."""
+
+    INCOMING, OUTGOING = "in", "out"
+
+    id = AutoField()
+    client = ForeignKeyField(Client, backref="phone_calls", on_delete="RESTRICT")
+    direction = CharField(default=INCOMING)
+    at = DateTimeField(default=now)
+    subject = CharField()
+    notes = TextField(default="")
+    user_name = CharField(default="")
+
+    class Meta:
+        indexes = ((("client", "at"), False),)
+
+
 ALL_MODELS = [
     Setting,
     Counter,
@@ -448,4 +485,6 @@ ALL_MODELS = [
     LedgerEntry,
     SessionImage,
     AuditLog,
+    Task,
+    PhoneCall,
 ]

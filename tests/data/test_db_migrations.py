@@ -73,9 +73,14 @@ def test_the_schema_is_versioned(db, tmp_path):
     assert not list(tmp_path.glob("t.db.before-*"))
 
 
+def shipped(folder) -> list[tuple[str]]:
+    """The history rows of the migrations that come with the program (a test adds 9001_...)."""
+    return [(path.stem,) for path in sorted(folder.glob("[0-8]*.py"))]
+
+
 @pytest.fixture
 def migrations(tmp_path, monkeypatch):
-    """A copy of the real migrations folder the test may add to."""
+    """A copy of the real migrations folder the test may add to (as 9001_...)."""
     folder = tmp_path / "migrations"
     shutil.copytree(dbmod.MIGRATIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(dbmod, "MIGRATIONS_DIR", folder)
@@ -85,9 +90,9 @@ def migrations(tmp_path, monkeypatch):
 def test_a_backup_is_kept_before_pending_migrations_run(db, tmp_path, migrations):
     client = clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
     close_database()
-    (migrations / "0002_nickname.py").write_text(ADD_COLUMN)
+    (migrations / "9001_nickname.py").write_text(ADD_COLUMN)
     upgraded = open_database(tmp_path / "t.db")
-    backup = tmp_path / "t.db.before-0002_nickname"
+    backup = tmp_path / "t.db.before-9001_nickname"
     assert backup.exists() and mode(backup) == 0o600
     columns = [row[1] for row in upgraded.execute_sql("PRAGMA table_info(client)").fetchall()]
     assert "nickname" in columns
@@ -96,35 +101,35 @@ def test_a_backup_is_kept_before_pending_migrations_run(db, tmp_path, migrations
     try:
         assert copy.execute("SELECT last_name FROM client").fetchall() == [("Lee",)]
         assert "nickname" not in [row[1] for row in copy.execute("PRAGMA table_info(client)")]
-        assert copy.execute("SELECT name FROM schema_migration").fetchall() == [("0001_initial",)]
+        assert copy.execute("SELECT name FROM schema_migration").fetchall() == shipped(migrations)
     finally:
         copy.close()
 
 
 def test_an_earlier_backup_is_never_overwritten(db, tmp_path, migrations):
     close_database()
-    (tmp_path / "t.db.before-0002_nickname").write_bytes(b"older backup")
-    (migrations / "0002_nickname.py").write_text(ADD_COLUMN)
+    (tmp_path / "t.db.before-9001_nickname").write_bytes(b"older backup")
+    (migrations / "9001_nickname.py").write_text(ADD_COLUMN)
     open_database(tmp_path / "t.db")
-    assert (tmp_path / "t.db.before-0002_nickname").read_bytes() == b"older backup"
-    assert (tmp_path / "t.db.before-0002_nickname.2").exists()
+    assert (tmp_path / "t.db.before-9001_nickname").read_bytes() == b"older backup"
+    assert (tmp_path / "t.db.before-9001_nickname.2").exists()
 
 
 def test_a_failing_migration_is_reported_and_changes_nothing(db, tmp_path, migrations):
     clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
     close_database()
-    (migrations / "0002_broken.py").write_text(BROKEN)
-    with pytest.raises(DatabaseError, match="Cannot upgrade the database .*0002_broken.*bug in migration"):
+    (migrations / "9001_broken.py").write_text(BROKEN)
+    with pytest.raises(DatabaseError, match="Cannot upgrade the database .*9001_broken.*bug in migration"):
         open_database(tmp_path / "t.db")
     close_database()
     raw = sqlite3.connect(tmp_path / "t.db")
     try:
-        assert raw.execute("SELECT name FROM schema_migration").fetchall() == [("0001_initial",)]
+        assert raw.execute("SELECT name FROM schema_migration").fetchall() == shipped(migrations)
         assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name='half_done'").fetchone() == (0,)
         assert raw.execute("SELECT last_name FROM client").fetchall() == [("Lee",)]
     finally:
         raw.close()
-    assert (tmp_path / "t.db.before-0002_broken").exists()
+    assert (tmp_path / "t.db.before-9001_broken").exists()
 
 
 def test_a_file_that_is_not_a_database(tmp_path):
@@ -185,3 +190,16 @@ def test_two_terminals_opening_a_new_file_at_once(tmp_path):
             out, err = proc.communicate(timeout=60)
             assert proc.returncode == 0, err
             assert out.strip() == "0"
+
+
+def test_the_migrations_build_every_model_s_table_and_columns(db):
+    """The schema the migrations make is the one the models describe (a
+    field added to a model without its migration fails here)."""
+    from spectra_tui.data.models import ALL_MODELS
+
+    tables = set(db.get_tables())
+    for model in ALL_MODELS:
+        table = model._meta.table_name
+        assert table in tables, f"no migration creates {table}"
+        columns = {column.name for column in db.get_columns(table)}
+        assert columns == {field.column_name for field in model._meta.sorted_fields}, table
