@@ -119,6 +119,22 @@ class SpectraApp(App):
 
         self.push_screen(ClientForm())
 
+    def action_new_task(self) -> None:
+        """Ctrl+D: a new task; from a record it is about the record's client."""
+        from .screens.tasks import TaskDialog
+
+        client = getattr(self.screen, "task_client", None)
+
+        def saved(task) -> None:
+            if task is not None:
+                due = f", due {task.due:%a %m/%d}" if task.due else ""
+                self.notify(f"Task saved: {task.title}{due}.", timeout=4)
+                refresh = getattr(self.screen, "refresh_data", None)
+                if refresh is not None:
+                    refresh()
+
+        self.push_screen(TaskDialog(client=client), saved)
+
     def action_session_search(self) -> None:
         from .screens.sessions import SessionRecord, SessionSearchDialog
 

@@ -11,7 +11,7 @@ import datetime as dt
 import random
 from collections import defaultdict
 
-from . import catalog, invoices, ledger, sessions, settings
+from . import catalog, invoices, ledger, phone_calls, sessions, settings, tasks
 from .clients import _apply_keys, clean_client_fields, search_key
 from .errors import DomainError, ValidationError
 from .models import Client, FamilyMember, Holiday, Invoice, User, database, set_clock
@@ -236,6 +236,43 @@ def _meetings(rng, env, today: dt.date) -> None:
         sessions.create_appointment("Staff meeting", when, 30, staff=env["staff"]["admin"])
 
 
+CALL_SUBJECTS = [
+    ("in", "Asked about session prices", "Sent the price list by email."),
+    ("in", "Wants to move the session", "Offered two slots next week."),
+    ("out", "Proofs are ready", "Left a voicemail."),
+    ("out", "Order reminder", "Will come in on Saturday."),
+    ("in", "Question about the album", "Prefers the linen cover."),
+    ("out", "Confirmed tomorrow's session", ""),
+]
+TASK_TITLES = ["Order 8x10 prints", "Send the proof gallery", "Call back about the album", "Frame the canvas",
+               "Retouch the family portrait", "Confirm the newborn session", "Return the deposit question"]
+
+
+def _calls_and_tasks(seed: int, env, today: dt.date) -> None:
+    """A few weeks of phone calls, and tasks: some overdue, some due today,
+    some ahead, some done. Its own random stream, so the rest of the demo
+    stays the same studio whatever is added here."""
+    rng = random.Random(seed * 7919)
+    people = [env["staff"]["front"], env["staff"]["front2"], *env["photographers"]]
+    callers = list(Client.select().order_by(Client.id).limit(ACTIVE_CLIENTS))
+    for client in rng.sample(callers, min(len(callers), 40)):
+        for _ in range(rng.randint(1, 3)):
+            direction, subject, notes = rng.choice(CALL_SUBJECTS)
+            at = dt.datetime.combine(today - dt.timedelta(days=rng.randint(0, 40)), dt.time(rng.randint(9, 17), 0))
+            sign_in(rng.choice(people[:2]))
+            set_clock(lambda at=at: at)
+            phone_calls.log_call(client, subject, direction, notes)
+    sign_in(env["staff"]["front"])
+    for number in range(18):
+        due = today + dt.timedelta(days=rng.randint(-6, 8))
+        set_clock(lambda due=due: dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10, 0)))
+        fields = tasks.TaskFields(rng.choice(TASK_TITLES), due=due, assigned_to=rng.choice(people).username)
+        task = tasks.create_task(fields, client=rng.choice(callers) if number % 3 else None)
+        if due < today and rng.random() < 0.4:
+            set_clock(lambda due=due: dt.datetime.combine(due, dt.time(16, 0)))
+            tasks.complete_task(task)
+
+
 def _holidays(today: dt.date) -> None:
     for year in (today.year, today.year + 1):
         for month, day, name in ((1, 1, "New Year's Day"), (7, 4, "Independence Day"), (12, 25, "Christmas Day")):
@@ -270,6 +307,7 @@ def fill_demo(clients: int = DEFAULT_CLIENTS, seed: int = 1, today: dt.date | No
             for client in active:
                 _history_for(rng, client, env, today, busy)
             _meetings(rng, env, today)
+            _calls_and_tasks(seed, env, today)
     finally:
         set_clock(None)
         sign_in(None)

@@ -30,13 +30,14 @@ from textual.widgets import Checkbox, ContentSwitcher, Input, Label, Static, Tex
 from ..data import clients as client_data
 from ..data import invoices as invoice_data
 from ..data import ledger
+from ..data import phone_calls as call_data
 from ..data import sessions as session_data
 from ..data.clients import ClientQuery, DuplicateClient
 from ..data.errors import DomainError
 from ..data.models import Client, FamilyMember, LedgerEntry
 from ..data.money import format_money
 from .base import HubScreen, KeyBar, RecordScreen, TitleBar
-from .dialogs import WRITE_ERRORS, ConfirmDialog, readable
+from .dialogs import NO_VALIDATION, WRITE_ERRORS, ConfirmDialog, MessageDialog, SmallForm, readable
 from .keymap import display_keys
 from .widgets import PAGE_SIZE, FieldTable, PagedTable
 
@@ -65,9 +66,6 @@ COLUMNS = (FORM_FIELDS[:8], FORM_FIELDS[8:])
 CHECK_FIELDS: list[tuple[str, str]] = [("do_not_market", "Do not market"), ("do_not_call", "Do not call")]
 CAPITALIZED = set(client_data.NAME_FIELDS)  # auto-capitalised as the field is left
 BIRTHDAY_FORMAT = "%m/%d/%Y"
-# The data layer checks what is typed (its messages are shown at the field);
-# Textual's own validation pass would only restyle every field on each change.
-NO_VALIDATION: tuple = ()
 
 
 def fit(text: str) -> Text:
@@ -580,85 +578,7 @@ class ClientForm(RecordScreen):
 
 # ---------------------------------------------------------------- small dialogs of the record
 
-class _SmallForm(ModalScreen):
-    """A few fields; Enter moves on (saves on the last), Ctrl+W saves,
-    Escape cancels. ``perform(values)`` applies the rule; its message is shown
-    under the field it names and nothing typed is lost."""
-
-    DEFAULT_CSS = """
-    _SmallForm { align: center middle; }
-    _SmallForm > Vertical { width: 64; max-width: 95%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 1 2; }
-    _SmallForm .small-title { text-style: bold; margin-bottom: 1; }
-    _SmallForm .field { height: auto; }
-    _SmallForm .field-label { width: 12; color: $text-muted; }
-    _SmallForm .field:focus-within .field-label { color: $accent; text-style: bold; }
-    _SmallForm .field-box { height: auto; width: 1fr; }
-    _SmallForm Input { background: $boost; }
-    _SmallForm Input:focus { background: $accent 30%; }
-    _SmallForm .field-error { color: $error; height: auto; display: none; }
-    _SmallForm .field-error.-shown { display: block; }
-    _SmallForm #small-error { color: $error; height: auto; }
-    _SmallForm .small-keys { color: $text-muted; margin-top: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-    TITLE_TEXT = ""
-    FIELDS: list[tuple[str, str, str]] = []  # (field, label, placeholder)
-
-    def initial(self, field: str) -> str:
-        return ""
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.TITLE_TEXT, classes="small-title")
-            for field, label, placeholder in self.FIELDS:
-                with Horizontal(classes="field"):
-                    yield Label(label, classes="field-label")
-                    with Vertical(classes="field-box"):
-                        yield Input(self.initial(field), placeholder=placeholder, id=f"f-{field}", compact=True,
-                                    validate_on=NO_VALIDATION)
-                        yield Static("", classes="field-error", id=f"err-{field}")
-            yield Static("", id="small-error")
-            yield Label("Enter next/save · Ctrl+W save · Esc cancel", classes="small-keys")
-
-    def values(self) -> dict[str, Any]:
-        return {field: self.query_one(f"#f-{field}", Input).value for field, _label, _placeholder in self.FIELDS}
-
-    def perform(self, values: dict[str, Any]) -> Any:
-        raise NotImplementedError
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        last = self.FIELDS[-1][0]
-        if event.input.id == f"f-{last}":
-            self.action_save_close()
-        else:
-            self.focus_next()
-
-    def action_save_close(self) -> None:
-        for field, _label, _placeholder in self.FIELDS:
-            self.query_one(f"#err-{field}", Static).remove_class("-shown")
-        self.query_one("#small-error", Static).update("")
-        try:
-            result = self.perform(self.values())
-        except WRITE_ERRORS as error:
-            field = getattr(error, "field", None)
-            if field and self.query(f"#err-{field}"):
-                note = self.query_one(f"#err-{field}", Static)
-                note.update(readable(error))
-                note.add_class("-shown")
-                self.query_one(f"#f-{field}").focus()
-            else:
-                self.query_one("#small-error", Static).update(readable(error))
-            return
-        self.dismiss(result)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class FamilyMemberDialog(_SmallForm):
+class FamilyMemberDialog(SmallForm):
     TITLE_TEXT = "Add a family member"
     FIELDS = [("first_name", "First name", ""), ("last_name", "Last name", ""),
               ("relationship", "Relationship", "Spouse, Child..."), ("birthday", "Birthday", "MM/DD/YYYY")]
@@ -723,11 +643,28 @@ class FamilyTable(PagedTable):
         self.screen.action_remove_family()
 
 
+def tab_label(name: str) -> str:
+    """'phone_calls' -> 'Phone Calls'."""
+    return name.replace("_", " ").title()
+
+
+class CallsTable(PagedTable):
+    """The Phone Calls list: l logs a call with the client."""
+
+    BINDINGS = [Binding("l", "log_call", "Log call")]
+
+    def action_log_call(self) -> None:
+        self.screen.action_log_call()
+
+
 class TabStrip(Static, can_focus=True):
     """The record's tab names on one line, the current one highlighted.
 
-    Left/Right (when it has the focus), Alt+1..6 or a click choose a tab; the
-    screen's ``action_show_tab`` does the switching. (A light stand-in for
+    Left/Right (when it has the focus), Ctrl+PgUp/PgDn, Alt+1..7 or a click
+    choose a tab; the screen's ``action_show_tab`` does the switching.
+    (Alt+digit reaches the app only in terminals with the kitty keyboard
+    protocol: elsewhere Textual reads ESC+digit as macOS Option characters,
+    so Ctrl+PgUp/PgDn, which every terminal sends, are the keys to rely on.) (A light stand-in for
     TabbedContent, whose fifteen widgets made a record slower to open.)"""
 
     DEFAULT_CSS = """
@@ -745,15 +682,21 @@ class TabStrip(Static, can_focus=True):
         self.show(self.active)
 
     def show(self, tab: str) -> None:
+        """Highlight ``tab``; a space each side of every name when the line
+        has room (120 columns), one space between names when not (80)."""
         self.active = tab
+        hint = f"Alt+1…{len(self.tabs)} · Ctrl+PgUp/PgDn"
+        roomy = sum(len(tab_label(name)) + 3 for name in self.tabs) + len(hint) + 2 <= self.app.size.width - 2
+        if not roomy:
+            hint = "^PgUp/PgDn"
         parts = []
-        for number, name in enumerate(self.tabs, 1):
-            label = f" {name.capitalize()} "
+        for name in self.tabs:
+            label = f" {tab_label(name)} " if roomy or name == tab else tab_label(name)
             if name == tab:
                 parts.append(f"[b reverse]{label}[/]")
             else:
                 parts.append(f"[@click=screen.show_tab('{name}')]{label}[/]")
-        self.update(" ".join(parts) + "  [dim]Alt+1…6[/]")
+        self.update(" ".join(parts) + f"  [dim]{hint}[/]")
 
     async def action_step(self, step: int) -> None:
         index = (self.tabs.index(self.active) + step) % len(self.tabs)
@@ -762,9 +705,9 @@ class TabStrip(Static, can_focus=True):
 
 class ClientRecord(RecordScreen):
     """A client: General (editable), Family, Sessions, Appointments, Invoices,
-    Notes; the money summary; the New group (keys in the footer)."""
+    Phone Calls, Notes; the money summary; the New group (keys in the footer)."""
 
-    TABS = ("general", "family", "sessions", "appointments", "invoices", "notes")
+    TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
 
     DEFAULT_CSS = """
     ClientRecord #record-head { height: 1; padding: 0 1; background: $panel; }
@@ -784,8 +727,10 @@ class ClientRecord(RecordScreen):
                  ("alt+c", "Credit Memo", "Credit memo"), ("alt+d", "deposit", "Deposit")]
     BINDINGS = [
         *[Binding(key, f"new('{what}')", label, priority=True) for key, what, label in NEW_GROUP],
-        *[Binding(f"alt+{n}", f"show_tab('{tab}')", f"{tab.capitalize()} tab", show=False, priority=True)
+        *[Binding(f"alt+{n}", f"show_tab('{tab}')", f"{tab_label(tab)} tab", show=False, priority=True)
           for n, tab in enumerate(TABS, 1)],
+        Binding("ctrl+pagedown", "step_tab(1)", "Next tab", show=False, priority=True),
+        Binding("ctrl+pageup", "step_tab(-1)", "Previous tab", show=False, priority=True),
     ]
 
     def __init__(self, client: Client, tab: str = "general"):
@@ -859,6 +804,13 @@ class ClientRecord(RecordScreen):
                                                 fit(r.invoice.kind), money_cell(r.invoice.total_cents),
                                                 money_cell(r.balance), r.state),
                                key=lambda r: r.invoice.id, id="invoices-table")]
+        if tab == "phone_calls":
+            return [Static("l logs a call · Enter shows it", classes="tab-hint"),
+                    CallsTable([("When", 14), ("Call", 4), ("About", 30), ("By", 8), ("Notes", 40)],
+                               cells=lambda c: (f"{c.at:%m/%d/%y %H:%M}", c.direction, fit(c.subject),
+                                                fit(c.user_name), fit(c.notes.replace("\n", " "))),
+                               key=lambda c: c.id, narrow_columns=[(0, 14), (1, 4), (2, 30), (4, 20)],
+                               id="calls-table")]
         if tab == "notes":
             return [TextArea(self._notes, id="record-notes")]
         return []
@@ -886,6 +838,9 @@ class ClientRecord(RecordScreen):
             query = invoice_data.InvoiceQuery(client_id=client.id)
             self.query_one("#invoices-table", PagedTable).load(
                 lambda after, limit: invoice_data.search_invoices(query, limit, after))
+        elif tab == "phone_calls":
+            self.query_one("#calls-table", PagedTable).load(
+                lambda after, limit: call_data.calls_of_client(client, limit, after))
 
     def refresh_record(self) -> None:
         client = self.client
@@ -973,6 +928,10 @@ class ClientRecord(RecordScreen):
         if targets:
             targets.first().focus()
 
+    async def action_step_tab(self, step: int) -> None:
+        tabs = self.TABS
+        await self.action_show_tab(tabs[(tabs.index(self.active_tab) + step) % len(tabs)])
+
     # -- lists: Enter opens
 
     def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
@@ -986,6 +945,12 @@ class ClientRecord(RecordScreen):
             from .invoices import InvoiceRecord
 
             self.app.push_screen(InvoiceRecord(event.row.invoice))
+        elif table_id == "calls-table":
+            call = event.row
+            way = "from" if call.direction == "in" else "to"
+            self.app.push_screen(MessageDialog(f"Call {way} {self.client.full_name} · {call.at:%m/%d/%Y %I:%M %p}",
+                                               f"{call.subject}\n\n{call.notes or '(no notes)'}\n\n"
+                                               f"Logged by {call.user_name}."))
         elif table_id == "appointments-table":
             appointment = event.row
             if appointment.session_id:
@@ -1024,6 +989,23 @@ class ClientRecord(RecordScreen):
 
         self.app.push_screen(ConfirmDialog(f"Remove {member.full_name} ({member.relationship or 'family'}) "
                                            f"from {self.client.full_name}'s family?", "Remove", "Keep"), answered)
+
+    # -- phone calls, tasks
+
+    def action_log_call(self) -> None:
+        from .phone_calls import PhoneCallDialog
+
+        def logged(call) -> None:
+            if call is not None:
+                self.notify(f"Call logged: {call.subject}.", timeout=4)
+                self.refresh_record()
+
+        self.app.push_screen(PhoneCallDialog(self.client), logged)
+
+    @property
+    def task_client(self) -> Client:
+        """Ctrl+D here makes a task about this client."""
+        return self.client
 
     # -- the New group
 

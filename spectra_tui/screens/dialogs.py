@@ -1,4 +1,6 @@
-"""Small modal dialogs shared by every hub: confirm, message, choose one."""
+"""Small modal dialogs shared by every hub: confirm, message, choose one, a reason, a small form."""
+from typing import Any
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -9,6 +11,10 @@ from textual.widgets.option_list import Option
 from peewee import DatabaseError
 
 from ..data.errors import DomainError
+
+# The data layer checks what is typed (its messages are shown at the field);
+# Textual's own validation pass would only restyle every field on each change.
+NO_VALIDATION: tuple = ()
 
 # What a write can raise that the person at the desk must see as a message:
 # a broken rule, or the database refusing (locked by another terminal too long, ...).
@@ -164,6 +170,97 @@ class ReasonDialog(ModalScreen):
             self.query_one("#reason", Input).focus()
             return
         self.dismiss(result if result is not None else True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SmallForm(ModalScreen):
+    """A few fields; Enter moves on (saves on the last), Ctrl+W saves,
+    Escape cancels. ``perform(values)`` applies the rule; its message is shown
+    under the field it names and nothing typed is lost.
+
+    Typed ahead (faster than the screen draws, or a burst from a scanner),
+    nothing goes astray: Enter is a priority binding, so the focus moves as
+    the key arrives and what follows goes to the next field; a save waits
+    until the focused field has taken the keys typed before it."""
+
+    DEFAULT_CSS = """
+    SmallForm { align: center middle; }
+    SmallForm > Vertical { width: 64; max-width: 95%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 1 2; }
+    SmallForm .small-title { text-style: bold; margin-bottom: 1; }
+    SmallForm .field { height: auto; }
+    SmallForm .field-label { width: 12; color: $text-muted; }
+    SmallForm .field:focus-within .field-label { color: $accent; text-style: bold; }
+    SmallForm .field-box { height: auto; width: 1fr; }
+    SmallForm Input { background: $boost; }
+    SmallForm Input:focus { background: $accent 30%; }
+    SmallForm .field-error { color: $error; height: auto; display: none; }
+    SmallForm .field-error.-shown { display: block; }
+    SmallForm #small-error { color: $error; height: auto; }
+    SmallForm .small-keys { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "enter", "Next", show=False, priority=True)]
+    TITLE_TEXT = ""
+    FIELDS: list[tuple[str, str, str]] = []  # (field, label, placeholder)
+
+    def initial(self, field: str) -> str:
+        return ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self.TITLE_TEXT, classes="small-title")
+            for field, label, placeholder in self.FIELDS:
+                with Horizontal(classes="field"):
+                    yield Label(label, classes="field-label")
+                    with Vertical(classes="field-box"):
+                        yield Input(self.initial(field), placeholder=placeholder, id=f"f-{field}", compact=True,
+                                    validate_on=NO_VALIDATION)
+                        yield Static("", classes="field-error", id=f"err-{field}")
+            yield Static("", id="small-error")
+            yield Label("Enter next/save · Ctrl+W save · Esc cancel", classes="small-keys")
+
+    def values(self) -> dict[str, Any]:
+        return {field: self.query_one(f"#f-{field}", Input).value for field, _label, _placeholder in self.FIELDS}
+
+    def perform(self, values: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def action_enter(self) -> None:
+        focused = self.focused
+        if focused is not None and focused.id == f"f-{self.FIELDS[-1][0]}":
+            self.action_save_close()
+        else:
+            self.focus_next()
+
+    def action_save_close(self) -> None:
+        """Save once the focused field has taken the keys queued for it."""
+        focused = self.focused
+        if focused is None:
+            self._save()
+        else:
+            focused.call_later(self._save)
+
+    def _save(self) -> None:
+        if not self.is_active:  # closed meanwhile (Escape typed ahead)
+            return
+        for field, _label, _placeholder in self.FIELDS:
+            self.query_one(f"#err-{field}", Static).remove_class("-shown")
+        self.query_one("#small-error", Static).update("")
+        try:
+            result = self.perform(self.values())
+        except WRITE_ERRORS as error:
+            field = getattr(error, "field", None)
+            if field and self.query(f"#err-{field}"):
+                note = self.query_one(f"#err-{field}", Static)
+                note.update(readable(error))
+                note.add_class("-shown")
+                self.set_focus(self.query_one(f"#f-{field}"))  # at once: keys typed ahead go there
+            else:
+                self.query_one("#small-error", Static).update(readable(error))
+            return
+        self.dismiss(result)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

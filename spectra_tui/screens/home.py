@@ -3,12 +3,12 @@
 - Today: the sessions and appointments of today (time, client, what, with whom, status).
 - Waiting at each stage: how many sessions wait at each workflow stage, and
   for how long the longest has waited there.
+- Tasks due: open tasks due today or earlier, the longest overdue first.
 - Open balances: invoices with a balance due, largest first (oldest first
   among equal balances), paged from SQL.
 
-Enter on a line opens its record (session, invoice, or the client of an
-appointment with no session); c opens the line's client.
-(Tasks due join this hub with the task model, in a later issue.)
+Enter on a line opens its record (session, invoice, task, or the client of an
+appointment with no session); c opens the line's client; d marks a task done.
 """
 from __future__ import annotations
 
@@ -20,15 +20,25 @@ from textual.widgets import Static
 
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
+from ..data import tasks as task_data
 from ..data.models import now
 from ..data.money import format_money
 from .base import HubScreen
+from .dialogs import WRITE_ERRORS, readable
 from .widgets import FieldTable, PagedTable
 
 
 def _schedule_values(item: session_data.ScheduleItem) -> tuple:
     client = item.client.sort_name if item.client is not None else ""
     return (f"{item.start:%H:%M}", client, item.what, item.who, item.status)
+
+
+def _task_values(task) -> tuple:
+    overdue = (now().date() - task.due).days
+    due = "today" if overdue <= 0 else f"{task.due:%m/%d} ({overdue}d late)"
+    client = task.client.sort_name if task.client_id else ""
+    person = task.assigned_to.full_name if task.assigned_to_id else "anyone"
+    return (due, task.title, client, person)
 
 
 def _balance_values(row: invoice_data.InvoiceRow) -> tuple:
@@ -42,18 +52,19 @@ class HomeHub(HubScreen):
     HUB_TITLE = "Home"
 
     DEFAULT_CSS = """
-    HomeHub #schedule { height: auto; max-height: 45%; }  /* a quiet day leaves the room to balances */
+    HomeHub #schedule { height: auto; max-height: 40%; }  /* a quiet day leaves the room to balances */
+    HomeHub #tasks { height: auto; max-height: 25%; }
     HomeHub #balances { height: 1fr; }
-    HomeHub #schedule-empty { padding: 0 2; color: $text-muted; height: 1; display: none; }
-    HomeHub #schedule-empty.-shown { display: block; }
+    HomeHub .empty-note { padding: 0 2; color: $text-muted; height: 1; display: none; }
+    HomeHub .empty-note.-shown { display: block; }
     HomeHub #stages { padding: 0 1; height: auto; }
     HomeHub .section-title { height: 1; }
     """
-    BINDINGS = [Binding("c", "open_client", "Open client")]
+    BINDINGS = [Binding("c", "open_client", "Open client"), Binding("d", "task_done", "Task done")]
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-title", classes="section-title")
-        yield Static("Nothing is booked today.", id="schedule-empty")
+        yield Static("Nothing is booked today.", id="schedule-empty", classes="empty-note")
         yield FieldTable(  # one cell a row: the hub draws fast at start-up
             [("Time", 5), ("Client", 22), ("What", 22), ("With", 14), ("Status", 26)],
             values=_schedule_values,
@@ -63,6 +74,15 @@ class HomeHub(HubScreen):
         )
         yield Static("Waiting at each stage [dim](sessions · longest wait)[/dim]", classes="section-title")
         yield Static("", id="stages")
+        yield Static("Tasks due [dim](today and late · Ctrl+D adds one · d done)[/dim]", classes="section-title")
+        yield Static("No task is due.", id="tasks-empty", classes="empty-note")
+        yield FieldTable(
+            [("Due", 17), ("Task", 34), ("Client", 22), ("For", 16)],
+            values=_task_values,
+            key=lambda task: task.id,
+            narrow_fields=[(0, 17), (1, 32), (2, 22)],
+            id="tasks",
+        )
         yield Static("Open balances (largest first)", classes="section-title")
         yield FieldTable(
             [("Invoice", 7), ("Date", 10), ("Client", 24), ("Type", 13), ("Total", 12, "right"),
@@ -101,6 +121,12 @@ class HomeHub(HubScreen):
             table.move_cursor(row=cursor)
         self.query_one("#schedule-empty", Static).set_class(not schedule, "-shown")
         self.query_one("#stages", Static).update(self._stages_table())
+        tasks = self.query_one("#tasks", PagedTable)
+        cursor = tasks.cursor_row
+        tasks.load(lambda after, limit: task_data.tasks_due(today, limit, after))
+        if 0 < cursor < tasks.row_count:
+            tasks.move_cursor(row=cursor)
+        self.query_one("#tasks-empty", Static).set_class(tasks.row_count == 0, "-shown")
         balances = self.query_one("#balances", PagedTable)
         cursor = balances.cursor_row
         balances.load(lambda after, limit: invoice_data.open_balances(limit, after))
@@ -127,6 +153,11 @@ class HomeHub(HubScreen):
 
     def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
         event.stop()
+        if event.table.id == "tasks":
+            from .tasks import TaskDialog
+
+            self.app.push_screen(TaskDialog(event.row), lambda saved: self._fill() if saved else None)
+            return
         if event.table.id == "balances":
             from .invoices import InvoiceRecord
 
@@ -153,6 +184,20 @@ class HomeHub(HubScreen):
             self.notify("This line has no client.", timeout=3)
             return
         self._open_client(client)
+
+    def action_task_done(self) -> None:
+        """d: the selected task is done (it leaves the list)."""
+        focused = self.focused
+        if not isinstance(focused, PagedTable) or focused.id != "tasks" or focused.selected is None:
+            self.notify("Select a task in Tasks due first.", timeout=3)
+            return
+        try:
+            task = task_data.complete_task(focused.selected)
+        except WRITE_ERRORS as error:
+            self.notify(readable(error), title="Not done", severity="error", timeout=8)
+            return
+        self.notify(f"Done: {task.title}.", timeout=4)
+        self._fill()
 
     def _open_client(self, client) -> None:
         from .clients import ClientRecord

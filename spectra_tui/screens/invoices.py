@@ -448,6 +448,11 @@ class InvoiceRecord(RecordScreen):
         self._entries: list[LedgerEntry] = []
         self._voided: set[int] = set()
 
+    @property
+    def task_client(self):
+        """Ctrl+D here makes a task about this invoice's client."""
+        return self.invoice.client
+
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Static(id="ir-head")

@@ -57,6 +57,7 @@ ACTIONS: list[AppAction] = [
     AppAction("new_client", "New Client", "ctrl+n", "new_client"),
     AppAction("session_search", "Session Search", "ctrl+s", "session_search"),
     AppAction("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
+    AppAction("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
     # Shown and run only on screens that save (SpectraApp.check_action).
     AppAction("save_close", "Save & Close", "ctrl+w", "save_close"),
     AppAction("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),

@@ -325,6 +325,11 @@ class SessionRecord(RecordScreen):
 
     # ------------------------------------------------------------ layout
 
+    @property
+    def task_client(self):
+        """Ctrl+D here makes a task about this session's client."""
+        return self.session.client
+
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Static(id="sr-title")

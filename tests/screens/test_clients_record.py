@@ -64,7 +64,7 @@ async def test_a_broken_rule_is_shown_at_its_field_and_nothing_is_lost(app):
     async with app.run_test(size=(120, 40)) as pilot:
         record = await open_record(pilot, client)
         await replace_text(pilot, field(app, "email"), "nobody@")
-        await pilot.press("alt+6")  # Notes tab: the error must bring General back
+        await pilot.press("alt+7")  # Notes tab: the error must bring General back
         await pilot.pause()
         notes = record.query_one("#record-notes", TextArea)
         notes.insert("Prefers mornings.")
@@ -213,7 +213,7 @@ async def test_notes_tab_saves_with_ctrl_w(app):
     client = busy_client()
     async with app.run_test(size=(120, 40)) as pilot:
         record = await open_record(pilot, client)
-        await pilot.press("alt+6")
+        await pilot.press("alt+7")
         await pilot.pause()
         notes = record.query_one("#record-notes", TextArea)
         assert app.focused is notes
@@ -297,6 +297,12 @@ async def test_the_tab_strip_switches_tabs_with_the_arrow_keys(app):
         await pilot.press("alt+1")
         await pilot.pause()
         assert record.active_tab == "general" and app.focused is field(app, "first_name")
+        await pilot.press("ctrl+pageup")  # the keys every terminal sends (Alt+digit needs the kitty protocol)
+        await pilot.pause()
+        assert record.active_tab == "notes"
+        await pilot.press("ctrl+pagedown", "ctrl+pagedown")
+        await pilot.pause()
+        assert record.active_tab == "family"
 
 
 async def test_closed_records_do_not_stay_in_memory(app):

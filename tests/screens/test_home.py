@@ -1,5 +1,6 @@
 """Home hub (F2): today's schedule, sessions waiting at each stage, open
-balances; Enter opens the line's record, c the line's client."""
+balances; Enter opens the line's record, c the line's client. (Its tasks due:
+tests/screens/test_tasks_and_calls.py.)"""
 import datetime as dt
 
 import pytest
@@ -106,7 +107,7 @@ async def test_enter_on_a_balance_opens_the_invoice_and_c_its_client(app, demo_d
     top = invoices.open_balances(limit=1)[0]
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        await pilot.press("tab")
+        await pilot.press("tab", "tab")  # the schedule, then the tasks due, then the balances
         assert app.focused is app.screen.query_one("#balances", PagedTable)
         await pilot.press("enter")
         await pilot.pause()

@@ -1,0 +1,71 @@
+"""Phone calls with clients, as logged at the front desk.
+
+A call is incoming (the client called) or outgoing (the studio called), has
+a subject and notes, and may ask for a call back: a follow-up day makes a
+task for it in the same transaction, so the call and its to-do never part.
+"""
+import datetime as dt
+
+from . import audit
+from .errors import ValidationError
+from .models import Client, PhoneCall, database, now
+from .tasks import TaskFields, create_task, parse_due
+from .users import current_user_name
+from .when import parse_when
+
+MAX_SUBJECT = 200
+MAX_NOTES = 10_000
+DIRECTION_WORDS = {
+    "in": PhoneCall.INCOMING, "incoming": PhoneCall.INCOMING, "i": PhoneCall.INCOMING,
+    "out": PhoneCall.OUTGOING, "outgoing": PhoneCall.OUTGOING, "o": PhoneCall.OUTGOING,
+}
+
+
+def parse_direction(text: str) -> str:
+    direction = DIRECTION_WORDS.get((text or "in").strip().lower())
+    if direction is None:
+        raise ValidationError("Type 'in' for a call from the client or 'out' for a call to the client.", "direction")
+    return direction
+
+
+def log_call(client: Client, subject: str, direction: str = "in", notes: str = "", at: str | dt.datetime = "",
+             follow_up: str | dt.date = "") -> PhoneCall:
+    """Record a call with ``client`` (``at`` defaults to now). With a
+    ``follow_up`` day, a task "Call back ..." due that day is made too."""
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise ValidationError("Say what the call was about.", "subject")
+    if len(subject) > MAX_SUBJECT:
+        raise ValidationError(f"The subject is {len(subject)} characters long; keep it under {MAX_SUBJECT} "
+                              "(details go in the notes).", "subject")
+    notes = (notes or "").strip()
+    if len(notes) > MAX_NOTES:
+        raise ValidationError(f"The notes are too long ({len(notes):,} characters; at most {MAX_NOTES:,}).", "notes")
+    kind = parse_direction(direction)
+    if isinstance(at, dt.datetime):
+        when = at
+    elif (at or "").strip():
+        try:
+            when = parse_when(at)
+        except ValidationError as error:
+            raise ValidationError(str(error), "at") from error
+        if when > now() + dt.timedelta(minutes=5):
+            raise ValidationError("A call is logged once it happened: that time is still ahead.", "at")
+    else:
+        when = now()
+    due = parse_due(follow_up, "follow_up")
+    with database.atomic():
+        call = PhoneCall.create(client=client, direction=kind, at=when.replace(second=0, microsecond=0),
+                                subject=subject, notes=notes, user_name=current_user_name())
+        audit.record("call.log", "client", client.id, None, call)
+        if due is not None:
+            create_task(TaskFields(title=f"Call back {client.full_name}: {subject}"[:200], due=due), client=client)
+    return call
+
+
+def calls_of_client(client: Client, limit: int = 50, after: PhoneCall | None = None) -> list[PhoneCall]:
+    """The client's calls, newest first; ``after`` is the last call of the previous page."""
+    select = PhoneCall.select().where(PhoneCall.client == client.id)
+    if after is not None:
+        select = select.where((PhoneCall.at < after.at) | ((PhoneCall.at == after.at) & (PhoneCall.id < after.id)))
+    return list(select.order_by(PhoneCall.at.desc(), PhoneCall.id.desc()).limit(max(1, min(limit, 500))))

@@ -1,0 +1,124 @@
+"""Tasks: the studio's to-dos (call back, order prints, send the proofs).
+
+A task has a title, maybe a due day, maybe a client it is about and a person
+it is for. It is open until marked done; done tasks stay (who did it, when)
+and can be reopened. The Home hub lists the open tasks due today or earlier.
+"""
+import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from . import audit
+from .errors import NotFound, ValidationError
+from .models import Client, Task, User, database, now
+from .users import current_user_name, find_user
+from .when import parse_when
+
+MAX_TITLE = 200
+MAX_NOTES = 10_000
+
+
+@dataclass(frozen=True)
+class TaskFields:
+    """What a person types for a task; every value is text as typed."""
+
+    title: str
+    due: str | dt.date = ""  # "tomorrow", "12/3", "+2d"... or empty for no due day
+    assigned_to: str = ""  # a user name or full name, or empty for anyone
+    notes: str = ""
+
+
+def parse_due(text: str | dt.date | None, field: str = "due") -> dt.date | None:
+    """The day typed (any way `when.parse_when` reads a day: 'tomorrow',
+    'fri', '12/3', '+2d'...), or None when empty."""
+    if text is None or isinstance(text, dt.date):
+        return text
+    if not text.strip():
+        return None
+    try:
+        return parse_when(text, default_time=dt.time(12, 0)).date()
+    except ValidationError as error:
+        raise ValidationError(f"'{text.strip()}' is not a day: type e.g. 'tomorrow', 'fri', '12/3' or '+2d', "
+                              "or leave it empty.", field) from error
+
+
+def _assignee(name: str) -> User | None:
+    if not (name or "").strip():
+        return None
+    try:
+        return find_user(name)
+    except NotFound as error:
+        raise ValidationError(f"{error} Leave it empty for anyone.", "assigned_to") from error
+
+
+def _clean(fields: TaskFields) -> dict:
+    title = " ".join((fields.title or "").split())
+    if not title:
+        raise ValidationError("Say what is to be done.", "title")
+    if len(title) > MAX_TITLE:
+        raise ValidationError(f"The task is {len(title)} characters long; keep it under {MAX_TITLE} "
+                              "(details go in the notes).", "title")
+    notes = (fields.notes or "").strip()
+    if len(notes) > MAX_NOTES:
+        raise ValidationError(f"The notes are too long ({len(notes):,} characters; at most {MAX_NOTES:,}).", "notes")
+    return {"title": title, "due": parse_due(fields.due), "assigned_to": _assignee(fields.assigned_to), "notes": notes}
+
+
+def create_task(fields: TaskFields, client: Client | None = None) -> Task:
+    values = _clean(fields)
+    with database.atomic():
+        task = Task.create(client=client, created_by=current_user_name(), **values)
+        audit.record("task.add", "task", task.id, None, task)
+    return task
+
+
+def update_task(task: Task, fields: TaskFields) -> Task:
+    values = _clean(fields)
+    with database.atomic():
+        before = Task.get_by_id(task.id)
+        Task.update(**values).where(Task.id == task.id).execute()
+        after = Task.get_by_id(task.id)
+        audit.record("task.edit", "task", task.id, before, after)
+    return after
+
+
+def complete_task(task: Task) -> Task:
+    """Mark done (who, when). A task already done stays as it was."""
+    with database.atomic():
+        before = Task.get_by_id(task.id)
+        if before.done_at is not None:
+            return before
+        Task.update(done_at=now(), done_by=current_user_name()).where(Task.id == task.id).execute()
+        after = Task.get_by_id(task.id)
+        audit.record("task.done", "task", task.id, before, after)
+    return after
+
+
+def reopen_task(task: Task) -> Task:
+    with database.atomic():
+        before = Task.get_by_id(task.id)
+        Task.update(done_at=None, done_by="").where(Task.id == task.id).execute()
+        after = Task.get_by_id(task.id)
+        audit.record("task.reopen", "task", task.id, before, after)
+    return after
+
+
+def tasks_due(day: dt.date, limit: int = 50, after: Task | None = None) -> list[Task]:
+    """Open tasks due on ``day`` or earlier, the longest overdue first (then
+    in the order they were made). ``after`` is the last task of the previous
+    page (keyset pagination)."""
+    select = (Task.select(Task, Client, User)
+              .join(Client, JOIN.LEFT_OUTER, on=(Task.client == Client.id))
+              .switch(Task).join(User, JOIN.LEFT_OUTER, on=(Task.assigned_to == User.id))
+              .where(Task.done_at.is_null() & (Task.due <= day)))
+    if after is not None:
+        select = select.where((Task.due > after.due) | ((Task.due == after.due) & (Task.id > after.id)))
+    return list(select.order_by(Task.due, Task.id).limit(max(1, min(limit, 500))))
+
+
+def tasks_of_client(client: Client, limit: int = 200) -> list[Task]:
+    """The client's tasks: open ones first (soonest due first, then undated), then done ones, newest first."""
+    open_first = Task.done_at.is_null().desc()
+    return list(Task.select().where(Task.client == client.id)
+                .order_by(open_first, Task.due.is_null(), Task.due, Task.done_at.desc(), Task.id).limit(limit))
