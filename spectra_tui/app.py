@@ -180,7 +180,20 @@ class SpectraApp(App):
         return True
 
     def action_save_close(self) -> None:
-        self.screen.action_save_close()
+        """Ctrl+W: the screen saves once the focused field has taken the keys
+        typed before Ctrl+W (typed ahead of the screen, they are still queued
+        in the field: acting in the field's own queue comes after them)."""
+        screen = self.screen
+        focused = screen.focused
+        if focused is None:
+            screen.action_save_close()
+            return
+
+        def save() -> None:
+            if screen.is_current:  # not closed meanwhile (an Escape typed ahead)
+                screen.action_save_close()
+
+        focused.call_later(save)
 
     def action_toggle_shortcuts(self) -> None:
         if self.screen.query("HelpPanel"):

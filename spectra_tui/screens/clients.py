@@ -20,6 +20,7 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -289,7 +290,10 @@ class ClientFields(Vertical):
     ClientFields .check-row { height: 1; padding-left: 13; }
     ClientFields Checkbox { width: 1fr; }
     """
-    BINDINGS = [Binding("f3", "next_as_typed", "Next, as typed")]
+    # Enter moves on as the key arrives (a priority binding): keys typed
+    # ahead of the screen go to the next field, not to the one just left.
+    BINDINGS = [Binding("f3", "next_as_typed", "Next, as typed"),
+                Binding("enter", "next_field", "Next field", show=False, priority=True)]
 
     class Edited(Message):
         """Something in the fields changed (the record marks itself unsaved)."""
@@ -424,10 +428,11 @@ class ClientFields(Vertical):
         if tidy != box.value:
             box.value = tidy
 
-    @on(Input.Submitted)
-    def _enter_moves_on(self, event: Input.Submitted) -> None:
-        """Enter in a field moves to the next one (like Tab)."""
-        event.stop()
+    def action_next_field(self) -> None:
+        """Enter in a field moves to the next one (like Tab); elsewhere (a
+        checkbox) Enter keeps its own meaning."""
+        if not isinstance(self.screen.focused, Input):
+            raise SkipAction()
         self.screen.focus_next()
 
     @on(Input.Changed)

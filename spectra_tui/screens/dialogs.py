@@ -182,8 +182,9 @@ class SmallForm(ModalScreen):
 
     Typed ahead (faster than the screen draws, or a burst from a scanner),
     nothing goes astray: Enter is a priority binding, so the focus moves as
-    the key arrives and what follows goes to the next field; a save waits
-    until the focused field has taken the keys typed before it."""
+    the key arrives and what follows goes to the next field; Enter on the
+    last field saves as Ctrl+W does (SpectraApp.action_save_close), once the
+    field has taken the keys typed before it."""
 
     DEFAULT_CSS = """
     SmallForm { align: center middle; }
@@ -230,21 +231,11 @@ class SmallForm(ModalScreen):
     def action_enter(self) -> None:
         focused = self.focused
         if focused is not None and focused.id == f"f-{self.FIELDS[-1][0]}":
-            self.action_save_close()
+            self.app.action_save_close()
         else:
             self.focus_next()
 
     def action_save_close(self) -> None:
-        """Save once the focused field has taken the keys queued for it."""
-        focused = self.focused
-        if focused is None:
-            self._save()
-        else:
-            focused.call_later(self._save)
-
-    def _save(self) -> None:
-        if not self.is_active:  # closed meanwhile (Escape typed ahead)
-            return
         for field, _label, _placeholder in self.FIELDS:
             self.query_one(f"#err-{field}", Static).remove_class("-shown")
         self.query_one("#small-error", Static).update("")

@@ -181,3 +181,20 @@ async def test_a_form_without_a_name_says_so_at_the_last_name(app):
         assert app.focused is field(app, "last_name")
         assert field(app, "city").value == "Austin"
     assert Client.select().count() == before
+
+
+async def test_a_new_client_typed_ahead_of_the_screen_lands_field_by_field(app):
+    """The whole form typed as one burst (faster than the screen draws), then
+    Ctrl+W: each Enter moves on as it arrives, the save sees every key."""
+    from textual import events
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        burst = [*"mary", "enter", "enter", *"o'brien", "enter", "enter", *"5125550199", "ctrl+w"]
+        for key in burst:
+            app.post_message(events.Key(key, "\r" if key == "enter" else (None if key == "ctrl+w" else key)))
+        await pilot.pause(0.3)
+        client = Client.select().order_by(Client.id.desc()).get()
+        assert (client.first_name, client.middle_name, client.last_name, client.phone_mobile) == (
+            "Mary", "", "O'Brien", "(512) 555-0199")
