@@ -298,6 +298,7 @@ class SessionRecord(RecordScreen):
     SessionRecord DataTable { height: 1fr; }
     """
     BINDINGS = [
+        Binding("f", "file_menu", "File…"),  # first: the one key to every action, kept in sight at 80 columns
         Binding("a", "advance", "Advance"),
         Binding("s", "set_status", "Status…"),
         Binding("x", "cancel_session", "Cancel"),
@@ -310,7 +311,6 @@ class SessionRecord(RecordScreen):
         Binding("c", "open_client", "Client"),
         Binding("g", "import_images", "Import images", show=False),
         Binding("n", "new_menu", "New…", show=False),
-        Binding("f", "file_menu", "File…"),
         Binding("1", "tab('general')", "General", show=False),
         Binding("2", "tab('appointments')", "Appointments", show=False),
         Binding("3", "tab('invoices')", "Invoices", show=False),
