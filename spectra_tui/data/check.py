@@ -6,6 +6,7 @@ Runs SQLite's integrity check, then the ledger invariants:
 - amounts are positive; voids, applications and transfers point at rows of
   the right kind; no invoice is paid below zero; no deposit is overdrawn;
 - stored invoice totals equal what their lines give;
+- every invoice's stored paid and balance equal what its ledger rows give;
 - invoice and session numbers run without gaps;
 - for every client: received + credit memos = applied + deposits left +
   credit balances + refunds.
@@ -19,7 +20,7 @@ from peewee import SqliteDatabase
 
 from . import audit
 from .counters import peek
-from .invoices import ESTIMATE_SERIES, INVOICE_SERIES, compute_totals
+from .invoices import ESTIMATE_SERIES, INVOICE_SERIES, balance_expression, compute_totals, paid_expression
 from .ledger import client_money, deposit_remaining, paid_floor, paid_into, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID
 from .models import AuditLog, Client, Counter, Invoice, InvoiceLine, LedgerEntry, Session, database
 from .money import format_money
@@ -40,6 +41,7 @@ def run_checks() -> list[Violation]:
     problems += _audit_chain()
     problems += _ledger_rows()
     problems += _invoices()
+    problems += _stored_balances()
     problems += _numbering()
     problems += _client_balances()
     return problems
@@ -149,6 +151,21 @@ def _invoices() -> list[Violation]:
     for (invoice_id,) in void_with_money.tuples():
         out.append(Violation(_invoice_label(invoice_id), "is void but has money on it"))
     return out
+
+
+def _stored_balances() -> list[Violation]:
+    """Invoices whose stored paid or balance (what the lists sort by) differ
+    from the ones derived from the ledger, in one query."""
+    paid = paid_expression()
+    balance = balance_expression(paid)
+    rows = (Invoice.select(Invoice.id, Invoice.series, Invoice.kind, Invoice.number, Invoice.paid_cents,
+                           Invoice.balance_cents, paid.alias("ledger_paid"), balance.alias("ledger_balance"))
+            .where((Invoice.paid_cents != paid) | (Invoice.balance_cents != balance)).order_by(Invoice.id))
+    return [Violation(f"invoice {invoice.display_number}",
+                      f"stored balance {format_money(invoice.balance_cents)} (paid {format_money(invoice.paid_cents)}) "
+                      f"does not match its ledger rows: balance {format_money(int(invoice.ledger_balance))} "
+                      f"(paid {format_money(int(invoice.ledger_paid))})")
+            for invoice in rows.iterator()]
 
 
 def _gaps(numbers: list[int], last_issued: int = 0) -> list[int]:

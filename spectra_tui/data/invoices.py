@@ -146,6 +146,13 @@ def recompute_totals(invoice: Invoice) -> None:
     invoice.subtotal_cents, invoice.tax_cents, invoice.total_cents = compute_totals(invoice, lines)
 
 
+def _save(invoice: Invoice) -> None:
+    """Save a change of the invoice (inside the caller's transaction), then its
+    paid and balance as the ledger gives them with the new total or status."""
+    invoice.save()
+    ledger.store_balances([invoice])
+
+
 def _check_line_values(description: str, quantity, unit_price_cents, image_number) -> str:
     description = " ".join((description or "").split())
     if not description:
@@ -190,7 +197,7 @@ def add_line(invoice: Invoice, item: PriceItem | None = None, description: str =
                                   quantity=quantity, unit_price_cents=unit_price_cents,
                                   taxable=True if taxable is None else bool(taxable), image_number=image_number)
         recompute_totals(invoice)
-        invoice.save()
+        _save(invoice)
         _check_paid_out(invoice)
         audit.record("invoice.line_add", "invoice", invoice.id, before, {**audit.snapshot(invoice), "line": audit.snapshot(line)})
     return line
@@ -215,7 +222,7 @@ def update_line(line: InvoiceLine, description: str | None = None, quantity: int
             line.taxable = bool(taxable)
         line.save()
         recompute_totals(invoice)
-        invoice.save()
+        _save(invoice)
         _check_paid_out(invoice)
         audit.record("invoice.line_update", "invoice", invoice.id, before,
                      {**audit.snapshot(invoice), "line": audit.snapshot(line)})
@@ -230,7 +237,7 @@ def remove_line(line: InvoiceLine) -> None:
         before = {**audit.snapshot(invoice), "line": audit.snapshot(line)}
         InvoiceLine.delete().where(InvoiceLine.id == line.id).execute()
         recompute_totals(invoice)
-        invoice.save()
+        _save(invoice)
         _check_paid_out(invoice)
         audit.record("invoice.line_remove", "invoice", invoice.id, before, invoice)
 
@@ -243,7 +250,7 @@ def change_bill_to(invoice: Invoice, bill_to: Client) -> Invoice:
         _check_editable(refresh(invoice))
         before = audit.snapshot(invoice)
         invoice.bill_to = bill_to
-        invoice.save()
+        _save(invoice)
         audit.record("invoice.bill_to", "invoice", invoice.id, before, invoice)
     return invoice
 
@@ -275,7 +282,7 @@ def void_invoice(invoice: Invoice, reason: str) -> Invoice:
         before = audit.snapshot(invoice)
         invoice.status = Invoice.VOID
         invoice.notes = (invoice.notes + f"\nVoided: {reason.strip()}").strip()
-        invoice.save()
+        _save(invoice)
         audit.record("invoice.void", "invoice", invoice.id, before, invoice)
     return invoice
 
@@ -305,10 +312,10 @@ def convert_estimate(estimate: Invoice, kind: str | None = None) -> Invoice:
         invoice.tax_rate, invoice.tax_included = estimate.tax_rate, estimate.tax_included
         recompute_totals(invoice)
         invoice.source = estimate
-        invoice.save()
+        _save(invoice)
         before = audit.snapshot(estimate)
         estimate.status = Invoice.CONVERTED
-        estimate.save()
+        _save(estimate)
         audit.record("estimate.convert", "invoice", estimate.id, before, estimate)
         audit.record("invoice.from_estimate", "invoice", invoice.id, None, invoice)
     return invoice
@@ -374,8 +381,10 @@ def _not_voided(entry):
 
 
 def paid_expression():
-    """SQL for the net money paid into ``Invoice`` (the same sum as
-    ledger.paid_into, as correlated subqueries: one query for a whole page)."""
+    """SQL for the net money paid into ``Invoice``, derived from the ledger
+    (the same sum as ledger.paid_into, as correlated subqueries). The lists
+    read the stored ``Invoice.paid_cents``; ``spectra check`` compares the
+    stored figures with this."""
     out = LedgerEntry.alias("lo")
     signed = Case(out.kind, ((LedgerEntry.PAYMENT, out.amount_cents), (LedgerEntry.DEPOSIT_APPLY, out.amount_cents),
                              (LedgerEntry.TRANSFER, out.amount_cents * -1), (LedgerEntry.REFUND, out.amount_cents * -1)), 0)
@@ -387,28 +396,37 @@ def paid_expression():
 
 
 def balance_expression(paid=None):
-    """SQL for what is still owed on ``Invoice``; void invoices and estimates owe nothing."""
+    """SQL for what is still owed on ``Invoice``, derived from the ledger;
+    void invoices and estimates owe nothing."""
     owing_total = Case(None, (((Invoice.status == Invoice.VOID) | (Invoice.series == ESTIMATE_SERIES), 0),),
                        Invoice.total_cents)
     return owing_total - (paid if paid is not None else paid_expression())
 
 
 def _invoice_select(query: InvoiceQuery):
+    """The invoices ``query`` lists (not yet ordered), with client and Bill-To.
+    Paid and balance are the stored figures (``Invoice.paid_cents``,
+    ``balance_cents``), so that a page sorted or filtered by balance walks an
+    index instead of computing every invoice's balance."""
     if query.status not in LIST_STATUSES:
         raise ValidationError(f"'{query.status}' is not an invoice list; choose one of: {', '.join(LIST_STATUSES)}.", "status")
     if query.sort not in LIST_SORTS:
         raise ValidationError(f"Invoices sort by {' or '.join(LIST_SORTS)}.", "sort")
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise ValidationError("The 'from' day is after the 'to' day.", "date_to")
-    paid = paid_expression()
-    balance = balance_expression(paid)
+    paid, balance = Invoice.paid_cents, Invoice.balance_cents
+    if query.sort != "balance":
+        # Sorted by date: "+ 0" keeps SQLite from taking the balance indexes
+        # for the status filter (e.g. all the paid invoices of one client,
+        # found through balance = 0 instead of the client's few invoices).
+        paid, balance = paid + 0, balance + 0
     billed = Client.alias("bill")
-    select = (Invoice.select(Invoice, Client, billed, paid.alias("list_paid"), balance.alias("list_balance"))
+    select = (Invoice.select(Invoice, Client, billed)
               .join(Client, on=(Invoice.client == Client.id))
               .switch(Invoice).join(billed, on=(Invoice.bill_to == billed.id)))
     # An open sale. (Written with ``kind``, which has no index, so that SQLite
-    # walks the date index newest first and stops after a page, instead of
-    # computing every balance through the (series, number) index.)
+    # walks the date or the balance index in the order asked for and stops
+    # after a page.)
     live_sale = (Invoice.kind != Invoice.ESTIMATE) & (Invoice.status == Invoice.OPEN)
     nothing_yet = (Invoice.total_cents == 0) & (paid == 0)
     if query.status == "open":
@@ -429,21 +447,25 @@ def _invoice_select(query: InvoiceQuery):
         select = select.where(Invoice.client == query.client_id)
     if query.session_id is not None:
         select = select.where(Invoice.session == query.session_id)
-    return select, balance
+    return select
 
 
 def _row(invoice: Invoice) -> InvoiceRow:
-    return InvoiceRow(invoice=invoice, paid=int(invoice.list_paid or 0), balance=int(invoice.list_balance or 0))
+    return InvoiceRow(invoice=invoice, paid=invoice.paid_cents, balance=invoice.balance_cents)
 
 
 def search_invoices(query: InvoiceQuery, limit: int = 50, after: InvoiceRow | None = None) -> list[InvoiceRow]:
-    """One page of invoices with what was paid and the balance, computed in
-    SQL (one query per page). Newest first, or largest balance due first;
-    ``after`` is the last row of the previous page (keyset pagination)."""
-    select, balance = _invoice_select(query)
+    """One page of invoices with what was paid and the balance (one query per
+    page). Newest first, or largest balance due first; ``after`` is the last
+    row of the previous page (keyset pagination)."""
+    select = _invoice_select(query)
     if query.sort == "balance":
+        balance = Invoice.balance_cents
         if after is not None:
-            select = select.where((balance < after.balance) | ((balance == after.balance) & (Invoice.id < after.invoice.id)))
+            # After (balance, id) in descending order; the "<=" lets the
+            # (balance_cents, id) index start at the previous page's balance.
+            select = select.where((balance <= after.balance)
+                                  & ((balance < after.balance) | (Invoice.id < after.invoice.id)))
         select = select.order_by(balance.desc(), Invoice.id.desc())
     else:
         if after is not None:
@@ -454,35 +476,46 @@ def search_invoices(query: InvoiceQuery, limit: int = 50, after: InvoiceRow | No
 
 
 def count_invoices(query: InvoiceQuery, cap: int = 10000) -> int:
-    select, _balance = _invoice_select(query)
-    return select.limit(cap).count()
+    return _invoice_select(query).limit(cap).count()
 
 
 def invoice_row(invoice: Invoice) -> InvoiceRow:
     """One invoice as the lists show it (fresh from the database)."""
-    select, _balance = _invoice_select(InvoiceQuery())
-    return _row(select.where(Invoice.id == invoice.id).get())
+    return _row(_invoice_select(InvoiceQuery()).where(Invoice.id == invoice.id).get())
 
 
 def transfer_targets(source: Invoice) -> list[InvoiceRow]:
     """Where ``source``'s credit balance may go: the client's other live
     invoices (not estimates, not credit memos), largest balance due first."""
-    select, balance = _invoice_select(InvoiceQuery(client_id=source.client_id))
+    select = _invoice_select(InvoiceQuery(client_id=source.client_id))
     select = select.where((Invoice.id != source.id) & (Invoice.series == INVOICE_SERIES)
                           & (Invoice.status == Invoice.OPEN) & (Invoice.kind != Invoice.CREDIT_MEMO))
-    return [_row(invoice) for invoice in select.order_by(balance.desc(), Invoice.invoice_date.desc(), Invoice.id.desc()).limit(500)]
+    order = (Invoice.balance_cents.desc(), Invoice.invoice_date.desc(), Invoice.id.desc())
+    return [_row(invoice) for invoice in select.order_by(*order).limit(500)]
 
 
 def open_balances(limit: int = 50, after: InvoiceRow | None = None) -> list[InvoiceRow]:
     """Invoices with a balance due (the Home hub): largest balance first, the
     oldest first among equal balances. ``after`` is the last row of the
     previous page (keyset pagination)."""
-    select, balance = _invoice_select(InvoiceQuery(status="open"))
-    select = select.where(balance > 0)
+    balance = Invoice.balance_cents
+    select = _invoice_select(InvoiceQuery(status="open")).where(balance > 0)
     if after is not None:
         day, last_id = after.invoice.invoice_date, after.invoice.id
-        select = select.where((balance < after.balance)
-                              | ((balance == after.balance) & ((Invoice.invoice_date > day)
-                                                               | ((Invoice.invoice_date == day) & (Invoice.id > last_id)))))
+        # The "<=" lets the (balance_cents DESC, invoice_date, id) index start
+        # at the previous page's balance.
+        select = select.where((balance <= after.balance)
+                              & ((balance < after.balance) | (Invoice.invoice_date > day)
+                                 | ((Invoice.invoice_date == day) & (Invoice.id > last_id))))
     select = select.order_by(balance.desc(), Invoice.invoice_date.asc(), Invoice.id.asc())
     return [_row(invoice) for invoice in select.limit(max(1, min(limit, 500)))]
+
+
+def open_invoices_of_session(session: Session | int, kind: str) -> list[Invoice]:
+    """The session's open invoices of ``kind`` (not void, not converted),
+    oldest first: what Order Info offers to reopen before starting another."""
+    if kind not in Invoice.KINDS:
+        raise ValidationError(f"'{kind}' is not an invoice type.", "kind")
+    session_id = session.id if isinstance(session, Session) else session
+    return list(Invoice.select().where((Invoice.session == session_id) & (Invoice.kind == kind)
+                                       & (Invoice.status == Invoice.OPEN)).order_by(Invoice.id))

@@ -1,9 +1,16 @@
 """Money: payments, deposits, refunds, deposit applications, credit transfers
-and voids, as append-only ledger rows. Balances are derived, never stored.
+and voids, as append-only ledger rows. Balances are derived from them.
 
 For an invoice, ``paid`` = payments + deposits applied + credit transferred in
 - credit transferred out - refunds. ``balance`` = total - paid; a negative
 balance is a credit balance. An entry that has been voided counts for nothing.
+
+Each invoice also keeps its paid and balance (``Invoice.paid_cents``,
+``balance_cents``) so that lists can sort and page by balance in SQL:
+``store_balances`` derives them from the ledger again and writes them, in the
+transaction of every write that moves them (here: every ledger row; in
+invoices: every change of lines, void and conversion). ``spectra check``
+reports any invoice whose stored figures differ from the ledger.
 
 Every function checks its rule before writing, writes inside one
 transaction together with its audit entry, and re-checks afterwards that no
@@ -72,6 +79,42 @@ def paid_into(invoice_ids: list[int]) -> dict[int, int]:
     return paid
 
 
+def owed_total(invoice: Invoice) -> int:
+    """The part of the invoice's total that can be owed: nothing on a void
+    invoice or an estimate."""
+    return 0 if invoice.status == Invoice.VOID or invoice.is_estimate else invoice.total_cents
+
+
+def store_balances(invoices) -> None:
+    """Derive paid and balance of each invoice (``Invoice`` objects or ids)
+    from the ledger and store them; ``Invoice`` objects given get the new
+    figures too. Runs inside the caller's transaction, after its write."""
+    given = [i for i in invoices if isinstance(i, Invoice)]
+    ids = sorted({i.id if isinstance(i, Invoice) else i for i in invoices if i})
+    if not ids:
+        return
+    with database.atomic():
+        # Lock the rows first (PostgreSQL): a payment committed by another
+        # terminal meanwhile is then counted below. (SQLite's IMMEDIATE write
+        # transactions already run one at a time.)
+        current = (Invoice.select(Invoice.id, Invoice.kind, Invoice.status, Invoice.total_cents,
+                                  Invoice.paid_cents, Invoice.balance_cents)
+                   .where(Invoice.id.in_(ids)).order_by(Invoice.id))
+        current = list(current.for_update() if getattr(database.obj, "for_update", False) else current)
+        paid = paid_into(ids)
+        figures = {}
+        for invoice in current:
+            figures[invoice.id] = (paid[invoice.id], owed_total(invoice) - paid[invoice.id])
+            if (invoice.paid_cents, invoice.balance_cents) != figures[invoice.id]:
+                (Invoice.update(paid_cents=figures[invoice.id][0], balance_cents=figures[invoice.id][1])
+                 .where(Invoice.id == invoice.id).execute())
+    for invoice in given:
+        if invoice.id in figures:
+            invoice.paid_cents, invoice.balance_cents = figures[invoice.id]
+            invoice._dirty.discard("paid_cents")
+            invoice._dirty.discard("balance_cents")
+
+
 def paid_floor(invoice: Invoice) -> int:
     """The least an invoice may hold: nothing for a sale; for a credit memo,
     minus its credit (all of it may be refunded or transferred out)."""
@@ -79,7 +122,7 @@ def paid_floor(invoice: Invoice) -> int:
 
 
 def invoice_money(invoice: Invoice) -> InvoiceMoney:
-    total = 0 if invoice.status == Invoice.VOID or invoice.is_estimate else invoice.total_cents
+    total = owed_total(invoice)
     return InvoiceMoney(total=total, paid=paid_into([invoice.id])[invoice.id])
 
 
@@ -194,6 +237,7 @@ def _write(kind: str, client_id: int, amount: int, *, invoice=None, target=None,
                      created_by=current_user_name())
     entry = E.get_by_id(entry.id)  # read back exactly what was stored, for the hash
     audit.record(f"ledger.{kind}", "ledger", entry.id, before, entry)
+    store_balances([i for i in (invoice, target) if i is not None])
     return entry
 
 

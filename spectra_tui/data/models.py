@@ -15,6 +15,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    SQL,
 )
 from peewee import CharField as _CharField
 from peewee import TextField as _TextField
@@ -323,9 +324,20 @@ class Invoice(BaseModel):
     notes = TextField(default="")
     created_at = DateTimeField(default=now)
     created_by = CharField(default="")
+    # What the ledger says, kept beside the invoice for the lists that sort and
+    # filter by balance: net money paid in, and what is still owed (total - paid;
+    # a void invoice or an estimate owes nothing; negative: a credit balance).
+    # Kept by ledger.store_balances, in the same transaction as every
+    # ledger row, change of lines, void or conversion; the ledger stays the
+    # truth and ``spectra check`` compares these with it.
+    paid_cents = IntegerField(default=0)
+    balance_cents = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("series", "number"), True),)
+        indexes = ((("series", "number"), True),
+                   (("balance_cents", "id"), False),  # by balance, largest first (read backwards)
+                   # open balances: largest first, the oldest first among equal balances
+                   ((SQL('"balance_cents" DESC'), "invoice_date", "id"), False))
 
     @property
     def is_estimate(self) -> bool:

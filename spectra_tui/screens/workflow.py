@@ -489,10 +489,10 @@ def start_presentation(app, session: Session, external: bool = True) -> None:
 
 def order_info(app, session: Session) -> None:
     """Order Info: a new Initial Order invoice for the session (or its open one)."""
+    from ..data.invoices import open_invoices_of_session
     from .invoices import InvoiceRecord, open_new_invoice
 
-    existing = list(Invoice.select().where((Invoice.session == session.id) & (Invoice.kind == Invoice.INITIAL_ORDER)
-                                           & (Invoice.status == Invoice.OPEN)).order_by(Invoice.id))
+    existing = open_invoices_of_session(session, Invoice.INITIAL_ORDER)
     if not existing:
         open_new_invoice(app, Invoice.INITIAL_ORDER, session=session)
         return

@@ -123,11 +123,13 @@ def test_a_payment_inserted_with_sql_is_found(books, db, studio):
 
 
 def test_a_refund_bigger_than_the_credit_made_with_sql_is_found(books, db, studio):
-    """Rows that break the money rules, even with a matching audit entry."""
+    """Rows that break the money rules, even with a matching audit entry (and
+    the invoice's stored balance brought along, as the app would)."""
     with db.atomic():
         entry = LedgerEntry.create(kind="refund", client=studio.client, invoice=books["fee"], amount_cents=20000,
                                    method="cash")
         audit.record("ledger.refund", "ledger", entry.id, None, LedgerEntry.get_by_id(entry.id))
+        ledger.store_balances([books["fee"].id])
     assert problems() == ["invoice 1001: has more taken out than was paid in (-$50.00)"]  # paid 150, out 200
 
 

@@ -1,0 +1,274 @@
+"""Benchmark: invoice lists sorted by balance at 100,000 invoices.
+
+The Invoices hub sorts by balance (largest due first) and the Home hub lists
+the open balances at start-up; both page with a keyset (``after`` = the last
+row shown). This times one page (the screens' PAGE_SIZE rows) of:
+
+- ``search_invoices`` sorted by balance: all invoices, and the "open" list;
+- ``open_balances`` (Home);
+- ``search_invoices`` sorted by date, measured in the same run: the floor
+  the balance pages are compared with;
+
+each on page 1 and on a deep page (after walking ``--deep`` rows through the
+real keyset paging). Target for every balance page: p95 under 50 ms, or at
+most 2x the date page of the same depth. Every timed page is also compared
+with the page computed from the ledger itself (``invoices.paid_expression``,
+the derived figure ``spectra check`` trusts, with OFFSET): same invoices,
+same order, same paid and balance, or the benchmark fails.
+
+The studio: the cached 100,000-client demo (benchmarks/_cache.py), whose
+858 invoices with their ledger rows are copied with raw SQL until there are
+about 100,000 invoices: each copy goes to other clients (ids shifted),
+30 days further back (so the history spans about ten years), with numbers
+continuing the series and the ledger rows pointing at the copied invoices.
+Invoice lines and audit entries are not copied (the lists read neither), so
+``spectra check`` would object to this file; it exists only for timing. It
+is built once and cached beside the demo, keyed by the same schema hash.
+
+    python benchmarks/bench_invoices.py
+    python benchmarks/bench_invoices.py --repeats 5   # quicker
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+NAME = "invoices"
+CLIENTS = 100_000
+INVOICES = 100_000
+TARGET_MS = 50.0
+RATIO_TARGET = 2.0
+DAYS_PER_COPY = 30
+RESULTS_FILE = Path(__file__).resolve().parent / "results" / "invoices.json"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def summary_of(values: list[float]) -> dict:
+    return {"p50_ms": round(statistics.median(values), 2), "p95_ms": round(percentile(values, 0.95), 2),
+            "max_ms": round(max(values), 2), "mean_ms": round(statistics.fmean(values), 2), "count": len(values)}
+
+
+# ---------------------------------------------------------------- the studio
+
+def _replicate(conn: sqlite3.Connection, wanted: int) -> int:
+    """Copy the demo's invoices and ledger rows until there are ``wanted`` invoices."""
+    base_count, base_max = conn.execute("SELECT count(*), max(id) FROM invoice").fetchone()
+    ledger_max = conn.execute("SELECT coalesce(max(id), 0) FROM ledger_entry").fetchone()[0]
+    client_shift = max(conn.execute("SELECT max(client_id), max(bill_to_id) FROM invoice").fetchone())
+    clients = conn.execute("SELECT count(*) FROM client").fetchone()[0]
+    spans = dict(conn.execute("SELECT series, max(number) - min(number) + 1 FROM invoice GROUP BY series").fetchall())
+    copies = -(-wanted // base_count) - 1
+    if client_shift * (copies + 1) > clients:
+        raise RuntimeError(f"{clients} clients are too few for {copies} copies of the demo's invoices")
+    invoice_columns = [row[1] for row in conn.execute("PRAGMA table_info(invoice)")]
+    ledger_columns = [row[1] for row in conn.execute("PRAGMA table_info(ledger_entry)")]
+    for k in range(1, copies + 1):
+        invoice_values = {
+            "id": f"id + {k * base_max}",
+            "number": "number + " + "CASE series " + " ".join(
+                f"WHEN '{series}' THEN {k * span}" for series, span in spans.items()) + " END",
+            "client_id": f"client_id + {k * client_shift}",
+            "bill_to_id": f"bill_to_id + {k * client_shift}",
+            "session_id": "NULL",
+            "source_id": f"source_id + {k * base_max}",
+            "invoice_date": f"date(invoice_date, '-{k * DAYS_PER_COPY} days')",
+        }
+        conn.execute(f"INSERT INTO invoice ({', '.join(invoice_columns)}) "
+                     f"SELECT {', '.join(invoice_values.get(c, c) for c in invoice_columns)} "
+                     f"FROM invoice WHERE id <= {base_max}")
+        ledger_values = {
+            "id": f"id + {k * ledger_max}",
+            "client_id": f"client_id + {k * client_shift}",
+            "invoice_id": f"invoice_id + {k * base_max}",
+            "target_invoice_id": f"target_invoice_id + {k * base_max}",
+            "related_id": f"related_id + {k * ledger_max}",
+        }
+        conn.execute(f"INSERT INTO ledger_entry ({', '.join(ledger_columns)}) "
+                     f"SELECT {', '.join(ledger_values.get(c, c) for c in ledger_columns)} "
+                     f"FROM ledger_entry WHERE id <= {ledger_max}")
+    for series in spans:
+        conn.execute("UPDATE counter SET value = (SELECT max(number) FROM invoice WHERE series = ?) WHERE name = ?",
+                     (series, series))
+    return conn.execute("SELECT count(*) FROM invoice").fetchone()[0]
+
+
+def invoice_database(count: int = INVOICES, progress=None) -> Path:
+    """The cached studio with about ``count`` invoices (built on first use)."""
+    from benchmarks._cache import CACHE_DIR, demo_database, schema_key
+
+    target = CACHE_DIR / f"invoices-{count}-{schema_key()}.db"
+    if target.exists():
+        return target
+    base = demo_database(CLIENTS, progress=progress)
+    for stale in CACHE_DIR.glob(f"invoices-{count}-*.db"):
+        stale.unlink()
+    fd, scratch = tempfile.mkstemp(prefix=f"invoices-{count}-", suffix=".db", dir=CACHE_DIR)
+    os.close(fd)
+    shutil.copyfile(base, scratch)
+    if progress:
+        progress(f"Copying the demo's invoices up to {count:,}...")
+    conn = sqlite3.connect(scratch)
+    try:
+        with conn:
+            _replicate(conn, count)
+    finally:
+        conn.close()
+    os.replace(scratch, target)
+    return target
+
+
+# ---------------------------------------------------------------- the pages
+
+def _expected(kind: str, offset: int, limit: int) -> list[tuple[int, int, int]]:
+    """(id, paid, balance) of the page at ``offset``, computed from the ledger
+    (the derived figures), in the order the list must show."""
+    from spectra_tui.data import invoices
+    from spectra_tui.data.models import Invoice
+
+    paid = invoices.paid_expression()
+    balance = invoices.balance_expression(paid)
+    select = Invoice.select(Invoice.id, paid, balance)
+    live_sale = (Invoice.kind != Invoice.ESTIMATE) & (Invoice.status == Invoice.OPEN)
+    if kind == "balance":
+        select = select.order_by(balance.desc(), Invoice.id.desc())
+    elif kind == "balance_open":
+        nothing_yet = (Invoice.total_cents == 0) & (paid == 0)
+        select = select.where(live_sale & ((balance > 0) | nothing_yet)).order_by(balance.desc(), Invoice.id.desc())
+    elif kind == "open_balances":
+        select = select.where(live_sale & (balance > 0)).order_by(
+            balance.desc(), Invoice.invoice_date.asc(), Invoice.id.asc())
+    else:
+        select = select.order_by(Invoice.invoice_date.desc(), Invoice.id.desc())
+    return [(i, int(p), int(b)) for i, p, b in select.offset(offset).limit(limit).tuples()]
+
+
+def _lists():
+    from spectra_tui.data import invoices
+    from spectra_tui.data.invoices import InvoiceQuery
+
+    return {
+        "date": lambda after, limit: invoices.search_invoices(InvoiceQuery(sort="date"), limit, after),
+        "balance": lambda after, limit: invoices.search_invoices(InvoiceQuery(sort="balance"), limit, after),
+        "balance_open": lambda after, limit: invoices.search_invoices(
+            InvoiceQuery(status="open", sort="balance"), limit, after),
+        "open_balances": lambda after, limit: invoices.open_balances(limit, after),
+    }
+
+
+def _walk(fetch, rows: int):
+    """The last row after walking ``rows`` rows through the keyset pages (not timed)."""
+    after, seen = None, 0
+    while seen < rows:
+        page = fetch(after, min(500, rows - seen))
+        if not page:
+            break
+        after, seen = page[-1], seen + len(page)
+    return after, seen
+
+
+def measure(repeats: int, deep: int, page_size: int) -> dict:
+    out = {}
+    for kind, fetch in _lists().items():
+        after, depth = _walk(fetch, deep)
+        for label, start, offset in (("page1", None, 0), ("deep", after, depth)):
+            fetch(start, page_size)  # warm-up
+            timings = []
+            for _ in range(repeats):
+                began = time.perf_counter()
+                page = fetch(start, page_size)
+                timings.append((time.perf_counter() - began) * 1000)
+            got = [(r.invoice.id, r.paid, r.balance) for r in page]
+            out[f"{kind}_{label}"] = {**summary_of(timings), "offset": offset, "rows": len(page),
+                                      "same_as_ledger": got == _expected(kind, offset, page_size)}
+    return out
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=20, help="timed fetches of each page (default 20)")
+    parser.add_argument("--deep", type=int, default=5000, help="rows before the deep page (default 5000)")
+    parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="JSON file to write")
+    args = parser.parse_args(argv)
+
+    from spectra_tui.data.db import close_database, open_database
+    from spectra_tui.data.models import Invoice, LedgerEntry
+    from spectra_tui.screens.widgets import PAGE_SIZE
+
+    began = time.perf_counter()
+    cached = invoice_database(INVOICES, progress=lambda message: print(message, file=sys.stderr, flush=True))
+    build_seconds = time.perf_counter() - began
+    scratch = Path(tempfile.mkdtemp(prefix="spectra-bench-invoices-"))
+    try:
+        copy = scratch / cached.name
+        shutil.copyfile(cached, copy)
+        began = time.perf_counter()
+        open_database(copy)  # runs any migration the cached file lacks
+        open_seconds = time.perf_counter() - began
+        invoices_count, ledger_rows = Invoice.select().count(), LedgerEntry.select().count()
+        pages = measure(args.repeats, args.deep, PAGE_SIZE)
+    finally:
+        close_database()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    verdicts = {}
+    for kind in ("balance", "balance_open", "open_balances"):
+        for label in ("page1", "deep"):
+            p95, floor = pages[f"{kind}_{label}"]["p95_ms"], pages[f"date_{label}"]["p95_ms"]
+            ratio = p95 / floor if floor else float("inf")
+            verdicts[f"{kind}_{label}"] = {"p95_ms": p95, "date_p95_ms": floor, "ratio": round(ratio, 2),
+                                           "pass": p95 < TARGET_MS or ratio <= RATIO_TARGET}
+    exact = all(page["same_as_ledger"] for page in pages.values())
+    passed = exact and all(v["pass"] for v in verdicts.values())
+    worst = max(verdicts.values(), key=lambda v: v["p95_ms"])
+    result = {
+        "name": NAME,
+        "pass": passed,
+        "summary": (f"{invoices_count:,} invoices, {PAGE_SIZE}-row pages, p95 ms page 1 / deep "
+                    f"(after {args.deep:,} rows): by date {pages['date_page1']['p95_ms']:.1f} / "
+                    f"{pages['date_deep']['p95_ms']:.1f}; by balance {pages['balance_page1']['p95_ms']:.1f} / "
+                    f"{pages['balance_deep']['p95_ms']:.1f}; open by balance {pages['balance_open_page1']['p95_ms']:.1f}"
+                    f" / {pages['balance_open_deep']['p95_ms']:.1f}; Home open balances "
+                    f"{pages['open_balances_page1']['p95_ms']:.1f} / {pages['open_balances_deep']['p95_ms']:.1f} "
+                    f"(target < {TARGET_MS:.0f} or <= {RATIO_TARGET:g}x the date page; worst {worst['p95_ms']:.1f} ms, "
+                    f"{worst['ratio']:g}x); pages {'match' if exact else 'DO NOT match'} the ledger"),
+        "invoices": invoices_count,
+        "ledger_rows": ledger_rows,
+        "page_size": PAGE_SIZE,
+        "deep_after_rows": args.deep,
+        "repeats": args.repeats,
+        "pages": pages,
+        "verdicts": verdicts,
+        "target_p95_ms": TARGET_MS,
+        "target_ratio_to_date_page": RATIO_TARGET,
+        "same_as_ledger": exact,
+        "build_seconds": round(build_seconds, 2),
+        "open_seconds": round(open_seconds, 2),
+        "python": sys.version.split()[0],
+    }
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    outcome = main()
+    print(outcome["summary"])
+    print("PASS" if outcome["pass"] else "FAIL")
+    sys.exit(0 if outcome["pass"] else 1)
