@@ -1,12 +1,13 @@
 # Spectra TUI: `make run` opens the app on a demo database, `make test` runs
-# the whole test suite, `make bench` the benchmarks. Each builds .venv first.
+# the whole test suite (then the data tests on PostgreSQL), `make bench` the
+# benchmarks. Each builds .venv first.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= spectra-demo.db
 
-.PHONY: run test bench demo check clean
+.PHONY: run test test-postgres bench demo check clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { \
@@ -29,6 +30,14 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	@$(MAKE) --no-print-directory test-postgres
+
+# The data layer's tests again, on a throwaway PostgreSQL server (tests/pg_cluster.py).
+test-postgres: $(STAMP)
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "PostgreSQL is missing; installing it with apt-get"; \
+		apt-get update -qq && apt-get install -y -qq postgresql; }
+	SPECTRA_TEST_PG=auto $(BIN)/python -m pytest -q -n 2 --dist loadfile tests/data
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -2,21 +2,75 @@
 
 ``db`` opens a new SQLite file through the real ``open_database`` (WAL,
 foreign keys, migrations) and puts the process-wide state back afterwards
-(signed-in user, frozen clock). ``studio`` builds a photographer, a session
+(signed-in user, frozen clock). With SPECTRA_TEST_PG set, the same tests run
+on PostgreSQL instead (``db_target``); tests about the SQLite file itself are
+marked ``sqlite_only``. ``studio`` builds a photographer, a session
 type, a price item and a client through the services, as the app would.
 """
 from __future__ import annotations
 
+import os
+import uuid
 from types import SimpleNamespace
+from urllib.parse import urlsplit
 
 import pytest
 
+from pg_cluster import ON_POSTGRES  # tests/ is on sys.path (the rootdir conftest's folder)
 from spectra_tui.data import catalog, clients, db as dbmod, models, users
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """The PostgreSQL server the tests run on: $SPECTRA_TEST_PG (a URL of a
+    server's `postgres` database), or with SPECTRA_TEST_PG=auto one started
+    for this test process (tests/pg_cluster.py)."""
+    server = os.environ.get("SPECTRA_TEST_PG")
+    if server != "auto":
+        yield server
+        return
+    from pg_cluster import Cluster
+
+    cluster = Cluster()
+    try:
+        yield cluster.start()
+    finally:
+        cluster.stop()
+
+
 @pytest.fixture
-def db(tmp_path):
-    database = dbmod.open_database(tmp_path / "t.db")
+def db_target(tmp_path, request):
+    """Where a test's studio database lives: a new SQLite file, or on
+    PostgreSQL (see pg_server) a database made for the test, dropped after."""
+    if not ON_POSTGRES:
+        yield str(tmp_path / "t.db")
+        return
+    server = request.getfixturevalue("pg_server")
+    name = f"spectra_test_{uuid.uuid4().hex[:12]}"
+    _pg_admin(server, f"CREATE DATABASE {name}")
+    try:
+        yield urlsplit(server)._replace(path=f"/{name}").geturl()
+    finally:
+        dbmod.close_database()
+        _pg_admin(server, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def _pg_admin(server: str, statement: str) -> None:
+    from playhouse.db_url import connect
+
+    admin = connect(server)
+    admin.connect()
+    try:
+        admin.connection().autocommit = True
+        admin.execute_sql(statement)
+    finally:
+        admin.close()
+
+
+@pytest.fixture
+def db(db_target):
+    """A fresh studio database opened through the real ``open_database``."""
+    database = dbmod.open_database(db_target)
     try:
         yield database
     finally:

@@ -12,7 +12,8 @@ from typing import Any
 
 from peewee import Model
 
-from .models import AuditLog, Counter, LedgerEntry, now
+from .counters import next_number
+from .models import AuditLog, LedgerEntry, now
 from .users import current_user_name
 
 GENESIS = "0" * 64
@@ -63,9 +64,7 @@ def entry_hash(prev_hash: str, row: AuditLog) -> str:
 def _lock_chain() -> None:
     """Serialise writers of the chain (a row lock on PostgreSQL; SQLite's
     IMMEDIATE transaction already holds the write lock)."""
-    updated = Counter.update(value=Counter.value + 1).where(Counter.name == "audit").execute()
-    if not updated:
-        Counter.insert(name="audit", value=1).on_conflict_ignore().execute()
+    next_number("audit")
 
 
 def record(action: str, entity: str, entity_id: int | None, before: Model | dict | None = None,

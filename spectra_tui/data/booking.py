@@ -39,8 +39,9 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from . import audit, clients, invoices, ledger, sessions, settings
+from .counters import next_number
 from .errors import ConflictError, DomainError, NotFound, ValidationError
-from .models import (Appointment, Client, Counter, Holiday, Invoice, InvoiceLine, LedgerEntry, Room, Session,
+from .models import (Appointment, Client, Holiday, Invoice, InvoiceLine, LedgerEntry, Room, Session,
                      SessionStatusChange, SessionType, User, database, now)
 from .money import format_money
 from .users import current_user_name
@@ -471,10 +472,7 @@ def _lock_calendar() -> None:
     """Serialise booking writers before the conflict check. On SQLite the
     IMMEDIATE transaction already holds the write lock; on PostgreSQL the
     UPDATE locks the 'booking' counter row until commit."""
-    updated = Counter.update(value=Counter.value + 1).where(Counter.name == "booking").execute()
-    if not updated:
-        Counter.insert(name="booking", value=0).on_conflict_ignore().execute()
-        Counter.update(value=Counter.value + 1).where(Counter.name == "booking").execute()
+    next_number("booking")
 
 
 # ================================================================ the Scheduling Wizard

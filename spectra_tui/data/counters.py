@@ -9,12 +9,14 @@ from .models import Counter
 
 
 def next_number(name: str, start: int = 1) -> int:
-    """The next number of sequence ``name``; call inside a transaction."""
-    updated = Counter.update(value=Counter.value + 1).where(Counter.name == name).execute()
-    if not updated:
-        Counter.insert(name=name, value=start).on_conflict_ignore().execute()
-        if Counter.get(Counter.name == name).value != start:
-            Counter.update(value=Counter.value + 1).where(Counter.name == name).execute()
+    """The next number of sequence ``name``; call inside a transaction.
+
+    One upsert (SQLite 3.24+, PostgreSQL): the first call makes the row with
+    ``start``, each later one adds 1; on PostgreSQL a second terminal's upsert
+    waits for the first one's commit, the very first number included. Bumping
+    a counter is also how a writer takes a lock (audit chain, calendar)."""
+    Counter.insert(name=name, value=start).on_conflict(
+        conflict_target=[Counter.name], update={Counter.value: Counter.value + 1}).execute()
     return Counter.get(Counter.name == name).value
 
 

@@ -55,7 +55,10 @@ def put(key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise ValidationError(f"There is no setting called '{key}'.")
     value = _validate(key, value)
-    Setting.insert(key=key, value=json.dumps(value)).on_conflict_replace().execute()
+    text = json.dumps(value)
+    # An upsert both SQLite and PostgreSQL know (REPLACE is SQLite's alone).
+    Setting.insert(key=key, value=text).on_conflict(conflict_target=[Setting.key],
+                                                    update={Setting.value: text}).execute()
 
 
 def _validate(key: str, value: Any) -> Any:

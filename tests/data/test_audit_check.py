@@ -30,7 +30,8 @@ def books(studio):
 
 
 def sql(db, statement, *params):
-    db.execute_sql(statement, params)
+    """Change the books behind the app's back ('?' marks a parameter, on either database)."""
+    db.execute_sql(statement.replace("?", db.param), params)
 
 
 def problems():

@@ -103,9 +103,9 @@ def sessions_at(start) -> list[Session]:
     return list(Session.select().where((Session.start == start) & (Session.status != "Cancelled")))
 
 
-def test_two_terminals_same_photographer_same_moment_exactly_one_wins(bk, tmp_path):
+def test_two_terminals_same_photographer_same_moment_exactly_one_wins(bk, db_target, tmp_path):
     start = at(1, "10:00")
-    results = race(tmp_path, bk.db.database, start, [("rita", "Lee"), ("admin", "Diaz")], delay=0.3)
+    results = race(tmp_path, db_target, start, [("rita", "Lee"), ("admin", "Diaz")], delay=0.3)
     winners = [r for r in results if r["ok"]]
     losers = [r for r in results if not r["ok"]]
     assert len(winners) == 1 and len(losers) == 1, results
@@ -120,11 +120,11 @@ def test_two_terminals_same_photographer_same_moment_exactly_one_wins(bk, tmp_pa
     assert run_checks() == []
 
 
-def test_many_terminals_many_rounds_one_winner_each(bk, tmp_path):
+def test_many_terminals_many_rounds_one_winner_each(bk, db_target, tmp_path):
     settings.put("conflict_policy", "never")
     terminals = [("rita", "Lee"), ("admin", "Diaz"), ("rita", "Diaz")]
     for round_number, start in enumerate([at(1, "10:00"), at(1, "13:00"), at(2, "10:00"), at(3, "15:00")]):
-        results = race(tmp_path, bk.db.database, start, terminals)
+        results = race(tmp_path, db_target, start, terminals)
         assert sum(r["ok"] for r in results) == 1, (round_number, results)
         for loser in (r for r in results if not r["ok"]):
             assert loser["conflict"] and not loser["can_override"]
@@ -134,10 +134,10 @@ def test_many_terminals_many_rounds_one_winner_each(bk, tmp_path):
     assert run_checks() == []
 
 
-def test_control_a_check_outside_the_transaction_would_double_book(bk, tmp_path):
+def test_control_a_check_outside_the_transaction_would_double_book(bk, db_target, tmp_path):
     """Proves the harness really races: the naive way (check, then insert in
     another transaction) lets both terminals book the same photographer."""
     start = at(4, "10:00")
-    results = race(tmp_path, bk.db.database, start, [("rita", "Lee"), ("admin", "Diaz")], mode="naive", delay=0.3)
+    results = race(tmp_path, db_target, start, [("rita", "Lee"), ("admin", "Diaz")], mode="naive", delay=0.3)
     assert [r["ok"] for r in results] == [True, True], results
     assert len(sessions_at(start)) == 2

@@ -12,6 +12,7 @@ import time
 import pytest
 from peewee import IntegrityError
 
+from pg_cluster import sqlite_only
 from spectra_tui.data import clients, db as dbmod, invoices
 from spectra_tui.data.db import DatabaseError, close_database, open_database, pending_migrations
 from spectra_tui.data.models import Client, Invoice
@@ -32,6 +33,7 @@ def mode(path):
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@sqlite_only
 def test_a_new_database_file_is_owner_only(db, tmp_path):
     clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})  # the WAL file now exists
     assert mode(tmp_path / "t.db") == 0o600
@@ -50,6 +52,7 @@ def test_owner_only_even_with_a_permissive_umask(tmp_path):
         close_database()
 
 
+@sqlite_only
 def test_wal_foreign_keys_and_busy_timeout(db):
     assert db.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -64,12 +67,12 @@ def test_foreign_keys_are_enforced(studio):
     assert Client.get_by_id(studio.client.id)
 
 
-def test_the_schema_is_versioned(db, tmp_path):
+def test_the_schema_is_versioned(db, db_target, tmp_path):
     applied = [name for (name,) in db.execute_sql("SELECT name FROM schema_migration ORDER BY id").fetchall()]
     shipped = sorted(p.stem for p in dbmod.MIGRATIONS_DIR.glob("[0-9]*.py"))
     assert applied[0] == "0001_initial" and applied == shipped and pending_migrations(db) == []
     close_database()
-    open_database(tmp_path / "t.db")  # nothing pending: no backup made
+    open_database(db_target)  # nothing pending: no backup made
     assert not list(tmp_path.glob("t.db.before-*"))
 
 
@@ -87,6 +90,7 @@ def migrations(tmp_path, monkeypatch):
     return folder
 
 
+@sqlite_only
 def test_a_backup_is_kept_before_pending_migrations_run(db, tmp_path, migrations):
     client = clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
     close_database()
@@ -106,6 +110,7 @@ def test_a_backup_is_kept_before_pending_migrations_run(db, tmp_path, migrations
         copy.close()
 
 
+@sqlite_only
 def test_an_earlier_backup_is_never_overwritten(db, tmp_path, migrations):
     close_database()
     (tmp_path / "t.db.before-9001_nickname").write_bytes(b"older backup")
@@ -115,6 +120,7 @@ def test_an_earlier_backup_is_never_overwritten(db, tmp_path, migrations):
     assert (tmp_path / "t.db.before-9001_nickname.2").exists()
 
 
+@sqlite_only
 def test_a_failing_migration_is_reported_and_changes_nothing(db, tmp_path, migrations):
     clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
     close_database()

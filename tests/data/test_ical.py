@@ -124,8 +124,8 @@ def test_the_studio_time_zone_is_used(cal_db):
         build_calendar()
 
 
-def test_cli_writes_a_file_or_standard_output(cal_db, bk, tmp_path, capsysbinary):
-    db_path = bk.db.database
+def test_cli_writes_a_file_or_standard_output(cal_db, bk, db_target, tmp_path, capsysbinary):
+    db_path = db_target
     out = tmp_path / "studio.ics"
     assert cli_main(["--db", db_path, "ical", "--photographer", "Ava Reyes", "--days", "30", "--out", str(out)]) == 0
     written = parse(out.read_bytes())

@@ -120,8 +120,8 @@ def test_money_columns_are_integers(db):
         for field in model._meta.sorted_fields:
             if field.name.endswith("_cents"):
                 assert isinstance(field, IntegerField), f"{model.__name__}.{field.name}"
-    columns = db.execute_sql("SELECT type FROM pragma_table_info('ledger_entry') WHERE name='amount_cents'").fetchone()
-    assert columns[0] == "INTEGER"
+    column = next(c for c in db.get_columns("ledger_entry") if c.name == "amount_cents")
+    assert column.data_type.upper() in ("INTEGER", "BIGINT")  # SQLite, PostgreSQL
 
 
 # ---------------------------------------------------------------- sales tax on invoices

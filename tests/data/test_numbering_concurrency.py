@@ -40,12 +40,12 @@ print(json.dumps({"numbers": numbers, "started": started, "ended": time.time()})
 """
 
 
-def test_two_processes_save_1000_invoices_without_gaps_or_locks(db, tmp_path):
+def test_two_processes_save_1000_invoices_without_gaps_or_locks(db, db_target, tmp_path):
     from spectra_tui.data import users
     users.create_user("front1", "Front Desk One")
     users.create_user("front2", "Front Desk Two")
     clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
-    db_path = str(tmp_path / "t.db")  # created and migrated by the db fixture, in this process
+    db_path = db_target  # created and migrated by the db fixture, in this process
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, db_path, name, str(PER_PROCESS), str(tmp_path)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for name in ("front1", "front2")]
