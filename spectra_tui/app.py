@@ -125,13 +125,10 @@ class SpectraApp(App):
 
         client = getattr(self.screen, "task_client", None)
 
-        def saved(task) -> None:
+        def saved(task) -> None:  # (the screen below shows it as it comes back)
             if task is not None:
                 due = f", due {task.due:%a %m/%d}" if task.due else ""
                 self.notify(f"Task saved: {task.title}{due}.", timeout=4)
-                refresh = getattr(self.screen, "refresh_data", None)
-                if refresh is not None:
-                    refresh()
 
         self.push_screen(TaskDialog(client=client), saved)
 

@@ -114,24 +114,21 @@ class HomeHub(HubScreen):
         today = now().date()
         self.query_one("#today-title", Static).update(f"Today · {today:%A, %B} {today.day}, {today.year}")
         schedule = session_data.day_schedule(today)
-        table = self.query_one("#schedule", PagedTable)
-        cursor = table.cursor_row
-        table.load(lambda after, limit: list(schedule) if after is None else [])
-        if 0 < cursor < table.row_count:
-            table.move_cursor(row=cursor)
+        self._reload("schedule", lambda after, limit: list(schedule) if after is None else [])
         self.query_one("#schedule-empty", Static).set_class(not schedule, "-shown")
         self.query_one("#stages", Static).update(self._stages_table())
-        tasks = self.query_one("#tasks", PagedTable)
-        cursor = tasks.cursor_row
-        tasks.load(lambda after, limit: task_data.tasks_due(today, limit, after))
-        if 0 < cursor < tasks.row_count:
-            tasks.move_cursor(row=cursor)
+        tasks = self._reload("tasks", lambda after, limit: task_data.tasks_due(today, limit, after))
         self.query_one("#tasks-empty", Static).set_class(tasks.row_count == 0, "-shown")
-        balances = self.query_one("#balances", PagedTable)
-        cursor = balances.cursor_row
-        balances.load(lambda after, limit: invoice_data.open_balances(limit, after))
-        if 0 < cursor < balances.row_count:
-            balances.move_cursor(row=cursor)
+        self._reload("balances", lambda after, limit: invoice_data.open_balances(limit, after))
+
+    def _reload(self, table_id: str, fetch) -> PagedTable:
+        """Load a list again, the cursor kept on the same line number."""
+        table = self.query_one(f"#{table_id}", PagedTable)
+        cursor = table.cursor_row
+        table.load(fetch)
+        if 0 < cursor < table.row_count:
+            table.move_cursor(row=cursor)
+        return table
 
     def _stages_table(self) -> Table:
         """One column per workflow stage: how many sessions wait there, and
@@ -156,7 +153,7 @@ class HomeHub(HubScreen):
         if event.table.id == "tasks":
             from .tasks import TaskDialog
 
-            self.app.push_screen(TaskDialog(event.row), lambda saved: self._fill() if saved else None)
+            self.app.push_screen(TaskDialog(event.row))  # the hub reloads as it comes back
             return
         if event.table.id == "balances":
             from .invoices import InvoiceRecord
