@@ -1,14 +1,15 @@
-"""Base screens: a hub (one per F-key) and a record (a form with Save & Close).
+"""Base screens: a hub (one per F-key) and a record (a form with Save & Close),
+and the lines around them: the title bar and the key bar.
 
 A record tracks unsaved changes; leaving it with changes asks first. Domain
 errors from the data layer are shown as readable messages, never tracebacks.
 """
+from rich.style import Style
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from rich.style import Style
-from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
 
