@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import random
 import shutil
 import statistics
@@ -33,10 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
-try:
-    import spectra_tui  # noqa: F401
-except ImportError:  # run from a checkout without `pip install -e .`
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: `benchmarks` and `spectra_tui` from this checkout
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import percentile, run_as_script, write_result
 
 from spectra_tui.data import booking, calendar, catalog, settings, users
 from spectra_tui.data.db import close_database, open_database
@@ -49,12 +49,6 @@ BOOKINGS = 1000
 CLIENTS = 300
 MONTH_START = dt.date(2031, 3, 1)  # a fixed month: same data every run
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "calendar.json"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def build_studio(seed: int = 1) -> dict:
@@ -252,13 +246,8 @@ def main(argv: list[str] | None = None) -> dict:
         "build_seconds": round(build_seconds, 2),
         "python": sys.version.split()[0],
     }
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return result
+    return write_result(args.results, result)
 
 
 if __name__ == "__main__":
-    outcome = main()
-    print(outcome["summary"])
-    print("PASS" if outcome["pass"] else "FAIL")
-    sys.exit(0 if outcome["pass"] else 1)
+    run_as_script(main)

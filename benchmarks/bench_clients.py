@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import random
 import shutil
 import statistics
@@ -29,8 +28,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+if str(ROOT) not in sys.path:  # run as a script: `benchmarks` and `spectra_tui` from this checkout
     sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import percentile, run_as_script, write_result
 
 NAME = "clients"
 CLIENTS = 100_000
@@ -40,12 +41,6 @@ RESULTS_FILE = Path(__file__).resolve().parent / "results" / "clients.json"
 # What a receptionist types: surnames, first names, a few accents and
 # apostrophes; each prefix is typed one character at a time (40 keystrokes).
 PREFIXES = ["smith", "garc", "mcdo", "o'br", "nguy", "john", "mar", "lee", "patel", "wil", "zo"]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def summary_of(values: list[float]) -> dict:
@@ -183,13 +178,8 @@ def main(argv: list[str] | None = None) -> dict:
         "build_seconds": round(build_seconds, 2),
         "python": sys.version.split()[0],
     }
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return result
+    return write_result(args.results, result)
 
 
 if __name__ == "__main__":
-    outcome = main()
-    print(outcome["summary"])
-    print("PASS" if outcome["pass"] else "FAIL")
-    sys.exit(0 if outcome["pass"] else 1)
+    run_as_script(main)

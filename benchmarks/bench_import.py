@@ -19,7 +19,6 @@ The target is import throughput at least 0.80 of bare. The pictures are cached
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -29,10 +28,11 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-try:
-    import spectra_tui  # noqa: F401
-except ImportError:  # run from a checkout without `pip install -e .`
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: `benchmarks` and `spectra_tui` from this checkout
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import write_result
 
 from PIL import Image, ImageChops
 
@@ -168,8 +168,7 @@ def main(argv: list[str] | None = None) -> dict:
         "failed": failed,
         "pass": ratio >= TARGET_RATIO and imported == len(paths),
     }
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(result, indent=2) + "\n")
+    write_result(args.results, result)
     print(
         f"import: {len(paths)} pictures {result['image_size']} ({result['mean_file_mb']} MB each), "
         f"{cores} cores, best of {args.rounds} rounds\n"

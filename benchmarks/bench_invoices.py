@@ -31,7 +31,6 @@ is built once and cached beside the demo, keyed by the same schema hash.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sqlite3
@@ -42,8 +41,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+if str(ROOT) not in sys.path:  # run as a script: `benchmarks` and `spectra_tui` from this checkout
     sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import percentile, run_as_script, write_result
 
 NAME = "invoices"
 CLIENTS = 100_000
@@ -52,12 +53,6 @@ TARGET_MS = 50.0
 RATIO_TARGET = 2.0
 DAYS_PER_COPY = 30
 RESULTS_FILE = Path(__file__).resolve().parent / "results" / "invoices.json"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def summary_of(values: list[float]) -> dict:
@@ -262,13 +257,8 @@ def main(argv: list[str] | None = None) -> dict:
         "open_seconds": round(open_seconds, 2),
         "python": sys.version.split()[0],
     }
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return result
+    return write_result(args.results, result)
 
 
 if __name__ == "__main__":
-    outcome = main()
-    print(outcome["summary"])
-    print("PASS" if outcome["pass"] else "FAIL")
-    sys.exit(0 if outcome["pass"] else 1)
+    run_as_script(main)

@@ -15,7 +15,6 @@ machine. Target: Spectra's median within 1.5x of the bare app's median.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -26,8 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+if str(ROOT) not in sys.path:  # run as a script: `benchmarks` and `spectra_tui` from this checkout
     sys.path.insert(0, str(ROOT))
+
+from benchmarks._common import run_as_script, write_result
 
 NAME = "startup"
 TARGET_RATIO = 1.5
@@ -190,14 +191,8 @@ def main(argv: list[str] | None = None) -> dict:
         "runs": args.runs,
         "python": sys.version.split()[0],
     }
-    args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    return result
+    return write_result(args.results, result)
 
 
 if __name__ == "__main__":
-    outcome = main()
-    if outcome:
-        print(outcome["summary"])
-        print("PASS" if outcome["pass"] else "FAIL")
-        sys.exit(0 if outcome["pass"] else 1)
+    run_as_script(main)
