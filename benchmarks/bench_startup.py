@@ -47,16 +47,18 @@ def child(kind: str, db: str | None) -> None:
         # The real start: `spectra --db DB --user rita` through the CLI (its
         # parser, its imports, opening the database, the terminal-graphics
         # probe), only run headless at 120x40 so that frames can be seen.
-        from spectra_tui import app as app_module
+        # (textual.app, not spectra_tui.app: the CLI imports the rest itself.)
+        from textual.app import App
+
         from spectra_tui.cli import main as spectra_main
 
-        run = app_module.SpectraApp.run
+        run = App.run
 
         def run_headless(app, *args, **kwargs):
             watch(app)
             return run(app, headless=True, size=(120, 40))
 
-        app_module.SpectraApp.run = run_headless
+        App.run = run_headless
         os.environ["SPECTRA_KEYS"] = str(Path(db).with_suffix(".no-keys.toml"))
 
         def shown(screen) -> bool:  # the Home hub

@@ -133,3 +133,24 @@ def test_check_on_an_empty_database(tmp_path):
 def test_spectra_db_environment_variable(demo_db):
     result = spectra("check", env={"SPECTRA_DB": str(demo_db)})
     assert result.returncode == 0 and result.stdout.startswith("OK")
+
+
+DRIVER_PROBE = """
+import sys
+from spectra_tui.cli import main
+code = main(sys.argv[1:])
+driver = sys.modules.get("psycopg2", "not loaded")
+print(code, "blocked" if driver is None else "not loaded" if driver == "not loaded" else "loaded")
+"""
+
+
+def test_a_sqlite_studio_starts_without_loading_the_postgresql_driver(tmp_path):
+    pytest.importorskip("psycopg2")  # installed with the test extras; a SQLite-only install has none to skip
+    run = subprocess.run([sys.executable, "-c", DRIVER_PROBE, "--db", str(tmp_path / "s.db"), "check"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.stdout.split()[-2:] == ["0", "blocked"], run.stderr
+    url = f"postgresql://nobody@/nothing?host={tmp_path}"  # no server there: refused readably, driver loaded
+    run = subprocess.run([sys.executable, "-c", DRIVER_PROBE, "--db", url, "check"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.stdout.split()[-2:] == ["2", "loaded"], run.stderr
+    assert "Cannot open the database" in run.stderr and "Traceback" not in run.stderr
