@@ -168,6 +168,9 @@ def main(argv: list[str] | None = None) -> dict:
         "failed": failed,
         "pass": ratio >= TARGET_RATIO and imported == len(paths),
     }
+    result["summary"] = (f"{len(paths)} pictures {result['image_size']}: Spectra {import_rate:.2f} images/s vs a bare "
+                         f"Pillow loop {bare_rate:.2f} = {ratio:.2f} (target >= {TARGET_RATIO:.2f}); "
+                         f"{imported} imported, {failed} failed")
     write_result(args.results, result)
     print(
         f"import: {len(paths)} pictures {result['image_size']} ({result['mean_file_mb']} MB each), "
