@@ -139,11 +139,26 @@ def migrate_database(db: Database, target: str) -> list[str]:
         return runner.up()
     except Exception as exc:  # noqa: BLE001
         # Two terminals opening the same file at the same moment both see the
-        # migrations pending; the second one's run fails (each migration is one
-        # transaction, so it leaves nothing behind). Nothing pending now: fine.
-        if not pending_migrations(db):
+        # migrations pending; the second one's run fails on a migration the
+        # first has just applied (each migration is one transaction, so the
+        # failed one leaves nothing behind). Then wait for the first to finish.
+        if _another_terminal_upgrades(db, pending):
             return []
         raise DatabaseError(f"Cannot upgrade the database {target} ({', '.join(pending)}): {exc}") from exc
+
+
+def _another_terminal_upgrades(db: Database, pending: list[str], patience: float = 15.0) -> bool:
+    """After a failed run: True once nothing is pending, when some of
+    ``pending`` was applied meanwhile (another terminal is upgrading); False
+    at once when nothing moved (the migration itself failed)."""
+    deadline = time.monotonic() + patience
+    while True:
+        still = pending_migrations(db)
+        if not still:
+            return True
+        if set(still) == set(pending) or time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
 
 
 def _unused_name(path: str) -> str:

@@ -209,3 +209,52 @@ def test_the_migrations_build_every_model_s_table_and_columns(db):
         assert table in tables, f"no migration creates {table}"
         columns = {column.name for column in db.get_columns(table)}
         assert columns == {field.column_name for field in model._meta.sorted_fields}, table
+
+
+OPEN_WITH_MIGRATIONS = """
+import sys, time
+from pathlib import Path
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.002)
+from spectra_tui.data import db as dbmod
+dbmod.MIGRATIONS_DIR = Path(sys.argv[3])
+from spectra_tui.data.models import Client
+dbmod.open_database(sys.argv[1])
+print(Client.select().count())
+"""
+SLOW = '''
+import time
+def up(migrator, db):
+    time.sleep(1.0)  # a long first step, in its transaction: the other terminal waits, then fails on it
+'''
+
+
+def test_a_terminal_waits_for_another_one_that_is_upgrading(tmp_path, migrations):
+    """The second terminal fails on a migration the first has just applied,
+    while the first still has the later ones to run: it waits, then opens."""
+    (migrations / "0000_slow.py").write_text(SLOW)
+    path, go = tmp_path / "new.db", tmp_path / "go"
+    procs = [subprocess.Popen([sys.executable, "-c", OPEN_WITH_MIGRATIONS, str(path), str(go), str(migrations)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    time.sleep(0.5)
+    go.touch()
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert out.strip() == "0"
+
+
+def test_after_a_failed_run_wait_only_while_another_terminal_makes_progress(monkeypatch):
+    """The decision behind the test above, step by step: some of what we
+    meant to apply was applied by someone else -> wait until nothing is
+    pending; nothing moved -> the migration itself failed: say so at once."""
+    seen = iter([["0002_b", "0003_c"], ["0003_c"], []])
+    monkeypatch.setattr(dbmod, "pending_migrations", lambda db: next(seen))
+    assert dbmod._another_terminal_upgrades(None, ["0001_a", "0002_b", "0003_c"]) is True
+    monkeypatch.setattr(dbmod, "pending_migrations", lambda db: ["9001_broken"])
+    began = time.monotonic()
+    assert dbmod._another_terminal_upgrades(None, ["9001_broken"]) is False
+    assert time.monotonic() - began < 1  # no waiting when nothing moved
+    monkeypatch.setattr(dbmod, "pending_migrations", lambda db: ["0003_c"])  # the other terminal died half-way
+    assert dbmod._another_terminal_upgrades(None, ["0001_a", "0003_c"], patience=0.2) is False
