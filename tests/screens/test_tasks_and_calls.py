@@ -4,6 +4,8 @@ tab: l logs a call, a call-back day makes a task). Keystrokes in, the
 database checked."""
 import datetime as dt
 
+import pytest
+
 from spectra_tui.data import tasks as task_data
 from spectra_tui.data.models import Client, PhoneCall, Task
 from spectra_tui.screens.clients import ClientRecord
@@ -13,6 +15,7 @@ from spectra_tui.screens.tasks import TaskDialog
 from spectra_tui.screens.widgets import PagedTable
 
 from .conftest import FIXED_DAY
+from .layout import SIZE_IDS, SIZES, assert_fits
 
 
 def due_list(app) -> PagedTable:
@@ -149,3 +152,33 @@ async def test_the_phone_calls_tab_logs_a_call_and_its_call_back_task(app, demo_
         assert table.loaded_rows[0].id == call.id
         task = Task.select().order_by(Task.id.desc()).get()
         assert task.client_id == client.id and task.due == dt.date(2026, 11, 30) and "Album quote" in task.title
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_task_dialog_snapshot(snap_compare, app, demo_db, size):
+    """A new task about a client, with a due day that is not a day: the
+    message under its field, nothing cut off."""
+    async def run_before(pilot):
+        await pilot.app.push_screen(ClientRecord(Client.get_by_id(5)))
+        await pilot.pause()
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await type_in(pilot, "Order the album", "whenever", "", "")
+        await pilot.pause()
+        assert_fits(pilot.app.screen)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_phone_call_dialog_snapshot(snap_compare, app, demo_db, size):
+    async def run_before(pilot):
+        await pilot.app.push_screen(ClientRecord(Client.get_by_id(7), tab="phone_calls"))
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press(*"Album quote", "enter", *"out")
+        await pilot.pause()
+        assert_fits(pilot.app.screen)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
