@@ -132,6 +132,13 @@ class SpectraApp(App):
 
         self.push_screen(TaskDialog(client=client), saved)
 
+    def action_open_settings(self) -> None:
+        """F10 (or the palette): the studio's settings."""
+        from .screens.studio_settings import StudioSettingsScreen
+
+        if not isinstance(self.screen, StudioSettingsScreen):
+            self.push_screen(StudioSettingsScreen())
+
     def action_session_search(self) -> None:
         from .screens.sessions import SessionRecord, SessionSearchDialog
 

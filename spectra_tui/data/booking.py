@@ -97,6 +97,15 @@ def studio_hours() -> dict[int, tuple[dt.time, dt.time] | None]:
 
 def save_studio_hours(hours: dict) -> None:
     """Store the studio hours: {weekday 0-6 (or "0"-"6"): ("09:00", "18:00") or None}."""
+    clean = clean_studio_hours(hours)
+    with database.atomic():
+        before = {"studio_hours": settings.get("studio_hours")}
+        settings.put("studio_hours", clean)
+        audit.record("settings.studio_hours", "setting", None, before, {"studio_hours": clean})
+
+
+def clean_studio_hours(hours: dict) -> dict[str, list[str] | None]:
+    """The studio hours checked and as stored: {"0".."6": ["09:00", "18:00"] or None}."""
     clean: dict[str, list[str] | None] = {}
     for weekday in range(7):
         value = hours.get(weekday, hours.get(str(weekday)))
@@ -117,10 +126,7 @@ def save_studio_hours(hours: dict) -> None:
         if times[0] >= times[1]:
             raise ValidationError(f"On {DAY_NAMES[weekday]} the studio must open before it closes.", "studio_hours")
         clean[str(weekday)] = [t.strftime("%H:%M") for t in times]
-    with database.atomic():
-        before = {"studio_hours": settings.get("studio_hours")}
-        settings.put("studio_hours", clean)
-        audit.record("settings.studio_hours", "setting", None, before, {"studio_hours": clean})
+    return clean
 
 
 def hours_on(day: dt.date) -> tuple[dt.time, dt.time] | None:

@@ -54,14 +54,14 @@ def get(key: str) -> Any:
 def put(key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise ValidationError(f"There is no setting called '{key}'.")
-    value = _validate(key, value)
+    value = validate(key, value)
     text = json.dumps(value)
     # An upsert both SQLite and PostgreSQL know (REPLACE is SQLite's alone).
     Setting.insert(key=key, value=text).on_conflict(conflict_target=[Setting.key],
                                                     update={Setting.value: text}).execute()
 
 
-def _validate(key: str, value: Any) -> Any:
+def validate(key: str, value: Any) -> Any:
     """Raise a ValidationError for a bad value; return the value to store."""
     if key == "conflict_policy" and value not in CONFLICT_POLICIES:
         raise ValidationError(f"The conflict policy must be one of: {', '.join(CONFLICT_POLICIES)}.")

@@ -60,6 +60,7 @@ ACTIONS: list[AppAction] = [
     AppAction("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
     # Shown and run only on screens that save (SpectraApp.check_action).
     AppAction("save_close", "Save & Close", "ctrl+w", "save_close"),
+    AppAction("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),
     AppAction("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
     AppAction("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False,
               label="Commands"),

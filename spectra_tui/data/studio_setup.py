@@ -1,0 +1,156 @@
+"""The studio's settings as the Studio Settings screen edits them.
+
+What a person types (tax as a percentage, hours as "09:00-18:00" or
+"closed") is read and checked here, all of it before anything is written;
+then every changed setting is stored in one transaction with one audit
+entry. Only an admin changes the studio's settings.
+"""
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import audit, settings
+from .booking import DAY_NAMES, clean_studio_hours
+from .errors import DomainError, ValidationError
+from .models import database
+from .users import current_user
+
+MAX_NAME = 100
+CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class StudioSetup:
+    """The settings as text, the way the screen shows and takes them."""
+
+    studio_name: str
+    tax_percent: str  # "8.25" for 8.25 %
+    tax_included: bool
+    conflict_policy: str  # settings.CONFLICT_POLICIES
+    slot_minutes: str
+    timezone: str
+    image_root: str  # empty: the default folder
+    hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
+
+
+def current() -> StudioSetup:
+    rate = Decimal(str(settings.get("tax_rate"))) * 100
+    stored_hours = settings.get("studio_hours") or {}
+    return StudioSetup(
+        studio_name=settings.get("studio_name"),
+        tax_percent=format(rate.normalize(), "f"),  # 0.0825 -> '8.25'
+        tax_included=bool(settings.get("tax_included")),
+        conflict_policy=settings.get("conflict_policy"),
+        slot_minutes=str(settings.get("slot_minutes")),
+        timezone=settings.get("timezone") or "",
+        image_root=settings.get("image_root") or "",
+        hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
+    )
+
+
+def read(setup: StudioSetup) -> dict:
+    """The stored values for ``setup``; a ValidationError (naming the field) for the first thing wrong."""
+    name = " ".join((setup.studio_name or "").split())
+    if not name:
+        raise ValidationError("Give the studio's name (it heads calendars sent to clients).", "studio_name")
+    if len(name) > MAX_NAME:
+        raise ValidationError(f"The studio's name is {len(name)} characters long; keep it under {MAX_NAME}.",
+                              "studio_name")
+    try:
+        percent = Decimal((setup.tax_percent or "").strip().rstrip("%").strip())
+        if not percent.is_finite() or not 0 <= percent < 100:
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValidationError(f"'{setup.tax_percent}' is not a tax rate: type the percentage, e.g. 8.25 "
+                              "(0 for no tax).", "tax_percent") from None
+    if setup.conflict_policy not in settings.CONFLICT_POLICIES:
+        raise ValidationError("Choose whether overlapping bookings are refused, asked about or allowed.",
+                              "conflict_policy")
+    try:
+        slot = int(setup.slot_minutes)
+    except (TypeError, ValueError):
+        slot = 0
+    zone = (setup.timezone or "").strip()
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"'{zone}' is not a time zone: use a name such as America/Chicago or "
+                              "Europe/London.", "timezone") from None
+    return {
+        "studio_name": name,
+        "tax_rate": str(percent / 100),
+        "tax_included": bool(setup.tax_included),
+        "conflict_policy": setup.conflict_policy,
+        "slot_minutes": _checked("slot_minutes", slot),
+        "timezone": zone,
+        "image_root": _image_root(setup.image_root),
+        "studio_hours": _hours(setup.hours),
+    }
+
+
+def _checked(key: str, value):
+    """The settings module's own rule for ``key``, its message at the field."""
+    try:
+        return settings.validate(key, value)
+    except ValidationError as error:
+        raise ValidationError(str(error), key) from None
+
+
+def _image_root(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        return ""
+    folder = Path(text).expanduser()
+    if not folder.is_dir():
+        raise ValidationError(f"There is no folder {folder}: create it first, or leave the field empty for "
+                              "the default folder.", "image_root")
+    return text
+
+
+def _hours(days: tuple[str, ...]) -> dict:
+    if len(days) != 7:
+        raise ValidationError("Give the hours of all seven days.", "hours")
+    hours = {}
+    for weekday, text in enumerate(days):
+        text = (text or "").strip().lower()
+        if text in ("", CLOSED):
+            hours[weekday] = None
+            continue
+        parts = [part.strip() for part in text.replace("–", "-").split("-")]
+        if len(parts) != 2:
+            raise ValidationError(f"{DAY_NAMES[weekday]}: type the hours like 09:00-18:00, or 'closed'.",
+                                  f"hours_{weekday}")
+        try:
+            hours[weekday] = tuple(_time(part) for part in parts)
+        except ValueError:
+            raise ValidationError(f"{DAY_NAMES[weekday]}: '{text}' is not opening and closing times "
+                                  "(e.g. 09:00-18:00).", f"hours_{weekday}") from None
+        if hours[weekday][0] >= hours[weekday][1]:
+            raise ValidationError(f"On {DAY_NAMES[weekday]} the studio must open before it closes.",
+                                  f"hours_{weekday}")
+    return clean_studio_hours(hours)
+
+
+def _time(text: str) -> dt.time:
+    """'9', '9:30', '09:30' -> a time."""
+    return dt.datetime.strptime(text if ":" in text else f"{text}:00", "%H:%M").time()
+
+
+def save(setup: StudioSetup) -> list[str]:
+    """Store what changed (one transaction, one audit entry); the names of the settings changed."""
+    user = current_user()
+    if user is None or user.role != "admin":
+        who = f"{user.username} is a {user.role}" if user else "nobody is signed in"
+        raise DomainError(f"Only an admin changes the studio settings ({who}).")
+    wanted = read(setup)
+    with database.atomic():
+        before = {key: settings.get(key) for key in wanted}
+        changed = {key: value for key, value in wanted.items() if value != before[key]}
+        for key, value in changed.items():
+            settings.put(key, value)
+        if changed:
+            audit.record("settings.change", "setting", None, {key: before[key] for key in changed}, changed)
+    return sorted(changed)
+

@@ -1,0 +1,77 @@
+"""The studio settings as the Studio Settings screen edits them: typed text
+read and checked (every field's mistake named at its field, nothing stored),
+only an admin saves, what changed is stored in one transaction and audited."""
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from spectra_tui.data import booking, settings, studio_setup, users
+from spectra_tui.data.errors import DomainError, ValidationError
+from spectra_tui.data.models import AuditLog
+
+
+@pytest.fixture
+def admin(studio):
+    boss = users.create_user("boss", "Studio Boss", "admin")
+    users.sign_in(boss)
+    return boss
+
+
+def test_the_current_settings_read_as_typed(db):
+    setup = studio_setup.current()
+    assert setup.tax_percent == "8.25" and setup.conflict_policy == "ask" and setup.slot_minutes == "30"
+    assert setup.hours[0] == "09:00-18:00" and setup.hours[6] == "closed"
+    assert studio_setup.read(setup)["tax_rate"] == "0.0825"
+
+
+def test_an_admin_saves_what_changed_in_one_audited_step(admin, tmp_path):
+    setup = dataclasses.replace(studio_setup.current(), studio_name="  Lumen   Portraits ", tax_percent="7.5%",
+                                tax_included=True, conflict_policy="never", slot_minutes="15",
+                                timezone="Europe/London", image_root=str(tmp_path),
+                                hours=("9-17", "9:00 - 17:30", "closed", "10:00-20:00", "", "10-14", "closed"))
+    changed = studio_setup.save(setup)
+    assert changed == sorted(["studio_name", "tax_rate", "tax_included", "conflict_policy", "slot_minutes",
+                              "timezone", "image_root", "studio_hours"])
+    assert settings.get("studio_name") == "Lumen Portraits" and settings.tax_rate() == Decimal("0.075")
+    assert settings.get("tax_included") is True and settings.get("slot_minutes") == 15
+    hours = booking.studio_hours()
+    assert hours[0] == (dt.time(9), dt.time(17)) and hours[1] == (dt.time(9), dt.time(17, 30))
+    assert hours[2] is None and hours[4] is None and hours[5] == (dt.time(10), dt.time(14))
+    entry = AuditLog.select().where(AuditLog.action == "settings.change").get()
+    assert entry.user_name == "boss" and "Lumen Portraits" in entry.after
+    assert studio_setup.save(studio_setup.current()) == []  # nothing changed: nothing written
+    assert AuditLog.select().where(AuditLog.action == "settings.change").count() == 1
+
+
+def test_only_an_admin_changes_the_settings(studio):
+    with pytest.raises(DomainError, match="Only an admin.*rita is a receptionist"):
+        studio_setup.save(dataclasses.replace(studio_setup.current(), tax_percent="5"))
+    assert settings.tax_rate() == Decimal("0.0825")
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"studio_name": "   "}, "studio_name"),
+    ({"studio_name": "x" * 101}, "studio_name"),
+    ({"tax_percent": "eight"}, "tax_percent"),
+    ({"tax_percent": "100"}, "tax_percent"),
+    ({"tax_percent": "-1"}, "tax_percent"),
+    ({"tax_percent": "NaN"}, "tax_percent"),
+    ({"conflict_policy": "sometimes"}, "conflict_policy"),
+    ({"slot_minutes": "7"}, "slot_minutes"),
+    ({"slot_minutes": "half an hour"}, "slot_minutes"),
+    ({"timezone": "Mars/Olympus"}, "timezone"),
+    ({"timezone": ""}, "timezone"),
+    ({"image_root": "/no/such/folder/anywhere"}, "image_root"),
+    ({"hours": ("9-17",) * 6}, "hours"),
+    ({"hours": ("17-9",) + ("closed",) * 6}, "hours_0"),
+    ({"hours": ("closed", "nine to five") + ("closed",) * 5}, "hours_1"),
+    ({"hours": ("closed",) * 3 + ("25:00-26:00",) + ("closed",) * 3}, "hours_3"),
+])
+def test_a_mistake_is_named_at_its_field_and_nothing_is_stored(admin, change, field):
+    before = {key: settings.get(key) for key in settings.DEFAULTS}
+    with pytest.raises(ValidationError) as refused:
+        studio_setup.save(dataclasses.replace(studio_setup.current(), **{"tax_percent": "5", **change}))
+    assert refused.value.field == field and str(refused.value)
+    assert {key: settings.get(key) for key in settings.DEFAULTS} == before

@@ -1,0 +1,90 @@
+"""Studio Settings (F10): an admin changes the tax rate and the hours with
+the keyboard and saves with Ctrl+W; a mistake shows under its field with
+nothing lost; a receptionist is told only an admin saves; Escape with
+changes asks first. Snapshots at 120x40 and 80x24."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from textual.widgets import Input
+
+from spectra_tui.data import booking, settings
+from spectra_tui.data.models import User
+from spectra_tui.data.users import sign_in
+from spectra_tui.screens.dialogs import ConfirmDialog
+from spectra_tui.screens.home import HomeHub
+from spectra_tui.screens.studio_settings import StudioSettingsScreen
+
+from .layout import SIZE_IDS, SIZES, assert_fits
+
+
+@pytest.fixture
+def as_admin(demo_db):
+    sign_in(User.get(User.username == "admin"))
+
+
+async def replace(pilot, field: str, text: str) -> None:
+    box = pilot.app.screen.query_one(f"#s-{field}", Input)
+    pilot.app.screen.set_focus(box)
+    await pilot.press("ctrl+u", *text)
+
+
+async def test_an_admin_changes_the_tax_and_the_hours(as_admin, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        assert isinstance(app.screen, StudioSettingsScreen)
+        await replace(pilot, "tax_percent", "7.25")
+        await replace(pilot, "hours_6", "11-15")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeHub)
+    assert settings.tax_rate() == Decimal("0.0725")
+    assert booking.studio_hours()[6] == (dt.time(11), dt.time(15))
+
+
+async def test_a_mistake_shows_at_its_field_and_nothing_is_lost(as_admin, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        await replace(pilot, "tax_percent", "6")
+        await replace(pilot, "hours_2", "18-9")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudioSettingsScreen)
+        assert "Wednesday the studio must open before it closes" in str(screen.query_one("#err-hours_2").render())
+        assert app.focused is screen.query_one("#s-hours_2")
+        assert screen.query_one("#s-tax_percent", Input).value == "6"
+        assert settings.tax_rate() == Decimal("0.0825")
+        await pilot.press("ctrl+u", *"9-18", "ctrl+w")
+        await pilot.pause()
+        assert settings.tax_rate() == Decimal("0.06")
+
+
+async def test_a_receptionist_is_told_only_an_admin_saves(demo_db, make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        await replace(pilot, "tax_percent", "5")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, StudioSettingsScreen)
+        assert any("Only an admin" in str(n.message) for n in app._notifications)
+        assert settings.tax_rate() == Decimal("0.0825")
+        await pilot.press("escape")  # changes typed: it asks before leaving
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_studio_settings_snapshot(snap_compare, as_admin, make_app, size):
+    async def run_before(pilot):
+        await pilot.press("f10")
+        await pilot.pause()
+        assert_fits(pilot.app.screen)
+
+    assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
