@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,15 @@ class PrepareOutcome:
 
 
 _known_hashes: frozenset[str] = frozenset()
+_disk: ThreadPoolExecutor | None = None
+
+
+def _disk_thread() -> ThreadPoolExecutor:
+    """This process's one thread for flushing and verifying copies."""
+    global _disk
+    if _disk is None:
+        _disk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="verify")
+    return _disk
 
 
 def init_worker(known_hashes: frozenset[str]) -> None:
@@ -55,14 +65,21 @@ def prepare_file(job: PrepareJob) -> PrepareOutcome:
         if sha256 in _known_hashes:
             paths.remove_all()  # dropped before any fsync: a re-import stays cheap
             return PrepareOutcome(source, size, duplicate=True)
-        sync_and_verify(paths.original, sha256)
-        width = height = None
-        previews_made = False
-        if is_previewable(source.name):
-            width, height = make_previews(
-                paths.original, paths.preview, paths.thumb, job.preview_side, job.thumb_side
-            )
-            previews_made = True
+        # The disk work (flush the copy, read it back, hash it) runs beside
+        # the previews' decoding, which reads the source the copy was made
+        # from: both wait on other things than the CPU of this process. A
+        # copy that does not verify throws the previews away with it.
+        verifying = _disk_thread().submit(sync_and_verify, paths.original, sha256)
+        try:
+            width = height = None
+            previews_made = False
+            if is_previewable(source.name):
+                width, height = make_previews(
+                    source, paths.preview, paths.thumb, job.preview_side, job.thumb_side
+                )
+                previews_made = True
+        finally:
+            verifying.result()  # re-raises a checksum mismatch or a disk error
     except Exception as error:  # every failure becomes a readable line in the result
         paths.remove_all()
         return PrepareOutcome(

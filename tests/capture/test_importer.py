@@ -201,7 +201,7 @@ def test_copy_that_does_not_match_is_refused(tmp_path, store, monkeypatch):
     outcome = prepare_file(PrepareJob(source, paths, 1600, 320))
     assert outcome.staged is None
     assert "checksum mismatch" in outcome.failure
-    assert not paths.original.exists() and not paths.preview.exists()
+    assert not paths.original.exists() and not paths.preview.exists() and not paths.thumb.exists()  # previews made beside the check go too
 
 
 def test_worker_skips_known_content_without_keeping_a_copy(tmp_path, store):
