@@ -6,15 +6,13 @@ task for it in the same transaction, so the call and its to-do never part.
 """
 import datetime as dt
 
-from . import audit
+from . import audit, text
 from .errors import ValidationError
 from .models import Client, PhoneCall, database, now
 from .tasks import TaskFields, create_task, parse_due
 from .users import current_user_name
 from .when import parse_when
 
-MAX_SUBJECT = 200
-MAX_NOTES = 10_000
 DIRECTION_WORDS = {
     "in": PhoneCall.INCOMING, "incoming": PhoneCall.INCOMING, "i": PhoneCall.INCOMING,
     "out": PhoneCall.OUTGOING, "outgoing": PhoneCall.OUTGOING, "o": PhoneCall.OUTGOING,
@@ -32,15 +30,8 @@ def log_call(client: Client, subject: str, direction: str = "in", notes: str = "
              follow_up: str | dt.date = "") -> PhoneCall:
     """Record a call with ``client`` (``at`` defaults to now). With a
     ``follow_up`` day, a task "Call back ..." due that day is made too."""
-    subject = " ".join((subject or "").split())
-    if not subject:
-        raise ValidationError("Say what the call was about.", "subject")
-    if len(subject) > MAX_SUBJECT:
-        raise ValidationError(f"The subject is {len(subject)} characters long; keep it under {MAX_SUBJECT} "
-                              "(details go in the notes).", "subject")
-    notes = (notes or "").strip()
-    if len(notes) > MAX_NOTES:
-        raise ValidationError(f"The notes are too long ({len(notes):,} characters; at most {MAX_NOTES:,}).", "notes")
+    subject = text.heading(subject, "subject", "The subject", "Say what the call was about.")
+    notes = text.notes(notes)
     kind = parse_direction(direction)
     if isinstance(at, dt.datetime):
         when = at
@@ -59,7 +50,7 @@ def log_call(client: Client, subject: str, direction: str = "in", notes: str = "
                                 subject=subject, notes=notes, user_name=current_user_name())
         audit.record("call.log", "client", client.id, None, call)
         if due is not None:
-            create_task(TaskFields(title=f"Call back {client.full_name}: {subject}"[:200], due=due), client=client)
+            create_task(TaskFields(title=f"Call back {client.full_name}: {subject}"[:text.MAX_HEADING], due=due), client=client)
     return call
 
 

@@ -9,14 +9,12 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from . import audit
+from . import audit, text
 from .errors import NotFound, ValidationError
 from .models import Client, Task, User, database, now
 from .users import current_user_name, find_user
-from .when import parse_when
+from .when import parse_day
 
-MAX_TITLE = 200
-MAX_NOTES = 10_000
 
 
 @dataclass(frozen=True)
@@ -29,18 +27,18 @@ class TaskFields:
     notes: str = ""
 
 
-def parse_due(text: str | dt.date | None, field: str = "due") -> dt.date | None:
-    """The day typed (any way `when.parse_when` reads a day: 'tomorrow',
-    'fri', '12/3', '+2d'...), or None when empty."""
-    if text is None or isinstance(text, dt.date):
-        return text
-    if not text.strip():
+def parse_due(typed: str | dt.date | None, field: str = "due") -> dt.date | None:
+    """The day typed (read by ``when.parse_day``: 'tomorrow', 'fri', '12/3',
+    '+2d'...), or None when empty."""
+    if typed is None or isinstance(typed, dt.date):
+        return typed
+    if not typed.strip():
         return None
     try:
-        return parse_when(text, default_time=dt.time(12, 0)).date()
-    except ValidationError as error:
-        raise ValidationError(f"'{text.strip()}' is not a day: type e.g. 'tomorrow', 'fri', '12/3' or '+2d', "
-                              "or leave it empty.", field) from error
+        return parse_day(typed)
+    except ValidationError:
+        raise ValidationError(f"'{typed.strip()}' is not a day: type e.g. 'tomorrow', 'fri', '12/3' or '+2d', "
+                              "or leave it empty.", field) from None
 
 
 def _assignee(name: str) -> User | None:
@@ -53,15 +51,8 @@ def _assignee(name: str) -> User | None:
 
 
 def _clean(fields: TaskFields) -> dict:
-    title = " ".join((fields.title or "").split())
-    if not title:
-        raise ValidationError("Say what is to be done.", "title")
-    if len(title) > MAX_TITLE:
-        raise ValidationError(f"The task is {len(title)} characters long; keep it under {MAX_TITLE} "
-                              "(details go in the notes).", "title")
-    notes = (fields.notes or "").strip()
-    if len(notes) > MAX_NOTES:
-        raise ValidationError(f"The notes are too long ({len(notes):,} characters; at most {MAX_NOTES:,}).", "notes")
+    title = text.heading(fields.title, "title", "The task", "Say what is to be done.")
+    notes = text.notes(fields.notes)
     return {"title": title, "due": parse_due(fields.due), "assigned_to": _assignee(fields.assigned_to), "notes": notes}
 
 
@@ -74,33 +65,29 @@ def create_task(fields: TaskFields, client: Client | None = None) -> Task:
 
 
 def update_task(task: Task, fields: TaskFields) -> Task:
-    values = _clean(fields)
-    with database.atomic():
-        before = Task.get_by_id(task.id)
-        Task.update(**values).where(Task.id == task.id).execute()
-        after = Task.get_by_id(task.id)
-        audit.record("task.edit", "task", task.id, before, after)
-    return after
+    return _change(task, "task.edit", **_clean(fields))
 
 
 def complete_task(task: Task) -> Task:
     """Mark done (who, when). A task already done stays as it was."""
     with database.atomic():
-        before = Task.get_by_id(task.id)
-        if before.done_at is not None:
-            return before
-        Task.update(done_at=now(), done_by=current_user_name()).where(Task.id == task.id).execute()
-        after = Task.get_by_id(task.id)
-        audit.record("task.done", "task", task.id, before, after)
-    return after
+        current = Task.get_by_id(task.id)
+        if current.done_at is not None:
+            return current
+        return _change(task, "task.done", done_at=now(), done_by=current_user_name())
 
 
 def reopen_task(task: Task) -> Task:
+    return _change(task, "task.reopen", done_at=None, done_by="")
+
+
+def _change(task: Task, action: str, **values) -> Task:
+    """Write ``values`` to the task and audit the change (before and after); the task as stored."""
     with database.atomic():
         before = Task.get_by_id(task.id)
-        Task.update(done_at=None, done_by="").where(Task.id == task.id).execute()
+        Task.update(**values).where(Task.id == task.id).execute()
         after = Task.get_by_id(task.id)
-        audit.record("task.reopen", "task", task.id, before, after)
+        audit.record(action, "task", task.id, before, after)
     return after
 
 

@@ -305,6 +305,19 @@ def parse_day(text: str, today: dt.date | None = None) -> dt.date:
             "day") from None
 
 
+def parse_day_range(from_text: str, to_text: str) -> tuple[dt.date | None, dt.date | None]:
+    """The 'From' and 'To' days of a search form, each read by ``parse_day``
+    (empty: open-ended); a ValidationError names the field it is about."""
+    days = []
+    for field, label, text in (("from", "From", from_text), ("to", "To", to_text)):
+        text = (text or "").strip()
+        try:
+            days.append(parse_day(text) if text else None)
+        except ValidationError as error:
+            raise ValidationError(f"{label}: {error}", field) from None
+    return days[0], days[1]
+
+
 # ---------------------------------------------------------------- showing it back
 
 def clock(time: dt.time | dt.datetime) -> str:

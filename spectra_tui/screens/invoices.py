@@ -25,13 +25,13 @@ from ..data import invoices as invoice_data
 from ..data.errors import DomainError, ValidationError
 from ..data.models import Invoice, InvoiceLine, LedgerEntry, PriceItem
 from ..data.money import format_money, parse_money
-from ..data.when import parse_day
+from ..data.when import parse_day_range
 from .base import HubScreen, KeyBar, RecordScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from .money import (DepositDialog, DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog,
                     plain_amount, void_entry_dialog)
 from .sessions import balance_cell, fmt_day, menu_entry, money_cell
-from .widgets import PagedTable
+from .widgets import Note, PagedTable
 
 STATUS_CHOICES = [("All", "all"), ("Open", "open"), ("Paid", "paid"), ("Credit", "credit"),
                   ("Void", "void"), ("Estimates", "estimates")]
@@ -82,7 +82,7 @@ class InvoicesHub(HubScreen):
         with Horizontal(classes="search-row", id="inv-number-row"):
             yield Label("[b]Invoice #[/b]")
             yield Input(id="inv-number", compact=True, placeholder="1043 or E12", max_length=12)
-            yield Static("Enter opens it · E12 opens estimate 12", id="inv-number-hint")
+            yield Note("Enter opens it · E12 opens estimate 12", id="inv-number-hint")
         with Horizontal(classes="search-row"):
             yield Label("Show")
             yield Select(STATUS_CHOICES, value="all", allow_blank=False, compact=True, id="inv-status")
@@ -92,7 +92,7 @@ class InvoicesHub(HubScreen):
             yield Input(id="inv-to", compact=True, placeholder="today", max_length=30)
             yield Label("Sort")
             yield Select(SORT_CHOICES, value="date", allow_blank=False, compact=True, id="inv-sort")
-        yield Static("", id="inv-message")
+        yield Note("", id="inv-message")
         yield PagedTable(
             [("Invoice", 7), ("Date", 10), ("Type", 13), ("Client", 24), ("Status", 9),
              ("Total", 11), ("Paid", 11), ("Balance", 14)],
@@ -122,9 +122,7 @@ class InvoicesHub(HubScreen):
     # ------------------------------------------------------------ open by number
 
     def _number_hint(self, text: str, error: bool = False) -> None:
-        hint = self.query_one("#inv-number-hint", Static)
-        hint.update(text)
-        hint.set_class(error, "-error")
+        self.query_one("#inv-number-hint", Note).say(text, error)
 
     def open_number(self, text: str) -> None:
         if not text.strip():
@@ -141,20 +139,13 @@ class InvoicesHub(HubScreen):
     # ------------------------------------------------------------ the list
 
     def _message(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#inv-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
+        self.query_one("#inv-message", Note).say(text, error)
 
     def build_query(self) -> invoice_data.InvoiceQuery:
-        days = {}
-        for field, label in (("from", "From"), ("to", "To")):
-            text = self.query_one(f"#inv-{field}", Input).value.strip()
-            try:
-                days[field] = parse_day(text) if text else None
-            except ValidationError as error:
-                raise ValidationError(f"{label}: {error}", field) from None
+        date_from, date_to = parse_day_range(self.query_one("#inv-from", Input).value,
+                                             self.query_one("#inv-to", Input).value)
         return invoice_data.InvoiceQuery(status=self.query_one("#inv-status", Select).value,
-                                         date_from=days["from"], date_to=days["to"],
+                                         date_from=date_from, date_to=date_to,
                                          sort=self.query_one("#inv-sort", Select).value)
 
     def search(self, force: bool = False) -> bool:

@@ -24,14 +24,14 @@ from textual.widgets import (Button, DataTable, Input, Label, Select, Static, Ta
 
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
-from ..data.errors import DomainError, ValidationError
+from ..data.errors import DomainError
 from ..data.models import Invoice, Room, Session
 from ..data.money import format_money
 from ..data.users import photographers
-from ..data.when import parse_day
+from ..data.when import parse_day_range
 from .base import HubScreen, KeyBar, RecordScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
-from .widgets import PagedTable
+from .widgets import Note, PagedTable
 
 TABS = ("general", "appointments", "invoices", "images", "history")
 
@@ -123,7 +123,7 @@ class SessionSearchPanel(Vertical):
             yield Label("Status")
             yield Select([(s, s) for s in session_data.statuses_for_search()], prompt="Any", compact=True,
                          id="ss-status")
-        yield Static("", id="ss-message")
+        yield Note("", id="ss-message")
         yield PagedTable(
             [("Session", 7), ("Start", 14), ("Client", 24), ("Type", 10), ("Photographer", 12),
              ("Room", 9), ("Status", 26)],
@@ -145,26 +145,19 @@ class SessionSearchPanel(Vertical):
         return self.query_one("#ss-results", PagedTable)
 
     def _message(self, text: str, error: bool = False) -> None:
-        message = self.query_one("#ss-message", Static)
-        message.update(text)
-        message.set_class(error, "-error")
+        self.query_one("#ss-message", Note).say(text, error)
 
     def build_query(self) -> session_data.SessionQuery:
         """The query from the form; a field that cannot be read raises ValidationError."""
         number_text = self.query_one("#ss-number", Input).value.strip()
-        days = {}
-        for field, label in (("from", "From"), ("to", "To")):
-            text = self.query_one(f"#ss-{field}", Input).value.strip()
-            try:
-                days[field] = parse_day(text) if text else None
-            except ValidationError as error:
-                raise ValidationError(f"{label}: {error}", field) from None
+        date_from, date_to = parse_day_range(self.query_one("#ss-from", Input).value,
+                                             self.query_one("#ss-to", Input).value)
         photographer = self.query_one("#ss-photographer", Select).value
         status = self.query_one("#ss-status", Select).value
         return session_data.SessionQuery(
             number=int(number_text) if number_text.isdigit() else None,
             client=self.query_one("#ss-client", Input).value.strip(),
-            date_from=days["from"], date_to=days["to"],
+            date_from=date_from, date_to=date_to,
             photographer_id=None if photographer is Select.NULL else photographer,
             status="" if status is Select.NULL else status)
 

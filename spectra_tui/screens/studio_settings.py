@@ -2,6 +2,7 @@
 studio's name, sales tax, how overlapping bookings are handled, the calendar
 slot, time zone, image folder and opening hours. Every terminal shares them;
 only an admin saves them (data/studio_setup.py holds the rules)."""
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, Static
@@ -74,13 +75,10 @@ class StudioSettingsScreen(RecordScreen):
         self.title = "Spectra · Studio Settings"
         self.query_one("#s-studio_name", Input).focus()
 
-    def on_input_changed(self) -> None:
-        self.dirty = self.typed() != self.shown
-
-    def on_checkbox_changed(self) -> None:
-        self.dirty = self.typed() != self.shown
-
-    def on_select_changed(self) -> None:
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _edited(self) -> None:
         self.dirty = self.typed() != self.shown
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

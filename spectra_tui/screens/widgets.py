@@ -1,4 +1,5 @@
-"""Shared widgets: a table that pages its rows from SQL as the cursor moves."""
+"""Shared widgets: a table that pages its rows from SQL as the cursor moves,
+and a line of notes under a form."""
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -6,7 +7,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 PAGE_SIZE = 60
 
@@ -176,3 +177,11 @@ class FieldTable(PagedTable):
 
     def _line(self, row: Any) -> tuple:
         return (Text(self._fit(self._values(row)), no_wrap=True, overflow="ellipsis"),)
+
+
+class Note(Static):
+    """A line that says how a form stands: a hint, a count, or (``-error``) what is wrong."""
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.update(text)
+        self.set_class(error, "-error")

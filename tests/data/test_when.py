@@ -131,3 +131,16 @@ def test_shown_back_exactly():
     assert how_far(d(11, 30, 9), now=NOW) == "2 days ago"
     assert short(d(12, 1, 10)) == "Mon 12/01 10:00"
     assert describe_range(d(12, 3, 10), d(12, 3, 11, 30)) == "Wed 12/03/2025 10:00 AM – 11:30 AM"
+
+
+def test_a_search_form_s_day_range_reads_each_end_and_names_the_bad_one():
+    from spectra_tui.data.when import parse_day_range
+
+    today = dt.date.today()
+    assert parse_day_range("", "  ") == (None, None)
+    start, end = parse_day_range("12/3/2030", "2030-12-31")
+    assert (start, end) == (dt.date(2030, 12, 3), dt.date(2030, 12, 31))
+    assert parse_day_range("today", "")[0] == today
+    with pytest.raises(ValidationError, match="^To: ") as refused:
+        parse_day_range("12/3/2030", "someday")
+    assert refused.value.field == "to"
