@@ -1,5 +1,6 @@
 """Short text typed at the front desk: a required one-line heading (a task,
-a call's subject) and free notes, each checked with a readable message."""
+a call's subject), free notes and whole numbers (a quantity, an image
+number), each checked with a readable message."""
 from .errors import ValidationError
 
 MAX_HEADING = 200
@@ -23,3 +24,15 @@ def notes(text: str) -> str:
         raise ValidationError(f"The notes are too long ({len(cleaned):,} characters; at most {MAX_NOTES:,}).",
                               "notes")
     return cleaned
+
+
+def whole_number(typed: str, field: str, label: str, required: bool) -> int | None:
+    """'3' -> 3; empty -> None (or "Enter the quantity." when ``required``)."""
+    typed = (typed or "").strip()
+    if not typed:
+        if required:
+            raise ValidationError(f"Enter the {label}.", field)
+        return None
+    if not typed.isdigit():
+        raise ValidationError(f"The {label} must be a whole number.", field)
+    return int(typed)

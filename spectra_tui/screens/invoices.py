@@ -25,6 +25,7 @@ from ..data import invoices as invoice_data
 from ..data.errors import DomainError, ValidationError
 from ..data.models import Invoice, InvoiceLine, LedgerEntry, PriceItem
 from ..data.money import format_money, parse_money
+from ..data.text import whole_number
 from ..data.when import parse_day_range
 from .base import HubScreen, KeyBar, RecordScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
@@ -356,14 +357,8 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
             self.action_cancel()
 
     def _whole(self, field: str, label: str, required: bool) -> int | None:
-        text = self.query_one(f"#{'image' if field == 'image_number' else field}", Input).value.strip()
-        if not text:
-            if required:
-                raise ValidationError(f"Enter the {label}.", field)
-            return None
-        if not text.isdigit():
-            raise ValidationError(f"The {label} must be a whole number.", field)
-        return int(text)
+        typed = self.query_one(f"#{'image' if field == 'image_number' else field}", Input).value
+        return whole_number(typed, field, label, required)
 
     def action_save_close(self) -> None:
         try:

@@ -129,3 +129,15 @@ def test_calls_page_newest_first(desk):
     first = phone_calls.calls_of_client(desk.client, limit=2)
     assert [c.subject for c in first] == ["at 10", "at 9"]
     assert [c.subject for c in phone_calls.calls_of_client(desk.client, limit=2, after=first[-1])] == ["at 8"]
+
+
+def test_whole_numbers_as_typed():
+    from spectra_tui.data.text import whole_number
+
+    assert whole_number(" 12 ", "quantity", "quantity", True) == 12
+    assert whole_number("", "image_number", "image number", False) is None
+    for typed, required, message in (("", True, "Enter the quantity."), ("1.5", True, "must be a whole number"),
+                                     ("-2", False, "must be a whole number")):
+        with pytest.raises(ValidationError, match=message) as refused:
+            whole_number(typed, "quantity", "quantity", required)
+        assert refused.value.field == "quantity"
