@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 
 from peewee import JOIN
 
-from . import audit, clients, invoices, ledger, sessions, settings
+from . import audit, clients, invoices, ledger, sessions, settings, versions
 from .counters import next_number
 from .errors import ConflictError, DomainError, NotFound, ValidationError
 from .models import (Appointment, Client, Holiday, Invoice, InvoiceLine, LedgerEntry, Room, Session,
@@ -862,9 +862,7 @@ def reschedule_session(session: Session, start: dt.datetime, *, photographer: Us
     start = sessions._check_start(start)
     with database.atomic():
         _lock_calendar()
-        fresh = Session.get_or_none(Session.id == session.id)
-        if fresh is None:
-            raise NotFound(f"Session {session.number} no longer exists.")
+        fresh = versions.current(session, f"Session {session.number}")
         if fresh.status in SESSION_CLOSED:
             raise ValidationError(f"Session {fresh.number} is {fresh.status.lower()}; book a new session instead.",
                                   "status")
@@ -877,11 +875,45 @@ def reschedule_session(session: Session, start: dt.datetime, *, photographer: Us
             fresh, start, length, ("photographer", fresh.photographer_id, new_photographer.id), new_room_id,
             f"Session {fresh.number}", allow_conflict, reason, exclude_session=fresh.id)
         before = audit.snapshot(fresh)
-        fresh.start, fresh.photographer, fresh.room, fresh.length_minutes = start, new_photographer, new_room_id, length
-        fresh.save()
+        versions.write_changes(fresh, f"Session {fresh.number}", start=start, photographer=new_photographer,
+                               room=new_room_id, length_minutes=length)
         _history_note(fresh, note)
         audit.record("session.reschedule", "session", fresh.id, before, fresh)
-    return MoveResult(Session.get_by_id(fresh.id), note, overridden)
+    return MoveResult(versions.adopt(session, fresh), note, overridden)
+
+
+def save_session_details(session: Session, notes: str | None = None, room: Room | None | _Keep = KEEP,
+                         allow_conflict: bool | list = False) -> MoveResult:
+    """Save what the session record edits: the notes and the room, in one
+    transaction, refused when another terminal saved the session since it was
+    loaded. A new room is conflict-checked under the policy like any move
+    (the same rules as the calendar and the wizard) and noted in the history."""
+    what = f"Session {session.number}"
+    if notes is not None:
+        notes = notes.strip()
+        if len(notes) > sessions.MAX_NOTES:
+            raise ValidationError(f"The notes are too long (at most {sessions.MAX_NOTES:,} characters).", "notes")
+    with database.atomic():
+        _lock_calendar()
+        fresh = versions.current(session, what)
+        changes, note, overridden = {}, "", []
+        if notes is not None:
+            changes["notes"] = notes
+        new_room_id = fresh.room_id if room is KEEP else _id(room)
+        if new_room_id != fresh.room_id:
+            if fresh.status in SESSION_CLOSED:
+                raise ValidationError(f"{what} is {fresh.status.lower()}; its room cannot change.", "room")
+            conflicts = find_conflicts(fresh.start, fresh.length_minutes, room=new_room_id, check_hours=False,
+                                       exclude_session=fresh.id)
+            overridden = _decide(conflicts, allow_conflict)
+            note = f"Room {_room_name(fresh.room_id)} → {_room_name(new_room_id)}"
+            changes["room"] = new_room_id
+        before = audit.snapshot(fresh)
+        if versions.write_changes(fresh, what, **changes):
+            if note:
+                _history_note(fresh, note)
+            audit.record("session.update", "session", fresh.id, before, fresh)
+    return MoveResult(versions.adopt(session, fresh), note, overridden)
 
 
 def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staff: User | None | _Keep = KEEP,
@@ -892,9 +924,7 @@ def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staf
     start = sessions._check_start(start)
     with database.atomic():
         _lock_calendar()
-        fresh = Appointment.get_or_none(Appointment.id == appointment.id)
-        if fresh is None:
-            raise NotFound("That appointment no longer exists.")
+        fresh = versions.current(appointment, f"'{appointment.title}'")
         if fresh.status in APPOINTMENT_CLOSED:
             raise ValidationError(f"'{fresh.title}' was {fresh.status.lower()}; book a new appointment instead.",
                                   "status")
@@ -905,13 +935,12 @@ def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staf
             fresh, start, length, ("staff", fresh.staff_id, new_staff_id), new_room_id,
             f"'{fresh.title}'", allow_conflict, reason, exclude_appointment=fresh.id)
         before = audit.snapshot(fresh)
-        fresh.start, fresh.staff, fresh.room, fresh.length_minutes = start, new_staff_id, new_room_id, length
-        fresh.notes = (fresh.notes + "\n" + note).strip()
-        fresh.save()
+        versions.write_changes(fresh, f"'{fresh.title}'", start=start, staff=new_staff_id, room=new_room_id,
+                               length_minutes=length, notes=(fresh.notes + "\n" + note).strip())
         if fresh.session_id:
             _history_note(Session.get_by_id(fresh.session_id), f"{fresh.title}: {note}")
         audit.record("appointment.reschedule", "appointment", fresh.id, before, fresh)
-    return MoveResult(Appointment.get_by_id(fresh.id), note, overridden)
+    return MoveResult(versions.adopt(appointment, fresh), note, overridden)
 
 
 def reschedule(item: Session | Appointment, start: dt.datetime, **changes) -> MoveResult:
@@ -943,7 +972,7 @@ def cancel_booking(item: Session | Appointment, reason: str, cancel_follow_ups: 
                 if upcoming:
                     names = ", ".join(f"{a.title} {short(a.start)}" for a in upcoming)
                     _history_note(fresh, f"Also cancelled: {names}")
-            return Session.get_by_id(fresh.id)
+            return versions.adopt(item, Session.get_by_id(fresh.id))
         fresh = Appointment.get_or_none(Appointment.id == item.id)
         if fresh is None:
             raise NotFound("That appointment no longer exists.")
@@ -952,7 +981,7 @@ def cancel_booking(item: Session | Appointment, reason: str, cancel_follow_ups: 
         sessions.set_appointment_status(fresh, "Cancelled", reason)
         if fresh.session_id:
             _history_note(Session.get_by_id(fresh.session_id), f"{fresh.title} {short(fresh.start)} cancelled: {reason}")
-        return Appointment.get_by_id(fresh.id)
+        return versions.adopt(item, Appointment.get_by_id(fresh.id))
 
 
 def mark_no_show(item: Session | Appointment, note: str = "") -> Session | Appointment:
@@ -963,7 +992,7 @@ def mark_no_show(item: Session | Appointment, note: str = "") -> Session | Appoi
             if fresh is None:
                 raise NotFound(f"Session {item.number} no longer exists.")
             sessions.mark_no_show(fresh, note)
-            return Session.get_by_id(fresh.id)
+            return versions.adopt(item, Session.get_by_id(fresh.id))
         fresh = Appointment.get_or_none(Appointment.id == item.id)
         if fresh is None:
             raise NotFound("That appointment no longer exists.")
@@ -973,4 +1002,4 @@ def mark_no_show(item: Session | Appointment, note: str = "") -> Session | Appoi
         if fresh.session_id:
             _history_note(Session.get_by_id(fresh.session_id),
                           f"{fresh.title} {short(fresh.start)}: no-show{': ' + note.strip() if note.strip() else ''}")
-        return Appointment.get_by_id(fresh.id)
+        return versions.adopt(item, Appointment.get_by_id(fresh.id))

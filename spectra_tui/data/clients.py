@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from peewee import Tuple, fn
 
-from . import audit
+from . import audit, versions
 from .errors import DomainError, NotFound, ValidationError
 from .models import Client, FamilyMember, database, now
 
@@ -222,15 +222,22 @@ def save_client(client: Client | None, fields: dict, allow_duplicate: bool = Fal
         if duplicates:
             raise DuplicateClient(duplicates)
     with database.atomic():
-        before = audit.snapshot(client) if client else None
-        target = client or Client()
-        for name, value in clean.items():
-            setattr(target, name, value)
-        target.updated_at = now()
+        if client is None:
+            target = Client(**clean)
+            _apply_keys(target)
+            target.save()
+            audit.record("client.create", "client", target.id, None, target)
+            return target
+        stored = versions.current(client, f"{client.full_name}'s record")
+        before = audit.snapshot(stored)
+        target = Client(**{**stored.__data__, **clean})
         _apply_keys(target)
-        target.save()
-        audit.record("client.update" if client else "client.create", "client", target.id, before, target)
-    return target
+        keys = ("first_key", "last_key", "email_key", "city_key", "phone_key", "phone2_key")
+        values = {**clean, **{key: getattr(target, key) for key in keys}}
+        if versions.changes_of(stored, values):
+            versions.write_changes(stored, f"{client.full_name}'s record", **values, updated_at=now())
+            audit.record("client.update", "client", stored.id, before, stored)
+    return versions.adopt(client, stored)
 
 
 def get_client(client_id: int) -> Client:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from peewee import SQL, Case, fn
 
-from . import audit, ledger, settings
+from . import audit, ledger, settings, versions
 from .counters import next_number
 from .errors import NotFound, ValidationError
 from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, now, refresh
@@ -140,16 +140,22 @@ def compute_totals(invoice: Invoice, lines: list[InvoiceLine]) -> tuple[int, int
     return sign * subtotal, sign * tax, sign * total
 
 
-def recompute_totals(invoice: Invoice) -> None:
-    """Store subtotal, tax and total computed from the invoice's lines."""
+def stored_totals(invoice: Invoice) -> dict:
+    """Subtotal, tax and total computed from the invoice's stored lines, as columns."""
     lines = list(InvoiceLine.select().where(InvoiceLine.invoice == invoice.id))
-    invoice.subtotal_cents, invoice.tax_cents, invoice.total_cents = compute_totals(invoice, lines)
+    subtotal, tax, total = compute_totals(invoice, lines)
+    return {"subtotal_cents": subtotal, "tax_cents": tax, "total_cents": total}
 
 
-def _save(invoice: Invoice) -> None:
-    """Save a change of the invoice (inside the caller's transaction), then its
-    paid and balance as the ledger gives them with the new total or status."""
-    invoice.save()
+def _label(invoice: Invoice) -> str:
+    return f"{invoice.kind} {invoice.display_number}"
+
+
+def _save(invoice: Invoice, **values) -> None:
+    """Write what changes of the invoice (inside the caller's transaction,
+    guarded by its version), then its paid and balance as the ledger gives
+    them with the new total or status."""
+    versions.write_changes(invoice, _label(invoice), **values)
     ledger.store_balances([invoice])
 
 
@@ -196,8 +202,7 @@ def add_line(invoice: Invoice, item: PriceItem | None = None, description: str =
         line = InvoiceLine.create(invoice=invoice, position=position, item=item, description=description,
                                   quantity=quantity, unit_price_cents=unit_price_cents,
                                   taxable=True if taxable is None else bool(taxable), image_number=image_number)
-        recompute_totals(invoice)
-        _save(invoice)
+        _save(invoice, **stored_totals(invoice))
         _check_paid_out(invoice)
         audit.record("invoice.line_add", "invoice", invoice.id, before, {**audit.snapshot(invoice), "line": audit.snapshot(line)})
     return line
@@ -206,6 +211,8 @@ def add_line(invoice: Invoice, item: PriceItem | None = None, description: str =
 def update_line(line: InvoiceLine, description: str | None = None, quantity: int | None = None,
                 unit_price_cents: int | None = None, taxable: bool | None = None,
                 image_number: int | None = ...) -> InvoiceLine:
+    """Change a line as the line dialog loaded it: refused when another
+    terminal changed or removed the line since; only what changes is written."""
     invoice = line.invoice
     _check_editable(invoice)
     new_description = line.description if description is None else description
@@ -215,18 +222,19 @@ def update_line(line: InvoiceLine, description: str | None = None, quantity: int
     new_description = _check_line_values(new_description, new_quantity, new_price, new_image)
     with database.atomic():
         _check_editable(refresh(invoice))
-        before = {**audit.snapshot(invoice), "line": audit.snapshot(line)}
-        line.description, line.quantity, line.unit_price_cents, line.image_number = (
-            new_description, new_quantity, new_price, new_image)
+        stored = versions.current(line, f"Line {line.position} of {_label(invoice)}")
+        before = {**audit.snapshot(invoice), "line": audit.snapshot(stored)}
+        changes = {"description": new_description, "quantity": new_quantity, "unit_price_cents": new_price,
+                   "image_number": new_image}
         if taxable is not None:
-            line.taxable = bool(taxable)
-        line.save()
-        recompute_totals(invoice)
-        _save(invoice)
+            changes["taxable"] = bool(taxable)
+        if not versions.write_changes(stored, f"Line {line.position} of {_label(invoice)}", **changes):
+            return versions.adopt(line, stored)
+        _save(invoice, **stored_totals(invoice))
         _check_paid_out(invoice)
         audit.record("invoice.line_update", "invoice", invoice.id, before,
-                     {**audit.snapshot(invoice), "line": audit.snapshot(line)})
-    return line
+                     {**audit.snapshot(invoice), "line": audit.snapshot(stored)})
+    return versions.adopt(line, stored)
 
 
 def remove_line(line: InvoiceLine) -> None:
@@ -234,10 +242,12 @@ def remove_line(line: InvoiceLine) -> None:
     _check_editable(invoice)
     with database.atomic():
         _check_editable(refresh(invoice))
-        before = {**audit.snapshot(invoice), "line": audit.snapshot(line)}
-        InvoiceLine.delete().where(InvoiceLine.id == line.id).execute()
-        recompute_totals(invoice)
-        _save(invoice)
+        stored = versions.current(line, f"Line {line.position} of {_label(invoice)}")
+        before = {**audit.snapshot(invoice), "line": audit.snapshot(stored)}
+        if not InvoiceLine.delete().where((InvoiceLine.id == line.id)
+                                          & (InvoiceLine.version == stored.version)).execute():
+            raise versions.ChangedElsewhere(f"Line {line.position} of {_label(invoice)}")
+        _save(invoice, **stored_totals(invoice))
         _check_paid_out(invoice)
         audit.record("invoice.line_remove", "invoice", invoice.id, before, invoice)
 
@@ -247,12 +257,12 @@ def change_bill_to(invoice: Invoice, bill_to: Client) -> Invoice:
     if bill_to is None:
         raise ValidationError("Choose who the invoice is billed to.", "bill_to")
     with database.atomic():
-        _check_editable(refresh(invoice))
-        before = audit.snapshot(invoice)
-        invoice.bill_to = bill_to
-        _save(invoice)
-        audit.record("invoice.bill_to", "invoice", invoice.id, before, invoice)
-    return invoice
+        stored = versions.current(invoice, _label(invoice))
+        _check_editable(stored)
+        before = audit.snapshot(stored)
+        _save(stored, bill_to=bill_to)
+        audit.record("invoice.bill_to", "invoice", stored.id, before, stored)
+    return versions.adopt(invoice, stored)
 
 
 def has_money(invoice: Invoice) -> bool:
@@ -280,9 +290,7 @@ def void_invoice(invoice: Invoice, reason: str) -> Invoice:
                 f"Invoice {invoice.display_number} has payments and cannot be deleted. "
                 "Refund or void the payments first, or issue a credit memo.")
         before = audit.snapshot(invoice)
-        invoice.status = Invoice.VOID
-        invoice.notes = (invoice.notes + f"\nVoided: {reason.strip()}").strip()
-        _save(invoice)
+        _save(invoice, status=Invoice.VOID, notes=(invoice.notes + f"\nVoided: {reason.strip()}").strip())
         audit.record("invoice.void", "invoice", invoice.id, before, invoice)
     return invoice
 
@@ -309,13 +317,10 @@ def convert_estimate(estimate: Invoice, kind: str | None = None) -> Invoice:
                                description=line.description, quantity=line.quantity,
                                unit_price_cents=line.unit_price_cents, taxable=line.taxable,
                                image_number=line.image_number)
-        invoice.tax_rate, invoice.tax_included = estimate.tax_rate, estimate.tax_included
-        recompute_totals(invoice)
-        invoice.source = estimate
-        _save(invoice)
+        _save(invoice, tax_rate=estimate.tax_rate, tax_included=estimate.tax_included, source=estimate)
+        _save(invoice, **stored_totals(invoice))
         before = audit.snapshot(estimate)
-        estimate.status = Invoice.CONVERTED
-        _save(estimate)
+        _save(estimate, status=Invoice.CONVERTED)
         audit.record("estimate.convert", "invoice", estimate.id, before, estimate)
         audit.record("invoice.from_estimate", "invoice", invoice.id, None, invoice)
     return invoice

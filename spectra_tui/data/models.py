@@ -125,6 +125,7 @@ class Holiday(BaseModel):
 
 class Client(BaseModel):
     id = AutoField()
+    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     first_name = CharField(default="")
     middle_name = CharField(default="")
     last_name = CharField(default="")
@@ -207,6 +208,7 @@ class Session(BaseModel):
     """A photo session: always a photographer, a session type, the camera."""
 
     id = AutoField()
+    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     number = IntegerField(unique=True)
     client = ForeignKeyField(Client, backref="sessions", on_delete="RESTRICT")
     photographer = ForeignKeyField(User, backref="sessions", on_delete="RESTRICT")
@@ -246,6 +248,7 @@ class Appointment(BaseModel):
     STATUSES = ("Scheduled", "Completed", "Cancelled", "No-Show")
 
     id = AutoField()
+    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     title = CharField()
     client = ForeignKeyField(Client, null=True, backref="appointments", on_delete="RESTRICT")
     session = ForeignKeyField(Session, null=True, backref="appointments", on_delete="CASCADE")
@@ -306,6 +309,7 @@ class Invoice(BaseModel):
     CONVERTED = "Converted"  # an estimate that became an invoice
 
     id = AutoField()
+    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     series = CharField()  # "invoice" (invoices, credit memos) or "estimate"
     number = IntegerField()
     kind = CharField()
@@ -350,6 +354,7 @@ class Invoice(BaseModel):
 
 class InvoiceLine(BaseModel):
     id = AutoField()
+    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE")
     position = IntegerField(default=0)
     item = ForeignKeyField(PriceItem, null=True, on_delete="SET NULL")
@@ -447,6 +452,7 @@ class Task(BaseModel):
     client, maybe for one person. Done when ``done_at`` is set."""
 
     id = AutoField()
+    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     title = CharField()
     notes = TextField(default="")
     due = DateField(null=True)

@@ -10,18 +10,19 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from . import audit, settings
+from . import audit, settings, versions
 from .clients import ClientQuery, _query_filter
 from .counters import next_number
 from .errors import NotFound, ValidationError
 from .models import (Appointment, Client, Room, Session, SessionImage, SessionStatusChange, SessionType, User,
-                     database, now, refresh)
+                     database, now)
 from .users import current_user_name
 
 CANCELLED = "Cancelled"
 NO_SHOW = "No-Show"
 CLOSED_STATUSES = (CANCELLED, NO_SHOW)
 MAX_LENGTH_MINUTES = 12 * 60
+MAX_NOTES = 20000
 
 
 def _check_length(length_minutes) -> int:
@@ -86,16 +87,19 @@ def set_status(session: Session, status: str, note: str = "") -> Session:
     if status == session.status:
         raise ValidationError(f"Session {session.number} is already at '{status}'.", "status")
     with database.atomic():
-        if refresh(session).status == status:  # changed from another terminal meanwhile
+        # A command checked against the session as it is now (another terminal
+        # may have moved it meanwhile); only the status columns are written.
+        fresh = Session.get_or_none(Session.id == session.id)
+        if fresh is None:
+            raise NotFound(f"Session {session.number} no longer exists: it was removed in another terminal.")
+        if fresh.status == status:
             raise ValidationError(f"Session {session.number} is already at '{status}'.", "status")
-        before = audit.snapshot(session)
-        change = SessionStatusChange.create(session=session, from_status=session.status, to_status=status,
+        before = audit.snapshot(fresh)
+        change = SessionStatusChange.create(session=fresh, from_status=fresh.status, to_status=status,
                                             user_name=current_user_name(), note=(note or "").strip())
-        session.status = status
-        session.status_changed_at = change.at
-        session.save()
-        audit.record("session.status", "session", session.id, before, session)
-    return session
+        versions.write_changes(fresh, f"Session {fresh.number}", status=status, status_changed_at=change.at)
+        audit.record("session.status", "session", fresh.id, before, fresh)
+    return versions.adopt(session, fresh)
 
 
 def next_status(session: Session) -> str | None:
@@ -188,13 +192,12 @@ def set_appointment_status(appointment: Appointment, status: str, note: str = ""
     if status == "Cancelled" and not (note or "").strip():
         raise ValidationError("Give the reason for cancelling.", "reason")
     with database.atomic():
-        before = audit.snapshot(appointment)
-        appointment.status = status
-        if note:
-            appointment.notes = (appointment.notes + f"\n{status}: {note.strip()}").strip()
-        appointment.save()
-        audit.record("appointment.status", "appointment", appointment.id, before, appointment)
-    return appointment
+        fresh = versions.current(appointment, f"'{appointment.title}'")
+        before = audit.snapshot(fresh)
+        notes = (fresh.notes + f"\n{status}: {note.strip()}").strip() if note else fresh.notes
+        versions.write_changes(fresh, f"'{fresh.title}'", status=status, notes=notes)
+        audit.record("appointment.status", "appointment", fresh.id, before, fresh)
+    return versions.adopt(appointment, fresh)
 
 
 # ---------------------------------------------------------------- search (Sessions hub, Ctrl+S)
@@ -284,23 +287,6 @@ def session_images(session: Session) -> list[SessionImage]:
     """The images stored for the session, by number."""
     return list(SessionImage.select().where(SessionImage.session == session.id).order_by(SessionImage.number))
 
-
-def update_session_details(session: Session, notes: str | None = None, room: Room | None | object = ...) -> Session:
-    """Change what can change without rebooking: the notes and the room.
-    (Photographer, start and length change through the Scheduling Wizard,
-    which checks conflicts.)"""
-    with database.atomic():
-        before = audit.snapshot(session)
-        if notes is not None:
-            notes = notes.strip()
-            if len(notes) > 20000:
-                raise ValidationError("The notes are too long (at most 20,000 characters).", "notes")
-            session.notes = notes
-        if room is not ...:
-            session.room = room
-        session.save()
-        audit.record("session.update", "session", session.id, before, session)
-    return session
 
 
 # ---------------------------------------------------------------- the front desk (Home hub, client record)

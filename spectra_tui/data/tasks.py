@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from . import audit, text
+from . import audit, text, versions
 from .errors import NotFound, ValidationError
 from .models import Client, Task, User, database, now
 from .users import current_user_name, find_user
@@ -65,7 +65,11 @@ def create_task(fields: TaskFields, client: Client | None = None) -> Task:
 
 
 def update_task(task: Task, fields: TaskFields) -> Task:
-    return _change(task, "task.edit", **_clean(fields))
+    """Save the task form: refused when another terminal saved the task since it was loaded."""
+    values = _clean(fields)
+    with database.atomic():
+        versions.current(task, f"The task '{task.title}'")
+        return _change(task, "task.edit", **values)
 
 
 def complete_task(task: Task) -> Task:
@@ -84,11 +88,13 @@ def reopen_task(task: Task) -> Task:
 def _change(task: Task, action: str, **values) -> Task:
     """Write ``values`` to the task and audit the change (before and after); the task as stored."""
     with database.atomic():
-        before = Task.get_by_id(task.id)
-        Task.update(**values).where(Task.id == task.id).execute()
-        after = Task.get_by_id(task.id)
-        audit.record(action, "task", task.id, before, after)
-    return after
+        stored = Task.get_or_none(Task.id == task.id)
+        if stored is None:
+            raise NotFound(f"The task '{task.title}' no longer exists: it was removed in another terminal.")
+        before = audit.snapshot(stored)
+        if versions.write_changes(stored, f"The task '{task.title}'", **values):
+            audit.record(action, "task", task.id, before, stored)
+    return versions.adopt(task, stored)
 
 
 def tasks_due(day: dt.date, limit: int = 50, after: Task | None = None) -> list[Task]:

@@ -22,10 +22,12 @@ from textual.screen import ModalScreen
 from textual.widgets import (Button, DataTable, Input, Label, Select, Static, TabbedContent, TabPane,
                              Tabs, TextArea)
 
+from ..data import booking
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
-from ..data.errors import DomainError
+from ..data.errors import ConflictError, DomainError
 from ..data.models import Invoice, Room, Session
+from ..data.versions import ChangedElsewhere
 from ..data.money import format_money
 from ..data.users import photographers
 from ..data.when import parse_day_range
@@ -403,18 +405,26 @@ class SessionRecord(RecordScreen):
         status += f" · a: advance to {following}[/dim]" if following else "[/dim]"
         self.query_one("#sr-status", Static).update(status)
         if not keep_edits or not self.dirty:
-            self._loading_fields = True
-            room = self.query_one("#sr-room", Select)
-            room.value = session.room_id if session.room_id else Select.NULL
-            self.query_one("#sr-notes", TextArea).load_text(session.notes)
-            self.call_after_refresh(self._fields_loaded)
+            self._load_fields(session, session.notes, session.room_id)
         self._fill_appointments()
         self._fill_invoices()
         self._fill_images()
         self._fill_history()
 
+    def _load_fields(self, session: Session, notes: str, room_id: int | None) -> None:
+        """Fill the editable fields; ``session`` is the version they are edits of
+        (a save is refused if another terminal saved the session since)."""
+        self.edit_base = session
+        self._loading_fields = True
+        self.query_one("#sr-room", Select).value = room_id if room_id else Select.NULL
+        notes_area = self.query_one("#sr-notes", TextArea)
+        if notes_area.text != notes:
+            notes_area.load_text(notes)
+        self.call_after_refresh(self._fields_loaded)
+
     def _fields_loaded(self) -> None:
         self._loading_fields = False
+        self.dirty = self._has_changes()
 
     def _fill_appointments(self) -> None:
         table = self.query_one("#sr-appointments", DataTable)
@@ -478,16 +488,49 @@ class SessionRecord(RecordScreen):
 
     def _has_changes(self) -> bool:
         notes, room = self._form_values()
-        return notes.strip() != (self.session.notes or "").strip() or room != self.session.room_id
+        return notes.strip() != (self.edit_base.notes or "").strip() or room != self.edit_base.room_id
 
-    def save(self) -> bool:
+    def save(self, allow_conflict: bool | list = False) -> bool:
         if not self._has_changes():
             return True
         notes, room_id = self._form_values()
-        session_data.update_session_details(self.session, notes=notes,
-                                            room=Room.get_by_id(room_id) if room_id else None)
+        try:
+            result = booking.save_session_details(self.edit_base, notes=notes, room=room_id,
+                                                  allow_conflict=allow_conflict)
+        except ChangedElsewhere:
+            self._reload_keeping_typed(notes, room_id)
+            raise
+        except ConflictError as error:
+            if not error.can_override:
+                raise
+            self._ask_to_override(error)
+            return False
+        self.session = result.item
+        self._load_fields(result.item, result.item.notes, result.item.room_id)
         self.notify(f"Session {self.session.number} saved.", timeout=3)
+        for conflict in result.overridden:
+            self.notify(str(conflict), title="Booked anyway", severity="warning", timeout=6)
         return True
+
+    def _ask_to_override(self, error: ConflictError) -> None:
+        """Policy "ask": the room is taken then; save anyway if the user says so."""
+        shown = list(error.conflicts)
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.save(allow_conflict=shown):
+                self.dirty = False
+
+        self.app.push_screen(ConfirmDialog(f"{error}\n\nSave the room anyway?", "Save anyway", "No"), answered)
+
+    def _reload_keeping_typed(self, notes: str, room_id: int | None) -> None:
+        """Another terminal saved the session since the fields were loaded:
+        show its version; a field the user changed keeps what was typed."""
+        base = self.edit_base
+        self.load()
+        fresh = self.session
+        keep_notes = notes.strip() != (base.notes or "").strip()
+        self._load_fields(fresh, notes if keep_notes else fresh.notes,
+                          room_id if room_id != base.room_id else fresh.room_id)
 
     # ------------------------------------------------------------ actions
 

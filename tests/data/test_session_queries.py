@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from spectra_tui.data import clients, sessions
+from spectra_tui.data import booking, clients, sessions
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.models import Session, SessionImage
 from spectra_tui.data.sessions import SessionQuery, search_sessions
@@ -109,8 +109,8 @@ def test_appointments_images_and_details(studio):
     for number in (2, 1):
         SessionImage.create(session=session, number=number, stored_name=f"{number}.jpg", sha256=str(number))
     assert [i.number for i in sessions.session_images(session)] == [1, 2]
-    sessions.update_session_details(session, notes="  Bring the dog  ")
+    booking.save_session_details(session, notes="  Bring the dog  ")
     assert Session.get_by_id(session.id).notes == "Bring the dog"
     with pytest.raises(ValidationError, match="too long"):
-        sessions.update_session_details(session, notes="x" * 20001)
+        booking.save_session_details(session, notes="x" * 20001)
     assert Session.get_by_id(session.id).notes == "Bring the dog"
