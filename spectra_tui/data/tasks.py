@@ -64,6 +64,13 @@ def create_task(fields: TaskFields, client: Client | None = None) -> Task:
     return task
 
 
+def get_task(task_id: int) -> Task:
+    task = Task.get_or_none(Task.id == task_id)
+    if task is None:
+        raise NotFound(f"There is no task #{task_id}: it was removed.")
+    return task
+
+
 def update_task(task: Task, fields: TaskFields) -> Task:
     """Save the task form: refused when another terminal saved the task since it was loaded."""
     values = _clean(fields)

@@ -36,6 +36,7 @@ from ..data import sessions as session_data
 from ..data.clients import ClientQuery, DuplicateClient
 from ..data.errors import DomainError
 from ..data.models import Client, FamilyMember, LedgerEntry
+from ..data.versions import ChangedElsewhere
 from ..data.money import format_money
 from .base import HubScreen, KeyBar, RecordScreen, TitleBar
 from .dialogs import NO_VALIDATION, WRITE_ERRORS, ConfirmDialog, MessageDialog, SmallForm, readable
@@ -371,6 +372,25 @@ class ClientFields(Vertical):
         """Fields to capitalise on save: the changed name/address fields not left with F3."""
         return {f for f in fields if f in CAPITALIZED and f not in self.as_typed}
 
+    def rebase(self, client: Client) -> None:
+        """Another terminal saved the client since these fields were loaded:
+        take its values, except in the fields changed here (what was typed is
+        kept); a save then writes the typed fields over the new version."""
+        edited = self.changed()
+        self.client = client
+        for field, _label, _placeholder in FORM_FIELDS:
+            if field not in edited:
+                box = self.query_one(f"#f-{field}", Input)
+                with box.prevent(Input.Changed):
+                    box.value = self._initial(field)
+        for field, _label in CHECK_FIELDS:
+            if field not in edited:
+                box = self.query_one(f"#f-{field}", Checkbox)
+                with box.prevent(Checkbox.Changed):
+                    box.value = bool(getattr(client, field))
+        self._baseline = {**{field: self._initial(field) for field, _l, _p in FORM_FIELDS},
+                          **{field: bool(getattr(client, field)) for field, _l in CHECK_FIELDS}}
+
     def mark_saved(self, client: Client) -> None:
         """After a save: show what was stored (normalised phones...) and start over from it."""
         self.client = client
@@ -498,6 +518,17 @@ class ClientFields(Vertical):
         return focused is not None and self in focused.ancestors
 
 
+def rebase_on_stored(screen, error: ChangedElsewhere, fields_widget: ClientFields, notes: TextArea | None) -> None:
+    """A save refused because another terminal saved the client meanwhile:
+    the screen takes the stored client; what was typed here is kept."""
+    fresh = client_data.get_client(screen.client.id)
+    fields_widget.rebase(fresh)
+    if notes is not None and notes.text == screen._notes:
+        notes.load_text(fresh.notes)
+    screen.client, screen._notes = fresh, fresh.notes
+    screen.notify(readable(error), title="Not saved", severity="warning", timeout=10)
+
+
 def save_fields(client: Client | None, fields_widget: ClientFields, extra: dict | None = None,
                 allow_duplicate: bool = False) -> Client:
     """Save what changed through data.clients.save_client (its rules, its messages)."""
@@ -570,6 +601,9 @@ class ClientForm(RecordScreen):
                     self._save(allow_duplicate=True)
 
             self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
+            return
+        except ChangedElsewhere as error:
+            rebase_on_stored(self, error, fields_widget, self.query_one("#form-notes", TextArea))
             return
         except WRITE_ERRORS as error:
             if not fields_widget.show_error(getattr(error, "field", None), readable(error)):
@@ -893,6 +927,11 @@ class ClientRecord(RecordScreen):
                     self._save(allow_duplicate=True)
 
             self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
+            return
+        except ChangedElsewhere as error:
+            shown = self.query("#record-notes")
+            rebase_on_stored(self, error, fields_widget, shown.first(TextArea) if shown else None)
+            self.refresh_record()
             return
         except WRITE_ERRORS as error:
             field = getattr(error, "field", None)

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from peewee import DatabaseError
 
 from ..data.errors import DomainError
+from ..data.versions import ChangedElsewhere
 
 # The data layer checks what is typed (its messages are shown at the field);
 # Textual's own validation pass would only restyle every field on each change.
@@ -228,6 +229,19 @@ class SmallForm(ModalScreen):
     def perform(self, values: dict[str, Any]) -> Any:
         raise NotImplementedError
 
+    def reload_record(self) -> None:
+        """Re-read the stored record the form edits, after another terminal
+        saved it (a form of a stored record overrides this)."""
+
+    def _rebase(self) -> None:
+        """Fields not changed here take the stored record's values; what was typed is kept."""
+        loaded = {field: self.initial(field) for field, _label, _placeholder in self.FIELDS}
+        self.reload_record()
+        for field, _label, _placeholder in self.FIELDS:
+            box = self.query_one(f"#f-{field}", Input)
+            if box.value == loaded[field]:
+                box.value = self.initial(field)
+
     def action_enter(self) -> None:
         focused = self.focused
         if focused is not None and focused.id == f"f-{self.FIELDS[-1][0]}":
@@ -241,6 +255,10 @@ class SmallForm(ModalScreen):
         self.query_one("#small-error", Static).update("")
         try:
             result = self.perform(self.values())
+        except ChangedElsewhere as error:
+            self._rebase()
+            self.query_one("#small-error", Static).update(readable(error))
+            return
         except WRITE_ERRORS as error:
             field = getattr(error, "field", None)
             if field and self.query(f"#err-{field}"):

@@ -22,10 +22,11 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, S
 
 from ..data import catalog, ledger
 from ..data import invoices as invoice_data
-from ..data.errors import DomainError, ValidationError
+from ..data.errors import DomainError, NotFound, ValidationError
 from ..data.models import Invoice, InvoiceLine, LedgerEntry, PriceItem
 from ..data.money import format_money, parse_money
 from ..data.text import whole_number
+from ..data.versions import ChangedElsewhere
 from ..data.when import parse_day_range
 from .base import HubScreen, KeyBar, RecordScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
@@ -382,10 +383,34 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                     raise ValidationError("Enter the price.", "price")
                 result = invoice_data.update_line(self.line, description=description, quantity=quantity,
                                                   unit_price_cents=price, taxable=taxable, image_number=image)
+        except ChangedElsewhere as error:
+            self._rebase(InvoiceLine.get_by_id(self.line.id))
+            self._error(readable(error))
+            return
         except WRITE_ERRORS as error:
             self._error(readable(error), getattr(error, "field", None))
             return
         self.dismiss(result)
+
+    @staticmethod
+    def _shown(line: InvoiceLine) -> dict:
+        """A saved line's values as the fields show them."""
+        return {"description": line.description, "quantity": str(line.quantity),
+                "price": plain_amount(line.unit_price_cents),
+                "image": str(line.image_number) if line.image_number else "", "taxable": line.taxable}
+
+    def _rebase(self, stored: InvoiceLine) -> None:
+        """Another terminal saved the line since this dialog opened: its values
+        fill the fields not changed here; what was typed is kept."""
+        loaded = self._shown(self.line)
+        for name, value in self._shown(stored).items():
+            widget = self.query_one(f"#{name}", Checkbox if name == "taxable" else Input)
+            if widget.value == loaded[name]:
+                widget.value = value
+        self.line = stored
+        shown = self._shown(stored)
+        self._initial = (self._initial[0], *(shown[name] for name in ("description", "quantity", "price", "image")),
+                         shown["taxable"])
 
     def action_cancel(self) -> None:
         if self._values() == self._initial:
@@ -593,6 +618,8 @@ class InvoiceRecord(RecordScreen):
             work()
         except WRITE_ERRORS as error:
             self.notify(readable(error), title="Not possible", severity="error", timeout=8)
+            if isinstance(error, (ChangedElsewhere, NotFound)):
+                self.load()  # show what the other terminal did
             return False
         self.load()
         if done:

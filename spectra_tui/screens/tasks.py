@@ -33,6 +33,10 @@ class TaskDialog(SmallForm):
             return task.assigned_to.username if task.assigned_to_id else ""
         return getattr(task, field)
 
+    def reload_record(self) -> None:
+        if self.existing is not None:
+            self.existing = task_data.get_task(self.existing.id)
+
     def perform(self, values: dict[str, Any]) -> Task:
         fields = task_data.TaskFields(**values)
         if self.existing is None:
