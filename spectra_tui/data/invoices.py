@@ -265,30 +265,36 @@ def change_bill_to(invoice: Invoice, bill_to: Client) -> Invoice:
     return versions.adopt(invoice, stored)
 
 
-def has_money(invoice: Invoice) -> bool:
-    return LedgerEntry.select().where(
-        (LedgerEntry.invoice == invoice) | (LedgerEntry.target_invoice == invoice)).exists()
+def _refuse_void_with_money(invoice: Invoice) -> None:
+    """An invoice is voided only when it holds no money: every payment,
+    deposit application and transfer on it voided, refunded or moved out
+    (voided entries stay on it as history). A credit memo whose credit was
+    refunded or transferred out holds that as a negative amount: it cannot be
+    voided until those are voided, or the credit paid out would have come
+    from nothing."""
+    held = ledger.paid_into([invoice.id])[invoice.id]
+    if held > 0:
+        raise ValidationError(
+            f"Invoice {invoice.display_number} holds {format_money(held)} of payments and cannot be deleted. "
+            "Refund or void the payments first, or issue a credit memo.")
+    if held < 0:
+        raise ValidationError(
+            f"{_label(invoice)} has paid out {format_money(-held)} of its credit (refunds or transfers) and cannot "
+            "be voided. Void those first.")
 
 
 def void_invoice(invoice: Invoice, reason: str) -> Invoice:
     """'Delete' an invoice: it stays, numbered, with status Void.
-    Refused when any payment, deposit or transfer touches it."""
+    Refused while it holds money (see _refuse_void_with_money)."""
     if not (reason or "").strip():
         raise ValidationError("Give the reason for voiding the invoice.", "reason")
-    if invoice.status == Invoice.VOID:
-        raise ValidationError(f"Invoice {invoice.display_number} is already void.")
-    if has_money(invoice):
-        raise ValidationError(
-            f"Invoice {invoice.display_number} has payments and cannot be deleted. "
-            "Refund or void the payments first, or issue a credit memo.")
     with database.atomic():
-        refresh(invoice)  # another terminal may have taken a payment meanwhile
+        refresh(invoice)  # as it is now: another terminal may have taken a payment meanwhile
         if invoice.status == Invoice.VOID:
             raise ValidationError(f"Invoice {invoice.display_number} is already void.")
-        if has_money(invoice):
-            raise ValidationError(
-                f"Invoice {invoice.display_number} has payments and cannot be deleted. "
-                "Refund or void the payments first, or issue a credit memo.")
+        if invoice.status == Invoice.CONVERTED:
+            raise ValidationError(f"Estimate {invoice.display_number} was converted; void the invoice made from it.")
+        _refuse_void_with_money(invoice)
         before = audit.snapshot(invoice)
         _save(invoice, status=Invoice.VOID, notes=(invoice.notes + f"\nVoided: {reason.strip()}").strip())
         audit.record("invoice.void", "invoice", invoice.id, before, invoice)

@@ -346,6 +346,11 @@ def void_entry(entry: LedgerEntry, reason: str) -> LedgerEntry:
     with database.atomic():
         if entry.id in voided_ids([entry.id]):
             raise ValidationError("That entry is already void.")
+        for invoice_id in (entry.invoice_id, entry.target_invoice_id):
+            invoice = Invoice.get_or_none(Invoice.id == invoice_id) if invoice_id else None
+            if invoice is not None and invoice.status == Invoice.VOID:
+                raise ValidationError(f"Invoice {invoice.display_number} is void: the money on it can no longer "
+                                      "change.")
         void = _write(VOID, entry.client_id, entry.amount_cents, invoice=entry.invoice_id,
                       target=entry.target_invoice_id, related=entry, note=reason,
                       before=entry)  # the audit keeps the voided entry as it was

@@ -212,12 +212,46 @@ def test_an_invoice_with_payments_cannot_be_deleted(studio, session):
     invoice = invoices.create_invoice(SF, session=session)
     invoices.add_line(invoice, description="Fee", unit_price_cents=15000)
     payment = ledger.take_payment(invoice, 5000, "cash")
-    with pytest.raises(ValidationError, match="has payments and cannot be deleted"):
-        invoices.void_invoice(invoice, "mistake")
-    ledger.void_entry(payment, "Wrong invoice")
-    with pytest.raises(ValidationError, match="has payments"):  # the history stays with it
+    with pytest.raises(ValidationError, match=r"holds \$50.00 of payments and cannot be deleted"):
         invoices.void_invoice(invoice, "mistake")
     assert fresh(invoice).status == Invoice.OPEN
+
+
+def test_an_invoice_whose_only_payment_was_voided_can_be_voided(studio, session):
+    invoice = invoices.create_invoice(SF, session=session)
+    invoices.add_line(invoice, description="Fee", unit_price_cents=15000)
+    payment = ledger.take_payment(invoice, 15000, "cash")
+    ledger.void_entry(payment, "Wrong invoice")
+    invoices.void_invoice(invoice, "Booked twice")
+    assert fresh(invoice).status == Invoice.VOID
+    assert len(ledger.entries_for(invoice)) == 2  # the payment and its void stay as history
+    assert check.run_checks() == []
+
+
+def test_an_invoice_paid_and_refunded_in_full_can_be_voided(studio, session):
+    invoice = invoices.create_invoice(SF, session=session)
+    line = invoices.add_line(invoice, description="Fee", unit_price_cents=15000)
+    payment = ledger.take_payment(invoice, 15000, "card")
+    invoices.remove_line(line)  # the session is off: the payment is now a credit
+    refund = ledger.refund(invoice, 15000, "card")
+    invoices.void_invoice(invoice, "Session cancelled")
+    with pytest.raises(ValidationError, match="is void: the money on it can no longer change"):
+        ledger.void_entry(refund, "undo")  # that would leave money on a void invoice
+    with pytest.raises(ValidationError, match="is void"):
+        ledger.void_entry(payment, "undo")
+    assert check.run_checks() == []
+
+
+def test_a_credit_memo_whose_credit_was_refunded_cannot_be_voided(studio, session):
+    memo = invoices.create_invoice(Invoice.CREDIT_MEMO, client=studio.client)
+    invoices.add_line(memo, description="Goodwill", unit_price_cents=3000)
+    refund = ledger.refund(memo, 2000, "cash")
+    with pytest.raises(ValidationError, match=r"has paid out \$20.00 of its credit .* Void those first"):
+        invoices.void_invoice(memo, "mistake")
+    ledger.void_entry(refund, "Refund entered twice")
+    invoices.void_invoice(memo, "mistake")  # its credit was never paid out: it may go
+    assert fresh(memo).status == Invoice.VOID
+    assert check.run_checks() == []
 
 
 def test_an_invoice_receiving_a_transfer_cannot_be_deleted(studio, session):
@@ -226,7 +260,7 @@ def test_an_invoice_receiving_a_transfer_cannot_be_deleted(studio, session):
     invoices.add_line(second, description="Prints", unit_price_cents=1000)
     ledger.take_payment(first, 1000, "cash")
     ledger.transfer_credit(first, second)
-    with pytest.raises(ValidationError, match="has payments"):
+    with pytest.raises(ValidationError, match="holds"):
         invoices.void_invoice(second, "mistake")
 
 
@@ -236,7 +270,7 @@ def test_a_stale_screen_cannot_void_an_invoice_paid_meanwhile(studio, session):
     invoices.add_line(invoice, description="Fee", unit_price_cents=15000)
     open_elsewhere = fresh(invoice)
     ledger.take_payment(invoice, 15000, "card")
-    with pytest.raises(ValidationError, match="has payments"):
+    with pytest.raises(ValidationError, match="holds"):
         invoices.void_invoice(open_elsewhere, "mistake")
     assert check.run_checks() == []
 

@@ -363,7 +363,7 @@ async def test_voiding_an_invoice_with_payments_is_refused_with_the_rules_messag
         await pilot.pause()
         assert app.screen is dialog
         message = text_of(dialog, "#reason-error")
-        assert "has payments and cannot be deleted" in message
+        assert "of payments and cannot be deleted" in message
         assert dialog.query_one("#reason", Input).value == "Made by mistake"
     assert Invoice.get_by_id(invoice.id).status == Invoice.OPEN
 
