@@ -26,8 +26,7 @@ class ChangedElsewhere(DomainError):
     """The row was saved by another terminal since this one loaded it."""
 
     def __init__(self, what: str):
-        super().__init__(f"{what} was changed in another terminal since you opened it. "
-                         "It has been reloaded with that change; what you typed is kept: check it and save again.")
+        super().__init__(f"{what} was changed in another terminal since you opened it.")
         self.what = what
 
 

@@ -1028,8 +1028,16 @@ class RescheduleDialog(ModalScreen):
             error_line.update(str(error))
             return
         reason = self.query_one("#move-reason", Input).value
+
+        def failed(message: str) -> None:
+            error_line.update(message)
+            try:  # a move made meanwhile elsewhere: the next try starts from it
+                self.item = booking.reloaded(self.item)
+            except DomainError:
+                pass
+
         run_under_policy(self, lambda allow: booking.reschedule(self.item, when, reason=reason, allow_conflict=allow),
-                         self.dismiss, failed=error_line.update)
+                         self.dismiss, failed=failed)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

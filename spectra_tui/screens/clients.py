@@ -39,7 +39,8 @@ from ..data.models import Client, FamilyMember, LedgerEntry
 from ..data.versions import ChangedElsewhere
 from ..data.money import format_money
 from .base import HubScreen, KeyBar, RecordScreen, TitleBar
-from .dialogs import NO_VALIDATION, WRITE_ERRORS, ConfirmDialog, MessageDialog, SmallForm, readable
+from .dialogs import (NO_VALIDATION, RELOADED_KEEPING_TYPED, WRITE_ERRORS, ConfirmDialog, MessageDialog, SmallForm,
+                      readable)
 from .keymap import display_keys
 from .widgets import PAGE_SIZE, FieldTable, PagedTable
 
@@ -526,7 +527,7 @@ def rebase_on_stored(screen, error: ChangedElsewhere, fields_widget: ClientField
     if notes is not None and notes.text == screen._notes:
         notes.load_text(fresh.notes)
     screen.client, screen._notes = fresh, fresh.notes
-    screen.notify(readable(error), title="Not saved", severity="warning", timeout=10)
+    screen.notify(f"{error} {RELOADED_KEEPING_TYPED}", title="Not saved", severity="warning", timeout=10)
 
 
 def save_fields(client: Client | None, fields_widget: ClientFields, extra: dict | None = None,

@@ -22,6 +22,10 @@ NO_VALIDATION: tuple = ()
 WRITE_ERRORS = (DomainError, DatabaseError)
 
 
+# Said after ChangedElsewhere by a form that took the stored version and kept what was typed.
+RELOADED_KEEPING_TYPED = "It has been reloaded with that change; what you typed is kept: check it and save again."
+
+
 def readable(error: Exception) -> str:
     """The message for a WRITE_ERRORS error: the rule's own words, or what the database said."""
     if isinstance(error, DomainError):
@@ -257,7 +261,7 @@ class SmallForm(ModalScreen):
             result = self.perform(self.values())
         except ChangedElsewhere as error:
             self._rebase()
-            self.query_one("#small-error", Static).update(readable(error))
+            self.query_one("#small-error", Static).update(f"{error} {RELOADED_KEEPING_TYPED}")
             return
         except WRITE_ERRORS as error:
             field = getattr(error, "field", None)

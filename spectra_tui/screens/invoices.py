@@ -29,7 +29,7 @@ from ..data.text import whole_number
 from ..data.versions import ChangedElsewhere
 from ..data.when import parse_day_range
 from .base import HubScreen, KeyBar, RecordScreen
-from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
+from .dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from .money import (DepositDialog, DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog,
                     plain_amount, void_entry_dialog)
 from .sessions import balance_cell, fmt_day, menu_entry, money_cell
@@ -385,7 +385,7 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                                                   unit_price_cents=price, taxable=taxable, image_number=image)
         except ChangedElsewhere as error:
             self._rebase(InvoiceLine.get_by_id(self.line.id))
-            self._error(readable(error))
+            self._error(f"{error} {RELOADED_KEEPING_TYPED}")
             return
         except WRITE_ERRORS as error:
             self._error(readable(error), getattr(error, "field", None))

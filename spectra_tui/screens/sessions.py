@@ -32,7 +32,7 @@ from ..data.money import format_money
 from ..data.users import photographers
 from ..data.when import parse_day_range
 from .base import HubScreen, KeyBar, RecordScreen
-from .dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
+from .dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from .widgets import Note, PagedTable
 
 TABS = ("general", "appointments", "invoices", "images", "history")
@@ -497,9 +497,10 @@ class SessionRecord(RecordScreen):
         try:
             result = booking.save_session_details(self.edit_base, notes=notes, room=room_id,
                                                   allow_conflict=allow_conflict)
-        except ChangedElsewhere:
+        except ChangedElsewhere as error:
             self._reload_keeping_typed(notes, room_id)
-            raise
+            self.notify(f"{error} {RELOADED_KEEPING_TYPED}", title="Not saved", severity="warning", timeout=10)
+            return False
         except ConflictError as error:
             if not error.can_override:
                 raise
