@@ -943,14 +943,6 @@ def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staf
     return MoveResult(versions.adopt(appointment, fresh), note, overridden)
 
 
-def reloaded(item: Session | Appointment) -> Session | Appointment:
-    """The booking as it is stored now (after another terminal changed it)."""
-    fresh = type(item).get_or_none(type(item).id == item.id)
-    if fresh is None:
-        raise NotFound("That booking no longer exists: it was removed in another terminal.")
-    return fresh
-
-
 def reschedule(item: Session | Appointment, start: dt.datetime, **changes) -> MoveResult:
     """Either of the two above (the calendar's drag / move dialog)."""
     if isinstance(item, Session):

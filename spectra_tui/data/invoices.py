@@ -522,6 +522,17 @@ def open_balances(limit: int = 50, after: InvoiceRow | None = None) -> list[Invo
     return [_row(invoice) for invoice in select.limit(max(1, min(limit, 500)))]
 
 
+def invoices_of_session(session: Session | int) -> list[Invoice]:
+    """Every invoice and estimate of the session, by date (check-in shows them)."""
+    session_id = session.id if isinstance(session, Session) else session
+    return list(Invoice.select().where(Invoice.session == session_id).order_by(Invoice.invoice_date, Invoice.id))
+
+
+def made_from(estimate: Invoice) -> list[Invoice]:
+    """The invoices an estimate was converted into."""
+    return list(Invoice.select().where(Invoice.source == estimate.id).order_by(Invoice.id))
+
+
 def open_invoices_of_session(session: Session | int, kind: str) -> list[Invoice]:
     """The session's open invoices of ``kind`` (not void, not converted),
     oldest first: what Order Info offers to reopen before starting another."""

@@ -29,6 +29,13 @@ from .users import current_user_name
 E = LedgerEntry
 PAYMENT, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID = E.KINDS
 
+KIND_LABELS = {PAYMENT: "Payment", DEPOSIT: "Deposit", DEPOSIT_APPLY: "Deposit applied", REFUND: "Refund",
+               TRANSFER: "Credit transfer", VOID: "Void"}
+# Which way each kind moves the money paid into the invoice it names
+# (``invoice``); a transfer also adds to its ``target_invoice``, and a void
+# moves nothing itself (it makes the entry it voids count for nothing).
+SIGN_ON_INVOICE = {PAYMENT: 1, DEPOSIT_APPLY: 1, TRANSFER: -1, REFUND: -1}
+
 
 @dataclass(frozen=True)
 class InvoiceMoney:
@@ -66,8 +73,8 @@ def paid_into(invoice_ids: list[int]) -> dict[int, int]:
     if not invoice_ids:
         return {}
     paid = {i: 0 for i in invoice_ids}
-    incoming = (E.select(E.invoice, fn.SUM(Case(E.kind, ((PAYMENT, E.amount_cents), (DEPOSIT_APPLY, E.amount_cents),
-                                                        (TRANSFER, E.amount_cents * -1), (REFUND, E.amount_cents * -1)), 0)))
+    signed = tuple((kind, E.amount_cents * sign) for kind, sign in SIGN_ON_INVOICE.items())
+    incoming = (E.select(E.invoice, fn.SUM(Case(E.kind, signed, 0)))
                 .where(effective() & E.invoice.in_(invoice_ids)).group_by(E.invoice).tuples())
     for invoice_id, amount in incoming:
         paid[invoice_id] += int(amount or 0)
@@ -79,10 +86,35 @@ def paid_into(invoice_ids: list[int]) -> dict[int, int]:
     return paid
 
 
+def can_owe(invoice: Invoice) -> bool:
+    """Whether the invoice can owe money (or hold a credit): not a void
+    invoice, not an estimate."""
+    return invoice.status != Invoice.VOID and not invoice.is_estimate
+
+
 def owed_total(invoice: Invoice) -> int:
     """The part of the invoice's total that can be owed: nothing on a void
     invoice or an estimate."""
-    return 0 if invoice.status == Invoice.VOID or invoice.is_estimate else invoice.total_cents
+    return invoice.total_cents if can_owe(invoice) else 0
+
+
+def effect_on(entry: LedgerEntry, invoice_id: int) -> int:
+    """What ``entry`` did to the money paid into invoice ``invoice_id``, in
+    cents (+ in, - out; 0 for a void row, which cancels another entry)."""
+    if entry.kind == TRANSFER and entry.target_invoice_id == invoice_id:
+        return entry.amount_cents
+    return SIGN_ON_INVOICE.get(entry.kind, 0) * entry.amount_cents
+
+
+def entry_label(entry: LedgerEntry, invoice_id: int) -> str:
+    """How an invoice's ledger lists ``entry``: "Payment", "Credit to 1043"..."""
+    if entry.kind == TRANSFER:
+        if entry.invoice_id == invoice_id:
+            return f"Credit to {entry.target_invoice.display_number}"
+        return f"Credit from {entry.invoice.display_number}"
+    if entry.kind == VOID:
+        return f"Void of entry #{entry.related_id}"
+    return KIND_LABELS[entry.kind]
 
 
 def store_balances(invoices) -> None:
@@ -147,6 +179,11 @@ def outstanding_deposits(client: Client) -> list[tuple[LedgerEntry, int]]:
     deposits = list(E.select().where(effective() & (E.kind == DEPOSIT) & (E.client == client)).order_by(E.id))
     remaining = deposit_remaining([d.id for d in deposits])
     return [(d, remaining[d.id]) for d in deposits if remaining[d.id] > 0]
+
+
+def deposits_on_hand(client: Client) -> int:
+    """What is left on all the client's deposits together."""
+    return sum(left for _deposit, left in outstanding_deposits(client))
 
 
 def client_credit_invoices(client: Client) -> list[tuple[Invoice, int]]:
@@ -280,6 +317,19 @@ def apply_deposit(deposit: LedgerEntry, invoice: Invoice, amount_cents: int | No
         entry = _write(DEPOSIT_APPLY, deposit.client_id, amount, invoice=invoice, related=deposit)
         _recheck([], [deposit.id])
         return entry
+
+
+def apply_deposits(deposits: list[LedgerEntry], invoice: Invoice) -> int:
+    """Put the given deposits onto the invoice, oldest first, until nothing is
+    due: all of them or none (one transaction). Returns the amount applied."""
+    with database.atomic():
+        _payable(refresh(invoice), "a deposit")
+        applied = 0
+        for deposit in sorted(deposits, key=lambda d: d.id):
+            if invoice_money(invoice).due <= 0:
+                break
+            applied += apply_deposit(deposit, invoice).amount_cents
+        return applied
 
 
 def refund(invoice: Invoice, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:

@@ -44,6 +44,16 @@ def current(row: Model, what: str) -> Model:
     return stored
 
 
+def reloaded(row: Model) -> Model:
+    """A new copy of ``row`` as it is stored now (what a screen shows after
+    another terminal changed it); the copy the caller holds is left as it was."""
+    model = type(row)
+    stored = model.get_or_none(model.id == row.id)
+    if stored is None:
+        raise NotFound("That record no longer exists: it was removed in another terminal.")
+    return stored
+
+
 def adopt(row: Model, stored: Model) -> Model:
     """Make the caller's copy ``row`` the stored one (values and version), so
     its next save is not refused as stale; returns ``row``."""

@@ -53,6 +53,7 @@ from ..data import calendar as cal
 from ..data.booking import DayInfo
 from ..data.calendar import SESSION, CalendarRow
 from ..data.errors import ConflictError, DomainError
+from ..data.versions import reloaded
 from ..data.models import Appointment, Room, Session, User, now
 from ..data.when import clock, describe, how_far, long_date, parse_day, parse_when
 from .base import HubScreen
@@ -1032,7 +1033,7 @@ class RescheduleDialog(ModalScreen):
         def failed(message: str) -> None:
             error_line.update(message)
             try:  # a move made meanwhile elsewhere: the next try starts from it
-                self.item = booking.reloaded(self.item)
+                self.item = reloaded(self.item)
             except DomainError:
                 pass
 

@@ -35,6 +35,7 @@ from ..capture.camera import SETTING_LABELS
 from ..data import images as image_data
 from ..data import sessions as session_data
 from ..data.models import Session
+from ..data.versions import reloaded
 from .base import KeyBar, TitleBar
 from .dialogs import ConfirmDialog
 from .import_images import PRESENT_STATUS, ImportImagesDialog, advance_to
@@ -473,7 +474,7 @@ class CaptureScreen(Screen):
 
     def action_import_images(self) -> None:
         def done(imported) -> None:
-            self.session = Session.get_by_id(self.session.id)
+            self.session = reloaded(self.session)
             if imported:
                 shots = image_data.session_image_files(self.session)
                 self.query_one(ShotStrip).set_shots(shots)
@@ -482,15 +483,15 @@ class CaptureScreen(Screen):
         self.app.push_screen(ImportImagesDialog(self.session), done)
 
     def action_advance(self) -> None:
-        self.session = Session.get_by_id(self.session.id)
+        self.session = reloaded(self.session)
         if not session_data.is_later_status(self.session, PRESENT_STATUS):
             self.notify(f"Session {self.session.number} is at '{self.session.status}'.", timeout=4)
             return
         advance_to(self.app, self.session, PRESENT_STATUS, "Images captured")
-        self.session = Session.get_by_id(self.session.id)
+        self.session = reloaded(self.session)
 
     def action_close(self) -> None:
-        self.session = Session.get_by_id(self.session.id)
+        self.session = reloaded(self.session)
         if not (self.new_images and session_data.is_later_status(self.session, PRESENT_STATUS)):
             self.stop_tether()
             self.dismiss(self.new_images)

@@ -28,6 +28,7 @@ from textual.widgets.option_list import Option
 from ..capture import prepare_worker_processes
 from ..data import sessions as session_data
 from ..data.models import Session
+from ..data.versions import reloaded
 from .dialogs import WRITE_ERRORS, readable
 
 PRESENT_STATUS = "Sales Presentation Pending"
@@ -297,7 +298,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
         if lines:
             self.query_one("#imp-failed-list", Static).update("\n".join(lines))
             self.query_one("#imp-failed").remove_class("-hidden")
-        session = Session.get_by_id(self.session.id)
+        session = reloaded(self.session)
         self.session = session
         if self.imported and session_data.is_later_status(session, PRESENT_STATUS):
             advance = self.query_one("#imp-advance", Button)

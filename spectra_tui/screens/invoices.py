@@ -26,7 +26,7 @@ from ..data.errors import DomainError, NotFound, ValidationError
 from ..data.models import Invoice, InvoiceLine, LedgerEntry, PriceItem
 from ..data.money import format_money, parse_money
 from ..data.text import whole_number
-from ..data.versions import ChangedElsewhere
+from ..data.versions import ChangedElsewhere, reloaded
 from ..data.when import parse_day_range
 from .base import HubScreen, KeyBar, RecordScreen
 from .dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
@@ -104,7 +104,7 @@ class InvoicesHub(HubScreen):
     @staticmethod
     def _cells(row: invoice_data.InvoiceRow) -> tuple:
         invoice = row.invoice
-        owes = not invoice.is_estimate and invoice.status != Invoice.VOID
+        owes = ledger.can_owe(invoice)
         return (invoice.display_number, fmt_day(invoice.invoice_date), invoice.kind, invoice.client.full_name,
                 row.state, money_cell(invoice.total_cents, "dim" if not owes else ""),
                 money_cell(row.paid) if owes else "", balance_cell(row.balance) if owes else "")
@@ -384,7 +384,7 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                 result = invoice_data.update_line(self.line, description=description, quantity=quantity,
                                                   unit_price_cents=price, taxable=taxable, image_number=image)
         except ChangedElsewhere as error:
-            self._rebase(InvoiceLine.get_by_id(self.line.id))
+            self._rebase(reloaded(self.line))
             self._error(f"{error} {RELOADED_KEEPING_TYPED}")
             return
         except WRITE_ERRORS as error:
@@ -500,7 +500,7 @@ class InvoiceRecord(RecordScreen):
     # ------------------------------------------------------------ showing it
 
     def load(self) -> None:
-        invoice = Invoice.get_by_id(self.invoice.id)
+        invoice = reloaded(self.invoice)
         self.invoice = invoice
         row = invoice_data.invoice_row(invoice)
         money = ledger.invoice_money(invoice)
@@ -519,7 +519,7 @@ class InvoiceRecord(RecordScreen):
         if invoice.source_id:
             head.append_text(Text.assemble(("   From ", "dim"), invoice.source.display_number))
         if invoice.status == Invoice.CONVERTED:
-            made = [i.display_number for i in Invoice.select().where(Invoice.source == invoice.id)]
+            made = [i.display_number for i in invoice_data.made_from(invoice)]
             if made:
                 head.append_text(Text.assemble(("   Became invoice ", "dim"), ", ".join(made)))
         self.query_one("#ir-head", Static).update(head)
@@ -564,31 +564,20 @@ class InvoiceRecord(RecordScreen):
                 totals.append(f"Balance due {format_money(money.due)}", style="bold yellow")
             else:
                 totals.append("Balance $0.00", style="bold")
-        deposits = ledger.outstanding_deposits(invoice.client) if not invoice.is_estimate else []
-        if deposits and money.due:
-            totals.append(f"\n{format_money(sum(left for _d, left in deposits))} of deposits on hand: "
+        on_hand = ledger.deposits_on_hand(invoice.client) if money.due and not invoice.is_estimate else 0
+        if on_hand:
+            totals.append(f"\n{format_money(on_hand)} of deposits on hand: "
                           "p offers them before the payment.", style="green")
         self.query_one("#ir-totals", Static).update(totals)
 
     def _entry_cells(self, entry: LedgerEntry) -> tuple:
-        invoice_id = self.invoice.id
-        label = {LedgerEntry.PAYMENT: "Payment", LedgerEntry.DEPOSIT_APPLY: "Deposit applied",
-                 LedgerEntry.REFUND: "Refund"}.get(entry.kind, entry.kind)
-        sign = 1
-        if entry.kind == LedgerEntry.REFUND:
-            sign = -1
-        elif entry.kind == LedgerEntry.TRANSFER:
-            if entry.invoice_id == invoice_id:
-                label, sign = f"Credit to {entry.target_invoice.display_number}", -1
-            else:
-                label = f"Credit from {entry.invoice.display_number}"
-        elif entry.kind == LedgerEntry.VOID:
-            label = f"Void of entry #{entry.related_id}"
+        label = ledger.entry_label(entry, self.invoice.id)
         method = " ".join(p for p in (entry.method, entry.reference) if p)
         voided = entry.id in self._voided
         style = "strike dim" if voided else ("dim" if entry.kind == LedgerEntry.VOID else "")
-        amount = format_money(sign * entry.amount_cents)
-        if sign > 0 and entry.kind != LedgerEntry.VOID:
+        effect = ledger.effect_on(entry, self.invoice.id)
+        amount = format_money(effect) if entry.kind != LedgerEntry.VOID else format_money(entry.amount_cents)
+        if effect > 0:
             amount = "+" + amount
         note = entry.note + (" (voided)" if voided else "")
         return (Text(entry.created_at.strftime("%m/%d/%y"), style=style),

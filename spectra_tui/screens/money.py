@@ -25,16 +25,6 @@ from .dialogs import WRITE_ERRORS, ReasonDialog, readable
 METHOD_LABELS = {"card": "Card", "cash": "Cash", "check": "Check", "other": "Other"}
 DEFAULT_METHOD = "card"
 
-KIND_LABELS = {
-    LedgerEntry.PAYMENT: "Payment",
-    LedgerEntry.DEPOSIT: "Deposit",
-    LedgerEntry.DEPOSIT_APPLY: "Deposit applied",
-    LedgerEntry.REFUND: "Refund",
-    LedgerEntry.TRANSFER: "Credit transfer",
-    LedgerEntry.VOID: "Void",
-}
-
-
 def plain_amount(cents: int) -> str:
     """What an amount field is pre-filled with: '1,250.50' (no symbol)."""
     return format_money(cents, symbol="")
@@ -42,7 +32,7 @@ def plain_amount(cents: int) -> str:
 
 def describe_entry(entry: LedgerEntry) -> str:
     """'Payment $50.00 (card 1234) on 11/26/2026'."""
-    what = KIND_LABELS.get(entry.kind, entry.kind)
+    what = ledger.KIND_LABELS[entry.kind]
     method = f" ({entry.method}{' ' + entry.reference if entry.reference else ''})" if entry.method else ""
     return f"{what} {format_money(entry.amount_cents)}{method} on {entry.created_at.strftime('%m/%d/%Y')}"
 
@@ -246,7 +236,7 @@ class DepositOfferDialog(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         due = ledger.invoice_money(self.invoice).due
-        total = sum(left for _deposit, left in self.deposits)
+        total = ledger.deposits_on_hand(self.invoice.client)
         with Vertical():
             yield Static(f"Deposits on hand · {self.invoice.client.full_name}   [dim]Esc: back[/dim]",
                          classes="dialog-title")
@@ -254,7 +244,7 @@ class DepositOfferDialog(ModalScreen[int | None]):
                          f"{self.invoice.display_number} (balance due {format_money(due)}) before the payment?",
                          classes="summary")
             yield DepositList(
-                *[(f"{deposit.created_at.strftime('%m/%d/%Y')}  {KIND_LABELS[deposit.kind]}"
+                *[(f"{deposit.created_at.strftime('%m/%d/%Y')}  {ledger.KIND_LABELS[deposit.kind]}"
                    f"{' (' + deposit.method + ')' if deposit.method else ''}  {format_money(left)} left",
                    deposit.id, True) for deposit, left in self.deposits],
                 id="deposits")
@@ -271,19 +261,10 @@ class DepositOfferDialog(ModalScreen[int | None]):
         if not deposit_ids:
             self.query_one("#error", Static).update("Tick a deposit with Space, or press s to skip to the payment.")
             return
-        applied = 0
         try:
-            for deposit, _left in self.deposits:
-                if deposit.id not in deposit_ids:
-                    continue
-                if ledger.invoice_money(self.invoice).due <= 0:
-                    break
-                applied += ledger.apply_deposit(deposit, self.invoice).amount_cents
+            applied = ledger.apply_deposits([d for d, _left in self.deposits if d.id in deposit_ids], self.invoice)
         except WRITE_ERRORS as error:
-            self.query_one("#error", Static).update(
-                readable(error) + (f" ({format_money(applied)} was applied before that.)" if applied else ""))
-            if applied:
-                self.deposits = ledger.outstanding_deposits(self.invoice.client)
+            self.query_one("#error", Static).update(f"{readable(error)} Nothing was applied.")
             return
         self.dismiss(applied)
 
@@ -345,7 +326,7 @@ class DepositDialog(MoneyDialog):
         self.client = client
 
     def compose_fields(self) -> ComposeResult:
-        held = sum(left for _deposit, left in ledger.outstanding_deposits(self.client))
+        held = ledger.deposits_on_hand(self.client)
         yield Static(f"{self.client.full_name}: {format_money(held)} of deposits on hand now. "
                      "It is offered whenever a payment is taken.", classes="summary")
         yield from self.amount_row(None)

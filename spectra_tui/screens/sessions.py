@@ -23,11 +23,12 @@ from textual.widgets import (Button, DataTable, Input, Label, Select, Static, Ta
                              Tabs, TextArea)
 
 from ..data import booking
+from ..data import calendar as cal
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data.errors import ConflictError, DomainError
 from ..data.models import Invoice, Room, Session
-from ..data.versions import ChangedElsewhere
+from ..data.versions import ChangedElsewhere, reloaded
 from ..data.money import format_money
 from ..data.users import photographers
 from ..data.when import parse_day_range
@@ -376,7 +377,7 @@ class SessionRecord(RecordScreen):
         invoices_table.add_column("Balance", width=14)
         self.query_one("#sr-images", DataTable).add_columns("#", "Original name", "Size", "Source", "Imported")
         self.query_one("#sr-history", DataTable).add_columns("When", "Who", "From", "To", "Note")
-        rooms = [(room.name, room.id) for room in Room.select().where(Room.active == True).order_by(Room.name)]  # noqa: E712
+        rooms = [(room.name, room.id) for room in cal.rooms()]
         self.query_one("#sr-room", Select).set_options(rooms)
         self.load()
         self.query_one(TabbedContent).query_one(Tabs).focus()
@@ -388,7 +389,7 @@ class SessionRecord(RecordScreen):
 
     def load(self, keep_edits: bool = False) -> None:
         """(Re)read the session and everything shown about it."""
-        session = Session.get_by_id(self.session.id)
+        session = reloaded(self.session)
         self.session = session
         self.title = f"Spectra · Session {session.number}"
         self.query_one("#sr-title", Static).update(

@@ -31,11 +31,13 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Digits, Label, Select, Static
 
 from ..data import images as image_data
+from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data import settings
-from ..data.ledger import invoice_money
+from ..data.ledger import can_owe, invoice_money
 from ..data.models import Invoice, Session, now
 from ..data.money import format_money
+from ..data.versions import reloaded
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, readable
 from .import_images import PRESENT_STATUS, ImportImagesDialog
@@ -230,7 +232,7 @@ class WorkflowHub(HubScreen):
         if session is None:
             self.notify("No session is waiting at this stage.", timeout=3)
             return None
-        return Session.get_by_id(session.id)  # as it is now (another terminal may have moved it)
+        return reloaded(session)  # as it is now (another terminal may have moved it)
 
     def _still_here(self, session: Session) -> bool:
         if session.status != self.stage:
@@ -368,7 +370,7 @@ class CheckInDialog(ModalScreen[bool]):
     def fill(self) -> None:
         from .sessions import fmt_clock, fmt_long
 
-        session = self.session = Session.get_by_id(self.session.id)
+        session = self.session = reloaded(self.session)
         client = session.client
         contact = " · ".join(part for part in (client.main_phone, client.email) if part) or "no phone or e-mail"
         address = ", ".join(part for part in (client.address1, client.address2, client.city,
@@ -392,12 +394,11 @@ class CheckInDialog(ModalScreen[bool]):
         self.query_one("#ci-session", Static).update("\n".join(details))
         table = self.query_one("#ci-invoices", DataTable)
         table.clear()
-        self.invoices = list(Invoice.select().where(Invoice.session == session.id)
-                             .order_by(Invoice.invoice_date, Invoice.id))
+        self.invoices = invoice_data.invoices_of_session(session)
         due = 0
         for invoice in self.invoices:
             money = invoice_money(invoice)
-            if invoice.status != Invoice.VOID and not invoice.is_estimate:
+            if can_owe(invoice):
                 due += money.due
             balance = (Text(f"{format_money(money.credit)} CR", style="green", justify="right") if money.credit
                        else Text(format_money(money.balance), justify="right",
@@ -501,7 +502,7 @@ def order_info(app, session: Session) -> None:
         if choice == "new":
             open_new_invoice(app, Invoice.INITIAL_ORDER, session=session)
         elif choice:
-            app.push_screen(InvoiceRecord(Invoice.get_by_id(int(choice))))
+            app.push_screen(InvoiceRecord(next(invoice for invoice in existing if str(invoice.id) == choice)))
 
     options = [(str(invoice.id), f"Open Initial Order invoice {invoice.display_number}") for invoice in existing]
     options.append(("new", "New Initial Order invoice"))

@@ -308,3 +308,39 @@ def test_get_entry(studio):
     assert ledger.get_entry(deposit.id).id == deposit.id
     with pytest.raises(NotFound):
         ledger.get_entry(9999)
+
+
+# ---------------------------------------------------------------- rules the screens used to restate
+
+def test_several_deposits_are_applied_in_one_transaction_or_not_at_all(studio):
+    invoice = invoices.create_invoice(Invoice.GENERIC, client=studio.client)
+    invoices.add_line(invoice, description="Album", unit_price_cents=30000, taxable=False)
+    first = ledger.take_deposit(studio.client, 10000, "cash")
+    second = ledger.take_deposit(studio.client, 25000, "card")
+    assert ledger.deposits_on_hand(studio.client) == 35000
+    emptied = ledger.take_deposit(studio.client, 500, "cash")
+    ledger.refund_deposit(emptied, 500, "cash")
+    before = LedgerEntry.select().count()
+    with pytest.raises(ValidationError, match="Nothing is left on that deposit"):
+        ledger.apply_deposits([first, emptied], invoice)
+    assert LedgerEntry.select().count() == before  # the first one was not applied either
+    assert ledger.apply_deposits([second, first], invoice) == 30000  # oldest first, up to what is due
+    assert ledger.invoice_money(invoice).due == 0
+    assert ledger.deposits_on_hand(studio.client) == 5000
+
+
+def test_the_sign_and_label_of_each_entry_on_an_invoice(studio):
+    source = invoices.create_invoice(Invoice.GENERIC, client=studio.client)
+    target = invoices.create_invoice(Invoice.GENERIC, client=studio.client)
+    invoices.add_line(target, description="Print", unit_price_cents=2000, taxable=False)
+    payment = ledger.take_payment(source, 5000, "cash")
+    transfer = ledger.transfer_credit(source, target, 2000)
+    refund = ledger.refund(source, 1000, "cash")
+    void = ledger.void_entry(refund, "typo")
+    assert [(ledger.entry_label(e, source.id), ledger.effect_on(e, source.id)) for e in (payment, transfer, refund, void)] == [
+        ("Payment", 5000), (f"Credit to {target.display_number}", -2000), ("Refund", -1000),
+        (f"Void of entry #{refund.id}", 0)]
+    assert (ledger.entry_label(transfer, target.id), ledger.effect_on(transfer, target.id)) == (
+        f"Credit from {source.display_number}", 2000)
+    assert ledger.paid_into([source.id])[source.id] == 5000 - 2000  # the refund is void
+    assert not ledger.can_owe(invoices.void_invoice(invoices.create_invoice(Invoice.GENERIC, client=studio.client), "x"))
