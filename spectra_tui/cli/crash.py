@@ -31,10 +31,7 @@ def report_crash(error: BaseException) -> str:
 
 
 def damage(error: BaseException) -> str | None:
-    """SQLite's words for a damaged file, found anywhere in the chain of causes."""
-    while error is not None:
-        text = str(error)
-        if "malformed" in text or "file is not a database" in text:
-            return f"the database file is damaged (SQLite says: {text})"
-        error = error.__cause__ or error.__context__
-    return None
+    from ..data.db import one_line, sqlite_damage
+
+    found = sqlite_damage(error)
+    return f"the database file is damaged (SQLite says: {one_line(found)})" if found else None

@@ -138,9 +138,9 @@ def make_database(target: str, create: bool = False) -> Database:
         return StudioPostgresqlDatabase(**parseresult_to_dict(urlsplit(target)))
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder; give the path of a database file.")
+    if not create and (not path.exists() or path.stat().st_size == 0):  # opening would write a header
+        raise NoStudio(no_studio_message(target))
     if not path.exists():
-        if not create:
-            raise NoStudio(no_studio_message(target))
         make_folders(path.parent)
         # Owner-only from the first byte: client records are personal data.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
@@ -180,6 +180,8 @@ def open_database(target: str | os.PathLike | None = None, migrate: bool = True,
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - any driver error, reported readably
+        if sqlite_damage(exc):
+            raise DatabaseError(damaged_message(target, exc)) from exc
         raise DatabaseError(f"Cannot open the database {shown(target)}: {one_line(exc)}") from exc
     if not applied and not create:
         _refuse_another_program(db, target)
@@ -227,7 +229,24 @@ def _check_sqlite_file(db: SqliteDatabase, target: str) -> None:
     try:
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except Exception as exc:  # noqa: BLE001
-        raise DatabaseError(f"{shown(target)} is damaged or is not a database (SQLite says: {one_line(exc)}).") from exc
+        raise DatabaseError(damaged_message(target, exc)) from exc
+
+
+DAMAGE_WORDS = ("file is not a database", "malformed", "corrupt")
+
+
+def sqlite_damage(error: BaseException | None) -> BaseException | None:
+    """The error in ``error``'s chain of causes by which SQLite says a file
+    is damaged (or is no database at all), else None."""
+    while error is not None:
+        if any(words in str(error) for words in DAMAGE_WORDS):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def damaged_message(target: str, error: BaseException) -> str:
+    return f"{shown(target)} is damaged or is not a database (SQLite says: {one_line(error)})."
 
 
 def _refuse_another_program(db: Database, target: str) -> None:
