@@ -340,15 +340,16 @@ retries_taken = 0  # in this process, since it started (the stress test reports 
 
 def aborted_by_server(error: BaseException) -> str | None:
     """"deadlock" or "serialization failure" when the server aborted the
-    transaction for one (SQLSTATE 40P01, 40001), else None. peewee wraps the
-    driver's exception; psycopg2 names the code ``pgcode``, psycopg 3 ``sqlstate``."""
-    seen = 0
-    while error is not None and seen < 5:
+    transaction for one (SQLSTATE 40P01, 40001), else None. peewee keeps the
+    driver's exception as ``orig``; psycopg2 names the code ``pgcode``,
+    psycopg 3 ``sqlstate``."""
+    for _ in range(5):
+        if error is None:
+            break
         code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
         if code in RETRIED_SQLSTATES:
             return RETRIED_SQLSTATES[code]
-        inner = error.args[0] if error.args and isinstance(error.args[0], BaseException) else None
-        error, seen = inner or error.__cause__, seen + 1
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
     return None
 
 
