@@ -37,7 +37,7 @@ def mode(path):
 def test_a_new_database_file_is_owner_only(db, tmp_path):
     clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})  # the WAL file now exists
     assert mode(tmp_path / "t.db") == 0o600
-    for extra in ("t.db-wal", "t.db-shm"):
+    for extra in ("t.db-wal", "t.db-shm", "t.db-writer"):
         if (tmp_path / extra).exists():
             assert mode(tmp_path / extra) == 0o600
 

@@ -34,7 +34,7 @@ WRITERS = 4 if ON_POSTGRES else 8
 CLIENTS_PER_WRITER = 3
 
 WRITER = r'''
-import datetime as dt, json, random, sys, time
+import datetime as dt, json, random, sys, time, traceback
 from pathlib import Path
 from peewee import fn
 from spectra_tui.data import booking, db as dbmod, invoices, ledger, users
@@ -67,13 +67,12 @@ deadline = time.monotonic() + seconds
 def new_invoice():
     invoice = invoices.create_invoice(Invoice.GENERIC, client=rng.choice(mine), notes=f"{name}")
     numbers["invoice"].append(invoice.number)
-    total = 0
+    open_invoices[invoice.id] = [invoice, 0, 0]
     for _ in range(rng.randint(1, 3)):
         price, quantity = rng.randint(100, 20000), rng.randint(1, 3)
         invoices.add_line(invoice, description="Print", unit_price_cents=price, quantity=quantity, taxable=False)
-        total += price * quantity
-    open_invoices[invoice.id] = [invoice, total, 0]
-    tally["invoiced"] += total
+        open_invoices[invoice.id][1] += price * quantity  # tallied line by line: a later step may fail
+        tally["invoiced"] += price * quantity
 
 
 def pay():
@@ -168,7 +167,9 @@ while time.monotonic() < deadline:
         operation()
         done["ops"] += 1
     except Exception as error:  # everything a user would have seen
-        errors.append(f"{operation.__name__}: {type(error).__name__}: {' '.join(str(error).split())[:300]}")
+        where = traceback.extract_tb(error.__traceback__)[-4:]
+        errors.append(f"{operation.__name__}: {type(error).__name__}: {' '.join(str(error).split())[:300]} at "
+                      + " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(where)))
         if len(errors) > 50:
             break
 print(json.dumps({"name": name, "tally": tally, "numbers": numbers, "done": done, "errors": errors,
@@ -268,6 +269,10 @@ def test_figures(run, capsys):
               f"{sum(len(r['errors']) for r in run['writers'])} errors; "
               f"check ran {run['checker']['runs']} times during the run, "
               f"{len(run['checker']['problems'])} distinct problems reported")
+        for error in [e for r in run["writers"] for e in r["errors"]][:10]:
+            print("  error:", error)
+        for problem in run["checker"]["problems"][:5]:
+            print("  check during the run:", problem)
     assert ops > 0 and all(r["done"]["ops"] > 0 for r in run["writers"])
 
 

@@ -202,3 +202,35 @@ def test_writers_queue_on_the_studio_lock_but_snapshot_readers_do_not(db):
         thread.join(10)
     order = [what for what, _ in sorted(log, key=lambda item: item[1])]
     assert order == ["reader reads", "first leaves", "second enters"]
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's writers")
+def test_a_sqlite_writer_waits_its_turn_beyond_the_busy_timeout(db):
+    """The writer flock queues writers: one that waits longer than SQLite's
+    busy timeout still gets its turn instead of "database is locked"."""
+    first_in, log = threading.Event(), []
+
+    def first():
+        with database.atomic():
+            Counter.create(name="first", value=1)
+            first_in.set()
+            time.sleep(0.6)
+        log.append("first committed")
+        database.close()
+
+    def second():
+        first_in.wait(5)
+        database.connect(reuse_if_open=True)
+        database.execute_sql("PRAGMA busy_timeout = 100")  # much less than the first one holds
+        with database.atomic():
+            Counter.create(name="second", value=1)
+        log.append("second committed")
+        database.close()
+
+    threads = [threading.Thread(target=f) for f in (first, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert log == ["first committed", "second committed"]
+    assert Counter.select().where(Counter.name.in_(["first", "second"])).count() == 2
