@@ -50,7 +50,7 @@ def demo_database(clients: int, progress=None) -> Path:
     os.close(fd)
     os.unlink(scratch)
     try:
-        open_database(scratch)
+        open_database(scratch, create=True)
         fill_demo(clients=clients, seed=1, today=DEMO_DAY, progress=progress)
     finally:
         close_database()  # the last connection folds the WAL into the file

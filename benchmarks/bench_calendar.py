@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     scratch = Path(tempfile.mkdtemp(prefix="spectra-bench-calendar-"))
     try:
-        open_database(scratch / "bench.db")
+        open_database(scratch / "bench.db", create=True)
         began = time.perf_counter()
         env = build_studio()
         build_seconds = time.perf_counter() - began

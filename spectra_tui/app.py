@@ -57,6 +57,19 @@ class SpectraApp(App):
             self.set_keymap(overrides)
 
     first_frame_shown = False
+    crash: BaseException | None = None
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An unexpected error ends the app WITHOUT Textual's crash screen,
+        which prints local variables (client data among them); `spectra`
+        logs the traceback and says one line (cli/crash.py). Pilot tests
+        still see the error raised (Textual keeps it in ``_exception``)."""
+        self.crash = self.crash or error
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     def on_ready(self) -> None:
         """The first frame is out (Textual's Ready event): now the first

@@ -70,7 +70,7 @@ def _pg_admin(server: str, statement: str) -> None:
 @pytest.fixture
 def db(db_target):
     """A fresh studio database opened through the real ``open_database``."""
-    database = dbmod.open_database(db_target)
+    database = dbmod.open_database(db_target, create=True)
     try:
         yield database
     finally:

@@ -109,8 +109,8 @@ def test_demo_is_deterministic(demo_db, tmp_path):
     (["demo", "--clients", "0"], "from 1 to 1,000,000"),
     (["--user", "nobody", "check"], "No active user named 'nobody'"),
 ])
-def test_bad_arguments_get_a_readable_message(tmp_path, args, message):
-    result = spectra("--db", tmp_path / "t.db", *args)
+def test_bad_arguments_get_a_readable_message(demo_db, args, message):
+    result = spectra("--db", demo_db, *args)
     assert result.returncode == 2
     assert message in result.stderr
 
@@ -125,7 +125,8 @@ def test_a_file_that_is_not_a_database_gets_a_readable_message(tmp_path):
     assert folder.returncode == 2 and "is a folder" in folder.stderr
 
 
-def test_check_on_an_empty_database(tmp_path):
+def test_check_on_a_new_empty_studio(tmp_path):
+    assert spectra("init", "--db", tmp_path / "new.db").returncode == 0
     result = spectra("--db", tmp_path / "new.db", "check")
     assert result.returncode == 0 and result.stdout.startswith("OK")
 
@@ -146,7 +147,7 @@ print(code, "blocked" if driver is None else "not loaded" if driver == "not load
 
 def test_a_sqlite_studio_starts_without_loading_the_postgresql_driver(tmp_path):
     pytest.importorskip("psycopg2")  # installed with the test extras; a SQLite-only install has none to skip
-    run = subprocess.run([sys.executable, "-c", DRIVER_PROBE, "--db", str(tmp_path / "s.db"), "check"],
+    run = subprocess.run([sys.executable, "-c", DRIVER_PROBE, "--db", str(tmp_path / "s.db"), "init"],
                          capture_output=True, text=True, timeout=120)
     assert run.stdout.split()[-2:] == ["0", "blocked"], run.stderr
     url = f"postgresql://nobody@/nothing?host={tmp_path}"  # no server there: refused readably, driver loaded

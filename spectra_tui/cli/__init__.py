@@ -2,7 +2,10 @@
 
 Each subcommand lives in its own module of this package with
 ``register(subparsers)``; its handler receives the parsed arguments after the
-database is open and returns the exit code.
+database is open and returns the exit code. Only a command that sets
+``makes_studio`` (init, demo) may make a new studio. A refusal exits 2 with
+one line; an unexpected error exits 1 with one line, its traceback in a log
+file (cli/crash.py).
 """
 import argparse
 import gc
@@ -13,7 +16,7 @@ import sys
 from ..data.errors import DomainError
 
 # Modules of this package that add subcommands, in the order --help lists them.
-COMMAND_MODULES = ("demo", "check", "ical", "sessions", "capture", "import_images")
+COMMAND_MODULES = ("init", "demo", "check", "ical", "sessions", "capture", "import_images")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    for command in subparsers.choices.values():  # `spectra init --db PATH` reads as well as `spectra --db PATH init`
+        command.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="as before the command")
     return parser
 
 
@@ -35,7 +40,8 @@ def open_db(args) -> None:
     from ..data.db import open_database
     from ..data.users import find_user, sign_in
 
-    open_database(args.db)
+    makes = getattr(args, "makes_studio", "")  # "" opens an existing one; "new" (init), "if missing" (demo)
+    open_database(args.db, create=bool(makes), must_be_new=makes == "new")
     name = args.user or os.environ.get("SPECTRA_USER")
     if name:
         sign_in(find_user(name))
@@ -57,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("spectra: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # noqa: BLE001 - whatever it is: one line here, the traceback in the log
+        from .crash import report_crash
+
+        print(f"spectra: {report_crash(error)}", file=sys.stderr)
+        return 1
 
 
 def skip_postgres_drivers() -> None:
@@ -82,8 +93,11 @@ def run_app(args) -> int:
     # frozen, the garbage collector no longer walks it while the first
     # screen is made (a full collection there cost ~15 ms of start-up).
     gc.freeze()
-    SpectraApp().run()
-    return 0
+    app = SpectraApp()
+    app.run()
+    if app.crash is not None:  # SpectraApp ended on it without printing it (locals hold client data)
+        raise app.crash
+    return app.return_code or 0
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ from .models import (Appointment, Client, Holiday, Invoice, InvoiceLine, LedgerE
 from .money import format_money
 from .users import current_user_name
 from .when import clock, describe_range, how_far, long_date, short
+from .db import write_transaction
 
 SESSION = "session"
 APPOINTMENT = "appointment"
@@ -95,6 +96,7 @@ def studio_hours() -> dict[int, tuple[dt.time, dt.time] | None]:
     return hours
 
 
+@write_transaction
 def save_studio_hours(hours: dict) -> None:
     """Store the studio hours: {weekday 0-6 (or "0"-"6"): ("09:00", "18:00") or None}."""
     clean = clean_studio_hours(hours)
@@ -145,6 +147,7 @@ def holiday_on(day: dt.date) -> str | None:
     return holidays_between(day, day).get(day)
 
 
+@write_transaction
 def set_holiday(day: dt.date, name: str) -> Holiday:
     """Mark a day as a studio holiday (closed), or rename it."""
     name = " ".join((name or "").split())
@@ -165,6 +168,7 @@ def set_holiday(day: dt.date, name: str) -> Holiday:
     return holiday
 
 
+@write_transaction
 def remove_holiday(day: dt.date) -> None:
     holiday = Holiday.get_or_none(Holiday.day == day)
     if holiday is None:
@@ -657,6 +661,7 @@ def _fee_totals(fee_cents: int) -> tuple[int, int, int]:
     return invoices.compute_totals(probe, [InvoiceLine(quantity=1, unit_price_cents=fee_cents, taxable=True)])
 
 
+@write_transaction
 def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
     _validate_request(req)
     length = req.length
@@ -853,6 +858,7 @@ def _checked_move(fresh: Session | Appointment, start: dt.datetime, length: int,
     return _move_note(fresh.start, start, changes, reason), _decide(conflicts, allow_conflict)
 
 
+@write_transaction
 def reschedule_session(session: Session, start: dt.datetime, *, photographer: User | None = None,
                        room: Room | None | _Keep = KEEP, length_minutes: int | None = None,
                        allow_conflict: bool | list = False, reason: str = "") -> MoveResult:
@@ -882,6 +888,7 @@ def reschedule_session(session: Session, start: dt.datetime, *, photographer: Us
     return MoveResult(versions.adopt(session, fresh), note, overridden)
 
 
+@write_transaction
 def save_session_details(session: Session, notes: str | None = None, room: Room | None | _Keep = KEEP,
                          allow_conflict: bool | list = False) -> MoveResult:
     """Save what the session record edits: the notes and the room, in one
@@ -916,6 +923,7 @@ def save_session_details(session: Session, notes: str | None = None, room: Room 
     return MoveResult(versions.adopt(session, fresh), note, overridden)
 
 
+@write_transaction
 def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staff: User | None | _Keep = KEEP,
                            room: Room | None | _Keep = KEEP, length_minutes: int | None = None,
                            allow_conflict: bool | list = False, reason: str = "") -> MoveResult:
@@ -950,6 +958,7 @@ def reschedule(item: Session | Appointment, start: dt.datetime, **changes) -> Mo
     return reschedule_appointment(item, start, **changes)
 
 
+@write_transaction
 def cancel_booking(item: Session | Appointment, reason: str, cancel_follow_ups: bool = True) -> Session | Appointment:
     """Cancel a session or appointment with a reason (kept in the session's
     status history). Cancelling a session also cancels its appointments still
@@ -984,6 +993,7 @@ def cancel_booking(item: Session | Appointment, reason: str, cancel_follow_ups: 
         return versions.adopt(item, Appointment.get_by_id(fresh.id))
 
 
+@write_transaction
 def mark_no_show(item: Session | Appointment, note: str = "") -> Session | Appointment:
     """The client did not come: kept in the session's status history."""
     with database.atomic():

@@ -3,6 +3,7 @@ from . import audit
 from .errors import NotFound, ValidationError
 from .models import PackageItem, PriceItem, Room, SessionType, database
 from .money import MAX_CENTS
+from .db import write_transaction
 
 
 def _name(text: str, what: str) -> str:
@@ -20,6 +21,7 @@ def _price(cents) -> int:
     return cents
 
 
+@write_transaction
 def create_session_type(name: str, length_minutes: int, fee_cents: int, color: str = "#87af87") -> SessionType:
     name = _name(name, "session type")
     if not isinstance(length_minutes, int) or not 5 <= length_minutes <= 720:
@@ -32,6 +34,7 @@ def create_session_type(name: str, length_minutes: int, fee_cents: int, color: s
     return row
 
 
+@write_transaction
 def create_price_item(code: str, name: str, price_cents: int, taxable: bool = True) -> PriceItem:
     code = " ".join((code or "").split()).upper()
     if not code:
@@ -44,6 +47,7 @@ def create_price_item(code: str, name: str, price_cents: int, taxable: bool = Tr
     return row
 
 
+@write_transaction
 def create_package(code: str, name: str, price_cents: int, contents: list[tuple[PriceItem, int]],
                    taxable: bool = True) -> PriceItem:
     if not contents:

@@ -13,6 +13,7 @@ from peewee import Tuple, fn
 from . import audit, versions
 from .errors import DomainError, NotFound, ValidationError
 from .models import Client, FamilyMember, database, now
+from .db import write_transaction
 
 TEXT_FIELDS = (
     "first_name", "middle_name", "last_name", "company", "address1", "address2", "city",
@@ -206,6 +207,7 @@ def find_duplicates(fields: dict, exclude_id: int | None = None) -> list[Client]
     return list(query.limit(5))
 
 
+@write_transaction
 def save_client(client: Client | None, fields: dict, allow_duplicate: bool = False,
                 capitalize: set[str] | None = None) -> Client:
     """Create (client=None) or update a client from form fields.
@@ -247,6 +249,7 @@ def get_client(client_id: int) -> Client:
     return client
 
 
+@write_transaction
 def add_family_member(client: Client, first_name: str, last_name: str = "", relationship: str = "",
                       birthday: str | dt.date | None = None) -> FamilyMember:
     first = auto_capitalize(" ".join((first_name or "").split()))
@@ -266,6 +269,7 @@ def add_family_member(client: Client, first_name: str, last_name: str = "", rela
     return member
 
 
+@write_transaction
 def remove_family_member(member: FamilyMember) -> None:
     with database.atomic():
         audit.record("family.remove", "client", member.client_id, member, None)

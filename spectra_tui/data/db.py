@@ -2,20 +2,35 @@
 
 SQLite is opened for several terminals at once: WAL, foreign keys on, a busy
 timeout, and IMMEDIATE write transactions so two writers queue instead of
-failing with "database is locked" half-way through. The schema is versioned
-with peewee's migration runner; before pending migrations run on an existing
-file, a copy of the file is kept beside it.
+failing with "database is locked" half-way through (and take their turn from
+a flock, StudioSqliteDatabase, so none waits out the timeout); PostgreSQL writers queue
+on one writer lock (StudioPostgresqlDatabase), and a service call the server
+aborts for a deadlock or serialization failure runs again (write_transaction).
+A new studio is made only when asked (``create``); a mistyped path is refused.
+The schema is versioned with peewee's migration runner; before pending
+migrations run on an existing file, a copy of the file is kept beside it, and
+a studio upgraded by a newer program is refused.
 """
+import functools
 import os
+import random
 import sqlite3
+import tempfile
+import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
-from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, Model, OperationalError, PeeweeException, PostgresqlDatabase, SqliteDatabase
 from playhouse.migrations import Runner
 
 from .errors import DomainError
 from .models import database
+
+try:
+    import fcntl
+except ImportError:  # Windows: SQLite's own lock alone
+    fcntl = None
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 SQLITE_PRAGMAS = {
@@ -29,6 +44,10 @@ SQLITE_PRAGMAS = {
 
 class DatabaseError(DomainError):
     """The database file cannot be opened or upgraded."""
+
+
+class NoStudio(DatabaseError):
+    """The target holds no studio (and none was asked to be made)."""
 
 
 def default_db_path() -> Path:
@@ -48,20 +67,155 @@ def is_url(target: str) -> bool:
     return "://" in target
 
 
-def make_database(target: str) -> Database:
-    if is_url(target):
-        from playhouse.db_url import connect as connect_url  # only for PostgreSQL studios
+POSTGRES_SCHEMES = ("postgresql", "postgres")
 
-        return connect_url(target)
-    path = Path(target).expanduser()
+
+def shown(target: str) -> str:
+    """``target`` as it may appear in a message: a URL without its password,
+    control characters escaped."""
+    if not target.isprintable():
+        return repr(target)
+    if not is_url(target):
+        return target
+    parts = urlsplit(target)
+    if parts.password is None:
+        return target
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+
+
+def sqlite_path(target: str) -> Path | None:
+    """The file of a SQLite studio (a plain path or ``sqlite:///path``, as
+    peewee's URLs read it), or None for a PostgreSQL URL; anything else is
+    refused in one line."""
+    if not is_url(target):
+        if not target.strip() or "\0" in target:
+            raise DatabaseError(f"{target!r} is not a database path or URL.")
+        return Path(target).expanduser()
+    parts = urlsplit(target)
+    if parts.scheme == "sqlite":
+        if not parts.path[1:]:
+            raise DatabaseError(f"{shown(target)} names no file: write sqlite:///PATH.")
+        return Path(parts.path[1:]).expanduser()
+    if parts.scheme in POSTGRES_SCHEMES:
+        if not parts.path[1:]:
+            raise DatabaseError(f"{shown(target)} names no database: write "
+                                "postgresql://USER@HOST/DATABASE.")
+        return None
+    raise DatabaseError(f"{shown(target)} is neither a SQLite file (a path, or sqlite:///PATH) "
+                        "nor a PostgreSQL URL (postgresql://USER@HOST/DATABASE).")
+
+
+def make_folders(folder: Path) -> None:
+    """Create ``folder`` and any missing parent, each owner-only (0700)
+    whatever the umask; folders that already exist are left as they are."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(path, 0o700)
+
+
+class StudioSqliteDatabase(SqliteDatabase):
+    """SQLite whose writers queue in turn.
+
+    BEGIN IMMEDIATE alone makes a waiting writer poll (SQLite's busy handler
+    sleeps up to 100 ms between tries), and under steady load from many
+    terminals one writer could lose every try for the whole busy timeout
+    ("database is locked": 19 times in 8 writers x 60 s). So a write
+    transaction first takes an exclusive flock on FILE-writer (0600, beside
+    the file), which the kernel gives to a blocked waiter the moment it is
+    released; BEGIN IMMEDIATE follows as before and still holds off programs
+    that do not take the flock. Each thread's connection has its own."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._writer = threading.local()
+
+    def begin(self, lock_type=None):
+        queued = (lock_type or self._lock_type) in ("IMMEDIATE", "EXCLUSIVE") and self._take_writer_turn()
+        try:
+            super().begin(lock_type)
+        except BaseException:
+            if queued:
+                self._end_writer_turn()
+            raise
+
+    def commit(self):
+        try:
+            super().commit()
+        finally:
+            self._end_writer_turn()
+
+    def rollback(self):
+        try:
+            super().rollback()
+        finally:
+            self._end_writer_turn()
+
+    def _close(self, conn):
+        fd, self._writer.fd, self._writer.held = getattr(self._writer, "fd", None), None, False
+        if fd is not None:
+            os.close(fd)  # also releases the flock
+        super()._close(conn)
+
+    def _take_writer_turn(self) -> bool:
+        if fcntl is None:
+            return False
+        fd = getattr(self._writer, "fd", None)
+        if fd is None:
+            try:
+                fd = os.open(f"{self.database}-writer", os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:  # e.g. a read-only folder: SQLite's own lock alone
+                return False
+            self._writer.fd = fd
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        self._writer.held = True
+        return True
+
+    def _end_writer_turn(self) -> None:
+        if getattr(self._writer, "held", False):
+            self._writer.held = False
+            fcntl.flock(self._writer.fd, fcntl.LOCK_UN)
+
+
+WRITER_LOCK_KEY = 0x5350454354524131  # "SPECTRA1": the studio's writer lock (advisory locks are per database)
+
+
+class StudioPostgresqlDatabase(PostgresqlDatabase):
+    """PostgreSQL with one lock order for every writer.
+
+    Each transaction first takes the studio's writer lock (an advisory lock
+    held until commit or rollback), so writers queue there, as SQLite's
+    IMMEDIATE transactions make them queue, and never hold some rows while
+    waiting for others (the counter and invoice rows taken in opposite orders
+    deadlocked). A transaction begun with an explicit isolation level (a
+    snapshot read, such as ``spectra check``) does not take it."""
+
+    def begin(self, isolation_level=None):
+        super().begin(isolation_level)
+        if isolation_level is None:
+            self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
+
+
+def make_database(target: str, create: bool = False) -> Database:
+    path = sqlite_path(target)
+    if path is None:
+        from playhouse.db_url import parseresult_to_dict  # only for PostgreSQL studios
+
+        return StudioPostgresqlDatabase(**parseresult_to_dict(urlsplit(target)))
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder; give the path of a database file.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not create and (not path.exists() or path.stat().st_size == 0):  # opening would write a header
+        raise NoStudio(no_studio_message(target))
     if not path.exists():
+        make_folders(path.parent)
         # Owner-only from the first byte: client records are personal data.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
-    return SqliteDatabase(
+    return StudioSqliteDatabase(
         str(path),
         pragmas=SQLITE_PRAGMAS,
         lock_type="IMMEDIATE",
@@ -70,22 +224,57 @@ def make_database(target: str) -> Database:
     )
 
 
-def open_database(target: str | os.PathLike | None = None, migrate: bool = True) -> Database:
-    """Bind the models to the database at ``target`` and bring its schema up to date."""
+def no_studio_message(target: str) -> str:
+    where = shown(target)
+    return (f"no studio at {where}; `spectra init --db {where}` makes a new one, "
+            f"`spectra demo --db {where}` a demo.")
+
+
+def open_database(target: str | os.PathLike | None = None, migrate: bool = True,
+                  create: bool = False, must_be_new: bool = False) -> Database:
+    """Bind the models to the studio at ``target`` and bring its schema up to date.
+
+    Only with ``create`` is a new studio made where there is none (folders,
+    file, schema); otherwise a missing file or an empty database is refused,
+    so a mistyped path never opens an empty studio. ``must_be_new`` refuses
+    an existing studio (`spectra init`). A studio upgraded by a newer program
+    is refused too."""
     target = resolve_target(target)
-    db = make_database(target)
+    db = make_database(target, create)
     database.initialize(db)
     try:
         _connect(db)
         if isinstance(db, SqliteDatabase):
             _check_sqlite_file(db, target)
+        applied = Runner(db, directory=str(MIGRATIONS_DIR)).applied()
     except DomainError:
         raise
     except Exception as exc:  # noqa: BLE001 - any driver error, reported readably
-        raise DatabaseError(f"Cannot open the database {target}: {exc}") from exc
+        if sqlite_damage(exc):
+            raise DatabaseError(damaged_message(target, exc)) from exc
+        raise DatabaseError(f"Cannot open the database {shown(target)}: {one_line(exc)}") from exc
+    if not applied and not create:
+        _refuse_another_program(db, target)
+        raise NoStudio(no_studio_message(target))
+    if applied and must_be_new:
+        raise DatabaseError(f"there is already a studio at {shown(target)}; init only makes a new one.")
+    refuse_newer_schema(applied)
     if migrate:
         migrate_database(db, target)
     return db
+
+
+def one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
+
+
+def refuse_newer_schema(applied) -> None:
+    """A migration in the history that this program does not ship: a newer
+    Spectra upgraded the studio, and this one would misread or damage it."""
+    shipped = {path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")}
+    unknown = sorted(set(applied) - shipped)
+    if unknown:
+        raise DatabaseError(f"this studio was upgraded by a newer Spectra ({unknown[-1]}): upgrade this terminal.")
 
 
 def _connect(db: Database, attempts: int = 20) -> None:
@@ -110,7 +299,34 @@ def _check_sqlite_file(db: SqliteDatabase, target: str) -> None:
     try:
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except Exception as exc:  # noqa: BLE001
-        raise DatabaseError(f"{target} is not a Spectra database (or it is damaged): {exc}") from exc
+        raise DatabaseError(damaged_message(target, exc)) from exc
+
+
+DAMAGE_WORDS = ("file is not a database", "malformed", "corrupt")
+
+
+def sqlite_damage(error: BaseException | None) -> BaseException | None:
+    """The error in ``error``'s chain of causes by which SQLite says a file
+    is damaged (or is no database at all), else None."""
+    while error is not None:
+        if any(words in str(error) for words in DAMAGE_WORDS):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def damaged_message(target: str, error: BaseException) -> str:
+    return f"{shown(target)} is damaged or is not a database (SQLite says: {one_line(error)})."
+
+
+def _refuse_another_program(db: Database, target: str) -> None:
+    """Never write the studio's tables into another program's database."""
+    others = [t for t in db.get_tables() if t != "schema_migration" and not t.startswith("sqlite_")]
+    # Re-read the history after listing the tables: another terminal may have
+    # just created the schema (its tables and history commit together).
+    if others and not Runner(db, directory=str(MIGRATIONS_DIR)).applied():
+        raise DatabaseError(f"{shown(target)} is a database of another program (it has tables such as "
+                            f"'{others[0]}' but no Spectra schema); choose another file.")
 
 
 def pending_migrations(db: Database) -> list[str]:
@@ -126,15 +342,10 @@ def migrate_database(db: Database, target: str) -> list[str]:
         return []
     runner = Runner(db, directory=str(MIGRATIONS_DIR))
     has_data = bool(runner.applied())
-    if not has_data and isinstance(db, SqliteDatabase):
-        others = [t for t in db.get_tables() if t != runner.table_name and not t.startswith("sqlite_")]
-        # Re-read the history after listing the tables: another terminal may have
-        # just created the schema (its tables and history commit together).
-        if others and not runner.applied():  # never write the studio's tables into another program's file
-            raise DatabaseError(f"{target} is a database of another program (it has tables such as "
-                                f"'{others[0]}' but no Spectra schema); choose another file.")
-    if has_data and isinstance(db, SqliteDatabase) and not is_url(target):
-        backup_sqlite(db, _unused_name(f"{target}.before-{pending[0]}"))
+    if not has_data:
+        _refuse_another_program(db, target)
+    if has_data and isinstance(db, SqliteDatabase):
+        backup_sqlite(db, f"{db.database}.before-{pending[0]}")
     try:
         return runner.up()
     except Exception as exc:  # noqa: BLE001
@@ -144,7 +355,8 @@ def migrate_database(db: Database, target: str) -> list[str]:
         # failed one leaves nothing behind). Then wait for the first to finish.
         if _another_terminal_upgrades(db, pending):
             return []
-        raise DatabaseError(f"Cannot upgrade the database {target} ({', '.join(pending)}): {exc}") from exc
+        raise DatabaseError(f"Cannot upgrade the database {shown(target)} ({', '.join(pending)}): "
+                            f"{one_line(exc)}") from exc
 
 
 def _another_terminal_upgrades(db: Database, pending: list[str], patience: float = 15.0) -> bool:
@@ -161,24 +373,91 @@ def _another_terminal_upgrades(db: Database, pending: list[str], patience: float
         time.sleep(0.05)
 
 
-def _unused_name(path: str) -> str:
-    """``path``, or ``path.2``, ``path.3``... : an earlier backup is never overwritten."""
-    candidate, n = path, 1
-    while os.path.exists(candidate):
-        n += 1
-        candidate = f"{path}.{n}"
-    return candidate
-
-
 def backup_sqlite(db: SqliteDatabase, destination: str) -> str:
-    """A consistent copy of a live SQLite file (sqlite3's online backup API)."""
-    dest = sqlite3.connect(destination)
+    """A consistent copy of a live SQLite file (sqlite3's online backup API),
+    owner-only from its first byte: written to a 0600 temporary file beside
+    it, then linked under ``destination`` (or ``destination.2``, ``.3``... :
+    an earlier backup is never overwritten). A half-written copy is removed."""
+    folder = os.path.dirname(os.path.abspath(destination))
+    fd, scratch = tempfile.mkstemp(prefix=".spectra-backup-", suffix=".tmp", dir=folder)  # 0600
+    os.close(fd)
     try:
-        db.connection().backup(dest)
+        dest = sqlite3.connect(scratch)
+        try:
+            db.connection().backup(dest)
+        finally:
+            dest.close()
+        return _link_unused(scratch, destination)
     finally:
-        dest.close()
-    os.chmod(destination, 0o600)
-    return destination
+        os.unlink(scratch)
+
+
+def _link_unused(source: str, path: str) -> str:
+    candidate, n = path, 1
+    while True:
+        try:
+            os.link(source, candidate)
+            return candidate
+        except FileExistsError:
+            n += 1
+            candidate = f"{path}.{n}"
+
+
+RETRIED_SQLSTATES = {"40P01": "deadlock", "40001": "serialization failure"}
+MAX_ATTEMPTS = 8
+retries_taken = 0  # in this process, since it started (the stress test reports it)
+
+
+def aborted_by_server(error: BaseException) -> str | None:
+    """"deadlock" or "serialization failure" when the server aborted the
+    transaction for one (SQLSTATE 40P01, 40001), else None. peewee keeps the
+    driver's exception as ``orig``; psycopg2 names the code ``pgcode``,
+    psycopg 3 ``sqlstate``."""
+    for _ in range(5):
+        if error is None:
+            break
+        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+        if code in RETRIED_SQLSTATES:
+            return RETRIED_SQLSTATES[code]
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+    return None
+
+
+def write_transaction(func):
+    """Decorator for a service call that writes: it runs in one transaction
+    and, when the server aborts that transaction for a deadlock or a
+    serialization failure, the whole call runs again, so no user ever sees
+    one. Only the outermost call retries (a service called inside another's
+    transaction lets the error rise to it). Model instances passed in get
+    back the fields they had before the failed attempt."""
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        global retries_taken
+        if database.in_transaction():
+            with database.atomic():
+                return func(*args, **kwargs)
+        models = [arg for arg in (*args, *kwargs.values()) if isinstance(arg, Model)]
+        saved = [(dict(m.__data__), set(m._dirty)) for m in models]
+        for attempt in range(1, MAX_ATTEMPTS + 1):
+            try:
+                with database.atomic():
+                    return func(*args, **kwargs)
+            except PeeweeException as error:
+                if attempt == MAX_ATTEMPTS or aborted_by_server(error) is None:
+                    raise
+            retries_taken += 1
+            for model, (data, dirty) in zip(models, saved):
+                model.__data__, model._dirty = dict(data), set(dirty)
+            time.sleep(random.uniform(0, 0.02 * attempt))  # let the other transaction finish first
+    return run
+
+
+def wait_for_writers(minutes: float) -> None:
+    """Let this connection's writes wait up to ``minutes`` for another
+    terminal's transaction (SQLite's busy timeout; PostgreSQL waits for locks
+    without a limit), for a long job such as filling a demo studio."""
+    if isinstance(database.obj, SqliteDatabase):
+        database.execute_sql(f"PRAGMA busy_timeout = {int(minutes * 60_000)}")
 
 
 def close_database() -> None:

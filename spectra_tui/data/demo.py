@@ -14,7 +14,7 @@ from collections import defaultdict
 from . import catalog, invoices, ledger, phone_calls, sessions, settings, tasks
 from .clients import _apply_keys, clean_client_fields, search_key
 from .errors import DomainError, ValidationError
-from .models import Client, FamilyMember, Holiday, Invoice, User, database, set_clock
+from .models import ALL_MODELS, Client, FamilyMember, Holiday, Invoice, User, database, set_clock
 from .users import create_user, sign_in
 
 DEFAULT_CLIENTS = 300
@@ -280,21 +280,22 @@ def _holidays(today: dt.date) -> None:
 
 
 def is_empty() -> bool:
-    return not (User.select().exists() or Client.select().exists())
+    """No studio data at all: no row in any table (settings, holidays, users...)."""
+    return not any(model.select().exists() for model in ALL_MODELS)
 
 
 def fill_demo(clients: int = DEFAULT_CLIENTS, seed: int = 1, today: dt.date | None = None, progress=None) -> str:
     """Fill an EMPTY database; returns a one-line summary."""
     if not isinstance(clients, int) or not 1 <= clients <= 1_000_000:
         raise ValidationError("The number of demo clients must be from 1 to 1,000,000.")
-    if not is_empty():
-        raise DemoRefused("This database already holds data; the demo only fills an empty database.")
     rng = random.Random(seed)
     today = today or dt.date.today()
     start_of_history = dt.datetime.combine(today - dt.timedelta(days=200), dt.time(9, 0))
     report = progress or (lambda _msg: None)
     try:
         with database.atomic():
+            if not is_empty():  # asked inside the write transaction: two demos at once cannot both fill it
+                raise DemoRefused("This database already holds data; the demo only fills an empty database.")
             set_clock(lambda: start_of_history)
             env = _studio_setup()
             sign_in(env["staff"]["front"])

@@ -20,6 +20,7 @@ from .errors import NotFound, ValidationError
 from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, now, refresh
 from .money import MAX_CENTS, format_money, tax_on
 from .users import current_user_name
+from .db import write_transaction
 
 INVOICE_SERIES = "invoice"
 ESTIMATE_SERIES = "estimate"
@@ -56,6 +57,7 @@ def check_basis(kind: str, client: Client | None, session: Session | None) -> st
     return "session" if session is not None else "client"
 
 
+@write_transaction
 def create_invoice(kind: str, client: Client | None = None, session: Session | None = None,
                    bill_to: Client | None = None, source: Invoice | None = None,
                    invoice_date: dt.date | None = None, notes: str = "") -> Invoice:
@@ -176,6 +178,7 @@ def _check_line_values(description: str, quantity, unit_price_cents, image_numbe
     return description
 
 
+@write_transaction
 def add_line(invoice: Invoice, item: PriceItem | None = None, description: str = "", quantity: int = 1,
              unit_price_cents: int | None = None, taxable: bool | None = None,
              image_number: int | None = None) -> InvoiceLine:
@@ -208,6 +211,7 @@ def add_line(invoice: Invoice, item: PriceItem | None = None, description: str =
     return line
 
 
+@write_transaction
 def update_line(line: InvoiceLine, description: str | None = None, quantity: int | None = None,
                 unit_price_cents: int | None = None, taxable: bool | None = None,
                 image_number: int | None = ...) -> InvoiceLine:
@@ -237,6 +241,7 @@ def update_line(line: InvoiceLine, description: str | None = None, quantity: int
     return versions.adopt(line, stored)
 
 
+@write_transaction
 def remove_line(line: InvoiceLine) -> None:
     invoice = line.invoice
     _check_editable(invoice)
@@ -252,6 +257,7 @@ def remove_line(line: InvoiceLine) -> None:
         audit.record("invoice.line_remove", "invoice", invoice.id, before, invoice)
 
 
+@write_transaction
 def change_bill_to(invoice: Invoice, bill_to: Client) -> Invoice:
     _check_editable(invoice)
     if bill_to is None:
@@ -283,6 +289,7 @@ def _refuse_void_with_money(invoice: Invoice) -> None:
             "be voided. Void those first.")
 
 
+@write_transaction
 def void_invoice(invoice: Invoice, reason: str) -> Invoice:
     """'Delete' an invoice: it stays, numbered, with status Void.
     Refused while it holds money (see _refuse_void_with_money)."""
@@ -301,6 +308,7 @@ def void_invoice(invoice: Invoice, reason: str) -> Invoice:
     return invoice
 
 
+@write_transaction
 def convert_estimate(estimate: Invoice, kind: str | None = None) -> Invoice:
     """Turn an estimate into an invoice of the same basis, with the same lines."""
     if not estimate.is_estimate:

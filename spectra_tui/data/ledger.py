@@ -25,6 +25,7 @@ from .errors import NotFound, ValidationError
 from .models import Client, Invoice, LedgerEntry, database, refresh
 from .money import MAX_CENTS, format_money
 from .users import current_user_name
+from .db import write_transaction
 
 E = LedgerEntry
 PAYMENT, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID = E.KINDS
@@ -280,6 +281,7 @@ def _write(kind: str, client_id: int, amount: int, *, invoice=None, target=None,
 
 # ---------------------------------------------------------------- money events
 
+@write_transaction
 def take_payment(invoice: Invoice, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
     """Money in onto an invoice. Paying more than the balance leaves a credit."""
     _payable(invoice, "a payment")
@@ -290,6 +292,7 @@ def take_payment(invoice: Invoice, amount_cents: int, method: str, reference: st
         return _write(PAYMENT, invoice.client_id, amount, invoice=invoice, method=method, reference=reference, note=note)
 
 
+@write_transaction
 def take_deposit(client: Client, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
     """Money in for the client, not yet on any invoice."""
     if client is None:
@@ -300,6 +303,7 @@ def take_deposit(client: Client, amount_cents: int, method: str, reference: str 
         return _write(DEPOSIT, client.id, amount, method=method, reference=reference, note=note)
 
 
+@write_transaction
 def apply_deposit(deposit: LedgerEntry, invoice: Invoice, amount_cents: int | None = None) -> LedgerEntry:
     """Put (part of) a deposit onto an invoice of the same client."""
     if deposit.kind != DEPOSIT:
@@ -319,6 +323,7 @@ def apply_deposit(deposit: LedgerEntry, invoice: Invoice, amount_cents: int | No
         return entry
 
 
+@write_transaction
 def apply_deposits(deposits: list[LedgerEntry], invoice: Invoice) -> int:
     """Put the given deposits onto the invoice, oldest first, until nothing is
     due: all of them or none (one transaction). Returns the amount applied."""
@@ -332,6 +337,7 @@ def apply_deposits(deposits: list[LedgerEntry], invoice: Invoice) -> int:
         return applied
 
 
+@write_transaction
 def refund(invoice: Invoice, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
     """Pay money back out of an invoice's credit balance."""
     _payable(invoice, "a refund")
@@ -348,6 +354,7 @@ def refund(invoice: Invoice, amount_cents: int, method: str, reference: str = ""
         return _write(REFUND, invoice.client_id, amount, invoice=invoice, method=method, reference=reference, note=note)
 
 
+@write_transaction
 def refund_deposit(deposit: LedgerEntry, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
     """Pay back (part of) an unapplied deposit."""
     if deposit.kind != DEPOSIT:
@@ -361,6 +368,7 @@ def refund_deposit(deposit: LedgerEntry, amount_cents: int, method: str, referen
         return _write(REFUND, deposit.client_id, amount, related=deposit, method=method, reference=reference, note=note)
 
 
+@write_transaction
 def transfer_credit(source: Invoice, target: Invoice, amount_cents: int | None = None) -> LedgerEntry:
     """Move a credit balance from one invoice to another invoice of the client."""
     if source.id == target.id:
@@ -384,6 +392,7 @@ def transfer_credit(source: Invoice, target: Invoice, amount_cents: int | None =
                       note=f"Credit from invoice {source.display_number} to {target.display_number}")
 
 
+@write_transaction
 def void_entry(entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Cancel a ledger entry entered by mistake, by a new 'void' entry.
 

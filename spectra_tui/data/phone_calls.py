@@ -12,6 +12,7 @@ from .models import Client, PhoneCall, database, now
 from .tasks import TaskFields, create_task, parse_due
 from .users import current_user_name
 from .when import parse_when
+from .db import write_transaction
 
 DIRECTION_WORDS = {
     "in": PhoneCall.INCOMING, "incoming": PhoneCall.INCOMING, "i": PhoneCall.INCOMING,
@@ -26,6 +27,7 @@ def parse_direction(text: str) -> str:
     return direction
 
 
+@write_transaction
 def log_call(client: Client, subject: str, direction: str = "in", notes: str = "", at: str | dt.datetime = "",
              follow_up: str | dt.date = "") -> PhoneCall:
     """Record a call with ``client`` (``at`` defaults to now). With a

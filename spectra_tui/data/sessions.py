@@ -17,6 +17,7 @@ from .errors import NotFound, ValidationError
 from .models import (Appointment, Client, Room, Session, SessionImage, SessionStatusChange, SessionType, User,
                      database, now)
 from .users import current_user_name
+from .db import write_transaction
 
 CANCELLED = "Cancelled"
 NO_SHOW = "No-Show"
@@ -39,6 +40,7 @@ def _check_start(start) -> dt.datetime:
     return start.replace(second=0, microsecond=0)
 
 
+@write_transaction
 def create_session(client: Client | None, photographer: User | None, session_type: SessionType | None,
                    start: dt.datetime, length_minutes: int | None = None, room: Room | None = None,
                    notes: str = "") -> Session:
@@ -79,6 +81,7 @@ def get_session(number: int) -> Session:
     return session
 
 
+@write_transaction
 def set_status(session: Session, status: str, note: str = "") -> Session:
     """Move a session to any status of the workflow (or Cancelled / No-Show)."""
     statuses = settings.session_statuses()
@@ -153,6 +156,7 @@ def days_in_status(session: Session, today: dt.datetime | None = None) -> int:
 
 # ---------------------------------------------------------------- appointments
 
+@write_transaction
 def create_appointment(title: str, start: dt.datetime, length_minutes: int = 30, client: Client | None = None,
                        session: Session | None = None, staff: User | None = None, room: Room | None = None,
                        notes: str = "") -> Appointment:
@@ -186,6 +190,7 @@ def create_appointment(title: str, start: dt.datetime, length_minutes: int = 30,
     return appointment
 
 
+@write_transaction
 def set_appointment_status(appointment: Appointment, status: str, note: str = "") -> Appointment:
     if status not in Appointment.STATUSES:
         raise ValidationError(f"'{status}' is not an appointment status.", "status")

@@ -16,6 +16,7 @@ from .booking import DAY_NAMES, clean_studio_hours
 from .errors import DomainError, ValidationError
 from .models import database
 from .users import current_user
+from .db import write_transaction
 
 MAX_NAME = 100
 CLOSED = "closed"
@@ -138,6 +139,7 @@ def _time(text: str) -> dt.time:
     return dt.datetime.strptime(text if ":" in text else f"{text}:00", "%H:%M").time()
 
 
+@write_transaction
 def save(setup: StudioSetup) -> list[str]:
     """Store what changed (one transaction, one audit entry); the names of the settings changed."""
     user = current_user()

@@ -14,6 +14,7 @@ from .errors import NotFound, ValidationError
 from .models import Client, Task, User, database, now
 from .users import current_user_name, find_user
 from .when import parse_day
+from .db import write_transaction
 
 
 
@@ -56,6 +57,7 @@ def _clean(fields: TaskFields) -> dict:
     return {"title": title, "due": parse_due(fields.due), "assigned_to": _assignee(fields.assigned_to), "notes": notes}
 
 
+@write_transaction
 def create_task(fields: TaskFields, client: Client | None = None) -> Task:
     values = _clean(fields)
     with database.atomic():
@@ -71,6 +73,7 @@ def get_task(task_id: int) -> Task:
     return task
 
 
+@write_transaction
 def update_task(task: Task, fields: TaskFields) -> Task:
     """Save the task form: refused when another terminal saved the task since it was loaded."""
     values = _clean(fields)
@@ -79,6 +82,7 @@ def update_task(task: Task, fields: TaskFields) -> Task:
         return _change(task, "task.edit", **values)
 
 
+@write_transaction
 def complete_task(task: Task) -> Task:
     """Mark done (who, when). A task already done stays as it was."""
     with database.atomic():
@@ -92,6 +96,7 @@ def reopen_task(task: Task) -> Task:
     return _change(task, "task.reopen", done_at=None, done_by="")
 
 
+@write_transaction
 def _change(task: Task, action: str, **values) -> Task:
     """Write ``values`` to the task and audit the change (before and after); the task as stored."""
     with database.atomic():

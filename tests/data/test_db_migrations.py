@@ -37,7 +37,7 @@ def mode(path):
 def test_a_new_database_file_is_owner_only(db, tmp_path):
     clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})  # the WAL file now exists
     assert mode(tmp_path / "t.db") == 0o600
-    for extra in ("t.db-wal", "t.db-shm"):
+    for extra in ("t.db-wal", "t.db-shm", "t.db-writer"):
         if (tmp_path / extra).exists():
             assert mode(tmp_path / extra) == 0o600
 
@@ -45,7 +45,7 @@ def test_a_new_database_file_is_owner_only(db, tmp_path):
 def test_owner_only_even_with_a_permissive_umask(tmp_path):
     old = os.umask(0)
     try:
-        open_database(tmp_path / "sub" / "new.db")
+        open_database(tmp_path / "sub" / "new.db", create=True)
         assert mode(tmp_path / "sub" / "new.db") == 0o600
     finally:
         os.umask(old)
@@ -178,7 +178,7 @@ while not go.exists():
     time.sleep(0.002)
 from spectra_tui.data.db import open_database
 from spectra_tui.data.models import Client
-open_database(sys.argv[1])
+open_database(sys.argv[1], create=True)
 print(Client.select().count())
 """
 
@@ -220,7 +220,7 @@ while not go.exists():
 from spectra_tui.data import db as dbmod
 dbmod.MIGRATIONS_DIR = Path(sys.argv[3])
 from spectra_tui.data.models import Client
-dbmod.open_database(sys.argv[1])
+dbmod.open_database(sys.argv[1], create=True)
 print(Client.select().count())
 """
 SLOW = '''

@@ -71,11 +71,11 @@ def test_same_seed_same_studio(tmp_path, db):
     fill_demo(clients=30, seed=11, today=TODAY)
     first = snapshot()
     close_database()
-    open_database(tmp_path / "second.db")
+    open_database(tmp_path / "second.db", create=True)
     fill_demo(clients=30, seed=11, today=TODAY)
     assert snapshot() == first
     close_database()
-    open_database(tmp_path / "third.db")
+    open_database(tmp_path / "third.db", create=True)
     fill_demo(clients=30, seed=12, today=TODAY)
     other = snapshot()
     assert other["clients"] != first["clients"] and other["invoices"] != first["invoices"]

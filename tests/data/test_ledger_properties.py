@@ -54,7 +54,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.folder = tempfile.mkdtemp(prefix="spectra-prop-")
-        open_database(Path(self.folder) / "t.db")
+        open_database(Path(self.folder) / "t.db", create=True)
         set_clock(lambda: dt.datetime(2030, 1, 15, 12, 0))
         users.sign_in(users.create_user("rita", "Rita Gomez"))
         photographer = users.create_user("ava", "Ava Reyes", "photographer")

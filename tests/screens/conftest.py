@@ -27,7 +27,7 @@ DEMO_CLIENTS = 60
 def demo_template(tmp_path_factory):
     """A demo database file built once per test process (never opened by tests)."""
     path = tmp_path_factory.mktemp("demo-template") / "studio.db"
-    open_database(path)
+    open_database(path, create=True)
     try:
         fill_demo(clients=DEMO_CLIENTS, seed=1, today=FIXED_DAY)
     finally:
