@@ -12,7 +12,8 @@ from peewee import Tuple, fn
 
 from . import audit
 from .errors import DomainError, NotFound, ValidationError
-from .models import Client, FamilyMember, database, now
+from . import clock
+from .models import Client, FamilyMember, database
 
 TEXT_FIELDS = (
     "first_name", "middle_name", "last_name", "company", "address1", "address2", "city",
@@ -123,7 +124,7 @@ def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.d
                 continue
         else:
             raise ValidationError(f"'{text}' is not a date; type it like 04/28/1990.", field)
-    if day > now().date():
+    if day > clock.today():
         raise ValidationError("A birthday cannot be in the future.", field)
     if day.year < 1900:
         raise ValidationError("Check the year of the birthday.", field)
@@ -226,7 +227,7 @@ def save_client(client: Client | None, fields: dict, allow_duplicate: bool = Fal
         target = client or Client()
         for name, value in clean.items():
             setattr(target, name, value)
-        target.updated_at = now()
+        target.updated_at = clock.utc_now()
         _apply_keys(target)
         target.save()
         audit.record("client.update" if client else "client.create", "client", target.id, before, target)

@@ -34,7 +34,8 @@ from ..data import images as image_data
 from ..data import sessions as session_data
 from ..data import settings
 from ..data.ledger import invoice_money
-from ..data.models import Invoice, Session, now
+from ..data.clock import now
+from ..data.models import Invoice, Session
 from ..data.money import format_money
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, readable
