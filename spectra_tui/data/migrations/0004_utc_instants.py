@@ -129,6 +129,16 @@ def _snapshot(text: str, to_utc) -> str:
     return _canonical(data) if changed else text
 
 
+def _write(db, model, rows, names) -> None:
+    """UPDATE the columns ``names`` of ``rows`` (one statement run for many rows:
+    peewee's bulk_update builds a CASE per column, several times slower here)."""
+    fields = [model._meta.fields[name] for name in names]
+    columns = ", ".join(f'"{field.column_name}" = {db.param}' for field in fields)
+    sql = f'UPDATE "{model._meta.table_name}" SET {columns} WHERE "id" = {db.param}'
+    params = [[field.db_value(getattr(row, field.name)) for field in fields] + [row.id] for row in rows]
+    db.cursor().executemany(sql, params)
+
+
 def up(migrator, db):
     to_utc = _converter(_studio_zone(db))
     for table, columns in INSTANTS.items():
@@ -137,7 +147,7 @@ def up(migrator, db):
             for row in rows:
                 for name in columns:
                     setattr(row, name, to_utc(getattr(row, name)))
-            model.bulk_update(rows, fields=[model._meta.fields[name] for name in columns])
+            _write(db, model, rows, columns)
 
     # Ledger rows: the new hash of each row whose recorded hash it matched.
     ledger = _frozen(db, "ledger_entry", {
@@ -152,7 +162,7 @@ def up(migrator, db):
             before = _ledger_row_hash(row)
             row.created_at = to_utc(row.created_at)
             rehashed[row.id] = (before, _ledger_row_hash(row))
-        ledger.bulk_update(rows, fields=[ledger.created_at])
+        _write(db, ledger, rows, ["created_at"])
 
     audit = _frozen(db, "audit_log", {
         "at": DateTimeField(), "user_name": CharField(), "action": CharField(), "entity": CharField(),
@@ -173,5 +183,4 @@ def up(migrator, db):
                 row.prev_hash = prev_new
                 row.hash = _entry_hash(prev_new, row)
             prev_old, prev_new = old_hash, row.hash
-        audit.bulk_update(rows, fields=[audit.at, audit.before, audit.after, audit.row_hash,
-                                        audit.prev_hash, audit.hash])
+        _write(db, audit, rows, ["at", "before", "after", "row_hash", "prev_hash", "hash"])
