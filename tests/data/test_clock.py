@@ -248,3 +248,12 @@ def test_migration_0004_turns_wall_stamps_into_utc_and_keeps_what_check_says(stu
     entry = AuditLog.get((AuditLog.entity == "ledger") & (AuditLog.entity_id == paid.id))
     assert json.loads(entry.after)["created_at"] == "2026-07-01T14:00:00"
     assert sorted(str(v) for v in check.run_checks()) == reported
+
+
+def test_the_calendar_shows_a_booking_s_real_length_on_a_dst_day(studio):
+    from spectra_tui.data.calendar import bookings_between
+
+    early = sessions.create_session(studio.client, studio.photographer, studio.session_type,
+                                    wall(SPRING_FORWARD, 1, 0), 120)
+    rows = bookings_between(wall(SPRING_FORWARD, 3, 30), wall(SPRING_FORWARD, 5, 0))
+    assert [(r.id, r.start, r.end) for r in rows] == [(early.id, wall(SPRING_FORWARD, 1, 0), wall(SPRING_FORWARD, 4, 0))]
