@@ -41,7 +41,8 @@ def counts() -> dict:
 def bk(db):
     """A small studio: two photographers, an admin, two session types, two
     rooms, two clients; signed in as the receptionist; policy 'ask'."""
-    clock.set_clock(lambda: clock.to_utc(NOW))  # the studio's wall clock shows NOW
+    frozen = clock.to_utc(NOW)  # the studio's wall clock shows NOW
+    clock.set_clock(lambda: frozen)
     front = users.create_user("rita", "Rita Gomez", "receptionist")
     admin = users.create_user("admin", "Studio Admin", "admin")
     ava = users.create_user("ava", "Ava Reyes", "photographer", "#d75f5f")

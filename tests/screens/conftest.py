@@ -42,7 +42,8 @@ def demo_db(demo_template, tmp_path):
     path = tmp_path / "studio.db"
     shutil.copyfile(demo_template, path)
     db = open_database(path)
-    set_clock(lambda: to_utc(FIXED_NOW))
+    frozen = to_utc(FIXED_NOW)  # the studio's wall clock shows FIXED_NOW
+    set_clock(lambda: frozen)
     sign_in(User.get(User.username == "rita"))
     yield db
     set_clock(None)
