@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from pg_cluster import ON_POSTGRES  # tests/ is on sys.path (the rootdir conftest's folder)
-from spectra_tui.data import catalog, clients, db as dbmod, models, users
+from spectra_tui.data import catalog, clients, clock, db as dbmod, users
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +76,7 @@ def db(db_target):
     finally:
         dbmod.close_database()
         users.sign_in(None)
-        models.set_clock(None)
+        clock.set_clock(None)
 
 
 @pytest.fixture

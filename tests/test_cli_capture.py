@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -109,7 +110,8 @@ def test_sessions_defaults_to_today_and_says_when_there_are_none(studio_db):
     assert (result.returncode, result.stdout.strip()) == (0, "No sessions on Monday 01/01/2001.")
     today = spectra("--db", studio_db, "sessions")
     assert today.returncode == 0
-    assert f"{dt.date.today():%A %m/%d/%Y}" in today.stdout
+    studio_today = dt.datetime.now(ZoneInfo("America/Chicago")).date()  # the studio's zone, not this machine's
+    assert f"{studio_today:%A %m/%d/%Y}" in today.stdout
 
 
 def test_sessions_errors_are_readable(studio_db):

@@ -15,12 +15,12 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..data.models import now
+    from ..data.clock import today
     from ..data.sessions import day_schedule
     from ..data.users import find_user
     from ..data.when import parse_day
 
-    day = parse_day(args.date) if args.date else now().date()
+    day = parse_day(args.date) if args.date else today()
     photographer = find_user(args.photographer) if args.photographer else None
     if photographer is not None and not photographer.is_photographer:
         raise ValidationError(f"{photographer.full_name} is not a photographer.")

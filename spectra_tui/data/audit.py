@@ -13,7 +13,8 @@ from typing import Any
 from peewee import Model
 
 from .counters import next_number
-from .models import AuditLog, LedgerEntry, now
+from .clock import utc_now
+from .models import AuditLog, LedgerEntry
 from .users import current_user_name
 
 GENESIS = "0" * 64
@@ -76,7 +77,7 @@ def record(action: str, entity: str, entity_id: int | None, before: Model | dict
     before_data = before if isinstance(before, dict) or before is None else snapshot(before)
     after_data = after if isinstance(after, dict) or after is None else snapshot(after)
     row = AuditLog(
-        at=now(),
+        at=utc_now(),
         user_name=current_user_name(),
         action=action,
         entity=entity,

@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from . import audit, clients, invoices, ledger, sessions, settings, versions
+from .clock import checked_wall_time, now, to_utc, wall_end
 from .counters import next_number
 from .errors import ConflictError, DomainError, NotFound, ValidationError
 from .models import (Appointment, Client, Holiday, Invoice, InvoiceLine, LedgerEntry, Room, Session,
-                     SessionStatusChange, SessionType, User, database, now)
+                     SessionStatusChange, SessionType, User, database)
 from .money import format_money
 from .users import current_user_name
 from .when import clock, describe_range, how_far, long_date, short
@@ -55,6 +56,10 @@ KINDS = (SESSION, APPOINTMENT)
 SESSION_CLOSED = sessions.CLOSED_STATUSES  # ("Cancelled", "No-Show")
 APPOINTMENT_CLOSED = ("Cancelled", "No-Show")
 MAX_LENGTH = dt.timedelta(minutes=sessions.MAX_LENGTH_MINUTES)  # no booking is longer
+# Bookings are found by an index range on their wall-time start; a DST change
+# moves wall times against real ones by up to this much (2 h: Antarctica/Troll),
+# so the range is widened by it and the exact overlap is compared in UTC.
+DST_MARGIN = dt.timedelta(hours=2)
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 PAYMENT = "payment"  # money onto the fee invoice
@@ -306,25 +311,33 @@ def find_conflicts(start: dt.datetime, length_minutes: int, *, photographer: Use
     No-Show bookings are ignored. Two queries, whatever the size of the calendar.
     ``label`` prefixes each message (e.g. the follow-up's title).
     """
-    start = start.replace(second=0, microsecond=0)
-    end = start + dt.timedelta(minutes=length_minutes)
+    start = checked_wall_time(start.replace(second=0, microsecond=0))
+    end = wall_end(start, length_minutes)
     person_id, room_id = _id(photographer), _id(room)
     found: list[Conflict] = []
     if check_hours:
         found += hours_conflicts(start, end)
     if person_id is not None or room_id is not None:
-        found += _overlaps(start, end, person_id, room_id, _id(exclude_session), _id(exclude_appointment))
+        found += _overlaps(start, length_minutes, person_id, room_id, _id(exclude_session), _id(exclude_appointment))
     if item or label:
         prefix = f"{label}: " if label else ""
         found = [Conflict(c.reason, prefix + c.message, c.kind, c.id, c.number, c.start, c.end, item) for c in found]
     return found
 
 
-def _overlaps(start: dt.datetime, end: dt.datetime, person_id: int | None, room_id: int | None,
+def _overlaps(start: dt.datetime, length_minutes: int, person_id: int | None, room_id: int | None,
               exclude_session: int | None, exclude_appointment: int | None) -> list[Conflict]:
     # Any booking that overlaps starts before our end and at most MAX_LENGTH before our start:
-    # an index range on start; the exact end is compared here (portable, no SQL date arithmetic).
-    earliest = start - MAX_LENGTH
+    # an index range on the wall-time start (widened by DST_MARGIN); the exact overlap is
+    # compared here in real time (portable, no SQL date arithmetic, right across a DST change).
+    begins = to_utc(start)
+    ends = begins + dt.timedelta(minutes=length_minutes)
+    earliest, latest = start - MAX_LENGTH - DST_MARGIN, wall_end(start, length_minutes) + DST_MARGIN
+
+    def clashes(other_start: dt.datetime, other_length: int) -> bool:
+        other_begins = to_utc(other_start)
+        return other_begins < ends and other_begins + dt.timedelta(minutes=other_length) > begins
+
     out: list[Conflict] = []
 
     who = []
@@ -339,16 +352,16 @@ def _overlaps(start: dt.datetime, end: dt.datetime, person_id: int | None, room_
              .switch(Session).join(User, on=(Session.photographer == User.id))
              .switch(Session).join(Client, on=(Session.client == Client.id))
              .switch(Session).join(Room, JOIN.LEFT_OUTER, on=(Session.room == Room.id))
-             .where((Session.start < end) & (Session.start > earliest) & Session.status.not_in(SESSION_CLOSED)
+             .where((Session.start < latest) & (Session.start > earliest) & Session.status.not_in(SESSION_CLOSED)
                     & (who[0] if len(who) == 1 else (who[0] | who[1])))
              .order_by(Session.start))
     if exclude_session is not None:
         query = query.where(Session.id != exclude_session)
     for (sid, number, s_start, length, p_id, r_id, type_name, person, room_name, *client) in query.tuples():
         s_start = _as_datetime(s_start)
-        s_end = s_start + dt.timedelta(minutes=length)
-        if s_end <= start:
+        if not clashes(s_start, length):
             continue
+        s_end = wall_end(s_start, length)
         what = f"Session {number}, {_name_of(tuple(client))} ({type_name})"
         when = describe_range(s_start, s_end)
         if person_id is not None and p_id == person_id:
@@ -369,7 +382,7 @@ def _overlaps(start: dt.datetime, end: dt.datetime, person_id: int | None, room_
              .join(Staff, JOIN.LEFT_OUTER, on=(Appointment.staff == Staff.id))
              .switch(Appointment).join(Client, JOIN.LEFT_OUTER, on=(Appointment.client == Client.id))
              .switch(Appointment).join(Room, JOIN.LEFT_OUTER, on=(Appointment.room == Room.id))
-             .where((Appointment.start < end) & (Appointment.start > earliest)
+             .where((Appointment.start < latest) & (Appointment.start > earliest)
                     & Appointment.status.not_in(APPOINTMENT_CLOSED)
                     & (who[0] if len(who) == 1 else (who[0] | who[1])))
              .order_by(Appointment.start))
@@ -377,9 +390,9 @@ def _overlaps(start: dt.datetime, end: dt.datetime, person_id: int | None, room_
         query = query.where(Appointment.id != exclude_appointment)
     for (aid, title, a_start, length, staff_id, r_id, person, room_name, *client) in query.tuples():
         a_start = _as_datetime(a_start)
-        a_end = a_start + dt.timedelta(minutes=length)
-        if a_end <= start:
+        if not clashes(a_start, length):
             continue
+        a_end = wall_end(a_start, length)
         client_name = _name_of(tuple(client)) if client[-1] else ""
         what = f"{title}, {client_name}" if client_name else title
         when = describe_range(a_start, a_end)
@@ -569,7 +582,7 @@ class BookingRequest:
 
     @property
     def end(self) -> dt.datetime | None:
-        return self.start + dt.timedelta(minutes=self.length) if self.start and self.length else None
+        return wall_end(self.start, self.length) if self.start and self.length else None
 
 
 @dataclass

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from . import settings
-from .booking import (APPOINTMENT, APPOINTMENT_CLOSED, MAX_LENGTH, SESSION, SESSION_CLOSED, DayInfo, _as_datetime,
-                      _name_of, day_info, day_infos)
+from .booking import (APPOINTMENT, APPOINTMENT_CLOSED, DST_MARGIN, MAX_LENGTH, SESSION, SESSION_CLOSED, DayInfo,
+                      _as_datetime, _name_of, day_info, day_infos)
+from .clock import wall_end
 from .errors import NotFound
 from .models import Appointment, Client, Room, Session, SessionType, User
 
@@ -94,7 +95,7 @@ def bookings_between(start: dt.date | dt.datetime, end: dt.date | dt.datetime, *
     only with ``include_cancelled``. Sorted by start. Two queries.
     """
     start, end = _range(start, end)
-    earliest = start - MAX_LENGTH  # index range on start; exact overlap checked below
+    earliest = start - MAX_LENGTH - DST_MARGIN  # index range on start; exact overlap checked below
     people = list(photographer_ids) if photographer_ids is not None else None
     rooms = list(room_ids) if room_ids is not None else None
     rows: list[CalendarRow] = []
@@ -117,7 +118,7 @@ def bookings_between(start: dt.date | dt.datetime, end: dt.date | dt.datetime, *
     for (sid, number, s_start, length, status, p_id, p_name, p_color, r_id, r_name, t_name, t_color,
          *client) in query.tuples():
         s_start = _as_datetime(s_start)
-        s_end = s_start + dt.timedelta(minutes=length)
+        s_end = wall_end(s_start, length)
         if s_end <= start:
             continue
         rows.append(CalendarRow(SESSION, sid, s_start, s_end, status, p_id, p_name, p_color, r_id, r_name or "",
@@ -141,7 +142,7 @@ def bookings_between(start: dt.date | dt.datetime, end: dt.date | dt.datetime, *
     for (aid, title, a_start, length, status, st_id, st_name, st_color, r_id, r_name, s_id, s_number,
          *client) in query.tuples():
         a_start = _as_datetime(a_start)
-        a_end = a_start + dt.timedelta(minutes=length)
+        a_end = wall_end(a_start, length)
         if a_end <= start:
             continue
         client_name = _name_of(tuple(client)) if client[-1] else ""

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from peewee import Tuple, fn
 
-from . import audit, versions
-from .errors import DomainError, NotFound, ValidationError
-from .models import Client, FamilyMember, database, now
+from . import audit, clock, versions
 from .db import write_transaction
+from .errors import DomainError, NotFound, ValidationError
+from .models import Client, FamilyMember, database
 
 TEXT_FIELDS = (
     "first_name", "middle_name", "last_name", "company", "address1", "address2", "city",
@@ -124,7 +124,7 @@ def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.d
                 continue
         else:
             raise ValidationError(f"'{text}' is not a date; type it like 04/28/1990.", field)
-    if day > now().date():
+    if day > clock.today():
         raise ValidationError("A birthday cannot be in the future.", field)
     if day.year < 1900:
         raise ValidationError("Check the year of the birthday.", field)
@@ -237,7 +237,7 @@ def save_client(client: Client | None, fields: dict, allow_duplicate: bool = Fal
         keys = ("first_key", "last_key", "email_key", "city_key", "phone_key", "phone2_key")
         values = {**clean, **{key: getattr(target, key) for key in keys}}
         if versions.changes_of(stored, values):
-            versions.write_changes(stored, f"{client.full_name}'s record", **values, updated_at=now())
+            versions.write_changes(stored, f"{client.full_name}'s record", **values, updated_at=clock.utc_now())
             audit.record("client.update", "client", stored.id, before, stored)
     return versions.adopt(client, stored)
 

@@ -14,7 +14,9 @@ from collections import defaultdict
 from . import catalog, invoices, ledger, phone_calls, sessions, settings, tasks
 from .clients import _apply_keys, clean_client_fields, search_key
 from .errors import DomainError, ValidationError
-from .models import ALL_MODELS, Client, FamilyMember, Holiday, Invoice, User, database, set_clock
+from .clock import set_clock, to_utc
+from .clock import today as studio_today
+from .models import ALL_MODELS, Client, FamilyMember, Holiday, Invoice, User, database
 from .users import create_user, sign_in
 
 DEFAULT_CLIENTS = 300
@@ -84,12 +86,19 @@ def _client_row(rng: random.Random, index: int) -> tuple[dict, list[dict]]:
     return fields, family
 
 
+def _at(wall: dt.datetime) -> None:
+    """Stop the clock at ``wall``, a time on the studio's wall."""
+    instant = to_utc(wall)
+    set_clock(lambda: instant)
+
+
 def _bulk_clients(rng: random.Random, count: int, created: dt.datetime) -> None:
     """Insert client profiles in batches (validated, with search keys)."""
     batch, families = [], []
+    stamp = to_utc(created)
     for index in range(count):
         fields, family = _client_row(rng, index)
-        client = Client(**clean_client_fields(fields, capitalize=set()), created_at=created, updated_at=created)
+        client = Client(**clean_client_fields(fields, capitalize=set()), created_at=stamp, updated_at=stamp)
         _apply_keys(client)
         batch.append(client.__data__)
         families.append(family)
@@ -164,7 +173,7 @@ def _history_for(rng, client: Client, env: dict, today: dt.date, busy: dict) -> 
         if start is None:
             continue
         booked_at = start - dt.timedelta(days=rng.randint(3, 30))
-        set_clock(lambda: booked_at)
+        _at(booked_at)
         session = sessions.create_session(client, photographer, session_type, start)
         fee = invoices.create_invoice(Invoice.SESSION_FEE, session=session)
         invoices.add_line(fee, description=f"{session_type.name} session fee", unit_price_cents=session_type.fee_cents)
@@ -182,22 +191,22 @@ def _history_for(rng, client: Client, env: dict, today: dt.date, busy: dict) -> 
             continue
         # The session has happened: walk it along the workflow.
         if rng.random() < 0.06:
-            set_clock(lambda: start)
+            _at(start)
             sessions.mark_no_show(session)
             continue
         if rng.random() < 0.04:
-            set_clock(lambda: start - dt.timedelta(days=1))
+            _at(start - dt.timedelta(days=1))
             sessions.cancel_session(session, "Client rescheduled to a later season")
             continue
         age = (today - start.date()).days
         steps = min(len(statuses) - 1, 1 + age // 12)
         for step in range(steps):
             when = start + dt.timedelta(days=step * 6, hours=1)
-            set_clock(lambda: when)
+            _at(when)
             sessions.advance_status(session)
         if session.status in statuses[3:]:
             when = start + dt.timedelta(days=14)
-            set_clock(lambda: when)
+            _at(when)
             order = _order_invoice(rng, Invoice.INITIAL_ORDER, session, env, when)
             for deposit, _left in ledger.outstanding_deposits(client):
                 ledger.apply_deposit(deposit, order)
@@ -222,7 +231,7 @@ def _history_for(rng, client: Client, env: dict, today: dt.date, busy: dict) -> 
                     invoices.convert_estimate(estimate, Invoice.RE_ORDER)
     if rng.random() < 0.12:
         when = dt.datetime.combine(today - dt.timedelta(days=rng.randint(1, 150)), dt.time(15, 0))
-        set_clock(lambda: when)
+        _at(when)
         generic = invoices.create_invoice(Invoice.GENERIC, client=client, notes="A la carte frame purchase")
         invoices.add_line(generic, env["items"]["FRM8"], quantity=rng.randint(1, 2))
         _pay(rng, generic, 100, ("cash", "card"))
@@ -232,7 +241,7 @@ def _meetings(rng, env, today: dt.date) -> None:
     for week in range(-8, 9):
         monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=week)
         when = dt.datetime.combine(monday, dt.time(9, 0))
-        set_clock(lambda: when - dt.timedelta(days=7))
+        _at(when - dt.timedelta(days=7))
         sessions.create_appointment("Staff meeting", when, 30, staff=env["staff"]["admin"])
 
 
@@ -260,16 +269,16 @@ def _calls_and_tasks(seed: int, env, today: dt.date) -> None:
             direction, subject, notes = rng.choice(CALL_SUBJECTS)
             at = dt.datetime.combine(today - dt.timedelta(days=rng.randint(0, 40)), dt.time(rng.randint(9, 17), 0))
             sign_in(rng.choice(people[:2]))
-            set_clock(lambda at=at: at)
+            _at(at)
             phone_calls.log_call(client, subject, direction, notes)
     sign_in(env["staff"]["front"])
     for number in range(18):
         due = today + dt.timedelta(days=rng.randint(-6, 8))
-        set_clock(lambda due=due: dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10, 0)))
+        _at(dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10, 0)))
         fields = tasks.TaskFields(rng.choice(TASK_TITLES), due=due, assigned_to=rng.choice(people).username)
         task = tasks.create_task(fields, client=rng.choice(callers) if number % 3 else None)
         if due < today and rng.random() < 0.4:
-            set_clock(lambda due=due: dt.datetime.combine(due, dt.time(16, 0)))
+            _at(dt.datetime.combine(due, dt.time(16, 0)))
             tasks.complete_task(task)
 
 
@@ -289,14 +298,14 @@ def fill_demo(clients: int = DEFAULT_CLIENTS, seed: int = 1, today: dt.date | No
     if not isinstance(clients, int) or not 1 <= clients <= 1_000_000:
         raise ValidationError("The number of demo clients must be from 1 to 1,000,000.")
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or studio_today()
     start_of_history = dt.datetime.combine(today - dt.timedelta(days=200), dt.time(9, 0))
     report = progress or (lambda _msg: None)
     try:
         with database.atomic():
             if not is_empty():  # asked inside the write transaction: two demos at once cannot both fill it
                 raise DemoRefused("This database already holds data; the demo only fills an empty database.")
-            set_clock(lambda: start_of_history)
+            _at(start_of_history)
             env = _studio_setup()
             sign_in(env["staff"]["front"])
             _holidays(today)

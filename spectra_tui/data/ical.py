@@ -16,26 +16,17 @@ then simply drops them). With ``include_cancelled=True`` they are written with
 need to be told the event is off. Everything else is ``STATUS:CONFIRMED``.
 """
 import datetime as dt
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import icalendar
 
 from . import settings
 from .calendar import CalendarRow, bookings_between
 from .errors import DomainError
-from .models import User, now as wall_clock
+from .clock import studio_zone, to_local, utc_now
+from .models import User
 
 PRODID = "-//Spectra TUI//Studio calendar//EN"
 UID_DOMAIN = "spectra"
-
-
-def studio_zone() -> ZoneInfo:
-    name = settings.get("timezone") or "UTC"
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise DomainError(f"The studio time zone '{name}' is not a known time zone "
-                          "(use a name such as America/Chicago); fix it in the studio settings.") from None
 
 
 def uid_for(row: CalendarRow) -> str:
@@ -67,18 +58,18 @@ def description_for(row: CalendarRow) -> str:
 
 
 def build_calendar(days: int = 60, photographer: User | None = None, start_day: dt.date | None = None,
-                   include_cancelled: bool = False, now: dt.datetime | None = None) -> tuple[icalendar.Calendar, int]:
-    """The calendar object and how many events it holds."""
+                   include_cancelled: bool = False) -> tuple[icalendar.Calendar, int]:
+    """The calendar object and how many events it holds (from the studio's today, unless ``start_day``)."""
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3660:
         raise DomainError("The number of days must be from 1 to 3660.")
     zone = studio_zone()
-    moment = now or wall_clock()
-    first = start_day or moment.date()
+    moment = utc_now()
+    first = start_day or to_local(moment).date()
     start = dt.datetime.combine(first, dt.time())
     end = start + dt.timedelta(days=days)
     rows = bookings_between(start, end, photographer_ids=[photographer.id] if photographer else None,
                             include_cancelled=include_cancelled, include_unassigned=photographer is None)
-    stamp = moment.replace(tzinfo=zone).astimezone(dt.timezone.utc)
+    stamp = moment.replace(tzinfo=dt.timezone.utc)  # DTSTAMP: the real instant, in UTC
 
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -107,7 +98,7 @@ def build_calendar(days: int = 60, photographer: User | None = None, start_day: 
 
 
 def export_ical(days: int = 60, photographer: User | None = None, start_day: dt.date | None = None,
-                include_cancelled: bool = False, now: dt.datetime | None = None) -> bytes:
+                include_cancelled: bool = False) -> bytes:
     """The .ics file's bytes (CRLF line endings, folded lines, UTF-8)."""
-    cal, _count = build_calendar(days, photographer, start_day, include_cancelled, now)
+    cal, _count = build_calendar(days, photographer, start_day, include_cancelled)
     return cal.to_ical()

@@ -24,7 +24,8 @@ from peewee import IntegrityError, fn
 
 from . import audit, settings
 from .errors import ValidationError
-from .models import Session, SessionImage, database, now
+from . import clock
+from .models import Session, SessionImage, database
 
 IMAGE_ROOT_SETTING = "image_root"
 CAPTURE_SOURCE = "capture"
@@ -100,7 +101,7 @@ class SessionImageRegistry:
                         width=image.width,
                         height=image.height,
                         source=source_kind(image.source),
-                        imported_at=now(),
+                        imported_at=clock.utc_now(),
                     )
                     audit.record("image.add", "session_image", row.id, None, row)
             except IntegrityError:

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from peewee import SQL, Case, fn
 
-from . import audit, ledger, settings, versions
+from . import audit, clock, ledger, settings, versions
 from .counters import next_number
 from .errors import NotFound, ValidationError
-from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, now, refresh
+from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, refresh
 from .money import MAX_CENTS, format_money, tax_on
 from .users import current_user_name
 from .db import write_transaction
@@ -82,7 +82,7 @@ def create_invoice(kind: str, client: Client | None = None, session: Session | N
             bill_to=bill_to or client,
             session=session,
             source=source,
-            invoice_date=invoice_date or now().date(),
+            invoice_date=invoice_date or clock.today(),
             tax_rate=str(settings.tax_rate()),
             tax_included=bool(settings.get("tax_included")),
             notes=(notes or "").strip(),

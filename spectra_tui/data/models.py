@@ -3,6 +3,10 @@
 Money columns are integer cents (``*_cents``). Ledger rows (``LedgerEntry``)
 and audit rows are append-only: services never update or delete them.
 Balances, deposits left and credit balances are derived from the ledger.
+
+Times (see clock.py): instants (``created_at``, ``at`` of the audit log and of
+status changes, ``done_at``...) are naive UTC; bookings' ``start``, a phone
+call's ``at`` and every date are the studio's wall time.
 """
 import datetime as dt
 
@@ -19,6 +23,8 @@ from peewee import (
 )
 from peewee import CharField as _CharField
 from peewee import TextField as _TextField
+
+from . import clock
 
 database = DatabaseProxy()
 
@@ -42,21 +48,6 @@ class CharField(_CharField):
 class TextField(_TextField):
     def db_value(self, value):
         return super().db_value(storable_text(value))
-
-
-_clock = dt.datetime.now
-
-
-def now() -> dt.datetime:
-    """The current local time, to the second (what the studio sees on the wall)."""
-    return _clock().replace(microsecond=0)
-
-
-def set_clock(clock=None) -> None:
-    """Replace the wall clock (the demo writes history at past dates; tests
-    freeze time). ``None`` restores the real clock."""
-    global _clock
-    _clock = clock or dt.datetime.now
 
 
 def refresh(row: "Model") -> "Model":
@@ -102,7 +93,7 @@ class User(BaseModel):
     role = CharField(default="receptionist")
     color = CharField(default="#5f87af")  # calendar column colour for photographers
     active = BooleanField(default=True)
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField(default=clock.utc_now)
 
     @property
     def is_photographer(self) -> bool:
@@ -153,8 +144,8 @@ class Client(BaseModel):
     city_key = CharField(default="", index=True)
     phone_key = CharField(default="", index=True)  # mobile or home digits
     phone2_key = CharField(default="", index=True)  # the other phone's digits
-    created_at = DateTimeField(default=now)
-    updated_at = DateTimeField(default=now)
+    created_at = DateTimeField(default=clock.utc_now)
+    updated_at = DateTimeField(default=clock.utc_now)
 
     class Meta:
         indexes = ((("last_key", "first_key", "id"), False),)
@@ -217,16 +208,16 @@ class Session(BaseModel):
     start = DateTimeField(index=True)
     length_minutes = IntegerField()
     status = CharField(index=True)
-    status_changed_at = DateTimeField(default=now)
+    status_changed_at = DateTimeField(default=clock.utc_now)
     notes = TextField(default="")
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField(default=clock.utc_now)
 
     class Meta:
         indexes = ((("photographer", "start"), False),)
 
     @property
     def end(self) -> dt.datetime:
-        return self.start + dt.timedelta(minutes=self.length_minutes)
+        return clock.wall_end(self.start, self.length_minutes)  # real minutes, across a DST change too
 
     def __str__(self) -> str:
         return f"Session {self.number}"
@@ -237,7 +228,7 @@ class SessionStatusChange(BaseModel):
     session = ForeignKeyField(Session, backref="status_history", on_delete="CASCADE")
     from_status = CharField(default="")
     to_status = CharField()
-    at = DateTimeField(default=now)
+    at = DateTimeField(default=clock.utc_now)
     user_name = CharField(default="")
     note = TextField(default="")
 
@@ -258,11 +249,11 @@ class Appointment(BaseModel):
     length_minutes = IntegerField(default=30)
     status = CharField(default="Scheduled")
     notes = TextField(default="")
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField(default=clock.utc_now)
 
     @property
     def end(self) -> dt.datetime:
-        return self.start + dt.timedelta(minutes=self.length_minutes)
+        return clock.wall_end(self.start, self.length_minutes)  # real minutes, across a DST change too
 
 
 class PriceItem(BaseModel):
@@ -319,14 +310,14 @@ class Invoice(BaseModel):
     session = ForeignKeyField(Session, null=True, backref="invoices", on_delete="RESTRICT")
     source = ForeignKeyField("self", null=True, backref="derived", on_delete="RESTRICT")
     status = CharField(default=OPEN)
-    invoice_date = DateField(default=lambda: now().date(), index=True)
+    invoice_date = DateField(default=clock.today, index=True)  # the studio's day
     subtotal_cents = IntegerField(default=0)
     tax_cents = IntegerField(default=0)
     total_cents = IntegerField(default=0)
     tax_rate = CharField(default="0")  # Decimal as text, e.g. "0.0825"
     tax_included = BooleanField(default=False)
     notes = TextField(default="")
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField(default=clock.utc_now)
     created_by = CharField(default="")
     # What the ledger says, kept beside the invoice for the lists that sort and
     # filter by balance: net money paid in, and what is still owed (total - paid;
@@ -401,7 +392,7 @@ class LedgerEntry(BaseModel):
     method = CharField(default="")
     reference = CharField(default="")
     note = TextField(default="")
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField(default=clock.utc_now)
     created_by = CharField(default="")
 
 
@@ -417,7 +408,7 @@ class SessionImage(BaseModel):
     width = IntegerField(null=True)
     height = IntegerField(null=True)
     source = CharField(default="import")  # "import" or "capture"
-    imported_at = DateTimeField(default=now)
+    imported_at = DateTimeField(default=clock.utc_now)
 
     class Meta:
         indexes = (
@@ -434,7 +425,7 @@ class AuditLog(BaseModel):
     """
 
     id = AutoField()
-    at = DateTimeField(default=now)
+    at = DateTimeField(default=clock.utc_now)
     user_name = CharField(default="")
     action = CharField()
     entity = CharField()
@@ -459,7 +450,7 @@ class Task(BaseModel):
     client = ForeignKeyField(Client, null=True, backref="tasks", on_delete="RESTRICT")
     assigned_to = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
     created_by = CharField(default="")
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField(default=clock.utc_now)
     done_at = DateTimeField(null=True)
     done_by = CharField(default="")
 
@@ -475,7 +466,7 @@ class PhoneCall(BaseModel):
     id = AutoField()
     client = ForeignKeyField(Client, backref="phone_calls", on_delete="RESTRICT")
     direction = CharField(default=INCOMING)
-    at = DateTimeField(default=now)
+    at = DateTimeField(default=clock.now)  # the studio's wall time, as typed
     subject = CharField()
     notes = TextField(default="")
     user_name = CharField(default="")

@@ -6,9 +6,9 @@ task for it in the same transaction, so the call and its to-do never part.
 """
 import datetime as dt
 
-from . import audit, text
+from . import audit, clock, text
 from .errors import ValidationError
-from .models import Client, PhoneCall, database, now
+from .models import Client, PhoneCall, database
 from .tasks import TaskFields, create_task, parse_due
 from .users import current_user_name
 from .when import parse_when
@@ -36,16 +36,16 @@ def log_call(client: Client, subject: str, direction: str = "in", notes: str = "
     notes = text.notes(notes)
     kind = parse_direction(direction)
     if isinstance(at, dt.datetime):
-        when = at
+        when = clock.checked_wall_time(at, "at")
     elif (at or "").strip():
         try:
-            when = parse_when(at)
+            when = clock.checked_wall_time(parse_when(at), "at")
         except ValidationError as error:
             raise ValidationError(str(error), "at") from error
-        if when > now() + dt.timedelta(minutes=5):
+        if when > clock.now() + dt.timedelta(minutes=5):
             raise ValidationError("A call is logged once it happened: that time is still ahead.", "at")
     else:
-        when = now()
+        when = clock.now()
     due = parse_due(follow_up, "follow_up")
     with database.atomic():
         call = PhoneCall.create(client=client, direction=kind, at=when.replace(second=0, microsecond=0),

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 from peewee import JOIN, fn
 
-from . import audit, settings, versions
+from . import audit, clock, settings, versions
 from .clients import ClientQuery, _query_filter
 from .counters import next_number
 from .errors import NotFound, ValidationError
 from .models import (Appointment, Client, Room, Session, SessionImage, SessionStatusChange, SessionType, User,
-                     database, now)
+                     database)
 from .users import current_user_name
 from .db import write_transaction
 
@@ -37,7 +37,7 @@ def _check_length(length_minutes) -> int:
 def _check_start(start) -> dt.datetime:
     if not isinstance(start, dt.datetime):
         raise ValidationError("Choose the date and time.", "start")
-    return start.replace(second=0, microsecond=0)
+    return clock.checked_wall_time(start.replace(second=0, microsecond=0))
 
 
 @write_transaction
@@ -150,8 +150,13 @@ def history(session: Session) -> list[SessionStatusChange]:
     return list(session.status_history.order_by(SessionStatusChange.at, SessionStatusChange.id))
 
 
-def days_in_status(session: Session, today: dt.datetime | None = None) -> int:
-    return max(0, ((today or now()) - session.status_changed_at).days)
+def days_since(instant: dt.datetime, at: dt.datetime | None = None) -> int:
+    """Whole days from a stored instant to ``at`` (an instant; default now), never negative."""
+    return max(0, ((at or clock.utc_now()) - instant).days)
+
+
+def days_in_status(session: Session, at: dt.datetime | None = None) -> int:
+    return days_since(session.status_changed_at, at)
 
 
 # ---------------------------------------------------------------- appointments

@@ -6,6 +6,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from . import clock
 from .errors import ValidationError
 from .models import Setting
 
@@ -59,6 +60,8 @@ def put(key: str, value: Any) -> None:
     # An upsert both SQLite and PostgreSQL know (REPLACE is SQLite's alone).
     Setting.insert(key=key, value=text).on_conflict(conflict_target=[Setting.key],
                                                     update={Setting.value: text}).execute()
+    if key == "timezone":
+        clock.forget_zone()
 
 
 def validate(key: str, value: Any) -> Any:

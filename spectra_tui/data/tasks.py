@@ -11,7 +11,8 @@ from peewee import JOIN
 
 from . import audit, text, versions
 from .errors import NotFound, ValidationError
-from .models import Client, Task, User, database, now
+from . import clock
+from .models import Client, Task, User, database
 from .users import current_user_name, find_user
 from .when import parse_day
 from .db import write_transaction
@@ -89,7 +90,7 @@ def complete_task(task: Task) -> Task:
         current = Task.get_by_id(task.id)
         if current.done_at is not None:
             return current
-        return _change(task, "task.done", done_at=now(), done_by=current_user_name())
+        return _change(task, "task.done", done_at=clock.utc_now(), done_by=current_user_name())
 
 
 def reopen_task(task: Task) -> Task:

@@ -1,7 +1,7 @@
 """Dates and times typed the way people say them at the front desk.
 
-``parse_when("tue 3pm")`` returns a naive local ``datetime`` (the studio's
-wall clock, like every time in the database) or raises ``ValidationError``
+``parse_when("tue 3pm")`` returns a naive ``datetime`` of the studio's wall
+clock (its time zone, not the computer's; see clock.py) or raises ``ValidationError``
 with examples of what works. The Scheduling Wizard must always show the
 result back with ``describe()`` before it is taken: typed dates are
 ambiguous by nature.
@@ -229,7 +229,7 @@ def parse_when(text: str, now: dt.datetime | None = None, default_time: dt.time 
 
     ``now`` defaults to the wall clock; ``default_time`` is used for a day typed
     without a time (e.g. the slot the user clicked on the calendar)."""
-    from .models import now as wall_clock
+    from .clock import now as wall_clock
 
     now = (now or wall_clock()).replace(second=0, microsecond=0)
     tokens = _normalize(text)
@@ -290,7 +290,7 @@ def _fallback(text: str, now: dt.datetime, default_time: dt.time | None) -> dt.d
 
 def parse_day(text: str, today: dt.date | None = None) -> dt.date:
     """Just a day (for the calendar's "go to"): 'tue', '12/3', '+2w', 'next fri'."""
-    from .models import now as wall_clock
+    from .clock import now as wall_clock
 
     base = dt.datetime.combine(today, dt.time(12, 0)) if today else wall_clock()
     tokens = _normalize(text)
@@ -344,7 +344,7 @@ def describe(when: dt.datetime, now: dt.datetime | None = None) -> str:
 
 def how_far(when: dt.datetime | dt.date, now: dt.datetime | None = None) -> str:
     """'today', 'tomorrow', 'in 5 days', 'in 3 weeks', '2 days ago'."""
-    from .models import now as wall_clock
+    from .clock import now as wall_clock
 
     now = now or wall_clock()
     day = when.date() if isinstance(when, dt.datetime) else when

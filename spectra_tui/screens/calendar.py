@@ -53,8 +53,9 @@ from ..data import calendar as cal
 from ..data.booking import DayInfo
 from ..data.calendar import SESSION, CalendarRow
 from ..data.errors import ConflictError, DomainError
+from ..data.clock import now
+from ..data.models import Appointment, Room, Session, User
 from ..data.versions import reloaded
-from ..data.models import Appointment, Room, Session, User, now
 from ..data.when import clock, describe, how_far, long_date, parse_day, parse_when
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, ConfirmDialog, ReasonDialog, readable

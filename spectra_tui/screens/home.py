@@ -18,10 +18,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from ..data import clock
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data import tasks as task_data
-from ..data.models import now
 from ..data.money import format_money
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, readable
@@ -34,7 +34,7 @@ def _schedule_values(item: session_data.ScheduleItem) -> tuple:
 
 
 def _task_values(task) -> tuple:
-    overdue = (now().date() - task.due).days
+    overdue = (clock.today() - task.due).days
     due = "today" if overdue <= 0 else f"{task.due:%m/%d} ({overdue}d late)"
     client = task.client.sort_name if task.client_id else ""
     person = task.assigned_to.full_name if task.assigned_to_id else "anyone"
@@ -111,7 +111,7 @@ class HomeHub(HubScreen):
             self.query_one("#schedule", PagedTable).focus()
 
     def _fill(self) -> None:
-        today = now().date()
+        today = clock.today()
         self.query_one("#today-title", Static).update(f"Today · {today:%A, %B} {today.day}, {today.year}")
         schedule = session_data.day_schedule(today)
         self._reload("schedule", lambda after, limit: list(schedule) if after is None else [])
@@ -133,13 +133,12 @@ class HomeHub(HubScreen):
     def _stages_table(self) -> Table:
         """One column per workflow stage: how many sessions wait there, and
         how many days the longest has waited."""
-        today = now()
         table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
         cells = []
         for stage in session_data.waiting_by_status():
             table.add_column(stage.status, ratio=1, overflow="fold")
             if stage.count and stage.oldest_change is not None:
-                days = max(0, (today - stage.oldest_change).days)
+                days = session_data.days_since(stage.oldest_change)
                 cells.append(Text.assemble((str(stage.count), "bold"), f" · {days}d"))
             else:
                 cells.append(Text("none", style="dim"))

@@ -22,6 +22,7 @@ from textual.widgets import Button, Checkbox, DataTable, Input, Label, Select, S
 
 from ..data import catalog, ledger
 from ..data import invoices as invoice_data
+from ..data.clock import to_local
 from ..data.errors import DomainError, NotFound, ValidationError
 from ..data.models import Invoice, InvoiceLine, LedgerEntry, PriceItem
 from ..data.money import format_money, parse_money
@@ -580,7 +581,7 @@ class InvoiceRecord(RecordScreen):
         if effect > 0:
             amount = "+" + amount
         note = entry.note + (" (voided)" if voided else "")
-        return (Text(entry.created_at.strftime("%m/%d/%y"), style=style),
+        return (Text(f"{to_local(entry.created_at):%m/%d/%y}", style=style),
                 Text(f"#{entry.id} {label}", style=style), Text(method, style=style),
                 Text(amount, justify="right", style=style), Text(note.strip(), style=style))
 

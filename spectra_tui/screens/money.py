@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from ..data import invoices as invoice_data
 from ..data import ledger
+from ..data.clock import to_local
 from ..data.errors import DomainError, ValidationError
 from ..data.models import Client, Invoice, LedgerEntry
 from ..data.money import format_money, parse_money
@@ -34,7 +35,7 @@ def describe_entry(entry: LedgerEntry) -> str:
     """'Payment $50.00 (card 1234) on 11/26/2026'."""
     what = ledger.KIND_LABELS[entry.kind]
     method = f" ({entry.method}{' ' + entry.reference if entry.reference else ''})" if entry.method else ""
-    return f"{what} {format_money(entry.amount_cents)}{method} on {entry.created_at.strftime('%m/%d/%Y')}"
+    return f"{what} {format_money(entry.amount_cents)}{method} on {to_local(entry.created_at):%m/%d/%Y}"
 
 
 class MoneyDialog(ModalScreen):
@@ -244,7 +245,7 @@ class DepositOfferDialog(ModalScreen[int | None]):
                          f"{self.invoice.display_number} (balance due {format_money(due)}) before the payment?",
                          classes="summary")
             yield DepositList(
-                *[(f"{deposit.created_at.strftime('%m/%d/%Y')}  {ledger.KIND_LABELS[deposit.kind]}"
+                *[(f"{to_local(deposit.created_at):%m/%d/%Y}  {ledger.KIND_LABELS[deposit.kind]}"
                    f"{' (' + deposit.method + ')' if deposit.method else ''}  {format_money(left)} left",
                    deposit.id, True) for deposit, left in self.deposits],
                 id="deposits")

@@ -26,6 +26,7 @@ from ..data import booking
 from ..data import calendar as cal
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
+from ..data.clock import to_local
 from ..data.errors import ConflictError, DomainError
 from ..data.models import Invoice, Room, Session
 from ..data.versions import ChangedElsewhere, reloaded
@@ -402,7 +403,7 @@ class SessionRecord(RecordScreen):
             f"{fmt_long(session.start)} – {fmt_clock(session.end)}  [dim](r reschedules)[/dim]")
         following = session_data.next_status(session)
         days = session_data.days_in_status(session)
-        status = f"[b]{session.status}[/b] [dim]since {fmt_day(session.status_changed_at.date())} ({days} d)"
+        status = f"[b]{session.status}[/b] [dim]since {fmt_day(to_local(session.status_changed_at).date())} ({days} d)"
         status += f" · a: advance to {following}[/dim]" if following else "[/dim]"
         self.query_one("#sr-status", Static).update(status)
         if not keep_edits or not self.dirty:
@@ -457,7 +458,7 @@ class SessionRecord(RecordScreen):
         for image in images:
             size = f"{image.width}×{image.height}" if image.width and image.height else "RAW"
             table.add_row(str(image.number), image.original_name or image.stored_name, size, image.source,
-                          fmt_short(image.imported_at), key=str(image.id))
+                          fmt_short(to_local(image.imported_at)), key=str(image.id))
         hint = (f"{len(images)} image{'s' if len(images) != 1 else ''} · g imports more" if images
                 else "No images yet: g imports them from a card or folder (capture: Workflow hub, F3).")
         self.query_one("#sr-images-hint", Static).update(hint)
@@ -466,7 +467,7 @@ class SessionRecord(RecordScreen):
         table = self.query_one("#sr-history", DataTable)
         table.clear()
         for change in session_data.history(self.session):
-            table.add_row(fmt_short(change.at), change.user_name, change.from_status or "—", change.to_status,
+            table.add_row(fmt_short(to_local(change.at)), change.user_name, change.from_status or "—", change.to_status,
                           change.note, key=str(change.id))
 
     # ------------------------------------------------------------ editing (room, notes)

@@ -41,6 +41,7 @@ from ..data import calendar as cal
 from ..data import sessions as session_data
 from ..data.booking import APPOINTMENT, DEPOSIT, PAYMENT, SESSION, BookingRequest, FollowUp, PaymentNow
 from ..data.clients import DuplicateClient
+from ..data.clock import wall_end
 from ..data.errors import ConflictError, DomainError
 from ..data.models import Client, LedgerEntry, Room, Session, SessionType, User
 from ..data.money import format_money, parse_money
@@ -991,7 +992,7 @@ class SchedulingWizard(ModalScreen):
         self._run_check()
         who = self._who()
         where = f" · {s.room.name}" if s.room else ""
-        end = s.start + dt.timedelta(minutes=s.length)
+        end = wall_end(s.start, s.length)
         self.query_one("#wz-check-when", Static).update(Text.assemble(
             (f"{long_date(s.start.date())}, {clock(s.start)} – {clock(end)}", "bold"),
             f" ({s.length} minutes, {how_far(s.start)})",
@@ -1197,7 +1198,7 @@ class SchedulingWizard(ModalScreen):
         listing = self.query_one("#wz-fu-list", OptionList)
         listing.clear_options()
         for index, follow in enumerate(self.state.follow_ups):
-            end = follow.start + dt.timedelta(minutes=follow.length_minutes)
+            end = wall_end(follow.start, follow.length_minutes)
             listing.add_option(Option(f"{index + 1}. {follow.title}: {follow.start:%a %b} {follow.start.day}, "
                                       f"{clock(follow.start)} – {clock(end)} ({how_far(follow.start)})", id=str(index)))
         listing.display = bool(self.state.follow_ups)

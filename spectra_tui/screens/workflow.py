@@ -34,8 +34,9 @@ from ..data import images as image_data
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data import settings
+from ..data.clock import now
 from ..data.ledger import can_owe, invoice_money
-from ..data.models import Invoice, Session, now
+from ..data.models import Invoice, Session
 from ..data.money import format_money
 from ..data.versions import reloaded
 from .base import HubScreen

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from spectra_tui.data import catalog, clients, models, settings, users
+from spectra_tui.data import catalog, clients, clock, models, settings, users
 from spectra_tui.data.models import Appointment, AuditLog, Client, Counter, Invoice, LedgerEntry, Session
 
 MONDAY = dt.date(2030, 6, 3)
@@ -41,7 +41,8 @@ def counts() -> dict:
 def bk(db):
     """A small studio: two photographers, an admin, two session types, two
     rooms, two clients; signed in as the receptionist; policy 'ask'."""
-    models.set_clock(lambda: NOW)
+    frozen = clock.to_utc(NOW)  # the studio's wall clock shows NOW
+    clock.set_clock(lambda: frozen)
     front = users.create_user("rita", "Rita Gomez", "receptionist")
     admin = users.create_user("admin", "Studio Admin", "admin")
     ava = users.create_user("ava", "Ava Reyes", "photographer", "#d75f5f")

@@ -7,13 +7,14 @@ import json
 import pytest
 
 from spectra_tui.data import audit, check, invoices, ledger, sessions
-from spectra_tui.data.models import AuditLog, Invoice, LedgerEntry, set_clock
+from spectra_tui.data.clock import set_clock, to_local, to_utc
+from spectra_tui.data.models import AuditLog, Invoice, LedgerEntry
 
 
 @pytest.fixture
 def books(studio):
     """A session with a paid fee, an overpaid order, a deposit partly applied, a refund."""
-    set_clock(lambda: dt.datetime(2030, 3, 1, 12, 0))
+    set_clock(lambda: to_utc(dt.datetime(2030, 3, 1, 12, 0)))
     session = sessions.create_session(studio.client, studio.photographer, studio.session_type,
                                       dt.datetime(2030, 3, 4, 10, 0))
     fee = invoices.create_invoice(Invoice.SESSION_FEE, session=session)
@@ -48,7 +49,7 @@ def test_each_money_event_writes_who_when_what_before_after(books, studio):
                                         "ledger.payment", "ledger.refund"]
     for row in rows:
         entry = LedgerEntry.get_by_id(row.entity_id)
-        assert row.user_name == "rita" and row.at == dt.datetime(2030, 3, 1, 12, 0)
+        assert row.user_name == "rita" and to_local(row.at) == dt.datetime(2030, 3, 1, 12, 0)
         assert json.loads(row.after)["amount_cents"] == entry.amount_cents
         assert row.before == ""  # a new row: nothing before it
         assert row.row_hash == audit.ledger_row_hash(entry)

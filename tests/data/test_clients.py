@@ -7,7 +7,8 @@ import pytest
 from spectra_tui.data import audit, clients
 from spectra_tui.data.clients import ClientQuery, DuplicateClient, auto_capitalize, save_client, search_clients
 from spectra_tui.data.errors import NotFound, ValidationError
-from spectra_tui.data.models import AuditLog, Client, set_clock
+from spectra_tui.data.clock import set_clock, to_utc
+from spectra_tui.data.models import AuditLog, Client
 
 
 def new(**fields):
@@ -180,7 +181,7 @@ def test_save_anyway_and_updating_oneself_is_no_duplicate(db):
 
 @pytest.fixture
 def people(db):
-    set_clock(lambda: dt.datetime(2024, 5, 1, 9, 0))
+    set_clock(lambda: to_utc(dt.datetime(2024, 5, 1, 9, 0)))
     rows = [
         ("Ann", "Lee", "5128675309", "ann@example.com", "Austin"),
         ("Bob", "Lee", "5128675310", "bob@example.com", "Dallas"),

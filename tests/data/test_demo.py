@@ -8,7 +8,8 @@ from spectra_tui.data import check, ledger, settings, users
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.demo import DemoRefused, fill_demo
 from spectra_tui.data.errors import ValidationError
-from spectra_tui.data.models import AuditLog, Client, Invoice, LedgerEntry, Session, User, now
+from spectra_tui.data.clock import utc_now
+from spectra_tui.data.models import AuditLog, Client, Invoice, LedgerEntry, Session, User
 
 TODAY = dt.date(2030, 5, 15)
 
@@ -42,7 +43,7 @@ def test_the_demo_passes_spectra_check(db):
     for client in Client.select():
         assert ledger.client_money(client.id).balanced
     # the process is left as it was found: real clock, nobody signed in
-    assert users.current_user() is None and abs((now() - dt.datetime.now()).total_seconds()) < 5
+    assert users.current_user() is None and abs((utc_now() - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()) < 5
 
 
 def test_the_demo_refuses_a_database_with_data(db):

@@ -3,7 +3,8 @@ waiting at each stage, open balances) and the client record's lists."""
 import datetime as dt
 
 from spectra_tui.data import clients, invoices, ledger, sessions, settings
-from spectra_tui.data.models import Invoice, set_clock
+from spectra_tui.data.clock import set_clock, to_local, to_utc
+from spectra_tui.data.models import Invoice
 from spectra_tui.data.sessions import SessionQuery, search_sessions
 
 DAY = dt.date(2026, 3, 2)
@@ -34,14 +35,14 @@ def test_day_schedule_mixes_sessions_and_appointments_in_time_order(studio):
 
 def test_waiting_by_status_counts_every_open_stage_and_ignores_the_end(studio):
     statuses = settings.session_statuses()
-    set_clock(lambda: at(8))
+    set_clock(lambda: to_utc(at(8)))
     first = sessions.create_session(studio.client, studio.photographer, studio.session_type, at(9))
     second = sessions.create_session(studio.client, studio.photographer, studio.session_type, at(10))
     done = sessions.create_session(studio.client, studio.photographer, studio.session_type, at(11))
     gone = sessions.create_session(studio.client, studio.photographer, studio.session_type, at(12))
-    set_clock(lambda: at(13))
+    set_clock(lambda: to_utc(at(13)))
     sessions.advance_status(first)
-    set_clock(lambda: at(14))
+    set_clock(lambda: to_utc(at(14)))
     sessions.advance_status(second)
     sessions.set_status(done, statuses[-1])
     sessions.cancel_session(gone, "Moved away")
@@ -52,7 +53,7 @@ def test_waiting_by_status_counts_every_open_stage_and_ignores_the_end(studio):
     by_status = {s.status: s for s in stages}
     assert by_status[statuses[0]].count == 0 and by_status[statuses[0]].oldest_change is None
     assert by_status[statuses[1]].count == 2
-    assert by_status[statuses[1]].oldest_change == at(13)
+    assert to_local(by_status[statuses[1]].oldest_change) == at(13)
 
 
 def test_open_balances_largest_first_oldest_first_on_ties_and_pages_cover_all_once(studio):

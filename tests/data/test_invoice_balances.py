@@ -14,7 +14,8 @@ from spectra_tui.data import db as dbmod
 from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.invoices import InvoiceQuery
-from spectra_tui.data.models import Invoice, set_clock
+from spectra_tui.data.clock import set_clock, to_utc
+from spectra_tui.data.models import Invoice
 
 SF, IO, RO, GEN, CM, EST = Invoice.KINDS
 
@@ -141,7 +142,7 @@ def demo(db):
     """A demo studio's books, plus voided payments, a void invoice, credit memos and ties."""
     today = dt.date(2026, 11, 26)
     fill_demo(clients=40, seed=3, today=today)
-    set_clock(lambda: dt.datetime(2026, 11, 27, 12, 0))
+    set_clock(lambda: to_utc(dt.datetime(2026, 11, 27, 12, 0)))
     try:
         for invoice in list(Invoice.select().where((Invoice.kind == IO) & (Invoice.status == Invoice.OPEN)).limit(6)):
             ledger.void_entry(ledger.take_payment(invoice, 1234, "cash"), "typed twice")

@@ -7,7 +7,8 @@ import pytest
 from spectra_tui.data import invoices, ledger, sessions
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.invoices import InvoiceQuery, search_invoices
-from spectra_tui.data.models import Invoice, set_clock
+from spectra_tui.data.clock import set_clock, to_utc
+from spectra_tui.data.models import Invoice
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def books(studio):
     made = {}
 
     def invoice(name, kind, day, price=None, **kw):
-        set_clock(lambda: dt.datetime(2026, 3, day, 12, 0))
+        set_clock(lambda: to_utc(dt.datetime(2026, 3, day, 12, 0)))
         inv = invoices.create_invoice(kind, session=session, **kw)
         if price is not None:
             invoices.add_line(inv, description=name, unit_price_cents=price, taxable=False)

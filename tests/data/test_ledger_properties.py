@@ -28,7 +28,8 @@ from peewee import fn
 from spectra_tui.data import catalog, check, clients, invoices, ledger, sessions, users
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.errors import DomainError
-from spectra_tui.data.models import AuditLog, Invoice, InvoiceLine, LedgerEntry, set_clock
+from spectra_tui.data.clock import set_clock, to_utc
+from spectra_tui.data.models import AuditLog, Invoice, InvoiceLine, LedgerEntry
 
 SF, IO, RO, GEN, CM, EST = Invoice.KINDS
 # An amount is a number of cents, or a word resolved against the model at the
@@ -55,7 +56,7 @@ class LedgerMachine(RuleBasedStateMachine):
         super().__init__()
         self.folder = tempfile.mkdtemp(prefix="spectra-prop-")
         open_database(Path(self.folder) / "t.db", create=True)
-        set_clock(lambda: dt.datetime(2030, 1, 15, 12, 0))
+        set_clock(lambda: to_utc(dt.datetime(2030, 1, 15, 12, 0)))
         users.sign_in(users.create_user("rita", "Rita Gomez"))
         photographer = users.create_user("ava", "Ava Reyes", "photographer")
         family = catalog.create_session_type("Family", 60, 15000)

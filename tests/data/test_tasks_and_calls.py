@@ -7,7 +7,8 @@ import pytest
 
 from spectra_tui.data import phone_calls, tasks
 from spectra_tui.data.errors import ValidationError
-from spectra_tui.data.models import AuditLog, PhoneCall, Task, set_clock
+from spectra_tui.data.clock import set_clock, to_local, to_utc
+from spectra_tui.data.models import AuditLog, PhoneCall, Task
 from spectra_tui.data.tasks import TaskFields
 
 NOW = dt.datetime(2026, 11, 26, 10, 0)  # a Thursday
@@ -16,7 +17,7 @@ TODAY = NOW.date()
 
 @pytest.fixture
 def desk(studio):
-    set_clock(lambda: NOW)
+    set_clock(lambda: to_utc(NOW))
     return studio
 
 
@@ -50,8 +51,8 @@ def test_a_bad_task_is_refused_with_a_message_for_its_field(desk, fields, field)
 def test_done_and_reopened_keep_who_and_when(desk):
     task = tasks.create_task(TaskFields("Frame the canvas", due="today"))
     done = tasks.complete_task(task)
-    assert done.done_at == NOW and done.done_by == "rita"
-    assert tasks.complete_task(done).done_at == NOW  # done twice: unchanged
+    assert to_local(done.done_at) == NOW and done.done_by == "rita"
+    assert to_local(tasks.complete_task(done).done_at) == NOW  # done twice: unchanged
     again = tasks.reopen_task(done)
     assert again.done_at is None and again.done_by == ""
     assert [a.action for a in AuditLog.select().where(AuditLog.entity == "task").order_by(AuditLog.id)] == [

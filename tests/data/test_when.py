@@ -108,7 +108,7 @@ def test_not_understood_says_what_works(text):
     assert info.value.field == "start"
 
 
-def test_seconds_are_dropped_and_the_wall_clock_is_the_default_now():
+def test_seconds_are_dropped_and_the_wall_clock_is_the_default_now(db):  # the studio's clock: its zone is a setting
     result = parse_when("3pm")
     assert result.second == 0 and result.microsecond == 0 and result.time() == dt.time(15)
 
@@ -133,10 +133,11 @@ def test_shown_back_exactly():
     assert describe_range(d(12, 3, 10), d(12, 3, 11, 30)) == "Wed 12/03/2025 10:00 AM – 11:30 AM"
 
 
-def test_a_search_form_s_day_range_reads_each_end_and_names_the_bad_one():
+def test_a_search_form_s_day_range_reads_each_end_and_names_the_bad_one(db):
+    from spectra_tui.data.clock import today as studio_today
     from spectra_tui.data.when import parse_day_range
 
-    today = dt.date.today()
+    today = studio_today()
     assert parse_day_range("", "  ") == (None, None)
     start, end = parse_day_range("12/3/2030", "2030-12-31")
     assert (start, end) == (dt.date(2030, 12, 3), dt.date(2030, 12, 31))

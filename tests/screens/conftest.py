@@ -15,7 +15,8 @@ from textual.widgets import Input, TextArea
 
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.demo import fill_demo
-from spectra_tui.data.models import User, set_clock
+from spectra_tui.data.clock import set_clock, to_utc
+from spectra_tui.data.models import User
 from spectra_tui.data.users import sign_in
 
 FIXED_DAY = dt.date(2026, 11, 26)
@@ -41,7 +42,8 @@ def demo_db(demo_template, tmp_path):
     path = tmp_path / "studio.db"
     shutil.copyfile(demo_template, path)
     db = open_database(path)
-    set_clock(lambda: FIXED_NOW)
+    frozen = to_utc(FIXED_NOW)  # the studio's wall clock shows FIXED_NOW
+    set_clock(lambda: frozen)
     sign_in(User.get(User.username == "rita"))
     yield db
     set_clock(None)
