@@ -824,6 +824,15 @@ def first_free_photographer(start: dt.datetime, length_minutes: int) -> User | N
     return None
 
 
+def proposed_photographer(given: User | None, start: dt.datetime | None, length_minutes: int) -> User | None:
+    """Who a new session is proposed with: ``given`` (e.g. the calendar column
+    of an empty slot) when that user is a photographer, else the first
+    photographer free at ``start`` (None without a start)."""
+    if given is not None and given.is_photographer:
+        return given
+    return first_free_photographer(start, length_minutes) if start is not None else None
+
+
 def check_length(length_minutes) -> int:
     """A booking's length in minutes, checked as ``book()`` checks it (ValidationError)."""
     return sessions._check_length(length_minutes)

@@ -45,14 +45,11 @@ class DetailsStep(WizardStep):
         s, choices = self.state, self.state.choices
         self.query_one("#wz-type", ChoiceField).set_options(
             [(t.id, f"{t.name} · {t.length_minutes} min · {format_money(t.fee_cents)}") for t in choices.session_types])
-        given = s.given_photographer
-        photographer = given if (given is not None and given.is_photographer) else None
-        if photographer is None and s.start is not None:
-            length = choices.session_types[0].length_minutes if choices.session_types else 60
-            photographer = booking.first_free_photographer(s.start, length)
+        length = choices.session_types[0].length_minutes if choices.session_types else 60
+        photographer = booking.proposed_photographer(s.given_photographer, s.start, length)
         self.query_one("#wz-photographer", ChoiceField).set_options(
             [(u.id, u.full_name) for u in choices.photographers], photographer.id if photographer else None)
-        staff = given
+        staff = s.given_photographer
         if staff is None and s.given_session is not None:
             staff = s.given_session.photographer
         self.query_one("#wz-staff", ChoiceField).set_options(
