@@ -27,6 +27,5 @@ The package: ``state`` (the booking being built), one module per step
 from .fields import ChoiceField
 from .new_client import NewClientDialog
 from .screen import SchedulingWizard
-from .state import NewClient, WizardState
 
-__all__ = ["ChoiceField", "NewClient", "NewClientDialog", "SchedulingWizard", "WizardState"]
+__all__ = ["ChoiceField", "NewClientDialog", "SchedulingWizard"]

@@ -107,7 +107,7 @@ class SchedulingWizard(ModalScreen):
 
     @property
     def _check(self) -> booking.SlotCheck | None:
-        """The last conflict check (None before it ran)."""
+        """The last conflict check (None before it ran); the snapshot tests read it."""
         return self.check_step.result
 
     def compose(self) -> ComposeResult:
@@ -258,9 +258,6 @@ class SchedulingWizard(ModalScreen):
             self.client_step.new_client()
         else:
             self.notify("Go back to the first step (Esc) to change the client.", timeout=4)
-
-    def request(self) -> booking.BookingRequest:
-        return self.state.request()
 
     # ------------------------------------------------------------ what any step's fields say
 
