@@ -45,7 +45,7 @@ from .errors import ConflictError, DomainError, NotFound, ValidationError
 from .models import (Appointment, Client, Holiday, Invoice, InvoiceLine, LedgerEntry, Room, Session,
                      SessionStatusChange, SessionType, User, database)
 from .money import format_money
-from .users import current_user_name
+from .users import current_user_name, photographers
 from .when import clock, describe_range, how_far, long_date, short
 from .db import write_transaction
 
@@ -714,7 +714,7 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 linked = Session.get_or_none(Session.id == req.session.id)
                 if linked is None:
                     raise NotFound(f"Session {req.session.number} no longer exists.")
-            staff = req.staff if req.staff is not None else (linked.photographer if linked else None)
+            staff = who_is_booked(APPOINTMENT, staff=req.staff, session=linked)
             conflicts += find_conflicts(req.start, length, photographer=staff, room=req.room)
             appointment = sessions.create_appointment(req.title, req.start, length, client=client, session=linked,
                                                       staff=req.staff, room=req.room, notes=req.notes)
@@ -815,6 +815,57 @@ def preview(req: BookingRequest) -> BookingPreview:
 def fee_totals(session_type: SessionType, fee_cents: int | None = None) -> tuple[int, int, int]:
     """(subtotal, tax, total) of the session fee invoice the wizard would make."""
     return _fee_totals(session_type.fee_cents if fee_cents is None else fee_cents)
+
+
+# ---------------------------------------------------------------- what the wizard asks while a booking is built
+
+def who_is_booked(kind: str, photographer: User | None = None, staff: User | None = None,
+                  session: Session | None = None) -> User | None:
+    """The person a booking takes up: a session's photographer; an appointment's
+    staff member, else (linked to a session) that session's photographer."""
+    if kind == SESSION:
+        return photographer
+    if staff is not None:
+        return staff
+    return session.photographer if session is not None else None
+
+
+def first_free_photographer(start: dt.datetime, length_minutes: int) -> User | None:
+    """The first active photographer (by name) free at ``start`` for
+    ``length_minutes``; None when nobody is, or the time cannot be checked."""
+    for person in photographers():
+        try:
+            if check_slot(start, length_minutes, person).ok:
+                return person
+        except DomainError:
+            return None
+    return None
+
+
+def proposed_photographer(given: User | None, start: dt.datetime | None, length_minutes: int) -> User | None:
+    """Who a new session is proposed with: ``given`` (e.g. the calendar column
+    of an empty slot) when that user is a photographer, else the first
+    photographer free at ``start`` (None without a start)."""
+    if given is not None and given.is_photographer:
+        return given
+    return first_free_photographer(start, length_minutes) if start is not None else None
+
+
+def check_length(length_minutes) -> int:
+    """A booking's length in minutes, checked as ``book()`` checks it (ValidationError)."""
+    return sessions._check_length(length_minutes)
+
+
+def linkable_sessions(client: Client, limit: int = 20) -> list[Session]:
+    """The client's sessions an appointment can be linked to: of their latest
+    ``limit`` sessions, those not cancelled or no-show (latest first)."""
+    found = sessions.search_sessions(sessions.SessionQuery(client_id=client.id), limit=limit)
+    return [session for session in found if session.status not in SESSION_CLOSED]
+
+
+def session_by_id(session_id: int) -> Session | None:
+    """The session with this id, or None when it no longer exists."""
+    return Session.get_or_none(Session.id == session_id)
 
 
 # ================================================================ reschedule, cancel, no-show
