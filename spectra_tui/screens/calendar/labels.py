@@ -14,6 +14,9 @@ from ...data.calendar import SESSION, CalendarRow
 from ...data.when import clock
 
 
+# The grid fits every cell of every line it paints: the fitted texts are
+# cached, so measuring in cells costs no more than counting characters did.
+@lru_cache(maxsize=4096)
 def fit(text: str, width: int) -> str:
     """``text`` in at most ``width`` terminal cells: cut at a word with …
     (never silently mid-word)."""
@@ -26,12 +29,14 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width - 1).rstrip() + "…"
 
 
+@lru_cache(maxsize=4096)
 def fit_left(text: str, width: int) -> str:
     """``text`` fitted, then padded with spaces to exactly ``width`` cells."""
     text = fit(text, width)
     return text + " " * (width - cell_len(text))
 
 
+@lru_cache(maxsize=1024)
 def fit_center(text: str, width: int) -> str:
     """``text`` fitted and centred in exactly ``width`` cells (as str.center)."""
     text = fit(text, width)
