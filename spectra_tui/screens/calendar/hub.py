@@ -79,8 +79,7 @@ class CalendarHub(BookingChangeKeys, HubScreen):
         yield CalendarGrid(id="cal-grid")
         yield Static("", id="cal-status")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def on_mount(self) -> None:  # Textual runs HubScreen.on_mount too (handlers run along the MRO)
         self.query_one(CalendarGrid).focus()
         self.set_interval(60, self._tick)
 
