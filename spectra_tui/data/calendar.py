@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from . import settings
-from .booking import (APPOINTMENT, APPOINTMENT_CLOSED, KEEP, MAX_LENGTH, SESSION, SESSION_CLOSED, DayInfo, _as_datetime,
-                      _Keep, _name_of, day_info, day_infos)
+from .booking import (APPOINTMENT, APPOINTMENT_CLOSED, MAX_LENGTH, SESSION, SESSION_CLOSED, DayInfo, _as_datetime,
+                      _name_of, day_info, day_infos)
 from .errors import NotFound
 from .models import Appointment, Client, Room, Session, SessionType, User
 from .sessions import can_photograph
@@ -418,33 +418,35 @@ class ColumnBooking:
     room: Room | None = None
 
 
-def booking_in_column(*, person: int | None | _Keep = KEEP, room: int | _Keep = KEEP) -> ColumnBooking:
-    """A new booking in the column of ``person`` (None: the Studio column,
-    nobody assigned) or of ``room``: a photographer's column books a session
-    with them, another staff member's an appointment with them, the Studio
-    column an appointment, a room's column a session in that room."""
-    if person is None:
-        return ColumnBooking(APPOINTMENT)
-    if person is not KEEP:
-        user = User.get_or_none(User.id == person)
+def booking_in_column(person_id: int | None = None, room_id: int | None = None,
+                      studio: bool = False) -> ColumnBooking:
+    """A new booking in the column of a person, of a room, or the Studio
+    column (nobody assigned): a photographer's column books a session with
+    them, another staff member's an appointment with them, a room's column a
+    session in that room, the Studio column an appointment."""
+    if person_id is not None:
+        user = User.get_or_none(User.id == person_id)
         if user is None:
             return ColumnBooking(SESSION)
         return ColumnBooking(SESSION if can_photograph(user) else APPOINTMENT, person=user)
-    if room is not KEEP:
-        return ColumnBooking(SESSION, room=Room.get_or_none(Room.id == room))
-    return ColumnBooking(SESSION)
+    if room_id is not None:
+        return ColumnBooking(SESSION, room=Room.get_or_none(Room.id == room_id))
+    return ColumnBooking(APPOINTMENT if studio else SESSION)
 
 
-def move_changes(row: CalendarRow, *, person: int | None | _Keep = KEEP, room: int | _Keep = KEEP) -> dict:
-    """What moving ``row`` into the column of ``person`` (None: nobody) or
-    ``room`` changes, as booking.reschedule's keyword arguments: a session's
-    person is its photographer, an appointment's its staff member. Nothing
-    for what stays the same. Whether a session may go there is
-    ``sessions.check_photographer``'s to say."""
+def move_changes(row: CalendarRow, person_id: int | None = None, room_id: int | None = None,
+                 studio: bool = False) -> dict:
+    """What moving ``row`` into the column of a person, of a room, or the
+    Studio column (nobody assigned) changes, as booking.reschedule's keyword
+    arguments: a session's person is its photographer, an appointment's its
+    staff member. Nothing for what stays the same. Whether a session may go
+    there is ``sessions.check_photographer``'s to say."""
     changes: dict = {}
     key = "photographer" if row.kind == SESSION else "staff"
-    if person is not KEEP and person != row.photographer_id:
-        changes[key] = None if person is None else User.get_or_none(User.id == person)
-    if room is not KEEP and room != row.room_id:
-        changes["room"] = Room.get_or_none(Room.id == room)
+    if person_id is not None and person_id != row.photographer_id:
+        changes[key] = User.get_or_none(User.id == person_id)
+    elif studio and row.photographer_id is not None:
+        changes[key] = None
+    if room_id is not None and room_id != row.room_id:
+        changes["room"] = Room.get_or_none(Room.id == room_id)
     return changes

@@ -16,12 +16,12 @@ def rows_of(*items):
 
 
 def test_booking_in_a_column(bk):
-    assert calendar.booking_in_column(person=bk.ava.id) == calendar.ColumnBooking("session", person=bk.ava)
-    assert calendar.booking_in_column(person=bk.admin.id) == calendar.ColumnBooking("appointment", person=bk.admin)
-    assert calendar.booking_in_column(person=None) == calendar.ColumnBooking("appointment")  # the Studio column
-    assert calendar.booking_in_column(room=bk.studio_b.id) == calendar.ColumnBooking("session", room=bk.studio_b)
+    assert calendar.booking_in_column(person_id=bk.ava.id) == calendar.ColumnBooking("session", person=bk.ava)
+    assert calendar.booking_in_column(person_id=bk.admin.id) == calendar.ColumnBooking("appointment", person=bk.admin)
+    assert calendar.booking_in_column(studio=True) == calendar.ColumnBooking("appointment")  # the Studio column
+    assert calendar.booking_in_column(room_id=bk.studio_b.id) == calendar.ColumnBooking("session", room=bk.studio_b)
     assert calendar.booking_in_column() == calendar.ColumnBooking("session")
-    assert calendar.booking_in_column(person=9999) == calendar.ColumnBooking("session")  # gone meanwhile
+    assert calendar.booking_in_column(person_id=9999) == calendar.ColumnBooking("session")  # gone meanwhile
 
 
 def test_move_changes_name_only_what_changes(bk):
@@ -30,13 +30,13 @@ def test_move_changes_name_only_what_changes(bk):
     rows = rows_of(session, meeting)
     s, m = rows[("session", session.id)], rows[("appointment", meeting.id)]
     assert calendar.move_changes(s) == {}
-    assert calendar.move_changes(s, person=bk.ava.id) == {}
-    assert calendar.move_changes(s, person=bk.ben.id) == {"photographer": bk.ben}
-    assert calendar.move_changes(s, person=None) == {"photographer": None}
-    assert calendar.move_changes(s, room=bk.studio_a.id) == {}
-    assert calendar.move_changes(s, room=bk.studio_b.id) == {"room": bk.studio_b}
-    assert calendar.move_changes(m, person=bk.ben.id) == {"staff": bk.ben}
-    assert calendar.move_changes(m, person=None) == {"staff": None}
+    assert calendar.move_changes(s, person_id=bk.ava.id) == {}
+    assert calendar.move_changes(s, person_id=bk.ben.id) == {"photographer": bk.ben}
+    assert calendar.move_changes(s, studio=True) == {"photographer": None}
+    assert calendar.move_changes(s, room_id=bk.studio_a.id) == {}
+    assert calendar.move_changes(s, room_id=bk.studio_b.id) == {"room": bk.studio_b}
+    assert calendar.move_changes(m, person_id=bk.ben.id) == {"staff": bk.ben}
+    assert calendar.move_changes(m, studio=True) == {"staff": None}
 
 
 def test_a_session_needs_an_active_photographer(bk):
@@ -56,6 +56,6 @@ def test_a_session_needs_an_active_photographer(bk):
 
 def test_dropping_a_session_on_staff_is_refused_by_the_same_rule(bk):
     session = sessions.create_session(bk.ann, bk.ava, bk.family, at(1, "10:00"))
-    changes = calendar.move_changes(rows_of(session)[("session", session.id)], person=bk.admin.id)
+    changes = calendar.move_changes(rows_of(session)[("session", session.id)], person_id=bk.admin.id)
     with pytest.raises(ValidationError, match="Studio Admin is not an active photographer"):
         booking.reschedule(session, at(1, "10:00"), **changes)

@@ -38,14 +38,14 @@ class GridColumn:
 
     def target(self) -> dict:
         """Who or where a booking put in this column goes to, as the
-        ``person`` / ``room`` arguments of data.calendar's booking_in_column
-        and move_changes (a day column: nothing changes)."""
+        arguments of data.calendar's booking_in_column and move_changes (a
+        day column: nothing changes)."""
         if self.kind == "person":
-            return {"person": self.person_id}
+            return {"person_id": self.person_id}
         if self.kind == "studio":
-            return {"person": None}
+            return {"studio": True}
         if self.kind == "room":
-            return {"room": self.room_id}
+            return {"room_id": self.room_id}
         return {}
 
 
