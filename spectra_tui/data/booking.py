@@ -936,9 +936,7 @@ def reschedule_session(session: Session, start: dt.datetime, *, photographer: Us
         if fresh.status in SESSION_CLOSED:
             raise ValidationError(f"Session {fresh.number} is {fresh.status.lower()}; book a new session instead.",
                                   "status")
-        new_photographer = photographer if photographer is not None else fresh.photographer
-        if not new_photographer.is_photographer or not new_photographer.active:
-            raise ValidationError(f"{new_photographer.full_name} is not an active photographer.", "photographer")
+        new_photographer = sessions.check_photographer(photographer if photographer is not None else fresh.photographer)
         new_room_id = fresh.room_id if room is KEEP else _id(room)
         length = sessions._check_length(length_minutes if length_minutes is not None else fresh.length_minutes)
         note, overridden = _checked_move(

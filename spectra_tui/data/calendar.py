@@ -20,6 +20,7 @@ from .booking import (APPOINTMENT, APPOINTMENT_CLOSED, DST_MARGIN, MAX_LENGTH, S
 from .clock import wall_end
 from .errors import NotFound
 from .models import Appointment, Client, Room, Session, SessionType, User
+from .sessions import can_photograph
 
 APPOINTMENT_COLOR = "#8a8a8a"  # appointments have no session type: a neutral block
 UNASSIGNED_COLOR = "#6c6c6c"
@@ -404,3 +405,49 @@ def open_booking(row: CalendarRow) -> Session | Appointment:
     if item is None:
         raise NotFound("That booking no longer exists; refresh the calendar.")
     return item
+
+
+# ---------------------------------------------------------------- booking and moving in a column
+
+@dataclass(frozen=True)
+class ColumnBooking:
+    """What a new booking made in a calendar column starts with (the
+    Scheduling Wizard's kind, person and room)."""
+
+    kind: str = SESSION
+    person: User | None = None  # the photographer, or the staff member an appointment is with
+    room: Room | None = None
+
+
+def booking_in_column(person_id: int | None = None, room_id: int | None = None,
+                      studio: bool = False) -> ColumnBooking:
+    """A new booking in the column of a person, of a room, or the Studio
+    column (nobody assigned): a photographer's column books a session with
+    them, another staff member's an appointment with them, a room's column a
+    session in that room, the Studio column an appointment."""
+    if person_id is not None:
+        user = User.get_or_none(User.id == person_id)
+        if user is None:
+            return ColumnBooking(SESSION)
+        return ColumnBooking(SESSION if can_photograph(user) else APPOINTMENT, person=user)
+    if room_id is not None:
+        return ColumnBooking(SESSION, room=Room.get_or_none(Room.id == room_id))
+    return ColumnBooking(APPOINTMENT if studio else SESSION)
+
+
+def move_changes(row: CalendarRow, person_id: int | None = None, room_id: int | None = None,
+                 studio: bool = False) -> dict:
+    """What moving ``row`` into the column of a person, of a room, or the
+    Studio column (nobody assigned) changes, as booking.reschedule's keyword
+    arguments: a session's person is its photographer, an appointment's its
+    staff member. Nothing for what stays the same. Whether a session may go
+    there is ``sessions.check_photographer``'s to say."""
+    changes: dict = {}
+    key = "photographer" if row.kind == SESSION else "staff"
+    if person_id is not None and person_id != row.photographer_id:
+        changes[key] = User.get_or_none(User.id == person_id)
+    elif studio and row.photographer_id is not None:
+        changes[key] = None
+    if room_id is not None and room_id != row.room_id:
+        changes["room"] = Room.get_or_none(Room.id == room_id)
+    return changes

@@ -34,6 +34,22 @@ def _check_length(length_minutes) -> int:
     return length_minutes
 
 
+def can_photograph(user: User | None) -> bool:
+    """Whether ``user`` can take a session: an active photographer."""
+    return user is not None and user.is_photographer and user.active
+
+
+def check_photographer(user: User | None) -> User:
+    """A session always involves the camera: it needs an active photographer
+    (checked when a session is booked or moved, and by the calendar before
+    it drops a session into a column)."""
+    if user is None:
+        raise ValidationError("A session always involves the camera: choose the photographer.", "photographer")
+    if not can_photograph(user):
+        raise ValidationError(f"{user.full_name} is not an active photographer.", "photographer")
+    return user
+
+
 def _check_start(start) -> dt.datetime:
     if not isinstance(start, dt.datetime):
         raise ValidationError("Choose the date and time.", "start")
@@ -48,10 +64,7 @@ def create_session(client: Client | None, photographer: User | None, session_typ
     a photographer and a session type. Conflicts are checked by booking.py."""
     if client is None:
         raise ValidationError("A session needs a client.", "client")
-    if photographer is None:
-        raise ValidationError("A session always involves the camera: choose the photographer.", "photographer")
-    if not photographer.is_photographer or not photographer.active:
-        raise ValidationError(f"{photographer.full_name} is not an active photographer.", "photographer")
+    check_photographer(photographer)
     if session_type is None:
         raise ValidationError("A session always involves the camera: choose the session type.", "session_type")
     length = _check_length(length_minutes if length_minutes is not None else session_type.length_minutes)

@@ -1,0 +1,118 @@
+"""An appointment opened from the calendar: what, who, when, and what can be
+done with it."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ...data import booking
+from ...data.models import Appointment
+from ...data.when import clock, how_far, long_date
+from .booking_dialogs import RescheduleDialog, cancel_dialog, no_show_dialog
+from .policy import warn_overridden
+
+
+class AppointmentDialog(ModalScreen[str | None]):
+    """An appointment from the calendar: what, who, when; reschedule, cancel,
+    no-show, open its session or client. Dismisses with what was done
+    ("move" asks the calendar to move it with the arrows)."""
+
+    DEFAULT_CSS = """
+    AppointmentDialog { align: center middle; }
+    AppointmentDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
+    AppointmentDialog .row { height: auto; }
+    AppointmentDialog .row .label { width: 10; color: $text-muted; }
+    AppointmentDialog .row .value { width: 1fr; }
+    AppointmentDialog #appt-keys { margin-top: 1; color: $text-muted; height: auto; }
+    """
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("m", "choose('move')", "Move"),
+        Binding("r", "reschedule", "New time"),
+        Binding("x", "cancel_appointment", "Cancel it"),
+        Binding("o", "no_show", "No-show"),
+        Binding("s", "open_session", "Session"),
+        Binding("c", "open_client", "Client"),
+    ]
+
+    def __init__(self, appointment: Appointment):
+        super().__init__()
+        self.appointment = appointment
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        a = self.appointment
+        rows = [("Client", a.client.full_name if a.client_id else "none (unlinked)")]
+        if a.session_id:
+            rows.append(("Session", f"{a.session.number} · {a.session.session_type.name} · {a.session.status}"))
+        rows += [("With", a.staff.full_name if a.staff_id else "nobody assigned"),
+                 ("Room", a.room.name if a.room_id else "none"),
+                 ("When", f"{long_date(a.start.date())}, {clock(a.start)} – {clock(a.end)} "
+                          f"({a.length_minutes} minutes, {how_far(a.start)})"),
+                 ("Status", a.status)]
+        if a.notes:
+            rows.append(("Notes", a.notes))
+        with Vertical():
+            yield Label(f"[b]Appointment: {a.title}[/b]")
+            for label, value in rows:
+                with Horizontal(classes="row"):
+                    yield Static(label, classes="label")
+                    yield Static(Text(value), classes="value")
+            keys = ["m move on the calendar", "r new time…", "x cancel…", "o no-show"]
+            if a.session_id:
+                keys.append("s session")
+            if a.client_id:
+                keys.append("c client")
+            keys.append("Esc close")
+            yield Static(" · ".join(keys), id="appt-keys")
+
+    def action_choose(self, what: str) -> None:
+        self.dismiss(what)
+
+    def action_close(self) -> None:
+        self.dismiss("changed" if self.changed else None)
+
+    def action_reschedule(self) -> None:
+        def moved(result) -> None:
+            if result is not None:
+                self.app.notify(result.note, title="Rescheduled", timeout=6)
+                warn_overridden(self.app, result.overridden)
+                self.dismiss("changed")
+
+        self.app.push_screen(RescheduleDialog(self.appointment), moved)
+
+    def action_cancel_appointment(self) -> None:
+        if self.appointment.status in booking.APPOINTMENT_CLOSED:
+            self.notify(f"This appointment is already {self.appointment.status.lower()}.", timeout=4)
+            return
+        self.app.push_screen(cancel_dialog(self.appointment), lambda done: done and self.dismiss("changed"))
+
+    def action_no_show(self) -> None:
+        if self.appointment.status in booking.APPOINTMENT_CLOSED:
+            self.notify(f"This appointment is already {self.appointment.status.lower()}.", timeout=4)
+            return
+        self.app.push_screen(no_show_dialog(self.appointment), lambda done: done and self.dismiss("changed"))
+
+    def action_open_session(self) -> None:
+        if not self.appointment.session_id:
+            self.notify("This appointment is not linked to a session.", timeout=4)
+            return
+        from ..sessions import SessionRecord
+
+        session = self.appointment.session
+        self.dismiss(None)
+        self.app.push_screen(SessionRecord(session))
+
+    def action_open_client(self) -> None:
+        if not self.appointment.client_id:
+            self.notify("This appointment has no client.", timeout=4)
+            return
+        from ..clients import ClientRecord
+
+        client = self.appointment.client
+        self.dismiss(None)
+        self.app.push_screen(ClientRecord(client))

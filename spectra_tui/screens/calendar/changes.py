@@ -1,0 +1,134 @@
+"""m, r, x and o on the calendar: move a booking with the arrows (Enter drops
+it there), give it a new time typed naturally, cancel it with a reason, mark
+a no-show. Every change goes through data.booking under the studio's
+conflict policy."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ...data import booking
+from ...data import calendar as cal
+from ...data.calendar import CalendarRow
+from ...data.errors import DomainError
+from ...data.sessions import check_photographer
+from .booking_dialogs import RescheduleDialog, cancel_dialog, no_show_dialog
+from .policy import run_under_policy, warn_overridden
+from .view import DAY, MONTH, CalendarData
+
+
+class BookingChangeKeys:
+    """The hub's keys that change a booking (mixed into CalendarHub, which
+    owns the cursor, the loaded view and the booking being moved)."""
+
+    data: CalendarData | None
+    moving: CalendarRow | None
+    day: dt.date
+    time: dt.time
+    _move_offset: dt.timedelta
+
+    def action_move(self) -> None:
+        if self.moving is not None:
+            return
+        self._booking_at_cursor(self._start_moving)
+
+    def _start_moving(self, row: CalendarRow) -> None:
+        if row.is_closed:
+            self.notify(f"This booking is {row.status.lower()}; book a new one instead.", timeout=5)
+            return
+        slot = self.data.slot if self.data is not None else cal.slot_minutes()
+        minutes = row.start.hour * 60 + row.start.minute
+        floored = minutes // slot * slot
+        self.moving = row
+        self.day = row.start.date()
+        self.time = dt.time(floored // 60, floored % 60)
+        self._move_offset = dt.timedelta(minutes=minutes - floored)
+        self._ensure_loaded()
+
+    def action_stop_moving(self) -> None:
+        if self.moving is not None:
+            self.moving = None
+            self._redraw()
+
+    def _move_target(self) -> tuple[dt.datetime, dict] | None:
+        """Where the booking being moved would go, and what else changes."""
+        data = self.data
+        row = self.moving
+        if data is None or row is None or not data.times or data.view == MONTH:
+            return None
+        start = data.slot_range(self.day, self.slot_index)[0] + self._move_offset
+        changes: dict = {}
+        if data.view == DAY and data.columns:
+            changes = cal.move_changes(row, **data.columns[self.column_index].target())
+        return start, changes
+
+    def _drop(self) -> None:
+        row = self.moving
+        target = self._move_target()
+        if row is None or target is None:
+            return
+        start, changes = target
+        if "photographer" in changes:
+            try:
+                check_photographer(changes["photographer"])
+            except DomainError as error:
+                self.app.show_domain_error(error, "Not moved")
+                return
+        item = self._open_item(row)
+        if item is None:
+            self.moving = None
+            return
+
+        def done(result) -> None:
+            self.moving = None
+            self.notify(result.note, title="Rescheduled", timeout=6)
+            warn_overridden(self.app, result.overridden)
+            self.refresh_data()
+
+        run_under_policy(self, lambda allow: booking.reschedule(item, start, allow_conflict=allow, **changes), done)
+
+    def action_reschedule(self) -> None:
+        def chosen(row: CalendarRow) -> None:
+            item = self._open_item(row)
+            if item is None:
+                return
+
+            def moved(result) -> None:
+                if result is not None:
+                    self.notify(result.note, title="Rescheduled", timeout=6)
+                    warn_overridden(self.app, result.overridden)
+                    self.day, self.time = result.item.start.date(), result.item.start.time()
+                    self.refresh_data()
+
+            self.app.push_screen(RescheduleDialog(item), moved)
+
+        self._booking_at_cursor(chosen)
+
+    def action_cancel_booking(self) -> None:
+        def chosen(row: CalendarRow) -> None:
+            if row.is_closed:
+                self.notify(f"This booking is already {row.status.lower()}.", timeout=4)
+                return
+            item = self._open_item(row)
+            if item is not None:
+                self.app.push_screen(cancel_dialog(item), self._after_change("Cancelled"))
+
+        self._booking_at_cursor(chosen)
+
+    def action_no_show(self) -> None:
+        def chosen(row: CalendarRow) -> None:
+            if row.is_closed:
+                self.notify(f"This booking is already {row.status.lower()}.", timeout=4)
+                return
+            item = self._open_item(row)
+            if item is not None:
+                self.app.push_screen(no_show_dialog(item), self._after_change("Marked as a no-show"))
+
+        self._booking_at_cursor(chosen)
+
+    def _after_change(self, what: str):
+        def done(result) -> None:
+            if result:
+                self.notify(what + ".", timeout=4)
+                self.refresh_data()
+
+        return done
