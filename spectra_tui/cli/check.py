@@ -1,19 +1,42 @@
-"""`spectra check`: integrity check and ledger invariants; exit 1 on any violation."""
+"""`spectra check`: integrity check and ledger invariants.
+
+Exit 0: the books are proven whole. Exit 1: a problem was found (a damaged
+file included). Exit 2: nothing could be proven: the studio needs upgrading
+by the app first, or its key is not on this machine. The database is opened
+read-only and never migrated or written.
+"""
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("check", help="verify the database and the books (exit 1 on any problem)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, read_only=True)
 
 
 def run(args) -> int:
-    from ..data.check import run_checks  # loaded for this command only, not at every start of the app
+    from peewee import DatabaseError
 
-    problems = run_checks()
+    from ..data.check import run_checks  # loaded for this command only, not at every start of the app
+    from ..data.db import pending_migrations
+    from ..data.models import database
+
+    try:
+        pending = pending_migrations(database.obj)
+        if pending:
+            print("This studio needs upgrading: open it with the app (spectra) first, then check it "
+                  f"(pending: {', '.join(pending)}).")
+            return 2
+        problems = run_checks(advance_anchor=True)
+    except DatabaseError as exc:
+        print(f"database file: the file is damaged ({exc}); restore it from a backup.")
+        return 1
     for problem in problems:
         print(problem)
-    if problems:
-        print(f"{len(problems)} problem(s) found.")
+    found = [p for p in problems if not p.unverifiable]
+    if found:
+        print(f"{len(found)} problem(s) found.")
         return 1
-    print("OK: database intact, ledger consistent, numbers without gaps.")
+    if problems:
+        print("Not verified: the books could not be proven whole on this machine.")
+        return 2
+    print("OK: database intact, audit chain keyed and complete, ledger consistent, numbers without gaps.")
     return 0

@@ -48,7 +48,9 @@ def is_url(target: str) -> bool:
     return "://" in target
 
 
-def make_database(target: str) -> Database:
+def make_database(target: str, read_only: bool = False) -> Database:
+    """``read_only``: a SQLite file is opened read-only and must exist
+    (PostgreSQL: the reader opens READ ONLY transactions itself)."""
     if is_url(target):
         from playhouse.db_url import connect as connect_url  # only for PostgreSQL studios
 
@@ -56,6 +58,11 @@ def make_database(target: str) -> Database:
     path = Path(target).expanduser()
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder; give the path of a database file.")
+    if read_only:
+        if not path.is_file():
+            raise DatabaseError(f"There is no studio database at {path}.")
+        return SqliteDatabase(path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False, timeout=10,
+                              pragmas={k: v for k, v in SQLITE_PRAGMAS.items() if k != "journal_mode"})
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         # Owner-only from the first byte: client records are personal data.
@@ -70,10 +77,11 @@ def make_database(target: str) -> Database:
     )
 
 
-def open_database(target: str | os.PathLike | None = None, migrate: bool = True) -> Database:
-    """Bind the models to the database at ``target`` and bring its schema up to date."""
+def open_database(target: str | os.PathLike | None = None, migrate: bool = True, read_only: bool = False) -> Database:
+    """Bind the models to the database at ``target`` and bring its schema up
+    to date (``read_only``: open it as it is, without migrating)."""
     target = resolve_target(target)
-    db = make_database(target)
+    db = make_database(target, read_only)
     database.initialize(db)
     try:
         _connect(db)
@@ -83,7 +91,7 @@ def open_database(target: str | os.PathLike | None = None, migrate: bool = True)
         raise
     except Exception as exc:  # noqa: BLE001 - any driver error, reported readably
         raise DatabaseError(f"Cannot open the database {target}: {exc}") from exc
-    if migrate:
+    if migrate and not read_only:
         migrate_database(db, target)
     return db
 

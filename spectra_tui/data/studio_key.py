@@ -1,0 +1,166 @@
+"""The studio key and the chain's anchor: what the audit chain's proof rests on,
+kept outside the database.
+
+A studio has a random id, stored in the database (table ``studio_identity``).
+Its key (32 random bytes, hex) is the file ``<id>.key`` in the user's config
+folder (``studio-keys`` under platformdirs' user_config_path, folder 0700,
+file 0600), or the value of $SPECTRA_STUDIO_KEY (hex or base64) for a studio
+shared by several machines. Without the key nobody can write a valid audit
+entry, so the chain cannot be rebuilt after a change made with plain SQL.
+
+Beside the key, ``<id>.anchor`` holds the head of the chain (position, id,
+hash of the newest entry) as this machine last saw it committed: a database
+whose chain is shorter than the anchor, or differs at the anchored entry, has
+lost its newest entries. The anchor only moves forward.
+"""
+import base64
+import binascii
+import fcntl
+import hmac
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import CharField, IntegerField
+
+from .errors import DomainError
+from .models import BaseModel
+
+KEY_ENV = "SPECTRA_STUDIO_KEY"
+
+
+class StudioKeyMissing(DomainError):
+    """The studio's key is not on this machine: the chain can be neither written nor verified."""
+
+
+class StudioIdentity(BaseModel):
+    """One row: the studio's id, and where its keyed chain starts.
+
+    ``keyed_after``: the last audit id written before the chain was keyed (0
+    for a studio made keyed); ``legacy_head`` that entry's hash;
+    ``legacy_count`` the audit counter then. ``seal`` is their HMAC under
+    the key, so none of them can be moved without it."""
+
+    studio_id = CharField(primary_key=True)
+    keyed_after = IntegerField(default=0)
+    legacy_head = CharField()
+    legacy_count = IntegerField(default=0)
+    seal = CharField()
+
+    class Meta:
+        table_name = "studio_identity"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    seq: int  # position of the head entry in the chain (the audit counter when it was written)
+    entry_id: int
+    hash: str
+
+
+def key_folder() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path("spectra-tui", appauthor=False) / "studio-keys"
+
+
+def key_path(studio_id: str) -> Path:
+    return key_folder() / f"{studio_id}.key"
+
+
+def anchor_path(studio_id: str) -> Path:
+    return key_folder() / f"{studio_id}.anchor"
+
+
+def _folder() -> Path:
+    folder = key_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    return folder
+
+
+def _decode(text: str) -> bytes:
+    text = text.strip()
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        try:
+            raw = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raw = b""
+    if len(raw) < 16:
+        raise StudioKeyMissing(f"${KEY_ENV} is not a studio key (hex or base64 of at least 16 bytes).")
+    return raw
+
+
+def new_studio_id() -> str:
+    return secrets.token_hex(8)
+
+
+def create_key(studio_id: str) -> bytes:
+    """Make the key of a new studio (or use $SPECTRA_STUDIO_KEY when set)."""
+    if os.environ.get(KEY_ENV):
+        return load_key(studio_id)
+    _folder()
+    path = key_path(studio_id)
+    key = secrets.token_bytes(32)
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)  # owner-only from the first byte
+    with os.fdopen(fd, "w") as out:
+        out.write(key.hex() + "\n")
+    return key
+
+
+def load_key(studio_id: str) -> bytes:
+    """The studio's key: $SPECTRA_STUDIO_KEY, else its file; raises StudioKeyMissing."""
+    text = os.environ.get(KEY_ENV)
+    if text:
+        return _decode(text)
+    path = key_path(studio_id)
+    try:
+        return _decode(path.read_text(encoding="ascii"))
+    except (OSError, UnicodeDecodeError, StudioKeyMissing):
+        raise StudioKeyMissing(
+            f"The key of this studio (id {studio_id}) is not on this machine: without it the audit log "
+            f"can be neither written nor verified. Copy {path.name} from the machine that made the studio "
+            f"into {path.parent} (owner-only), or set ${KEY_ENV}.") from None
+
+
+def mac(key: bytes, text: str) -> str:
+    return hmac.new(key, text.encode(), "sha256").hexdigest()
+
+
+def read_anchor(studio_id: str) -> Anchor | None:
+    """This machine's anchor of the studio's chain; None when there is none
+    yet. A damaged anchor file raises ValueError."""
+    try:
+        data = json.loads(anchor_path(studio_id).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"the anchor file {anchor_path(studio_id)} cannot be read: {exc}") from exc
+    return Anchor(int(data["seq"]), int(data["id"]), str(data["hash"]))
+
+
+def advance_anchor(studio_id: str, head: Anchor) -> None:
+    """Move the anchor to ``head`` if it is further along (terminals of one
+    machine take turns through a lock file; the anchor never goes back)."""
+    folder = _folder()
+    lock = os.open(folder / f"{studio_id}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            current = read_anchor(studio_id)
+        except ValueError:
+            current = None  # a damaged anchor is replaced by a good one
+        if current is not None and current.seq >= head.seq:
+            return
+        path = anchor_path(studio_id)
+        temp = path.with_suffix(".anchor.tmp")
+        fd = os.open(temp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+        with os.fdopen(fd, "w") as out:
+            json.dump({"seq": head.seq, "id": head.entry_id, "hash": head.hash}, out)
+        os.replace(temp, path)
+    finally:
+        os.close(lock)
