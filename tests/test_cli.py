@@ -43,6 +43,14 @@ def copy_of_demo(demo_db, tmp_path):
     return path
 
 
+def make_studio(path):
+    """A new, empty studio file (check opens a studio read-only, never makes one)."""
+    from spectra_tui.data.db import close_database, open_database
+    open_database(path)
+    close_database()
+    return path
+
+
 def query(path, sql, *params):
     conn = sqlite3.connect(path)
     try:
@@ -110,7 +118,7 @@ def test_demo_is_deterministic(demo_db, tmp_path):
     (["--user", "nobody", "check"], "No active user named 'nobody'"),
 ])
 def test_bad_arguments_get_a_readable_message(tmp_path, args, message):
-    result = spectra("--db", tmp_path / "t.db", *args)
+    result = spectra("--db", make_studio(tmp_path / "t.db"), *args)
     assert result.returncode == 2
     assert message in result.stderr
 
@@ -126,8 +134,14 @@ def test_a_file_that_is_not_a_database_gets_a_readable_message(tmp_path):
 
 
 def test_check_on_an_empty_database(tmp_path):
-    result = spectra("--db", tmp_path / "new.db", "check")
+    result = spectra("--db", make_studio(tmp_path / "new.db"), "check")
     assert result.returncode == 0 and result.stdout.startswith("OK")
+
+
+def test_check_never_makes_a_studio(tmp_path):
+    result = spectra("--db", tmp_path / "typo.db", "check")
+    assert result.returncode == 2 and "There is no studio database at" in result.stderr
+    assert not (tmp_path / "typo.db").exists()
 
 
 def test_spectra_db_environment_variable(demo_db):
@@ -146,7 +160,7 @@ print(code, "blocked" if driver is None else "not loaded" if driver == "not load
 
 def test_a_sqlite_studio_starts_without_loading_the_postgresql_driver(tmp_path):
     pytest.importorskip("psycopg2")  # installed with the test extras; a SQLite-only install has none to skip
-    run = subprocess.run([sys.executable, "-c", DRIVER_PROBE, "--db", str(tmp_path / "s.db"), "check"],
+    run = subprocess.run([sys.executable, "-c", DRIVER_PROBE, "--db", str(make_studio(tmp_path / "s.db")), "check"],
                          capture_output=True, text=True, timeout=120)
     assert run.stdout.split()[-2:] == ["0", "blocked"], run.stderr
     url = f"postgresql://nobody@/nothing?host={tmp_path}"  # no server there: refused readably, driver loaded

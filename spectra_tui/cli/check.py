@@ -38,5 +38,5 @@ def run(args) -> int:
     if problems:
         print("Not verified: the books could not be proven whole on this machine.")
         return 2
-    print("OK: database intact, audit chain keyed and complete, ledger consistent, numbers without gaps.")
+    print("OK: database intact, ledger consistent, numbers without gaps, audit chain keyed and complete.")
     return 0

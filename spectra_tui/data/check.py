@@ -227,8 +227,7 @@ def _ledger_rows() -> list[Violation]:
         for entry_id in missing:
             data = written.get(entry_id, {})
             where = f" on {_invoice_label(data['invoice'])}" if data.get("invoice") else ""
-            amount = f" of {format_money(data['amount_cents'])}" if isinstance(data.get("amount_cents"), int) else ""
-            out.append(Violation(f"ledger row {entry_id} ({data.get('kind', '?')}{amount}{where})",
+            out.append(Violation(f"ledger row {entry_id} ({data.get('kind', '?')}{where})",
                                  "was deleted behind the app's back (the audit log recorded it)"))
     deposits = [i for i, k in kinds.items() if k == DEPOSIT]
     for deposit_id, left in deposit_remaining(deposits).items():
