@@ -12,7 +12,12 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run, read_only=True)
 
 
+DAMAGE_SIGNS = ("malformed", "not a database", "corrupt", "disk i/o")
+
+
 def run(args) -> int:
+    import sqlite3
+
     from peewee import DatabaseError
 
     from ..data.check import run_checks  # loaded for this command only, not at every start of the app
@@ -26,7 +31,10 @@ def run(args) -> int:
                   f"(pending: {', '.join(pending)}).")
             return 2
         problems = run_checks(advance_anchor=True)
-    except DatabaseError as exc:
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        if not any(sign in str(exc).lower() for sign in DAMAGE_SIGNS):
+            print(f"The database could not be read: {exc}")
+            return 2
         print(f"database file: the file is damaged ({exc}); restore it from a backup.")
         return 1
     for problem in problems:
