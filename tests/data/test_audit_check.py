@@ -191,3 +191,27 @@ def test_the_client_invariant_is_named_when_broken(books, db, studio, monkeypatc
 
     monkeypatch.setattr(check_module, "client_money", off_by_a_cent)
     assert any(p.startswith(f"client #{studio.client.id} (Ann Lee): money received") for p in problems())
+
+
+def test_check_reads_one_snapshot_while_another_connection_commits(books, db):
+    """What check reads inside its snapshot does not move when another
+    terminal commits meanwhile (here a thread: its own connection); the
+    snapshot refuses writes of its own."""
+    import threading
+
+    def other_terminal():
+        ledger.take_payment(books["order"], 700, "cash")
+        db.close()  # this thread's connection
+
+    before, audited = LedgerEntry.select().count(), AuditLog.select().count()
+    with check.consistent_snapshot():
+        assert LedgerEntry.select().count() == before
+        writer = threading.Thread(target=other_terminal)
+        writer.start()
+        writer.join()
+        assert (LedgerEntry.select().count(), AuditLog.select().count()) == (before, audited)  # still the snapshot
+        with pytest.raises(ValueError):
+            with db.atomic():  # no write inside check's read transaction
+                pass
+    assert (LedgerEntry.select().count(), AuditLog.select().count()) == (before + 1, audited + 1)
+    assert check.run_checks() == []
