@@ -341,3 +341,9 @@ def test_an_unkeyed_studio_is_keyed_once_and_sealed(tmp_path, monkeypatch):
     finally:
         dbmod.close_database()
         set_clock(None)
+
+
+def test_the_migration_builds_the_studio_identity_table_the_model_describes(db):
+    columns = {column.name for column in db.get_columns("studio_identity")}
+    assert columns == {field.column_name for field in studio_key.StudioIdentity._meta.sorted_fields}
+    assert studio_key.StudioIdentity.select().count() == 1
