@@ -170,10 +170,16 @@ def _audit_chain(anchor, head: list) -> list[Violation]:
         where = f"(anchored in {studio_key.anchor_path(identity.studio_id)})"
         if seq < anchor.seq:
             out.append(Violation("audit log", f"ends at entry {seq} but this machine saw entry {anchor.seq} written "
-                                              f"{where}: the newest entries were removed behind the app's back"))
+                                              f"{where}: the newest entries were removed behind the app's back "
+                                              "(or an older copy was put back)"))
         elif at_anchor is None or (at_anchor.id, at_anchor.hash) != (anchor.entry_id, anchor.hash):
             out.append(Violation("audit log", f"entry {anchor.seq} is not the one this machine saw written {where}: "
                                               "the log was rewritten behind the app's back"))
+    for path, other in studio_key.other_studios_here(identity.studio_id):
+        out.append(Violation("studio identity", f"this machine saw another studio here, with {other.seq} audit "
+                                                f"entries ({path}): the studio was replaced or its identity reset "
+                                                "behind the app's back (if you replaced it on purpose, remove that "
+                                                "anchor file)"))
     if key is not None and last is not None and last.id > identity.keyed_after:
         head.append(studio_key.Anchor(seq, last.id, last.hash))
     return out

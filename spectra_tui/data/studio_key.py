@@ -8,25 +8,31 @@ file 0600), or the value of $SPECTRA_STUDIO_KEY (hex or base64) for a studio
 shared by several machines. Without the key nobody can write a valid audit
 entry, so the chain cannot be rebuilt after a change made with plain SQL.
 
-Beside the key, ``<id>.anchor`` holds the head of the chain (position, id,
-hash of the newest entry) as this machine last saw it committed: a database
-whose chain is shorter than the anchor, or differs at the anchored entry, has
-lost its newest entries. The anchor only moves forward.
+Beside the key, ``<id>-<place>.anchor`` holds the head of the chain
+(position, id, hash of the newest entry) as this machine last saw it
+committed in the database at that place (a file's path, a PostgreSQL
+server's database): a database whose chain is shorter than the anchor, or
+differs at the anchored entry, has lost its newest entries. The anchor only
+moves forward. A copy of the studio kept elsewhere has an anchor of its own;
+an anchor of another studio at the same place shows a studio replaced or its
+identity reset.
 """
 import base64
 import binascii
 import fcntl
+import hashlib
 import hmac
 import json
 import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from peewee import CharField, IntegerField
+from peewee import CharField, IntegerField, SqliteDatabase
 
 from .errors import DomainError
-from .models import BaseModel
+from .models import BaseModel, database
 
 KEY_ENV = "SPECTRA_STUDIO_KEY"
 
@@ -70,8 +76,25 @@ def key_path(studio_id: str) -> Path:
     return key_folder() / f"{studio_id}.key"
 
 
+def database_place() -> str:
+    """Where the bound database lives: the real path of a SQLite file, or a
+    PostgreSQL server's host, port and database name."""
+    db = database.obj
+    if isinstance(db, SqliteDatabase):
+        name = db.database
+        if name.startswith("file:"):  # opened read-only through a URI
+            name = unquote(urlsplit(name).path)
+        return "sqlite:" + os.path.realpath(name)
+    params = getattr(db, "connect_params", {}) or {}
+    return f"postgresql://{params.get('host', '')}:{params.get('port', '')}/{db.database}"
+
+
+def _place_tag(place: str) -> str:
+    return hashlib.sha256(place.encode()).hexdigest()[:12]
+
+
 def anchor_path(studio_id: str) -> Path:
-    return key_folder() / f"{studio_id}.anchor"
+    return key_folder() / f"{studio_id}-{_place_tag(database_place())}.anchor"
 
 
 def _folder() -> Path:
@@ -132,22 +155,42 @@ def mac(key: bytes, text: str) -> str:
 
 
 def read_anchor(studio_id: str) -> Anchor | None:
-    """This machine's anchor of the studio's chain; None when there is none
-    yet. A damaged anchor file raises ValueError."""
+    """This machine's anchor of the studio's chain here; None when there is
+    none yet. A damaged anchor file raises ValueError."""
+    return _read(anchor_path(studio_id))
+
+
+def _read(path: Path) -> Anchor | None:
     try:
-        data = json.loads(anchor_path(studio_id).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return Anchor(int(data["seq"]), int(data["id"]), str(data["hash"]))
     except FileNotFoundError:
         return None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"the anchor file {anchor_path(studio_id)} cannot be read: {exc}") from exc
-    return Anchor(int(data["seq"]), int(data["id"]), str(data["hash"]))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise ValueError(f"the anchor file {path} cannot be read: {exc}") from exc
+
+
+def other_studios_here(studio_id: str) -> list[tuple[Path, Anchor]]:
+    """Anchors this machine keeps of other studios at this database's place."""
+    tag = _place_tag(database_place())
+    out = []
+    for path in sorted(key_folder().glob(f"*-{tag}.anchor")):
+        if not path.name.startswith(f"{studio_id}-"):
+            try:
+                anchor = _read(path)
+            except ValueError:
+                continue
+            if anchor is not None:
+                out.append((path, anchor))
+    return out
 
 
 def advance_anchor(studio_id: str, head: Anchor) -> None:
     """Move the anchor to ``head`` if it is further along (terminals of one
     machine take turns through a lock file; the anchor never goes back)."""
-    folder = _folder()
-    lock = os.open(folder / f"{studio_id}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    _folder()
+    path = anchor_path(studio_id)
+    lock = os.open(path.with_suffix(".lock"), os.O_CREAT | os.O_RDWR, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
@@ -156,11 +199,10 @@ def advance_anchor(studio_id: str, head: Anchor) -> None:
             current = None  # a damaged anchor is replaced by a good one
         if current is not None and current.seq >= head.seq:
             return
-        path = anchor_path(studio_id)
         temp = path.with_suffix(".anchor.tmp")
         fd = os.open(temp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
         with os.fdopen(fd, "w") as out:
-            json.dump({"seq": head.seq, "id": head.entry_id, "hash": head.hash}, out)
+            json.dump({"seq": head.seq, "id": head.entry_id, "hash": head.hash, "where": database_place()}, out)
         os.replace(temp, path)
     finally:
         os.close(lock)
