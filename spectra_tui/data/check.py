@@ -17,6 +17,7 @@ nothing to the database. Runs SQLite's integrity check, then:
 Each violation names the invoice, client or row it concerns.
 """
 import json
+import os
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -135,7 +136,9 @@ def _audit_chain(anchor, head: list) -> list[Violation]:
         key = None
         out.append(Violation("audit log", f"cannot be verified: {missing}", unverifiable=True))
     if key is not None and identity.seal != audit.identity_seal(key, identity):
-        out.append(Violation("studio identity", "was changed behind the app's back (it no longer matches the studio key)"))
+        hint = f", or ${studio_key.KEY_ENV} holds another studio's key" if os.environ.get(studio_key.KEY_ENV) else ""
+        out.append(Violation("studio identity", "was changed behind the app's back (it no longer matches the studio "
+                                                f"key{hint})"))
     if isinstance(anchor, ValueError):
         out.append(Violation("audit log", f"cannot be compared with this machine's anchor: {anchor}"))
         anchor = None
