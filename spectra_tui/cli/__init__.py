@@ -35,8 +35,8 @@ def open_db(args) -> None:
     from ..data.db import open_database
     from ..data.users import find_user, sign_in
 
-    read_only = getattr(args, "read_only", False)  # a subcommand that only reads (check) opens without migrating
-    open_database(args.db, migrate=not read_only, read_only=read_only)
+    # a subcommand that only reads (check) opens the studio as it is: read-only, not migrated
+    open_database(args.db, read_only=getattr(args, "read_only", False))
     name = args.user or os.environ.get("SPECTRA_USER")
     if name:
         sign_in(find_user(name))
