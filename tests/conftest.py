@@ -9,12 +9,20 @@ type, a price item and a client through the services, as the app would.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import uuid
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+
+# Studio keys and chain anchors (data/studio_key.py) live in the user's config
+# folder: the tests' go to a folder of their own (CLI subprocesses inherit it).
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="spectra-test-config-")
+atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], True)
 
 from pg_cluster import ON_POSTGRES  # tests/ is on sys.path (the rootdir conftest's folder)
 from spectra_tui.data import catalog, clients, clock, db as dbmod, users

@@ -43,6 +43,14 @@ def copy_of_demo(demo_db, tmp_path):
     return path
 
 
+def make_studio(path):
+    """A new, empty studio file (check opens a studio read-only, never makes one)."""
+    from spectra_tui.data.db import close_database, open_database
+    open_database(path, create=True)
+    close_database()
+    return path
+
+
 def query(path, sql, *params):
     conn = sqlite3.connect(path)
     try:
@@ -129,6 +137,12 @@ def test_check_on_a_new_empty_studio(tmp_path):
     assert spectra("init", "--db", tmp_path / "new.db").returncode == 0
     result = spectra("--db", tmp_path / "new.db", "check")
     assert result.returncode == 0 and result.stdout.startswith("OK")
+
+
+def test_check_never_makes_a_studio(tmp_path):
+    result = spectra("--db", tmp_path / "typo.db", "check")
+    assert result.returncode == 2 and "no studio at" in result.stderr
+    assert not (tmp_path / "typo.db").exists()
 
 
 def test_spectra_db_environment_variable(demo_db):

@@ -41,7 +41,8 @@ def open_db(args) -> None:
     from ..data.users import find_user, sign_in
 
     makes = getattr(args, "makes_studio", "")  # "" opens an existing one; "new" (init), "if missing" (demo)
-    open_database(args.db, create=bool(makes), must_be_new=makes == "new")
+    # a subcommand that only reads (check) opens the studio as it is: read-only, not migrated
+    open_database(args.db, create=bool(makes), must_be_new=makes == "new", read_only=getattr(args, "read_only", False))
     name = args.user or os.environ.get("SPECTRA_USER")
     if name:
         sign_in(find_user(name))

@@ -200,7 +200,7 @@ class StudioPostgresqlDatabase(PostgresqlDatabase):
             self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
 
 
-def make_database(target: str, create: bool = False) -> Database:
+def make_database(target: str, create: bool = False, read_only: bool = False) -> Database:
     path = sqlite_path(target)
     if path is None:
         from playhouse.db_url import parseresult_to_dict  # only for PostgreSQL studios
@@ -208,6 +208,11 @@ def make_database(target: str, create: bool = False) -> Database:
         return StudioPostgresqlDatabase(**parseresult_to_dict(urlsplit(target)))
     if path.is_dir():
         raise DatabaseError(f"{path} is a folder; give the path of a database file.")
+    if read_only:  # `spectra check`: the file as it is, never written (no header, no WAL switch)
+        if not path.is_file() or path.stat().st_size == 0:
+            raise NoStudio(no_studio_message(target))
+        return SqliteDatabase(path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False, timeout=10,
+                              pragmas={k: v for k, v in SQLITE_PRAGMAS.items() if k != "journal_mode"})
     if not create and (not path.exists() or path.stat().st_size == 0):  # opening would write a header
         raise NoStudio(no_studio_message(target))
     if not path.exists():
@@ -231,16 +236,17 @@ def no_studio_message(target: str) -> str:
 
 
 def open_database(target: str | os.PathLike | None = None, migrate: bool = True,
-                  create: bool = False, must_be_new: bool = False) -> Database:
+                  create: bool = False, must_be_new: bool = False, read_only: bool = False) -> Database:
     """Bind the models to the studio at ``target`` and bring its schema up to date.
 
     Only with ``create`` is a new studio made where there is none (folders,
     file, schema); otherwise a missing file or an empty database is refused,
     so a mistyped path never opens an empty studio. ``must_be_new`` refuses
     an existing studio (`spectra init`). A studio upgraded by a newer program
-    is refused too."""
+    is refused too. ``read_only`` (`spectra check`): the studio as it is, a
+    SQLite file opened read-only, nothing migrated."""
     target = resolve_target(target)
-    db = make_database(target, create)
+    db = make_database(target, create, read_only)
     database.initialize(db)
     try:
         _connect(db)
@@ -259,7 +265,7 @@ def open_database(target: str | os.PathLike | None = None, migrate: bool = True,
     if applied and must_be_new:
         raise DatabaseError(f"there is already a studio at {shown(target)}; init only makes a new one.")
     refuse_newer_schema(applied)
-    if migrate:
+    if migrate and not read_only:
         migrate_database(db, target)
     return db
 

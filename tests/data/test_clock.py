@@ -206,48 +206,8 @@ def test_the_demo_s_today_is_the_studio_s(db):
     assert {h.day.year for h in Holiday.select()} == {2026, 2027}  # this year's and next year's
 
 
-# ---------------------------------------------------------------- migration 0004
-
-def test_migration_0004_turns_wall_stamps_into_utc_and_keeps_what_check_says(studio, db_target):
-    from spectra_tui.data import check, tasks
-    from spectra_tui.data.db import close_database, open_database
-    from spectra_tui.data.models import LedgerEntry, PhoneCall, Session, SessionStatusChange, Task
-
-    # A studio as written before 0004: every stamp is the studio's wall time (here 9:00 on 1 July, CDT).
-    earlier = AuditLog.select().order_by(AuditLog.id.desc()).get().id  # the studio fixture's, on the real clock
-    clock.set_clock(lambda: dt.datetime(2026, 7, 1, 9, 0))
-    session = sessions.create_session(studio.client, studio.photographer, studio.session_type,
-                                      wall(dt.date(2026, 7, 3), 10))
-    fee = invoices.create_invoice(Invoice.SESSION_FEE, session=session)
-    invoices.add_line(fee, studio.item, quantity=3)
-    paid = ledger.take_payment(fee, 5000, "card")
-    tampered = ledger.take_payment(fee, 1000, "cash")
-    ledger.take_deposit(studio.client, 2000, "cash")
-    call = phone_calls.log_call(studio.client, "Asked about prints", at=wall(dt.date(2026, 7, 1), 8, 30))
-    task = tasks.complete_task(tasks.create_task(tasks.TaskFields("Order prints")))
-    # ...and two changes behind the program's back, which check reports before and must report after
-    studio.db.execute_sql("UPDATE ledger_entry SET amount_cents = 100000 WHERE id = %d" % tampered.id)
-    last = AuditLog.select().order_by(AuditLog.id.desc()).get()
-    studio.db.execute_sql("UPDATE audit_log SET user_name = 'mallory' WHERE id = %d" % last.id)
-    reported = sorted(str(v) for v in check.run_checks())
-    assert [v.split(" ")[0] for v in reported] == ["audit", "invoice", "ledger"], reported  # entry, balance, row
-    studio.db.execute_sql("DELETE FROM schema_migration WHERE name = '0004_utc_instants'")
-    close_database()
-    clock.set_clock(None)
-
-    open_database(db_target)  # 0004 runs again on the wall stamps
-
-    utc = dt.datetime(2026, 7, 1, 14, 0)  # 9:00 CDT
-    assert LedgerEntry.get_by_id(paid.id).created_at == utc
-    assert {a.at for a in AuditLog.select().where(AuditLog.id > earlier)} == {utc}
-    assert {c.at for c in SessionStatusChange.select()} == {utc}
-    fresh = Session.get_by_id(session.id)
-    assert (fresh.start, fresh.created_at, fresh.status_changed_at) == (wall(dt.date(2026, 7, 3), 10), utc, utc)
-    assert Task.get_by_id(task.id).done_at == utc and Invoice.get_by_id(fee.id).created_at == utc
-    assert PhoneCall.get_by_id(call.id).at == wall(dt.date(2026, 7, 1), 8, 30)  # a wall time: unchanged
-    entry = AuditLog.get((AuditLog.entity == "ledger") & (AuditLog.entity_id == paid.id))
-    assert json.loads(entry.after)["created_at"] == "2026-07-01T14:00:00"
-    assert sorted(str(v) for v in check.run_checks()) == reported
+# Migration 0004 on a studio of an earlier version: tests/data/test_tamper_evidence.py
+# (test_a_studio_of_an_earlier_version_is_upgraded_and_keyed), with 0006 after it.
 
 
 def test_the_calendar_shows_a_booking_s_real_length_on_a_dst_day(studio):

@@ -315,8 +315,6 @@ def test_check_is_clean_after_the_run(run):
     assert run_checks() == []
 
 
-@pytest.mark.xfail(strict=False, reason="issue 9 §3: `check` does not yet read one consistent snapshot, so it "
-                                        "may report tampering while others write (another branch fixes it)")
 def test_check_stays_clean_while_they_write(run):
     assert run["checker"]["runs"] > 0
     assert run["checker"]["problems"] == []
