@@ -1,8 +1,12 @@
 """Cells and small helpers the client lists share."""
 from __future__ import annotations
+
 import datetime as dt
+
 from rich.text import Text
+
 from ...data.money import format_money
+
 
 def fit(text: str) -> Text:
     """A cell that ends in … when its column is too narrow (nothing silently cut)."""

@@ -2,7 +2,9 @@
 desktop program's manners; saving them through data.clients.
 """
 from __future__ import annotations
+
 from typing import Any
+
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -10,11 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Static, TextArea
+
 from ...data import clients as client_data
 from ...data.errors import DomainError
 from ...data.models import Client
 from ...data.versions import ChangedElsewhere
 from ..dialogs import NO_VALIDATION, RELOADED_KEEPING_TYPED
+
 
 # The client form, in tab order: (field, label, placeholder). The first eight
 # fill the left column (names and how to reach the client), the rest the right

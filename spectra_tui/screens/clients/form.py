@@ -1,14 +1,17 @@
 """New Client (Ctrl+N), or a client's fields on their own."""
 from __future__ import annotations
+
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
+
 from ...data.clients import DuplicateClient
 from ...data.models import Client
 from ...data.versions import ChangedElsewhere
 from ..base import KeyBar, RecordScreen, TitleBar
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, readable
 from .fields import ClientFields, rebase_on_stored, save_fields
+
 
 class ClientForm(RecordScreen):
     """New Client (Ctrl+N), or a client's fields on their own. Ctrl+W saves and
@@ -29,7 +32,7 @@ class ClientForm(RecordScreen):
         self._screen_title = "Spectra · " + ("New Client" if client is None else "Edit Client")
 
     @property
-    def CAPTURES_F3(self) -> bool:  # noqa: N802 - the app reads this name
+    def CAPTURES_F3(self) -> bool:  # noqa: N802 - ScreenHooks.CAPTURES_F3
         return self.query_one(ClientFields).has_focus_inside
 
     def compose(self) -> ComposeResult:

@@ -1,9 +1,11 @@
 """The client record: the tabs, the money summary, the New group."""
 from __future__ import annotations
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Input, Label, Static, TextArea
+
 from ...data import clients as client_data
 from ...data import invoices as invoice_data
 from ...data import ledger
@@ -22,6 +24,7 @@ from ..phone_calls import PhoneCallDialog
 from .cells import _date, _time, all_at_once, fit, money_cell
 from .fields import ClientFields, rebase_on_stored, save_fields
 from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip, tab_label
+
 
 class ClientRecord(RecordScreen):
     """A client: General (editable), Family, Sessions, Appointments, Invoices,
@@ -62,7 +65,7 @@ class ClientRecord(RecordScreen):
         self._filled: set[str] = set()
 
     @property
-    def CAPTURES_F3(self) -> bool:  # noqa: N802 - the app reads this name
+    def CAPTURES_F3(self) -> bool:  # noqa: N802 - ScreenHooks.CAPTURES_F3
         return self.query_one(ClientFields).has_focus_inside
 
     def compose(self) -> ComposeResult:

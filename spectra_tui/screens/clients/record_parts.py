@@ -2,15 +2,19 @@
 with their own keys, and the small Add family member dialog.
 """
 from __future__ import annotations
+
 from typing import Any
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Static
+
 from ...data import clients as client_data
 from ...data.models import Client, FamilyMember
 from ..dialogs import SmallForm
 from ..keymap import display_keys
 from ..widgets import PagedTable
+
 
 # ---------------------------------------------------------------- small dialogs of the record
 

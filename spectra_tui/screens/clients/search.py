@@ -1,19 +1,22 @@
 """Finding a client: the search panel, the Clients hub (F5) and Client Search (Ctrl+L)."""
 from __future__ import annotations
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
+
 from ...data import clients as client_data
 from ...data.clients import ClientQuery
 from ...data.models import Client
-from ..base import HubScreen
+from ..base import HubScreen, ScreenHooks
 from ..dialogs import NO_VALIDATION
 from ..widgets import PAGE_SIZE, FieldTable, PagedTable
 from ..open_record import open_client
 from .form import ClientForm
+
 
 # ---------------------------------------------------------------- search (hub and dialog)
 
@@ -146,7 +149,7 @@ class ClientsHub(HubScreen):
         open_client(self.app, event.row)
 
 
-class ClientSearchDialog(ModalScreen[Client | None]):
+class ClientSearchDialog(ScreenHooks, ModalScreen[Client | None]):
     """Ctrl+L from anywhere: the same search in a dialog; returns the chosen
     client (None on Escape). With ``allow_new``, Ctrl+N (or the button) opens
     the New Client form and returns the client it saves."""

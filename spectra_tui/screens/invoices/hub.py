@@ -2,11 +2,13 @@
 dates and balance.
 """
 from __future__ import annotations
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
+
 from ...data import ledger
 from ...data import invoices as invoice_data
 from ...data.errors import DomainError
@@ -15,6 +17,7 @@ from ..base import HubScreen
 from ..open_record import open_invoice
 from ..sessions.format import balance_cell, fmt_day, money_cell
 from ..widgets import Note, PagedTable
+
 
 STATUS_CHOICES = [("All", "all"), ("Open", "open"), ("Paid", "paid"), ("Credit", "credit"),
                   ("Void", "void"), ("Estimates", "estimates")]

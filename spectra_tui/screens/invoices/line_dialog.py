@@ -2,12 +2,14 @@
 quantity, price, tax.
 """
 from __future__ import annotations
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
+
 from ...data import catalog
 from ...data import invoices as invoice_data
 from ...data.errors import DomainError, ValidationError
@@ -17,6 +19,7 @@ from ...data.text import whole_number
 from ...data.versions import ChangedElsewhere, reloaded
 from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, readable
 from ..money import plain_amount
+
 
 # ---------------------------------------------------------------- a line
 

@@ -1,11 +1,14 @@
 """The invoice record: header, lines, totals, the ledger, and every money flow."""
 from __future__ import annotations
+
 from decimal import Decimal
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
+
 from ...data import ledger
 from ...data import invoices as invoice_data
 from ...data.clock import to_local
@@ -20,6 +23,7 @@ from ..money import (DepositDialog, DepositOfferDialog, PaymentDialog, RefundDia
 from ..sessions.format import fmt_day, menu_entry, money_cell
 from ..open_record import choose_client, open_client, open_invoice, open_session
 from .line_dialog import LineDialog
+
 
 # ---------------------------------------------------------------- the invoice record
 

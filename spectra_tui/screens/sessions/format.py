@@ -1,8 +1,12 @@
 """How sessions are written in lists and records: days, times, money cells, menu entries."""
 from __future__ import annotations
+
 import datetime as dt
+
 from rich.text import Text
+
 from ...data.money import format_money
+
 
 # ---------------------------------------------------------------- formatting
 

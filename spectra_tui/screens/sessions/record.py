@@ -1,10 +1,12 @@
 """The session record: its tabs, the status workflow and the New group."""
 from __future__ import annotations
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Label, Select, Static, TabbedContent, TabPane, Tabs, TextArea
+
 from ...data import booking
 from ...data import calendar as cal
 from ...data import invoices as invoice_data
@@ -17,6 +19,7 @@ from ..base import KeyBar, RecordScreen
 from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from ..open_record import open_client, open_invoice, open_new_invoice, reschedule_session
 from .format import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
+
 
 TABS = ("general", "appointments", "invoices", "images", "history")
 

@@ -1,5 +1,6 @@
 """Finding a session: the search panel, the Sessions hub (F6) and Session Search (Ctrl+S)."""
 from __future__ import annotations
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -8,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select, Static
+
 from ...data import sessions as session_data
 from ...data.errors import DomainError
 from ...data.models import Session
@@ -17,6 +19,7 @@ from ..base import HubScreen
 from ..widgets import Note, PagedTable
 from ..open_record import open_session
 from .format import first_name, fmt_day, fmt_short
+
 
 # ---------------------------------------------------------------- search panel (hub and dialog)
 
