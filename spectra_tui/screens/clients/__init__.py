@@ -28,6 +28,7 @@ from .record import ClientRecord
 from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip, tab_label
 from .search import ClientSearch, ClientSearchDialog, ClientsHub
 
+
 __all__ = [
     "BIRTHDAY_FORMAT", "CAPITALIZED", "CHECK_FIELDS", "COLUMNS", "FORM_FIELDS", "CallsTable", "ClientFields",
     "ClientForm", "ClientRecord", "ClientSearch", "ClientSearchDialog", "ClientsHub", "FamilyMemberDialog",

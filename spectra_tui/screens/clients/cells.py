@@ -17,11 +17,11 @@ def money_cell(cents: int) -> Text:
     return Text(format_money(cents), justify="right", no_wrap=True)
 
 
-def _date(value: dt.date | dt.datetime | None) -> str:
+def date_text(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%m/%d/%Y") if value else ""
 
 
-def _time(value: dt.datetime | None) -> str:
+def time_text(value: dt.datetime | None) -> str:
     return value.strftime("%H:%M") if value else ""
 
 

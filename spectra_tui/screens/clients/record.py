@@ -13,15 +13,15 @@ from ...data import phone_calls as call_data
 from ...data import sessions as session_data
 from ...data.clients import DuplicateClient
 from ...data.models import Client, FamilyMember, LedgerEntry
-from ...data.versions import ChangedElsewhere
 from ...data.money import format_money
+from ...data.versions import ChangedElsewhere
 from ..base import KeyBar, RecordScreen, TitleBar
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, MessageDialog, readable
-from ..widgets import PagedTable
 from ..money import DepositDialog
 from ..open_record import open_invoice, open_new_invoice, open_session
 from ..phone_calls import PhoneCallDialog
-from .cells import _date, _time, all_at_once, fit, money_cell
+from ..widgets import PagedTable
+from .cells import all_at_once, date_text, fit, money_cell, time_text
 from .fields import ClientFields, rebase_on_stored, save_fields
 from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip, tab_label
 
@@ -106,24 +106,25 @@ class ClientRecord(RecordScreen):
         if tab == "family":
             return [Static("a add · Delete remove", classes="tab-hint"),
                     FamilyTable([("Name", 28), ("Relationship", 16), ("Birthday", 12)],
-                                cells=lambda m: (fit(m.full_name), fit(m.relationship), _date(m.birthday)),
+                                cells=lambda m: (fit(m.full_name), fit(m.relationship), date_text(m.birthday)),
                                 key=lambda m: m.id, id="family-table")]
         if tab == "sessions":
             return [PagedTable([("Session", 8), ("Date", 10), ("Time", 5), ("Type", 12), ("Photographer", 14),
                                 ("Status", 26)],
-                               cells=lambda s: (str(s.number), _date(s.start), _time(s.start), fit(s.session_type.name),
-                                                fit(s.photographer.full_name), fit(s.status)),
+                               cells=lambda s: (str(s.number), date_text(s.start), time_text(s.start),
+                                                fit(s.session_type.name), fit(s.photographer.full_name),
+                                                fit(s.status)),
                                key=lambda s: s.id, narrow_columns=[(0, 7), (1, 10), (3, 10), (5, 26)],
                                id="sessions-table")]
         if tab == "appointments":
             return [PagedTable([("Date", 10), ("Time", 5), ("Title", 24), ("With", 14), ("Status", 10)],
-                               cells=lambda a: (_date(a.start), _time(a.start), fit(a.title),
+                               cells=lambda a: (date_text(a.start), time_text(a.start), fit(a.title),
                                                 fit(a.staff.full_name if a.staff_id else ""), fit(a.status)),
                                key=lambda a: a.id, id="appointments-table")]
         if tab == "invoices":
             return [PagedTable([("Number", 7), ("Date", 10), ("Type", 13), ("Total", 12), ("Balance", 12),
                                 ("State", 9)],
-                               cells=lambda r: (r.invoice.display_number, _date(r.invoice.invoice_date),
+                               cells=lambda r: (r.invoice.display_number, date_text(r.invoice.invoice_date),
                                                 fit(r.invoice.kind), money_cell(r.invoice.total_cents),
                                                 money_cell(r.balance), r.state),
                                key=lambda r: r.invoice.id, id="invoices-table")]
@@ -280,7 +281,7 @@ class ClientRecord(RecordScreen):
             if appointment.session_id:
                 open_session(self.app, appointment.session)
             else:
-                self.notify(f"{appointment.title} on {_date(appointment.start)} at {_time(appointment.start)}"
+                self.notify(f"{appointment.title} on {date_text(appointment.start)} at {time_text(appointment.start)}"
                             f" ({appointment.status}).", timeout=5)
 
     # -- family

@@ -13,8 +13,8 @@ from ...data.clients import ClientQuery
 from ...data.models import Client
 from ..base import HubScreen, ScreenHooks
 from ..dialogs import NO_VALIDATION
-from ..widgets import PAGE_SIZE, FieldTable, PagedTable
 from ..open_record import open_client
+from ..widgets import PAGE_SIZE, FieldTable, PagedTable
 from .form import ClientForm
 
 

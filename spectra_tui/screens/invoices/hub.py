@@ -14,8 +14,8 @@ from ...data import invoices as invoice_data
 from ...data.errors import DomainError
 from ...data.when import parse_day_range
 from ..base import HubScreen
+from ..formats import balance_cell, fmt_day, money_cell
 from ..open_record import open_invoice
-from ..sessions.format import balance_cell, fmt_day, money_cell
 from ..widgets import Note, PagedTable
 
 

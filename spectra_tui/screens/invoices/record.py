@@ -18,9 +18,9 @@ from ...data.money import format_money
 from ...data.versions import ChangedElsewhere, reloaded
 from ..base import KeyBar, RecordScreen
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
+from ..formats import fmt_day, menu_entry, money_cell
 from ..money import (DepositDialog, DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog,
                      void_entry_dialog)
-from ..sessions.format import fmt_day, menu_entry, money_cell
 from ..open_record import choose_client, open_client, open_invoice, open_session
 from .line_dialog import LineDialog
 

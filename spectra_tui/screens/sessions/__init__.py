@@ -10,14 +10,15 @@ no-show) and the New group (session invoice, appointment, estimate, credit
 memo). Every change goes through data.sessions / data.invoices; a broken
 rule shows as a readable message.
 
-The package: ``search`` (the panel, the hub, the dialog), ``record`` (the
-session record), ``format`` (how dates, times and money are written in
-lists, shared with the invoice screens). Other screens open a session
-through ``screens.open_record``.
+The package: ``search`` (the panel, the hub, the dialog) and ``record``
+(the session record); how dates, times and money are written is in
+``screens.formats`` (shared with the invoice screens, re-exported here).
+Other screens open a session through ``screens.open_record``.
 """
-from .format import balance_cell, first_name, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
+from ..formats import balance_cell, first_name, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
 from .record import TABS, SessionRecord
 from .search import SessionSearchDialog, SessionSearchPanel, SessionsHub
+
 
 __all__ = [
     "TABS", "SessionRecord", "SessionSearchDialog", "SessionSearchPanel", "SessionsHub", "balance_cell", "first_name",

@@ -17,8 +17,8 @@ from ...data.models import Invoice, Session
 from ...data.versions import ChangedElsewhere, reloaded
 from ..base import KeyBar, RecordScreen
 from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
+from ..formats import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
 from ..open_record import open_client, open_invoice, open_new_invoice, reschedule_session
-from .format import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
 
 
 TABS = ("general", "appointments", "invoices", "images", "history")

@@ -16,9 +16,9 @@ from ...data.models import Session
 from ...data.users import photographers
 from ...data.when import parse_day_range
 from ..base import HubScreen
-from ..widgets import Note, PagedTable
+from ..formats import first_name, fmt_day, fmt_short
 from ..open_record import open_session
-from .format import first_name, fmt_day, fmt_short
+from ..widgets import Note, PagedTable
 
 
 # ---------------------------------------------------------------- search panel (hub and dialog)

@@ -1,14 +1,13 @@
-"""How sessions are written in lists and records: days, times, money cells, menu entries."""
+"""How dates, times, money and menu entries are written on the session and
+invoice screens (and the workflow's check-in)."""
 from __future__ import annotations
 
 import datetime as dt
 
 from rich.text import Text
 
-from ...data.money import format_money
+from ..data.money import format_money
 
-
-# ---------------------------------------------------------------- formatting
 
 def fmt_day(day: dt.date | None) -> str:
     return day.strftime("%m/%d/%Y") if day else ""
