@@ -389,7 +389,7 @@ class InvoiceRecord(RecordScreen):
             self.notify(f"Estimate {estimate.display_number} is now invoice {invoice.display_number} ({kind}).",
                         timeout=5)
 
-        self.app.push_screen(ChoiceDialog(f"Convert estimate {estimate.display_number} into", 
+        self.app.push_screen(ChoiceDialog(f"Convert estimate {estimate.display_number} into",
                                           [(kind, kind) for kind in kinds]), chosen)
 
     def action_void_invoice(self) -> None:
