@@ -1,11 +1,14 @@
 """The app asks the screen on top through ScreenHooks (screens/base.py): a
 screen that misspells a hook would silently lose a feature (F3 in client
 fields, Ctrl+D's client, ...), so a near miss of a hook name fails here."""
+import ast
 import importlib
 import pkgutil
+from pathlib import Path
 
 from textual.screen import Screen
 
+import spectra_tui.app
 import spectra_tui.screens
 from spectra_tui.screens.base import HOOK_NAMES, ScreenHooks, SpectraScreen, hooks_of
 
@@ -85,3 +88,16 @@ def test_hooks_default_to_asking_for_nothing():
         assert hooks.CAPTURES_F3 is False and hooks.task_client is None and hooks.action_new_client is None
         assert hooks.show_first_data() is None and hooks.show_booking(None) is None
     assert hooks_of(Borrowing()).CAPTURES_F3 is True
+
+
+def test_the_app_reads_no_screen_hook_by_name():
+    """app.py asks screens through hooks_of, not getattr/hasattr. (Only
+    Textual's own action name ``action_save_close`` is looked up.)"""
+    probes = []
+    for node in ast.walk(ast.parse(Path(spectra_tui.app.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("getattr", "hasattr"):
+            target = ast.unparse(node.args[0])
+            name = node.args[1].value if isinstance(node.args[1], ast.Constant) else "?"
+            if "screen" in target and name != "action_save_close":
+                probes.append(f"{node.func.id}({target}, {name!r})")
+    assert probes == []

@@ -47,8 +47,6 @@ CAPITALIZED = set(client_data.NAME_FIELDS)  # auto-capitalised as the field is l
 BIRTHDAY_FORMAT = "%m/%d/%Y"
 
 
-# ---------------------------------------------------------------- the client fields (form and record)
-
 class ClientFields(Vertical):
     """The client's fields with the desktop program's manners: names and
     addresses capitalised as you leave them, F3 leaves a field as typed,

@@ -35,7 +35,7 @@ class FamilyMemberDialog(SmallForm):
                                              values["relationship"], values["birthday"] or None)
 
 
-# ---------------------------------------------------------------- the client record
+# ---------------------------------------------------------------- the record's tab strip, ribbon and lists
 
 class KeyRibbon(Static):
     """A ribbon group: 'New  Alt+A Appointment  Alt+S Session ...', wrapped

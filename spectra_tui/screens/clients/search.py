@@ -18,8 +18,6 @@ from ..widgets import PAGE_SIZE, FieldTable, PagedTable
 from .form import ClientForm
 
 
-# ---------------------------------------------------------------- search (hub and dialog)
-
 class ClientSearch(Vertical):
     """The Search group (name, phone, email, city, in any combination) and the
     results, paged from SQL (keyset) so it stays fast at 100,000 clients.

@@ -24,8 +24,6 @@ STATUS_CHOICES = [("All", "all"), ("Open", "open"), ("Paid", "paid"), ("Credit",
 SORT_CHOICES = [("Newest", "date"), ("Balance due", "balance")]
 
 
-# ---------------------------------------------------------------- the hub
-
 class InvoicesHub(HubScreen):
     HUB_ID = "invoices"
     HUB_TITLE = "Invoices"

@@ -21,8 +21,6 @@ from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, Confir
 from ..money import plain_amount
 
 
-# ---------------------------------------------------------------- a line
-
 class LineDialog(ModalScreen[InvoiceLine | None]):
     """Add or edit an invoice line: an item from the price list (by code, or
     from the list: Enter on an empty or unknown code, or Ctrl+F), quantity,

@@ -25,8 +25,6 @@ from ..open_record import choose_client, open_client, open_invoice, open_session
 from .line_dialog import LineDialog
 
 
-# ---------------------------------------------------------------- the invoice record
-
 class InvoiceRecord(RecordScreen):
     """One invoice, credit memo or estimate: header, lines, totals, ledger."""
 

@@ -24,8 +24,6 @@ from ..open_record import open_client, open_invoice, open_new_invoice, reschedul
 TABS = ("general", "appointments", "invoices", "images", "history")
 
 
-# ---------------------------------------------------------------- the session record
-
 class SessionRecord(RecordScreen):
     """One session: General (with the status workflow), Appointments,
     Invoices, Images, Status history; the New group."""

@@ -21,8 +21,6 @@ from ..open_record import open_session
 from ..widgets import Note, PagedTable
 
 
-# ---------------------------------------------------------------- search panel (hub and dialog)
-
 class SessionSearchPanel(Vertical):
     """The session search form and its paged results. Posts ``Chosen``."""
 
