@@ -14,6 +14,7 @@ from textual.command import Hit, Hits, Provider
 from .data.errors import DomainError
 from .data.users import current_user
 from .screens import keymap
+from .screens.base import hooks_of
 from .screens.hubs import HUBS, hub_by_id, screen_factory
 
 
@@ -58,6 +59,11 @@ class SpectraApp(App):
 
     first_frame_shown = False
     crash: BaseException | None = None
+    camera_connector = None
+    """A function that opens the camera, instead of the real one (tests and
+    demos set it; the capture screen reads it)."""
+    camera_retry_delays: tuple[float, ...] | None = None
+    """Seconds between tries to reach the camera again, instead of the capture's own."""
 
     def _handle_exception(self, error: Exception) -> None:
         """An unexpected error ends the app WITHOUT Textual's crash screen,
@@ -76,9 +82,7 @@ class SpectraApp(App):
         screen loads its data, so the app appears before the queries run."""
         self.first_frame_shown = True
         screen = self.screen
-        show = getattr(screen, "show_first_data", None)
-        if show is not None:
-            screen.call_after_refresh(show)
+        screen.call_after_refresh(hooks_of(screen).show_first_data)
 
     def on_mount(self) -> None:
         if self.keymap_problem:
@@ -110,21 +114,21 @@ class SpectraApp(App):
         """True when F3 opens this hub and the screen wants F3 for itself
         (a screen sets ``CAPTURES_F3``, e.g. while the focus is in client fields)."""
         keys = self.effective_keys.get(f"hub_{hub_id}", "").split(",")
-        return "f3" in keys and bool(getattr(self.screen, "CAPTURES_F3", False))
+        return "f3" in keys and bool(hooks_of(self.screen).CAPTURES_F3)
 
     # ------------------------------------------------------------ global shortcuts
 
     def action_client_search(self) -> None:
-        from .screens.clients import ClientSearchDialog, ClientRecord
+        from .screens.open_record import choose_client, open_client
 
         def chosen(client) -> None:
             if client is not None:
-                self.push_screen(ClientRecord(client))
+                open_client(self, client)
 
-        self.push_screen(ClientSearchDialog(), chosen)
+        choose_client(self, chosen)
 
     def action_new_client(self) -> None:
-        handler = getattr(self.screen, "action_new_client", None)
+        handler = hooks_of(self.screen).action_new_client
         if handler is not None:  # e.g. Client Search: the new client becomes its answer
             handler()
             return
@@ -136,7 +140,7 @@ class SpectraApp(App):
         """Ctrl+D: a new task; from a record it is about the record's client."""
         from .screens.tasks import TaskDialog
 
-        client = getattr(self.screen, "task_client", None)
+        client = hooks_of(self.screen).task_client
 
         def saved(task) -> None:  # (the screen below shows it as it comes back)
             if task is not None:
@@ -153,11 +157,12 @@ class SpectraApp(App):
             self.push_screen(StudioSettingsScreen())
 
     def action_session_search(self) -> None:
-        from .screens.sessions import SessionRecord, SessionSearchDialog
+        from .screens.open_record import open_session
+        from .screens.sessions import SessionSearchDialog
 
         def chosen(session) -> None:
             if session is not None:
-                self.push_screen(SessionRecord(session))
+                open_session(self, session)
 
         self.push_screen(SessionSearchDialog(), chosen)
 
@@ -179,11 +184,10 @@ class SpectraApp(App):
         def booked(result) -> None:
             if result is None:
                 return
-            screen = self.screen
-            show = getattr(screen, "show_booking", None)
             item = result.session or result.appointment
-            if show is not None and item is not None:
-                show(item.start, getattr(item, "photographer_id", None) or getattr(item, "staff_id", None))
+            if item is not None:
+                hooks_of(self.screen).show_booking(item.start, getattr(item, "photographer_id", None)
+                                                   or getattr(item, "staff_id", None))
 
         self.push_screen(SchedulingWizard(client=client, session=session, kind=kind, start=start,
                                           photographer=photographer, room=room), booked)

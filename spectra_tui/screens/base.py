@@ -179,7 +179,57 @@ class HubBar(Static):
         self.update(("" if wide else " ").join(parts))
 
 
-class SpectraScreen(Screen):
+class ScreenHooks:
+    """What the app asks of the screen on top, with the answers of a screen
+    that asks for nothing. A screen overrides the ones it needs; the app
+    reads them only through ``hooks_of``. tests/screens/test_screen_hooks.py
+    fails when a screen class defines a near miss of these names (e.g.
+    ``CAPTURE_F3``), so a rename cannot silently switch a feature off."""
+
+    CAPTURES_F3: bool = False
+    """True while the screen wants F3 for itself (in client fields F3 means
+    "next field, as typed"): the app's Workflow-hub key then steps aside."""
+
+    action_new_client = None
+    """Ctrl+N answered by the screen itself (e.g. in Client Search the new
+    client becomes the search's answer): a method. None: the app opens New Client."""
+
+    @property
+    def task_client(self):
+        """The client a task made here (Ctrl+D) is about; None: no client."""
+        return None
+
+    def show_first_data(self) -> None:
+        """The first screen loads its data here, after the app's first frame is out."""
+
+    def show_booking(self, start, photographer_id: int | None = None) -> None:
+        """A booking was just made (Scheduling Wizard) starting at ``start``: show it."""
+
+
+HOOK_NAMES = frozenset(name for name in vars(ScreenHooks) if not name.startswith("_"))
+_NO_HOOKS = ScreenHooks()
+
+
+class _BorrowedHooks:
+    """The hooks of a screen class not built on ScreenHooks (Textual's own,
+    and the Scheduling Wizard's until it moves onto the base classes): the
+    names it defines itself, the defaults for the rest."""
+
+    def __init__(self, screen):
+        self._screen = screen
+
+    def __getattr__(self, name: str):
+        if name not in HOOK_NAMES:
+            raise AttributeError(name)
+        return getattr(self._screen, name, getattr(_NO_HOOKS, name))
+
+
+def hooks_of(screen) -> ScreenHooks:
+    """The app's one way to read a screen's hooks."""
+    return screen if isinstance(screen, ScreenHooks) else _BorrowedHooks(screen)  # type: ignore[return-value]
+
+
+class SpectraScreen(ScreenHooks, Screen):
     """A hub or a record: when it comes back because a screen above it
     closed, what that screen left behind is let go (release_closed_widgets)."""
 

@@ -48,7 +48,7 @@ THUMBS_FROM_HEIGHT = 34  # screen rows from which the strip shows small pictures
 
 def camera_connector(app):
     """The app's camera connector: injected (tests, demos) or the real camera."""
-    injected = getattr(app, "camera_connector", None)
+    injected = app.camera_connector
     if injected is not None:
         return injected
     from ..capture import GPhotoCamera
@@ -272,7 +272,7 @@ class CaptureScreen(Screen):
     def start_tether(self) -> None:
         connector = self._connector or camera_connector(self.app)
         options = {}
-        delays = self._retry_delays or getattr(self.app, "camera_retry_delays", None)
+        delays = self._retry_delays or self.app.camera_retry_delays
         if delays:
             options["retry_delays"] = tuple(delays)
         self.tether = TetherSession(

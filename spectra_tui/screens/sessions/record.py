@@ -1,280 +1,28 @@
-"""Sessions hub (F6), Session Search (Ctrl+S) and the session record.
+"""The session record: its tabs, the status workflow and the New group."""
+from __future__ import annotations
 
-The hub and the search dialog share one search panel: session number,
-client name (prefix), a date range, photographer and status; the results
-page from SQL (keyset) so the list stays quick with years of sessions.
-
-The session record has tabs General, Appointments, Invoices, Images and
-Status history, the status workflow (advance, set, cancel with a reason,
-no-show) and the New group (session invoice, appointment, estimate, credit
-memo). Every change goes through data.sessions / data.invoices; a broken
-rule shows as a readable message.
-"""
-import datetime as dt
-
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import ModalScreen
-from textual.widgets import (Button, DataTable, Input, Label, Select, Static, TabbedContent, TabPane,
-                             Tabs, TextArea)
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Label, Select, Static, TabbedContent, TabPane, Tabs, TextArea
 
-from ..data import booking
-from ..data import calendar as cal
-from ..data import invoices as invoice_data
-from ..data import sessions as session_data
-from ..data.clock import to_local
-from ..data.errors import ConflictError, DomainError
-from ..data.models import Invoice, Room, Session
-from ..data.versions import ChangedElsewhere, reloaded
-from ..data.money import format_money
-from ..data.users import photographers
-from ..data.when import parse_day_range
-from .base import HubScreen, KeyBar, RecordScreen
-from .dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
-from .widgets import Note, PagedTable
+from ...data import booking
+from ...data import calendar as cal
+from ...data import invoices as invoice_data
+from ...data import sessions as session_data
+from ...data.clock import to_local
+from ...data.errors import ConflictError
+from ...data.models import Invoice, Session
+from ...data.versions import ChangedElsewhere, reloaded
+from ..base import KeyBar, RecordScreen
+from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
+from ..formats import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
+from ..open_record import open_client, open_invoice, open_new_invoice, reschedule_session
+
 
 TABS = ("general", "appointments", "invoices", "images", "history")
 
-
-# ---------------------------------------------------------------- formatting
-
-def fmt_day(day: dt.date | None) -> str:
-    return day.strftime("%m/%d/%Y") if day else ""
-
-
-def fmt_short(when: dt.datetime | None) -> str:
-    """'11/26/26 10:30' (lists)."""
-    return when.strftime("%m/%d/%y %H:%M") if when else ""
-
-
-def fmt_clock(when: dt.datetime) -> str:
-    hour = when.hour % 12 or 12
-    return f"{hour}:{when.minute:02d} {'AM' if when.hour < 12 else 'PM'}"
-
-
-def fmt_long(when: dt.datetime) -> str:
-    """'Thu 11/26/2026 10:30 AM'."""
-    return f"{when.strftime('%a %m/%d/%Y')} {fmt_clock(when)}"
-
-
-def money_cell(cents: int, style: str = "") -> Text:
-    return Text(format_money(cents), justify="right", style=style)
-
-
-def balance_cell(balance: int) -> Text:
-    if balance < 0:
-        return Text(f"{format_money(-balance)} CR", justify="right", style="green")
-    return Text(format_money(balance), justify="right", style="bold yellow" if balance else "")
-
-
-def menu_entry(label: str, key: str) -> str:
-    """A File/New menu line: the action, its key at the right."""
-    return f"{label:<38} {key:>9}"
-
-
-def first_name(full_name: str) -> str:
-    return (full_name or "").split(" ")[0]
-
-
-# ---------------------------------------------------------------- search panel (hub and dialog)
-
-class SessionSearchPanel(Vertical):
-    """The session search form and its paged results. Posts ``Chosen``."""
-
-    DEFAULT_CSS = """
-    SessionSearchPanel { height: 1fr; }
-    SessionSearchPanel .search-row { height: 1; margin-bottom: 1; }
-    SessionSearchPanel .search-row Label { width: auto; padding: 0 1 0 1; color: $text-muted; }
-    SessionSearchPanel #ss-number { width: 8; }
-    SessionSearchPanel #ss-client { width: 1fr; min-width: 10; }
-    SessionSearchPanel #ss-from, SessionSearchPanel #ss-to { width: 12; }
-    SessionSearchPanel #ss-photographer { width: 18; }
-    SessionSearchPanel #ss-status { width: 30; }
-    SessionSearchPanel #ss-message { height: 1; padding: 0 1; color: $text-muted; }
-    SessionSearchPanel #ss-message.-error { color: $error; }
-    SessionSearchPanel PagedTable { height: 1fr; }
-    """
-    BINDINGS = [Binding("down", "focus_results", "Results", show=False)]
-
-    class Chosen(Message):
-        def __init__(self, session: Session):
-            super().__init__()
-            self.session = session
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._query: session_data.SessionQuery | None = None
-        self._timer = None
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="search-row"):
-            yield Label("Session #")
-            yield Input(id="ss-number", type="integer", compact=True, placeholder="1042", max_length=9)
-            yield Label("Client")
-            yield Input(id="ss-client", compact=True, placeholder="last or first name", max_length=100)
-            yield Label("From")
-            yield Input(id="ss-from", compact=True, placeholder="11/1/2026", max_length=30)
-            yield Label("To")
-            yield Input(id="ss-to", compact=True, placeholder="12/31/2026", max_length=30)
-        with Horizontal(classes="search-row"):
-            yield Label("Photographer")
-            yield Select([(p.full_name, p.id) for p in photographers()], prompt="Any", compact=True,
-                         id="ss-photographer")
-            yield Label("Status")
-            yield Select([(s, s) for s in session_data.statuses_for_search()], prompt="Any", compact=True,
-                         id="ss-status")
-        yield Note("", id="ss-message")
-        yield PagedTable(
-            [("Session", 7), ("Start", 14), ("Client", 24), ("Type", 10), ("Photographer", 12),
-             ("Room", 9), ("Status", 26)],
-            self._cells, key=lambda s: s.id, id="ss-results",
-            narrow_columns=[(0, 5, "No."), (1, 14), (2, 16), (4, 5, "Phot."), (6, 26)], narrow_below=100)
-
-    @staticmethod
-    def _cells(session: Session) -> tuple:
-        status_style = "dim" if session.status in session_data.CLOSED_STATUSES else ""
-        return (str(session.number), fmt_short(session.start), session.client.full_name,
-                session.session_type.name, first_name(session.photographer.full_name),
-                session.room.name if session.room_id else "", Text(session.status, style=status_style))
-
-    def on_mount(self) -> None:
-        self.search()
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#ss-results", PagedTable)
-
-    def _message(self, text: str, error: bool = False) -> None:
-        self.query_one("#ss-message", Note).say(text, error)
-
-    def build_query(self) -> session_data.SessionQuery:
-        """The query from the form; a field that cannot be read raises ValidationError."""
-        number_text = self.query_one("#ss-number", Input).value.strip()
-        date_from, date_to = parse_day_range(self.query_one("#ss-from", Input).value,
-                                             self.query_one("#ss-to", Input).value)
-        photographer = self.query_one("#ss-photographer", Select).value
-        status = self.query_one("#ss-status", Select).value
-        return session_data.SessionQuery(
-            number=int(number_text) if number_text.isdigit() else None,
-            client=self.query_one("#ss-client", Input).value.strip(),
-            date_from=date_from, date_to=date_to,
-            photographer_id=None if photographer is Select.NULL else photographer,
-            status="" if status is Select.NULL else status)
-
-    def search(self, force: bool = False) -> bool:
-        """Run the form's query (again when ``force``) and show the first page;
-        False when a field cannot be read (its message is shown)."""
-        try:
-            query = self.build_query()
-            if query == self._query and not force:
-                return True
-            keep = self.table.selected.id if (force and self.table.selected is not None) else None
-            count = session_data.count_sessions(query)
-            self.table.load(lambda after, limit: session_data.search_sessions(query, limit, after))
-        except DomainError as error:
-            self._message(str(error), error=True)
-            return False
-        self._query = query
-        if keep is not None:
-            for index, row in enumerate(self.table.loaded_rows):
-                if row.id == keep:
-                    self.table.move_cursor(row=index)
-                    break
-        shown = "10,000+" if count >= 10000 else f"{count:,}"
-        described = []
-        if query.date_from or query.date_to:
-            described.append(f"{fmt_day(query.date_from) or '…'} – {fmt_day(query.date_to) or '…'}")
-        hint = "Enter opens the session" if count else "No session matches; clear a field to see more"
-        self._message(f"{shown} session{'s' if count != 1 else ''}"
-                      + (f" ({described[0]})" if described else "") + f" · {hint}")
-        return True
-
-    @on(Input.Changed)
-    def _typed(self, event: Input.Changed) -> None:
-        event.stop()
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(0.25, self.search)
-
-    @on(Select.Changed)
-    def _selected(self, event: Select.Changed) -> None:
-        event.stop()
-        self.search()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if not self.search():
-            return  # the field stays focused, its text kept, the message shown
-        rows = self.table.loaded_rows
-        if len(rows) == 1:
-            self.post_message(self.Chosen(rows[0]))
-        elif rows:
-            self.table.focus()
-
-    @on(PagedTable.Chosen)
-    def _chosen(self, event: PagedTable.Chosen) -> None:
-        event.stop()
-        self.post_message(self.Chosen(event.row))
-
-    def action_focus_results(self) -> None:
-        if self.table.row_count:
-            self.table.focus()
-
-
-class SessionsHub(HubScreen):
-    HUB_ID = "sessions"
-    HUB_TITLE = "Sessions"
-
-    def compose_body(self) -> ComposeResult:
-        yield Static("[b]Sessions[/b]  [dim]search by any field · Enter opens · Ctrl+S searches from anywhere[/dim]",
-                     classes="section-title")
-        yield SessionSearchPanel(id="sessions-search")
-
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#ss-client", Input).focus()
-
-    def refresh_data(self) -> None:
-        self.query_one(SessionSearchPanel).search(force=True)
-
-    @on(SessionSearchPanel.Chosen)
-    def _open(self, event: SessionSearchPanel.Chosen) -> None:
-        self.app.push_screen(SessionRecord(event.session))
-
-
-class SessionSearchDialog(ModalScreen[Session | None]):
-    """Ctrl+S: find a session; dismisses with it (None on Escape)."""
-
-    DEFAULT_CSS = """
-    SessionSearchDialog { align: center middle; }
-    SessionSearchDialog > Vertical { width: 100%; max-width: 124; height: 100%; max-height: 34;
-        border: thick $primary; background: $surface; padding: 0 1; }
-    SessionSearchDialog #ssd-title { height: 1; margin-bottom: 1; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("[b]Session Search[/b]  [dim]Enter opens the session · Esc cancels[/dim]", id="ssd-title")
-            yield SessionSearchPanel()
-
-    def on_mount(self) -> None:
-        self.query_one("#ss-number", Input).focus()
-
-    @on(SessionSearchPanel.Chosen)
-    def _chosen(self, event: SessionSearchPanel.Chosen) -> None:
-        self.dismiss(event.session)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-# ---------------------------------------------------------------- the session record
 
 class SessionRecord(RecordScreen):
     """One session: General (with the status workflow), Appointments,
@@ -587,14 +335,12 @@ class SessionRecord(RecordScreen):
 
     def action_reschedule(self) -> None:
         """A new time (and photographer or room) under the conflict policy."""
-        from .calendar import RescheduleDialog
-
         def done(result) -> None:
             if result:
                 self.load(keep_edits=True)
                 self.notify(result.note, timeout=5)
 
-        self.app.push_screen(RescheduleDialog(self.session), done)
+        reschedule_session(self.app, self.session, done)
 
     def action_no_show(self) -> None:
         session = self.session
@@ -608,12 +354,7 @@ class SessionRecord(RecordScreen):
             "No-show", "Back"), answered)
 
     def action_open_client(self) -> None:
-        try:
-            from .clients import ClientRecord
-        except ImportError:
-            self.notify("The client record is not installed in this version.", severity="warning")
-            return
-        self.app.push_screen(ClientRecord(self.session.client))
+        open_client(self.app, self.session.client)
 
     @on(Button.Pressed, "#sr-client")
     def _client_pressed(self, event: Button.Pressed) -> None:
@@ -621,8 +362,6 @@ class SessionRecord(RecordScreen):
         self.action_open_client()
 
     def action_session_invoice(self) -> None:
-        from .invoices import open_new_invoice
-
         def chosen(kind: str | None) -> None:
             if kind:
                 open_new_invoice(self.app, kind, session=self.session)
@@ -631,18 +370,14 @@ class SessionRecord(RecordScreen):
                                           [(kind, kind) for kind in Invoice.SESSION_KINDS]), chosen)
 
     def action_estimate(self) -> None:
-        from .invoices import open_new_invoice
-
         open_new_invoice(self.app, Invoice.ESTIMATE, session=self.session)
 
     def action_credit_memo(self) -> None:
-        from .invoices import open_new_invoice
-
         open_new_invoice(self.app, Invoice.CREDIT_MEMO, session=self.session)
 
     def action_import_images(self) -> None:
         """Import Images (the Action group): a folder or memory card into this session."""
-        from .import_images import ImportImagesDialog
+        from ..import_images import ImportImagesDialog  # (with the capture package: loaded when first used)
 
         def done(imported) -> None:
             self.load(keep_edits=True)
@@ -652,12 +387,7 @@ class SessionRecord(RecordScreen):
         self.app.push_screen(ImportImagesDialog(self.session), done)
 
     def action_appointment(self) -> None:
-        wizard = getattr(self.app, "open_scheduling_wizard", None)
-        if wizard is None:
-            self.notify("The Scheduling Wizard is not installed yet; it comes with this release's booking update.",
-                        title="Not available", severity="warning", timeout=6)
-            return
-        wizard(session=self.session, kind="appointment")
+        self.app.open_scheduling_wizard(session=self.session, kind="appointment")
 
     def action_new_menu(self) -> None:
         self._menu(f"New for session {self.session.number}", [
@@ -693,8 +423,6 @@ class SessionRecord(RecordScreen):
     @on(DataTable.RowSelected, "#sr-invoices")
     def _open_invoice(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        from .invoices import InvoiceRecord
-
         row = next((r for r in self._invoice_rows if str(r.invoice.id) == event.row_key.value), None)
         if row is not None:
-            self.app.push_screen(InvoiceRecord(row.invoice))
+            open_invoice(self.app, row.invoice)

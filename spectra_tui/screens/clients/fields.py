@@ -1,0 +1,315 @@
+"""The client's fields (the form's and the record's General tab), with the
+desktop program's manners; saving them through data.clients.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Checkbox, Input, Static, TextArea
+
+from ...data import clients as client_data
+from ...data.errors import DomainError
+from ...data.models import Client
+from ...data.versions import ChangedElsewhere
+from ..dialogs import NO_VALIDATION, RELOADED_KEEPING_TYPED
+
+
+# The client form, in tab order: (field, label, placeholder). The first eight
+# fill the left column (names and how to reach the client), the rest the right
+# column (address and the rest), so Tab goes down one column, then the other.
+FORM_FIELDS: list[tuple[str, str, str]] = [
+    ("first_name", "First name", ""),
+    ("middle_name", "Middle", ""),
+    ("last_name", "Last name", ""),
+    ("company", "Company", ""),
+    ("phone_mobile", "Mobile", ""),
+    ("phone_home", "Home phone", ""),
+    ("phone_work", "Work phone", ""),
+    ("email", "Email", ""),
+    ("address1", "Address", ""),
+    ("address2", "Address 2", ""),
+    ("city", "City", ""),
+    ("state", "State", ""),
+    ("postal_code", "ZIP", ""),
+    ("country", "Country", ""),
+    ("birthday", "Birthday", "MM/DD/YYYY"),
+    ("lead_source", "Lead source", ""),
+]
+COLUMNS = (FORM_FIELDS[:8], FORM_FIELDS[8:])
+CHECK_FIELDS: list[tuple[str, str]] = [("do_not_market", "Do not market"), ("do_not_call", "Do not call")]
+CAPITALIZED = set(client_data.NAME_FIELDS)  # auto-capitalised as the field is left
+BIRTHDAY_FORMAT = "%m/%d/%Y"
+
+
+class ClientFields(Vertical):
+    """The client's fields with the desktop program's manners: names and
+    addresses capitalised as you leave them, F3 leaves a field as typed,
+    phones/email/birthday checked as you leave them (by the data layer's
+    rules), and a broken rule shown under its field."""
+
+    DEFAULT_CSS = """
+    ClientFields { height: auto; padding: 0 1; }
+    ClientFields #field-columns { height: auto; }
+    ClientFields .labels { width: 13; height: auto; color: $text-muted; }
+    ClientFields .labels.-right { margin-left: 2; }
+    ClientFields .inputs { width: 1fr; height: auto; }
+    ClientFields Input { width: 1fr; height: 1; padding: 0; border: none !important; background: $boost; }
+    ClientFields Input:focus { background: $accent 30%; }
+    ClientFields Input.-invalid { background: $error 35%; }
+    ClientFields #field-errors { color: $error; height: auto; padding-left: 13; }
+    ClientFields .check-row { height: 1; padding-left: 13; }
+    ClientFields Checkbox { width: 1fr; }
+    """
+    # Enter moves on as the key arrives (a priority binding): keys typed
+    # ahead of the screen go to the next field, not to the one just left.
+    BINDINGS = [Binding("f3", "next_as_typed", "Next, as typed"),
+                Binding("enter", "next_field", "Next field", show=False, priority=True)]
+
+    class Edited(Message):
+        """Something in the fields changed (the record marks itself unsaved)."""
+
+    def __init__(self, client: Client | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.client = client
+        self.as_typed: set[str] = set()  # left with F3: saved without capitalising
+        self._leaving_as_typed: str | None = None
+        self._baseline: dict[str, Any] = {}
+
+    def _initial(self, field: str) -> str:
+        if self.client is None:
+            return ""
+        if field == "birthday":
+            return self.client.birthday.strftime(BIRTHDAY_FORMAT) if self.client.birthday else ""
+        return getattr(self.client, field) or ""
+
+    def compose(self) -> ComposeResult:
+        # Each column's labels are ONE Static and its fields plain Inputs styled
+        # flat: few widgets, so a record opens fast. A broken rule is shown in
+        # the message lines under the fields, naming the field, and the field
+        # itself turns red and takes the focus.
+        with Horizontal(id="field-columns"):
+            for side, column in zip(("left", "right"), COLUMNS):
+                yield Static(self._labels_text(column), classes=f"labels -{side}", id=f"labels-{side}")
+                with Vertical(classes="inputs"):
+                    for field, _label, placeholder in column:
+                        yield Input(self._initial(field), placeholder=placeholder, id=f"f-{field}",
+                                    select_on_focus=False, validate_on=NO_VALIDATION)
+        with Horizontal(classes="check-row"):
+            for field, label in CHECK_FIELDS:
+                yield Checkbox(label, bool(self.client and getattr(self.client, field)), id=f"f-{field}",
+                               compact=True)
+        yield Static("", id="field-errors")
+
+    @staticmethod
+    def _labels_text(column, focused: str | None = None) -> str:
+        return "\n".join(f"[b $accent]{label}[/]" if field == focused else label for field, label, _p in column)
+
+    def on_descendant_focus(self, event) -> None:
+        self._mark_label(event.widget, True)
+
+    def on_descendant_blur(self, event) -> None:
+        self._mark_label(event.widget, False)
+
+    def _mark_label(self, widget, focused: bool) -> None:
+        """The focused field's label stands out."""
+        field = (widget.id or "")[2:]
+        for side, column in zip(("left", "right"), COLUMNS):
+            if any(f == field for f, _l, _p in column):
+                self.query_one(f"#labels-{side}", Static).update(self._labels_text(column, field if focused else None))
+
+    def on_mount(self) -> None:
+        self._baseline = self.values()
+
+    # -- values
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {field: self.query_one(f"#f-{field}", Input).value for field, _l, _p in FORM_FIELDS}
+        for field, _label in CHECK_FIELDS:
+            values[field] = self.query_one(f"#f-{field}", Checkbox).value
+        return values
+
+    def changed(self) -> dict[str, Any]:
+        """The fields that differ from what was loaded (all filled ones for a new client)."""
+        current = self.values()
+        return {k: v for k, v in current.items() if v != self._baseline.get(k)}
+
+    @property
+    def is_changed(self) -> bool:
+        return bool(self._baseline) and self.values() != self._baseline
+
+    def capitalize_set(self, fields: dict) -> set[str]:
+        """Fields to capitalise on save: the changed name/address fields not left with F3."""
+        return {f for f in fields if f in CAPITALIZED and f not in self.as_typed}
+
+    def rebase(self, client: Client) -> None:
+        """Another terminal saved the client since these fields were loaded:
+        take its values, except in the fields changed here (what was typed is
+        kept); a save then writes the typed fields over the new version."""
+        edited = self.changed()
+        self.client = client
+        for field, _label, _placeholder in FORM_FIELDS:
+            if field not in edited:
+                box = self.query_one(f"#f-{field}", Input)
+                with box.prevent(Input.Changed):
+                    box.value = self._initial(field)
+        for field, _label in CHECK_FIELDS:
+            if field not in edited:
+                box = self.query_one(f"#f-{field}", Checkbox)
+                with box.prevent(Checkbox.Changed):
+                    box.value = bool(getattr(client, field))
+        self._baseline = {**{field: self._initial(field) for field, _l, _p in FORM_FIELDS},
+                          **{field: bool(getattr(client, field)) for field, _l in CHECK_FIELDS}}
+
+    def mark_saved(self, client: Client) -> None:
+        """After a save: show what was stored (normalised phones...) and start over from it."""
+        self.client = client
+        for field, _label, _placeholder in FORM_FIELDS:
+            box = self.query_one(f"#f-{field}", Input)
+            with box.prevent(Input.Changed):
+                box.value = self._initial(field)
+        self._baseline = self.values()
+        self.as_typed.clear()
+
+    # -- leaving a field
+
+    def action_next_as_typed(self) -> None:
+        """F3: move on WITHOUT auto-capitalising the field just left."""
+        focused = self.screen.focused
+        if isinstance(focused, Input) and focused.id and focused.id.startswith("f-"):
+            field = focused.id[2:]
+            if field in CAPITALIZED:
+                self.as_typed.add(field)
+                self._leaving_as_typed = field
+        self.screen.focus_next()
+
+    @on(Input.Blurred)
+    def _left_field(self, event: Input.Blurred) -> None:
+        event.stop()
+        box = event.input
+        field = (box.id or "")[2:]
+        if field in CAPITALIZED:
+            if self._leaving_as_typed == field:
+                self._leaving_as_typed = None
+            else:
+                self.as_typed.discard(field)
+                fixed = client_data.auto_capitalize(box.value)
+                if fixed != box.value:
+                    box.value = fixed
+        self._check_field(field, box)
+
+    def _check_field(self, field: str, box: Input) -> None:
+        """Phones, email and birthday are checked (and tidied) as the field is left."""
+        value = box.value.strip()
+        try:
+            if field in client_data.PHONE_FIELDS:
+                tidy = client_data.normalize_phone(value, field)
+            elif field == "email":
+                tidy = client_data.normalize_email(value)
+            elif field == "birthday":
+                day = client_data.parse_birthday(value)
+                tidy = day.strftime(BIRTHDAY_FORMAT) if day else ""
+            else:
+                return
+        except DomainError as error:
+            self.show_error(field, str(error), focus=False)
+            return
+        self.clear_error(field)
+        if tidy != box.value:
+            box.value = tidy
+
+    def action_next_field(self) -> None:
+        """Enter in a field moves to the next one (like Tab); elsewhere (a
+        checkbox) Enter keeps its own meaning."""
+        if not isinstance(self.screen.focused, Input):
+            raise SkipAction()
+        self.screen.focus_next()
+
+    @on(Input.Changed)
+    def _edited(self, event: Input.Changed) -> None:
+        event.stop()
+        field = (event.input.id or "")[2:]
+        if self._baseline:
+            self.clear_error(field)
+            self.post_message(self.Edited())
+
+    @on(Checkbox.Changed)
+    def _checked(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        if self._baseline:
+            self.post_message(self.Edited())
+
+    # -- messages at the fields
+
+    LABELS = {field: label for field, label, _placeholder in FORM_FIELDS}
+    _errors: dict[str, str] | None = None
+
+    def _show_errors(self) -> None:
+        errors = self._errors or {}
+        lines = [f"{self.LABELS[field]}: {errors[field]}" for field, _l, _p in FORM_FIELDS if field in errors]
+        self.query_one("#field-errors", Static).update("\n".join(lines))
+
+    def show_error(self, field: str | None, message: str, focus: bool = True) -> bool:
+        """Show a rule's message for its field (named, under the fields) and mark
+        the field; False when the field is not one of these."""
+        if field not in self.LABELS:
+            return False
+        if self._errors is None:
+            self._errors = {}
+        self._errors[field] = message
+        self._show_errors()
+        box = self.query_one(f"#f-{field}", Input)
+        box.add_class("-invalid")
+        if focus:
+            box.focus()
+        return True
+
+    def error_of(self, field: str) -> str:
+        """The message shown for ``field`` ('' when none)."""
+        return (self._errors or {}).get(field, "")
+
+    def clear_error(self, field: str) -> None:
+        if self._errors and field in self._errors:
+            del self._errors[field]
+            self._show_errors()
+        if field in self.LABELS:
+            self.query_one(f"#f-{field}", Input).remove_class("-invalid")
+
+    def clear_errors(self) -> None:
+        if self._errors:
+            self._errors = {}
+            self._show_errors()
+        for box in self.query(Input):
+            box.remove_class("-invalid")
+
+    @property
+    def has_focus_inside(self) -> bool:
+        focused = self.screen.focused
+        return focused is not None and self in focused.ancestors
+
+
+def rebase_on_stored(screen, error: ChangedElsewhere, fields_widget: ClientFields, notes: TextArea | None) -> None:
+    """A save refused because another terminal saved the client meanwhile:
+    the screen takes the stored client; what was typed here is kept."""
+    fresh = client_data.get_client(screen.client.id)
+    fields_widget.rebase(fresh)
+    if notes is not None and notes.text == screen._notes:
+        notes.load_text(fresh.notes)
+    screen.client, screen._notes = fresh, fresh.notes
+    screen.notify(f"{error} {RELOADED_KEEPING_TYPED}", title="Not saved", severity="warning", timeout=10)
+
+
+def save_fields(client: Client | None, fields_widget: ClientFields, extra: dict | None = None,
+                allow_duplicate: bool = False) -> Client:
+    """Save what changed through data.clients.save_client (its rules, its messages)."""
+    fields = fields_widget.changed()
+    if client is None:
+        fields = {k: v for k, v in fields.items() if v not in ("", False)}
+    fields.update(extra or {})
+    return client_data.save_client(client, fields, allow_duplicate=allow_duplicate,
+                                   capitalize=fields_widget.capitalize_set(fields))

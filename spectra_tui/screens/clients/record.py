@@ -1,0 +1,346 @@
+"""The client record: the tabs, the money summary, the New group."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import ContentSwitcher, Input, Label, Static, TextArea
+
+from ...data import clients as client_data
+from ...data import invoices as invoice_data
+from ...data import ledger
+from ...data import phone_calls as call_data
+from ...data import sessions as session_data
+from ...data.clients import DuplicateClient
+from ...data.models import Client, FamilyMember, LedgerEntry
+from ...data.money import format_money
+from ...data.versions import ChangedElsewhere
+from ..base import KeyBar, RecordScreen, TitleBar
+from ..dialogs import WRITE_ERRORS, ConfirmDialog, MessageDialog, readable
+from ..money import DepositDialog
+from ..open_record import open_invoice, open_new_invoice, open_session
+from ..phone_calls import PhoneCallDialog
+from ..widgets import PagedTable
+from .cells import all_at_once, date_text, fit, money_cell, time_text
+from .fields import ClientFields, rebase_on_stored, save_fields
+from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip, tab_label
+
+
+class ClientRecord(RecordScreen):
+    """A client: General (editable), Family, Sessions, Appointments, Invoices,
+    Phone Calls, Notes; the money summary; the New group (keys in the footer)."""
+
+    TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
+
+    DEFAULT_CSS = """
+    ClientRecord #record-head { height: 1; padding: 0 1; background: $panel; }
+    ClientRecord #record-name { width: 1fr; text-style: bold; }
+    ClientRecord #record-contact { width: auto; color: $text-muted; }
+    ClientRecord #record-money { height: 1; padding: 0 1; }
+    ClientRecord #record-new { padding: 0 1; background: $boost; }
+    ClientRecord #record-tabs { height: 1fr; }
+    ClientRecord #record-tabs > Vertical { height: 1fr; }
+    ClientRecord .tab-hint { height: 1; padding: 0 1; color: $text-muted; }
+    ClientRecord PagedTable { height: 1fr; }
+    ClientRecord #record-notes { height: 1fr; }
+    """
+    # The New group. Priority: the keys must not be typed into the field that has the focus.
+    NEW_GROUP = [("alt+a", "appointment", "Appointment"), ("alt+s", "session", "Session"),
+                 ("alt+g", "Generic", "Generic invoice"), ("alt+e", "Estimate", "Estimate"),
+                 ("alt+c", "Credit Memo", "Credit memo"), ("alt+d", "deposit", "Deposit")]
+    BINDINGS = [
+        *[Binding(key, f"new('{what}')", label, priority=True) for key, what, label in NEW_GROUP],
+        *[Binding(f"alt+{n}", f"show_tab('{tab}')", f"{tab_label(tab)} tab", show=False, priority=True)
+          for n, tab in enumerate(TABS, 1)],
+        Binding("ctrl+pagedown", "step_tab(1)", "Next tab", show=False, priority=True),
+        Binding("ctrl+pageup", "step_tab(-1)", "Previous tab", show=False, priority=True),
+    ]
+
+    def __init__(self, client: Client, tab: str = "general"):
+        super().__init__()
+        self.client = client
+        self.initial_tab = tab if tab in self.TABS else "general"
+        self._notes = client.notes
+        self._shown = False
+        self._filled: set[str] = set()
+
+    @property
+    def CAPTURES_F3(self) -> bool:  # noqa: N802 - ScreenHooks.CAPTURES_F3
+        return self.query_one(ClientFields).has_focus_inside
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Horizontal(id="record-head"):
+            yield Label("", id="record-name")
+            yield Label("", id="record-contact")
+        yield Static("", id="record-money")
+        yield KeyRibbon("New", [(key, label) for key, _what, label in self.NEW_GROUP],
+                        width=self.app.size.width - 2, id="record-new")
+        yield TabStrip(self.TABS, self.initial_tab, id="tab-strip")
+        with ContentSwitcher(initial=self.initial_tab, id="record-tabs"):
+            with VerticalScroll(id="general", can_focus=False):
+                yield ClientFields(self.client, id="record-fields")
+                yield Static("Ctrl+W save & close · Esc close · F3 next field without capitals",
+                             classes="tab-hint")
+            for tab in self.TABS[1:]:
+                yield Vertical(id=tab)  # filled when first shown (a record opens fast)
+        yield KeyBar()
+
+    async def on_mount(self) -> None:
+        self.title = f"Spectra · Client #{self.client.id}"
+        self.refresh_record()
+        if self.initial_tab == "general":
+            self.query_one("#f-first_name", Input).focus()
+        else:
+            await self.action_show_tab(self.initial_tab)
+
+    def on_screen_resume(self) -> None:
+        """Back from a session, an invoice or a dialog: show what changed there."""
+        if self._shown:
+            self.refresh_record()
+        self._shown = True
+
+    # -- what the record shows
+
+    def _make_tab(self, tab: str) -> list:
+        if tab == "family":
+            return [Static("a add · Delete remove", classes="tab-hint"),
+                    FamilyTable([("Name", 28), ("Relationship", 16), ("Birthday", 12)],
+                                cells=lambda m: (fit(m.full_name), fit(m.relationship), date_text(m.birthday)),
+                                key=lambda m: m.id, id="family-table")]
+        if tab == "sessions":
+            return [PagedTable([("Session", 8), ("Date", 10), ("Time", 5), ("Type", 12), ("Photographer", 14),
+                                ("Status", 26)],
+                               cells=lambda s: (str(s.number), date_text(s.start), time_text(s.start),
+                                                fit(s.session_type.name), fit(s.photographer.full_name),
+                                                fit(s.status)),
+                               key=lambda s: s.id, narrow_columns=[(0, 7), (1, 10), (3, 10), (5, 26)],
+                               id="sessions-table")]
+        if tab == "appointments":
+            return [PagedTable([("Date", 10), ("Time", 5), ("Title", 24), ("With", 14), ("Status", 10)],
+                               cells=lambda a: (date_text(a.start), time_text(a.start), fit(a.title),
+                                                fit(a.staff.full_name if a.staff_id else ""), fit(a.status)),
+                               key=lambda a: a.id, id="appointments-table")]
+        if tab == "invoices":
+            return [PagedTable([("Number", 7), ("Date", 10), ("Type", 13), ("Total", 12), ("Balance", 12),
+                                ("State", 9)],
+                               cells=lambda r: (r.invoice.display_number, date_text(r.invoice.invoice_date),
+                                                fit(r.invoice.kind), money_cell(r.invoice.total_cents),
+                                                money_cell(r.balance), r.state),
+                               key=lambda r: r.invoice.id, id="invoices-table")]
+        if tab == "phone_calls":
+            return [Static("l logs a call · Enter shows it", classes="tab-hint"),
+                    CallsTable([("When", 14), ("Call", 4), ("About", 30), ("By", 8), ("Notes", 40)],
+                               cells=lambda c: (f"{c.at:%m/%d/%y %H:%M}", c.direction, fit(c.subject),
+                                                fit(c.user_name), fit(c.notes.replace("\n", " "))),
+                               key=lambda c: c.id, narrow_columns=[(0, 14), (1, 4), (2, 30), (4, 20)],
+                               id="calls-table")]
+        if tab == "notes":
+            return [TextArea(self._notes, id="record-notes")]
+        return []
+
+    async def _fill_tab(self, tab: str) -> None:
+        """Build a tab's content the first time it is shown, then load it."""
+        if tab in self._filled or tab == "general":
+            return
+        self._filled.add(tab)
+        await self.query_one(f"#record-tabs > #{tab}").mount(*self._make_tab(tab))
+        self._load_tab(tab)
+
+    def _load_tab(self, tab: str) -> None:
+        client = self.client
+        if tab == "family":
+            self.query_one("#family-table", PagedTable).load(all_at_once(list(client.family.order_by(FamilyMember.id))))
+        elif tab == "sessions":
+            query = session_data.SessionQuery(client_id=client.id)
+            self.query_one("#sessions-table", PagedTable).load(
+                lambda after, limit: session_data.search_sessions(query, limit, after))
+        elif tab == "appointments":
+            self.query_one("#appointments-table", PagedTable).load(
+                lambda after, limit: session_data.client_appointments(client, limit, after))
+        elif tab == "invoices":
+            query = invoice_data.InvoiceQuery(client_id=client.id)
+            self.query_one("#invoices-table", PagedTable).load(
+                lambda after, limit: invoice_data.search_invoices(query, limit, after))
+        elif tab == "phone_calls":
+            self.query_one("#calls-table", PagedTable).load(
+                lambda after, limit: call_data.calls_of_client(client, limit, after))
+
+    def refresh_record(self) -> None:
+        client = self.client
+        self.query_one("#record-name", Label).update(f"{client.full_name}  #{client.id}")
+        contact = " · ".join(x for x in (client.main_phone, client.email) if x)
+        self.query_one("#record-contact", Label).update(contact)
+        money = ledger.client_money(client.id)
+        owed = f"[b $warning]Owes {format_money(money.owed)}[/]" if money.owed else "Owes nothing"
+        parts = [owed, f"Credit {format_money(money.credit_balances)}",
+                 f"Unapplied deposits {format_money(money.deposits_left)}"]
+        self.query_one("#record-money", Static).update("  ·  ".join(parts))
+        for tab in self._filled:
+            self._load_tab(tab)
+
+    def _notes_text(self) -> str:
+        shown = self.query("#record-notes")
+        return shown.first(TextArea).text if shown else self._notes
+
+    # -- unsaved changes, save
+
+    @property
+    def dirty(self) -> bool:
+        return self.query_one(ClientFields).is_changed or self._notes_text() != self._notes
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        """RecordScreen clears this after a save or a discard; nothing to keep."""
+
+    def action_save_close(self) -> None:
+        self._save(allow_duplicate=False)
+
+    def _save(self, allow_duplicate: bool) -> None:
+        fields_widget = self.query_one(ClientFields)
+        fields_widget.clear_errors()
+        notes = self._notes_text()
+        extra = {"notes": notes} if notes != self._notes else {}
+        if not fields_widget.changed() and not extra:
+            self.dismiss(True)
+            return
+        try:
+            save_fields(self.client, fields_widget, extra, allow_duplicate=allow_duplicate)
+        except DuplicateClient as duplicate:
+            def answered(save_anyway: bool | None) -> None:
+                if save_anyway:
+                    self._save(allow_duplicate=True)
+
+            self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
+            return
+        except ChangedElsewhere as error:
+            shown = self.query("#record-notes")
+            rebase_on_stored(self, error, fields_widget, shown.first(TextArea) if shown else None)
+            self.refresh_record()
+            return
+        except WRITE_ERRORS as error:
+            field = getattr(error, "field", None)
+            if field in ClientFields.LABELS:
+                self.show_general()
+                self.call_after_refresh(fields_widget.show_error, field, readable(error))
+            else:
+                if field == "notes":
+                    self.call_later(self.action_show_tab, "notes")
+                self.notify(readable(error), title="Not saved", severity="error", timeout=8)
+            return
+        self.notify(f"{self.client.full_name} saved.", title="Saved", timeout=4)
+        fields_widget.mark_saved(self.client)
+        self._notes = self.client.notes
+        self.dismiss(True)
+
+    # -- tabs
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one("#record-tabs", ContentSwitcher).current or "general"
+
+    def show_general(self) -> None:
+        self.query_one("#record-tabs", ContentSwitcher).current = "general"
+        self.query_one(TabStrip).show("general")
+
+    async def action_show_tab(self, tab: str, focus_content: bool = True) -> None:
+        """Show a tab (filled the first time) and put the focus into it, ready for the keyboard."""
+        if tab not in self.TABS:
+            return
+        await self._fill_tab(tab)
+        self.query_one("#record-tabs", ContentSwitcher).current = tab
+        self.query_one(TabStrip).show(tab)
+        if not focus_content:
+            return
+        pane = self.query_one(f"#record-tabs > #{tab}")
+        targets = pane.query("Input, PagedTable, TextArea")
+        if targets:
+            targets.first().focus()
+
+    async def action_step_tab(self, step: int) -> None:
+        tabs = self.TABS
+        await self.action_show_tab(tabs[(tabs.index(self.active_tab) + step) % len(tabs)])
+
+    # -- lists: Enter opens
+
+    def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
+        event.stop()
+        table_id = event.table.id
+        if table_id == "sessions-table":
+            open_session(self.app, event.row)
+        elif table_id == "invoices-table":
+            open_invoice(self.app, event.row.invoice)
+        elif table_id == "calls-table":
+            call = event.row
+            way = "from" if call.direction == "in" else "to"
+            self.app.push_screen(MessageDialog(f"Call {way} {self.client.full_name} · {call.at:%m/%d/%Y %I:%M %p}",
+                                               f"{call.subject}\n\n{call.notes or '(no notes)'}\n\n"
+                                               f"Logged by {call.user_name}."))
+        elif table_id == "appointments-table":
+            appointment = event.row
+            if appointment.session_id:
+                open_session(self.app, appointment.session)
+            else:
+                self.notify(f"{appointment.title} on {date_text(appointment.start)} at {time_text(appointment.start)}"
+                            f" ({appointment.status}).", timeout=5)
+
+    # -- family
+
+    def action_add_family(self) -> None:
+        def added(member: FamilyMember | None) -> None:
+            if member is not None:
+                self.notify(f"{member.full_name} added to the family.", timeout=4)
+                self.refresh_record()
+
+        self.app.push_screen(FamilyMemberDialog(self.client), added)
+
+    def action_remove_family(self) -> None:
+        member = self.query_one("#family-table", PagedTable).selected
+        if member is None:
+            return
+
+        def answered(remove: bool | None) -> None:
+            if not remove:
+                return
+            try:
+                client_data.remove_family_member(member)
+            except WRITE_ERRORS as error:
+                self.notify(readable(error), title="Not removed", severity="error", timeout=8)
+                return
+            self.notify(f"{member.full_name} removed from the family.", timeout=4)
+            self.refresh_record()
+
+        self.app.push_screen(ConfirmDialog(f"Remove {member.full_name} ({member.relationship or 'family'}) "
+                                           f"from {self.client.full_name}'s family?", "Remove", "Keep"), answered)
+
+    # -- phone calls, tasks
+
+    def action_log_call(self) -> None:
+        def logged(call) -> None:
+            if call is not None:
+                self.notify(f"Call logged: {call.subject}.", timeout=4)
+                self.refresh_record()
+
+        self.app.push_screen(PhoneCallDialog(self.client), logged)
+
+    @property
+    def task_client(self) -> Client:
+        """Ctrl+D here makes a task about this client."""
+        return self.client
+
+    # -- the New group
+
+    def action_new(self, what: str) -> None:
+        client = self.client
+        if what in ("appointment", "session"):
+            self.app.open_scheduling_wizard(client=client, kind=what)
+        elif what == "deposit":
+            def taken(entry: LedgerEntry | None) -> None:
+                if entry is not None:
+                    self.notify(f"Deposit of {format_money(entry.amount_cents)} taken from {client.full_name}.",
+                                title="Deposit", timeout=5)
+                    self.refresh_record()
+
+            self.app.push_screen(DepositDialog(client), taken)
+        else:
+            open_new_invoice(self.app, what, client=client)

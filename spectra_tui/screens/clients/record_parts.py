@@ -1,0 +1,143 @@
+"""The pieces of the client record: its tab strip, the New ribbon, the lists
+with their own keys, and the small Add family member dialog.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import Static
+
+from ...data import clients as client_data
+from ...data.models import Client, FamilyMember
+from ..dialogs import SmallForm
+from ..keymap import display_keys
+from ..widgets import PagedTable
+
+
+# ---------------------------------------------------------------- small dialogs of the record
+
+class FamilyMemberDialog(SmallForm):
+    TITLE_TEXT = "Add a family member"
+    FIELDS = [("first_name", "First name", ""), ("last_name", "Last name", ""),
+              ("relationship", "Relationship", "Spouse, Child..."), ("birthday", "Birthday", "MM/DD/YYYY")]
+
+    def __init__(self, client: Client):
+        super().__init__()
+        self.client = client
+
+    def initial(self, field: str) -> str:
+        return self.client.last_name if field == "last_name" else ""
+
+    def perform(self, values: dict[str, Any]) -> FamilyMember:
+        return client_data.add_family_member(self.client, values["first_name"], values["last_name"],
+                                             values["relationship"], values["birthday"] or None)
+
+
+# ---------------------------------------------------------------- the record's tab strip, ribbon and lists
+
+class KeyRibbon(Static):
+    """A ribbon group: 'New  Alt+A Appointment  Alt+S Session ...', wrapped
+    between entries (never inside one) to the width it has."""
+
+    def __init__(self, title: str, entries: list[tuple[str, str]], width: int = 0, **kwargs):
+        self.ribbon_title, self.entries = title, entries
+        self._width = width
+        text = self.flow(width) if width else ""
+        super().__init__(text, **kwargs)
+        if width:
+            self.styles.height = text.plain.count("\n") + 1
+
+    def on_resize(self, event) -> None:
+        if event.size.width == self._width:
+            return  # laid out for this width already
+        self._width = event.size.width
+        text = self.flow(event.size.width)
+        self.styles.height = text.plain.count("\n") + 1
+        self.update(text)
+
+    def flow(self, width: int) -> Text:
+        parts = [Text.assemble((display_keys(key), "bold"), " ", label) for key, label in self.entries]
+        lines: list[Text] = []
+        line = Text.assemble((self.ribbon_title, "bold"), ":")
+        for part in parts:
+            if line.cell_len + 2 + part.cell_len > max(width, 20) and line.cell_len > 0:
+                lines.append(line)
+                line = Text("  ") + part
+            else:
+                line = line + Text("  ") + part
+        lines.append(line)
+        return Text("\n").join(lines)
+
+
+class FamilyTable(PagedTable):
+    """The Family list: a (or Insert) adds a member, Delete removes the selected one."""
+
+    BINDINGS = [Binding("a,insert", "add_member", "Add"), Binding("delete", "remove_member", "Remove")]
+
+    def action_add_member(self) -> None:
+        self.screen.action_add_family()
+
+    def action_remove_member(self) -> None:
+        self.screen.action_remove_family()
+
+
+def tab_label(name: str) -> str:
+    """'phone_calls' -> 'Phone Calls'."""
+    return name.replace("_", " ").title()
+
+
+class CallsTable(PagedTable):
+    """The Phone Calls list: l logs a call with the client."""
+
+    BINDINGS = [Binding("l", "log_call", "Log call")]
+
+    def action_log_call(self) -> None:
+        self.screen.action_log_call()
+
+
+class TabStrip(Static, can_focus=True):
+    """The record's tab names on one line, the current one highlighted.
+
+    Left/Right (when it has the focus), Ctrl+PgUp/PgDn, Alt+1..7 or a click
+    choose a tab; the screen's ``action_show_tab`` does the switching.
+    (Alt+digit reaches the app only in terminals with the kitty keyboard
+    protocol: elsewhere Textual reads ESC+digit as macOS Option characters,
+    so Ctrl+PgUp/PgDn, which every terminal sends, are the keys to rely on.) (A light stand-in for
+    TabbedContent, whose fifteen widgets made a record slower to open.)"""
+
+    DEFAULT_CSS = """
+    TabStrip { height: 1; padding: 0 1; background: $panel; }
+    TabStrip:focus { background: $boost; }
+    """
+    BINDINGS = [Binding("left", "step(-1)", "Previous tab", show=False),
+                Binding("right", "step(1)", "Next tab", show=False)]
+
+    def __init__(self, tabs: tuple[str, ...], active: str, **kwargs):
+        super().__init__("", **kwargs)
+        self.tabs, self.active = tabs, active
+
+    def on_mount(self) -> None:
+        self.show(self.active)
+
+    def show(self, tab: str) -> None:
+        """Highlight ``tab``; a space each side of every name when the line
+        has room (120 columns), one space between names when not (80)."""
+        self.active = tab
+        hint = f"Alt+1…{len(self.tabs)} · Ctrl+PgUp/PgDn"
+        roomy = sum(len(tab_label(name)) + 3 for name in self.tabs) + len(hint) + 2 <= self.app.size.width - 2
+        if not roomy:
+            hint = "^PgUp/PgDn"
+        parts = []
+        for name in self.tabs:
+            label = f" {tab_label(name)} " if roomy or name == tab else tab_label(name)
+            if name == tab:
+                parts.append(f"[b reverse]{label}[/]")
+            else:
+                parts.append(f"[@click=screen.show_tab('{name}')]{label}[/]")
+        self.update(" ".join(parts) + f"  [dim]{hint}[/]")
+
+    async def action_step(self, step: int) -> None:
+        index = (self.tabs.index(self.active) + step) % len(self.tabs)
+        await self.screen.action_show_tab(self.tabs[index], focus_content=False)

@@ -1,0 +1,443 @@
+"""The invoice record: header, lines, totals, the ledger, and every money flow."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from ...data import ledger
+from ...data import invoices as invoice_data
+from ...data.clock import to_local
+from ...data.errors import DomainError, NotFound
+from ...data.models import Invoice, InvoiceLine, LedgerEntry
+from ...data.money import format_money
+from ...data.versions import ChangedElsewhere, reloaded
+from ..base import KeyBar, RecordScreen
+from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
+from ..formats import fmt_day, menu_entry, money_cell
+from ..money import (DepositDialog, DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog,
+                     void_entry_dialog)
+from ..open_record import choose_client, open_client, open_invoice, open_session
+from .line_dialog import LineDialog
+
+
+class InvoiceRecord(RecordScreen):
+    """One invoice, credit memo or estimate: header, lines, totals, ledger."""
+
+    DEFAULT_CSS = """
+    InvoiceRecord #ir-head { height: auto; padding: 0 1; background: $boost; }
+    InvoiceRecord .part-title { height: 1; padding: 0 1; color: $accent; text-style: bold; }
+    InvoiceRecord #ir-lines { height: 3fr; min-height: 4; }
+    InvoiceRecord #ir-totals { height: auto; padding: 0 1; border-top: solid $panel-lighten-2; }
+    InvoiceRecord #ir-ledger { height: 2fr; min-height: 4; }
+    """
+    BINDINGS = [
+        Binding("f", "file_menu", "File…"),  # first: the one key to every action, kept in sight at 80 columns
+        Binding("p", "payment", "Payment"),
+        Binding("a", "add_line", "Add"),
+        Binding("e", "edit_line", "Edit"),
+        Binding("delete", "remove_line", "Remove line", show=False),
+        Binding("r", "refund", "Refund"),
+        Binding("v", "void_entry", "Void"),
+        Binding("t", "transfer", "Transfer"),
+        Binding("b", "bill_to", "Bill-To"),
+        Binding("c", "convert", "Convert"),
+        Binding("d", "deposit", "Deposit", show=False),
+        Binding("X", "void_invoice", "Void invoice", show=False),
+        Binding("o", "open_related", "Open client/session", show=False),
+    ]
+
+    def __init__(self, invoice: Invoice):
+        super().__init__()
+        self.invoice = invoice
+        self._lines: list[InvoiceLine] = []
+        self._entries: list[LedgerEntry] = []
+        self._voided: set[int] = set()
+
+    @property
+    def task_client(self):
+        """Ctrl+D here makes a task about this invoice's client."""
+        return self.invoice.client
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Static(id="ir-head")
+        yield Static("Lines", classes="part-title", id="ir-lines-title")
+        yield DataTable(id="ir-lines", cursor_type="row", zebra_stripes=True)
+        yield Static(id="ir-totals")
+        yield Static("Payments and credits", classes="part-title")
+        yield DataTable(id="ir-ledger", cursor_type="row", zebra_stripes=True)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        narrow = self.app.size.width < 100
+        lines = self.query_one("#ir-lines", DataTable)
+        lines.add_column("#", width=2)
+        lines.add_column("Code", width=6)
+        lines.add_column("Description", width=24 if narrow else 52)
+        lines.add_column("Qty", width=3)
+        lines.add_column("Price", width=10)
+        lines.add_column("Img", width=4)
+        lines.add_column("Tax", width=3)
+        lines.add_column("Amount", width=11)
+        ledger_table = self.query_one("#ir-ledger", DataTable)
+        ledger_table.add_column("Date", width=8)
+        ledger_table.add_column("Entry", width=20 if narrow else 26)
+        ledger_table.add_column("Method", width=10 if narrow else 16)
+        ledger_table.add_column("Amount", width=11)
+        ledger_table.add_column("Note", width=13 if narrow else 34)
+        self.load()
+        lines.focus()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    # ------------------------------------------------------------ showing it
+
+    def load(self) -> None:
+        invoice = reloaded(self.invoice)
+        self.invoice = invoice
+        row = invoice_data.invoice_row(invoice)
+        money = ledger.invoice_money(invoice)
+        what = "Estimate" if invoice.is_estimate else ("Credit memo" if invoice.kind == Invoice.CREDIT_MEMO
+                                                       else "Invoice")
+        self.title = f"Spectra · {what} {invoice.display_number}"
+        head = Text.assemble((f"{what} {invoice.display_number}", "bold"), f" · {invoice.kind} · ",
+                             (row.state, "bold"), f" · {fmt_day(invoice.invoice_date)}\n",
+                             ("Client ", "dim"), invoice.client.full_name, ("   Bill-To ", "dim"),
+                             invoice.bill_to.full_name)
+        if invoice.session_id:
+            session = invoice.session
+            head.append_text(Text.assemble(("   Session ", "dim"),
+                                           f"{session.number} ({session.session_type.name}, "
+                                           f"{fmt_day(session.start.date())})"))
+        if invoice.source_id:
+            head.append_text(Text.assemble(("   From ", "dim"), invoice.source.display_number))
+        if invoice.status == Invoice.CONVERTED:
+            made = [i.display_number for i in invoice_data.made_from(invoice)]
+            if made:
+                head.append_text(Text.assemble(("   Became invoice ", "dim"), ", ".join(made)))
+        self.query_one("#ir-head", Static).update(head)
+        self._fill_lines()
+        self._fill_totals(row, money)
+        self._fill_ledger()
+        self.refresh_bindings()
+
+    def _fill_lines(self) -> None:
+        table = self.query_one("#ir-lines", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self._lines = invoice_data.lines_of(self.invoice)
+        for line in self._lines:
+            table.add_row(str(line.position), line.item.code if line.item_id else "", line.description,
+                          Text(str(line.quantity), justify="right"), money_cell(line.unit_price_cents),
+                          Text(str(line.image_number or ""), justify="right"), "yes" if line.taxable else "",
+                          money_cell(line.amount_cents), key=str(line.id))
+        if self._lines:
+            table.move_cursor(row=min(max(cursor, 0), len(self._lines) - 1))
+        self.query_one("#ir-lines-title", Static).update(
+            f"Lines ({len(self._lines)})" + (" [dim]· a adds · Enter edits · Del removes[/dim]" if self._lines
+                                             else " [dim]· press a to add one[/dim]"))
+
+    def _fill_totals(self, row: invoice_data.InvoiceRow, money: ledger.InvoiceMoney) -> None:
+        invoice = self.invoice
+        rate = (Decimal(invoice.tax_rate) * 100).normalize()
+        totals = Text.assemble(("Subtotal ", "dim"), format_money(invoice.subtotal_cents),
+                               (f"   Tax {rate:f}%{' incl.' if invoice.tax_included else ''} ", "dim"),
+                               format_money(invoice.tax_cents), ("   Total ", "dim"),
+                               (format_money(invoice.total_cents), "bold"), "\n")
+        if invoice.is_estimate:
+            totals.append("An estimate takes no payments: c converts it into an invoice."
+                          if invoice.status == Invoice.OPEN else f"{row.state}.", style="dim")
+        elif invoice.status == Invoice.VOID:
+            totals.append("Void: owes nothing.", style="dim")
+        else:
+            totals.append_text(Text.assemble(("Paid ", "dim"), format_money(money.paid), "   "))
+            if money.credit:
+                totals.append(f"Credit balance {format_money(money.credit)}", style="bold green")
+            elif money.due:
+                totals.append(f"Balance due {format_money(money.due)}", style="bold yellow")
+            else:
+                totals.append("Balance $0.00", style="bold")
+        on_hand = ledger.deposits_on_hand(invoice.client) if money.due and not invoice.is_estimate else 0
+        if on_hand:
+            totals.append(f"\n{format_money(on_hand)} of deposits on hand: "
+                          "p offers them before the payment.", style="green")
+        self.query_one("#ir-totals", Static).update(totals)
+
+    def _entry_cells(self, entry: LedgerEntry) -> tuple:
+        label = ledger.entry_label(entry, self.invoice.id)
+        method = " ".join(p for p in (entry.method, entry.reference) if p)
+        voided = entry.id in self._voided
+        style = "strike dim" if voided else ("dim" if entry.kind == LedgerEntry.VOID else "")
+        effect = ledger.effect_on(entry, self.invoice.id)
+        amount = format_money(effect) if entry.kind != LedgerEntry.VOID else format_money(entry.amount_cents)
+        if effect > 0:
+            amount = "+" + amount
+        note = entry.note + (" (voided)" if voided else "")
+        return (Text(f"{to_local(entry.created_at):%m/%d/%y}", style=style),
+                Text(f"#{entry.id} {label}", style=style), Text(method, style=style),
+                Text(amount, justify="right", style=style), Text(note.strip(), style=style))
+
+    def _fill_ledger(self) -> None:
+        table = self.query_one("#ir-ledger", DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self._entries = ledger.entries_for(self.invoice)
+        self._voided = ledger.voided_ids([e.id for e in self._entries])
+        for entry in self._entries:
+            table.add_row(*self._entry_cells(entry), key=str(entry.id))
+        if self._entries:
+            table.move_cursor(row=min(max(cursor, 0), len(self._entries) - 1))
+
+    # ------------------------------------------------------------ helpers
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "convert":
+            return self.invoice.is_estimate
+        return True
+
+    def _run(self, work, done: str = "") -> bool:
+        try:
+            work()
+        except WRITE_ERRORS as error:
+            self.notify(readable(error), title="Not possible", severity="error", timeout=8)
+            if isinstance(error, (ChangedElsewhere, NotFound)):
+                self.load()  # show what the other terminal did
+            return False
+        self.load()
+        if done:
+            self.notify(done, timeout=4)
+        return True
+
+    def _after_dialog(self, done):
+        """A dialog callback that reloads and tells what happened when something was done."""
+        def callback(result) -> None:
+            self.load()
+            if result:
+                self.notify(done(result) if callable(done) else done, timeout=5)
+        return callback
+
+    def _money_summary(self) -> str:
+        money = ledger.invoice_money(self.invoice)
+        if money.credit:
+            return f"Credit balance {format_money(money.credit)}."
+        if money.due:
+            return f"Balance due {format_money(money.due)}."
+        return "Paid in full."
+
+    # ------------------------------------------------------------ lines
+
+    def _selected_line(self) -> InvoiceLine | None:
+        table = self.query_one("#ir-lines", DataTable)
+        if not self._lines or table.cursor_row < 0 or table.cursor_row >= len(self._lines):
+            return None
+        return self._lines[table.cursor_row]
+
+    def action_add_line(self) -> None:
+        try:
+            invoice_data.check_editable(self.invoice)
+        except DomainError as error:
+            self.notify(str(error), title="Not possible", severity="error", timeout=8)
+            return
+        self.app.push_screen(LineDialog(self.invoice), self._after_dialog(
+            lambda line: f"Line added: {line.description[:40]}. {self._money_summary()}"))
+
+    def action_edit_line(self) -> None:
+        line = self._selected_line()
+        if line is None:
+            self.notify("There is no line to edit; a adds one.", timeout=4)
+            return
+        try:
+            invoice_data.check_editable(self.invoice)
+        except DomainError as error:
+            self.notify(str(error), title="Not possible", severity="error", timeout=8)
+            return
+        self.app.push_screen(LineDialog(self.invoice, line), self._after_dialog(
+            lambda line: f"Line {line.position} saved. {self._money_summary()}"))
+
+    @on(DataTable.RowSelected, "#ir-lines")
+    def _line_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_edit_line()
+
+    def action_remove_line(self) -> None:
+        line = self._selected_line()
+        if line is None:
+            self.notify("There is no line to remove.", timeout=4)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run(lambda: invoice_data.remove_line(line), f"Line removed. {self._money_summary()}")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Remove line {line.position}: {line.quantity} x {line.description[:50]} "
+            f"({format_money(line.amount_cents)})?", "Remove", "Keep"), answered)
+
+    # ------------------------------------------------------------ money
+
+    def action_payment(self) -> None:
+        invoice = self.invoice
+        try:
+            ledger.check_payable(invoice)
+        except DomainError as error:
+            self.notify(str(error), title="Not possible", severity="error", timeout=8)
+            return
+        deposits = ledger.outstanding_deposits(invoice.client)
+        if deposits and ledger.invoice_money(invoice).due > 0:
+            self.app.push_screen(DepositOfferDialog(invoice, deposits), self._deposits_done)
+        else:
+            self._payment_dialog(0)
+
+    def _deposits_done(self, applied: int | None) -> None:
+        self.load()
+        if applied is None:
+            return
+        if applied and ledger.invoice_money(self.invoice).due <= 0:
+            self.notify(f"{format_money(applied)} of deposits applied. {self._money_summary()}", timeout=5)
+            return
+        self._payment_dialog(applied)
+
+    def _payment_dialog(self, applied: int) -> None:
+        def done(entry) -> None:
+            self.load()
+            if entry is not None:
+                self.notify(f"Payment of {format_money(entry.amount_cents)} taken. {self._money_summary()}",
+                            timeout=5)
+            elif applied:
+                self.notify(f"{format_money(applied)} of deposits applied. {self._money_summary()}", timeout=5)
+
+        self.app.push_screen(PaymentDialog(self.invoice, applied), done)
+
+    def action_refund(self) -> None:
+        if not ledger.invoice_money(self.invoice).credit:
+            self.notify(f"Invoice {self.invoice.display_number} has no credit balance to refund. "
+                        f"{self._money_summary()}", title="Nothing to refund", severity="warning", timeout=6)
+            return
+        self.app.push_screen(RefundDialog(self.invoice), self._after_dialog(
+            lambda entry: f"Refund of {format_money(entry.amount_cents)} recorded. {self._money_summary()}"))
+
+    def action_deposit(self) -> None:
+        client = self.invoice.client
+        self.app.push_screen(DepositDialog(client), self._after_dialog(
+            lambda entry: f"Deposit of {format_money(entry.amount_cents)} taken for {client.full_name}."))
+
+    def action_transfer(self) -> None:
+        if not ledger.invoice_money(self.invoice).credit:
+            self.notify(f"Invoice {self.invoice.display_number} has no credit balance to transfer. "
+                        f"{self._money_summary()}", title="Nothing to transfer", severity="warning", timeout=6)
+            return
+        self.app.push_screen(TransferCreditDialog(self.invoice), self._after_dialog(
+            lambda entry: f"{format_money(entry.amount_cents)} of credit moved to invoice "
+                          f"{entry.target_invoice.display_number}."))
+
+    def action_void_entry(self) -> None:
+        table = self.query_one("#ir-ledger", DataTable)
+        live = [e for e in self._entries if e.kind != LedgerEntry.VOID and e.id not in self._voided]
+        if not live:
+            self.notify("There is no payment or credit on this invoice to void.", timeout=5)
+            return
+        if self.focused is not table and len(live) > 1:
+            table.focus()
+            self.notify("Choose the entry with ↑ ↓ in 'Payments and credits', then press v again.", timeout=6)
+            return
+        entry = (self._entries[table.cursor_row] if self.focused is table and 0 <= table.cursor_row < len(self._entries)
+                 else live[0])
+        self.app.push_screen(void_entry_dialog(entry), self._after_dialog(
+            lambda _void: f"Entry #{entry.id} voided. {self._money_summary()}"))
+
+    # ------------------------------------------------------------ invoice-level actions
+
+    def action_bill_to(self) -> None:
+        try:
+            invoice_data.check_editable(self.invoice)
+        except DomainError as error:
+            self.notify(str(error), title="Not possible", severity="error", timeout=8)
+            return
+
+        def chosen(client) -> None:
+            if client is not None:
+                self._run(lambda: invoice_data.change_bill_to(self.invoice, client),
+                          f"Invoice {self.invoice.display_number} is now billed to {client.full_name}.")
+
+        choose_client(self.app, chosen)
+
+    def action_convert(self) -> None:
+        estimate = self.invoice
+        if not estimate.is_estimate:
+            self.notify(f"Invoice {estimate.display_number} is not an estimate.", severity="warning")
+            return
+        kinds = Invoice.SESSION_KINDS if estimate.basis == "session" else (Invoice.GENERIC,)
+
+        def chosen(kind: str | None) -> None:
+            if not kind:
+                return
+            try:
+                invoice = invoice_data.convert_estimate(estimate, kind)
+            except WRITE_ERRORS as error:
+                self.notify(readable(error), title="Not converted", severity="error", timeout=8)
+                return
+            self.load()
+            open_invoice(self.app, invoice)
+            self.notify(f"Estimate {estimate.display_number} is now invoice {invoice.display_number} ({kind}).",
+                        timeout=5)
+
+        self.app.push_screen(ChoiceDialog(f"Convert estimate {estimate.display_number} into",
+                                          [(kind, kind) for kind in kinds]), chosen)
+
+    def action_void_invoice(self) -> None:
+        invoice = self.invoice
+        self.app.push_screen(ReasonDialog(
+            f"Void invoice {invoice.display_number}",
+            "A void invoice keeps its number and owes nothing. Why is it voided?",
+            lambda reason: invoice_data.void_invoice(invoice, reason), confirm="Void invoice",
+            placeholder="e.g. Created by mistake"),
+            self._after_dialog(f"Invoice {invoice.display_number} is void."))
+
+    def action_open_related(self) -> None:
+        options = [("client", f"Client: {self.invoice.client.full_name}")]
+        if self.invoice.bill_to_id != self.invoice.client_id:
+            options.append(("bill_to", f"Bill-To: {self.invoice.bill_to.full_name}"))
+        if self.invoice.session_id:
+            options.append(("session", f"Session {self.invoice.session.number}"))
+        if self.invoice.source_id:
+            options.append(("source", f"Original: {self.invoice.source.display_number}"))
+
+        def chosen(what: str | None) -> None:
+            if what == "session":
+                open_session(self.app, self.invoice.session)
+            elif what == "source":
+                open_invoice(self.app, self.invoice.source)
+            elif what in ("client", "bill_to"):
+                open_client(self.app, self.invoice.client if what == "client" else self.invoice.bill_to)
+
+        self.app.push_screen(ChoiceDialog("Open", options), chosen)
+
+    def action_file_menu(self) -> None:
+        options = [
+            ("payment", menu_entry("Payment (deposits offered first)", "p")),
+            ("refund", menu_entry("Refund from the credit balance", "r")),
+            ("transfer", menu_entry("Transfer Credit Balance", "t")),
+            ("deposit", menu_entry("Take a deposit for the client", "d")),
+            ("void_entry", menu_entry("Void a payment or credit entry", "v")),
+            ("bill_to", menu_entry("Change Bill-To", "b")),
+            ("add_line", menu_entry("Add a line", "a")),
+        ]
+        if self.invoice.is_estimate:
+            options.append(("convert", menu_entry("Convert estimate into an invoice", "c")))
+        options += [
+            ("void_invoice", menu_entry("Void invoice", "Shift+X")),
+            ("open_related", menu_entry("Open client / session", "o")),
+            ("save_close", menu_entry("Save & Close", "Ctrl+W")),
+        ]
+
+        def chosen(action: str | None) -> None:
+            if action:
+                getattr(self, f"action_{action}")()
+
+        self.app.push_screen(ChoiceDialog(f"File · invoice {self.invoice.display_number}", options), chosen)

@@ -1,0 +1,71 @@
+"""Opening one record from another: a client, a session, an invoice.
+
+The client, session and invoice screens open each other's records (a
+client's sessions, a session's invoices, an invoice's client...). They call
+these functions instead of importing each other, so no screen module needs
+another: only this module knows where each record lives. The imports are
+made inside the functions because the records call back into this module.
+
+A record is given as the object or as its id.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from ..data.models import Client, Invoice, Session
+from .dialogs import WRITE_ERRORS, readable
+
+
+def _get(model, record_or_id):
+    return model.get_by_id(record_or_id) if isinstance(record_or_id, int) else record_or_id
+
+
+def open_client(app, client: Client | int, tab: str = "general") -> None:
+    """The client record (on ``tab``: general, family, sessions, ...)."""
+    from .clients.record import ClientRecord
+
+    app.push_screen(ClientRecord(_get(Client, client), tab=tab))
+
+
+def open_session(app, session: Session | int, tab: str = "general") -> None:
+    """The session record (on ``tab``: general, appointments, invoices, ...)."""
+    from .sessions.record import SessionRecord
+
+    app.push_screen(SessionRecord(_get(Session, session), tab=tab))
+
+
+def open_invoice(app, invoice: Invoice | int) -> None:
+    """The invoice (or estimate, credit memo) record."""
+    from .invoices.record import InvoiceRecord
+
+    app.push_screen(InvoiceRecord(_get(Invoice, invoice)))
+
+
+def open_new_invoice(app, kind: str, client: Client | None = None, session: Session | None = None) -> None:
+    """Create (and number) an invoice, credit memo or estimate and open it;
+    a broken rule (wrong basis, ...) is shown as a notification."""
+    from ..data import invoices as invoice_data
+
+    try:
+        invoice = invoice_data.create_invoice(kind, client=client, session=session)
+    except WRITE_ERRORS as error:
+        app.notify(readable(error), title="Not created", severity="error", timeout=8)
+        return
+    open_invoice(app, invoice)
+    app.notify(f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; "
+               "press a to add its lines.", timeout=4)
+
+
+def choose_client(app, chosen: Callable[[Client | None], None], allow_new: bool = True) -> None:
+    """Client Search as a dialog: ``chosen`` gets the client (None on Escape);
+    with ``allow_new`` Ctrl+N makes a new client, who is then the answer."""
+    from .clients.search import ClientSearchDialog
+
+    app.push_screen(ClientSearchDialog(allow_new=allow_new), chosen)
+
+
+def reschedule_session(app, session: Session, done: Callable) -> None:
+    """The calendar's Reschedule dialog for ``session``; ``done`` gets its result."""
+    from .calendar import RescheduleDialog
+
+    app.push_screen(RescheduleDialog(session), done)
