@@ -863,11 +863,6 @@ def linkable_sessions(client: Client, limit: int = 20) -> list[Session]:
     return [session for session in found if session.status not in SESSION_CLOSED]
 
 
-def session_by_id(session_id: int) -> Session | None:
-    """The session with this id, or None when it no longer exists."""
-    return Session.get_or_none(Session.id == session_id)
-
-
 # ================================================================ reschedule, cancel, no-show
 
 @dataclass(frozen=True)

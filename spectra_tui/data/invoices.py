@@ -530,6 +530,13 @@ def open_balances(limit: int = 50, after: InvoiceRow | None = None) -> list[Invo
     return [_row(invoice) for invoice in select.limit(max(1, min(limit, 500)))]
 
 
+def invoice_by_id(invoice_id: int) -> Invoice:
+    invoice = Invoice.get_or_none(Invoice.id == invoice_id)
+    if invoice is None:
+        raise NotFound(f"There is no invoice #{invoice_id}.")
+    return invoice
+
+
 def invoices_of_session(session: Session | int) -> list[Invoice]:
     """Every invoice and estimate of the session, by date (check-in shows them)."""
     session_id = session.id if isinstance(session, Session) else session

@@ -95,6 +95,13 @@ def get_session(number: int) -> Session:
 
 
 @write_transaction
+def session_by_id(session_id: int) -> Session:
+    session = Session.get_or_none(Session.id == session_id)
+    if session is None:
+        raise NotFound(f"There is no session #{session_id}.")
+    return session
+
+
 def set_status(session: Session, status: str, note: str = "") -> Session:
     """Move a session to any status of the workflow (or Cancelled / No-Show)."""
     statuses = settings.session_statuses()

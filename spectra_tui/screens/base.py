@@ -210,23 +210,10 @@ HOOK_NAMES = frozenset(name for name in vars(ScreenHooks) if not name.startswith
 _NO_HOOKS = ScreenHooks()
 
 
-class _BorrowedHooks:
-    """The hooks of a screen class not built on ScreenHooks (Textual's own,
-    and the Scheduling Wizard's until it moves onto the base classes): the
-    names it defines itself, the defaults for the rest."""
-
-    def __init__(self, screen):
-        self._screen = screen
-
-    def __getattr__(self, name: str):
-        if name not in HOOK_NAMES:
-            raise AttributeError(name)
-        return getattr(self._screen, name, getattr(_NO_HOOKS, name))
-
-
 def hooks_of(screen) -> ScreenHooks:
-    """The app's one way to read a screen's hooks."""
-    return screen if isinstance(screen, ScreenHooks) else _BorrowedHooks(screen)  # type: ignore[return-value]
+    """The app's one way to read a screen's hooks; a screen not built on
+    ScreenHooks (Textual's own, such as the command palette) asks for nothing."""
+    return screen if isinstance(screen, ScreenHooks) else _NO_HOOKS
 
 
 class SpectraScreen(ScreenHooks, Screen):

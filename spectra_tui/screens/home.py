@@ -25,6 +25,7 @@ from ..data import tasks as task_data
 from ..data.money import format_money
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, readable
+from .open_record import open_client, open_invoice, open_session
 from .widgets import FieldTable, PagedTable
 
 
@@ -155,15 +156,11 @@ class HomeHub(HubScreen):
             self.app.push_screen(TaskDialog(event.row))  # the hub reloads as it comes back
             return
         if event.table.id == "balances":
-            from .invoices import InvoiceRecord
-
-            self.app.push_screen(InvoiceRecord(event.row.invoice))
+            open_invoice(self.app, event.row.invoice)
             return
         item: session_data.ScheduleItem = event.row
         if item.session is not None:
-            from .sessions import SessionRecord
-
-            self.app.push_screen(SessionRecord(item.session))
+            open_session(self.app, item.session)
         elif item.client is not None:
             self._open_client(item.client)
         else:
@@ -196,6 +193,4 @@ class HomeHub(HubScreen):
         self._fill()
 
     def _open_client(self, client) -> None:
-        from .clients import ClientRecord
-
-        self.app.push_screen(ClientRecord(client))
+        open_client(self.app, client)

@@ -12,40 +12,41 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..data import clients as client_data
+from ..data import invoices as invoice_data
+from ..data import sessions as session_data
 from ..data.models import Client, Invoice, Session
 from .dialogs import WRITE_ERRORS, readable
 
 
-def _get(model, record_or_id):
-    return model.get_by_id(record_or_id) if isinstance(record_or_id, int) else record_or_id
+def _get(read_by_id, record_or_id):
+    return read_by_id(record_or_id) if isinstance(record_or_id, int) else record_or_id
 
 
 def open_client(app, client: Client | int, tab: str = "general") -> None:
     """The client record (on ``tab``: general, family, sessions, ...)."""
     from .clients.record import ClientRecord
 
-    app.push_screen(ClientRecord(_get(Client, client), tab=tab))
+    app.push_screen(ClientRecord(_get(client_data.get_client, client), tab=tab))
 
 
 def open_session(app, session: Session | int, tab: str = "general") -> None:
     """The session record (on ``tab``: general, appointments, invoices, ...)."""
     from .sessions.record import SessionRecord
 
-    app.push_screen(SessionRecord(_get(Session, session), tab=tab))
+    app.push_screen(SessionRecord(_get(session_data.session_by_id, session), tab=tab))
 
 
 def open_invoice(app, invoice: Invoice | int) -> None:
     """The invoice (or estimate, credit memo) record."""
     from .invoices.record import InvoiceRecord
 
-    app.push_screen(InvoiceRecord(_get(Invoice, invoice)))
+    app.push_screen(InvoiceRecord(_get(invoice_data.invoice_by_id, invoice)))
 
 
 def open_new_invoice(app, kind: str, client: Client | None = None, session: Session | None = None) -> None:
     """Create (and number) an invoice, credit memo or estimate and open it;
     a broken rule (wrong basis, ...) is shown as a notification."""
-    from ..data import invoices as invoice_data
-
     try:
         invoice = invoice_data.create_invoice(kind, client=client, session=session)
     except WRITE_ERRORS as error:

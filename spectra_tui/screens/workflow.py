@@ -42,6 +42,7 @@ from ..data.versions import reloaded
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, readable
 from .import_images import PRESENT_STATUS, ImportImagesDialog
+from .open_record import open_client, open_invoice, open_new_invoice, open_session
 from .widgets import PagedTable
 
 CHECK_IN_STATUS = "Session Pending"
@@ -294,18 +295,14 @@ class WorkflowHub(HubScreen):
         self.load(keep_cursor=True)
 
     def action_open_session(self) -> None:
-        from .sessions import SessionRecord
-
         session = self._chosen_session()
         if session is not None:
-            self.app.push_screen(SessionRecord(session))
+            open_session(self.app, session)
 
     def action_open_client(self) -> None:
-        from .clients import ClientRecord
-
         session = self._chosen_session()
         if session is not None:
-            self.app.push_screen(ClientRecord(session.client))
+            open_client(self.app, session.client)
 
 
 # ---------------------------------------------------------------- check in
@@ -420,11 +417,9 @@ class CheckInDialog(ModalScreen[bool]):
     @on(DataTable.RowSelected, "#ci-invoices")
     def _open_invoice(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        from .invoices import InvoiceRecord
-
         invoice = next((i for i in self.invoices if str(i.id) == event.row_key.value), None)
         if invoice is not None:
-            self.app.push_screen(InvoiceRecord(invoice))
+            open_invoice(self.app, invoice)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
@@ -444,14 +439,10 @@ class CheckInDialog(ModalScreen[bool]):
         self.dismiss(True)
 
     def action_open_session(self) -> None:
-        from .sessions import SessionRecord
-
-        self.app.push_screen(SessionRecord(self.session))
+        open_session(self.app, self.session)
 
     def action_open_client(self) -> None:
-        from .clients import ClientRecord
-
-        self.app.push_screen(ClientRecord(self.session.client))
+        open_client(self.app, self.session.client)
 
     def action_cancel(self) -> None:
         self.dismiss(False)
@@ -492,8 +483,6 @@ def start_presentation(app, session: Session, external: bool = True) -> None:
 def order_info(app, session: Session) -> None:
     """Order Info: a new Initial Order invoice for the session (or its open one)."""
     from ..data.invoices import open_invoices_of_session
-    from .invoices import InvoiceRecord, open_new_invoice
-
     existing = open_invoices_of_session(session, Invoice.INITIAL_ORDER)
     if not existing:
         open_new_invoice(app, Invoice.INITIAL_ORDER, session=session)
@@ -503,7 +492,7 @@ def order_info(app, session: Session) -> None:
         if choice == "new":
             open_new_invoice(app, Invoice.INITIAL_ORDER, session=session)
         elif choice:
-            app.push_screen(InvoiceRecord(next(invoice for invoice in existing if str(invoice.id) == choice)))
+            open_invoice(app, next(invoice for invoice in existing if str(invoice.id) == choice))
 
     options = [(str(invoice.id), f"Open Initial Order invoice {invoice.display_number}") for invoice in existing]
     options.append(("new", "New Initial Order invoice"))

@@ -6,7 +6,7 @@ import pytest
 
 from spectra_tui.data import booking, sessions
 from spectra_tui.data.booking import APPOINTMENT, SESSION, BookingRequest
-from spectra_tui.data.errors import ValidationError
+from spectra_tui.data.errors import NotFound, ValidationError
 
 from .conftest_booking import at, bk  # noqa: F401  (bk is a fixture)
 
@@ -55,10 +55,11 @@ def test_linkable_sessions_are_the_clients_open_sessions_latest_first(bk):
     assert booking.linkable_sessions(bk.ann, limit=2) == [second]
 
 
-def test_session_by_id_or_none(bk):
+def test_session_by_id(bk):
     session = sessions.create_session(bk.ann, bk.ava, bk.family, at(1, "10:00"))
-    assert booking.session_by_id(session.id) == session
-    assert booking.session_by_id(session.id + 1000) is None
+    assert sessions.session_by_id(session.id) == session
+    with pytest.raises(NotFound, match=f"There is no session #{session.id + 1000}"):
+        sessions.session_by_id(session.id + 1000)
 
 
 def test_check_length_is_the_booking_rule(bk):

@@ -12,6 +12,7 @@ from textual.widgets import Label, Static
 from ...data import booking
 from ...data.models import Appointment
 from ...data.when import clock, how_far, long_date
+from ..open_record import open_client, open_session
 from .booking_dialogs import RescheduleDialog, cancel_dialog, no_show_dialog
 from .policy import warn_overridden
 
@@ -101,18 +102,14 @@ class AppointmentDialog(ModalScreen[str | None]):
         if not self.appointment.session_id:
             self.notify("This appointment is not linked to a session.", timeout=4)
             return
-        from ..sessions import SessionRecord
-
         session = self.appointment.session
         self.dismiss(None)
-        self.app.push_screen(SessionRecord(session))
+        open_session(self.app, session)
 
     def action_open_client(self) -> None:
         if not self.appointment.client_id:
             self.notify("This appointment has no client.", timeout=4)
             return
-        from ..clients import ClientRecord
-
         client = self.appointment.client
         self.dismiss(None)
-        self.app.push_screen(ClientRecord(client))
+        open_client(self.app, client)

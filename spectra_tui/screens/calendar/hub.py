@@ -19,6 +19,7 @@ from ...data.models import Appointment, Session
 from ...data.when import how_far, long_date
 from ..base import HubScreen
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, readable
+from ..open_record import open_session
 from .appointment import AppointmentDialog
 from .changes import BookingChangeKeys
 from .grid import CalendarGrid
@@ -341,9 +342,7 @@ class CalendarHub(BookingChangeKeys, HubScreen):
         if item is None:
             return
         if isinstance(item, Session):
-            from ..sessions import SessionRecord
-
-            self.app.push_screen(SessionRecord(item))
+            open_session(self.app, item)
             return
 
         def done(what: str | None) -> None:

@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from ...data import booking, clients
 from ...data.clients import DuplicateClient
 from ...data.errors import DomainError, NotFound
+from ..base import ScreenHooks
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, readable
 from .state import NewClient
 
@@ -31,7 +32,7 @@ def wizard_client_search(allow_new: bool = True):
     return WizardClientSearch(allow_new=allow_new)
 
 
-class NewClientDialog(ModalScreen):
+class NewClientDialog(ScreenHooks, ModalScreen):
     """The client's fields (the same as New Client: capitalised as you leave
     a field, F3 leaves it as typed). Ctrl+W checks them by the client rules
     and dismisses with a NewClient (or, after a duplicate warning, the

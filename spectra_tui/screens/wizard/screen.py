@@ -21,6 +21,7 @@ from ...data import booking
 from ...data.booking import APPOINTMENT, SESSION
 from ...data.models import Client, Room, Session, User
 from ...data.when import clock
+from ..base import ScreenHooks
 from ..dialogs import ConfirmDialog
 from .check_step import CheckStep
 from .client_step import ClientStep
@@ -35,7 +36,7 @@ from .step import WizardStep
 from .summary_step import SummaryStep
 
 
-class SchedulingWizard(ModalScreen):
+class SchedulingWizard(ScreenHooks, ModalScreen):
     """The Scheduling Wizard. Dismisses with data.booking.BookingResult, or
     None when cancelled (nothing written)."""
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ...data import booking, catalog, users
 from ...data import calendar as cal
+from ...data import sessions as session_data
 from ...data.booking import APPOINTMENT, SESSION, BookingRequest, FollowUp, PaymentNow
 from ...data.models import Client, Room, Session, SessionType, User
 
@@ -87,7 +88,7 @@ class WizardState:
     @property
     def linked_session(self) -> Session | None:
         if self.kind == APPOINTMENT and self.link.startswith("session:"):
-            return booking.session_by_id(int(self.link.split(":")[1]))
+            return session_data.session_by_id(int(self.link.split(":")[1]))
         return None
 
     @property
