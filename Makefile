@@ -1,21 +1,23 @@
 # Spectra TUI: `make run` opens the app on a demo database, `make test` runs
-# the whole test suite (then the data tests on PostgreSQL), `make bench` the
-# benchmarks. Each builds .venv first.
+# the linters and the whole test suite (then the data tests on PostgreSQL),
+# `make bench` the benchmarks. Each builds .venv first, with exactly the
+# versions in requirements.lock (`make lock` makes it again from pyproject.toml).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= spectra-demo.db
 
-.PHONY: run test test-postgres bench demo check clean
+.PHONY: run test lint test-postgres bench demo check clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { \
 		echo "python3-venv is missing; installing it with apt-get"; \
 		apt-get update -qq && apt-get install -y -qq python3-venv python3-pip; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -r requirements.lock
+	$(BIN)/python -m pip install -q --no-deps -e '.[test]'
 	@touch $(STAMP)
 
 run: $(STAMP)
@@ -28,7 +30,7 @@ demo: $(STAMP)
 check: $(STAMP)
 	$(BIN)/spectra --db $(DB) check
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	@$(MAKE) --no-print-directory test-postgres
 
@@ -39,8 +41,18 @@ test-postgres: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq postgresql; }
 	SPECTRA_TEST_PG=auto $(BIN)/python -m pytest -q -n 2 --dist loadfile tests/data
 
+# ruff over the code, and the import contracts between data/, capture/ and screens/ (pyproject.toml).
+lint: $(STAMP)
+	$(BIN)/ruff check spectra_tui
+	$(BIN)/lint-imports --no-cache
+
+lock:
+	test -x $(BIN)/pip-compile || $(BIN)/python -m pip install -q pip-tools
+	$(BIN)/pip-compile -q --extra test --strip-extras --no-header --annotation-style line \
+		--no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(DB)-writer

@@ -11,9 +11,9 @@ library's own exception.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
-from collections.abc import Callable
 
 from .errors import CameraSettingError
 

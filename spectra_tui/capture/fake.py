@@ -31,8 +31,8 @@ from .errors import (
     GP_ERROR_IO,
     GP_ERROR_IO_USB_CLAIM,
     GP_ERROR_MODEL_NOT_FOUND,
-    CaptureError,
     CameraSettingError,
+    CaptureError,
     camera_error_from_code,
 )
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import threading
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
-from collections.abc import Iterator
 
 from .camera import (
     APERTURE,

@@ -21,11 +21,11 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 
 from .errors import CaptureError, ImportSourceError
 from .import_worker import PrepareJob, PrepareOutcome, init_worker, prepare_file

@@ -20,10 +20,10 @@ import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass, replace
-from datetime import datetime, UTC
-from pathlib import Path
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 from .checksums import ChecksumMismatch, sync_and_verify, write_and_hash
 from .errors import StoreError

@@ -21,10 +21,10 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from collections.abc import Callable
 
 from .camera import Camera, CameraConnector, CameraFileRef, CameraInfo, CameraSetting
 from .errors import DISCONNECTED_MESSAGE, CameraBusy, CameraDisconnected, CameraError, CaptureError

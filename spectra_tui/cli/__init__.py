@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("spectra: interrupted", file=sys.stderr)
         return 130
-    except Exception as error:  # noqa: BLE001 - whatever it is: one line here, the traceback in the log
+    except Exception as error:
         from .crash import report_crash
 
         print(f"spectra: {report_crash(error)}", file=sys.stderr)

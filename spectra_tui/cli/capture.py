@@ -1,4 +1,5 @@
 """`spectra capture SESSION_NO`: take pictures with the camera straight into a session."""
+
 import hashlib
 import os
 import sys
@@ -9,14 +10,18 @@ from ..data.errors import ValidationError
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "capture", help="take N pictures with the connected camera into a session",
+        "capture",
+        help="take N pictures with the connected camera into a session",
         description="Trigger the camera N times and download each picture at once into the session's image "
-                    "folder under its next image number (recorded in the database), printing each stored "
-                    "file's path. A picture the session already has (same content) is not stored again, and "
-                    "said so. libgphoto2's virtual camera: --vcam DIR (or VCAMERADIR=DIR) with a JPEG in DIR.")
+        "folder under its next image number (recorded in the database), printing each stored "
+        "file's path. A picture the session already has (same content) is not stored again, and "
+        "said so. libgphoto2's virtual camera: --vcam DIR (or VCAMERADIR=DIR) with a JPEG in DIR.",
+    )
     parser.add_argument("session", type=int, metavar="SESSION_NO", help="the session number")
     parser.add_argument("--count", type=int, default=1, metavar="N", help="how many pictures (default 1)")
-    parser.add_argument("--port", metavar="PORT", help="the camera's port, e.g. usb:001,007 (default: the first camera)")
+    parser.add_argument(
+        "--port", metavar="PORT", help="the camera's port, e.g. usb:001,007 (default: the first camera)"
+    )
     parser.add_argument("--vcam", metavar="DIR", help="use libgphoto2's virtual camera, sending the JPEG in DIR")
     parser.set_defaults(handler=run)
 
@@ -49,8 +54,11 @@ def run(args) -> int:
     try:
         with GPhotoCamera.open(args.port) as camera:
             info = camera.info()
-            print(f"{info.model} on {info.port}: {args.count} picture(s) into session {session.number} "
-                  f"({session.client.full_name}), folder {store.session_dir}", file=sys.stderr)
+            print(
+                f"{info.model} on {info.port}: {args.count} picture(s) into session {session.number} "
+                f"({session.client.full_name}), folder {store.session_dir}",
+                file=sys.stderr,
+            )
             for shot_number in range(1, args.count + 1):
                 shot = camera.capture()
                 refs = [shot] + [ref for ref in files_still_arriving(camera) if ref != shot]
@@ -65,8 +73,11 @@ def run(args) -> int:
                     sha = hashlib.sha256(data).hexdigest()
                     same = SessionImage.get_or_none((SessionImage.session == session.id) & (SessionImage.sha256 == sha))
                     what = f"image {same.number}" if same is not None else "a picture already in the session"
-                    print(f"Shot {shot_number}: the camera returned the same picture as {what} ({ref.name}); "
-                          "not stored again.", file=sys.stderr)
+                    print(
+                        f"Shot {shot_number}: the camera returned the same picture as {what} ({ref.name}); "
+                        "not stored again.",
+                        file=sys.stderr,
+                    )
     except CaptureError as error:
         print(f"spectra: {error}", file=sys.stderr)
         if stored:

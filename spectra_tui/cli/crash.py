@@ -23,7 +23,7 @@ def report_crash(error: BaseException) -> str:
         make_folders(path.parent)
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as log:
-            log.write(f"--- {dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')} pid {os.getpid()}\n")
+            log.write(f"--- {dt.datetime.now(dt.UTC).isoformat(timespec='seconds')} pid {os.getpid()}\n")
             log.write("".join(traceback.format_exception(error)))
     except OSError as log_error:
         return f"{what}; the details could not be written to {path} ({log_error.strerror})."

@@ -2,11 +2,15 @@
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("demo", help="fill an EMPTY database with a realistic demo studio "
-                                   "(made if there is none)")
-    parser.add_argument("--clients", type=int, metavar="N",
-                        help="number of clients (default: the demo studio's usual few hundred)")
-    parser.add_argument("--seed", type=int, default=1, metavar="S", help="random seed (default 1): same seed, same studio")
+    parser = subparsers.add_parser(
+        "demo", help="fill an EMPTY database with a realistic demo studio (made if there is none)"
+    )
+    parser.add_argument(
+        "--clients", type=int, metavar="N", help="number of clients (default: the demo studio's usual few hundred)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, metavar="S", help="random seed (default 1): same seed, same studio"
+    )
     parser.set_defaults(handler=run, makes_studio="if missing")
 
 

@@ -33,6 +33,7 @@ invoice, payment or deposit, follow-up appointments) is created by ``book()``
 in that same transaction: an error at any point leaves nothing behind, and
 the session and invoice numbers drawn are given back (no gaps).
 """
+
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -41,13 +42,25 @@ from peewee import JOIN
 from . import audit, clients, invoices, ledger, sessions, settings, versions
 from .clock import checked_wall_time, now, to_utc, wall_end
 from .counters import next_number
+from .db import write_transaction
 from .errors import ConflictError, DomainError, NotFound, ValidationError
-from .models import (Appointment, Client, Holiday, Invoice, InvoiceLine, LedgerEntry, Room, Session,
-                     SessionStatusChange, SessionType, User, database)
+from .models import (
+    Appointment,
+    Client,
+    Holiday,
+    Invoice,
+    InvoiceLine,
+    LedgerEntry,
+    Room,
+    Session,
+    SessionStatusChange,
+    SessionType,
+    User,
+    database,
+)
 from .money import format_money
 from .users import current_user_name, photographers
 from .when import clock, describe_range, how_far, long_date, short
-from .db import write_transaction
 
 SESSION = "session"
 APPOINTMENT = "appointment"
@@ -78,13 +91,16 @@ KEEP = _Keep()
 
 # ================================================================ hours and holidays
 
+
 def _parse_hhmm(text, weekday: int) -> dt.time:
     try:
         hour, minute = (int(part) for part in str(text).split(":"))
         return dt.time(hour, minute)
     except (ValueError, TypeError):
-        raise DomainError(f"The studio hours for {DAY_NAMES[weekday]} are not valid ('{text}'); "
-                          "fix them in the studio settings (e.g. 09:00 to 18:00).") from None
+        raise DomainError(
+            f"The studio hours for {DAY_NAMES[weekday]} are not valid ('{text}'); "
+            "fix them in the studio settings (e.g. 09:00 to 18:00)."
+        ) from None
 
 
 def studio_hours() -> dict[int, tuple[dt.time, dt.time] | None]:
@@ -240,6 +256,7 @@ def day_info(day: dt.date) -> DayInfo:
 
 # ================================================================ conflicts
 
+
 @dataclass(frozen=True)
 class Conflict:
     """One reason a booking cannot simply be taken.
@@ -295,15 +312,27 @@ def hours_conflicts(start: dt.datetime, end: dt.datetime) -> list[Conflict]:
         return [Conflict("closed", f"The studio is closed on {DAY_NAMES[day.weekday()]}s.")]
     opening, closing = info.opening(), info.closing()
     if start < opening or end > closing:
-        return [Conflict("hours", f"{describe_range(start, end)} is outside studio hours "
-                                  f"({DAY_NAMES[day.weekday()]}s {info.label}).")]
+        return [
+            Conflict(
+                "hours",
+                f"{describe_range(start, end)} is outside studio hours ({DAY_NAMES[day.weekday()]}s {info.label}).",
+            )
+        ]
     return []
 
 
-def find_conflicts(start: dt.datetime, length_minutes: int, *, photographer: User | int | None = None,
-                   room: Room | int | None = None, exclude_session: Session | int | None = None,
-                   exclude_appointment: Appointment | int | None = None, check_hours: bool = True,
-                   item: int = 0, label: str = "") -> list[Conflict]:
+def find_conflicts(
+    start: dt.datetime,
+    length_minutes: int,
+    *,
+    photographer: User | int | None = None,
+    room: Room | int | None = None,
+    exclude_session: Session | int | None = None,
+    exclude_appointment: Appointment | int | None = None,
+    check_hours: bool = True,
+    item: int = 0,
+    label: str = "",
+) -> list[Conflict]:
     """Everything a booking from ``start`` for ``length_minutes`` clashes with.
 
     ``photographer`` is the person booked (session photographer or appointment
@@ -325,8 +354,14 @@ def find_conflicts(start: dt.datetime, length_minutes: int, *, photographer: Use
     return found
 
 
-def _overlaps(start: dt.datetime, length_minutes: int, person_id: int | None, room_id: int | None,
-              exclude_session: int | None, exclude_appointment: int | None) -> list[Conflict]:
+def _overlaps(
+    start: dt.datetime,
+    length_minutes: int,
+    person_id: int | None,
+    room_id: int | None,
+    exclude_session: int | None,
+    exclude_appointment: int | None,
+) -> list[Conflict]:
     # Any booking that overlaps starts before our end and at most MAX_LENGTH before our start:
     # an index range on the wall-time start (widened by DST_MARGIN); the exact overlap is
     # compared here in real time (portable, no SQL date arithmetic, right across a DST change).
@@ -345,19 +380,41 @@ def _overlaps(start: dt.datetime, length_minutes: int, person_id: int | None, ro
         who.append(Session.photographer == person_id)
     if room_id is not None:
         who.append(Session.room == room_id)
-    query = (Session.select(Session.id, Session.number, Session.start, Session.length_minutes,
-                            Session.photographer, Session.room, SessionType.name, User.full_name, Room.name,
-                            Client.first_name, Client.middle_name, Client.last_name, Client.company, Client.id)
-             .join(SessionType, on=(Session.session_type == SessionType.id))
-             .switch(Session).join(User, on=(Session.photographer == User.id))
-             .switch(Session).join(Client, on=(Session.client == Client.id))
-             .switch(Session).join(Room, JOIN.LEFT_OUTER, on=(Session.room == Room.id))
-             .where((Session.start < latest) & (Session.start > earliest) & Session.status.not_in(SESSION_CLOSED)
-                    & (who[0] if len(who) == 1 else (who[0] | who[1])))
-             .order_by(Session.start))
+    query = (
+        Session.select(
+            Session.id,
+            Session.number,
+            Session.start,
+            Session.length_minutes,
+            Session.photographer,
+            Session.room,
+            SessionType.name,
+            User.full_name,
+            Room.name,
+            Client.first_name,
+            Client.middle_name,
+            Client.last_name,
+            Client.company,
+            Client.id,
+        )
+        .join(SessionType, on=(Session.session_type == SessionType.id))
+        .switch(Session)
+        .join(User, on=(Session.photographer == User.id))
+        .switch(Session)
+        .join(Client, on=(Session.client == Client.id))
+        .switch(Session)
+        .join(Room, JOIN.LEFT_OUTER, on=(Session.room == Room.id))
+        .where(
+            (Session.start < latest)
+            & (Session.start > earliest)
+            & Session.status.not_in(SESSION_CLOSED)
+            & (who[0] if len(who) == 1 else (who[0] | who[1]))
+        )
+        .order_by(Session.start)
+    )
     if exclude_session is not None:
         query = query.where(Session.id != exclude_session)
-    for (sid, number, s_start, length, p_id, r_id, type_name, person, room_name, *client) in query.tuples():
+    for sid, number, s_start, length, p_id, r_id, type_name, person, room_name, *client in query.tuples():
         s_start = _as_datetime(s_start)
         if not clashes(s_start, length):
             continue
@@ -365,8 +422,11 @@ def _overlaps(start: dt.datetime, length_minutes: int, person_id: int | None, ro
         what = f"Session {number}, {_name_of(tuple(client))} ({type_name})"
         when = describe_range(s_start, s_end)
         if person_id is not None and p_id == person_id:
-            out.append(Conflict("photographer", f"{person} is already booked {when}: {what}.",
-                                SESSION, sid, number, s_start, s_end))
+            out.append(
+                Conflict(
+                    "photographer", f"{person} is already booked {when}: {what}.", SESSION, sid, number, s_start, s_end
+                )
+            )
         if room_id is not None and r_id == room_id:
             out.append(Conflict("room", f"{room_name} is taken {when}: {what}.", SESSION, sid, number, s_start, s_end))
 
@@ -376,19 +436,38 @@ def _overlaps(start: dt.datetime, length_minutes: int, person_id: int | None, ro
     if room_id is not None:
         who.append(Appointment.room == room_id)
     Staff = User.alias()
-    query = (Appointment.select(Appointment.id, Appointment.title, Appointment.start, Appointment.length_minutes,
-                                Appointment.staff, Appointment.room, Staff.full_name, Room.name,
-                                Client.first_name, Client.middle_name, Client.last_name, Client.company, Client.id)
-             .join(Staff, JOIN.LEFT_OUTER, on=(Appointment.staff == Staff.id))
-             .switch(Appointment).join(Client, JOIN.LEFT_OUTER, on=(Appointment.client == Client.id))
-             .switch(Appointment).join(Room, JOIN.LEFT_OUTER, on=(Appointment.room == Room.id))
-             .where((Appointment.start < latest) & (Appointment.start > earliest)
-                    & Appointment.status.not_in(APPOINTMENT_CLOSED)
-                    & (who[0] if len(who) == 1 else (who[0] | who[1])))
-             .order_by(Appointment.start))
+    query = (
+        Appointment.select(
+            Appointment.id,
+            Appointment.title,
+            Appointment.start,
+            Appointment.length_minutes,
+            Appointment.staff,
+            Appointment.room,
+            Staff.full_name,
+            Room.name,
+            Client.first_name,
+            Client.middle_name,
+            Client.last_name,
+            Client.company,
+            Client.id,
+        )
+        .join(Staff, JOIN.LEFT_OUTER, on=(Appointment.staff == Staff.id))
+        .switch(Appointment)
+        .join(Client, JOIN.LEFT_OUTER, on=(Appointment.client == Client.id))
+        .switch(Appointment)
+        .join(Room, JOIN.LEFT_OUTER, on=(Appointment.room == Room.id))
+        .where(
+            (Appointment.start < latest)
+            & (Appointment.start > earliest)
+            & Appointment.status.not_in(APPOINTMENT_CLOSED)
+            & (who[0] if len(who) == 1 else (who[0] | who[1]))
+        )
+        .order_by(Appointment.start)
+    )
     if exclude_appointment is not None:
         query = query.where(Appointment.id != exclude_appointment)
-    for (aid, title, a_start, length, staff_id, r_id, person, room_name, *client) in query.tuples():
+    for aid, title, a_start, length, staff_id, r_id, person, room_name, *client in query.tuples():
         a_start = _as_datetime(a_start)
         if not clashes(a_start, length):
             continue
@@ -397,10 +476,21 @@ def _overlaps(start: dt.datetime, length_minutes: int, person_id: int | None, ro
         what = f"{title}, {client_name}" if client_name else title
         when = describe_range(a_start, a_end)
         if person_id is not None and staff_id == person_id:
-            out.append(Conflict("photographer", f"{person} is already booked {when}: {what}.",
-                                APPOINTMENT, aid, None, a_start, a_end))
+            out.append(
+                Conflict(
+                    "photographer",
+                    f"{person} is already booked {when}: {what}.",
+                    APPOINTMENT,
+                    aid,
+                    None,
+                    a_start,
+                    a_end,
+                )
+            )
         if room_id is not None and r_id == room_id:
-            out.append(Conflict("room", f"{room_name} is taken {when}: {what}.", APPOINTMENT, aid, None, a_start, a_end))
+            out.append(
+                Conflict("room", f"{room_name} is taken {when}: {what}.", APPOINTMENT, aid, None, a_start, a_end)
+            )
     out.sort(key=lambda c: (c.start, c.reason))
     return out
 
@@ -424,7 +514,8 @@ def conflict_message(conflicts: list[Conflict], policy: str) -> str:
     if len(conflicts) > 5:
         listed += f" (and {len(conflicts) - 5} more)"
     if policy == "never":
-        return f"{listed} The studio's policy does not allow double bookings or bookings outside studio hours: choose another time."
+        return (f"{listed} The studio's policy does not allow double bookings or bookings outside studio hours: "
+                "choose another time.")
     if policy == "ask":
         return f"{listed} You can book it anyway (override the conflict)."
     return f"Booked despite: {listed}"
@@ -456,15 +547,28 @@ class SlotCheck:
         return conflict_message(self.conflicts, self.policy)
 
 
-def check_slot(start: dt.datetime, length_minutes: int, photographer: User | int | None = None,
-               room: Room | int | None = None, exclude_session: Session | int | None = None,
-               exclude_appointment: Appointment | int | None = None) -> SlotCheck:
+def check_slot(
+    start: dt.datetime,
+    length_minutes: int,
+    photographer: User | int | None = None,
+    room: Room | int | None = None,
+    exclude_session: Session | int | None = None,
+    exclude_appointment: Appointment | int | None = None,
+) -> SlotCheck:
     """Read-only conflict check for a proposed time (the wizard's step 4, the
     reschedule dialog). The booking services check again inside their
     transaction: this is advice, the services are the rule."""
-    return SlotCheck(find_conflicts(start, length_minutes, photographer=photographer, room=room,
-                                    exclude_session=exclude_session, exclude_appointment=exclude_appointment),
-                     conflict_policy())
+    return SlotCheck(
+        find_conflicts(
+            start,
+            length_minutes,
+            photographer=photographer,
+            room=room,
+            exclude_session=exclude_session,
+            exclude_appointment=exclude_appointment,
+        ),
+        conflict_policy(),
+    )
 
 
 def _decide(conflicts: list[Conflict], allow_conflict) -> list[Conflict]:
@@ -486,8 +590,11 @@ def _decide(conflicts: list[Conflict], allow_conflict) -> list[Conflict]:
         unseen = [c for c in conflicts if c.key not in accepted]
         if not unseen:
             return list(conflicts)
-        raise ConflictError("Something changed since you were asked. " + conflict_message(unseen, policy),
-                            conflicts=list(conflicts), can_override=True)
+        raise ConflictError(
+            "Something changed since you were asked. " + conflict_message(unseen, policy),
+            conflicts=list(conflicts),
+            can_override=True,
+        )
     raise ConflictError(conflict_message(conflicts, policy), conflicts=list(conflicts), can_override=policy == "ask")
 
 
@@ -499,6 +606,7 @@ def _lock_calendar() -> None:
 
 
 # ================================================================ the Scheduling Wizard
+
 
 @dataclass
 class FollowUp:
@@ -635,22 +743,27 @@ def _validate_request(req: BookingRequest) -> None:
             raise ValidationError("A session always involves the camera: choose the photographer.", "photographer")
     else:
         if req.fee_invoice:
-            raise ValidationError("A session fee invoice belongs to a session: book a session, "
-                                  "or make the invoice from the session record.", "fee_invoice")
+            raise ValidationError(
+                "A session fee invoice belongs to a session: book a session, "
+                "or make the invoice from the session record.",
+                "fee_invoice",
+            )
         if req.follow_ups and req.session is None and req.client is None and req.new_client is None:
             raise ValidationError("Follow-up appointments need a client or a session to link them to.", "follow_ups")
     if req.length is None:
         raise ValidationError("Choose the session type (it gives the length) or type the length.", "length")
     sessions._check_length(req.length)
-    if req.fee_cents is not None and (not isinstance(req.fee_cents, int) or isinstance(req.fee_cents, bool)
-                                      or req.fee_cents < 0):
+    if req.fee_cents is not None and (
+        not isinstance(req.fee_cents, int) or isinstance(req.fee_cents, bool) or req.fee_cents < 0
+    ):
         raise ValidationError("The session fee must be an amount of zero or more.", "fee")
     if req.payment is not None:
         if req.payment.kind not in (PAYMENT, DEPOSIT):
             raise ValidationError("Take the money as a payment on the fee invoice or as a deposit.", "payment")
         if req.payment.kind == PAYMENT and not req.fee_invoice:
-            raise ValidationError("A payment goes onto the session fee invoice: create it, or take a deposit instead.",
-                                  "payment")
+            raise ValidationError(
+                "A payment goes onto the session fee invoice: create it, or take a deposit instead.", "payment"
+            )
         if req.payment.kind == DEPOSIT and req.client is None and req.new_client is None and req.session is None:
             raise ValidationError("A deposit is held for a client: choose the client.", "payment")
         if req.payment.apply_to_fee and not req.fee_invoice:
@@ -663,14 +776,16 @@ def _validate_request(req: BookingRequest) -> None:
         except ValidationError as error:
             raise ValidationError(f"Follow-up appointment {number}: {error.message}", "follow_ups") from None
         if follow_up.start < req.start:
-            raise ValidationError(f"Follow-up appointment {number} ('{follow_up.title}') is before the booking itself.",
-                                  "follow_ups")
+            raise ValidationError(
+                f"Follow-up appointment {number} ('{follow_up.title}') is before the booking itself.", "follow_ups"
+            )
 
 
 def _fee_totals(fee_cents: int) -> tuple[int, int, int]:
     """(subtotal, tax, total) the fee invoice will have, by the invoice rules themselves."""
-    probe = Invoice(kind=Invoice.SESSION_FEE, tax_rate=str(settings.tax_rate()),
-                    tax_included=bool(settings.get("tax_included")))
+    probe = Invoice(
+        kind=Invoice.SESSION_FEE, tax_rate=str(settings.tax_rate()), tax_included=bool(settings.get("tax_included"))
+    )
     return invoices.compute_totals(probe, [InvoiceLine(quantity=1, unit_price_cents=fee_cents, taxable=True)])
 
 
@@ -688,8 +803,9 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
         # Step 1: the client.
         client = req.client
         if req.new_client is not None:
-            client = clients.save_client(None, req.new_client, allow_duplicate=req.allow_duplicate_client,
-                                         capitalize=req.new_client_capitalize)
+            client = clients.save_client(
+                None, req.new_client, allow_duplicate=req.allow_duplicate_client, capitalize=req.new_client_capitalize
+            )
             lines.append(f"Client: {client.full_name} (new client)")
         elif client is not None:
             client = Client.get_or_none(Client.id == client.id)
@@ -697,12 +813,15 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 raise NotFound("That client no longer exists; choose the client again.")
             lines.append(f"Client: {client.full_name}")
         # Steps 2-4: the booking, checked inside the transaction.
-        when = (f"{long_date(req.start.date())}, {clock(req.start)} – {clock(req.end)} "
-                f"({length} minutes, {how_far(req.start)})")
+        when = (
+            f"{long_date(req.start.date())}, {clock(req.start)} – {clock(req.end)} "
+            f"({length} minutes, {how_far(req.start)})"
+        )
         if req.kind == SESSION:
             conflicts += find_conflicts(req.start, length, photographer=req.photographer, room=req.room)
-            session = sessions.create_session(client, req.photographer, req.session_type, req.start, length,
-                                              req.room, req.notes)
+            session = sessions.create_session(
+                client, req.photographer, req.session_type, req.start, length, req.room, req.notes
+            )
             where = f" in {req.room.name}" if req.room else ""
             name = "New session" if dry_run else f"Session {session.number}"
             lines.append(f"{name}: {req.session_type.name} with {req.photographer.full_name}{where}")
@@ -716,10 +835,22 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                     raise NotFound(f"Session {req.session.number} no longer exists.")
             staff = who_is_booked(APPOINTMENT, staff=req.staff, session=linked)
             conflicts += find_conflicts(req.start, length, photographer=staff, room=req.room)
-            appointment = sessions.create_appointment(req.title, req.start, length, client=client, session=linked,
-                                                      staff=req.staff, room=req.room, notes=req.notes)
+            appointment = sessions.create_appointment(
+                req.title,
+                req.start,
+                length,
+                client=client,
+                session=linked,
+                staff=req.staff,
+                room=req.room,
+                notes=req.notes,
+            )
             client = client or appointment.client
-            link = f" for session {linked.number}" if linked else (f" with {client.full_name}" if client else " (unlinked)")
+            link = (
+                f" for session {linked.number}"
+                if linked
+                else (f" with {client.full_name}" if client else " (unlinked)")
+            )
             who = f", {appointment.staff.full_name}" if appointment.staff_id else ""
             where = f" in {req.room.name}" if req.room else ""
             lines.append(f"Appointment: {appointment.title}{link}{who}{where}")
@@ -727,15 +858,30 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
         # Step 7: follow-up appointments, checked against everything above too.
         for number, follow_up in enumerate(req.follow_ups, 1):
             staff = follow_up.staff or (linked.photographer if linked else None) or req.staff
-            conflicts += find_conflicts(follow_up.start, follow_up.length_minutes, photographer=staff,
-                                        room=follow_up.room, item=number, label=follow_up.title or "Follow-up")
-            created = sessions.create_appointment(follow_up.title, follow_up.start, follow_up.length_minutes,
-                                                  client=None if linked else client, session=linked, staff=staff,
-                                                  room=follow_up.room, notes=follow_up.notes)
+            conflicts += find_conflicts(
+                follow_up.start,
+                follow_up.length_minutes,
+                photographer=staff,
+                room=follow_up.room,
+                item=number,
+                label=follow_up.title or "Follow-up",
+            )
+            created = sessions.create_appointment(
+                follow_up.title,
+                follow_up.start,
+                follow_up.length_minutes,
+                client=None if linked else client,
+                session=linked,
+                staff=staff,
+                room=follow_up.room,
+                notes=follow_up.notes,
+            )
             follow_ups.append(created)
             who = f" with {staff.full_name}" if staff else ""
-            later.append(f"Follow-up: {created.title}, {long_date(created.start.date())}, {clock(created.start)} – "
-                         f"{clock(created.end)} ({created.length_minutes} minutes, {how_far(created.start)}){who}")
+            later.append(
+                f"Follow-up: {created.title}, {long_date(created.start.date())}, {clock(created.start)} – "
+                f"{clock(created.end)} ({created.length_minutes} minutes, {how_far(created.start)}){who}"
+            )
         overridden = conflicts if dry_run else _decide(conflicts, req.allow_conflict)
         # Step 5: the session fee invoice.
         fee_total = None
@@ -819,8 +965,10 @@ def fee_totals(session_type: SessionType, fee_cents: int | None = None) -> tuple
 
 # ---------------------------------------------------------------- what the wizard asks while a booking is built
 
-def who_is_booked(kind: str, photographer: User | None = None, staff: User | None = None,
-                  session: Session | None = None) -> User | None:
+
+def who_is_booked(
+    kind: str, photographer: User | None = None, staff: User | None = None, session: Session | None = None
+) -> User | None:
     """The person a booking takes up: a session's photographer; an appointment's
     staff member, else (linked to a session) that session's photographer."""
     if kind == SESSION:
@@ -865,6 +1013,7 @@ def linkable_sessions(client: Client, limit: int = 20) -> list[Session]:
 
 # ================================================================ reschedule, cancel, no-show
 
+
 @dataclass(frozen=True)
 class MoveResult:
     item: Session | Appointment  # freshly read after the change
@@ -884,8 +1033,9 @@ def _user_name(user_id: int | None) -> str:
 
 def _history_note(session: Session, note: str) -> SessionStatusChange:
     """A line in the session's status history that does not change the status."""
-    return SessionStatusChange.create(session=session, from_status=session.status, to_status=session.status,
-                                      user_name=current_user_name(), note=note)
+    return SessionStatusChange.create(
+        session=session, from_status=session.status, to_status=session.status, user_name=current_user_name(), note=note
+    )
 
 
 def _move_note(old_start: dt.datetime, new_start: dt.datetime, changes: list[str], reason: str) -> str:
@@ -897,9 +1047,17 @@ def _move_note(old_start: dt.datetime, new_start: dt.datetime, changes: list[str
     return note
 
 
-def _checked_move(fresh: Session | Appointment, start: dt.datetime, length: int,
-                  person: tuple[str, int | None, int | None], new_room_id: int | None, what: str,
-                  allow_conflict: bool | list, reason: str, **exclude) -> tuple[str, list[Conflict]]:
+def _checked_move(
+    fresh: Session | Appointment,
+    start: dt.datetime,
+    length: int,
+    person: tuple[str, int | None, int | None],
+    new_room_id: int | None,
+    what: str,
+    allow_conflict: bool | list,
+    reason: str,
+    **exclude,
+) -> tuple[str, list[Conflict]]:
     """What a move of a session or appointment changes, conflict-checked under
     the policy: the history note and the conflicts overridden.
     ``person`` is (label, current person id, new person id)."""
@@ -918,9 +1076,16 @@ def _checked_move(fresh: Session | Appointment, start: dt.datetime, length: int,
 
 
 @write_transaction
-def reschedule_session(session: Session, start: dt.datetime, *, photographer: User | None = None,
-                       room: Room | None | _Keep = KEEP, length_minutes: int | None = None,
-                       allow_conflict: bool | list = False, reason: str = "") -> MoveResult:
+def reschedule_session(
+    session: Session,
+    start: dt.datetime,
+    *,
+    photographer: User | None = None,
+    room: Room | None | _Keep = KEEP,
+    length_minutes: int | None = None,
+    allow_conflict: bool | list = False,
+    reason: str = "",
+) -> MoveResult:
     """Move a session to a new start (and/or photographer, room, length),
     conflict-checked under the policy. The status is unchanged; the move is
     noted in the session's status history and audited."""
@@ -929,25 +1094,41 @@ def reschedule_session(session: Session, start: dt.datetime, *, photographer: Us
         _lock_calendar()
         fresh = versions.current(session, f"Session {session.number}")
         if fresh.status in SESSION_CLOSED:
-            raise ValidationError(f"Session {fresh.number} is {fresh.status.lower()}; book a new session instead.",
-                                  "status")
+            raise ValidationError(
+                f"Session {fresh.number} is {fresh.status.lower()}; book a new session instead.", "status"
+            )
         new_photographer = sessions.check_photographer(photographer if photographer is not None else fresh.photographer)
         new_room_id = fresh.room_id if room is KEEP else _id(room)
         length = sessions._check_length(length_minutes if length_minutes is not None else fresh.length_minutes)
         note, overridden = _checked_move(
-            fresh, start, length, ("photographer", fresh.photographer_id, new_photographer.id), new_room_id,
-            f"Session {fresh.number}", allow_conflict, reason, exclude_session=fresh.id)
+            fresh,
+            start,
+            length,
+            ("photographer", fresh.photographer_id, new_photographer.id),
+            new_room_id,
+            f"Session {fresh.number}",
+            allow_conflict,
+            reason,
+            exclude_session=fresh.id,
+        )
         before = audit.snapshot(fresh)
-        versions.write_changes(fresh, f"Session {fresh.number}", start=start, photographer=new_photographer,
-                               room=new_room_id, length_minutes=length)
+        versions.write_changes(
+            fresh,
+            f"Session {fresh.number}",
+            start=start,
+            photographer=new_photographer,
+            room=new_room_id,
+            length_minutes=length,
+        )
         _history_note(fresh, note)
         audit.record("session.reschedule", "session", fresh.id, before, fresh)
     return MoveResult(versions.adopt(session, fresh), note, overridden)
 
 
 @write_transaction
-def save_session_details(session: Session, notes: str | None = None, room: Room | None | _Keep = KEEP,
-                         allow_conflict: bool | list = False) -> MoveResult:
+def save_session_details(
+    session: Session, notes: str | None = None, room: Room | None | _Keep = KEEP, allow_conflict: bool | list = False
+) -> MoveResult:
     """Save what the session record edits: the notes and the room, in one
     transaction, refused when another terminal saved the session since it was
     loaded. A new room is conflict-checked under the policy like any move
@@ -967,8 +1148,9 @@ def save_session_details(session: Session, notes: str | None = None, room: Room 
         if new_room_id != fresh.room_id:
             if fresh.status in SESSION_CLOSED:
                 raise ValidationError(f"{what} is {fresh.status.lower()}; its room cannot change.", "room")
-            conflicts = find_conflicts(fresh.start, fresh.length_minutes, room=new_room_id, check_hours=False,
-                                       exclude_session=fresh.id)
+            conflicts = find_conflicts(
+                fresh.start, fresh.length_minutes, room=new_room_id, check_hours=False, exclude_session=fresh.id
+            )
             overridden = _decide(conflicts, allow_conflict)
             note = f"Room {_room_name(fresh.room_id)} → {_room_name(new_room_id)}"
             changes["room"] = new_room_id
@@ -981,9 +1163,16 @@ def save_session_details(session: Session, notes: str | None = None, room: Room 
 
 
 @write_transaction
-def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staff: User | None | _Keep = KEEP,
-                           room: Room | None | _Keep = KEEP, length_minutes: int | None = None,
-                           allow_conflict: bool | list = False, reason: str = "") -> MoveResult:
+def reschedule_appointment(
+    appointment: Appointment,
+    start: dt.datetime,
+    *,
+    staff: User | None | _Keep = KEEP,
+    room: Room | None | _Keep = KEEP,
+    length_minutes: int | None = None,
+    allow_conflict: bool | list = False,
+    reason: str = "",
+) -> MoveResult:
     """Move an appointment, conflict-checked. Noted in its notes and, when it
     belongs to a session, in that session's status history; audited."""
     start = sessions._check_start(start)
@@ -991,17 +1180,33 @@ def reschedule_appointment(appointment: Appointment, start: dt.datetime, *, staf
         _lock_calendar()
         fresh = versions.current(appointment, f"'{appointment.title}'")
         if fresh.status in APPOINTMENT_CLOSED:
-            raise ValidationError(f"'{fresh.title}' was {fresh.status.lower()}; book a new appointment instead.",
-                                  "status")
+            raise ValidationError(
+                f"'{fresh.title}' was {fresh.status.lower()}; book a new appointment instead.", "status"
+            )
         new_staff_id = fresh.staff_id if staff is KEEP else _id(staff)
         new_room_id = fresh.room_id if room is KEEP else _id(room)
         length = sessions._check_length(length_minutes if length_minutes is not None else fresh.length_minutes)
         note, overridden = _checked_move(
-            fresh, start, length, ("staff", fresh.staff_id, new_staff_id), new_room_id,
-            f"'{fresh.title}'", allow_conflict, reason, exclude_appointment=fresh.id)
+            fresh,
+            start,
+            length,
+            ("staff", fresh.staff_id, new_staff_id),
+            new_room_id,
+            f"'{fresh.title}'",
+            allow_conflict,
+            reason,
+            exclude_appointment=fresh.id,
+        )
         before = audit.snapshot(fresh)
-        versions.write_changes(fresh, f"'{fresh.title}'", start=start, staff=new_staff_id, room=new_room_id,
-                               length_minutes=length, notes=(fresh.notes + "\n" + note).strip())
+        versions.write_changes(
+            fresh,
+            f"'{fresh.title}'",
+            start=start,
+            staff=new_staff_id,
+            room=new_room_id,
+            length_minutes=length,
+            notes=(fresh.notes + "\n" + note).strip(),
+        )
         if fresh.session_id:
             _history_note(Session.get_by_id(fresh.session_id), f"{fresh.title}: {note}")
         audit.record("appointment.reschedule", "appointment", fresh.id, before, fresh)
@@ -1030,11 +1235,19 @@ def cancel_booking(item: Session | Appointment, reason: str, cancel_follow_ups: 
                 raise NotFound(f"Session {item.number} no longer exists.")
             sessions.cancel_session(fresh, reason)
             if cancel_follow_ups:
-                upcoming = list(Appointment.select().where(
-                    (Appointment.session == fresh.id) & (Appointment.status == "Scheduled")
-                    & (Appointment.start >= now())).order_by(Appointment.start))
+                upcoming = list(
+                    Appointment.select()
+                    .where(
+                        (Appointment.session == fresh.id)
+                        & (Appointment.status == "Scheduled")
+                        & (Appointment.start >= now())
+                    )
+                    .order_by(Appointment.start)
+                )
                 for appointment in upcoming:
-                    sessions.set_appointment_status(appointment, "Cancelled", f"Session {fresh.number} cancelled: {reason}")
+                    sessions.set_appointment_status(
+                        appointment, "Cancelled", f"Session {fresh.number} cancelled: {reason}"
+                    )
                 if upcoming:
                     names = ", ".join(f"{a.title} {short(a.start)}" for a in upcoming)
                     _history_note(fresh, f"Also cancelled: {names}")
@@ -1046,7 +1259,9 @@ def cancel_booking(item: Session | Appointment, reason: str, cancel_follow_ups: 
             raise ValidationError(f"'{fresh.title}' is already {fresh.status.lower()}.", "status")
         sessions.set_appointment_status(fresh, "Cancelled", reason)
         if fresh.session_id:
-            _history_note(Session.get_by_id(fresh.session_id), f"{fresh.title} {short(fresh.start)} cancelled: {reason}")
+            _history_note(
+                Session.get_by_id(fresh.session_id), f"{fresh.title} {short(fresh.start)} cancelled: {reason}"
+            )
         return versions.adopt(item, Appointment.get_by_id(fresh.id))
 
 
@@ -1067,6 +1282,8 @@ def mark_no_show(item: Session | Appointment, note: str = "") -> Session | Appoi
             raise ValidationError(f"'{fresh.title}' is already {fresh.status.lower()}.", "status")
         sessions.set_appointment_status(fresh, "No-Show", note or "Client did not come")
         if fresh.session_id:
-            _history_note(Session.get_by_id(fresh.session_id),
-                          f"{fresh.title} {short(fresh.start)}: no-show{': ' + note.strip() if note.strip() else ''}")
+            _history_note(
+                Session.get_by_id(fresh.session_id),
+                f"{fresh.title} {short(fresh.start)}: no-show{': ' + note.strip() if note.strip() else ''}",
+            )
         return versions.adopt(item, Appointment.get_by_id(fresh.id))

@@ -8,6 +8,7 @@ tiny ones (photographers, settings, holidays). No N+1, whatever the size of
 the week. Rows are plain frozen dataclasses, safe to hand to a worker thread
 or the UI.
 """
+
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,8 +16,19 @@ from dataclasses import dataclass, field
 from peewee import JOIN
 
 from . import settings
-from .booking import (APPOINTMENT, APPOINTMENT_CLOSED, DST_MARGIN, MAX_LENGTH, SESSION, SESSION_CLOSED, DayInfo,
-                      _as_datetime, _name_of, day_info, day_infos)
+from .booking import (
+    APPOINTMENT,
+    APPOINTMENT_CLOSED,
+    DST_MARGIN,
+    MAX_LENGTH,
+    SESSION,
+    SESSION_CLOSED,
+    DayInfo,
+    _as_datetime,
+    _name_of,
+    day_info,
+    day_infos,
+)
 from .clock import wall_end
 from .errors import NotFound
 from .models import Appointment, Client, Room, Session, SessionType, User
@@ -83,9 +95,15 @@ def _range(start: dt.date | dt.datetime, end: dt.date | dt.datetime) -> tuple[dt
     return start, end
 
 
-def bookings_between(start: dt.date | dt.datetime, end: dt.date | dt.datetime, *,
-                     photographer_ids=None, room_ids=None, include_cancelled: bool = False,
-                     include_unassigned: bool = True) -> list[CalendarRow]:
+def bookings_between(
+    start: dt.date | dt.datetime,
+    end: dt.date | dt.datetime,
+    *,
+    photographer_ids=None,
+    room_ids=None,
+    include_cancelled: bool = False,
+    include_unassigned: bool = True,
+) -> list[CalendarRow]:
     """Sessions and appointments overlapping [start, end) (a date means its
     midnight: ``bookings_between(monday, monday + 7 days)`` is the week).
 
@@ -102,54 +120,155 @@ def bookings_between(start: dt.date | dt.datetime, end: dt.date | dt.datetime, *
     rows: list[CalendarRow] = []
 
     photographer = User.alias()
-    query = (Session.select(Session.id, Session.number, Session.start, Session.length_minutes, Session.status,
-                            Session.photographer, photographer.full_name, photographer.color,
-                            Session.room, Room.name, SessionType.name, SessionType.color,
-                            Client.first_name, Client.middle_name, Client.last_name, Client.company, Client.id)
-             .join(SessionType, on=(Session.session_type == SessionType.id))
-             .switch(Session).join(photographer, on=(Session.photographer == photographer.id))
-             .switch(Session).join(Client, on=(Session.client == Client.id))
-             .switch(Session).join(Room, JOIN.LEFT_OUTER, on=(Session.room == Room.id))
-             .where((Session.start < end) & (Session.start > earliest)))
+    query = (
+        Session.select(
+            Session.id,
+            Session.number,
+            Session.start,
+            Session.length_minutes,
+            Session.status,
+            Session.photographer,
+            photographer.full_name,
+            photographer.color,
+            Session.room,
+            Room.name,
+            SessionType.name,
+            SessionType.color,
+            Client.first_name,
+            Client.middle_name,
+            Client.last_name,
+            Client.company,
+            Client.id,
+        )
+        .join(SessionType, on=(Session.session_type == SessionType.id))
+        .switch(Session)
+        .join(photographer, on=(Session.photographer == photographer.id))
+        .switch(Session)
+        .join(Client, on=(Session.client == Client.id))
+        .switch(Session)
+        .join(Room, JOIN.LEFT_OUTER, on=(Session.room == Room.id))
+        .where((Session.start < end) & (Session.start > earliest))
+    )
     if not include_cancelled:
         query = query.where(Session.status.not_in(SESSION_CLOSED))
     who = _filter(Session.photographer, Session.room, people, rooms, unassigned=False)
     if who is not None:
         query = query.where(who)
-    for (sid, number, s_start, length, status, p_id, p_name, p_color, r_id, r_name, t_name, t_color,
-         *client) in query.tuples():
+    for (
+        sid,
+        number,
+        s_start,
+        length,
+        status,
+        p_id,
+        p_name,
+        p_color,
+        r_id,
+        r_name,
+        t_name,
+        t_color,
+        *client,
+    ) in query.tuples():
         s_start = _as_datetime(s_start)
         s_end = wall_end(s_start, length)
         if s_end <= start:
             continue
-        rows.append(CalendarRow(SESSION, sid, s_start, s_end, status, p_id, p_name, p_color, r_id, r_name or "",
-                                client[-1], _name_of(tuple(client)), t_name, t_color, sid, number))
+        rows.append(
+            CalendarRow(
+                SESSION,
+                sid,
+                s_start,
+                s_end,
+                status,
+                p_id,
+                p_name,
+                p_color,
+                r_id,
+                r_name or "",
+                client[-1],
+                _name_of(tuple(client)),
+                t_name,
+                t_color,
+                sid,
+                number,
+            )
+        )
 
     staff = User.alias()
-    query = (Appointment.select(Appointment.id, Appointment.title, Appointment.start, Appointment.length_minutes,
-                                Appointment.status, Appointment.staff, staff.full_name, staff.color,
-                                Appointment.room, Room.name, Appointment.session, Session.number,
-                                Client.first_name, Client.middle_name, Client.last_name, Client.company, Client.id)
-             .join(staff, JOIN.LEFT_OUTER, on=(Appointment.staff == staff.id))
-             .switch(Appointment).join(Client, JOIN.LEFT_OUTER, on=(Appointment.client == Client.id))
-             .switch(Appointment).join(Room, JOIN.LEFT_OUTER, on=(Appointment.room == Room.id))
-             .switch(Appointment).join(Session, JOIN.LEFT_OUTER, on=(Appointment.session == Session.id))
-             .where((Appointment.start < end) & (Appointment.start > earliest)))
+    query = (
+        Appointment.select(
+            Appointment.id,
+            Appointment.title,
+            Appointment.start,
+            Appointment.length_minutes,
+            Appointment.status,
+            Appointment.staff,
+            staff.full_name,
+            staff.color,
+            Appointment.room,
+            Room.name,
+            Appointment.session,
+            Session.number,
+            Client.first_name,
+            Client.middle_name,
+            Client.last_name,
+            Client.company,
+            Client.id,
+        )
+        .join(staff, JOIN.LEFT_OUTER, on=(Appointment.staff == staff.id))
+        .switch(Appointment)
+        .join(Client, JOIN.LEFT_OUTER, on=(Appointment.client == Client.id))
+        .switch(Appointment)
+        .join(Room, JOIN.LEFT_OUTER, on=(Appointment.room == Room.id))
+        .switch(Appointment)
+        .join(Session, JOIN.LEFT_OUTER, on=(Appointment.session == Session.id))
+        .where((Appointment.start < end) & (Appointment.start > earliest))
+    )
     if not include_cancelled:
         query = query.where(Appointment.status.not_in(APPOINTMENT_CLOSED))
     who = _filter(Appointment.staff, Appointment.room, people, rooms, unassigned=include_unassigned)
     if who is not None:
         query = query.where(who)
-    for (aid, title, a_start, length, status, st_id, st_name, st_color, r_id, r_name, s_id, s_number,
-         *client) in query.tuples():
+    for (
+        aid,
+        title,
+        a_start,
+        length,
+        status,
+        st_id,
+        st_name,
+        st_color,
+        r_id,
+        r_name,
+        s_id,
+        s_number,
+        *client,
+    ) in query.tuples():
         a_start = _as_datetime(a_start)
         a_end = wall_end(a_start, length)
         if a_end <= start:
             continue
         client_name = _name_of(tuple(client)) if client[-1] else ""
-        rows.append(CalendarRow(APPOINTMENT, aid, a_start, a_end, status, st_id, st_name or "",
-                                st_color or UNASSIGNED_COLOR, r_id, r_name or "", client[-1], client_name, title,
-                                APPOINTMENT_COLOR, s_id, s_number))
+        rows.append(
+            CalendarRow(
+                APPOINTMENT,
+                aid,
+                a_start,
+                a_end,
+                status,
+                st_id,
+                st_name or "",
+                st_color or UNASSIGNED_COLOR,
+                r_id,
+                r_name or "",
+                client[-1],
+                client_name,
+                title,
+                APPOINTMENT_COLOR,
+                s_id,
+                s_number,
+            )
+        )
     rows.sort(key=lambda r: (r.start, r.kind != SESSION, r.id))
     return rows
 
@@ -174,6 +293,7 @@ def _filter(person_field, room_field, people, rooms, unassigned: bool):
 
 
 # ---------------------------------------------------------------- the week the screen renders
+
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -211,16 +331,24 @@ class CalendarWeek:
         return [r for r in self.rows if r.start.date() == day]
 
 
-def calendar_week(first_day: dt.date, photographer_ids=None, days: int = 7, include_cancelled: bool = False,
-                  include_unassigned: bool = True) -> CalendarWeek:
+def calendar_week(
+    first_day: dt.date,
+    photographer_ids=None,
+    days: int = 7,
+    include_cancelled: bool = False,
+    include_unassigned: bool = True,
+) -> CalendarWeek:
     """The calendar screen's week (or ``days``-day) view from ``first_day``.
 
     ``photographer_ids`` None = every active photographer. Pass staff user ids
     too (e.g. the admin) to show their appointments (staff meetings)."""
     if photographer_ids is None:
-        people = list(User.select(User.id, User.full_name, User.color)
-                      .where((User.role == "photographer") & (User.active == True))  # noqa: E712
-                      .order_by(User.full_name).tuples())
+        people = list(
+            User.select(User.id, User.full_name, User.color)
+            .where((User.role == "photographer") & (User.active == True))  # noqa: E712
+            .order_by(User.full_name)
+            .tuples()
+        )
     else:
         ids = list(photographer_ids)
         found = {u[0]: u for u in User.select(User.id, User.full_name, User.color).where(User.id.in_(ids)).tuples()}
@@ -229,8 +357,13 @@ def calendar_week(first_day: dt.date, photographer_ids=None, days: int = 7, incl
     ids = [c.id for c in columns]
     infos = day_infos(first_day, days)
     start = dt.datetime.combine(first_day, dt.time())
-    rows = bookings_between(start, start + dt.timedelta(days=days), photographer_ids=ids,
-                            include_cancelled=include_cancelled, include_unassigned=include_unassigned)
+    rows = bookings_between(
+        start,
+        start + dt.timedelta(days=days),
+        photographer_ids=ids,
+        include_cancelled=include_cancelled,
+        include_unassigned=include_unassigned,
+    )
     if include_unassigned and any(r.photographer_id is None for r in rows):
         columns.append(Column(None, "Studio", UNASSIGNED_COLOR))
     slot = slot_minutes()
@@ -273,6 +406,7 @@ def assign_lanes(rows: list[CalendarRow]) -> dict[tuple[str, int], tuple[int, in
 
 
 # ---------------------------------------------------------------- days, slots, free time
+
 
 def slot_minutes() -> int:
     value = settings.get("slot_minutes")
@@ -324,12 +458,19 @@ def day_slots(day: dt.date, slot: int | None = None) -> list[dt.datetime]:
 
 def _busy(photographer_id: int, day: dt.date, room_id: int | None) -> list[tuple[dt.datetime, dt.datetime]]:
     start = dt.datetime.combine(day, dt.time())
-    rows = bookings_between(start, start + dt.timedelta(days=1), photographer_ids=[photographer_id],
-                            room_ids=[room_id] if room_id else None, include_unassigned=False)
+    rows = bookings_between(
+        start,
+        start + dt.timedelta(days=1),
+        photographer_ids=[photographer_id],
+        room_ids=[room_id] if room_id else None,
+        include_unassigned=False,
+    )
     return [(r.start, r.end) for r in rows]
 
 
-def free_ranges(photographer: User | int, day: dt.date, room: Room | int | None = None) -> list[tuple[dt.datetime, dt.datetime]]:
+def free_ranges(
+    photographer: User | int, day: dt.date, room: Room | int | None = None
+) -> list[tuple[dt.datetime, dt.datetime]]:
     """The photographer's free time within studio hours that day (and the
     room's, when given), as (start, end) ranges. Empty when closed."""
     info = day_info(day)
@@ -348,8 +489,14 @@ def free_ranges(photographer: User | int, day: dt.date, room: Room | int | None 
     return [(a, b) for a, b in free if b > a]
 
 
-def free_slots(photographer: User | int, day: dt.date, length_minutes: int, room: Room | int | None = None,
-               slot: int | None = None, not_before: dt.datetime | None = None) -> list[dt.datetime]:
+def free_slots(
+    photographer: User | int,
+    day: dt.date,
+    length_minutes: int,
+    room: Room | int | None = None,
+    slot: int | None = None,
+    not_before: dt.datetime | None = None,
+) -> list[dt.datetime]:
     """Start times on the slot grid where a booking of ``length_minutes`` fits
     the photographer's (and room's) free time within studio hours."""
     slot = slot or slot_minutes()
@@ -364,8 +511,14 @@ def free_slots(photographer: User | int, day: dt.date, length_minutes: int, room
     return [s for s in out if s + length <= closing and all(s + length <= b or s >= e for b, e in busy)]
 
 
-def next_free_slots(photographer: User | int, after: dt.datetime, length_minutes: int, count: int = 5,
-                    room: Room | int | None = None, days: int = 14) -> list[dt.datetime]:
+def next_free_slots(
+    photographer: User | int,
+    after: dt.datetime,
+    length_minutes: int,
+    count: int = 5,
+    room: Room | int | None = None,
+    days: int = 14,
+) -> list[dt.datetime]:
     """The first ``count`` free starts from ``after`` on (within ``days`` days):
     what the wizard offers when the time asked for is taken."""
     found: list[dt.datetime] = []
@@ -409,6 +562,7 @@ def open_booking(row: CalendarRow) -> Session | Appointment:
 
 # ---------------------------------------------------------------- booking and moving in a column
 
+
 @dataclass(frozen=True)
 class ColumnBooking:
     """What a new booking made in a calendar column starts with (the
@@ -419,8 +573,7 @@ class ColumnBooking:
     room: Room | None = None
 
 
-def booking_in_column(person_id: int | None = None, room_id: int | None = None,
-                      studio: bool = False) -> ColumnBooking:
+def booking_in_column(person_id: int | None = None, room_id: int | None = None, studio: bool = False) -> ColumnBooking:
     """A new booking in the column of a person, of a room, or the Studio
     column (nobody assigned): a photographer's column books a session with
     them, another staff member's an appointment with them, a room's column a
@@ -435,8 +588,9 @@ def booking_in_column(person_id: int | None = None, room_id: int | None = None,
     return ColumnBooking(APPOINTMENT if studio else SESSION)
 
 
-def move_changes(row: CalendarRow, person_id: int | None = None, room_id: int | None = None,
-                 studio: bool = False) -> dict:
+def move_changes(
+    row: CalendarRow, person_id: int | None = None, room_id: int | None = None, studio: bool = False
+) -> dict:
     """What moving ``row`` into the column of a person, of a room, or the
     Studio column (nobody assigned) changes, as booking.reschedule's keyword
     arguments: a session's person is its photographer, an appointment's its

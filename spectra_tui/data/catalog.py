@@ -1,9 +1,10 @@
 """The studio's catalog: session types, price-list items and packages, rooms."""
+
 from . import audit
+from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import PackageItem, PriceItem, Room, SessionType, database
 from .money import MAX_CENTS
-from .db import write_transaction
 
 
 def _name(text: str, what: str) -> str:
@@ -42,14 +43,17 @@ def create_price_item(code: str, name: str, price_cents: int, taxable: bool = Tr
     if PriceItem.select().where(PriceItem.code == code).exists():
         raise ValidationError(f"The item code '{code}' is taken.", "code")
     with database.atomic():
-        row = PriceItem.create(code=code, name=_name(name, "item"), price_cents=_price(price_cents), taxable=bool(taxable))
+        row = PriceItem.create(
+            code=code, name=_name(name, "item"), price_cents=_price(price_cents), taxable=bool(taxable)
+        )
         audit.record("price_item.create", "price_item", row.id, None, row)
     return row
 
 
 @write_transaction
-def create_package(code: str, name: str, price_cents: int, contents: list[tuple[PriceItem, int]],
-                   taxable: bool = True) -> PriceItem:
+def create_package(
+    code: str, name: str, price_cents: int, contents: list[tuple[PriceItem, int]], taxable: bool = True
+) -> PriceItem:
     if not contents:
         raise ValidationError("A package needs at least one item.", "contents")
     with database.atomic():

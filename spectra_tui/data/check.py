@@ -16,6 +16,7 @@ nothing to the database. Runs SQLite's integrity check, then:
   credit balances + refunds.
 Each violation names the invoice, client or row it concerns.
 """
+
 import json
 import os
 from collections import defaultdict
@@ -27,10 +28,19 @@ from peewee import SqliteDatabase
 from . import audit, studio_key
 from .counters import peek
 from .invoices import ESTIMATE_SERIES, INVOICE_SERIES, balance_expression, compute_totals, paid_expression
-from .ledger import client_money, deposit_remaining, paid_floor, paid_into, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID
+from .ledger import (
+    DEPOSIT,
+    DEPOSIT_APPLY,
+    REFUND,
+    TRANSFER,
+    VOID,
+    client_money,
+    deposit_remaining,
+    paid_floor,
+    paid_into,
+)
 from .models import AuditLog, Client, Counter, Invoice, InvoiceLine, LedgerEntry, Session, database
 from .money import format_money
-
 
 MAX_NAMED_ENTRIES = 20  # broken audit entries named one by one; the rest are counted
 
@@ -126,8 +136,13 @@ def _audit_chain(anchor, head: list) -> list[Violation]:
     newest entry verified is put in ``head``."""
     identities = list(studio_key.StudioIdentity.select())
     if len(identities) != 1:
-        return [Violation("audit log", "cannot be verified: the studio's identity (where its keyed chain starts) "
-                                       "was removed or duplicated behind the app's back")]
+        return [
+            Violation(
+                "audit log",
+                "cannot be verified: the studio's identity (where its keyed chain starts) "
+                "was removed or duplicated behind the app's back",
+            )
+        ]
     identity = identities[0]
     out = []
     try:
@@ -137,8 +152,11 @@ def _audit_chain(anchor, head: list) -> list[Violation]:
         out.append(Violation("audit log", f"cannot be verified: {missing}", unverifiable=True))
     if key is not None and identity.seal != audit.identity_seal(key, identity):
         hint = f", or ${studio_key.KEY_ENV} holds another studio's key" if os.environ.get(studio_key.KEY_ENV) else ""
-        out.append(Violation("studio identity", "was changed behind the app's back (it no longer matches the studio "
-                                                f"key{hint})"))
+        out.append(
+            Violation(
+                "studio identity", f"was changed behind the app's back (it no longer matches the studio key{hint})"
+            )
+        )
     if isinstance(anchor, ValueError):
         out.append(Violation("audit log", f"cannot be compared with this machine's anchor: {anchor}"))
         anchor = None
@@ -158,31 +176,59 @@ def _audit_chain(anchor, head: list) -> list[Violation]:
         if not intact:
             broken += 1
             if broken <= MAX_NAMED_ENTRIES:
-                out.append(Violation(f"audit entry {row.id} ({row.action} {row.entity} {row.entity_id})",
-                                     "the audit log was changed after it was written"))
+                out.append(
+                    Violation(
+                        f"audit entry {row.id} ({row.action} {row.entity} {row.entity_id})",
+                        "the audit log was changed after it was written",
+                    )
+                )
         prev, last = row.hash, row
     if broken > MAX_NAMED_ENTRIES:
-        out.append(Violation("audit log", f"{broken - MAX_NAMED_ENTRIES} more entries after these do not verify "
-                                          "either (the chain was rebuilt without the studio key)"))
+        out.append(
+            Violation(
+                "audit log",
+                f"{broken - MAX_NAMED_ENTRIES} more entries after these do not verify "
+                "either (the chain was rebuilt without the studio key)",
+            )
+        )
     # audit.record counts every entry it writes (in the same transaction).
     written = Counter.get_or_none(Counter.name == "audit")
     if written is not None and written.value != rows:
-        out.append(Violation("audit log", f"{written.value} entries were written but {rows} are left: "
-                                          "entries were deleted behind the app's back"))
+        out.append(
+            Violation(
+                "audit log",
+                f"{written.value} entries were written but {rows} are left: entries were deleted behind the app's back",
+            )
+        )
     if anchor is not None:
         where = f"(anchored in {studio_key.anchor_path(identity.studio_id)})"
         if seq < anchor.seq:
-            out.append(Violation("audit log", f"ends at entry {seq} but this machine saw entry {anchor.seq} written "
-                                              f"{where}: the newest entries were removed behind the app's back "
-                                              "(or an older copy was put back)"))
+            out.append(
+                Violation(
+                    "audit log",
+                    f"ends at entry {seq} but this machine saw entry {anchor.seq} written "
+                    f"{where}: the newest entries were removed behind the app's back "
+                    "(or an older copy was put back)",
+                )
+            )
         elif at_anchor is None or (at_anchor.id, at_anchor.hash) != (anchor.entry_id, anchor.hash):
-            out.append(Violation("audit log", f"entry {anchor.seq} is not the one this machine saw written {where}: "
-                                              "the log was rewritten behind the app's back"))
+            out.append(
+                Violation(
+                    "audit log",
+                    f"entry {anchor.seq} is not the one this machine saw written {where}: "
+                    "the log was rewritten behind the app's back",
+                )
+            )
     for path, other in studio_key.other_studios_here(identity.studio_id):
-        out.append(Violation("studio identity", f"this machine saw another studio here, with {other.seq} audit "
-                                                f"entries ({path}): the studio was replaced or its identity reset "
-                                                "behind the app's back (if you replaced it on purpose, remove that "
-                                                "anchor file)"))
+        out.append(
+            Violation(
+                "studio identity",
+                f"this machine saw another studio here, with {other.seq} audit "
+                f"entries ({path}): the studio was replaced or its identity reset "
+                "behind the app's back (if you replaced it on purpose, remove that "
+                "anchor file)",
+            )
+        )
     if key is not None and last is not None and last.id > identity.keyed_after:
         head.append(studio_key.Anchor(seq, last.id, last.hash))
     return out
@@ -192,8 +238,11 @@ def _recorded(entity: str) -> tuple[dict[int, str], dict[int, int]]:
     """entity id -> the state hash the audit log last recorded for it, and the
     id of that entry."""
     hashes, entries = {}, {}
-    select = (AuditLog.select(AuditLog.id, AuditLog.entity_id, AuditLog.row_hash)
-              .where((AuditLog.entity == entity) & (AuditLog.row_hash != "")).order_by(AuditLog.id))
+    select = (
+        AuditLog.select(AuditLog.id, AuditLog.entity_id, AuditLog.row_hash)
+        .where((AuditLog.entity == entity) & (AuditLog.row_hash != ""))
+        .order_by(AuditLog.id)
+    )
     for entry_id, entity_id, row_hash in select.tuples().iterator():
         hashes[entity_id], entries[entity_id] = row_hash, entry_id
     return hashes, entries
@@ -207,8 +256,11 @@ def _shown(name: str, value) -> str:
 
 def _what_changed(fields: tuple[str, ...], written: dict, now: dict) -> str:
     """'amount_cents $150.00 -> $145.00, note ...' for the fields that differ."""
-    changed = [f"{name} {_shown(name, written.get(name))} -> {_shown(name, now.get(name))}"
-               for name in fields if name in written and written.get(name) != now.get(name)]
+    changed = [
+        f"{name} {_shown(name, written.get(name))} -> {_shown(name, now.get(name))}"
+        for name in fields
+        if name in written and written.get(name) != now.get(name)
+    ]
     return ", ".join(changed)
 
 
@@ -233,7 +285,9 @@ def _ledger_rows() -> list[Violation]:
             out.append(Violation(subject, "has no audit entry: it was written behind the app's back"))
         elif entry.id in states:
             what = _what_changed(audit.LEDGER_FIELDS, written.get(entry.id, {}), states[entry.id])
-            out.append(Violation(subject, f"was changed after it was written ({what or 'it no longer matches the audit log'})"))
+            out.append(
+                Violation(subject, f"was changed after it was written ({what or 'it no longer matches the audit log'})")
+            )
         if entry.amount_cents <= 0:
             out.append(Violation(subject, f"has a non-positive amount {format_money(entry.amount_cents)}"))
         related_kind = kinds.get(entry.related_id)
@@ -248,15 +302,22 @@ def _ledger_rows() -> list[Violation]:
     missing = sorted(set(recorded) - set(kinds))
     if missing:
         written = {}
-        for entity_id, after in (AuditLog.select(AuditLog.entity_id, AuditLog.after).order_by(AuditLog.id)
-                                 .where((AuditLog.entity == "ledger") & AuditLog.entity_id.in_(missing)
-                                        & (AuditLog.after != "")).tuples()):
+        for entity_id, after in (
+            AuditLog.select(AuditLog.entity_id, AuditLog.after)
+            .order_by(AuditLog.id)
+            .where((AuditLog.entity == "ledger") & AuditLog.entity_id.in_(missing) & (AuditLog.after != ""))
+            .tuples()
+        ):
             written.setdefault(entity_id, json.loads(after))
         for entry_id in missing:
             data = written.get(entry_id, {})
             where = f" on {_invoice_label(data['invoice'])}" if data.get("invoice") else ""
-            out.append(Violation(f"ledger row {entry_id} ({data.get('kind', '?')}{where})",
-                                 "was deleted behind the app's back (the audit log recorded it)"))
+            out.append(
+                Violation(
+                    f"ledger row {entry_id} ({data.get('kind', '?')}{where})",
+                    "was deleted behind the app's back (the audit log recorded it)",
+                )
+            )
     deposits = [i for i, k in kinds.items() if k == DEPOSIT]
     for deposit_id, left in deposit_remaining(deposits).items():
         if left < 0:
@@ -274,8 +335,10 @@ def _invoice_states() -> list[Violation]:
     written, states = _written_states([entries[i] for i in changed]), audit.invoice_states(changed)
     numbers = {}
     if changed or set(current) != set(recorded):
-        numbers = {i: (f"E{n}" if series == ESTIMATE_SERIES else str(n)) for i, series, n in
-                   Invoice.select(Invoice.id, Invoice.series, Invoice.number).tuples()}
+        numbers = {
+            i: (f"E{n}" if series == ESTIMATE_SERIES else str(n))
+            for i, series, n in Invoice.select(Invoice.id, Invoice.series, Invoice.number).tuples()
+        }
     for invoice_id in sorted(set(current) - set(recorded)):
         out.append(Violation(f"invoice {numbers[invoice_id]}", "has no audit entry: it was made behind the app's back"))
     for invoice_id in changed:
@@ -284,17 +347,27 @@ def _invoice_states() -> list[Violation]:
             what = "its lines or fields differ from the audit log"
         out.append(Violation(f"invoice {numbers[invoice_id]}", f"was changed behind the app's back ({what})"))
     for invoice_id in sorted(set(recorded) - set(current)):
-        out.append(Violation(f"invoice id {invoice_id}", "was deleted behind the app's back (the audit log recorded it)"))
+        out.append(
+            Violation(f"invoice id {invoice_id}", "was deleted behind the app's back (the audit log recorded it)")
+        )
     return out
 
 
 def _invoices() -> list[Violation]:
     out = []
-    money_invoices = [i for (i,) in LedgerEntry.select(LedgerEntry.invoice).where(LedgerEntry.invoice.is_null(False)).distinct().tuples()]
+    money_invoices = [
+        i
+        for (i,) in LedgerEntry.select(LedgerEntry.invoice)
+        .where(LedgerEntry.invoice.is_null(False))
+        .distinct()
+        .tuples()
+    ]
     floors = {i.id: paid_floor(i) for i in Invoice.select().where(Invoice.id.in_(money_invoices))}
     for invoice_id, paid in paid_into(money_invoices).items():
         if paid < floors[invoice_id]:
-            out.append(Violation(_invoice_label(invoice_id), f"has more taken out than was paid in ({format_money(paid)})"))
+            out.append(
+                Violation(_invoice_label(invoice_id), f"has more taken out than was paid in ({format_money(paid)})")
+            )
     lines_by_invoice = defaultdict(list)
     for line in InvoiceLine.select().iterator():
         lines_by_invoice[line.invoice_id].append(line)
@@ -302,8 +375,12 @@ def _invoices() -> list[Violation]:
         stored = (invoice.subtotal_cents, invoice.tax_cents, invoice.total_cents)
         expected = compute_totals(invoice, lines_by_invoice.get(invoice.id, []))
         if stored != expected:
-            out.append(Violation(f"invoice {invoice.display_number}",
-                                 f"stored total {format_money(stored[2])} does not match its lines ({format_money(expected[2])})"))
+            out.append(
+                Violation(
+                    f"invoice {invoice.display_number}",
+                    f"stored total {format_money(stored[2])} does not match its lines ({format_money(expected[2])})",
+                )
+            )
     void_ids = [i for (i,) in Invoice.select(Invoice.id).where(Invoice.status == Invoice.VOID).tuples()]
     for invoice_id, held in paid_into(void_ids).items():
         if held != 0:  # voided entries may stay on it as history; money may not
@@ -316,14 +393,29 @@ def _stored_balances() -> list[Violation]:
     from the ones derived from the ledger, in one query."""
     paid = paid_expression()
     balance = balance_expression(paid)
-    rows = (Invoice.select(Invoice.id, Invoice.series, Invoice.kind, Invoice.number, Invoice.paid_cents,
-                           Invoice.balance_cents, paid.alias("ledger_paid"), balance.alias("ledger_balance"))
-            .where((Invoice.paid_cents != paid) | (Invoice.balance_cents != balance)).order_by(Invoice.id))
-    return [Violation(f"invoice {invoice.display_number}",
-                      f"stored balance {format_money(invoice.balance_cents)} (paid {format_money(invoice.paid_cents)}) "
-                      f"does not match its ledger rows: balance {format_money(int(invoice.ledger_balance))} "
-                      f"(paid {format_money(int(invoice.ledger_paid))})")
-            for invoice in rows.iterator()]
+    rows = (
+        Invoice.select(
+            Invoice.id,
+            Invoice.series,
+            Invoice.kind,
+            Invoice.number,
+            Invoice.paid_cents,
+            Invoice.balance_cents,
+            paid.alias("ledger_paid"),
+            balance.alias("ledger_balance"),
+        )
+        .where((Invoice.paid_cents != paid) | (Invoice.balance_cents != balance))
+        .order_by(Invoice.id)
+    )
+    return [
+        Violation(
+            f"invoice {invoice.display_number}",
+            f"stored balance {format_money(invoice.balance_cents)} (paid {format_money(invoice.paid_cents)}) "
+            f"does not match its ledger rows: balance {format_money(int(invoice.ledger_balance))} "
+            f"(paid {format_money(int(invoice.ledger_paid))})",
+        )
+        for invoice in rows.iterator()
+    ]
 
 
 def _gaps(numbers: list[int], last_issued: int = 0) -> list[int]:
@@ -346,11 +438,21 @@ def _numbering() -> list[Violation]:
         issued = peek(series)
         newest = max(numbers, default=0)
         if issued < newest:
-            out.append(Violation(f"{label} counter", f"was moved back to {issued} behind the app's back, below "
-                                                     f"{label} number {newest}: the next {label} would fail"))
+            out.append(
+                Violation(
+                    f"{label} counter",
+                    f"was moved back to {issued} behind the app's back, below "
+                    f"{label} number {newest}: the next {label} would fail",
+                )
+            )
         elif issued > newest and newest:
-            out.append(Violation(f"{label} counter", f"says {label} number {issued} was handed out but the newest "
-                                                     f"is {newest}: it was moved on, or {label}s were deleted"))
+            out.append(
+                Violation(
+                    f"{label} counter",
+                    f"says {label} number {issued} was handed out but the newest "
+                    f"is {newest}: it was moved on, or {label}s were deleted",
+                )
+            )
         elif issued and not numbers:
             out.append(Violation(f"{label} counter", f"says {label} number {issued} was handed out but there is none"))
         for missing in _gaps(numbers, issued)[:20]:
@@ -361,17 +463,24 @@ def _numbering() -> list[Violation]:
 def _client_balances() -> list[Violation]:
     out = []
     clients = {c for (c,) in LedgerEntry.select(LedgerEntry.client).distinct().tuples()}
-    clients |= {c for (c,) in Invoice.select(Invoice.client).where(Invoice.kind == Invoice.CREDIT_MEMO).distinct().tuples()}
+    clients |= {
+        c for (c,) in Invoice.select(Invoice.client).where(Invoice.kind == Invoice.CREDIT_MEMO).distinct().tuples()
+    }
     names = defaultdict(str)
-    for client in Client.select(Client.id, Client.first_name, Client.last_name, Client.company).where(Client.id.in_(list(clients))):
+    for client in Client.select(Client.id, Client.first_name, Client.last_name, Client.company).where(
+        Client.id.in_(list(clients))
+    ):
         names[client.id] = client.full_name
     for client_id in sorted(clients):
         money = client_money(client_id)
         if not money.balanced:
             left = money.received + money.credits_issued
             right = money.applied + money.deposits_left + money.credit_balances + money.refunds
-            out.append(Violation(
-                f"client #{client_id} ({names[client_id]})",
-                f"money received {format_money(left)} does not equal applied + deposits + credits + refunds "
-                f"{format_money(right)}"))
+            out.append(
+                Violation(
+                    f"client #{client_id} ({names[client_id]})",
+                    f"money received {format_money(left)} does not equal applied + deposits + credits + refunds "
+                    f"{format_money(right)}",
+                )
+            )
     return out

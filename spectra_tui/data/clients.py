@@ -3,6 +3,7 @@
 Search pages from SQL over indexed lower-case keys (prefix ranges, keyset
 pagination), so it stays fast at 100,000 clients on SQLite and PostgreSQL.
 """
+
 import datetime as dt
 import re
 import unicodedata
@@ -16,9 +17,22 @@ from .errors import DomainError, NotFound, ValidationError
 from .models import Client, FamilyMember, database
 
 TEXT_FIELDS = (
-    "first_name", "middle_name", "last_name", "company", "address1", "address2", "city",
-    "state", "postal_code", "country", "phone_home", "phone_mobile", "phone_work", "email",
-    "lead_source", "notes",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "company",
+    "address1",
+    "address2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "phone_home",
+    "phone_mobile",
+    "phone_work",
+    "email",
+    "lead_source",
+    "notes",
 )
 NAME_FIELDS = ("first_name", "middle_name", "last_name", "company", "address1", "address2", "city")
 PHONE_FIELDS = ("phone_home", "phone_mobile", "phone_work")
@@ -37,6 +51,7 @@ class DuplicateClient(DomainError):
 
 
 # ---------------------------------------------------------------- normalising
+
 
 def search_key(text: str) -> str:
     """Lower case without accents: 'José Núñez' -> 'jose nunez'."""
@@ -66,6 +81,7 @@ def auto_capitalize(text: str) -> str:
 
     Words typed with any capital letter are kept as typed.
     """
+
     def fix_token(token: str) -> str:
         return "-".join(_capitalize_word(part) for part in token.split("-"))
 
@@ -133,6 +149,7 @@ def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.d
 
 # ---------------------------------------------------------------- saving
 
+
 def clean_client_fields(fields: dict, capitalize: set[str] | None = None) -> dict:
     """Validate and normalise a client form. ``capitalize`` lists the fields to
     auto-capitalise (default: all name and address fields)."""
@@ -148,11 +165,14 @@ def clean_client_fields(fields: dict, capitalize: set[str] | None = None) -> dic
                 value.encode("utf-8")
             except UnicodeEncodeError:
                 raise ValidationError(
-                    f"The {name.replace('_', ' ')} contains characters that cannot be stored; retype it.", name) from None
+                    f"The {name.replace('_', ' ')} contains characters that cannot be stored; retype it.", name
+                ) from None
             value = " ".join(value.split()) if name != "notes" else value.strip()
             limit = MAX_NOTES if name == "notes" else MAX_LENGTH
             if len(value) > limit:
-                raise ValidationError(f"The {name.replace('_', ' ')} is too long ({len(value)} characters, at most {limit}).", name)
+                raise ValidationError(
+                    f"The {name.replace('_', ' ')} is too long ({len(value)} characters, at most {limit}).", name
+                )
             if name in capitalize:
                 value = auto_capitalize(value)
             if name in PHONE_FIELDS:
@@ -208,8 +228,9 @@ def find_duplicates(fields: dict, exclude_id: int | None = None) -> list[Client]
 
 
 @write_transaction
-def save_client(client: Client | None, fields: dict, allow_duplicate: bool = False,
-                capitalize: set[str] | None = None) -> Client:
+def save_client(
+    client: Client | None, fields: dict, allow_duplicate: bool = False, capitalize: set[str] | None = None
+) -> Client:
     """Create (client=None) or update a client from form fields.
 
     Raises ValidationError for bad input and DuplicateClient when the same
@@ -250,8 +271,9 @@ def get_client(client_id: int) -> Client:
 
 
 @write_transaction
-def add_family_member(client: Client, first_name: str, last_name: str = "", relationship: str = "",
-                      birthday: str | dt.date | None = None) -> FamilyMember:
+def add_family_member(
+    client: Client, first_name: str, last_name: str = "", relationship: str = "", birthday: str | dt.date | None = None
+) -> FamilyMember:
     first = auto_capitalize(" ".join((first_name or "").split()))
     if not first:
         raise ValidationError("Enter the family member's first name.", "first_name")
@@ -277,6 +299,7 @@ def remove_family_member(member: FamilyMember) -> None:
 
 
 # ---------------------------------------------------------------- search
+
 
 @dataclass(frozen=True)
 class ClientQuery:
@@ -309,13 +332,17 @@ def _name_tokens(query: ClientQuery) -> list[str]:
 
 
 def _name_condition(token: str, unindexed: bool = False):
-    last, first = (_unindexed(Client.last_key), _unindexed(Client.first_key)) if unindexed \
+    last, first = (
+        (_unindexed(Client.last_key), _unindexed(Client.first_key))
+        if unindexed
         else (Client.last_key, Client.first_key)
+    )
     return _prefix(last, token) | _prefix(first, token)
 
 
 def _field_conditions(query: ClientQuery, unindexed: bool = False) -> list:
     """The phone, email and city conditions."""
+
     def column(field):
         return _unindexed(field) if unindexed else field
 
@@ -347,8 +374,9 @@ def _page(conditions: list, limit: int, after: Client | None) -> list[Client]:
     for condition in conditions:
         select = select.where(condition)
     if after is not None:  # a row value: the name index is entered right after the previous page
-        select = select.where(Tuple(Client.last_key, Client.first_key, Client.id)
-                              > Tuple(after.last_key, after.first_key, after.id))
+        select = select.where(
+            Tuple(Client.last_key, Client.first_key, Client.id) > Tuple(after.last_key, after.first_key, after.id)
+        )
     return list(select.order_by(Client.last_key, Client.first_key, Client.id).limit(limit))
 
 

@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DomainError, ValidationError
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 ZONE_TTL_SECONDS = 10.0  # another terminal's change of the studio's zone is seen within this
 
 _source: Callable[[], dt.datetime] | None = None

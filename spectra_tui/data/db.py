@@ -255,7 +255,7 @@ def open_database(target: str | os.PathLike | None = None, migrate: bool = True,
         applied = Runner(db, directory=str(MIGRATIONS_DIR)).applied()
     except DomainError:
         raise
-    except Exception as exc:  # noqa: BLE001 - any driver error, reported readably
+    except Exception as exc:
         if sqlite_damage(exc):
             raise DatabaseError(damaged_message(target, exc)) from exc
         raise DatabaseError(f"Cannot open the database {shown(target)}: {one_line(exc)}") from exc
@@ -304,7 +304,7 @@ def _connect(db: Database, attempts: int = 20) -> None:
 def _check_sqlite_file(db: SqliteDatabase, target: str) -> None:
     try:
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise DatabaseError(damaged_message(target, exc)) from exc
 
 
@@ -354,7 +354,7 @@ def migrate_database(db: Database, target: str) -> list[str]:
         backup_sqlite(db, f"{db.database}.before-{pending[0]}")
     try:
         return runner.up()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         # Two terminals opening the same file at the same moment both see the
         # migrations pending; the second one's run fails on a migration the
         # first has just applied (each migration is one transaction, so the
@@ -452,7 +452,7 @@ def write_transaction(func):
                 if attempt == MAX_ATTEMPTS or aborted_by_server(error) is None:
                     raise
             retries_taken += 1
-            for model, (data, dirty) in zip(models, saved):
+            for model, (data, dirty) in zip(models, saved, strict=True):
                 model.__data__, model._dirty = dict(data), set(dirty)
             time.sleep(random.uniform(0, 0.02 * attempt))  # let the other transaction finish first
     return run

@@ -7,46 +7,149 @@ demo passes ``spectra check``. Client profiles are inserted in bulk (through
 the same validation and search keys) so large demos stay quick; money history
 is made for the first ``ACTIVE_CLIENTS`` clients.
 """
+
 import datetime as dt
 import random
 from collections import defaultdict
 
 from . import catalog, invoices, ledger, phone_calls, sessions, settings, tasks
 from .clients import _apply_keys, clean_client_fields, search_key
-from .errors import DomainError, ValidationError
 from .clock import set_clock, to_utc
 from .clock import today as studio_today
+from .errors import DomainError, ValidationError
 from .models import ALL_MODELS, Client, FamilyMember, Holiday, Invoice, User, database
 from .users import create_user, sign_in
 
 DEFAULT_CLIENTS = 300
 ACTIVE_CLIENTS = 400  # clients that get sessions and money history
 
-FIRST = ["James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
-         "William", "Barbara", "Richard", "Susan", "Joseph", "Jessica", "Thomas", "Sarah", "Charles", "Karen",
-         "Daniel", "Nancy", "Matthew", "Lisa", "Anthony", "Betty", "Mark", "Sandra", "José", "Zoë", "Renée",
-         "Liam", "Olivia", "Noah", "Emma", "Mateo", "Sofía", "Aiden", "Chloe", "Ethan", "Priya", "Wei", "Aaliyah"]
-LAST = ["Smith", "Johnson", "Williams", "Brown", "Jones", "Garcia", "Miller", "Davis", "Rodriguez", "Martinez",
-        "Hernandez", "Lopez", "Gonzalez", "Wilson", "Anderson", "Thomas", "Taylor", "Moore", "Jackson", "Martin",
-        "Lee", "Perez", "Thompson", "White", "Harris", "Sanchez", "Clark", "Ramirez", "Lewis", "Robinson",
-        "McDonald", "O'Brien", "Nguyễn", "Müller", "Patel", "Kim", "Chen", "Walker", "Young", "Allen", "King"]
+FIRST = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Charles",
+    "Karen",
+    "Daniel",
+    "Nancy",
+    "Matthew",
+    "Lisa",
+    "Anthony",
+    "Betty",
+    "Mark",
+    "Sandra",
+    "José",
+    "Zoë",
+    "Renée",
+    "Liam",
+    "Olivia",
+    "Noah",
+    "Emma",
+    "Mateo",
+    "Sofía",
+    "Aiden",
+    "Chloe",
+    "Ethan",
+    "Priya",
+    "Wei",
+    "Aaliyah",
+]
+LAST = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Gonzalez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Perez",
+    "Thompson",
+    "White",
+    "Harris",
+    "Sanchez",
+    "Clark",
+    "Ramirez",
+    "Lewis",
+    "Robinson",
+    "McDonald",
+    "O'Brien",
+    "Nguyễn",
+    "Müller",
+    "Patel",
+    "Kim",
+    "Chen",
+    "Walker",
+    "Young",
+    "Allen",
+    "King",
+]
 KIDS = ["Ava", "Mia", "Lucas", "Leo", "Ella", "Jack", "Lily", "Owen", "Grace", "Henry", "Nora", "Eli"]
 STREETS = ["Oak St", "Maple Ave", "Cedar Ln", "Pine Rd", "Elm St", "Lakeview Dr", "Hillcrest Blvd", "Sunset Way"]
-CITIES = [("Austin", "TX", "787"), ("Round Rock", "TX", "786"), ("Georgetown", "TX", "786"),
-          ("Cedar Park", "TX", "786"), ("San Marcos", "TX", "786"), ("Pflugerville", "TX", "786")]
+CITIES = [
+    ("Austin", "TX", "787"),
+    ("Round Rock", "TX", "786"),
+    ("Georgetown", "TX", "786"),
+    ("Cedar Park", "TX", "786"),
+    ("San Marcos", "TX", "786"),
+    ("Pflugerville", "TX", "786"),
+]
 AREA_CODES = ["512", "737"]
 LEAD_SOURCES = ["Referral", "Google", "Instagram", "Facebook", "Walk-in", "School", "Repeat client"]
 
 PHOTOGRAPHERS = [("ava", "Ava Reyes", "#d75f5f"), ("ben", "Ben Carter", "#5f87d7"), ("cleo", "Cleo Park", "#5faf5f")]
-SESSION_TYPES = [("Family", 90, 15000, "#87afd7"), ("Newborn", 120, 20000, "#d7afd7"), ("Senior", 90, 12500, "#d7af5f"),
-                 ("Headshot", 30, 7500, "#87d7af"), ("Maternity", 60, 12500, "#d78787"), ("Pet", 60, 9500, "#afaf87")]
-ITEMS = [("P4X6", "Print 4x6", 1500), ("P5X7", "Print 5x7", 2500), ("P8X10", "Print 8x10", 4500),
-         ("P11X14", "Print 11x14", 8500), ("P16X20", "Print 16x20", 15000), ("C2030", "Canvas 20x30", 39500),
-         ("DIG1", "Digital file", 3500), ("DIGALL", "All digital files", 45000), ("FRM8", "Frame 8x10", 6000),
-         ("ALB", "Album 10x10", 65000)]
-PACKAGES = [("PKGB", "Bronze package", 29900, [("P8X10", 1), ("P5X7", 2), ("P4X6", 4)]),
-            ("PKGS", "Silver package", 59900, [("P11X14", 1), ("P8X10", 2), ("DIG1", 5)]),
-            ("PKGG", "Gold package", 119900, [("C2030", 1), ("P8X10", 2), ("DIGALL", 1)])]
+SESSION_TYPES = [
+    ("Family", 90, 15000, "#87afd7"),
+    ("Newborn", 120, 20000, "#d7afd7"),
+    ("Senior", 90, 12500, "#d7af5f"),
+    ("Headshot", 30, 7500, "#87d7af"),
+    ("Maternity", 60, 12500, "#d78787"),
+    ("Pet", 60, 9500, "#afaf87"),
+]
+ITEMS = [
+    ("P4X6", "Print 4x6", 1500),
+    ("P5X7", "Print 5x7", 2500),
+    ("P8X10", "Print 8x10", 4500),
+    ("P11X14", "Print 11x14", 8500),
+    ("P16X20", "Print 16x20", 15000),
+    ("C2030", "Canvas 20x30", 39500),
+    ("DIG1", "Digital file", 3500),
+    ("DIGALL", "All digital files", 45000),
+    ("FRM8", "Frame 8x10", 6000),
+    ("ALB", "Album 10x10", 65000),
+]
+PACKAGES = [
+    ("PKGB", "Bronze package", 29900, [("P8X10", 1), ("P5X7", 2), ("P4X6", 4)]),
+    ("PKGS", "Silver package", 59900, [("P11X14", 1), ("P8X10", 2), ("DIG1", 5)]),
+    ("PKGG", "Gold package", 119900, [("C2030", 1), ("P8X10", 2), ("DIGALL", 1)]),
+]
 
 
 class DemoRefused(DomainError):
@@ -72,7 +175,9 @@ def _client_row(rng: random.Random, index: int) -> tuple[dict, list[dict]]:
         "phone_mobile": _phone(rng),
         "phone_home": _phone(rng) if rng.random() < 0.3 else "",
         "email": f"{key}@example.com" if rng.random() < 0.85 else "",
-        "birthday": dt.date(rng.randint(1955, 2006), rng.randint(1, 12), rng.randint(1, 28)) if rng.random() < 0.6 else None,
+        "birthday": dt.date(rng.randint(1955, 2006), rng.randint(1, 12), rng.randint(1, 28))
+        if rng.random() < 0.6
+        else None,
         "lead_source": rng.choice(LEAD_SOURCES),
         "do_not_market": rng.random() < 0.05,
         "do_not_call": rng.random() < 0.03,
@@ -81,8 +186,14 @@ def _client_row(rng: random.Random, index: int) -> tuple[dict, list[dict]]:
     if rng.random() < 0.45:
         family.append({"first_name": rng.choice(FIRST), "last_name": last, "relationship": "Spouse"})
     for _ in range(rng.choice([0, 0, 1, 2, 3])):
-        family.append({"first_name": rng.choice(KIDS), "last_name": last, "relationship": "Child",
-                       "birthday": dt.date(rng.randint(2008, 2024), rng.randint(1, 12), rng.randint(1, 28))})
+        family.append(
+            {
+                "first_name": rng.choice(KIDS),
+                "last_name": last,
+                "relationship": "Child",
+                "birthday": dt.date(rng.randint(2008, 2024), rng.randint(1, 12), rng.randint(1, 28)),
+            }
+        )
     return fields, family
 
 
@@ -112,14 +223,18 @@ def _bulk_clients(rng: random.Random, count: int, created: dt.datetime) -> None:
 
 
 def _studio_setup() -> dict:
-    staff = {"admin": create_user("admin", "Studio Admin", "admin"),
-             "front": create_user("rita", "Rita Gomez", "receptionist"),
-             "front2": create_user("sam", "Sam Okafor", "receptionist")}
+    staff = {
+        "admin": create_user("admin", "Studio Admin", "admin"),
+        "front": create_user("rita", "Rita Gomez", "receptionist"),
+        "front2": create_user("sam", "Sam Okafor", "receptionist"),
+    }
     photographers = [create_user(u, n, "photographer", c) for u, n, c in PHOTOGRAPHERS]
     types = [catalog.create_session_type(n, m, f, c) for n, m, f, c in SESSION_TYPES]
     items = {code: catalog.create_price_item(code, name, price) for code, name, price in ITEMS}
-    packages = [catalog.create_package(code, name, price, [(items[c], q) for c, q in contents])
-                for code, name, price, contents in PACKAGES]
+    packages = [
+        catalog.create_package(code, name, price, [(items[c], q) for c, q in contents])
+        for code, name, price, contents in PACKAGES
+    ]
     for room in ("Studio A", "Studio B", "Outdoor"):
         catalog.create_room(room)
     return {"staff": staff, "photographers": photographers, "types": types, "items": items, "packages": packages}
@@ -157,7 +272,7 @@ def _order_invoice(rng, kind, session, env, at: dt.datetime) -> Invoice:
     images = rng.sample(range(1, 60), 4)
     if kind == Invoice.INITIAL_ORDER and rng.random() < 0.6:
         invoices.add_line(invoice, rng.choice(env["packages"]), image_number=images[0])
-    for number in images[1:rng.randint(2, 4)]:
+    for number in images[1 : rng.randint(2, 4)]:
         item = env["items"][rng.choice(["P5X7", "P8X10", "P11X14", "DIG1", "C2030"])]
         invoices.add_line(invoice, item, quantity=rng.randint(1, 3), image_number=number)
     return invoice
@@ -186,7 +301,9 @@ def _history_for(rng, client: Client, env: dict, today: dt.date, busy: dict) -> 
         elif roll < 0.9:
             _pay(rng, fee, 100)
         if rng.random() < 0.5:
-            sessions.create_appointment("Sales presentation", start + dt.timedelta(days=7, hours=1), 60, session=session)
+            sessions.create_appointment(
+                "Sales presentation", start + dt.timedelta(days=7, hours=1), 60, session=session
+            )
         if start.date() >= today:
             continue
         # The session has happened: walk it along the workflow.
@@ -219,8 +336,9 @@ def _history_for(rng, client: Client, env: dict, today: dt.date, busy: dict) -> 
                     ledger.transfer_credit(order, reorder)
                 _pay(rng, reorder, 100)
             if rng.random() < 0.1:
-                memo = invoices.create_invoice(Invoice.CREDIT_MEMO, session=session, source=order,
-                                               notes="Print reprinted: colour cast")
+                memo = invoices.create_invoice(
+                    Invoice.CREDIT_MEMO, session=session, source=order, notes="Print reprinted: colour cast"
+                )
                 invoices.add_line(memo, description="Credit for reprint", unit_price_cents=2500, taxable=False)
                 if rng.random() < 0.5:
                     ledger.refund(memo, 2500, "card")
@@ -253,8 +371,15 @@ CALL_SUBJECTS = [
     ("in", "Question about the album", "Prefers the linen cover."),
     ("out", "Confirmed tomorrow's session", ""),
 ]
-TASK_TITLES = ["Order 8x10 prints", "Send the proof gallery", "Call back about the album", "Frame the canvas",
-               "Retouch the family portrait", "Confirm the newborn session", "Return the deposit question"]
+TASK_TITLES = [
+    "Order 8x10 prints",
+    "Send the proof gallery",
+    "Call back about the album",
+    "Frame the canvas",
+    "Retouch the family portrait",
+    "Confirm the newborn session",
+    "Return the deposit question",
+]
 
 
 def _calls_and_tasks(seed: int, env, today: dt.date) -> None:
@@ -326,5 +451,7 @@ def fill_demo(clients: int = DEFAULT_CLIENTS, seed: int = 1, today: dt.date | No
         "sessions": sessions.Session.select().count(),
         "invoices": Invoice.select().count(),
     }
-    return (f"Demo studio ready: {counts['clients']} clients, {counts['sessions']} sessions, "
-            f"{counts['invoices']} invoices and estimates.")
+    return (
+        f"Demo studio ready: {counts['clients']} clients, {counts['sessions']} sessions, "
+        f"{counts['invoices']} invoices and estimates."
+    )

@@ -21,8 +21,8 @@ import icalendar
 
 from . import settings
 from .calendar import CalendarRow, bookings_between
-from .errors import DomainError
 from .clock import studio_zone, to_local, utc_now
+from .errors import DomainError
 from .models import User
 
 PRODID = "-//Spectra TUI//Studio calendar//EN"
@@ -69,7 +69,7 @@ def build_calendar(days: int = 60, photographer: User | None = None, start_day: 
     end = start + dt.timedelta(days=days)
     rows = bookings_between(start, end, photographer_ids=[photographer.id] if photographer else None,
                             include_cancelled=include_cancelled, include_unassigned=photographer is None)
-    stamp = moment.replace(tzinfo=dt.timezone.utc)  # DTSTAMP: the real instant, in UTC
+    stamp = moment.replace(tzinfo=dt.UTC)  # DTSTAMP: the real instant, in UTC
 
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)

@@ -22,9 +22,8 @@ from pathlib import Path
 
 from peewee import IntegrityError, fn
 
-from . import audit, settings
+from . import audit, clock, settings
 from .errors import ValidationError
-from . import clock
 from .models import Session, SessionImage, database
 
 IMAGE_ROOT_SETTING = "image_root"

@@ -8,6 +8,7 @@ lines, totals and numbers.
   gap-free, never changed, never reused. An invoice is never deleted: one
   without payments may be voided, and keeps its number.
 """
+
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,11 +17,11 @@ from peewee import SQL, Case, fn
 
 from . import audit, clock, ledger, settings, versions
 from .counters import next_number
+from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, refresh
 from .money import MAX_CENTS, format_money, tax_on
 from .users import current_user_name
-from .db import write_transaction
 
 INVOICE_SERIES = "invoice"
 ESTIMATE_SERIES = "estimate"
@@ -41,13 +42,17 @@ def check_basis(kind: str, client: Client | None, session: Session | None) -> st
         if session is None:
             raise ValidationError(
                 f"A {kind} invoice is session-based: create it from the session record. "
-                "For a purchase with no session use a Generic invoice.", "kind")
+                "For a purchase with no session use a Generic invoice.",
+                "kind",
+            )
         return "session"
     if kind == Invoice.GENERIC:
         if session is not None:
             raise ValidationError(
                 "A Generic invoice is client-based and has no session. For a session choose "
-                "Session Fee, Initial Order or Re-Order.", "kind")
+                "Session Fee, Initial Order or Re-Order.",
+                "kind",
+            )
         if client is None:
             raise ValidationError("A Generic invoice is created from a client record.", "client")
         return "client"
@@ -58,9 +63,15 @@ def check_basis(kind: str, client: Client | None, session: Session | None) -> st
 
 
 @write_transaction
-def create_invoice(kind: str, client: Client | None = None, session: Session | None = None,
-                   bill_to: Client | None = None, source: Invoice | None = None,
-                   invoice_date: dt.date | None = None, notes: str = "") -> Invoice:
+def create_invoice(
+    kind: str,
+    client: Client | None = None,
+    session: Session | None = None,
+    bill_to: Client | None = None,
+    source: Invoice | None = None,
+    invoice_date: dt.date | None = None,
+    notes: str = "",
+) -> Invoice:
     """Create and number an invoice, credit memo or estimate (no lines yet)."""
     basis = check_basis(kind, client, session)
     if session is not None:
@@ -122,7 +133,8 @@ def _check_paid_out(invoice: Invoice) -> None:
     if paid < ledger.paid_floor(invoice):
         raise ValidationError(
             f"{invoice.kind} {invoice.display_number} has already paid out {format_money(-paid)}; "
-            "its credit cannot become smaller than that.")
+            "its credit cannot become smaller than that."
+        )
 
 
 def check_editable(invoice: Invoice) -> None:
@@ -179,9 +191,15 @@ def _check_line_values(description: str, quantity, unit_price_cents, image_numbe
 
 
 @write_transaction
-def add_line(invoice: Invoice, item: PriceItem | None = None, description: str = "", quantity: int = 1,
-             unit_price_cents: int | None = None, taxable: bool | None = None,
-             image_number: int | None = None) -> InvoiceLine:
+def add_line(
+    invoice: Invoice,
+    item: PriceItem | None = None,
+    description: str = "",
+    quantity: int = 1,
+    unit_price_cents: int | None = None,
+    taxable: bool | None = None,
+    image_number: int | None = None,
+) -> InvoiceLine:
     """Add a line from the price list (its price and taxable flag by default)
     or a free line; totals are recomputed in the same transaction."""
     _check_editable(invoice)
@@ -202,19 +220,33 @@ def add_line(invoice: Invoice, item: PriceItem | None = None, description: str =
             raise ValidationError(f"An invoice holds at most {MAX_LINES} lines.")
         before = audit.snapshot(invoice)
         position = (InvoiceLine.select().where(InvoiceLine.invoice == invoice).count()) + 1
-        line = InvoiceLine.create(invoice=invoice, position=position, item=item, description=description,
-                                  quantity=quantity, unit_price_cents=unit_price_cents,
-                                  taxable=True if taxable is None else bool(taxable), image_number=image_number)
+        line = InvoiceLine.create(
+            invoice=invoice,
+            position=position,
+            item=item,
+            description=description,
+            quantity=quantity,
+            unit_price_cents=unit_price_cents,
+            taxable=True if taxable is None else bool(taxable),
+            image_number=image_number,
+        )
         _save(invoice, **stored_totals(invoice))
         _check_paid_out(invoice)
-        audit.record("invoice.line_add", "invoice", invoice.id, before, {**audit.snapshot(invoice), "line": audit.snapshot(line)})
+        audit.record(
+            "invoice.line_add", "invoice", invoice.id, before, {**audit.snapshot(invoice), "line": audit.snapshot(line)}
+        )
     return line
 
 
 @write_transaction
-def update_line(line: InvoiceLine, description: str | None = None, quantity: int | None = None,
-                unit_price_cents: int | None = None, taxable: bool | None = None,
-                image_number: int | None = ...) -> InvoiceLine:
+def update_line(
+    line: InvoiceLine,
+    description: str | None = None,
+    quantity: int | None = None,
+    unit_price_cents: int | None = None,
+    taxable: bool | None = None,
+    image_number: int | None = ...,
+) -> InvoiceLine:
     """Change a line as the line dialog loaded it: refused when another
     terminal changed or removed the line since; only what changes is written."""
     invoice = line.invoice
@@ -228,16 +260,25 @@ def update_line(line: InvoiceLine, description: str | None = None, quantity: int
         _check_editable(refresh(invoice))
         stored = versions.current(line, f"Line {line.position} of {_label(invoice)}")
         before = {**audit.snapshot(invoice), "line": audit.snapshot(stored)}
-        changes = {"description": new_description, "quantity": new_quantity, "unit_price_cents": new_price,
-                   "image_number": new_image}
+        changes = {
+            "description": new_description,
+            "quantity": new_quantity,
+            "unit_price_cents": new_price,
+            "image_number": new_image,
+        }
         if taxable is not None:
             changes["taxable"] = bool(taxable)
         if not versions.write_changes(stored, f"Line {line.position} of {_label(invoice)}", **changes):
             return versions.adopt(line, stored)
         _save(invoice, **stored_totals(invoice))
         _check_paid_out(invoice)
-        audit.record("invoice.line_update", "invoice", invoice.id, before,
-                     {**audit.snapshot(invoice), "line": audit.snapshot(stored)})
+        audit.record(
+            "invoice.line_update",
+            "invoice",
+            invoice.id,
+            before,
+            {**audit.snapshot(invoice), "line": audit.snapshot(stored)},
+        )
     return versions.adopt(line, stored)
 
 
@@ -249,8 +290,11 @@ def remove_line(line: InvoiceLine) -> None:
         _check_editable(refresh(invoice))
         stored = versions.current(line, f"Line {line.position} of {_label(invoice)}")
         before = {**audit.snapshot(invoice), "line": audit.snapshot(stored)}
-        if not InvoiceLine.delete().where((InvoiceLine.id == line.id)
-                                          & (InvoiceLine.version == stored.version)).execute():
+        if (
+            not InvoiceLine.delete()
+            .where((InvoiceLine.id == line.id) & (InvoiceLine.version == stored.version))
+            .execute()
+        ):
             raise versions.ChangedElsewhere(f"Line {line.position} of {_label(invoice)}")
         _save(invoice, **stored_totals(invoice))
         _check_paid_out(invoice)
@@ -282,11 +326,13 @@ def _refuse_void_with_money(invoice: Invoice) -> None:
     if held > 0:
         raise ValidationError(
             f"Invoice {invoice.display_number} holds {format_money(held)} of payments and cannot be deleted. "
-            "Refund or void the payments first, or issue a credit memo.")
+            "Refund or void the payments first, or issue a credit memo."
+        )
     if held < 0:
         raise ValidationError(
             f"{_label(invoice)} has paid out {format_money(-held)} of its credit (refunds or transfers) and cannot "
-            "be voided. Void those first.")
+            "be voided. Void those first."
+        )
 
 
 @write_transaction
@@ -319,18 +365,24 @@ def convert_estimate(estimate: Invoice, kind: str | None = None) -> Invoice:
         kind = Invoice.INITIAL_ORDER if estimate.basis == "session" else Invoice.GENERIC
     allowed = Invoice.SESSION_KINDS if estimate.basis == "session" else (Invoice.GENERIC,)
     if kind not in allowed:
-        raise ValidationError(
-            f"A {estimate.basis}-based estimate converts into: {', '.join(allowed)}.", "kind")
+        raise ValidationError(f"A {estimate.basis}-based estimate converts into: {', '.join(allowed)}.", "kind")
     with database.atomic():
         if refresh(estimate).status != Invoice.OPEN:  # converted from another terminal meanwhile
             raise ValidationError(f"Estimate {estimate.display_number} is {estimate.status.lower()}.")
-        invoice = create_invoice(kind, client=estimate.client, session=estimate.session,
-                                 bill_to=estimate.bill_to, notes=estimate.notes)
+        invoice = create_invoice(
+            kind, client=estimate.client, session=estimate.session, bill_to=estimate.bill_to, notes=estimate.notes
+        )
         for line in estimate.lines.order_by(InvoiceLine.position):
-            InvoiceLine.create(invoice=invoice, position=line.position, item=line.item,
-                               description=line.description, quantity=line.quantity,
-                               unit_price_cents=line.unit_price_cents, taxable=line.taxable,
-                               image_number=line.image_number)
+            InvoiceLine.create(
+                invoice=invoice,
+                position=line.position,
+                item=line.item,
+                description=line.description,
+                quantity=line.quantity,
+                unit_price_cents=line.unit_price_cents,
+                taxable=line.taxable,
+                image_number=line.image_number,
+            )
         _save(invoice, tax_rate=estimate.tax_rate, tax_included=estimate.tax_included, source=estimate)
         _save(invoice, **stored_totals(invoice))
         before = audit.snapshot(estimate)
@@ -396,7 +448,8 @@ def _not_voided(entry):
     """SQL: the ledger row ``entry`` is not a void and has not been voided."""
     voids = LedgerEntry.alias("lv")
     return (entry.kind != LedgerEntry.VOID) & ~fn.EXISTS(
-        voids.select(SQL("1")).where((voids.kind == LedgerEntry.VOID) & (voids.related == entry.id)))
+        voids.select(SQL("1")).where((voids.kind == LedgerEntry.VOID) & (voids.related == entry.id))
+    )
 
 
 def paid_expression():
@@ -405,20 +458,30 @@ def paid_expression():
     read the stored ``Invoice.paid_cents``; ``spectra check`` compares the
     stored figures with this."""
     out = LedgerEntry.alias("lo")
-    signed = Case(out.kind, ((LedgerEntry.PAYMENT, out.amount_cents), (LedgerEntry.DEPOSIT_APPLY, out.amount_cents),
-                             (LedgerEntry.TRANSFER, out.amount_cents * -1), (LedgerEntry.REFUND, out.amount_cents * -1)), 0)
+    signed = Case(
+        out.kind,
+        (
+            (LedgerEntry.PAYMENT, out.amount_cents),
+            (LedgerEntry.DEPOSIT_APPLY, out.amount_cents),
+            (LedgerEntry.TRANSFER, out.amount_cents * -1),
+            (LedgerEntry.REFUND, out.amount_cents * -1),
+        ),
+        0,
+    )
     onto = out.select(fn.COALESCE(fn.SUM(signed), 0)).where((out.invoice == Invoice.id) & _not_voided(out))
     inward = LedgerEntry.alias("li")
     transfers_in = inward.select(fn.COALESCE(fn.SUM(inward.amount_cents), 0)).where(
-        (inward.target_invoice == Invoice.id) & (inward.kind == LedgerEntry.TRANSFER) & _not_voided(inward))
+        (inward.target_invoice == Invoice.id) & (inward.kind == LedgerEntry.TRANSFER) & _not_voided(inward)
+    )
     return fn.COALESCE(onto, 0) + fn.COALESCE(transfers_in, 0)
 
 
 def balance_expression(paid=None):
     """SQL for what is still owed on ``Invoice``, derived from the ledger;
     void invoices and estimates owe nothing."""
-    owing_total = Case(None, (((Invoice.status == Invoice.VOID) | (Invoice.series == ESTIMATE_SERIES), 0),),
-                       Invoice.total_cents)
+    owing_total = Case(
+        None, (((Invoice.status == Invoice.VOID) | (Invoice.series == ESTIMATE_SERIES), 0),), Invoice.total_cents
+    )
     return owing_total - (paid if paid is not None else paid_expression())
 
 
@@ -428,7 +491,9 @@ def _invoice_select(query: InvoiceQuery):
     ``balance_cents``), so that a page sorted or filtered by balance walks an
     index instead of computing every invoice's balance."""
     if query.status not in LIST_STATUSES:
-        raise ValidationError(f"'{query.status}' is not an invoice list; choose one of: {', '.join(LIST_STATUSES)}.", "status")
+        raise ValidationError(
+            f"'{query.status}' is not an invoice list; choose one of: {', '.join(LIST_STATUSES)}.", "status"
+        )
     if query.sort not in LIST_SORTS:
         raise ValidationError(f"Invoices sort by {' or '.join(LIST_SORTS)}.", "sort")
     if query.date_from and query.date_to and query.date_from > query.date_to:
@@ -440,9 +505,12 @@ def _invoice_select(query: InvoiceQuery):
         # found through balance = 0 instead of the client's few invoices).
         paid, balance = paid + 0, balance + 0
     billed = Client.alias("bill")
-    select = (Invoice.select(Invoice, Client, billed)
-              .join(Client, on=(Invoice.client == Client.id))
-              .switch(Invoice).join(billed, on=(Invoice.bill_to == billed.id)))
+    select = (
+        Invoice.select(Invoice, Client, billed)
+        .join(Client, on=(Invoice.client == Client.id))
+        .switch(Invoice)
+        .join(billed, on=(Invoice.bill_to == billed.id))
+    )
     # An open sale. (Written with ``kind``, which has no index, so that SQLite
     # walks the date or the balance index in the order asked for and stops
     # after a page.)
@@ -483,13 +551,16 @@ def search_invoices(query: InvoiceQuery, limit: int = 50, after: InvoiceRow | No
         if after is not None:
             # After (balance, id) in descending order; the "<=" lets the
             # (balance_cents, id) index start at the previous page's balance.
-            select = select.where((balance <= after.balance)
-                                  & ((balance < after.balance) | (Invoice.id < after.invoice.id)))
+            select = select.where(
+                (balance <= after.balance) & ((balance < after.balance) | (Invoice.id < after.invoice.id))
+            )
         select = select.order_by(balance.desc(), Invoice.id.desc())
     else:
         if after is not None:
             day = after.invoice.invoice_date
-            select = select.where((Invoice.invoice_date < day) | ((Invoice.invoice_date == day) & (Invoice.id < after.invoice.id)))
+            select = select.where(
+                (Invoice.invoice_date < day) | ((Invoice.invoice_date == day) & (Invoice.id < after.invoice.id))
+            )
         select = select.order_by(Invoice.invoice_date.desc(), Invoice.id.desc())
     return [_row(invoice) for invoice in select.limit(max(1, min(limit, 500)))]
 
@@ -507,8 +578,12 @@ def transfer_targets(source: Invoice) -> list[InvoiceRow]:
     """Where ``source``'s credit balance may go: the client's other live
     invoices (not estimates, not credit memos), largest balance due first."""
     select = _invoice_select(InvoiceQuery(client_id=source.client_id))
-    select = select.where((Invoice.id != source.id) & (Invoice.series == INVOICE_SERIES)
-                          & (Invoice.status == Invoice.OPEN) & (Invoice.kind != Invoice.CREDIT_MEMO))
+    select = select.where(
+        (Invoice.id != source.id)
+        & (Invoice.series == INVOICE_SERIES)
+        & (Invoice.status == Invoice.OPEN)
+        & (Invoice.kind != Invoice.CREDIT_MEMO)
+    )
     order = (Invoice.balance_cents.desc(), Invoice.invoice_date.desc(), Invoice.id.desc())
     return [_row(invoice) for invoice in select.order_by(*order).limit(500)]
 
@@ -523,9 +598,14 @@ def open_balances(limit: int = 50, after: InvoiceRow | None = None) -> list[Invo
         day, last_id = after.invoice.invoice_date, after.invoice.id
         # The "<=" lets the (balance_cents DESC, invoice_date, id) index start
         # at the previous page's balance.
-        select = select.where((balance <= after.balance)
-                              & ((balance < after.balance) | (Invoice.invoice_date > day)
-                                 | ((Invoice.invoice_date == day) & (Invoice.id > last_id))))
+        select = select.where(
+            (balance <= after.balance)
+            & (
+                (balance < after.balance)
+                | (Invoice.invoice_date > day)
+                | ((Invoice.invoice_date == day) & (Invoice.id > last_id))
+            )
+        )
     select = select.order_by(balance.desc(), Invoice.invoice_date.asc(), Invoice.id.asc())
     return [_row(invoice) for invoice in select.limit(max(1, min(limit, 500)))]
 
@@ -554,5 +634,8 @@ def open_invoices_of_session(session: Session | int, kind: str) -> list[Invoice]
     if kind not in Invoice.KINDS:
         raise ValidationError(f"'{kind}' is not an invoice type.", "kind")
     session_id = session.id if isinstance(session, Session) else session
-    return list(Invoice.select().where((Invoice.session == session_id) & (Invoice.kind == kind)
-                                       & (Invoice.status == Invoice.OPEN)).order_by(Invoice.id))
+    return list(
+        Invoice.select()
+        .where((Invoice.session == session_id) & (Invoice.kind == kind) & (Invoice.status == Invoice.OPEN))
+        .order_by(Invoice.id)
+    )

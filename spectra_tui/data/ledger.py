@@ -16,22 +16,29 @@ Every function checks its rule before writing, writes inside one
 transaction together with its audit entry, and re-checks afterwards that no
 invoice was paid below zero and no deposit was overdrawn.
 """
+
 from dataclasses import dataclass
 
 from peewee import Case, fn
 
 from . import audit
+from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import Client, Invoice, LedgerEntry, database, refresh
 from .money import MAX_CENTS, format_money
 from .users import current_user_name
-from .db import write_transaction
 
 E = LedgerEntry
 PAYMENT, DEPOSIT, DEPOSIT_APPLY, REFUND, TRANSFER, VOID = E.KINDS
 
-KIND_LABELS = {PAYMENT: "Payment", DEPOSIT: "Deposit", DEPOSIT_APPLY: "Deposit applied", REFUND: "Refund",
-               TRANSFER: "Credit transfer", VOID: "Void"}
+KIND_LABELS = {
+    PAYMENT: "Payment",
+    DEPOSIT: "Deposit",
+    DEPOSIT_APPLY: "Deposit applied",
+    REFUND: "Refund",
+    TRANSFER: "Credit transfer",
+    VOID: "Void",
+}
 # Which way each kind moves the money paid into the invoice it names
 # (``invoice``); a transfer also adds to its ``target_invoice``, and a void
 # moves nothing itself (it makes the entry it voids count for nothing).
@@ -59,6 +66,7 @@ class InvoiceMoney:
 
 # ---------------------------------------------------------------- derived figures
 
+
 def _voided_ids():
     voids = E.alias()
     return voids.select(voids.related).where(voids.kind == VOID)
@@ -75,13 +83,20 @@ def paid_into(invoice_ids: list[int]) -> dict[int, int]:
         return {}
     paid = {i: 0 for i in invoice_ids}
     signed = tuple((kind, E.amount_cents * sign) for kind, sign in SIGN_ON_INVOICE.items())
-    incoming = (E.select(E.invoice, fn.SUM(Case(E.kind, signed, 0)))
-                .where(effective() & E.invoice.in_(invoice_ids)).group_by(E.invoice).tuples())
+    incoming = (
+        E.select(E.invoice, fn.SUM(Case(E.kind, signed, 0)))
+        .where(effective() & E.invoice.in_(invoice_ids))
+        .group_by(E.invoice)
+        .tuples()
+    )
     for invoice_id, amount in incoming:
         paid[invoice_id] += int(amount or 0)
-    transfers_in = (E.select(E.target_invoice, fn.SUM(E.amount_cents))
-                    .where(effective() & (E.kind == TRANSFER) & E.target_invoice.in_(invoice_ids))
-                    .group_by(E.target_invoice).tuples())
+    transfers_in = (
+        E.select(E.target_invoice, fn.SUM(E.amount_cents))
+        .where(effective() & (E.kind == TRANSFER) & E.target_invoice.in_(invoice_ids))
+        .group_by(E.target_invoice)
+        .tuples()
+    )
     for invoice_id, amount in transfers_in:
         paid[invoice_id] += int(amount or 0)
     return paid
@@ -130,17 +145,24 @@ def store_balances(invoices) -> None:
         # Lock the rows first (PostgreSQL): a payment committed by another
         # terminal meanwhile is then counted below. (SQLite's IMMEDIATE write
         # transactions already run one at a time.)
-        current = (Invoice.select(Invoice.id, Invoice.kind, Invoice.status, Invoice.total_cents,
-                                  Invoice.paid_cents, Invoice.balance_cents)
-                   .where(Invoice.id.in_(ids)).order_by(Invoice.id))
+        current = (
+            Invoice.select(
+                Invoice.id, Invoice.kind, Invoice.status, Invoice.total_cents, Invoice.paid_cents, Invoice.balance_cents
+            )
+            .where(Invoice.id.in_(ids))
+            .order_by(Invoice.id)
+        )
         current = list(current.for_update() if getattr(database.obj, "for_update", False) else current)
         paid = paid_into(ids)
         figures = {}
         for invoice in current:
             figures[invoice.id] = (paid[invoice.id], owed_total(invoice) - paid[invoice.id])
             if (invoice.paid_cents, invoice.balance_cents) != figures[invoice.id]:
-                (Invoice.update(paid_cents=figures[invoice.id][0], balance_cents=figures[invoice.id][1])
-                 .where(Invoice.id == invoice.id).execute())
+                (
+                    Invoice.update(paid_cents=figures[invoice.id][0], balance_cents=figures[invoice.id][1])
+                    .where(Invoice.id == invoice.id)
+                    .execute()
+                )
     for invoice in given:
         if invoice.id in figures:
             invoice.paid_cents, invoice.balance_cents = figures[invoice.id]
@@ -166,9 +188,12 @@ def deposit_remaining(deposit_ids: list[int]) -> dict[int, int]:
     remaining = {d: 0 for d in deposit_ids}
     for entry_id, amount in E.select(E.id, E.amount_cents).where(effective() & E.id.in_(deposit_ids)).tuples():
         remaining[entry_id] += amount
-    used = (E.select(E.related, fn.SUM(E.amount_cents))
-            .where(effective() & E.related.in_(deposit_ids) & E.kind.in_([DEPOSIT_APPLY, REFUND]))
-            .group_by(E.related).tuples())
+    used = (
+        E.select(E.related, fn.SUM(E.amount_cents))
+        .where(effective() & E.related.in_(deposit_ids) & E.kind.in_([DEPOSIT_APPLY, REFUND]))
+        .group_by(E.related)
+        .tuples()
+    )
     for deposit_id, amount in used:
         remaining[deposit_id] -= int(amount or 0)
     return remaining
@@ -189,8 +214,11 @@ def deposits_on_hand(client: Client) -> int:
 
 def client_credit_invoices(client: Client) -> list[tuple[Invoice, int]]:
     """The client's invoices and credit memos with a credit balance."""
-    invoices = list(Invoice.select().where((Invoice.client == client) & (Invoice.series == "invoice")
-                                           & (Invoice.status != Invoice.VOID)))
+    invoices = list(
+        Invoice.select().where(
+            (Invoice.client == client) & (Invoice.series == "invoice") & (Invoice.status != Invoice.VOID)
+        )
+    )
     paid = paid_into([i.id for i in invoices])
     result = []
     for invoice in invoices:
@@ -212,6 +240,7 @@ def voided_ids(entry_ids: list[int]) -> set[int]:
 
 
 # ---------------------------------------------------------------- checks
+
 
 def _amount(amount_cents) -> int:
     if not isinstance(amount_cents, int) or isinstance(amount_cents, bool):
@@ -241,8 +270,10 @@ def _payable(invoice: Invoice, what: str) -> None:
     if invoice.status == Invoice.VOID:
         raise ValidationError(f"Invoice {invoice.display_number} is void; {what} is not possible.")
     if invoice.kind == Invoice.CREDIT_MEMO and what != "a transfer out" and what != "a refund":
-        raise ValidationError(f"{what.capitalize()} cannot go onto credit memo {invoice.display_number}; "
-                              "transfer its credit to an invoice instead.")
+        raise ValidationError(
+            f"{what.capitalize()} cannot go onto credit memo {invoice.display_number}; "
+            "transfer its credit to an invoice instead."
+        )
 
 
 def check_payable(invoice: Invoice) -> None:
@@ -262,17 +293,38 @@ def _recheck(invoice_ids: list[int], deposit_ids: list[int]) -> None:
         invoice = Invoice.get_by_id(invoice_id)
         if paid < paid_floor(invoice):
             raise ValidationError(
-                f"That would take more out of invoice {invoice.display_number} than was paid into it.")
-    for deposit_id, left in deposit_remaining([d for d in deposit_ids if d]).items():
+                f"That would take more out of invoice {invoice.display_number} than was paid into it."
+            )
+    for left in deposit_remaining([d for d in deposit_ids if d]).values():
         if left < 0:
             raise ValidationError("That would use more of the deposit than is left on it.")
 
 
-def _write(kind: str, client_id: int, amount: int, *, invoice=None, target=None, related=None,
-           method: str = "", reference: str = "", note: str = "", before: LedgerEntry | None = None) -> LedgerEntry:
-    entry = E.create(kind=kind, client=client_id, invoice=invoice, target_invoice=target, related=related,
-                     amount_cents=amount, method=method, reference=reference, note=(note or "").strip()[:2000],
-                     created_by=current_user_name())
+def _write(
+    kind: str,
+    client_id: int,
+    amount: int,
+    *,
+    invoice=None,
+    target=None,
+    related=None,
+    method: str = "",
+    reference: str = "",
+    note: str = "",
+    before: LedgerEntry | None = None,
+) -> LedgerEntry:
+    entry = E.create(
+        kind=kind,
+        client=client_id,
+        invoice=invoice,
+        target_invoice=target,
+        related=related,
+        amount_cents=amount,
+        method=method,
+        reference=reference,
+        note=(note or "").strip()[:2000],
+        created_by=current_user_name(),
+    )
     entry = E.get_by_id(entry.id)  # read back exactly what was stored, for the hash
     audit.record(f"ledger.{kind}", "ledger", entry.id, before, entry)
     store_balances([i for i in (invoice, target) if i is not None])
@@ -280,6 +332,7 @@ def _write(kind: str, client_id: int, amount: int, *, invoice=None, target=None,
 
 
 # ---------------------------------------------------------------- money events
+
 
 @write_transaction
 def take_payment(invoice: Invoice, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
@@ -289,7 +342,9 @@ def take_payment(invoice: Invoice, amount_cents: int, method: str, reference: st
     method, reference = _method(method, reference)
     with database.atomic():
         _payable(refresh(invoice), "a payment")  # as it is now, not as the screen loaded it
-        return _write(PAYMENT, invoice.client_id, amount, invoice=invoice, method=method, reference=reference, note=note)
+        return _write(
+            PAYMENT, invoice.client_id, amount, invoice=invoice, method=method, reference=reference, note=note
+        )
 
 
 @write_transaction
@@ -349,13 +404,17 @@ def refund(invoice: Invoice, amount_cents: int, method: str, reference: str = ""
         if amount > credit:
             raise ValidationError(
                 f"Invoice {invoice.display_number} has a credit of {format_money(credit)}; "
-                f"a refund of {format_money(amount)} is more than that. Reduce the invoice or issue a credit memo first.",
-                "amount")
+                f"a refund of {format_money(amount)} is more than that. "
+                "Reduce the invoice or issue a credit memo first.",
+                "amount",
+            )
         return _write(REFUND, invoice.client_id, amount, invoice=invoice, method=method, reference=reference, note=note)
 
 
 @write_transaction
-def refund_deposit(deposit: LedgerEntry, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
+def refund_deposit(
+    deposit: LedgerEntry, amount_cents: int, method: str, reference: str = "", note: str = ""
+) -> LedgerEntry:
     """Pay back (part of) an unapplied deposit."""
     if deposit.kind != DEPOSIT:
         raise ValidationError("That entry is not a deposit.")
@@ -387,9 +446,17 @@ def transfer_credit(source: Invoice, target: Invoice, amount_cents: int | None =
             amount_cents = min(credit, due) if due > 0 else credit
         amount = _amount(amount_cents)
         if amount > credit:
-            raise ValidationError(f"Invoice {source.display_number} has only {format_money(credit)} of credit.", "amount")
-        return _write(TRANSFER, source.client_id, amount, invoice=source, target=target,
-                      note=f"Credit from invoice {source.display_number} to {target.display_number}")
+            raise ValidationError(
+                f"Invoice {source.display_number} has only {format_money(credit)} of credit.", "amount"
+            )
+        return _write(
+            TRANSFER,
+            source.client_id,
+            amount,
+            invoice=source,
+            target=target,
+            note=f"Credit from invoice {source.display_number} to {target.display_number}",
+        )
 
 
 @write_transaction
@@ -408,11 +475,19 @@ def void_entry(entry: LedgerEntry, reason: str) -> LedgerEntry:
         for invoice_id in (entry.invoice_id, entry.target_invoice_id):
             invoice = Invoice.get_or_none(Invoice.id == invoice_id) if invoice_id else None
             if invoice is not None and invoice.status == Invoice.VOID:
-                raise ValidationError(f"Invoice {invoice.display_number} is void: the money on it can no longer "
-                                      "change.")
-        void = _write(VOID, entry.client_id, entry.amount_cents, invoice=entry.invoice_id,
-                      target=entry.target_invoice_id, related=entry, note=reason,
-                      before=entry)  # the audit keeps the voided entry as it was
+                raise ValidationError(
+                    f"Invoice {invoice.display_number} is void: the money on it can no longer change."
+                )
+        void = _write(
+            VOID,
+            entry.client_id,
+            entry.amount_cents,
+            invoice=entry.invoice_id,
+            target=entry.target_invoice_id,
+            related=entry,
+            note=reason,
+            before=entry,
+        )  # the audit keeps the voided entry as it was
         deposits = [entry.id] if entry.kind == DEPOSIT else [entry.related_id]
         _recheck([entry.invoice_id, entry.target_invoice_id], deposits)
         return void
@@ -427,6 +502,7 @@ def get_entry(entry_id: int) -> LedgerEntry:
 
 # ---------------------------------------------------------------- client summary
 
+
 @dataclass(frozen=True)
 class ClientMoney:
     received: int  # payments + deposits taken
@@ -439,7 +515,10 @@ class ClientMoney:
 
     @property
     def balanced(self) -> bool:
-        return self.received + self.credits_issued == self.applied + self.deposits_left + self.credit_balances + self.refunds
+        return (
+            self.received + self.credits_issued
+            == self.applied + self.deposits_left + self.credit_balances + self.refunds
+        )
 
 
 def client_money(client_id: int) -> ClientMoney:

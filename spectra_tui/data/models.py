@@ -11,6 +11,7 @@ call's ``at`` and every date are the studio's wall time.
 import datetime as dt
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     DatabaseProxy,
@@ -19,7 +20,6 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
-    SQL,
 )
 from peewee import CharField as _CharField
 from peewee import TextField as _TextField

@@ -4,19 +4,24 @@ A call is incoming (the client called) or outgoing (the studio called), has
 a subject and notes, and may ask for a call back: a follow-up day makes a
 task for it in the same transaction, so the call and its to-do never part.
 """
+
 import datetime as dt
 
 from . import audit, clock, text
+from .db import write_transaction
 from .errors import ValidationError
 from .models import Client, PhoneCall, database
 from .tasks import TaskFields, create_task, parse_due
 from .users import current_user_name
 from .when import parse_when
-from .db import write_transaction
 
 DIRECTION_WORDS = {
-    "in": PhoneCall.INCOMING, "incoming": PhoneCall.INCOMING, "i": PhoneCall.INCOMING,
-    "out": PhoneCall.OUTGOING, "outgoing": PhoneCall.OUTGOING, "o": PhoneCall.OUTGOING,
+    "in": PhoneCall.INCOMING,
+    "incoming": PhoneCall.INCOMING,
+    "i": PhoneCall.INCOMING,
+    "out": PhoneCall.OUTGOING,
+    "outgoing": PhoneCall.OUTGOING,
+    "o": PhoneCall.OUTGOING,
 }
 
 
@@ -28,8 +33,14 @@ def parse_direction(text: str) -> str:
 
 
 @write_transaction
-def log_call(client: Client, subject: str, direction: str = "in", notes: str = "", at: str | dt.datetime = "",
-             follow_up: str | dt.date = "") -> PhoneCall:
+def log_call(
+    client: Client,
+    subject: str,
+    direction: str = "in",
+    notes: str = "",
+    at: str | dt.datetime = "",
+    follow_up: str | dt.date = "",
+) -> PhoneCall:
     """Record a call with ``client`` (``at`` defaults to now). With a
     ``follow_up`` day, a task "Call back ..." due that day is made too."""
     subject = text.heading(subject, "subject", "The subject", "Say what the call was about.")
@@ -48,11 +59,19 @@ def log_call(client: Client, subject: str, direction: str = "in", notes: str = "
         when = clock.now()
     due = parse_due(follow_up, "follow_up")
     with database.atomic():
-        call = PhoneCall.create(client=client, direction=kind, at=when.replace(second=0, microsecond=0),
-                                subject=subject, notes=notes, user_name=current_user_name())
+        call = PhoneCall.create(
+            client=client,
+            direction=kind,
+            at=when.replace(second=0, microsecond=0),
+            subject=subject,
+            notes=notes,
+            user_name=current_user_name(),
+        )
         audit.record("call.log", "client", client.id, None, call)
         if due is not None:
-            create_task(TaskFields(title=f"Call back {client.full_name}: {subject}"[:text.MAX_HEADING], due=due), client=client)
+            create_task(
+                TaskFields(title=f"Call back {client.full_name}: {subject}"[: text.MAX_HEADING], due=due), client=client
+            )
     return call
 
 

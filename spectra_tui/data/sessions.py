@@ -5,6 +5,7 @@ Status follows the studio's ordered list (settings.session_statuses); every
 change is kept in the session's history with who and when. "Cancelled" and
 "No-Show" are off the list: they end a session without completing it.
 """
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -13,11 +14,10 @@ from peewee import JOIN, fn
 from . import audit, clock, settings, versions
 from .clients import ClientQuery, _query_filter
 from .counters import next_number
-from .errors import NotFound, ValidationError
-from .models import (Appointment, Client, Room, Session, SessionImage, SessionStatusChange, SessionType, User,
-                     database)
-from .users import current_user_name
 from .db import write_transaction
+from .errors import NotFound, ValidationError
+from .models import Appointment, Client, Room, Session, SessionImage, SessionStatusChange, SessionType, User, database
+from .users import current_user_name
 
 CANCELLED = "Cancelled"
 NO_SHOW = "No-Show"
@@ -57,9 +57,15 @@ def _check_start(start) -> dt.datetime:
 
 
 @write_transaction
-def create_session(client: Client | None, photographer: User | None, session_type: SessionType | None,
-                   start: dt.datetime, length_minutes: int | None = None, room: Room | None = None,
-                   notes: str = "") -> Session:
+def create_session(
+    client: Client | None,
+    photographer: User | None,
+    session_type: SessionType | None,
+    start: dt.datetime,
+    length_minutes: int | None = None,
+    room: Room | None = None,
+    notes: str = "",
+) -> Session:
     """Book a session. A session always involves the camera: it needs a client,
     a photographer and a session type. Conflicts are checked by booking.py."""
     if client is None:
@@ -81,8 +87,9 @@ def create_session(client: Client | None, photographer: User | None, session_typ
             status=first_status,
             notes=(notes or "").strip(),
         )
-        SessionStatusChange.create(session=session, from_status="", to_status=first_status,
-                                   user_name=current_user_name(), note="Booked")
+        SessionStatusChange.create(
+            session=session, from_status="", to_status=first_status, user_name=current_user_name(), note="Booked"
+        )
         audit.record("session.create", "session", session.id, None, session)
     return session
 
@@ -118,8 +125,13 @@ def set_status(session: Session, status: str, note: str = "") -> Session:
         if fresh.status == status:
             raise ValidationError(f"Session {session.number} is already at '{status}'.", "status")
         before = audit.snapshot(fresh)
-        change = SessionStatusChange.create(session=fresh, from_status=fresh.status, to_status=status,
-                                            user_name=current_user_name(), note=(note or "").strip())
+        change = SessionStatusChange.create(
+            session=fresh,
+            from_status=fresh.status,
+            to_status=status,
+            user_name=current_user_name(),
+            note=(note or "").strip(),
+        )
         versions.write_changes(fresh, f"Session {fresh.number}", status=status, status_changed_at=change.at)
         audit.record("session.status", "session", fresh.id, before, fresh)
     return versions.adopt(session, fresh)
@@ -181,10 +193,18 @@ def days_in_status(session: Session, at: dt.datetime | None = None) -> int:
 
 # ---------------------------------------------------------------- appointments
 
+
 @write_transaction
-def create_appointment(title: str, start: dt.datetime, length_minutes: int = 30, client: Client | None = None,
-                       session: Session | None = None, staff: User | None = None, room: Room | None = None,
-                       notes: str = "") -> Appointment:
+def create_appointment(
+    title: str,
+    start: dt.datetime,
+    length_minutes: int = 30,
+    client: Client | None = None,
+    session: Session | None = None,
+    staff: User | None = None,
+    room: Room | None = None,
+    notes: str = "",
+) -> Appointment:
     """An appointment linked to a session (its client follows), to a client,
     or unlinked (a staff meeting: then it needs a title)."""
     title = " ".join((title or "").split())
@@ -193,7 +213,9 @@ def create_appointment(title: str, start: dt.datetime, length_minutes: int = 30,
             raise ValidationError(f"Session {session.number} belongs to another client.", "client")
         client = session.client
         if session.status in CLOSED_STATUSES:
-            raise ValidationError(f"Session {session.number} is {session.status.lower()}; book a new session instead.", "session")
+            raise ValidationError(
+                f"Session {session.number} is {session.status.lower()}; book a new session instead.", "session"
+            )
     if not title:
         if client is None:
             raise ValidationError("An unlinked appointment needs a title (e.g. 'Staff meeting').", "title")
@@ -232,6 +254,7 @@ def set_appointment_status(appointment: Appointment, status: str, note: str = ""
 
 # ---------------------------------------------------------------- search (Sessions hub, Ctrl+S)
 
+
 @dataclass(frozen=True)
 class SessionQuery:
     """What the Sessions hub searches by; every given field must match.
@@ -251,11 +274,16 @@ class SessionQuery:
 
 
 def _session_select(query: SessionQuery):
-    select = (Session.select(Session, Client, User, SessionType, Room)
-              .join(Client, on=(Session.client == Client.id))
-              .switch(Session).join(User, on=(Session.photographer == User.id))
-              .switch(Session).join(SessionType, on=(Session.session_type == SessionType.id))
-              .switch(Session).join(Room, JOIN.LEFT_OUTER, on=(Session.room == Room.id)))
+    select = (
+        Session.select(Session, Client, User, SessionType, Room)
+        .join(Client, on=(Session.client == Client.id))
+        .switch(Session)
+        .join(User, on=(Session.photographer == User.id))
+        .switch(Session)
+        .join(SessionType, on=(Session.session_type == SessionType.id))
+        .switch(Session)
+        .join(Room, JOIN.LEFT_OUTER, on=(Session.room == Room.id))
+    )
     if query.number is not None:
         select = select.where(Session.number == query.number)
     for condition in _query_filter(ClientQuery(name=query.client or "")):
@@ -281,7 +309,9 @@ def search_sessions(query: SessionQuery, limit: int = 50, after: Session | None 
         raise ValidationError("The 'from' day is after the 'to' day.", "date_to")
     select = _session_select(query)
     if after is not None:
-        select = select.where((Session.start < after.start) | ((Session.start == after.start) & (Session.id < after.id)))
+        select = select.where(
+            (Session.start < after.start) | ((Session.start == after.start) & (Session.id < after.id))
+        )
     return list(select.order_by(Session.start.desc(), Session.id.desc()).limit(max(1, min(limit, 500))))
 
 
@@ -296,7 +326,9 @@ def sessions_at_status(status: str, limit: int = 50, after: Session | None = Non
     last session of the previous page (keyset on start, id)."""
     select = _session_select(SessionQuery(status=status))
     if after is not None:
-        select = select.where((Session.start > after.start) | ((Session.start == after.start) & (Session.id > after.id)))
+        select = select.where(
+            (Session.start > after.start) | ((Session.start == after.start) & (Session.id > after.id))
+        )
     return list(select.order_by(Session.start, Session.id).limit(max(1, min(limit, 500))))
 
 
@@ -307,10 +339,12 @@ def statuses_for_search() -> list[str]:
 
 def session_appointments(session: Session) -> list[Appointment]:
     """The appointments linked to the session, in time order."""
-    return list(Appointment.select(Appointment, User)
-                .join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
-                .where(Appointment.session == session.id)
-                .order_by(Appointment.start, Appointment.id))
+    return list(
+        Appointment.select(Appointment, User)
+        .join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
+        .where(Appointment.session == session.id)
+        .order_by(Appointment.start, Appointment.id)
+    )
 
 
 def session_images(session: Session) -> list[SessionImage]:
@@ -318,8 +352,8 @@ def session_images(session: Session) -> list[SessionImage]:
     return list(SessionImage.select().where(SessionImage.session == session.id).order_by(SessionImage.number))
 
 
-
 # ---------------------------------------------------------------- the front desk (Home hub, client record)
+
 
 @dataclass(frozen=True)
 class ScheduleItem:
@@ -344,24 +378,47 @@ def day_schedule(day: dt.date) -> list[ScheduleItem]:
     begin = dt.datetime.combine(day, dt.time.min)
     end = begin + dt.timedelta(days=1)
     items: list[ScheduleItem] = []
-    day_sessions = (Session.select(Session, Client, User, SessionType)
-                    .join(Client, on=(Session.client == Client.id))
-                    .switch(Session).join(User, on=(Session.photographer == User.id))
-                    .switch(Session).join(SessionType, on=(Session.session_type == SessionType.id))
-                    .where((Session.start >= begin) & (Session.start < end) & (Session.status != CANCELLED)))
+    day_sessions = (
+        Session.select(Session, Client, User, SessionType)
+        .join(Client, on=(Session.client == Client.id))
+        .switch(Session)
+        .join(User, on=(Session.photographer == User.id))
+        .switch(Session)
+        .join(SessionType, on=(Session.session_type == SessionType.id))
+        .where((Session.start >= begin) & (Session.start < end) & (Session.status != CANCELLED))
+    )
     for session in day_sessions:
-        items.append(ScheduleItem(session.start, session.end, session.client, session.session_type.name,
-                                  session.photographer.full_name, session.status, session=session))
-    day_appointments = (Appointment.select(Appointment, Client, User)
-                        .join(Client, JOIN.LEFT_OUTER, on=(Appointment.client == Client.id))
-                        .switch(Appointment).join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
-                        .where((Appointment.start >= begin) & (Appointment.start < end)
-                               & (Appointment.status != "Cancelled")))
+        items.append(
+            ScheduleItem(
+                session.start,
+                session.end,
+                session.client,
+                session.session_type.name,
+                session.photographer.full_name,
+                session.status,
+                session=session,
+            )
+        )
+    day_appointments = (
+        Appointment.select(Appointment, Client, User)
+        .join(Client, JOIN.LEFT_OUTER, on=(Appointment.client == Client.id))
+        .switch(Appointment)
+        .join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
+        .where((Appointment.start >= begin) & (Appointment.start < end) & (Appointment.status != "Cancelled"))
+    )
     for appointment in day_appointments:
-        items.append(ScheduleItem(appointment.start, appointment.end, appointment.client, appointment.title,
-                                  appointment.staff.full_name if appointment.staff_id else "", appointment.status,
-                                  session=appointment.session if appointment.session_id else None,
-                                  appointment=appointment))
+        items.append(
+            ScheduleItem(
+                appointment.start,
+                appointment.end,
+                appointment.client,
+                appointment.title,
+                appointment.staff.full_name if appointment.staff_id else "",
+                appointment.status,
+                session=appointment.session if appointment.session_id else None,
+                appointment=appointment,
+            )
+        )
     items.sort(key=lambda item: (item.start, item.kind != "session", item.what))
     return items
 
@@ -379,9 +436,15 @@ def waiting_by_status() -> list[StageCount]:
     The last status of the workflow (Complete) is the end, not a stage where
     sessions wait; cancelled and no-show sessions are out of the workflow."""
     stages = settings.session_statuses()[:-1]
-    counts = {status: (count, oldest) for status, count, oldest in
-              Session.select(Session.status, fn.COUNT(Session.id), fn.MIN(Session.status_changed_at))
-              .where(Session.status.in_(stages)).group_by(Session.status).tuples()}
+    counts = {
+        status: (count, oldest)
+        for status, count, oldest in Session.select(
+            Session.status, fn.COUNT(Session.id), fn.MIN(Session.status_changed_at)
+        )
+        .where(Session.status.in_(stages))
+        .group_by(Session.status)
+        .tuples()
+    }
     result = []
     for status in stages:
         count, oldest = counts.get(status, (0, None))
@@ -394,10 +457,13 @@ def waiting_by_status() -> list[StageCount]:
 def client_appointments(client: Client, limit: int = 50, after: Appointment | None = None) -> list[Appointment]:
     """One page of the client's appointments, latest first (staff joined);
     ``after`` is the last appointment of the previous page."""
-    select = (Appointment.select(Appointment, User)
-              .join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
-              .where(Appointment.client == client.id))
+    select = (
+        Appointment.select(Appointment, User)
+        .join(User, JOIN.LEFT_OUTER, on=(Appointment.staff == User.id))
+        .where(Appointment.client == client.id)
+    )
     if after is not None:
-        select = select.where((Appointment.start < after.start)
-                              | ((Appointment.start == after.start) & (Appointment.id < after.id)))
+        select = select.where(
+            (Appointment.start < after.start) | ((Appointment.start == after.start) & (Appointment.id < after.id))
+        )
     return list(select.order_by(Appointment.start.desc(), Appointment.id.desc()).limit(max(1, min(limit, 500))))

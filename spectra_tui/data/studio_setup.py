@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import audit, settings
 from .booking import DAY_NAMES, clean_studio_hours
+from .db import write_transaction
 from .errors import DomainError, ValidationError
 from .models import database
 from .users import current_user
-from .db import write_transaction
 
 MAX_NAME = 100
 CLOSED = "closed"

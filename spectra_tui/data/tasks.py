@@ -9,14 +9,12 @@ from dataclasses import dataclass
 
 from peewee import JOIN
 
-from . import audit, text, versions
+from . import audit, clock, text, versions
+from .db import write_transaction
 from .errors import NotFound, ValidationError
-from . import clock
 from .models import Client, Task, User, database
 from .users import current_user_name, find_user
 from .when import parse_day
-from .db import write_transaction
-
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ and the lines around them: the title bar and the key bar.
 A record tracks unsaved changes; leaving it with changes asks first. Domain
 errors from the data layer are shown as readable messages, never tracebacks.
 """
+
 import gc
 
 from rich.style import Style
@@ -15,9 +16,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from peewee import DatabaseError
-
-from ..data.errors import DomainError
+from ..data.errors import DomainError, StorageError
 from .dialogs import ConfirmDialog, readable
 from .hubs import HUBS
 
@@ -122,8 +121,10 @@ class KeyBar(Widget):
                 continue
             seen.add(binding.action)
             click = Style.from_meta({"@click": f"app.simulate_key({key!r})"})
-            entry = Text.assemble((f" {self.app.get_key_display(binding)} ", key_style + click),
-                                  (f"{binding.description} ", description_style + click))
+            entry = Text.assemble(
+                (f" {self.app.get_key_display(binding)} ", key_style + click),
+                (f"{binding.description} ", description_style + click),
+            )
             if not enabled:
                 entry.stylize("dim")
             if key == palette_key:
@@ -279,7 +280,7 @@ class RecordScreen(SpectraScreen):
         except DomainError as error:
             self.show_error(error)
             return False
-        except DatabaseError as error:  # e.g. locked by another terminal for too long: nothing typed is lost
+        except StorageError as error:  # e.g. locked by another terminal for too long: nothing typed is lost
             self.notify(readable(error), title="Not saved", severity="error", timeout=8)
             return False
         if saved:
@@ -300,4 +301,6 @@ class RecordScreen(SpectraScreen):
                 self.dirty = False
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog("You have unsaved changes. Leave without saving?", "Leave", "Stay"), answered)
+        self.app.push_screen(
+            ConfirmDialog("You have unsaved changes. Leave without saving?", "Leave", "Stay"), answered
+        )

@@ -1,4 +1,5 @@
 """Small modal dialogs shared by every hub: confirm, message, choose one, a reason, a small form."""
+
 from typing import Any
 
 from textual.app import ComposeResult
@@ -8,9 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from peewee import DatabaseError
-
-from ..data.errors import DomainError
+from ..data.errors import DomainError, StorageError
 from ..data.versions import ChangedElsewhere
 
 # The data layer checks what is typed (its messages are shown at the field);
@@ -19,7 +18,7 @@ NO_VALIDATION: tuple = ()
 
 # What a write can raise that the person at the desk must see as a message:
 # a broken rule, or the database refusing (locked by another terminal too long, ...).
-WRITE_ERRORS = (DomainError, DatabaseError)
+WRITE_ERRORS = (DomainError, StorageError)
 
 
 # Said after ChangedElsewhere by a form that took the stored version and kept what was typed.
@@ -38,7 +37,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
-    ConfirmDialog > Vertical { width: 64; max-width: 95%; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ConfirmDialog > Vertical { width: 64; max-width: 95%; height: auto;
+        border: thick $warning; background: $surface; padding: 1 2; }
     ConfirmDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmDialog Button { margin-left: 1; }
     """
@@ -71,7 +71,8 @@ class MessageDialog(ModalScreen[None]):
 
     DEFAULT_CSS = """
     MessageDialog { align: center middle; }
-    MessageDialog > Vertical { width: 70; max-width: 95%; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    MessageDialog > Vertical { width: 70; max-width: 95%; height: auto;
+        border: thick $primary; background: $surface; padding: 1 2; }
     MessageDialog Button { margin-top: 1; }
     """
     BINDINGS = [Binding("escape,enter", "close", "Close")]
@@ -99,7 +100,8 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     ChoiceDialog { align: center middle; }
-    ChoiceDialog > Vertical { width: 60; max-width: 95%; height: auto; max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
+    ChoiceDialog > Vertical { width: 60; max-width: 95%; height: auto;
+        max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
     ChoiceDialog OptionList { height: auto; max-height: 20; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
@@ -132,15 +134,15 @@ class ReasonDialog(ModalScreen):
 
     DEFAULT_CSS = """
     ReasonDialog { align: center middle; }
-    ReasonDialog > Vertical { width: 70; max-width: 95%; height: auto; border: thick $warning; background: $surface; padding: 1 2; }
+    ReasonDialog > Vertical { width: 70; max-width: 95%; height: auto;
+        border: thick $warning; background: $surface; padding: 1 2; }
     ReasonDialog #reason-error { color: $error; height: auto; }
     ReasonDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ReasonDialog Button { margin-left: 1; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, prompt: str, perform, confirm: str = "OK", placeholder: str = "",
-                 initial: str = ""):
+    def __init__(self, title: str, prompt: str, perform, confirm: str = "OK", placeholder: str = "", initial: str = ""):
         super().__init__()
         self.title_text, self.prompt, self.perform = title, prompt, perform
         self.confirm, self.placeholder, self.initial = confirm, placeholder, initial
@@ -221,8 +223,13 @@ class SmallForm(ModalScreen):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     with Vertical(classes="field-box"):
-                        yield Input(self.initial(field), placeholder=placeholder, id=f"f-{field}", compact=True,
-                                    validate_on=NO_VALIDATION)
+                        yield Input(
+                            self.initial(field),
+                            placeholder=placeholder,
+                            id=f"f-{field}",
+                            compact=True,
+                            validate_on=NO_VALIDATION,
+                        )
                         yield Static("", classes="field-error", id=f"err-{field}")
             yield Static("", id="small-error")
             yield Label("Enter next/save · Ctrl+W save · Esc cancel", classes="small-keys")

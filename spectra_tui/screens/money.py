@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from ..data import invoices as invoice_data
 from ..data import ledger
 from ..data.clock import to_local
-from ..data.errors import DomainError, ValidationError
+from ..data.errors import ValidationError
 from ..data.models import Client, Invoice, LedgerEntry
 from ..data.money import format_money, parse_money
 from .dialogs import WRITE_ERRORS, ReasonDialog, readable

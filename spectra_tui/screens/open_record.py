@@ -10,7 +10,7 @@ A record is given as the object or as its id.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..data import clients as client_data
 from ..data import invoices as invoice_data

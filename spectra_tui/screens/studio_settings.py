@@ -10,7 +10,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from ..data import studio_setup
 from ..data.booking import DAY_NAMES
 from ..data.errors import DomainError
-from .base import KeyBar, RecordScreen, TitleBar
+from .base import KeyBar, RecordScreen
 from .dialogs import NO_VALIDATION
 
 POLICIES = [("Refused", "never"), ("Asked about first", "ask"), ("Allowed", "always")]

@@ -1,5 +1,6 @@
 """An appointment opened from the calendar: what, who, when, and what can be
 done with it."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -24,7 +25,8 @@ class AppointmentDialog(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     AppointmentDialog { align: center middle; }
-    AppointmentDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
+    AppointmentDialog > Vertical { width: 76; max-width: 100%; height: auto;
+        max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
     AppointmentDialog .row { height: auto; }
     AppointmentDialog .row .label { width: 10; color: $text-muted; }
     AppointmentDialog .row .value { width: 1fr; }
@@ -50,11 +52,16 @@ class AppointmentDialog(ModalScreen[str | None]):
         rows = [("Client", a.client.full_name if a.client_id else "none (unlinked)")]
         if a.session_id:
             rows.append(("Session", f"{a.session.number} · {a.session.session_type.name} · {a.session.status}"))
-        rows += [("With", a.staff.full_name if a.staff_id else "nobody assigned"),
-                 ("Room", a.room.name if a.room_id else "none"),
-                 ("When", f"{long_date(a.start.date())}, {clock(a.start)} – {clock(a.end)} "
-                          f"({a.length_minutes} minutes, {how_far(a.start)})"),
-                 ("Status", a.status)]
+        rows += [
+            ("With", a.staff.full_name if a.staff_id else "nobody assigned"),
+            ("Room", a.room.name if a.room_id else "none"),
+            (
+                "When",
+                f"{long_date(a.start.date())}, {clock(a.start)} – {clock(a.end)} "
+                f"({a.length_minutes} minutes, {how_far(a.start)})",
+            ),
+            ("Status", a.status),
+        ]
         if a.notes:
             rows.append(("Notes", a.notes))
         with Vertical():

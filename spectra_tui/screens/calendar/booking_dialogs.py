@@ -1,6 +1,7 @@
 """Changing a booking by a dialog: r gives it a new time typed naturally, x
 cancels it with a reason, o marks a no-show (from the calendar, the
 appointment dialog and the session record)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +34,8 @@ class RescheduleDialog(ModalScreen):
 
     DEFAULT_CSS = """
     RescheduleDialog { align: center middle; }
-    RescheduleDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%; border: thick $warning; background: $surface; padding: 0 1; }
+    RescheduleDialog > Vertical { width: 76; max-width: 100%; height: auto;
+        max-height: 100%; border: thick $warning; background: $surface; padding: 0 1; }
     RescheduleDialog .row { height: 1; }
     RescheduleDialog .row Label { width: 10; color: $text-muted; }
     RescheduleDialog .row Input { width: 1fr; }
@@ -58,8 +60,9 @@ class RescheduleDialog(ModalScreen):
         item = self.item
         with Vertical():
             yield Label(f"[b]New time for {self.what}[/b]")
-            yield Static(f"Now: {long_date(item.start.date())}, {clock(item.start)} – {clock(item.end)}",
-                         classes="muted")
+            yield Static(
+                f"Now: {long_date(item.start.date())}, {clock(item.start)} – {clock(item.end)}", classes="muted"
+            )
             with Horizontal(classes="row"):
                 yield Label("New time")
                 yield Input(input_format(item.start), id="move-when", compact=True, select_on_focus=True)
@@ -114,8 +117,12 @@ class RescheduleDialog(ModalScreen):
             except DomainError:
                 pass
 
-        run_under_policy(self, lambda allow: booking.reschedule(self.item, when, reason=reason, allow_conflict=allow),
-                         self.dismiss, failed=failed)
+        run_under_policy(
+            self,
+            lambda allow: booking.reschedule(self.item, when, reason=reason, allow_conflict=allow),
+            self.dismiss,
+            failed=failed,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -123,18 +130,28 @@ class RescheduleDialog(ModalScreen):
 
 def _booking_name(item: Session | Appointment) -> str:
     if isinstance(item, Session):
-        return f"session {item.number} ({item.client.full_name}, {item.start:%a %b} {item.start.day} {clock(item.start)})"
+        return (
+            f"session {item.number} ({item.client.full_name}, {item.start:%a %b} {item.start.day} {clock(item.start)})"
+        )
     return f"'{item.title}' ({item.start:%a %b} {item.start.day} {clock(item.start)})"
 
 
 def cancel_dialog(item: Session | Appointment) -> ReasonDialog:
     also = " Its appointments still to come are cancelled too." if isinstance(item, Session) else ""
-    return ReasonDialog("Cancel booking", f"Cancel {_booking_name(item)}? Give the reason (kept in the history).{also}",
-                        lambda reason: booking.cancel_booking(item, reason), confirm="Cancel booking",
-                        placeholder="e.g. client is ill")
+    return ReasonDialog(
+        "Cancel booking",
+        f"Cancel {_booking_name(item)}? Give the reason (kept in the history).{also}",
+        lambda reason: booking.cancel_booking(item, reason),
+        confirm="Cancel booking",
+        placeholder="e.g. client is ill",
+    )
 
 
 def no_show_dialog(item: Session | Appointment) -> ReasonDialog:
-    return ReasonDialog("No-show", f"Mark {_booking_name(item)} as a no-show? A note if you like:",
-                        lambda note: booking.mark_no_show(item, note), confirm="Mark no-show",
-                        placeholder="optional")
+    return ReasonDialog(
+        "No-show",
+        f"Mark {_booking_name(item)} as a no-show? A note if you like:",
+        lambda note: booking.mark_no_show(item, note),
+        confirm="Mark no-show",
+        placeholder="optional",
+    )

@@ -204,7 +204,6 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
 
     def _agenda_line(self, index: int) -> list[Segment]:
         """Spare lines under the grid: the cursor day's bookings in full."""
-        data = self.data
         day = self.cursor_day
         if day is None:
             return []

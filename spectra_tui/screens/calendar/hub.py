@@ -1,10 +1,11 @@
 """The Calendar hub (F4): the cursor, the loaded view, moving around, and
 Enter (open a booking or book an empty slot with the Scheduling Wizard). The
 keys that change a booking are ``BookingChangeKeys``."""
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -179,8 +180,13 @@ class CalendarHub(BookingChangeKeys, HubScreen):
         rows.sort(key=lambda r: column.lanes.get(r.key, (0, 1))[0])
         return rows
 
-    def _pick(self, rows: list[CalendarRow], then: Callable[[CalendarRow], None], extra: list | None = None,
-              title: str = "Which booking?") -> None:
+    def _pick(
+        self,
+        rows: list[CalendarRow],
+        then: Callable[[CalendarRow], None],
+        extra: list | None = None,
+        title: str = "Which booking?",
+    ) -> None:
         """One row: act at once; several: ask which."""
         if len(rows) == 1 and not extra:
             then(rows[0])
@@ -294,8 +300,9 @@ class CalendarHub(BookingChangeKeys, HubScreen):
     def action_toggle_cancelled(self) -> None:
         self.include_cancelled = not self.include_cancelled
         self.refresh_data()
-        self.notify("Cancelled and no-show bookings are " + ("shown." if self.include_cancelled else "hidden."),
-                    timeout=3)
+        self.notify(
+            "Cancelled and no-show bookings are " + ("shown." if self.include_cancelled else "hidden."), timeout=3
+        )
 
     def on_calendar_grid_clicked(self, event: CalendarGrid.Clicked) -> None:
         event.stop()
@@ -358,7 +365,11 @@ class CalendarHub(BookingChangeKeys, HubScreen):
         if data is None or data.view == MONTH:
             start = dt.datetime.combine(self.day, self.time)
         else:
-            start = data.slot_range(self.day, self.slot_index)[0] if data.times else dt.datetime.combine(self.day, self.time)
+            start = (
+                data.slot_range(self.day, self.slot_index)[0]
+                if data.times
+                else dt.datetime.combine(self.day, self.time)
+            )
         placed = cal.ColumnBooking()
         if data is not None and data.view == DAY and data.columns:
             placed = cal.booking_in_column(**data.columns[self.column_index].target())

@@ -1,5 +1,6 @@
 """What the calendar shows: g goes to a day typed naturally, p chooses whose
 bookings are shown."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,8 @@ from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from ...data import users
-from ...data.errors import DomainError
 from ...data.clock import now
+from ...data.errors import DomainError
 from ...data.when import how_far, long_date, parse_day
 
 
@@ -23,7 +24,8 @@ class GoToDialog(ModalScreen[dt.date | None]):
 
     DEFAULT_CSS = """
     GoToDialog { align: center middle; }
-    GoToDialog > Vertical { width: 64; max-width: 100%; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
+    GoToDialog > Vertical { width: 64; max-width: 100%; height: auto;
+        border: thick $primary; background: $surface; padding: 0 1; }
     GoToDialog #goto-preview { height: auto; color: $success; }
     GoToDialog #goto-preview.-error { color: $error; }
     """
@@ -85,7 +87,8 @@ class PeopleFilterDialog(ModalScreen[tuple[set[int] | None, bool] | None]):
 
     DEFAULT_CSS = """
     PeopleFilterDialog { align: center middle; }
-    PeopleFilterDialog > Vertical { width: 60; max-width: 100%; height: auto; max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
+    PeopleFilterDialog > Vertical { width: 60; max-width: 100%; height: auto;
+        max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
     PeopleFilterDialog SelectionList { height: auto; max-height: 14; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("a", "everyone", "Everyone")]
@@ -98,8 +101,14 @@ class PeopleFilterDialog(ModalScreen[tuple[set[int] | None, bool] | None]):
     def compose(self) -> ComposeResult:
         staff = users.active_users()
         staff.sort(key=lambda u: (not u.is_photographer, u.full_name))
-        options = [Selection(f"{u.full_name}" + ("" if u.is_photographer else f"  ({u.role})"), u.id,
-                             self.people is None or u.id in self.people) for u in staff]
+        options = [
+            Selection(
+                f"{u.full_name}" + ("" if u.is_photographer else f"  ({u.role})"),
+                u.id,
+                self.people is None or u.id in self.people,
+            )
+            for u in staff
+        ]
         options.append(Selection("Studio: appointments with nobody assigned", self.STUDIO, self.studio))
         with Vertical():
             yield Label("[b]Show the bookings of[/b]")

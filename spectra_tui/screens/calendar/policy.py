@@ -3,7 +3,7 @@ service, ask "Book it anyway?" when the studio's policy lets the person
 override, report otherwise."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ...data.errors import ConflictError
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, readable

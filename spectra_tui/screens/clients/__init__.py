@@ -21,13 +21,20 @@ them), ``form`` (New Client), ``record`` (the client record) with
 ``screens.open_record``.
 """
 from .cells import all_at_once, fit, money_cell
-from .fields import (BIRTHDAY_FORMAT, CAPITALIZED, CHECK_FIELDS, COLUMNS, FORM_FIELDS, ClientFields, rebase_on_stored,
-                     save_fields)
+from .fields import (
+                     BIRTHDAY_FORMAT,
+                     CAPITALIZED,
+                     CHECK_FIELDS,
+                     COLUMNS,
+                     FORM_FIELDS,
+                     ClientFields,
+                     rebase_on_stored,
+                     save_fields,
+)
 from .form import ClientForm
 from .record import ClientRecord
 from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip, tab_label
 from .search import ClientSearch, ClientSearchDialog, ClientsHub
-
 
 __all__ = [
     "BIRTHDAY_FORMAT", "CAPITALIZED", "CHECK_FIELDS", "COLUMNS", "FORM_FIELDS", "CallsTable", "ClientFields",

@@ -19,7 +19,6 @@ from ...data.models import Client
 from ...data.versions import ChangedElsewhere
 from ..dialogs import NO_VALIDATION, RELOADED_KEEPING_TYPED
 
-
 # The client form, in tab order: (field, label, placeholder). The first eight
 # fill the left column (names and how to reach the client), the rest the right
 # column (address and the rest), so Tab goes down one column, then the other.
@@ -94,7 +93,7 @@ class ClientFields(Vertical):
         # the message lines under the fields, naming the field, and the field
         # itself turns red and takes the focus.
         with Horizontal(id="field-columns"):
-            for side, column in zip(("left", "right"), COLUMNS):
+            for side, column in zip(("left", "right"), COLUMNS, strict=True):
                 yield Static(self._labels_text(column), classes=f"labels -{side}", id=f"labels-{side}")
                 with Vertical(classes="inputs"):
                     for field, _label, placeholder in column:
@@ -119,7 +118,7 @@ class ClientFields(Vertical):
     def _mark_label(self, widget, focused: bool) -> None:
         """The focused field's label stands out."""
         field = (widget.id or "")[2:]
-        for side, column in zip(("left", "right"), COLUMNS):
+        for side, column in zip(("left", "right"), COLUMNS, strict=True):
             if any(f == field for f, _l, _p in column):
                 self.query_one(f"#labels-{side}", Static).update(self._labels_text(column, field if focused else None))
 

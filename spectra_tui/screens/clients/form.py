@@ -32,7 +32,7 @@ class ClientForm(RecordScreen):
         self._screen_title = "Spectra · " + ("New Client" if client is None else "Edit Client")
 
     @property
-    def CAPTURES_F3(self) -> bool:  # noqa: N802 - ScreenHooks.CAPTURES_F3
+    def CAPTURES_F3(self) -> bool:
         return self.query_one(ClientFields).has_focus_inside
 
     def compose(self) -> ComposeResult:

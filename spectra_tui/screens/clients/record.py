@@ -65,7 +65,7 @@ class ClientRecord(RecordScreen):
         self._filled: set[str] = set()
 
     @property
-    def CAPTURES_F3(self) -> bool:  # noqa: N802 - ScreenHooks.CAPTURES_F3
+    def CAPTURES_F3(self) -> bool:
         return self.query_one(ClientFields).has_focus_inside
 
     def compose(self) -> ComposeResult:

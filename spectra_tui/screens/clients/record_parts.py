@@ -15,7 +15,6 @@ from ..dialogs import SmallForm
 from ..keymap import display_keys
 from ..widgets import PagedTable
 
-
 # ---------------------------------------------------------------- small dialogs of the record
 
 class FamilyMemberDialog(SmallForm):

@@ -123,7 +123,8 @@ class ClientSearch(Vertical):
             found = shown if shown < PAGE_SIZE else client_data.count_clients(query, cap=cap)
             text = "No client matches." if not found else (
                 f"{cap:,}+ clients match" if found >= cap else f"{found:,} client{'s' if found != 1 else ''} match")
-        self.query_one("#search-count", Static).update(text + ("  ·  Enter/↓ to the list, Enter opens" if shown else ""))
+        hint = "  ·  Enter/↓ to the list, Enter opens" if shown else ""
+        self.query_one("#search-count", Static).update(text + hint)
 
 
 class ClientsHub(HubScreen):

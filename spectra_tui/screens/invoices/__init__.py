@@ -20,5 +20,4 @@ from .hub import SORT_CHOICES, STATUS_CHOICES, InvoicesHub
 from .line_dialog import LineDialog
 from .record import InvoiceRecord
 
-
 __all__ = ["SORT_CHOICES", "STATUS_CHOICES", "InvoiceRecord", "InvoicesHub", "LineDialog", "open_new_invoice"]

@@ -9,15 +9,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
-from ...data import ledger
 from ...data import invoices as invoice_data
+from ...data import ledger
 from ...data.errors import DomainError
 from ...data.when import parse_day_range
 from ..base import HubScreen
 from ..formats import balance_cell, fmt_day, money_cell
 from ..open_record import open_invoice
 from ..widgets import Note, PagedTable
-
 
 STATUS_CHOICES = [("All", "all"), ("Open", "open"), ("Paid", "paid"), ("Credit", "credit"),
                   ("Void", "void"), ("Estimates", "estimates")]

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from ...data import ledger
 from ...data import invoices as invoice_data
+from ...data import ledger
 from ...data.clock import to_local
 from ...data.errors import DomainError, NotFound
 from ...data.models import Invoice, InvoiceLine, LedgerEntry
@@ -19,8 +19,14 @@ from ...data.versions import ChangedElsewhere, reloaded
 from ..base import KeyBar, RecordScreen
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from ..formats import fmt_day, menu_entry, money_cell
-from ..money import (DepositDialog, DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog,
-                     void_entry_dialog)
+from ..money import (
+    DepositDialog,
+    DepositOfferDialog,
+    PaymentDialog,
+    RefundDialog,
+    TransferCreditDialog,
+    void_entry_dialog,
+)
 from ..open_record import choose_client, open_client, open_invoice, open_session
 from .line_dialog import LineDialog
 

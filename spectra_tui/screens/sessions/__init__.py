@@ -19,7 +19,6 @@ from ..formats import balance_cell, first_name, fmt_clock, fmt_day, fmt_long, fm
 from .record import TABS, SessionRecord
 from .search import SessionSearchDialog, SessionSearchPanel, SessionsHub
 
-
 __all__ = [
     "TABS", "SessionRecord", "SessionSearchDialog", "SessionSearchPanel", "SessionsHub", "balance_cell", "first_name",
     "fmt_clock", "fmt_day", "fmt_long", "fmt_short", "menu_entry", "money_cell",

@@ -20,7 +20,6 @@ from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, Confir
 from ..formats import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
 from ..open_record import open_client, open_invoice, open_new_invoice, reschedule_session
 
-
 TABS = ("general", "appointments", "invoices", "images", "history")
 
 

@@ -54,7 +54,7 @@ class NewClientDialog(ScreenHooks, ModalScreen):
         self.initial = initial
 
     @property
-    def CAPTURES_F3(self) -> bool:  # noqa: N802 - the app reads this name
+    def CAPTURES_F3(self) -> bool:
         from ..clients import ClientFields
 
         return self.query_one(ClientFields).has_focus_inside
