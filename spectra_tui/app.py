@@ -15,6 +15,7 @@ from .data.errors import DomainError
 from .data.users import current_user
 from .screens import keymap
 from .screens.base import hooks_of
+from .screens.compat import end_without_crash_screen
 from .screens.hubs import HUBS, hub_by_id, screen_factory
 
 
@@ -71,11 +72,7 @@ class SpectraApp(App):
         logs the traceback and says one line (cli/crash.py). Pilot tests
         still see the error raised (Textual keeps it in ``_exception``)."""
         self.crash = self.crash or error
-        self._return_code = 1
-        if self._exception is None:
-            self._exception = error
-            self._exception_event.set()
-        self._close_messages_no_wait()
+        end_without_crash_screen(self, error)
 
     def on_ready(self) -> None:
         """The first frame is out (Textual's Ready event): now the first

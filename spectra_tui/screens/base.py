@@ -5,7 +5,6 @@ A record tracks unsaved changes; leaving it with changes asks first. Domain
 errors from the data layer are shown as readable messages, never tracebacks.
 """
 
-import gc
 
 from rich.style import Style
 from rich.text import Text
@@ -17,43 +16,9 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ..data.errors import DomainError, StorageError
+from .compat import release_closed_widgets
 from .dialogs import ConfirmDialog, readable
 from .hubs import HUBS
-
-
-def forget_closed_watchers(node) -> None:
-    """Drop the watchers that closed widgets left on ``node``.
-
-    Textual drops a closed widget's watcher only when the watched value next
-    changes, and the app's theme never does: every TextArea watches it (the
-    notes of a client or a session). Without this each record opened kept its
-    dead widgets alive: memory grew all day and each garbage collection took
-    longer (pauses of 100+ ms)."""
-    for entries in getattr(node, "__watchers", {}).values():
-        entries[:] = [(reactable, callback) for reactable, callback in entries if not reactable._closing]
-
-
-def release_closed_widgets(app) -> None:
-    """After a screen closed: let its widgets go (called when a screen resumes).
-
-    Besides the app's watchers (see ``forget_closed_watchers``), Textual 8's
-    ``StylesCache.get_inner_outer`` is an lru_cache keyed by the widget's own
-    styles cache, so it holds up to 1,024 closed widgets with their drawn
-    lines; garbage collection then takes longer with every record opened.
-    Emptying it costs nothing (it caches two small Style objects).
-
-    Then the closed screen's widgets (cycles: parents and children) are
-    collected at once, while the screen below is already drawn: left to the
-    garbage collector, they reached its oldest generation and a full
-    collection of 20-40 ms fell into every second record being opened."""
-    forget_closed_watchers(app)
-    try:
-        from textual._styles_cache import StylesCache
-
-        StylesCache.get_inner_outer.cache_clear()
-    except (ImportError, AttributeError):  # a Textual without that cache
-        pass
-    gc.collect()
 
 
 class TitleBar(Static):
