@@ -14,10 +14,11 @@ from textual.message import Message
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from ...data import clients as client_data
+from ...data.clients import DuplicateClient
 from ...data.errors import DomainError
 from ...data.models import Client
 from ...data.versions import ChangedElsewhere
-from ..dialogs import NO_VALIDATION, RELOADED_KEEPING_TYPED
+from ..dialogs import NO_VALIDATION, RELOADED_KEEPING_TYPED, WRITE_ERRORS, ConfirmDialog, readable
 
 # The client form, in tab order: (field, label, placeholder). The first eight
 # fill the left column (names and how to reach the client), the rest the right
@@ -312,3 +313,61 @@ def save_fields(client: Client | None, fields_widget: ClientFields, extra: dict 
     fields.update(extra or {})
     return client_data.save_client(client, fields, allow_duplicate=allow_duplicate,
                                    capitalize=fields_widget.capitalize_set(fields))
+
+
+class SavesClientFields:
+    """Ctrl+W in a screen showing ClientFields (New Client, the client record):
+    one save flow with the data layer's rules. A duplicate is asked about
+    ("Save anyway?"); a save refused because another terminal saved the
+    client meanwhile takes the stored client and keeps what was typed; a
+    broken rule is shown at its field. The screen has ``client`` (None for a
+    new one) and ``_notes`` (the notes as loaded), and says where its notes
+    are (``notes_area``), how to show a rule broken outside the fields
+    (``show_save_error``) and what follows a save (``saved``)."""
+
+    client: Client | None
+    _notes: str
+
+    def notes_area(self) -> TextArea | None:
+        raise NotImplementedError
+
+    def show_save_error(self, error: Exception) -> None:
+        self.notify(readable(error), title="Not saved", severity="error", timeout=8)
+
+    def saved(self, client: Client) -> None:
+        raise NotImplementedError
+
+    def after_rebase(self) -> None:
+        """The stored client was taken after a stale save (the record redraws its head)."""
+
+    def action_save_close(self) -> None:
+        self._save(allow_duplicate=False)
+
+    def _save(self, allow_duplicate: bool) -> None:
+        fields_widget = self.query_one(ClientFields)
+        fields_widget.clear_errors()
+        area = self.notes_area()
+        notes = area.text if area is not None else self._notes
+        extra = {"notes": notes} if notes != self._notes else {}
+        if self.client is not None and not fields_widget.changed() and not extra:
+            self.dismiss(True)
+            return
+        try:
+            client = save_fields(self.client, fields_widget, extra, allow_duplicate=allow_duplicate)
+        except DuplicateClient as duplicate:
+            def answered(save_anyway: bool | None) -> None:
+                if save_anyway:
+                    self._save(allow_duplicate=True)
+
+            self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
+            return
+        except ChangedElsewhere as error:
+            rebase_on_stored(self, error, fields_widget, area)
+            self.after_rebase()
+            return
+        except WRITE_ERRORS as error:
+            self.show_save_error(error)
+            return
+        fields_widget.mark_saved(client)
+        self._notes = client.notes
+        self.saved(client)

@@ -5,15 +5,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
 
-from ...data.clients import DuplicateClient
 from ...data.models import Client
-from ...data.versions import ChangedElsewhere
 from ..base import KeyBar, RecordScreen, TitleBar
-from ..dialogs import WRITE_ERRORS, ConfirmDialog, readable
-from .fields import ClientFields, rebase_on_stored, save_fields
+from ..dialogs import readable
+from .fields import ClientFields, SavesClientFields
 
 
-class ClientForm(RecordScreen):
+class ClientForm(SavesClientFields, RecordScreen):
     """New Client (Ctrl+N), or a client's fields on their own. Ctrl+W saves and
     closes (dismissing with the saved client); Escape asks when unsaved."""
 
@@ -58,31 +56,13 @@ class ClientForm(RecordScreen):
     def dirty(self, value: bool) -> None:
         """RecordScreen clears this after a save or a discard; nothing to keep."""
 
-    def action_save_close(self) -> None:
-        self._save(allow_duplicate=False)
+    def notes_area(self) -> TextArea:
+        return self.query_one("#form-notes", TextArea)
 
-    def _save(self, allow_duplicate: bool) -> None:
-        fields_widget = self.query_one(ClientFields)
-        fields_widget.clear_errors()
-        notes = self.query_one("#form-notes", TextArea).text
-        extra = {"notes": notes} if notes != self._notes else {}
-        try:
-            client = save_fields(self.client, fields_widget, extra, allow_duplicate=allow_duplicate)
-        except DuplicateClient as duplicate:
-            def answered(save_anyway: bool | None) -> None:
-                if save_anyway:
-                    self._save(allow_duplicate=True)
+    def show_save_error(self, error: Exception) -> None:
+        if not self.query_one(ClientFields).show_error(getattr(error, "field", None), readable(error)):
+            super().show_save_error(error)
 
-            self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
-            return
-        except ChangedElsewhere as error:
-            rebase_on_stored(self, error, fields_widget, self.query_one("#form-notes", TextArea))
-            return
-        except WRITE_ERRORS as error:
-            if not fields_widget.show_error(getattr(error, "field", None), readable(error)):
-                self.notify(readable(error), title="Not saved", severity="error", timeout=8)
-            return
+    def saved(self, client: Client) -> None:
         self.notify(f"{client.full_name} saved (client #{client.id}).", title="Saved", timeout=4)
-        fields_widget.mark_saved(client)
-        self._notes = client.notes
         self.dismiss(client)

@@ -11,10 +11,8 @@ from ...data import invoices as invoice_data
 from ...data import ledger
 from ...data import phone_calls as call_data
 from ...data import sessions as session_data
-from ...data.clients import DuplicateClient
 from ...data.models import Client, FamilyMember, LedgerEntry
 from ...data.money import format_money
-from ...data.versions import ChangedElsewhere
 from ..base import KeyBar, RecordScreen, TitleBar
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, MessageDialog, readable
 from ..money import DepositDialog
@@ -22,11 +20,11 @@ from ..open_record import open_invoice, open_new_invoice, open_session
 from ..phone_calls import PhoneCallDialog
 from ..widgets import PagedTable
 from .cells import all_at_once, date_text, fit, money_cell, time_text
-from .fields import ClientFields, rebase_on_stored, save_fields
+from .fields import ClientFields, SavesClientFields
 from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip, tab_label
 
 
-class ClientRecord(RecordScreen):
+class ClientRecord(SavesClientFields, RecordScreen):
     """A client: General (editable), Family, Sessions, Appointments, Invoices,
     Phone Calls, Notes; the money summary; the New group (keys in the footer)."""
 
@@ -180,8 +178,8 @@ class ClientRecord(RecordScreen):
             self._load_tab(tab)
 
     def _notes_text(self) -> str:
-        shown = self.query("#record-notes")
-        return shown.first(TextArea).text if shown else self._notes
+        area = self.notes_area()
+        return area.text if area is not None else self._notes
 
     # -- unsaved changes, save
 
@@ -193,44 +191,25 @@ class ClientRecord(RecordScreen):
     def dirty(self, value: bool) -> None:
         """RecordScreen clears this after a save or a discard; nothing to keep."""
 
-    def action_save_close(self) -> None:
-        self._save(allow_duplicate=False)
+    def notes_area(self) -> TextArea | None:
+        shown = self.query("#record-notes")
+        return shown.first(TextArea) if shown else None
 
-    def _save(self, allow_duplicate: bool) -> None:
-        fields_widget = self.query_one(ClientFields)
-        fields_widget.clear_errors()
-        notes = self._notes_text()
-        extra = {"notes": notes} if notes != self._notes else {}
-        if not fields_widget.changed() and not extra:
-            self.dismiss(True)
+    def show_save_error(self, error: Exception) -> None:
+        field = getattr(error, "field", None)
+        if field in ClientFields.LABELS:
+            self.show_general()
+            self.call_after_refresh(self.query_one(ClientFields).show_error, field, readable(error))
             return
-        try:
-            save_fields(self.client, fields_widget, extra, allow_duplicate=allow_duplicate)
-        except DuplicateClient as duplicate:
-            def answered(save_anyway: bool | None) -> None:
-                if save_anyway:
-                    self._save(allow_duplicate=True)
+        if field == "notes":
+            self.call_later(self.action_show_tab, "notes")
+        super().show_save_error(error)
 
-            self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nSave anyway?", "Save anyway", "Go back"), answered)
-            return
-        except ChangedElsewhere as error:
-            shown = self.query("#record-notes")
-            rebase_on_stored(self, error, fields_widget, shown.first(TextArea) if shown else None)
-            self.refresh_record()
-            return
-        except WRITE_ERRORS as error:
-            field = getattr(error, "field", None)
-            if field in ClientFields.LABELS:
-                self.show_general()
-                self.call_after_refresh(fields_widget.show_error, field, readable(error))
-            else:
-                if field == "notes":
-                    self.call_later(self.action_show_tab, "notes")
-                self.notify(readable(error), title="Not saved", severity="error", timeout=8)
-            return
-        self.notify(f"{self.client.full_name} saved.", title="Saved", timeout=4)
-        fields_widget.mark_saved(self.client)
-        self._notes = self.client.notes
+    def after_rebase(self) -> None:
+        self.refresh_record()
+
+    def saved(self, client: Client) -> None:
+        self.notify(f"{client.full_name} saved.", title="Saved", timeout=4)
         self.dismiss(True)
 
     # -- tabs
