@@ -18,7 +18,7 @@ the p95 echo within one frame (1/60 s) of the floor's p95, i.e. the slow
 queries, which run in worker threads (PagedTable), hold no key up. A bare
 Textual app holding one Input is measured too and reported (its ratio):
 it draws far less than a 120x40 hub, so it is not the yardstick. Without the
-workers (every query on the UI thread) the p95 echo is ~320 ms here.
+workers (every query on the UI thread) the p95 echo was ~290 ms here.
 
     python benchmarks/bench_latency.py
     python benchmarks/bench_latency.py --rounds 1   # quicker

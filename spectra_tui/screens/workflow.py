@@ -195,9 +195,9 @@ class WorkflowHub(HubScreen):
             shown = "10,000+" if count >= 10000 else f"{count:,}"
             self.query_one("#wf-count", Static).update(
                 f"[b]{shown} waiting[/b] · {status}" if count else f"Nobody is waiting · {status}")
-            self.query_one("#wf-hint", Static).update(STAGE_HINTS.get(status, OTHER_HINT))
             self.refresh_bindings()
 
+        self.query_one("#wf-hint", Static).update(STAGE_HINTS.get(status, OTHER_HINT))
         self.table.load(lambda after, limit: session_data.sessions_at_status(status, limit, after), show,
                         lambda page: session_data.count_sessions(session_data.SessionQuery(status=status)))
 
