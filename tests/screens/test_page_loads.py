@@ -48,3 +48,30 @@ async def test_a_newer_search_wins_over_a_slow_older_one(app, monkeypatch):
         assert [c.id for c in table.loaded_rows] == expected
         found = count_clients(ClientQuery(name="mc"))
         assert f"{found} client" in str(app.screen.query_one("#search-count").render())
+
+
+@pytest.mark.pages_unawaited
+async def test_enter_typed_before_the_results_arrive_opens_the_newest_first_result(app, monkeypatch):
+    from spectra_tui.screens.clients import ClientRecord
+
+    slow_started, release = threading.Event(), threading.Event()
+
+    def search(query, limit=50, after=None):
+        if query.name == "mc":
+            slow_started.set()
+            release.wait(10)
+        return search_clients(query, limit, after)
+
+    monkeypatch.setattr(client_data, "search_clients", search)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f5")
+        await page_loads_done(app)
+        await pilot.press("m", "c")
+        assert await asyncio.to_thread(slow_started.wait, 10)
+        await pilot.press("enter", "enter")  # "mc", Enter, Enter typed fast: open the first "mc" client
+        assert not isinstance(app.screen, ClientRecord)
+        release.set()
+        await page_loads_done(app)
+        await pilot.pause()
+        first = search_clients(ClientQuery(name="mc"), 1)[0]
+        assert isinstance(app.screen, ClientRecord) and app.screen.client.id == first.id
