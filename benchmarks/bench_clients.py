@@ -60,7 +60,7 @@ async def _until(condition, timeout: float = 10.0) -> None:
     while not condition():
         if time.perf_counter() > deadline:
             raise TimeoutError("the screen did not show the expected rows")
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.001)  # not sleep(0): a busy loop would starve the worker threads of the GIL
 
 
 async def drive(record_count: int) -> dict:

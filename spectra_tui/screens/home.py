@@ -114,22 +114,25 @@ class HomeHub(HubScreen):
     def _fill(self) -> None:
         today = clock.today()
         self.query_one("#today-title", Static).update(f"Today · {today:%A, %B} {today.day}, {today.year}")
-        schedule = session_data.day_schedule(today)
-        self._reload("schedule", lambda after, limit: list(schedule) if after is None else [])
-        self.query_one("#schedule-empty", Static).set_class(not schedule, "-shown")
+        self._reload("schedule", lambda after, limit: session_data.day_schedule(today) if after is None else [],
+                     empty_note="#schedule-empty")
         self.query_one("#stages", Static).update(self._stages_table())
-        tasks = self._reload("tasks", lambda after, limit: task_data.tasks_due(today, limit, after))
-        self.query_one("#tasks-empty", Static).set_class(tasks.row_count == 0, "-shown")
+        self._reload("tasks", lambda after, limit: task_data.tasks_due(today, limit, after), empty_note="#tasks-empty")
         self._reload("balances", lambda after, limit: invoice_data.open_balances(limit, after))
 
-    def _reload(self, table_id: str, fetch) -> PagedTable:
-        """Load a list again, the cursor kept on the same line number."""
+    def _reload(self, table_id: str, fetch, empty_note: str = "") -> None:
+        """Load a list again, the cursor kept on the same line number; the
+        ``empty_note`` is shown when the list is empty."""
         table = self.query_one(f"#{table_id}", PagedTable)
         cursor = table.cursor_row
-        table.load(fetch)
-        if 0 < cursor < table.row_count:
-            table.move_cursor(row=cursor)
-        return table
+
+        def loaded(shown: int) -> None:
+            if 0 < cursor < table.row_count:
+                table.move_cursor(row=cursor)
+            if empty_note:
+                self.query_one(empty_note, Static).set_class(shown == 0, "-shown")
+
+        table.load(fetch, loaded)
 
     def _stages_table(self) -> Table:
         """One column per workflow stage: how many sessions wait there, and

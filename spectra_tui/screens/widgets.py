@@ -1,15 +1,20 @@
-"""Shared widgets: a table that pages its rows from SQL as the cursor moves,
-and a line of notes under a form."""
+"""Shared widgets: a table that pages its rows from SQL as the cursor moves
+(fetched in a worker thread), and a line of notes under a form."""
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
+from textual.worker import get_current_worker
+
+from ..data.images import thread_connection
 
 PAGE_SIZE = 60
+PAGE_LOADS = "page-loads"  # the worker group of every PagedTable fetch (tests wait on it)
 
 
 class PagedTable(DataTable):
@@ -20,6 +25,11 @@ class PagedTable(DataTable):
     100,000 records. ``cells(row)`` makes a row's cells, ``key(row)`` its key.
     When the cursor comes near the last loaded row, the next page is loaded.
     Enter posts ``PagedTable.Chosen`` with the row object.
+
+    Every page is fetched in a thread worker (its own database connection),
+    so a slow database never holds up typing; the rows shown stay until the
+    new ones arrive. A newer ``load`` cancels an older one, and a page that
+    arrives for a load since replaced is dropped.
 
     ``narrow_columns`` (optional): the columns to show, as (index into
     ``columns``, width) or (index, width, label), when the table is narrower
@@ -47,7 +57,10 @@ class PagedTable(DataTable):
         self._fetch: Callable[[Any, int], list] | None = None
         self._rows: list = []
         self._exhausted = True
-        self._loading = False
+        self._loading = False  # a page is being fetched
+        self._generation = 0  # which load() the pages in flight belong to
+        self._first_page_due = False
+        self._when_loaded: list[Callable[[], None]] = []
         self._narrow_columns = narrow_columns
         self._narrow_below = narrow_below
         self._layout: list[tuple[int, str, int | None]] = []
@@ -82,18 +95,28 @@ class PagedTable(DataTable):
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width)
 
-    def load(self, fetch: Callable[[Any, int], list]) -> None:
-        """Start over with a new query."""
+    def load(self, fetch: Callable[[Any, int], list], then: Callable[[Any], None] | None = None,
+             describe: Callable[[list], Any] = len) -> None:
+        """Start over with a new query, fetched in a worker thread.
+
+        ``describe(first_page)`` runs in the worker too (a count for the
+        screen's message reads the database); ``then(description)`` runs here
+        once the first page is shown, unless a newer load replaced this one.
+        """
         if not self._layout:  # load() may come before this table's own on_mount
             self._apply_layout(self.app.size.width)
-        self._fetch = None  # clear() resets the cursor, whose watcher must not load yet
-        self._rows = []
-        self.clear()
         self._fetch = fetch
-        self._exhausted = False
-        self._load_more()
-        if self.row_count:
-            self.move_cursor(row=0)
+        self._generation += 1
+        self._first_page_due = True
+        self._loading = True
+        self._fetch_page(self._generation, fetch, None, describe, then)
+
+    def when_loaded(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the newest load's first page is shown (now if it is)."""
+        if self._first_page_due:
+            self._when_loaded.append(callback)
+        else:
+            callback()
 
     def _load_more(self) -> None:
         # Adding a row can move the cursor, whose watcher asks for more rows:
@@ -101,15 +124,43 @@ class PagedTable(DataTable):
         if self._exhausted or self._fetch is None or self._loading:
             return
         self._loading = True
-        try:
-            page = self._fetch(self._rows[-1] if self._rows else None, PAGE_SIZE)
-            if len(page) < PAGE_SIZE:
-                self._exhausted = True
-            for row in page:
-                self._rows.append(row)
-                self.add_row(*self._row_cells(row), key=str(self._key(row)))
-        finally:
-            self._loading = False
+        self._fetch_page(self._generation, self._fetch, self._rows[-1] if self._rows else None, None, None)
+
+    @work(thread=True, exclusive=True, group=PAGE_LOADS)
+    def _fetch_page(self, generation: int, fetch: Callable[[Any, int], list], after: Any,
+                    describe: Callable[[list], Any] | None, then: Callable[[Any], None] | None) -> None:
+        worker = get_current_worker()
+        with thread_connection():
+            if worker.is_cancelled:  # a newer load came before this one started
+                return
+            page = fetch(after, PAGE_SIZE)
+            described = describe(page) if describe is not None and not worker.is_cancelled else None
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_page, generation, after is None, page, described, then)
+
+    def _show_page(self, generation: int, first: bool, page: list, described: Any,
+                   then: Callable[[Any], None] | None) -> None:
+        if generation != self._generation:
+            return  # stale: a newer load is on its way
+        if first:
+            self._rows = []
+            self.clear()  # resets the cursor; its watcher asks for no page while _loading
+            self._exhausted = False
+        if len(page) < PAGE_SIZE:
+            self._exhausted = True
+        for row in page:
+            self._rows.append(row)
+            self.add_row(*self._row_cells(row), key=str(self._key(row)))
+        if first and self.row_count:
+            self.move_cursor(row=0)
+        self._loading = False
+        if not first:
+            return
+        self._first_page_due = False
+        if then is not None:
+            then(described)
+        while self._when_loaded and not self._first_page_due:  # a callback may start a newer load
+            self._when_loaded.pop(0)()
 
     @property
     def loaded_rows(self) -> list:

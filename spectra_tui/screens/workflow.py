@@ -184,20 +184,23 @@ class WorkflowHub(HubScreen):
         keep = self.selected.id if keep_cursor and self.selected is not None else None
         cursor = self.table.cursor_row
         status = self.stage
-        self.table.load(lambda after, limit: session_data.sessions_at_status(status, limit, after))
-        rows = self.table.loaded_rows
-        if keep is not None:
-            index = next((i for i, row in enumerate(rows) if row.id == keep), None)
-            if index is None and rows:  # it moved on: stay where the cursor was
-                index = min(max(cursor, 0), len(rows) - 1)
-            if index is not None:
-                self.table.move_cursor(row=index)
-        count = session_data.count_sessions(session_data.SessionQuery(status=status))
-        shown = "10,000+" if count >= 10000 else f"{count:,}"
-        self.query_one("#wf-count", Static).update(
-            f"[b]{shown} waiting[/b] · {status}" if count else f"Nobody is waiting · {status}")
+
+        def show(count: int) -> None:
+            rows = self.table.loaded_rows
+            if keep is not None:
+                index = next((i for i, row in enumerate(rows) if row.id == keep), None)
+                if index is None and rows:  # it moved on: stay where the cursor was
+                    index = min(max(cursor, 0), len(rows) - 1)
+                if index is not None:
+                    self.table.move_cursor(row=index)
+            shown = "10,000+" if count >= 10000 else f"{count:,}"
+            self.query_one("#wf-count", Static).update(
+                f"[b]{shown} waiting[/b] · {status}" if count else f"Nobody is waiting · {status}")
+            self.refresh_bindings()
+
         self.query_one("#wf-hint", Static).update(STAGE_HINTS.get(status, OTHER_HINT))
-        self.refresh_bindings()
+        self.table.load(lambda after, limit: session_data.sessions_at_status(status, limit, after), show,
+                        lambda page: session_data.count_sessions(session_data.SessionQuery(status=status)))
 
     def set_stage(self, status: str) -> None:
         if status == self.stage:

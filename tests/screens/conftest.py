@@ -6,11 +6,15 @@
 - ``make_app``: builds a SpectraApp that ignores the user's own key file;
   ``app``: one such app.
 - Cursors do not blink in these tests (autouse), so snapshots are stable.
+- Pilot's ``press`` and ``pause`` (and so snapshots) return only once the
+  tables' page loads, which run in worker threads, have shown their rows
+  (autouse; a test marked ``pages_unawaited`` waits on its own, see pages.py).
 """
 import datetime as dt
 import shutil
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from spectra_tui.data.db import close_database, open_database
@@ -18,6 +22,8 @@ from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.clock import set_clock, to_utc
 from spectra_tui.data.models import User
 from spectra_tui.data.users import sign_in
+
+from .pages import page_loads_done
 
 FIXED_DAY = dt.date(2026, 11, 26)
 FIXED_NOW = dt.datetime(2026, 11, 26, 10, 30)
@@ -73,3 +79,29 @@ def steady_cursors(monkeypatch):
     """Cursors stay visible instead of blinking (stable snapshots)."""
     monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
     monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "pages_unawaited: Pilot does not wait for the tables' page loads")
+
+
+@pytest.fixture(autouse=True)
+def page_loads_awaited(request, monkeypatch):
+    """Pilot.press and Pilot.pause also wait for the tables' page loads."""
+    if request.node.get_closest_marker("pages_unawaited"):
+        return
+    press, pause = Pilot.press, Pilot.pause
+
+    async def press_then_wait(self, *keys):
+        await press(self, *keys)
+        while await page_loads_done(self.app):
+            await pause(self)  # what the rows' arrival set off (a focus move, a message)
+
+    async def pause_after_loads(self, delay=None):
+        await page_loads_done(self.app)
+        await pause(self, delay)
+        while await page_loads_done(self.app):
+            await pause(self)
+
+    monkeypatch.setattr(Pilot, "press", press_then_wait)
+    monkeypatch.setattr(Pilot, "pause", pause_after_loads)

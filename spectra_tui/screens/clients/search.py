@@ -86,6 +86,9 @@ class ClientSearch(Vertical):
     def action_to_results(self) -> None:
         if self.query_value != self._shown_query:  # keys typed faster than the results followed
             self.run_search()
+        self.table.when_loaded(self._focus_results)
+
+    def _focus_results(self) -> None:
         if self.table.row_count:
             self.screen.set_focus(self.table)  # now, not after the keys already typed
 
@@ -96,9 +99,9 @@ class ClientSearch(Vertical):
         if isinstance(focused, Input):
             # The field may still hold keys typed just before: act after them,
             # in the field's own queue, so the results match what was typed.
-            focused.call_later(self._enter_after_typing)
+            focused.call_later(self.table.when_loaded, self._enter_after_typing)
         else:
-            self._enter_after_typing()
+            self.table.when_loaded(self._enter_after_typing)
 
     def _enter_after_typing(self) -> None:
         if self.screen.focused is self.table:
@@ -112,19 +115,25 @@ class ClientSearch(Vertical):
 
     def run_search(self, recount: bool = False) -> None:
         query = self._shown_query = self.query_value
-        self.table.load(lambda after, limit: client_data.search_clients(query, limit, after))
-        shown = self.table.row_count
-        if query.is_empty:
-            if self._total is None or recount:
-                self._total = client_data.total_clients()
-            text = f"{self._total:,} clients — type to search"
-        else:
-            cap = 1000
-            found = shown if shown < PAGE_SIZE else client_data.count_clients(query, cap=cap)
-            text = "No client matches." if not found else (
-                f"{cap:,}+ clients match" if found >= cap else f"{found:,} client{'s' if found != 1 else ''} match")
-        hint = "  ·  Enter/↓ to the list, Enter opens" if shown else ""
-        self.query_one("#search-count", Static).update(text + hint)
+        total = None if recount else self._total
+
+        def describe(page: list) -> tuple[str, int | None]:  # in the worker thread, with the first page
+            shown, counted = len(page), total
+            if query.is_empty:
+                counted = counted if counted is not None else client_data.total_clients()
+                text = f"{counted:,} clients — type to search"
+            else:
+                cap = 1000
+                found = shown if shown < PAGE_SIZE else client_data.count_clients(query, cap=cap)
+                text = "No client matches." if not found else (
+                    f"{cap:,}+ clients match" if found >= cap else f"{found:,} client{'s' if found != 1 else ''} match")
+            return text + ("  ·  Enter/↓ to the list, Enter opens" if shown else ""), counted
+
+        def show(described: tuple[str, int | None]) -> None:
+            text, self._total = described
+            self.query_one("#search-count", Static).update(text)
+
+        self.table.load(lambda after, limit: client_data.search_clients(query, limit, after), show, describe)
 
 
 class ClientsHub(HubScreen):
@@ -140,8 +149,12 @@ class ClientsHub(HubScreen):
         search = self.query_one(ClientSearch)
         cursor = search.table.cursor_row
         search.run_search(recount=True)
-        if 0 < cursor < search.table.row_count:
-            search.table.move_cursor(row=cursor)
+
+        def keep_line() -> None:
+            if 0 < cursor < search.table.row_count:
+                search.table.move_cursor(row=cursor)
+
+        search.table.when_loaded(keep_line)
 
     def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
         event.stop()

@@ -124,19 +124,22 @@ class InvoicesHub(HubScreen):
             if query == self._query and not force:
                 return True
             keep = self.table.selected.invoice.id if (force and self.table.selected is not None) else None
-            count = invoice_data.count_invoices(query)
-            self.table.load(lambda after, limit: invoice_data.search_invoices(query, limit, after))
         except DomainError as error:
             self._message(str(error), error=True)
             return False
         self._query = query
-        if keep is not None:
-            for index, row in enumerate(self.table.loaded_rows):
-                if row.invoice.id == keep:
-                    self.table.move_cursor(row=index)
-                    break
-        shown = "10,000+" if count >= 10000 else f"{count:,}"
-        self._message(f"{shown} invoice{'s' if count != 1 else ''} · Enter opens · / types a number")
+
+        def show(count: int) -> None:
+            if keep is not None:
+                for index, row in enumerate(self.table.loaded_rows):
+                    if row.invoice.id == keep:
+                        self.table.move_cursor(row=index)
+                        break
+            shown = "10,000+" if count >= 10000 else f"{count:,}"
+            self._message(f"{shown} invoice{'s' if count != 1 else ''} · Enter opens · / types a number")
+
+        self.table.load(lambda after, limit: invoice_data.search_invoices(query, limit, after), show,
+                        lambda page: invoice_data.count_invoices(query))
         return True
 
     @on(Input.Changed, "#inv-from, #inv-to")
@@ -161,8 +164,8 @@ class InvoicesHub(HubScreen):
         event.stop()
         if event.input.id == "inv-number":
             self.open_number(event.value)
-        elif self.search() and self.table.row_count:
-            self.table.focus()
+        elif self.search():
+            self.table.when_loaded(self._focus_results)
 
     @on(PagedTable.Chosen, "#inv-results")
     def _chosen(self, event: PagedTable.Chosen) -> None:
@@ -170,6 +173,9 @@ class InvoicesHub(HubScreen):
         open_invoice(self.app, event.row.invoice)
 
     def action_focus_results(self) -> None:
+        self.table.when_loaded(self._focus_results)
+
+    def _focus_results(self) -> None:
         if self.table.row_count:
             self.table.focus()
 

@@ -112,24 +112,27 @@ class SessionSearchPanel(Vertical):
             if query == self._query and not force:
                 return True
             keep = self.table.selected.id if (force and self.table.selected is not None) else None
-            count = session_data.count_sessions(query)
-            self.table.load(lambda after, limit: session_data.search_sessions(query, limit, after))
         except DomainError as error:
             self._message(str(error), error=True)
             return False
         self._query = query
-        if keep is not None:
-            for index, row in enumerate(self.table.loaded_rows):
-                if row.id == keep:
-                    self.table.move_cursor(row=index)
-                    break
-        shown = "10,000+" if count >= 10000 else f"{count:,}"
-        described = []
-        if query.date_from or query.date_to:
-            described.append(f"{fmt_day(query.date_from) or '…'} – {fmt_day(query.date_to) or '…'}")
-        hint = "Enter opens the session" if count else "No session matches; clear a field to see more"
-        self._message(f"{shown} session{'s' if count != 1 else ''}"
-                      + (f" ({described[0]})" if described else "") + f" · {hint}")
+
+        def show(count: int) -> None:
+            if keep is not None:
+                for index, row in enumerate(self.table.loaded_rows):
+                    if row.id == keep:
+                        self.table.move_cursor(row=index)
+                        break
+            shown = "10,000+" if count >= 10000 else f"{count:,}"
+            described = []
+            if query.date_from or query.date_to:
+                described.append(f"{fmt_day(query.date_from) or '…'} – {fmt_day(query.date_to) or '…'}")
+            hint = "Enter opens the session" if count else "No session matches; clear a field to see more"
+            self._message(f"{shown} session{'s' if count != 1 else ''}"
+                          + (f" ({described[0]})" if described else "") + f" · {hint}")
+
+        self.table.load(lambda after, limit: session_data.search_sessions(query, limit, after), show,
+                        lambda page: session_data.count_sessions(query))
         return True
 
     @on(Input.Changed)
@@ -149,6 +152,9 @@ class SessionSearchPanel(Vertical):
         event.stop()
         if not self.search():
             return  # the field stays focused, its text kept, the message shown
+        self.table.when_loaded(self._open_or_focus_results)
+
+    def _open_or_focus_results(self) -> None:
         rows = self.table.loaded_rows
         if len(rows) == 1:
             self.post_message(self.Chosen(rows[0]))
@@ -161,6 +167,9 @@ class SessionSearchPanel(Vertical):
         self.post_message(self.Chosen(event.row))
 
     def action_focus_results(self) -> None:
+        self.table.when_loaded(self._focus_results)
+
+    def _focus_results(self) -> None:
         if self.table.row_count:
             self.table.focus()
 
