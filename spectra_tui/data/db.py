@@ -22,10 +22,16 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from peewee import Database, Model, OperationalError, PeeweeException, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseError as PeeweeDatabaseError
 from playhouse.migrations import Runner
 
 from .errors import DomainError
 from .models import database
+
+# What the database driver raises (locked by another terminal for too long,
+# disk full, connection lost): screens catch it from here, so no screen
+# imports the driver's library.
+StorageError = PeeweeDatabaseError
 
 try:
     import fcntl

@@ -3,14 +3,7 @@
 The message is written for the person at the front desk: it says what is
 wrong and, where it can, what to do instead. Screens and the CLI show it
 as it is; they never show a traceback for a DomainError.
-
-``StorageError`` is what the database driver raises (locked by another
-terminal for too long, disk full, connection lost): screens catch it from
-here, so no screen imports the driver's library.
 """
-from peewee import DatabaseError as StorageError
-
-__all__ = ["ConflictError", "DomainError", "NotFound", "StorageError", "ValidationError"]
 
 
 class DomainError(Exception):

@@ -15,7 +15,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ..data.errors import DomainError, StorageError
+from ..data.db import StorageError
+from ..data.errors import DomainError
 from .compat import release_closed_widgets
 from .dialogs import ConfirmDialog, readable
 from .hubs import HUBS

@@ -9,7 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..data.errors import DomainError, StorageError
+from ..data.db import StorageError
+from ..data.errors import DomainError
 from ..data.versions import ChangedElsewhere
 
 # The data layer checks what is typed (its messages are shown at the field);
