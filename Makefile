@@ -41,9 +41,10 @@ test-postgres: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq postgresql; }
 	SPECTRA_TEST_PG=auto $(BIN)/python -m pytest -q -n 2 --dist loadfile tests/data
 
-# ruff over the code, and the import contracts between data/, capture/ and screens/ (pyproject.toml).
+# ruff (lint and format) over the code, and the import contracts between data/, capture/ and screens/ (pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check spectra_tui
+	$(BIN)/ruff format --check spectra_tui
 	$(BIN)/lint-imports --no-cache
 
 lock:

@@ -4,6 +4,7 @@ Every key comes from the registry in screens/keymap.py (user-remappable);
 every hub from screens/hubs.py. The command palette lists them all, so a
 terminal that eats F10/F11 loses nothing.
 """
+
 import gc
 from functools import partial
 
@@ -167,8 +168,9 @@ class SpectraApp(App):
         """Ctrl+P: the Scheduling Wizard, from anywhere."""
         self.open_scheduling_wizard()
 
-    def open_scheduling_wizard(self, client=None, session=None, kind="session", start=None, photographer=None,
-                               room=None) -> None:
+    def open_scheduling_wizard(
+        self, client=None, session=None, kind="session", start=None, photographer=None, room=None
+    ) -> None:
         """Book a session or an appointment with the Scheduling Wizard (the
         calendar, Ctrl+P, and New Session / New Appointment in a client or
         session record call this). Nothing is written until its Confirm."""
@@ -183,11 +185,16 @@ class SpectraApp(App):
                 return
             item = result.session or result.appointment
             if item is not None:
-                hooks_of(self.screen).show_booking(item.start, getattr(item, "photographer_id", None)
-                                                   or getattr(item, "staff_id", None))
+                hooks_of(self.screen).show_booking(
+                    item.start, getattr(item, "photographer_id", None) or getattr(item, "staff_id", None)
+                )
 
-        self.push_screen(SchedulingWizard(client=client, session=session, kind=kind, start=start,
-                                          photographer=photographer, room=room), booked)
+        self.push_screen(
+            SchedulingWizard(
+                client=client, session=session, kind=kind, start=start, photographer=photographer, room=room
+            ),
+            booked,
+        )
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Save & Close exists on the screens that save (records, forms,

@@ -114,6 +114,5 @@ def check_setting_value(setting: CameraSetting, value: str) -> None:
         )
     if setting.choices and value not in setting.choices:
         raise CameraSettingError(
-            f"{setting.label} {value} is not offered by this camera. "
-            f"Choose one of: {', '.join(setting.choices)}."
+            f"{setting.label} {value} is not offered by this camera. Choose one of: {', '.join(setting.choices)}."
         )

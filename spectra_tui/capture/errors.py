@@ -86,8 +86,7 @@ CLAIMED_MESSAGE = (
     "`pkill -f gvfs-gphoto2-volume-monitor`, then try again."
 )
 LOCKED_MESSAGE = (
-    "Could not lock the camera: another program is using it. Close other photo or "
-    "tethering programs, then try again."
+    "Could not lock the camera: another program is using it. Close other photo or tethering programs, then try again."
 )
 BUSY_MESSAGE = "Camera busy, try again."
 DISCONNECTED_MESSAGE = "Camera disconnected: check the USB cable and that the camera is on."
@@ -125,8 +124,7 @@ def camera_error_from_code(code: int, doing: str, detail: str = "") -> CameraErr
         return CameraError(f"This camera does not support {doing}.", code)
     if code == GP_ERROR_FILE_NOT_FOUND:
         return CameraError(
-            f"The file was no longer on the camera while {doing}; was the card "
-            "changed or the picture deleted?",
+            f"The file was no longer on the camera while {doing}; was the card changed or the picture deleted?",
             code,
         )
     reason = detail or "unknown error"

@@ -51,8 +51,7 @@ def gphoto2_module() -> ModuleType:
         import gphoto2
     except ImportError as error:  # pragma: no cover - gphoto2 is a dependency
         raise CameraError(
-            "Camera support is not installed: install the Python package gphoto2 "
-            "(pip install gphoto2)."
+            "Camera support is not installed: install the Python package gphoto2 (pip install gphoto2)."
         ) from error
     return gphoto2
 
@@ -93,9 +92,7 @@ class GPhotoCamera:
         if not detected:
             if port is None:
                 raise NoCameraFound(NO_CAMERA_MESSAGE)
-            raise NoCameraFound(
-                f"No camera found on {port}: check the USB cable and that the camera is on."
-            )
+            raise NoCameraFound(f"No camera found on {port}: check the USB cable and that the camera is on.")
         chosen = detected[0]
         camera = gp.Camera()
         with translated_errors("connecting to the camera"):
@@ -155,9 +152,7 @@ class GPhotoCamera:
         except CameraError:  # not every camera reports it
             return None
         counts = [
-            storage.freeimages
-            for storage in storages
-            if storage.fields & self._gp.GP_STORAGEINFO_FREESPACEIMAGES
+            storage.freeimages for storage in storages if storage.fields & self._gp.GP_STORAGEINFO_FREESPACEIMAGES
         ]
         return sum(counts) if counts else None
 
@@ -239,4 +234,3 @@ class GPhotoCamera:
             choices=choices,
             read_only=bool(widget.get_readonly()),
         )
-

@@ -74,21 +74,19 @@ def prepare_file(job: PrepareJob) -> PrepareOutcome:
             width = height = None
             previews_made = False
             if is_previewable(source.name):
-                width, height = make_previews(
-                    source, paths.preview, paths.thumb, job.preview_side, job.thumb_side
-                )
+                width, height = make_previews(source, paths.preview, paths.thumb, job.preview_side, job.thumb_side)
                 previews_made = True
         finally:
             verifying.result()  # re-raises a checksum mismatch or a disk error
     except Exception as error:  # every failure becomes a readable line in the result
         paths.remove_all()
         return PrepareOutcome(
-            source, _size_or_zero(source), failure=describe_failure(error, source),
+            source,
+            _size_or_zero(source),
+            failure=describe_failure(error, source),
             disk_full=isinstance(error, OSError) and error.errno == errno.ENOSPC,
         )
-    staged = StagedImage(
-        paths, source.name, sha256, size, str(source), width, height, previews_made
-    )
+    staged = StagedImage(paths, source.name, sha256, size, str(source), width, height, previews_made)
     return PrepareOutcome(source, size, staged=staged)
 
 
@@ -99,8 +97,10 @@ def describe_failure(error: BaseException, source: Path) -> str:
     if isinstance(error, Image.DecompressionBombError):
         return "the picture is too large to make previews of"
     if isinstance(error, ChecksumMismatch):
-        return ("the copy did not match the original (checksum mismatch): the card, "
-                "reader or disk may be failing; try again")
+        return (
+            "the copy did not match the original (checksum mismatch): the card, "
+            "reader or disk may be failing; try again"
+        )
     if isinstance(error, PermissionError):
         return f"permission denied: {error.filename or source}"
     if isinstance(error, OSError):

@@ -117,8 +117,7 @@ def find_importable_files(source: Path, skip: Path | None = None) -> tuple[list[
 
     for folder, subfolders, names in os.walk(source, onerror=note_unreadable):
         subfolders[:] = sorted(
-            name for name in subfolders
-            if not name.startswith(".") and (Path(folder, name).resolve() != skip_resolved)
+            name for name in subfolders if not name.startswith(".") and (Path(folder, name).resolve() != skip_resolved)
         )
         for name in sorted(names):
             if name.startswith("."):
@@ -301,9 +300,9 @@ class _ProgressTracker:
         elapsed = time.monotonic() - self.started
         rate = self.done / elapsed if elapsed > 0 and self.done else 0.0
         eta = (self.total - self.done) / rate if rate else None
-        self.callback(ImportProgress(
-            self.done, self.total, self.bytes_done, self.bytes_total, elapsed, rate, eta, current
-        ))
+        self.callback(
+            ImportProgress(self.done, self.total, self.bytes_done, self.bytes_total, elapsed, rate, eta, current)
+        )
 
 
 def _size_or_zero(path: Path) -> int:

@@ -14,8 +14,28 @@ from PIL import Image, ImageOps
 
 PREVIEWABLE_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff"})
 RAW_SUFFIXES = frozenset(
-    {".nef", ".nrw", ".cr2", ".cr3", ".crw", ".arw", ".srf", ".sr2", ".dng", ".raf",
-     ".orf", ".rw2", ".pef", ".srw", ".3fr", ".iiq", ".erf", ".kdc", ".mos", ".x3f"}
+    {
+        ".nef",
+        ".nrw",
+        ".cr2",
+        ".cr3",
+        ".crw",
+        ".arw",
+        ".srf",
+        ".sr2",
+        ".dng",
+        ".raf",
+        ".orf",
+        ".rw2",
+        ".pef",
+        ".srw",
+        ".3fr",
+        ".iiq",
+        ".erf",
+        ".kdc",
+        ".mos",
+        ".x3f",
+    }
 )
 IMPORTABLE_SUFFIXES = PREVIEWABLE_SUFFIXES | RAW_SUFFIXES
 

@@ -202,8 +202,7 @@ class SessionImageStore:
         except OSError as error:
             paths.remove_all()
             raise StoreError(
-                f"Could not save {original_name} into {self.originals_dir}: "
-                f"{error.strerror or error}."
+                f"Could not save {original_name} into {self.originals_dir}: {error.strerror or error}."
             ) from error
         return StagedImage(paths, original_name, sha256, len(data), source)
 
@@ -216,8 +215,11 @@ class SessionImageStore:
         if not staged.previews_made and is_previewable(staged.original_name):
             try:
                 width, height = make_previews(
-                    staged.paths.original, staged.paths.preview, staged.paths.thumb,
-                    self.preview_side, self.thumb_side,
+                    staged.paths.original,
+                    staged.paths.preview,
+                    staged.paths.thumb,
+                    self.preview_side,
+                    self.thumb_side,
                 )
                 staged = replace(staged, width=width, height=height, previews_made=True)
             except Exception:

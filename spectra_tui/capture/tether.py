@@ -320,8 +320,13 @@ class TetherSession:
             record = self.store.finish(staged)
         except Exception as error:
             staged.paths.remove_all()
-            failure = error if isinstance(error, CaptureError) else CaptureError(
-                f"Picture {staged.original_name} could not be stored: {error}. It may still be on the camera's card."
+            failure = (
+                error
+                if isinstance(error, CaptureError)
+                else CaptureError(
+                    f"Picture {staged.original_name} could not be stored: {error}. "
+                    "It may still be on the camera's card."
+                )
             )
             if result is not None:
                 result.set_exception(failure)

@@ -7,6 +7,7 @@ database is open and returns the exit code. Only a command that sets
 one line; an unexpected error exits 1 with one line, its traceback in a log
 file (cli/crash.py).
 """
+
 import argparse
 import gc
 import importlib
@@ -25,8 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Spectra TUI: studio management for portrait photography studios. "
         "With no subcommand, opens the app.",
     )
-    parser.add_argument("--db", metavar="PATH", help="database file or postgresql:// URL "
-                        "(default: $SPECTRA_DB, else a file in your data directory)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file or postgresql:// URL (default: $SPECTRA_DB, else a file in your data directory)",
+    )
     parser.add_argument("--user", metavar="NAME", help="sign in as this staff user (default: $SPECTRA_USER)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:

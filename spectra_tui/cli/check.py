@@ -28,8 +28,10 @@ def run(args) -> int:
     try:
         pending = pending_migrations(database.obj)
         if pending:
-            print("This studio needs upgrading: open it with the app (spectra) first, then check it "
-                  f"(pending: {', '.join(pending)}).")
+            print(
+                "This studio needs upgrading: open it with the app (spectra) first, then check it "
+                f"(pending: {', '.join(pending)})."
+            )
             return 2
         problems = run_checks(advance_anchor=True)
     except (DatabaseError, sqlite3.DatabaseError) as exc:

@@ -1,6 +1,7 @@
 """An unexpected error: one short line for the person at the terminal, the
 full traceback (never local variables) appended to a log file in the user's
 log directory (platformdirs: ~/.local/state/spectra-tui/log on Linux)."""
+
 import datetime as dt
 import os
 import traceback

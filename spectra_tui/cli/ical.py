@@ -1,4 +1,5 @@
 """`spectra ical`: the bookings from today as an RFC 5545 calendar (.ics)."""
+
 import sys
 from pathlib import Path
 
@@ -7,16 +8,18 @@ from ..data.errors import ValidationError
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "ical", help="write the bookings from today as an iCalendar (.ics) file",
+        "ical",
+        help="write the bookings from today as an iCalendar (.ics) file",
         description="Write the sessions and appointments from today for N days as an RFC 5545 "
-                    "calendar in the studio's time zone. Cancelled and no-show bookings are left out "
-                    "unless --include-cancelled (then they carry STATUS:CANCELLED).")
-    parser.add_argument("--photographer", metavar="NAME",
-                        help="only this person's bookings (user name or full name)")
+        "calendar in the studio's time zone. Cancelled and no-show bookings are left out "
+        "unless --include-cancelled (then they carry STATUS:CANCELLED).",
+    )
+    parser.add_argument("--photographer", metavar="NAME", help="only this person's bookings (user name or full name)")
     parser.add_argument("--days", type=int, default=60, metavar="N", help="how many days from today (default 60)")
     parser.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
-    parser.add_argument("--include-cancelled", action="store_true",
-                        help="also write cancelled / no-show bookings, as STATUS:CANCELLED")
+    parser.add_argument(
+        "--include-cancelled", action="store_true", help="also write cancelled / no-show bookings, as STATUS:CANCELLED"
+    )
     parser.set_defaults(handler=run)
 
 

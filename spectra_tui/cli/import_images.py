@@ -1,4 +1,5 @@
 """`spectra import-images SESSION_NO DIR`: copy a folder or memory card into a session."""
+
 import sys
 import threading
 import time
@@ -11,12 +12,14 @@ LOG_EVERY_SECONDS = 5.0  # ... and how often a line is written when the output i
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "import-images", help="import the pictures of a folder or memory card into a session",
+        "import-images",
+        help="import the pictures of a folder or memory card into a session",
         description="Copy every picture (JPEG, PNG, TIFF, RAW) under DIR into the session's image folder, "
-                    "numbered after the session's last image and recorded in the database. Pictures the "
-                    "session already has are skipped; a file that cannot be read is listed and the rest go "
-                    "on. Ctrl+C stops after the files in flight (those already numbered stay). Exit 0 when "
-                    "every picture came in, 1 when some failed, 2 when nothing could be imported.")
+        "numbered after the session's last image and recorded in the database. Pictures the "
+        "session already has are skipped; a file that cannot be read is listed and the rest go "
+        "on. Ctrl+C stops after the files in flight (those already numbered stay). Exit 0 when "
+        "every picture came in, 1 when some failed, 2 when nothing could be imported.",
+    )
     parser.add_argument("session", type=int, metavar="SESSION_NO", help="the session number")
     parser.add_argument("folder", metavar="DIR", help="the folder or the memory card's mount point")
     parser.add_argument("--workers", type=int, metavar="N", help="processes preparing pictures (default: one a core)")
@@ -70,15 +73,18 @@ def run(args) -> int:
     def work() -> None:
         with thread_connection():
             try:
-                outcome["result"] = import_folder(args.folder, store, progress=printer, cancel=cancel,
-                                                  workers=args.workers)
+                outcome["result"] = import_folder(
+                    args.folder, store, progress=printer, cancel=cancel, workers=args.workers
+                )
             except CaptureError as error:
                 outcome["error"] = error
             except Exception as error:  # a bug: still a message, never a traceback
                 outcome["error"] = error
 
-    print(f"Importing {args.folder} into session {session.number} ({session.client.full_name}) "
-          f"-> {store.session_dir}", file=sys.stderr)
+    print(
+        f"Importing {args.folder} into session {session.number} ({session.client.full_name}) -> {store.session_dir}",
+        file=sys.stderr,
+    )
     worker = threading.Thread(target=work, name="spectra-import")
     worker.start()
     interrupted = False

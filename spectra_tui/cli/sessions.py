@@ -1,16 +1,20 @@
 """`spectra sessions`: the day's sessions with their numbers, for photographers at a shell."""
+
 from ..data.errors import ValidationError
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "sessions", help="list the day's sessions with their numbers (default: today)",
+        "sessions",
+        help="list the day's sessions with their numbers (default: today)",
         description="Print the sessions of one day (default today) in time order: number, time, client, "
-                    "session type, photographer and status. Cancelled sessions are left out. The number "
-                    "is what `spectra capture` and `spectra import-images` take.")
+        "session type, photographer and status. Cancelled sessions are left out. The number "
+        "is what `spectra capture` and `spectra import-images` take.",
+    )
     parser.add_argument("--date", metavar="DAY", help="the day: 11/26/2026, 2026-11-26, tomorrow, fri, +2d ...")
-    parser.add_argument("--photographer", metavar="NAME", help="only this photographer's sessions "
-                        "(user name or full name)")
+    parser.add_argument(
+        "--photographer", metavar="NAME", help="only this photographer's sessions (user name or full name)"
+    )
     parser.set_defaults(handler=run)
 
 
@@ -24,18 +28,29 @@ def run(args) -> int:
     photographer = find_user(args.photographer) if args.photographer else None
     if photographer is not None and not photographer.is_photographer:
         raise ValidationError(f"{photographer.full_name} is not a photographer.")
-    items = [item for item in day_schedule(day) if item.kind == "session"
-             and (photographer is None or item.session.photographer_id == photographer.id)]
+    items = [
+        item
+        for item in day_schedule(day)
+        if item.kind == "session" and (photographer is None or item.session.photographer_id == photographer.id)
+    ]
     heading = f"{day:%A %m/%d/%Y}" + (f" · {photographer.full_name}" if photographer else "")
     if not items:
         print(f"No sessions on {heading}.")
         return 0
     print(f"Sessions on {heading}:")
     rows = [("No.", "Time", "Client", "Type", "Photographer", "Status")]
-    rows += [(str(item.session.number), f"{item.start:%H:%M}-{item.end:%H:%M}", item.client.full_name,
-             item.what, item.who, item.status) for item in items]
+    rows += [
+        (
+            str(item.session.number),
+            f"{item.start:%H:%M}-{item.end:%H:%M}",
+            item.client.full_name,
+            item.what,
+            item.who,
+            item.status,
+        )
+        for item in items
+    ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return 0
-

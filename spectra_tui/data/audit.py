@@ -13,6 +13,7 @@ Call ``record`` inside the same transaction as the change it describes.
 Entries written before a studio was keyed keep their unkeyed SHA-256 chain
 (``legacy_entry_hash``); the first keyed entry links to its head.
 """
+
 import datetime as dt
 import hashlib
 import json
@@ -32,11 +33,41 @@ GENESIS = "0" * 64
 # What a state hash covers. Invoices: everything but the paid and balance
 # figures (derived from the ledger and compared with it by check); lines:
 # everything but the price-list link (cleared when an item is deleted).
-LEDGER_FIELDS = ("id", "kind", "client", "invoice", "target_invoice", "related", "amount_cents", "method",
-                 "reference", "note", "created_at", "created_by")
-INVOICE_FIELDS = ("id", "series", "number", "kind", "basis", "client", "bill_to", "session", "source", "status",
-                  "invoice_date", "subtotal_cents", "tax_cents", "total_cents", "tax_rate", "tax_included", "notes",
-                  "created_at", "created_by")
+LEDGER_FIELDS = (
+    "id",
+    "kind",
+    "client",
+    "invoice",
+    "target_invoice",
+    "related",
+    "amount_cents",
+    "method",
+    "reference",
+    "note",
+    "created_at",
+    "created_by",
+)
+INVOICE_FIELDS = (
+    "id",
+    "series",
+    "number",
+    "kind",
+    "basis",
+    "client",
+    "bill_to",
+    "session",
+    "source",
+    "status",
+    "invoice_date",
+    "subtotal_cents",
+    "tax_cents",
+    "total_cents",
+    "tax_rate",
+    "tax_included",
+    "notes",
+    "created_at",
+    "created_by",
+)
 LINE_FIELDS = ("id", "invoice", "position", "description", "quantity", "unit_price_cents", "taxable", "image_number")
 STATE_HASHED = ("ledger", "invoice")  # entities whose entries carry a row_hash
 
@@ -124,9 +155,17 @@ def _linked_fields(prev_hash: str, row: AuditLog) -> dict:
 
 
 def identity_seal(key: bytes, identity: "studio_key.StudioIdentity") -> str:
-    return studio_key.mac(key, canonical({"studio": identity.studio_id, "keyed_after": identity.keyed_after,
-                                          "legacy_head": identity.legacy_head,
-                                          "legacy_count": identity.legacy_count}))
+    return studio_key.mac(
+        key,
+        canonical(
+            {
+                "studio": identity.studio_id,
+                "keyed_after": identity.keyed_after,
+                "legacy_head": identity.legacy_head,
+                "legacy_count": identity.legacy_count,
+            }
+        ),
+    )
 
 
 _keys: dict[str, bytes] = {}
@@ -149,8 +188,13 @@ def _lock_chain() -> int:
     return next_number("audit")
 
 
-def record(action: str, entity: str, entity_id: int | None, before: Model | dict | None = None,
-           after: Model | dict | None = None) -> AuditLog:
+def record(
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: Model | dict | None = None,
+    after: Model | dict | None = None,
+) -> AuditLog:
     """Append one audit entry (must be called inside the change's transaction)."""
     row_hash = ""
     if entity in STATE_HASHED and entity_id is not None:
@@ -211,16 +255,28 @@ def key_the_chain() -> AuditLog | None:
     "audit.seal" entry with the hash of its state now: from here on a change
     behind the app's back shows; one made before cannot be told."""
     last = AuditLog.select(AuditLog.id, AuditLog.hash).order_by(AuditLog.id.desc()).first()
-    identity = studio_key.StudioIdentity(studio_id=studio_key.new_studio_id(), keyed_after=last.id if last else 0,
-                                         legacy_head=last.hash if last else GENESIS, legacy_count=peek("audit"))
+    identity = studio_key.StudioIdentity(
+        studio_id=studio_key.new_studio_id(),
+        keyed_after=last.id if last else 0,
+        legacy_head=last.hash if last else GENESIS,
+        legacy_count=peek("audit"),
+    )
     key = studio_key.create_key(identity.studio_id)
     identity.seal = identity_seal(key, identity)
     identity.save(force_insert=True)
     if last is None:
         return None
-    keyed = record("audit.keyed", "audit", None, None,
-                   {"unkeyed_entries": identity.legacy_count, "unkeyed_head": identity.legacy_head,
-                    "note": "from here on the chain is keyed; changes made before this entry cannot be detected"})
+    keyed = record(
+        "audit.keyed",
+        "audit",
+        None,
+        None,
+        {
+            "unkeyed_entries": identity.legacy_count,
+            "unkeyed_head": identity.legacy_head,
+            "note": "from here on the chain is keyed; changes made before this entry cannot be detected",
+        },
+    )
     for entity in STATE_HASHED:
         for entity_id, row_hash in sorted(state_hashes(entity).items()):
             _append("audit.seal", entity, entity_id, None, None, row_hash)
@@ -229,7 +285,5 @@ def key_the_chain() -> AuditLog | None:
 
 def history(entity: str, entity_id: int) -> list[AuditLog]:
     return list(
-        AuditLog.select()
-        .where((AuditLog.entity == entity) & (AuditLog.entity_id == entity_id))
-        .order_by(AuditLog.id)
+        AuditLog.select().where((AuditLog.entity == entity) & (AuditLog.entity_id == entity_id)).order_by(AuditLog.id)
     )

@@ -514,8 +514,10 @@ def conflict_message(conflicts: list[Conflict], policy: str) -> str:
     if len(conflicts) > 5:
         listed += f" (and {len(conflicts) - 5} more)"
     if policy == "never":
-        return (f"{listed} The studio's policy does not allow double bookings or bookings outside studio hours: "
-                "choose another time.")
+        return (
+            f"{listed} The studio's policy does not allow double bookings or bookings outside studio hours: "
+            "choose another time."
+        )
     if policy == "ask":
         return f"{listed} You can book it anyway (override the conflict)."
     return f"Booked despite: {listed}"

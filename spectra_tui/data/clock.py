@@ -22,6 +22,7 @@ Daylight saving time, in wall times typed or booked:
 - lengths are real minutes: ``wall_end`` goes through UTC, so a 120-minute
   session starting 01:00 on the spring-forward day ends at 04:00.
 """
+
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -68,8 +69,10 @@ def studio_zone() -> ZoneInfo:
     try:
         zone = ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise DomainError(f"The studio time zone '{name}' is not a known time zone "
-                          "(use a name such as America/Chicago); fix it in the studio settings.") from None
+        raise DomainError(
+            f"The studio time zone '{name}' is not a known time zone "
+            "(use a name such as America/Chicago); fix it in the studio settings."
+        ) from None
     _zone_cache = (current, time.monotonic(), zone)
     return zone
 
@@ -124,6 +127,9 @@ def checked_wall_time(wall: dt.datetime, field: str = "start") -> dt.datetime:
     jump = abs(before - after)
     amount = "an hour" if jump == dt.timedelta(hours=1) else f"{int(jump.total_seconds() // 60)} minutes"
     hour = wall.hour % 12 or 12
-    raise ValidationError(f"{hour}:{wall.minute:02d} {'AM' if wall.hour < 12 else 'PM'} on "
-                          f"{wall:%a} {wall.day} {wall:%b %Y} does not exist in {zone.key}: "
-                          f"the clocks go forward {amount}. Choose another time.", field)
+    raise ValidationError(
+        f"{hour}:{wall.minute:02d} {'AM' if wall.hour < 12 else 'PM'} on "
+        f"{wall:%a} {wall.day} {wall:%b %Y} does not exist in {zone.key}: "
+        f"the clocks go forward {amount}. Choose another time.",
+        field,
+    )

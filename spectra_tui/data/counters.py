@@ -5,6 +5,7 @@ IMMEDIATE transaction holds the write lock, on PostgreSQL the UPDATE locks the
 row, so two terminals never draw the same number, and a rolled-back
 transaction gives its number back (no gaps).
 """
+
 from .models import Counter
 
 
@@ -16,7 +17,8 @@ def next_number(name: str, start: int = 1) -> int:
     waits for the first one's commit, the very first number included. Bumping
     a counter is also how a writer takes a lock (audit chain, calendar)."""
     Counter.insert(name=name, value=start).on_conflict(
-        conflict_target=[Counter.name], update={Counter.value: Counter.value + 1}).execute()
+        conflict_target=[Counter.name], update={Counter.value: Counter.value + 1}
+    ).execute()
     return Counter.get(Counter.name == name).value
 
 

@@ -11,6 +11,7 @@ The schema is versioned with peewee's migration runner; before pending
 migrations run on an existing file, a copy of the file is kept beside it, and
 a studio upgraded by a newer program is refused.
 """
+
 import functools
 import os
 import random
@@ -105,11 +106,12 @@ def sqlite_path(target: str) -> Path | None:
         return Path(parts.path[1:]).expanduser()
     if parts.scheme in POSTGRES_SCHEMES:
         if not parts.path[1:]:
-            raise DatabaseError(f"{shown(target)} names no database: write "
-                                "postgresql://USER@HOST/DATABASE.")
+            raise DatabaseError(f"{shown(target)} names no database: write postgresql://USER@HOST/DATABASE.")
         return None
-    raise DatabaseError(f"{shown(target)} is neither a SQLite file (a path, or sqlite:///PATH) "
-                        "nor a PostgreSQL URL (postgresql://USER@HOST/DATABASE).")
+    raise DatabaseError(
+        f"{shown(target)} is neither a SQLite file (a path, or sqlite:///PATH) "
+        "nor a PostgreSQL URL (postgresql://USER@HOST/DATABASE)."
+    )
 
 
 def make_folders(folder: Path) -> None:
@@ -217,8 +219,13 @@ def make_database(target: str, create: bool = False, read_only: bool = False) ->
     if read_only:  # `spectra check`: the file as it is, never written (no header, no WAL switch)
         if not path.is_file() or path.stat().st_size == 0:
             raise NoStudio(no_studio_message(target))
-        return SqliteDatabase(path.resolve().as_uri() + "?mode=ro", uri=True, check_same_thread=False, timeout=10,
-                              pragmas={k: v for k, v in SQLITE_PRAGMAS.items() if k != "journal_mode"})
+        return SqliteDatabase(
+            path.resolve().as_uri() + "?mode=ro",
+            uri=True,
+            check_same_thread=False,
+            timeout=10,
+            pragmas={k: v for k, v in SQLITE_PRAGMAS.items() if k != "journal_mode"},
+        )
     if not create and (not path.exists() or path.stat().st_size == 0):  # opening would write a header
         raise NoStudio(no_studio_message(target))
     if not path.exists():
@@ -237,12 +244,16 @@ def make_database(target: str, create: bool = False, read_only: bool = False) ->
 
 def no_studio_message(target: str) -> str:
     where = shown(target)
-    return (f"no studio at {where}; `spectra init --db {where}` makes a new one, "
-            f"`spectra demo --db {where}` a demo.")
+    return f"no studio at {where}; `spectra init --db {where}` makes a new one, `spectra demo --db {where}` a demo."
 
 
-def open_database(target: str | os.PathLike | None = None, migrate: bool = True,
-                  create: bool = False, must_be_new: bool = False, read_only: bool = False) -> Database:
+def open_database(
+    target: str | os.PathLike | None = None,
+    migrate: bool = True,
+    create: bool = False,
+    must_be_new: bool = False,
+    read_only: bool = False,
+) -> Database:
     """Bind the models to the studio at ``target`` and bring its schema up to date.
 
     Only with ``create`` is a new studio made where there is none (folders,
@@ -337,8 +348,10 @@ def _refuse_another_program(db: Database, target: str) -> None:
     # Re-read the history after listing the tables: another terminal may have
     # just created the schema (its tables and history commit together).
     if others and not Runner(db, directory=str(MIGRATIONS_DIR)).applied():
-        raise DatabaseError(f"{shown(target)} is a database of another program (it has tables such as "
-                            f"'{others[0]}' but no Spectra schema); choose another file.")
+        raise DatabaseError(
+            f"{shown(target)} is a database of another program (it has tables such as "
+            f"'{others[0]}' but no Spectra schema); choose another file."
+        )
 
 
 def pending_migrations(db: Database) -> list[str]:
@@ -367,8 +380,9 @@ def migrate_database(db: Database, target: str) -> list[str]:
         # failed one leaves nothing behind). Then wait for the first to finish.
         if _another_terminal_upgrades(db, pending):
             return []
-        raise DatabaseError(f"Cannot upgrade the database {shown(target)} ({', '.join(pending)}): "
-                            f"{one_line(exc)}") from exc
+        raise DatabaseError(
+            f"Cannot upgrade the database {shown(target)} ({', '.join(pending)}): {one_line(exc)}"
+        ) from exc
 
 
 def _another_terminal_upgrades(db: Database, pending: list[str], patience: float = 15.0) -> bool:
@@ -421,7 +435,7 @@ retries_taken = 0  # in this process, since it started (the stress test reports 
 
 
 def aborted_by_server(error: BaseException) -> str | None:
-    """"deadlock" or "serialization failure" when the server aborted the
+    """ "deadlock" or "serialization failure" when the server aborted the
     transaction for one (SQLSTATE 40P01, 40001), else None. peewee keeps the
     driver's exception as ``orig``; psycopg2 names the code ``pgcode``,
     psycopg 3 ``sqlstate``."""
@@ -442,6 +456,7 @@ def write_transaction(func):
     one. Only the outermost call retries (a service called inside another's
     transaction lets the error rise to it). Model instances passed in get
     back the fields they had before the failed attempt."""
+
     @functools.wraps(func)
     def run(*args, **kwargs):
         global retries_taken
@@ -461,6 +476,7 @@ def write_transaction(func):
             for model, (data, dirty) in zip(models, saved, strict=True):
                 model.__data__, model._dirty = dict(data), set(dirty)
             time.sleep(random.uniform(0, 0.02 * attempt))  # let the other transaction finish first
+
     return run
 
 
@@ -480,4 +496,3 @@ def close_database() -> None:
 
 def is_postgres() -> bool:
     return isinstance(database.obj, PostgresqlDatabase)
-

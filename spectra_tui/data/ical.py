@@ -15,6 +15,7 @@ then simply drops them). With ``include_cancelled=True`` they are written with
 ``STATUS:CANCELLED`` instead, for calendar apps that imported the file once and
 need to be told the event is off. Everything else is ``STATUS:CONFIRMED``.
 """
+
 import datetime as dt
 
 import icalendar
@@ -57,8 +58,9 @@ def description_for(row: CalendarRow) -> str:
     return "\n".join(lines)
 
 
-def build_calendar(days: int = 60, photographer: User | None = None, start_day: dt.date | None = None,
-                   include_cancelled: bool = False) -> tuple[icalendar.Calendar, int]:
+def build_calendar(
+    days: int = 60, photographer: User | None = None, start_day: dt.date | None = None, include_cancelled: bool = False
+) -> tuple[icalendar.Calendar, int]:
     """The calendar object and how many events it holds (from the studio's today, unless ``start_day``)."""
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3660:
         raise DomainError("The number of days must be from 1 to 3660.")
@@ -67,8 +69,13 @@ def build_calendar(days: int = 60, photographer: User | None = None, start_day: 
     first = start_day or to_local(moment).date()
     start = dt.datetime.combine(first, dt.time())
     end = start + dt.timedelta(days=days)
-    rows = bookings_between(start, end, photographer_ids=[photographer.id] if photographer else None,
-                            include_cancelled=include_cancelled, include_unassigned=photographer is None)
+    rows = bookings_between(
+        start,
+        end,
+        photographer_ids=[photographer.id] if photographer else None,
+        include_cancelled=include_cancelled,
+        include_unassigned=photographer is None,
+    )
     stamp = moment.replace(tzinfo=dt.UTC)  # DTSTAMP: the real instant, in UTC
 
     cal = icalendar.Calendar()
@@ -97,8 +104,9 @@ def build_calendar(days: int = 60, photographer: User | None = None, start_day: 
     return cal, len(rows)
 
 
-def export_ical(days: int = 60, photographer: User | None = None, start_day: dt.date | None = None,
-                include_cancelled: bool = False) -> bytes:
+def export_ical(
+    days: int = 60, photographer: User | None = None, start_day: dt.date | None = None, include_cancelled: bool = False
+) -> bytes:
     """The .ics file's bytes (CRLF line endings, folded lines, UTF-8)."""
     cal, _count = build_calendar(days, photographer, start_day, include_cancelled)
     return cal.to_ical()

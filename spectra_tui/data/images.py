@@ -13,6 +13,7 @@ Registry calls may come from a worker thread (an import, the tether's store
 thread): each opens the thread's own connection when it has none and closes
 it again afterwards (``thread_connection``).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -61,7 +62,7 @@ def image_root() -> Path:
 
 
 def source_kind(source: str) -> str:
-    """"capture" for a picture downloaded from a camera, else "import"."""
+    """ "capture" for a picture downloaded from a camera, else "import"."""
     return CAPTURE_SOURCE if (source or "").startswith("camera:") else IMPORT_SOURCE
 
 
@@ -74,20 +75,26 @@ class SessionImageRegistry:
 
     def known_hashes(self) -> set[str]:
         with thread_connection():
-            return {sha for (sha,) in SessionImage.select(SessionImage.sha256)
-                    .where(SessionImage.session == self.session_id).tuples()}
+            return {
+                sha
+                for (sha,) in SessionImage.select(SessionImage.sha256)
+                .where(SessionImage.session == self.session_id)
+                .tuples()
+            }
 
     def highest_number(self) -> int:
         with thread_connection():
-            highest = (SessionImage.select(fn.MAX(SessionImage.number))
-                       .where(SessionImage.session == self.session_id).scalar())
+            highest = (
+                SessionImage.select(fn.MAX(SessionImage.number)).where(SessionImage.session == self.session_id).scalar()
+            )
         return int(highest or 0)
 
     def register(self, image) -> None:
         """Record one stored image (an ``ImportedImage``) with an audit entry."""
         if str(image.session_number) != str(self.session_number):
-            raise ValidationError(f"Image {image.number} belongs to session {image.session_number}, "
-                                  f"not to session {self.session_number}.")
+            raise ValidationError(
+                f"Image {image.number} belongs to session {image.session_number}, not to session {self.session_number}."
+            )
         with thread_connection():
             try:
                 with database.atomic():
@@ -106,15 +113,15 @@ class SessionImageRegistry:
             except IntegrityError:
                 raise ValidationError(
                     f"Session {self.session_number} already has an image numbered {image.number} "
-                    "or the same picture (recorded from another terminal meanwhile).") from None
+                    "or the same picture (recorded from another terminal meanwhile)."
+                ) from None
 
 
 def session_store(session: Session, root: Path | str | None = None):
     """The session's image store (``capture.SessionImageStore``) recording into the database."""
     from ..capture import SessionImageStore
 
-    return SessionImageStore(root if root is not None else image_root(), session.number,
-                             SessionImageRegistry(session))
+    return SessionImageStore(root if root is not None else image_root(), session.number, SessionImageRegistry(session))
 
 
 @dataclass(frozen=True)
@@ -163,16 +170,18 @@ def session_image_files(session: Session, root: Path | str | None = None) -> lis
     for row in session_images(session):
         stem = f"{row.number:04d}.jpg"
         preview, thumb = folder / "previews" / stem, folder / "thumbs" / stem
-        files.append(ImageFile(
-            number=row.number,
-            original_name=row.original_name,
-            source=row.source,
-            width=row.width,
-            height=row.height,
-            original=folder / "originals" / row.stored_name,
-            preview=preview if preview.exists() else None,
-            thumb=thumb if thumb.exists() else None,
-        ))
+        files.append(
+            ImageFile(
+                number=row.number,
+                original_name=row.original_name,
+                source=row.source,
+                width=row.width,
+                height=row.height,
+                original=folder / "originals" / row.stored_name,
+                preview=preview if preview.exists() else None,
+                thumb=thumb if thumb.exists() else None,
+            )
+        )
     return files
 
 

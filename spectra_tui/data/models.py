@@ -8,6 +8,7 @@ Times (see clock.py): instants (``created_at``, ``at`` of the audit log and of
 status changes, ``done_at``...) are naive UTC; bookings' ``start``, a phone
 call's ``at`` and every date are the studio's wall time.
 """
+
 import datetime as dt
 
 from peewee import (
@@ -329,10 +330,12 @@ class Invoice(BaseModel):
     balance_cents = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("series", "number"), True),
-                   (("balance_cents", "id"), False),  # by balance, largest first (read backwards)
-                   # open balances: largest first, the oldest first among equal balances
-                   ((SQL('"balance_cents" DESC'), "invoice_date", "id"), False))
+        indexes = (
+            (("series", "number"), True),
+            (("balance_cents", "id"), False),  # by balance, largest first (read backwards)
+            # open balances: largest first, the oldest first among equal balances
+            ((SQL('"balance_cents" DESC'), "invoice_date", "id"), False),
+        )
 
     @property
     def is_estimate(self) -> bool:
@@ -435,7 +438,6 @@ class AuditLog(BaseModel):
     row_hash = CharField(default="")
     prev_hash = CharField(default="")
     hash = CharField()
-
 
 
 class Task(BaseModel):

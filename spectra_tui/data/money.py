@@ -3,6 +3,7 @@
 Rounding is always HALF_UP (a studio expects 0.005 to become 0.01), never
 Python's or peewee's default banker's rounding. No float enters a money path.
 """
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import ValidationError

@@ -2,6 +2,7 @@
 
 Each key has a default; ``get`` returns the stored value or the default.
 """
+
 import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -58,8 +59,9 @@ def put(key: str, value: Any) -> None:
     value = validate(key, value)
     text = json.dumps(value)
     # An upsert both SQLite and PostgreSQL know (REPLACE is SQLite's alone).
-    Setting.insert(key=key, value=text).on_conflict(conflict_target=[Setting.key],
-                                                    update={Setting.value: text}).execute()
+    Setting.insert(key=key, value=text).on_conflict(
+        conflict_target=[Setting.key], update={Setting.value: text}
+    ).execute()
     if key == "timezone":
         clock.forget_zone()
 

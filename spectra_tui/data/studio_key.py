@@ -17,6 +17,7 @@ moves forward. A copy of the studio kept elsewhere has an anchor of its own;
 an anchor of another studio at the same place shows a studio replaced or its
 identity reset.
 """
+
 import base64
 import binascii
 import fcntl
@@ -148,7 +149,8 @@ def load_key(studio_id: str) -> bytes:
         raise StudioKeyMissing(
             f"The key of this studio (id {studio_id}) is not on this machine: without it the audit log "
             f"can be neither written nor verified. Copy {path.name} from the machine that made the studio "
-            f"into {path.parent} (owner-only), or set ${KEY_ENV}.") from None
+            f"into {path.parent} (owner-only), or set ${KEY_ENV}."
+        ) from None
 
 
 def mac(key: bytes, text: str) -> str:

@@ -5,6 +5,7 @@ What a person types (tax as a percentage, hours as "09:00-18:00" or
 then every changed setting is stored in one transaction with one audit
 entry. Only an admin changes the studio's settings.
 """
+
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -57,18 +58,21 @@ def read(setup: StudioSetup) -> dict:
     if not name:
         raise ValidationError("Give the studio's name (it heads calendars sent to clients).", "studio_name")
     if len(name) > MAX_NAME:
-        raise ValidationError(f"The studio's name is {len(name)} characters long; keep it under {MAX_NAME}.",
-                              "studio_name")
+        raise ValidationError(
+            f"The studio's name is {len(name)} characters long; keep it under {MAX_NAME}.", "studio_name"
+        )
     try:
         percent = Decimal((setup.tax_percent or "").strip().rstrip("%").strip())
         if not percent.is_finite() or not 0 <= percent < 100:
             raise InvalidOperation
     except InvalidOperation:
-        raise ValidationError(f"'{setup.tax_percent}' is not a tax rate: type the percentage, e.g. 8.25 "
-                              "(0 for no tax).", "tax_percent") from None
+        raise ValidationError(
+            f"'{setup.tax_percent}' is not a tax rate: type the percentage, e.g. 8.25 (0 for no tax).", "tax_percent"
+        ) from None
     if setup.conflict_policy not in settings.CONFLICT_POLICIES:
-        raise ValidationError("Choose whether overlapping bookings are refused, asked about or allowed.",
-                              "conflict_policy")
+        raise ValidationError(
+            "Choose whether overlapping bookings are refused, asked about or allowed.", "conflict_policy"
+        )
     try:
         slot = int(setup.slot_minutes)
     except (TypeError, ValueError):
@@ -77,8 +81,9 @@ def read(setup: StudioSetup) -> dict:
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(f"'{zone}' is not a time zone: use a name such as America/Chicago or "
-                              "Europe/London.", "timezone") from None
+        raise ValidationError(
+            f"'{zone}' is not a time zone: use a name such as America/Chicago or Europe/London.", "timezone"
+        ) from None
     return {
         "studio_name": name,
         "tax_rate": str(percent / 100),
@@ -105,8 +110,10 @@ def _image_root(text: str) -> str:
         return ""
     folder = Path(text).expanduser()
     if not folder.is_dir():
-        raise ValidationError(f"There is no folder {folder}: create it first, or leave the field empty for "
-                              "the default folder.", "image_root")
+        raise ValidationError(
+            f"There is no folder {folder}: create it first, or leave the field empty for the default folder.",
+            "image_root",
+        )
     return text
 
 
@@ -121,16 +128,18 @@ def _hours(days: tuple[str, ...]) -> dict:
             continue
         parts = [part.strip() for part in text.replace("–", "-").split("-")]
         if len(parts) != 2:
-            raise ValidationError(f"{DAY_NAMES[weekday]}: type the hours like 09:00-18:00, or 'closed'.",
-                                  f"hours_{weekday}")
+            raise ValidationError(
+                f"{DAY_NAMES[weekday]}: type the hours like 09:00-18:00, or 'closed'.", f"hours_{weekday}"
+            )
         try:
             hours[weekday] = tuple(_time(part) for part in parts)
         except ValueError:
-            raise ValidationError(f"{DAY_NAMES[weekday]}: '{text}' is not opening and closing times "
-                                  "(e.g. 09:00-18:00).", f"hours_{weekday}") from None
+            raise ValidationError(
+                f"{DAY_NAMES[weekday]}: '{text}' is not opening and closing times (e.g. 09:00-18:00).",
+                f"hours_{weekday}",
+            ) from None
         if hours[weekday][0] >= hours[weekday][1]:
-            raise ValidationError(f"On {DAY_NAMES[weekday]} the studio must open before it closes.",
-                                  f"hours_{weekday}")
+            raise ValidationError(f"On {DAY_NAMES[weekday]} the studio must open before it closes.", f"hours_{weekday}")
     return clean_studio_hours(hours)
 
 
@@ -155,4 +164,3 @@ def save(setup: StudioSetup) -> list[str]:
         if changed:
             audit.record("settings.change", "setting", None, {key: before[key] for key in changed}, changed)
     return sorted(changed)
-

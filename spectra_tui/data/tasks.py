@@ -4,6 +4,7 @@ A task has a title, maybe a due day, maybe a client it is about and a person
 it is for. It is open until marked done; done tasks stay (who did it, when)
 and can be reopened. The Home hub lists the open tasks due today or earlier.
 """
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -37,8 +38,9 @@ def parse_due(typed: str | dt.date | None, field: str = "due") -> dt.date | None
     try:
         return parse_day(typed)
     except ValidationError:
-        raise ValidationError(f"'{typed.strip()}' is not a day: type e.g. 'tomorrow', 'fri', '12/3' or '+2d', "
-                              "or leave it empty.", field) from None
+        raise ValidationError(
+            f"'{typed.strip()}' is not a day: type e.g. 'tomorrow', 'fri', '12/3' or '+2d', or leave it empty.", field
+        ) from None
 
 
 def _assignee(name: str) -> User | None:
@@ -112,10 +114,13 @@ def tasks_due(day: dt.date, limit: int = 50, after: Task | None = None) -> list[
     """Open tasks due on ``day`` or earlier, the longest overdue first (then
     in the order they were made). ``after`` is the last task of the previous
     page (keyset pagination)."""
-    select = (Task.select(Task, Client, User)
-              .join(Client, JOIN.LEFT_OUTER, on=(Task.client == Client.id))
-              .switch(Task).join(User, JOIN.LEFT_OUTER, on=(Task.assigned_to == User.id))
-              .where(Task.done_at.is_null() & (Task.due <= day)))
+    select = (
+        Task.select(Task, Client, User)
+        .join(Client, JOIN.LEFT_OUTER, on=(Task.client == Client.id))
+        .switch(Task)
+        .join(User, JOIN.LEFT_OUTER, on=(Task.assigned_to == User.id))
+        .where(Task.done_at.is_null() & (Task.due <= day))
+    )
     if after is not None:
         select = select.where((Task.due > after.due) | ((Task.due == after.due) & (Task.id > after.id)))
     return list(select.order_by(Task.due, Task.id).limit(max(1, min(limit, 500))))
@@ -124,5 +129,9 @@ def tasks_due(day: dt.date, limit: int = 50, after: Task | None = None) -> list[
 def tasks_of_client(client: Client, limit: int = 200) -> list[Task]:
     """The client's tasks: open ones first (soonest due first, then undated), then done ones, newest first."""
     open_first = Task.done_at.is_null().desc()
-    return list(Task.select().where(Task.client == client.id)
-                .order_by(open_first, Task.due.is_null(), Task.due, Task.done_at.desc(), Task.id).limit(limit))
+    return list(
+        Task.select()
+        .where(Task.client == client.id)
+        .order_by(open_first, Task.due.is_null(), Task.due, Task.done_at.desc(), Task.id)
+        .limit(limit)
+    )

@@ -1,6 +1,7 @@
 """Short text typed at the front desk: a required one-line heading (a task,
 a call's subject), free notes and whole numbers (a quantity, an image
 number), each checked with a readable message."""
+
 from .errors import ValidationError
 
 MAX_HEADING = 200
@@ -13,16 +14,16 @@ def heading(text: str, field: str, what: str, when_empty: str) -> str:
     if not line:
         raise ValidationError(when_empty, field)
     if len(line) > MAX_HEADING:
-        raise ValidationError(f"{what} is {len(line)} characters long; keep it under {MAX_HEADING} "
-                              "(details go in the notes).", field)
+        raise ValidationError(
+            f"{what} is {len(line)} characters long; keep it under {MAX_HEADING} (details go in the notes).", field
+        )
     return line
 
 
 def notes(text: str) -> str:
     cleaned = (text or "").strip()
     if len(cleaned) > MAX_NOTES:
-        raise ValidationError(f"The notes are too long ({len(cleaned):,} characters; at most {MAX_NOTES:,}).",
-                              "notes")
+        raise ValidationError(f"The notes are too long ({len(cleaned):,} characters; at most {MAX_NOTES:,}).", "notes")
     return cleaned
 
 

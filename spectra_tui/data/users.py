@@ -3,6 +3,7 @@
 The signed-in user is per process: each terminal runs its own process.
 The audit log records this user's name with every change.
 """
+
 from .errors import NotFound, ValidationError
 from .models import User
 

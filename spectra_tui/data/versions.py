@@ -15,6 +15,7 @@ The rule for services (call inside the change's transaction):
   session's status, void an invoice) reads the row fresh and writes only
   what it changes, still guarded by the version it read.
 """
+
 from __future__ import annotations
 
 from peewee import Model
@@ -83,8 +84,11 @@ def write_changes(row: Model, what: str, **values) -> dict:
     if not changed:
         return {}
     model = type(row)
-    count = (model.update({**{model._meta.fields[n]: v for n, v in changed.items()}, model.version: model.version + 1})
-             .where((model.id == row.id) & (model.version == row.version)).execute())
+    count = (
+        model.update({**{model._meta.fields[n]: v for n, v in changed.items()}, model.version: model.version + 1})
+        .where((model.id == row.id) & (model.version == row.version))
+        .execute()
+    )
     if count != 1:
         if not model.select().where(model.id == row.id).exists():
             raise NotFound(f"{what} no longer exists: it was removed in another terminal.")

@@ -31,6 +31,7 @@ Rules, kept deliberately simple so a receptionist can predict them:
   (so ``+2w`` is "two weeks from now, same time").
 - Seconds are dropped.
 """
+
 import datetime as dt
 import re
 
@@ -42,27 +43,74 @@ EXAMPLES = "'tue 3pm', '12/3 10:30', 'tomorrow 9', '+2w', 'next fri 2:30pm', 'to
 PAST_YEAR_GRACE_DAYS = 30
 
 WEEKDAYS = {
-    "mon": 0, "monday": 0,
-    "tue": 1, "tues": 1, "tuesday": 1,
-    "wed": 2, "weds": 2, "wednesday": 2,
-    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3,
-    "fri": 4, "friday": 4,
-    "sat": 5, "saturday": 5,
-    "sun": 6, "sunday": 6,
+    "mon": 0,
+    "monday": 0,
+    "tue": 1,
+    "tues": 1,
+    "tuesday": 1,
+    "wed": 2,
+    "weds": 2,
+    "wednesday": 2,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "thursday": 3,
+    "fri": 4,
+    "friday": 4,
+    "sat": 5,
+    "saturday": 5,
+    "sun": 6,
+    "sunday": 6,
 }
 MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
-    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
-    "dec": 12, "december": 12,
+    "jan": 1,
+    "january": 1,
+    "feb": 2,
+    "february": 2,
+    "mar": 3,
+    "march": 3,
+    "apr": 4,
+    "april": 4,
+    "may": 5,
+    "jun": 6,
+    "june": 6,
+    "jul": 7,
+    "july": 7,
+    "aug": 8,
+    "august": 8,
+    "sep": 9,
+    "sept": 9,
+    "september": 9,
+    "oct": 10,
+    "october": 10,
+    "nov": 11,
+    "november": 11,
+    "dec": 12,
+    "december": 12,
 }
 RELATIVE_DAYS = {"today": 0, "tod": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tom": 1, "yesterday": -1}
 UNITS = {
-    "d": "days", "day": "days", "days": "days",
-    "w": "weeks", "wk": "weeks", "wks": "weeks", "week": "weeks", "weeks": "weeks",
-    "mo": "months", "mos": "months", "month": "months", "months": "months",
-    "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
-    "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
+    "d": "days",
+    "day": "days",
+    "days": "days",
+    "w": "weeks",
+    "wk": "weeks",
+    "wks": "weeks",
+    "week": "weeks",
+    "weeks": "weeks",
+    "mo": "months",
+    "mos": "months",
+    "month": "months",
+    "months": "months",
+    "h": "hours",
+    "hr": "hours",
+    "hrs": "hours",
+    "hour": "hours",
+    "hours": "hours",
+    "min": "minutes",
+    "mins": "minutes",
+    "minute": "minutes",
+    "minutes": "minutes",
 }
 FILLERS = {"at", "@", "on", "the", "of"}
 
@@ -88,6 +136,7 @@ def _normalize(text: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- pieces
+
 
 def _parse_time(tokens: list[str]) -> tuple[dt.time, int] | None:
     """A time at the start of ``tokens``: (time, tokens used) or None."""
@@ -155,8 +204,13 @@ class _Date:
     """A parsed day: either a fixed date, a weekday to resolve against the
     time, or an offset from now (which keeps the current time)."""
 
-    def __init__(self, date: dt.date | None = None, weekday: int | None = None,
-                 offset: relativedelta | None = None, keeps_time: bool = False):
+    def __init__(
+        self,
+        date: dt.date | None = None,
+        weekday: int | None = None,
+        offset: relativedelta | None = None,
+        keeps_time: bool = False,
+    ):
         self.date, self.weekday, self.offset, self.keeps_time = date, weekday, offset, keeps_time
 
 
@@ -223,6 +277,7 @@ def _resolve(day: _Date, time: dt.time | None, now: dt.datetime, default_time: d
 
 
 # ---------------------------------------------------------------- public
+
 
 def parse_when(text: str, now: dt.datetime | None = None, default_time: dt.time | None = None) -> dt.datetime:
     """The date and time meant by ``text`` (see the module docstring), to the minute.
@@ -302,7 +357,8 @@ def parse_day(text: str, today: dt.date | None = None) -> dt.date:
     except ValidationError:
         raise ValidationError(
             f"I could not read '{(text or '').strip()}' as a day. Try 'tue', '12/3', 'tomorrow', '+2w' or 'next fri'.",
-            "day") from None
+            "day",
+        ) from None
 
 
 def parse_day_range(from_text: str, to_text: str) -> tuple[dt.date | None, dt.date | None]:
@@ -319,6 +375,7 @@ def parse_day_range(from_text: str, to_text: str) -> tuple[dt.date | None, dt.da
 
 
 # ---------------------------------------------------------------- showing it back
+
 
 def clock(time: dt.time | dt.datetime) -> str:
     """3:00 PM."""

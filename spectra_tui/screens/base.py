@@ -5,7 +5,6 @@ A record tracks unsaved changes; leaving it with changes asks first. Domain
 errors from the data layer are shown as readable messages, never tracebacks.
 """
 
-
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult

@@ -16,6 +16,7 @@ Which camera: ``app.camera_connector`` when the app has one (tests inject
 or the first camera found. ``VCAMERADIR=<dir with a JPEG>`` set before the app
 starts gives libgphoto2's virtual camera.
 """
+
 from __future__ import annotations
 
 import os
@@ -66,6 +67,7 @@ def preview_widget(image=None, **kwargs):
 
 # ---------------------------------------------------------------- messages from the camera threads
 
+
 class ImageArrived(Message):
     def __init__(self, record) -> None:
         super().__init__()
@@ -93,6 +95,7 @@ class JobDone(Message):
 
 
 # ---------------------------------------------------------------- the strip of shots
+
 
 class ShotStrip(Horizontal):
     """The session's shots so far: small pictures when there is room, else numbers.
@@ -196,6 +199,7 @@ class ShotStrip(Horizontal):
 
 # ---------------------------------------------------------------- the capture screen
 
+
 class CaptureScreen(Screen):
     """Tethered capture into one session."""
 
@@ -241,8 +245,11 @@ class CaptureScreen(Screen):
     def compose(self) -> ComposeResult:
         session = self.session
         yield TitleBar()
-        yield Static(f"[b]Capture[/b] · Session {session.number} · {session.client.full_name} · "
-                     f"{session.session_type.name} · {session.photographer.full_name}", id="cap-title")
+        yield Static(
+            f"[b]Capture[/b] · Session {session.number} · {session.client.full_name} · "
+            f"{session.session_type.name} · {session.photographer.full_name}",
+            id="cap-title",
+        )
         yield Static("Looking for the camera…", id="cap-status")
         with Horizontal(id="cap-settings"):
             for name in SETTING_NAMES:
@@ -251,8 +258,7 @@ class CaptureScreen(Screen):
         with Horizontal(id="cap-main"):
             with Container(id="cap-preview-box"):
                 yield preview_widget(id="cap-preview", classes="-hidden")
-                yield Static("No picture yet: Space takes one, or press the camera's shutter button.",
-                             id="cap-empty")
+                yield Static("No picture yet: Space takes one, or press the camera's shutter button.", id="cap-empty")
             with Vertical(id="cap-side"):
                 yield Label("Image")
                 yield Digits("", id="cap-number")
@@ -276,7 +282,8 @@ class CaptureScreen(Screen):
         if delays:
             options["retry_delays"] = tuple(delays)
         self.tether = TetherSession(
-            connector, image_data.session_store(self.session),
+            connector,
+            image_data.session_store(self.session),
             on_image=lambda record: self.post_message(ImageArrived(record)),
             on_status=lambda status: self.post_message(StatusChanged(status)),
             on_error=lambda error: self.post_message(CameraProblem(error)),
@@ -298,9 +305,15 @@ class CaptureScreen(Screen):
     def _image_file(record) -> image_data.ImageFile:
         """The strip's entry for a picture just stored (an ``ImportedImage``)."""
         return image_data.ImageFile(
-            number=record.number, original_name=record.original_name,
-            source=image_data.source_kind(record.source), width=record.width, height=record.height,
-            original=record.original_path, preview=record.preview_path, thumb=record.thumb_path)
+            number=record.number,
+            original_name=record.original_name,
+            source=image_data.source_kind(record.source),
+            width=record.width,
+            height=record.height,
+            original=record.original_path,
+            preview=record.preview_path,
+            thumb=record.thumb_path,
+        )
 
     def show_image(self, shot: image_data.ImageFile) -> None:
         picture = self.query_one("#cap-preview")
@@ -317,8 +330,8 @@ class CaptureScreen(Screen):
         size = f"{shot.width}×{shot.height}" if shot.width and shot.height else "RAW"
         count = len(self.query_one(ShotStrip).shots)
         self.query_one("#cap-image-info", Static).update(
-            f"{shot.original_name}\n{size}\n{shot.source}\n\n{count} image{'s' if count != 1 else ''} "
-            f"in the session")
+            f"{shot.original_name}\n{size}\n{shot.source}\n\n{count} image{'s' if count != 1 else ''} in the session"
+        )
 
     @on(ImageArrived)
     def _image_arrived(self, message: ImageArrived) -> None:
@@ -384,13 +397,16 @@ class CaptureScreen(Screen):
             if error is not None:
                 self.notify(str(error), title="Not captured", severity="error", timeout=8)
             elif future.result() is None:
-                self.notify("The camera sent a picture this session already has (the same picture): "
-                            "it was not stored again.", title="Duplicate", severity="warning", timeout=6)
+                self.notify(
+                    "The camera sent a picture this session already has (the same picture): it was not stored again.",
+                    title="Duplicate",
+                    severity="warning",
+                    timeout=6,
+                )
             return
         if error is not None:
             if message.kind == "set_setting":
-                self.notify(str(error), title=SETTING_LABELS.get(message.name, "Setting"), severity="error",
-                            timeout=8)
+                self.notify(str(error), title=SETTING_LABELS.get(message.name, "Setting"), severity="error", timeout=8)
                 self._show_setting_value(message.name, self.camera_values.get(message.name))
             elif message.kind == "settings" and isinstance(error, CaptureError):
                 self.notify(f"Could not read the camera settings: {error}", severity="warning", timeout=6)
@@ -424,8 +440,11 @@ class CaptureScreen(Screen):
             select.set_options([(choice, choice) for choice in choices])
             select.value = setting.value
             select.disabled = setting.read_only
-            select.tooltip = (f"{setting.label}: the camera does not let the computer change it now"
-                              if setting.read_only else setting.label)
+            select.tooltip = (
+                f"{setting.label}: the camera does not let the computer change it now"
+                if setting.read_only
+                else setting.label
+            )
         for name in SETTING_NAMES:
             if name not in self.offered:
                 select = self._select(name)
@@ -499,11 +518,16 @@ class CaptureScreen(Screen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                advance_to(self.app, self.session, PRESENT_STATUS,
-                           f"{self.new_images} image(s) captured")
+                advance_to(self.app, self.session, PRESENT_STATUS, f"{self.new_images} image(s) captured")
             self.stop_tether()
             self.dismiss(self.new_images)
 
-        self.app.push_screen(ConfirmDialog(
-            f"{self.new_images} new image(s) in session {self.session.number}. Advance the session to "
-            f"'{PRESENT_STATUS}'?", "Advance", "Not now"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"{self.new_images} new image(s) in session {self.session.number}. Advance the session to "
+                f"'{PRESENT_STATUS}'?",
+                "Advance",
+                "Not now",
+            ),
+            answered,
+        )

@@ -7,6 +7,7 @@ names (``__watchers``, ``textual._styles_cache``, ``App._exception``...), so
 TESTED_TEXTUAL: on an upgrade, read each one again, keep it only while the
 issue is open, and move the pin.
 """
+
 from __future__ import annotations
 
 import gc

@@ -1,5 +1,6 @@
 """How dates, times, money and menu entries are written on the session and
 invoice screens (and the workflow's check-in)."""
+
 from __future__ import annotations
 
 import datetime as dt

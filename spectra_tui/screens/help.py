@@ -1,4 +1,5 @@
 """Help hub (F1): the key map, generated from the action registry."""
+
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -12,7 +13,7 @@ TIPS = (
     "• Ctrl+K opens the command palette: every hub and action by name, so a terminal that takes "
     "F10/F11 (GNOME Terminal) or an SSH session loses nothing.\n"
     "• Ctrl+O shows the shortcuts of the screen you are on (the desktop program's ALT).\n"
-    "• Keys can be remapped in {path} (a \\[keys] section, e.g. client_search = \"ctrl+l,f6\").\n"
+    '• Keys can be remapped in {path} (a \\[keys] section, e.g. client_search = "ctrl+l,f6").\n'
     "• While adding a client, F3 leaves a field WITHOUT auto-capitalising it."
 )
 

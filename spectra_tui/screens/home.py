@@ -10,6 +10,7 @@
 Enter on a line opens its record (session, invoice, task, or the client of an
 appointment with no session); c opens the line's client; d marks a task done.
 """
+
 from __future__ import annotations
 
 from rich.table import Table
@@ -44,8 +45,14 @@ def _task_values(task) -> tuple:
 
 def _balance_values(row: invoice_data.InvoiceRow) -> tuple:
     invoice = row.invoice
-    return (invoice.display_number, f"{invoice.invoice_date:%m/%d/%Y}", invoice.client.sort_name, invoice.kind,
-            format_money(invoice.total_cents), format_money(row.balance))
+    return (
+        invoice.display_number,
+        f"{invoice.invoice_date:%m/%d/%Y}",
+        invoice.client.sort_name,
+        invoice.kind,
+        format_money(invoice.total_cents),
+        format_money(row.balance),
+    )
 
 
 class HomeHub(HubScreen):
@@ -86,8 +93,14 @@ class HomeHub(HubScreen):
         )
         yield Static("Open balances (largest first)", classes="section-title")
         yield FieldTable(
-            [("Invoice", 7), ("Date", 10), ("Client", 24), ("Type", 13), ("Total", 12, "right"),
-             ("Balance due", 11, "right")],
+            [
+                ("Invoice", 7),
+                ("Date", 10),
+                ("Client", 24),
+                ("Type", 13),
+                ("Total", 12, "right"),
+                ("Balance due", 11, "right"),
+            ],
             values=_balance_values,
             key=lambda row: row.invoice.id,
             narrow_fields=[(0, 7), (1, 10), (2, 24), (5, 11)],
@@ -114,8 +127,11 @@ class HomeHub(HubScreen):
     def _fill(self) -> None:
         today = clock.today()
         self.query_one("#today-title", Static).update(f"Today · {today:%A, %B} {today.day}, {today.year}")
-        self._reload("schedule", lambda after, limit: session_data.day_schedule(today) if after is None else [],
-                     empty_note="#schedule-empty")
+        self._reload(
+            "schedule",
+            lambda after, limit: session_data.day_schedule(today) if after is None else [],
+            empty_note="#schedule-empty",
+        )
         self.query_one("#stages", Static).update(self._stages_table())
         self._reload("tasks", lambda after, limit: task_data.tasks_due(today, limit, after), empty_note="#tasks-empty")
         self._reload("balances", lambda after, limit: invoice_data.open_balances(limit, after))

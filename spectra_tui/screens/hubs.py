@@ -3,6 +3,7 @@
 A hub's screen class is imported when the hub is first opened, so start-up
 only pays for the Home hub.
 """
+
 import importlib
 from dataclasses import dataclass
 

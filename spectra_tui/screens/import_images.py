@@ -8,6 +8,7 @@ numbered stay. A file that cannot be read is listed in the result and the
 rest go on. Afterwards the dialog offers to advance the session to "Sales
 Presentation Pending".
 """
+
 from __future__ import annotations
 
 import getpass
@@ -36,6 +37,7 @@ PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
 
 
 # ---------------------------------------------------------------- advancing the session afterwards
+
 
 def advance_to(app, session: Session, target: str, note: str) -> bool:
     """Set the session's status (history kept by data.sessions); a refusal is a notification."""
@@ -89,6 +91,7 @@ def folder_problem(text: str) -> str | None:
 
 
 # ---------------------------------------------------------------- the dialog
+
 
 class ImportImagesDialog(ModalScreen[int | None]):
     """Import a folder or memory card into ``session``; dismisses with the
@@ -144,12 +147,19 @@ class ImportImagesDialog(ModalScreen[int | None]):
         session = self.session
         cards = memory_cards()
         with Vertical():
-            yield Static(f"[b]Import images[/b] into session {session.number} · {session.client.full_name} · "
-                         f"{session.session_type.name}", id="imp-title")
+            yield Static(
+                f"[b]Import images[/b] into session {session.number} · {session.client.full_name} · "
+                f"{session.session_type.name}",
+                id="imp-title",
+            )
             with Horizontal(id="imp-path-row"):
                 yield Label("Folder or memory card")
-                yield Input(self.initial_folder or (str(cards[0]) if cards else ""), id="imp-path",
-                            placeholder="/media/you/EOS_DIGITAL or ~/Pictures/card", compact=True)
+                yield Input(
+                    self.initial_folder or (str(cards[0]) if cards else ""),
+                    id="imp-path",
+                    placeholder="/media/you/EOS_DIGITAL or ~/Pictures/card",
+                    compact=True,
+                )
             options = OptionList(*[Option(str(card), id=str(card)) for card in cards], id="imp-cards")
             options.set_class(not cards, "-hidden")
             yield options
@@ -163,8 +173,9 @@ class ImportImagesDialog(ModalScreen[int | None]):
                 yield Static("", id="imp-failed-list")
             with Horizontal(id="imp-buttons"):
                 yield Button("Import (Enter)", variant="primary", id="imp-start")
-                yield Button("Advance to Sales Presentation Pending (a)", variant="success", id="imp-advance",
-                             classes="-hidden")
+                yield Button(
+                    "Advance to Sales Presentation Pending (a)", variant="success", id="imp-advance", classes="-hidden"
+                )
                 yield Button("Cancel (Esc)", id="imp-cancel")
 
     def on_mount(self) -> None:
@@ -243,8 +254,9 @@ class ImportImagesDialog(ModalScreen[int | None]):
         with thread_connection():
             try:
                 store = session_store(self.session)
-                result = import_folder(folder, store, progress=progress, cancel=self.cancel_event,
-                                       workers=self.import_workers)
+                result = import_folder(
+                    folder, store, progress=progress, cancel=self.cancel_event, workers=self.import_workers
+                )
             except CaptureError as error:
                 self.post_message(self.Finished(error=str(error)))
                 return

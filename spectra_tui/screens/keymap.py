@@ -11,6 +11,7 @@ all made from ``ACTIONS``. A user remaps keys in a TOML file::
 Terminal reality: ordinary terminals send Ctrl+M as Enter and Ctrl+I as Tab,
 so such shortcuts carry a fallback that every terminal can send.
 """
+
 import os
 import tomllib
 from dataclasses import dataclass
@@ -62,8 +63,7 @@ ACTIONS: list[AppAction] = [
     AppAction("save_close", "Save & Close", "ctrl+w", "save_close"),
     AppAction("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),
     AppAction("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
-    AppAction("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False,
-              label="Commands"),
+    AppAction("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False, label="Commands"),
     AppAction("quit", "Quit", "ctrl+q", "quit", GENERAL_GROUP, show=False),
 ]
 
@@ -92,21 +92,28 @@ def load_user_keys(path: Path | None = None) -> dict[str, str]:
     keys = data.get("keys", {})
     known = {a.id for a in ACTIONS}
     if not isinstance(keys, dict):
-        raise KeymapError(f"{path}: [keys] must be a table of action = \"key,key\".")
+        raise KeymapError(f'{path}: [keys] must be a table of action = "key,key".')
     bad = [k for k in keys if k not in known]
     if bad:
         raise KeymapError(f"{path}: unknown action(s) {', '.join(sorted(bad))}. Known: {', '.join(sorted(known))}.")
     wrong = [k for k, v in keys.items() if not isinstance(v, str) or not v.strip()]
     if wrong:
-        raise KeymapError(f"{path}: the keys of {', '.join(wrong)} must be text such as \"ctrl+l\".")
+        raise KeymapError(f'{path}: the keys of {", ".join(wrong)} must be text such as "ctrl+l".')
     return {k: v.replace(" ", "") for k, v in keys.items()}
 
 
 def bindings() -> list[Binding]:
     """App bindings from the registry (priority: they work inside forms too)."""
     return [
-        Binding(a.default_keys, a.action, a.label or a.description, show=a.show, priority=True, id=a.id,
-                tooltip=a.description)
+        Binding(
+            a.default_keys,
+            a.action,
+            a.label or a.description,
+            show=a.show,
+            priority=True,
+            id=a.id,
+            tooltip=a.description,
+        )
         for a in ACTIONS
     ]
 
@@ -117,6 +124,7 @@ def effective_keys(overrides: dict[str, str]) -> dict[str, str]:
 
 def display_keys(keys: str) -> str:
     """'ctrl+l,f6' -> 'Ctrl+L / F6'."""
+
     def one(key: str) -> str:
         return "+".join(part.capitalize() if len(part) > 1 else part.upper() for part in key.split("+"))
 

@@ -6,6 +6,7 @@ data.money.parse_money into integer cents: no float ever. Every dialog calls
 one service of data.ledger; a broken rule (DomainError) is shown under the
 fields, the dialog stays open and nothing typed is lost.
 """
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from .dialogs import WRITE_ERRORS, ReasonDialog, readable
 
 METHOD_LABELS = {"card": "Card", "cash": "Cash", "check": "Check", "other": "Other"}
 DEFAULT_METHOD = "card"
+
 
 def plain_amount(cents: int) -> str:
     """What an amount field is pre-filled with: '1,250.50' (no symbol)."""
@@ -126,8 +128,14 @@ class MoneyDialog(ModalScreen):
     def amount_row(self, default: int | None, hint: str = "") -> ComposeResult:
         with Horizontal(classes="field-row"):
             yield Label("Amount")
-            yield Input(plain_amount(default) if default else "", id="amount", compact=True,
-                        placeholder="e.g. 125 or 1,250.50", max_length=20, select_on_focus=True)
+            yield Input(
+                plain_amount(default) if default else "",
+                id="amount",
+                compact=True,
+                placeholder="e.g. 125 or 1,250.50",
+                max_length=20,
+                select_on_focus=True,
+            )
             yield Static(hint, classes="field-hint")
 
     def method_rows(self, default: str = DEFAULT_METHOD) -> ComposeResult:
@@ -135,8 +143,9 @@ class MoneyDialog(ModalScreen):
             yield Label("Method")
             with RadioSet(id="method", compact=True):
                 for method in LedgerEntry.METHODS:
-                    yield RadioButton(METHOD_LABELS[method], value=method == default, id=f"method-{method}",
-                                      compact=True)
+                    yield RadioButton(
+                        METHOD_LABELS[method], value=method == default, id=f"method-{method}", compact=True
+                    )
         with Horizontal(classes="field-row"):
             yield Label("Reference")
             yield Input(id="reference", compact=True, placeholder="check number, card slip…", max_length=100)
@@ -162,6 +171,7 @@ class MoneyDialog(ModalScreen):
 
 # ---------------------------------------------------------------- payment
 
+
 class PaymentDialog(MoneyDialog):
     """Take a payment onto an invoice; the amount defaults to the balance due.
     Dismisses with the new ledger entry (None when nothing was taken)."""
@@ -177,10 +187,17 @@ class PaymentDialog(MoneyDialog):
     def compose_fields(self) -> ComposeResult:
         invoice, money = self.invoice, self.money
         summary = Text.assemble(
-            (f"Invoice {invoice.display_number}", "bold"), f" · {invoice.kind} · {invoice.bill_to.full_name}\n",
-            "Total ", format_money(money.total), "   Paid ", format_money(money.paid), "   ",
-            ("Balance due " + format_money(money.due), "bold yellow") if money.due
-            else (f"Credit {format_money(money.credit)}" if money.credit else "Nothing due", "green"))
+            (f"Invoice {invoice.display_number}", "bold"),
+            f" · {invoice.kind} · {invoice.bill_to.full_name}\n",
+            "Total ",
+            format_money(money.total),
+            "   Paid ",
+            format_money(money.paid),
+            "   ",
+            ("Balance due " + format_money(money.due), "bold yellow")
+            if money.due
+            else (f"Credit {format_money(money.credit)}" if money.credit else "Nothing due", "green"),
+        )
         if self.applied:
             summary.append(f"\n{format_money(self.applied)} of deposits was just applied.", style="green")
         yield Static(summary, classes="summary")
@@ -239,16 +256,26 @@ class DepositOfferDialog(ModalScreen[int | None]):
         due = ledger.invoice_money(self.invoice).due
         total = ledger.deposits_on_hand(self.invoice.client)
         with Vertical():
-            yield Static(f"Deposits on hand · {self.invoice.client.full_name}   [dim]Esc: back[/dim]",
-                         classes="dialog-title")
-            yield Static(f"{format_money(total)} of deposits is waiting. Apply it to invoice "
-                         f"{self.invoice.display_number} (balance due {format_money(due)}) before the payment?",
-                         classes="summary")
+            yield Static(
+                f"Deposits on hand · {self.invoice.client.full_name}   [dim]Esc: back[/dim]", classes="dialog-title"
+            )
+            yield Static(
+                f"{format_money(total)} of deposits is waiting. Apply it to invoice "
+                f"{self.invoice.display_number} (balance due {format_money(due)}) before the payment?",
+                classes="summary",
+            )
             yield DepositList(
-                *[(f"{to_local(deposit.created_at):%m/%d/%Y}  {ledger.KIND_LABELS[deposit.kind]}"
-                   f"{' (' + deposit.method + ')' if deposit.method else ''}  {format_money(left)} left",
-                   deposit.id, True) for deposit, left in self.deposits],
-                id="deposits")
+                *[
+                    (
+                        f"{to_local(deposit.created_at):%m/%d/%Y}  {ledger.KIND_LABELS[deposit.kind]}"
+                        f"{' (' + deposit.method + ')' if deposit.method else ''}  {format_money(left)} left",
+                        deposit.id,
+                        True,
+                    )
+                    for deposit, left in self.deposits
+                ],
+                id="deposits",
+            )
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button("Apply all (a)", variant="success", id="all", compact=True)
@@ -287,11 +314,11 @@ class DepositOfferDialog(ModalScreen[int | None]):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
-        {"all": self.action_apply_all, "chosen": self.action_apply_chosen,
-         "skip": self.action_skip}[event.button.id]()
+        {"all": self.action_apply_all, "chosen": self.action_apply_chosen, "skip": self.action_skip}[event.button.id]()
 
 
 # ---------------------------------------------------------------- refund, deposit
+
 
 class RefundDialog(MoneyDialog):
     """Pay money back out of an invoice's credit balance (the default amount)."""
@@ -304,8 +331,11 @@ class RefundDialog(MoneyDialog):
         self.money = ledger.invoice_money(invoice)
 
     def compose_fields(self) -> ComposeResult:
-        yield Static(f"Invoice {self.invoice.display_number} · {self.invoice.bill_to.full_name}\n"
-                     f"Credit balance {format_money(self.money.credit)}", classes="summary")
+        yield Static(
+            f"Invoice {self.invoice.display_number} · {self.invoice.bill_to.full_name}\n"
+            f"Credit balance {format_money(self.money.credit)}",
+            classes="summary",
+        )
         yield from self.amount_row(self.money.credit, "at most the credit balance")
         yield from self.method_rows()
 
@@ -328,8 +358,11 @@ class DepositDialog(MoneyDialog):
 
     def compose_fields(self) -> ComposeResult:
         held = ledger.deposits_on_hand(self.client)
-        yield Static(f"{self.client.full_name}: {format_money(held)} of deposits on hand now. "
-                     "It is offered whenever a payment is taken.", classes="summary")
+        yield Static(
+            f"{self.client.full_name}: {format_money(held)} of deposits on hand now. "
+            "It is offered whenever a payment is taken.",
+            classes="summary",
+        )
         yield from self.amount_row(None)
         yield from self.method_rows()
 
@@ -342,6 +375,7 @@ class DepositDialog(MoneyDialog):
 
 
 # ---------------------------------------------------------------- credit transfer
+
 
 class TransferCreditDialog(MoneyDialog):
     """File > Transfer Credit Balance: choose the client's invoice to receive it."""
@@ -359,15 +393,25 @@ class TransferCreditDialog(MoneyDialog):
         self.targets = invoice_data.transfer_targets(invoice)
 
     def compose_fields(self) -> ComposeResult:
-        yield Static(f"Invoice {self.invoice.display_number} has a credit balance of "
-                     f"[b]{format_money(self.credit)}[/b]. Choose the invoice to receive it:", classes="summary")
+        yield Static(
+            f"Invoice {self.invoice.display_number} has a credit balance of "
+            f"[b]{format_money(self.credit)}[/b]. Choose the invoice to receive it:",
+            classes="summary",
+        )
         options = []
         for row in self.targets:
             target = row.invoice
-            due = f"due {format_money(row.balance)}" if row.balance > 0 else (
-                "paid" if row.balance == 0 else f"credit {format_money(-row.balance)}")
-            options.append(Option(f"{target.display_number:>6}  {target.invoice_date.strftime('%m/%d/%Y')}  "
-                                  f"{target.kind:<13}  {due}", id=str(target.id)))
+            due = (
+                f"due {format_money(row.balance)}"
+                if row.balance > 0
+                else ("paid" if row.balance == 0 else f"credit {format_money(-row.balance)}")
+            )
+            options.append(
+                Option(
+                    f"{target.display_number:>6}  {target.invoice_date.strftime('%m/%d/%Y')}  {target.kind:<13}  {due}",
+                    id=str(target.id),
+                )
+            )
         yield OptionList(*options, id="targets")
         if not self.targets:
             yield Static("[dim]This client has no other invoice to receive the credit; refund it instead (r).[/dim]")
@@ -410,10 +454,13 @@ class TransferCreditDialog(MoneyDialog):
 
 # ---------------------------------------------------------------- void an entry
 
+
 def void_entry_dialog(entry: LedgerEntry) -> ReasonDialog:
     """Void a ledger entry entered by mistake (a new 'void' entry; the reason is required)."""
     return ReasonDialog(
         f"Void: {describe_entry(entry)}",
         "The entry stays in the books, cancelled by a void entry. Why is it voided?",
-        lambda reason: ledger.void_entry(entry, reason), confirm="Void entry",
-        placeholder="e.g. Typed twice")
+        lambda reason: ledger.void_entry(entry, reason),
+        confirm="Void entry",
+        placeholder="e.g. Typed twice",
+    )

@@ -8,6 +8,7 @@ made inside the functions because the records call back into this module.
 
 A record is given as the object or as its id.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -53,8 +54,10 @@ def open_new_invoice(app, kind: str, client: Client | None = None, session: Sess
         app.notify(readable(error), title="Not created", severity="error", timeout=8)
         return
     open_invoice(app, invoice)
-    app.notify(f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; "
-               "press a to add its lines.", timeout=4)
+    app.notify(
+        f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; press a to add its lines.",
+        timeout=4,
+    )
 
 
 def choose_client(app, chosen: Callable[[Client | None], None], allow_new: bool = True) -> None:

@@ -2,6 +2,7 @@
 studio's name, sales tax, how overlapping bookings are handled, the calendar
 slot, time zone, image folder and opening hours. Every terminal shares them;
 only an admin saves them (data/studio_setup.py holds the rules)."""
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
@@ -37,27 +38,38 @@ class StudioSettingsScreen(RecordScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Static("Shared by every terminal; only an admin saves them. Ctrl+W saves · Esc closes.",
-                     id="settings-head")
+        yield Static(
+            "Shared by every terminal; only an admin saves them. Ctrl+W saves · Esc closes.", id="settings-head"
+        )
         shown = self.shown
         with VerticalScroll(can_focus=False):
             yield from self._row("studio_name", "Studio name", Input(shown.studio_name))
             yield Static("Sales tax", classes="section")
             yield from self._row("tax_percent", "Tax rate (%)", Input(shown.tax_percent, placeholder="8.25"))
-            yield from self._row("tax_included", "Prices include tax",
-                                 Checkbox("yes, tax is part of the prices", shown.tax_included, compact=True))
+            yield from self._row(
+                "tax_included",
+                "Prices include tax",
+                Checkbox("yes, tax is part of the prices", shown.tax_included, compact=True),
+            )
             yield Static("Calendar", classes="section")
-            yield from self._row("conflict_policy", "Overlapping bookings",
-                                 Select(POLICIES, value=shown.conflict_policy, allow_blank=False, compact=True))
-            yield from self._row("slot_minutes", "Calendar slot",
-                                 Select(SLOTS, value=shown.slot_minutes, allow_blank=False, compact=True))
+            yield from self._row(
+                "conflict_policy",
+                "Overlapping bookings",
+                Select(POLICIES, value=shown.conflict_policy, allow_blank=False, compact=True),
+            )
+            yield from self._row(
+                "slot_minutes",
+                "Calendar slot",
+                Select(SLOTS, value=shown.slot_minutes, allow_blank=False, compact=True),
+            )
             yield from self._row("timezone", "Time zone", Input(shown.timezone, placeholder="America/Chicago"))
             yield Static("Opening hours", classes="section")
             for day, name in enumerate(DAY_NAMES):
                 yield from self._row(f"hours_{day}", name, Input(shown.hours[day], placeholder="09:00-18:00 or closed"))
             yield Static("Images", classes="section")
-            yield from self._row("image_root", "Image folder",
-                                 Input(shown.image_root, placeholder="empty: the default folder"))
+            yield from self._row(
+                "image_root", "Image folder", Input(shown.image_root, placeholder="empty: the default folder")
+            )
         yield KeyBar()
 
     @staticmethod

@@ -2,6 +2,7 @@
 it is about that client) or an existing one to change (Enter on the Home
 hub's "Tasks due"). The rules and the reading of "tomorrow" / "+2d" are in
 data/tasks.py."""
+
 from typing import Any
 
 from ..data import tasks as task_data
@@ -12,16 +13,21 @@ from .dialogs import SmallForm
 class TaskDialog(SmallForm):
     """Dismisses with the saved Task (None on Escape)."""
 
-    FIELDS = [("title", "Task", "what is to be done"), ("due", "Due", "tomorrow, fri, 12/3, +2d or empty"),
-              ("assigned_to", "For", "user name, or empty for anyone"), ("notes", "Notes", "")]
+    FIELDS = [
+        ("title", "Task", "what is to be done"),
+        ("due", "Due", "tomorrow, fri, 12/3, +2d or empty"),
+        ("assigned_to", "For", "user name, or empty for anyone"),
+        ("notes", "Notes", ""),
+    ]
 
     def __init__(self, task: Task | None = None, client: Client | None = None):
         super().__init__()
         self.existing = task  # (MessagePump has a "task" of its own)
         self.client = client if task is None else task.client
         about = f" · {self.client.full_name}" if self.client is not None else ""
-        self.TITLE_TEXT = (f"New task{about}" if task is None else f"Task #{task.id}{about}"
-                           + (" (done)" if task.done_at else ""))
+        self.TITLE_TEXT = (
+            f"New task{about}" if task is None else f"Task #{task.id}{about}" + (" (done)" if task.done_at else "")
+        )
 
     def initial(self, field: str) -> str:
         task = self.existing

@@ -1,5 +1,6 @@
 """Shared widgets: a table that pages its rows from SQL as the cursor moves
 (fetched in a worker thread), and a line of notes under a form."""
+
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -47,9 +48,15 @@ class PagedTable(DataTable):
         def control(self) -> "PagedTable":
             return self.table
 
-    def __init__(self, columns: Sequence[tuple[str, int | None]], cells: Callable[[Any], Sequence],
-                 key: Callable[[Any], Any], narrow_columns: Sequence[tuple] | None = None,
-                 narrow_below: int = 100, **kwargs):
+    def __init__(
+        self,
+        columns: Sequence[tuple[str, int | None]],
+        cells: Callable[[Any], Sequence],
+        key: Callable[[Any], Any],
+        narrow_columns: Sequence[tuple] | None = None,
+        narrow_below: int = 100,
+        **kwargs,
+    ):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self._column_specs = columns
         self._cells = cells
@@ -67,8 +74,10 @@ class PagedTable(DataTable):
 
     def _wanted_layout(self, width: int) -> list[tuple[int, str, int | None]]:
         if self._narrow_columns and 0 < width < self._narrow_below:
-            return [(spec[0], spec[2] if len(spec) > 2 else self._column_specs[spec[0]][0], spec[1])
-                    for spec in self._narrow_columns]
+            return [
+                (spec[0], spec[2] if len(spec) > 2 else self._column_specs[spec[0]][0], spec[1])
+                for spec in self._narrow_columns
+            ]
         return [(index, label, w) for index, (label, w) in enumerate(self._column_specs)]
 
     def _row_cells(self, row: Any) -> list:
@@ -95,8 +104,12 @@ class PagedTable(DataTable):
     def on_resize(self, event) -> None:
         self._apply_layout(event.size.width)
 
-    def load(self, fetch: Callable[[Any, int], list], then: Callable[[Any], None] | None = None,
-             describe: Callable[[list], Any] = len) -> None:
+    def load(
+        self,
+        fetch: Callable[[Any, int], list],
+        then: Callable[[Any], None] | None = None,
+        describe: Callable[[list], Any] = len,
+    ) -> None:
         """Start over with a new query, fetched in a worker thread.
 
         ``describe(first_page)`` runs in the worker too (a count for the
@@ -127,8 +140,14 @@ class PagedTable(DataTable):
         self._fetch_page(self._generation, self._fetch, self._rows[-1] if self._rows else None, None, None)
 
     @work(thread=True, exclusive=True, group=PAGE_LOADS)
-    def _fetch_page(self, generation: int, fetch: Callable[[Any, int], list], after: Any,
-                    describe: Callable[[list], Any] | None, then: Callable[[Any], None] | None) -> None:
+    def _fetch_page(
+        self,
+        generation: int,
+        fetch: Callable[[Any, int], list],
+        after: Any,
+        describe: Callable[[list], Any] | None,
+        then: Callable[[Any], None] | None,
+    ) -> None:
         worker = get_current_worker()
         with thread_connection():
             if worker.is_cancelled:  # a newer load came before this one started
@@ -138,8 +157,9 @@ class PagedTable(DataTable):
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_page, generation, after is None, page, described, then)
 
-    def _show_page(self, generation: int, first: bool, page: list, described: Any,
-                   then: Callable[[Any], None] | None) -> None:
+    def _show_page(
+        self, generation: int, first: bool, page: list, described: Any, then: Callable[[Any], None] | None
+    ) -> None:
         if generation != self._generation:
             return  # stale: a newer load is on its way
         if first:
@@ -196,8 +216,15 @@ class FieldTable(PagedTable):
 
     GAP = 2
 
-    def __init__(self, fields: Sequence[tuple], values: Callable[[Any], Sequence[str]], key: Callable[[Any], Any],
-                 narrow_fields: Sequence[tuple[int, int]] | None = None, narrow_below: int = 100, **kwargs):
+    def __init__(
+        self,
+        fields: Sequence[tuple],
+        values: Callable[[Any], Sequence[str]],
+        key: Callable[[Any], Any],
+        narrow_fields: Sequence[tuple[int, int]] | None = None,
+        narrow_below: int = 100,
+        **kwargs,
+    ):
         self._fields = [(f[0], f[1], f[2] if len(f) > 2 else "left") for f in fields]
         self._narrow_fields = narrow_fields
         self._values = values

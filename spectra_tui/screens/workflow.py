@@ -15,6 +15,7 @@ actions work on the selected session:
   terminal), Order Info (o: a new Initial Order invoice for the session).
 - Every stage: a advances the status, s opens the session record, c the client.
 """
+
 from __future__ import annotations
 
 import os
@@ -110,9 +111,14 @@ def session_cells(session: Session, stage: str = "") -> tuple:
     """A session's row in a stage list; a long wait after check-in stands out."""
     days = session_data.days_in_status(session)
     long_wait = stage != CHECK_IN_STATUS and days >= LONG_WAIT_DAYS
-    return (str(session.number), fmt_when(session.start), fit(session.client.sort_name),
-            fit(session.photographer.full_name), fit(session.session_type.name),
-            Text(f"{days} d", justify="right", style="bold yellow" if long_wait else ""))
+    return (
+        str(session.number),
+        fmt_when(session.start),
+        fit(session.client.sort_name),
+        fit(session.photographer.full_name),
+        fit(session.session_type.name),
+        Text(f"{days} d", justify="right", style="bold yellow" if long_wait else ""),
+    )
 
 
 class StageTable(PagedTable):
@@ -123,6 +129,7 @@ class StageTable(PagedTable):
 
 
 # ---------------------------------------------------------------- the hub
+
 
 class WorkflowHub(HubScreen):
     HUB_ID = "workflow"
@@ -160,14 +167,23 @@ class WorkflowHub(HubScreen):
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="wf-top"):
             yield Label("Stage")
-            yield Select([(f"{index} · {name}", status) for index, (status, name) in enumerate(self._stages, 1)],
-                         value=self.stage, allow_blank=False, compact=True, id="wf-stage")
+            yield Select(
+                [(f"{index} · {name}", status) for index, (status, name) in enumerate(self._stages, 1)],
+                value=self.stage,
+                allow_blank=False,
+                compact=True,
+                id="wf-stage",
+            )
             yield Static("", id="wf-count")
         yield Static("", id="wf-hint")
         yield StageTable(
             [("Session", 7), ("When", 14), ("Client", 24), ("Photographer", 16), ("Type", 12), ("Days", 6)],
-            lambda session: session_cells(session, self.stage), key=lambda s: s.id, id="wf-sessions",
-            narrow_columns=[(0, 5, "No."), (1, 14), (2, 20), (3, 12, "Phot."), (5, 5)], narrow_below=100)
+            lambda session: session_cells(session, self.stage),
+            key=lambda s: s.id,
+            id="wf-sessions",
+            narrow_columns=[(0, 5, "No."), (1, 14), (2, 20), (3, 12, "Phot."), (5, 5)],
+            narrow_below=100,
+        )
 
     @property
     def table(self) -> StageTable:
@@ -195,12 +211,16 @@ class WorkflowHub(HubScreen):
                     self.table.move_cursor(row=index)
             shown = "10,000+" if count >= 10000 else f"{count:,}"
             self.query_one("#wf-count", Static).update(
-                f"[b]{shown} waiting[/b] · {status}" if count else f"Nobody is waiting · {status}")
+                f"[b]{shown} waiting[/b] · {status}" if count else f"Nobody is waiting · {status}"
+            )
             self.refresh_bindings()
 
         self.query_one("#wf-hint", Static).update(STAGE_HINTS.get(status, OTHER_HINT))
-        self.table.load(lambda after, limit: session_data.sessions_at_status(status, limit, after), show,
-                        lambda page: session_data.count_sessions(session_data.SessionQuery(status=status)))
+        self.table.load(
+            lambda after, limit: session_data.sessions_at_status(status, limit, after),
+            show,
+            lambda page: session_data.count_sessions(session_data.SessionQuery(status=status)),
+        )
 
     def set_stage(self, status: str) -> None:
         if status == self.stage:
@@ -249,8 +269,11 @@ class WorkflowHub(HubScreen):
     @on(PagedTable.Chosen, "#wf-sessions")
     def _chosen(self, event: PagedTable.Chosen) -> None:
         event.stop()
-        main = {CHECK_IN_STATUS: self.action_check_in, CAPTURE_STATUS: self.action_capture,
-                PRESENT_STATUS: self.action_present}.get(self.stage, self.action_open_session)
+        main = {
+            CHECK_IN_STATUS: self.action_check_in,
+            CAPTURE_STATUS: self.action_capture,
+            PRESENT_STATUS: self.action_present,
+        }.get(self.stage, self.action_open_session)
         main()
 
     def action_check_in(self) -> None:
@@ -310,6 +333,7 @@ class WorkflowHub(HubScreen):
 
 # ---------------------------------------------------------------- check in
 
+
 class CheckInDialog(ModalScreen[bool]):
     """Verify the client, the session and its invoices, then advance the
     session to "Capture Images Pending" (Enter / Ctrl+W / k)."""
@@ -339,8 +363,10 @@ class CheckInDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Check in[/b] · Session {self.session.number} · verify, then Enter moves it to "
-                         f"'{CAPTURE_STATUS}'", id="ci-title")
+            yield Static(
+                f"[b]Check in[/b] · Session {self.session.number} · verify, then Enter moves it to '{CAPTURE_STATUS}'",
+                id="ci-title",
+            )
             with VerticalScroll(id="ci-details"):
                 yield Static("", id="ci-client")
                 yield Static("", id="ci-session")
@@ -348,8 +374,13 @@ class CheckInDialog(ModalScreen[bool]):
             yield Static("", id="ci-money")
             yield Static("", id="ci-error")
             with Horizontal(id="ci-buttons"):
-                yield Button("Check in (Enter)", variant="success", id="ci-ok", compact=True,
-                             tooltip=f"Advance the session to {CAPTURE_STATUS}")
+                yield Button(
+                    "Check in (Enter)",
+                    variant="success",
+                    id="ci-ok",
+                    compact=True,
+                    tooltip=f"Advance the session to {CAPTURE_STATUS}",
+                )
                 yield Button("Session (s)", id="ci-session-button", compact=True)
                 yield Button("Client (c)", id="ci-client-button", compact=True)
                 yield Button("Back (Esc)", id="ci-back", compact=True)
@@ -374,8 +405,16 @@ class CheckInDialog(ModalScreen[bool]):
         session = self.session = reloaded(self.session)
         client = session.client
         contact = " · ".join(part for part in (client.main_phone, client.email) if part) or "no phone or e-mail"
-        address = ", ".join(part for part in (client.address1, client.address2, client.city,
-                                              " ".join(p for p in (client.state, client.postal_code) if p)) if part)
+        address = ", ".join(
+            part
+            for part in (
+                client.address1,
+                client.address2,
+                client.city,
+                " ".join(p for p in (client.state, client.postal_code) if p),
+            )
+            if part
+        )
         lines = [f"[b]Client[/b]   {client.full_name} · {contact}"]
         if address:
             lines.append(f"         {address}")
@@ -386,8 +425,8 @@ class CheckInDialog(ModalScreen[bool]):
         details = [
             f"[b]Session[/b]  {session.number} · {session.session_type.name} ({session.length_minutes} min) · "
             f"{fmt_long(session.start)} – {fmt_clock(session.end)}",
-            f"         with {session.photographer.full_name}" + (f" · room {session.room.name}" if session.room_id
-                                                                     else ""),
+            f"         with {session.photographer.full_name}"
+            + (f" · room {session.room.name}" if session.room_id else ""),
             f"         status {session.status} ({days} d)",
         ]
         if session.notes:
@@ -401,16 +440,27 @@ class CheckInDialog(ModalScreen[bool]):
             money = invoice_money(invoice)
             if can_owe(invoice):
                 due += money.due
-            balance = (Text(f"{format_money(money.credit)} CR", style="green", justify="right") if money.credit
-                       else Text(format_money(money.balance), justify="right",
-                                 style="bold yellow" if money.balance > 0 else ""))
-            table.add_row(invoice.display_number, invoice.kind, invoice.status,
-                          Text(format_money(money.total), justify="right"),
-                          Text(format_money(money.paid), justify="right"), balance, key=str(invoice.id))
+            balance = (
+                Text(f"{format_money(money.credit)} CR", style="green", justify="right")
+                if money.credit
+                else Text(
+                    format_money(money.balance), justify="right", style="bold yellow" if money.balance > 0 else ""
+                )
+            )
+            table.add_row(
+                invoice.display_number,
+                invoice.kind,
+                invoice.status,
+                Text(format_money(money.total), justify="right"),
+                Text(format_money(money.paid), justify="right"),
+                balance,
+                key=str(invoice.id),
+            )
         money_line = self.query_one("#ci-money", Static)
         if not self.invoices:
-            money_line.update("No invoice for this session yet (create the session fee invoice from the session "
-                              "record: s, then i).")
+            money_line.update(
+                "No invoice for this session yet (create the session fee invoice from the session record: s, then i)."
+            )
         elif due:
             money_line.update(f"Balance due {format_money(due)}: Tab to the invoice and Enter to take the payment.")
         else:
@@ -427,8 +477,12 @@ class CheckInDialog(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        actions = {"ci-ok": self.action_save_close, "ci-session-button": self.action_open_session,
-                   "ci-client-button": self.action_open_client, "ci-back": self.action_cancel}
+        actions = {
+            "ci-ok": self.action_save_close,
+            "ci-session-button": self.action_open_session,
+            "ci-client-button": self.action_open_client,
+            "ci-back": self.action_cancel,
+        }
         actions[event.button.id]()
 
     def action_save_close(self) -> None:
@@ -453,14 +507,19 @@ class CheckInDialog(ModalScreen[bool]):
 
 # ---------------------------------------------------------------- presentation and order
 
+
 def start_presentation(app, session: Session, external: bool = True) -> None:
     """Show the session's images fullscreen: an external viewer when there is
     a display (and one installed), else in the terminal."""
     files = image_data.session_image_files(session)
     shown = [image for image in files if image.shown is not None]
     if not shown:
-        app.notify(f"Session {session.number} has no images to show yet: capture or import them first "
-                   "(Capture Images stage).", title="Nothing to present", severity="warning", timeout=6)
+        app.notify(
+            f"Session {session.number} has no images to show yet: capture or import them first (Capture Images stage).",
+            title="Nothing to present",
+            severity="warning",
+            timeout=6,
+        )
         return
     viewer = external_viewer() if external else None
     if viewer is not None:
@@ -471,21 +530,30 @@ def start_presentation(app, session: Session, external: bool = True) -> None:
         except SuspendNotSupported:
             pass  # e.g. in a browser (textual-serve): present in the terminal instead
         except OSError as error:
-            app.notify(f"The viewer {Path(viewer[0]).name} could not start ({error}); presenting in the "
-                       "terminal.", severity="warning", timeout=6)
+            app.notify(
+                f"The viewer {Path(viewer[0]).name} could not start ({error}); presenting in the terminal.",
+                severity="warning",
+                timeout=6,
+            )
         else:
             if completed.returncode == 0:
-                app.notify(f"Presentation of session {session.number} ended: o opens the order "
-                           "(Initial Order invoice).", timeout=6)
+                app.notify(
+                    f"Presentation of session {session.number} ended: o opens the order (Initial Order invoice).",
+                    timeout=6,
+                )
                 return
-            app.notify(f"The viewer {Path(viewer[0]).name} stopped with an error; presenting in the terminal.",
-                       severity="warning", timeout=6)
+            app.notify(
+                f"The viewer {Path(viewer[0]).name} stopped with an error; presenting in the terminal.",
+                severity="warning",
+                timeout=6,
+            )
     app.push_screen(PresentationScreen(session, shown))
 
 
 def order_info(app, session: Session) -> None:
     """Order Info: a new Initial Order invoice for the session (or its open one)."""
     from ..data.invoices import open_invoices_of_session
+
     existing = open_invoices_of_session(session, Invoice.INITIAL_ORDER)
     if not existing:
         open_new_invoice(app, Invoice.INITIAL_ORDER, session=session)
@@ -553,7 +621,8 @@ class PresentationScreen(Screen):
         self.query_one("#pres-info", Static).update(
             f"[b]{self.session.client.full_name}[/b] · session {self.session.number}\n"
             f"Image {image.number} · {self.index + 1} of {len(self.images)}\n"
-            "[dim]←/→ move · o order info · Esc ends[/dim]")
+            "[dim]←/→ move · o order info · Esc ends[/dim]"
+        )
 
     def action_move(self, step: int) -> None:
         self.index = (self.index + step) % len(self.images)

@@ -34,6 +34,7 @@ bar), ``changes`` (the keys that change a booking), ``policy`` (the
 conflict-policy flow), and the dialogs: ``pickers`` (go to, people),
 ``booking_dialogs`` (new time, cancel, no-show), ``appointment``.
 """
+
 from .appointment import AppointmentDialog
 from .booking_dialogs import RescheduleDialog, input_format
 from .grid import CalendarGrid
@@ -43,5 +44,18 @@ from .pickers import GoToDialog, PeopleFilterDialog
 from .policy import run_under_policy
 from .view import DAY, MONTH, WEEK, load_view
 
-__all__ = ["DAY", "MONTH", "WEEK", "AppointmentDialog", "CalendarGrid", "CalendarHub", "GoToDialog",
-           "PeopleFilterDialog", "RescheduleDialog", "fit", "input_format", "load_view", "run_under_policy"]
+__all__ = [
+    "DAY",
+    "MONTH",
+    "WEEK",
+    "AppointmentDialog",
+    "CalendarGrid",
+    "CalendarHub",
+    "GoToDialog",
+    "PeopleFilterDialog",
+    "RescheduleDialog",
+    "fit",
+    "input_format",
+    "load_view",
+    "run_under_policy",
+]

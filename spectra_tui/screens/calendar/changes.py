@@ -2,6 +2,7 @@
 it there), give it a new time typed naturally, cancel it with a reason, mark
 a no-show. Every change goes through data.booking under the studio's
 conflict policy."""
+
 from __future__ import annotations
 
 import datetime as dt

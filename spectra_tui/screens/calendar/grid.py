@@ -1,6 +1,7 @@
 """The calendar's grid: ONE widget drawn with the Line API from the rows of a
 loaded view, never a widget per booking. The day and week views are drawn
 here, the month view by ``MonthLines``."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,8 +59,14 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
 
     # -- the hub tells the grid what to show
 
-    def show(self, data: CalendarData, column: int = 0, slot: int = 0, day: dt.date | None = None,
-             ghost: tuple[int, int, int, CalendarRow] | None = None) -> None:
+    def show(
+        self,
+        data: CalendarData,
+        column: int = 0,
+        slot: int = 0,
+        day: dt.date | None = None,
+        ghost: tuple[int, int, int, CalendarRow] | None = None,
+    ) -> None:
         if data is not self.data:
             self._index.clear()
             self._lines.clear()
@@ -222,8 +229,9 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
             return [Segment(f"   … and {len(rows) - capacity + 1} more (open the day view)", self._style("axis"))]
         row = rows[position]
         times = span(row).rjust(16) + "  "
-        return [Segment(times, self._style("axis"))] + self._block(row, describe_row(row, when=False),
-                                                                   max(2, width - len(times)), False)
+        return [Segment(times, self._style("axis"))] + self._block(
+            row, describe_row(row, when=False), max(2, width - len(times)), False
+        )
 
     def _header_line(self, y: int) -> list[Segment]:
         data = self.data
@@ -278,12 +286,16 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
         time = data.times[slot]
         current = now()
         slot_start = dt.datetime.combine(current.date(), time)
-        is_now = data.first <= current.date() < data.first + dt.timedelta(days=len(data.days)) and \
-            slot_start <= current < slot_start + dt.timedelta(minutes=data.slot)
+        is_now = data.first <= current.date() < data.first + dt.timedelta(
+            days=len(data.days)
+        ) and slot_start <= current < slot_start + dt.timedelta(minutes=data.slot)
         if sub == 0:
             label = clock(time).rjust(AXIS - 1) + " "
-            style = self._style("axis-cursor") if slot == self.cursor_slot else (
-                self._style("axis-now") if is_now else self._style("axis"))
+            style = (
+                self._style("axis-cursor")
+                if slot == self.cursor_slot
+                else (self._style("axis-now") if is_now else self._style("axis"))
+            )
             if is_now and slot != self.cursor_slot:
                 label = "▸" + label[1:]
         else:
@@ -322,8 +334,11 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
         inside = []
         for s in range(count):
             minute = first_minute + s * slot
-            ok = info.is_open and (info.opens.hour * 60 + info.opens.minute) <= minute and \
-                minute + slot <= (info.closes.hour * 60 + info.closes.minute)
+            ok = (
+                info.is_open
+                and (info.opens.hour * 60 + info.opens.minute) <= minute
+                and minute + slot <= (info.closes.hour * 60 + info.closes.minute)
+            )
             inside.append(ok)
         cached = (by_slot, spans, inside)
         self._index[index] = cached
@@ -339,8 +354,11 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
         week = self.data.view == WEEK
         if row.kind == SESSION:
             first = row.client_name
-            second = f"{row.type_name} · {row.photographer_name.split()[0]}" if week and row.photographer_name \
+            second = (
+                f"{row.type_name} · {row.photographer_name.split()[0]}"
+                if week and row.photographer_name
                 else row.type_name
+            )
         else:
             first = row.type_name
             second = row.client_name or (row.photographer_name if week else "")

@@ -1,6 +1,7 @@
 """How the calendar writes things into its cells: text fitted to a width in
 terminal cells (a CJK character takes two), hours, time spans, a booking in
 one line, and the text colour that reads on a block's colour."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,8 +59,11 @@ def short_hours(info: DayInfo, width: int) -> str:
         return fit(info.label, width)
     if info.opens is None:
         return "Closed"
-    for text in (info.label, f"{_hour(info.opens)}–{_hour(info.closes)}",
-                 f"{_hour(info.opens, True)}–{_hour(info.closes, True)}"):
+    for text in (
+        info.label,
+        f"{_hour(info.opens)}–{_hour(info.closes)}",
+        f"{_hour(info.opens, True)}–{_hour(info.closes, True)}",
+    ):
         if cell_len(text) <= width:
             return text
     return fit(info.label, width)

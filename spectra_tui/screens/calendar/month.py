@@ -1,5 +1,6 @@
 """The month view's lines: six weeks of days, each with its bookings as far
 as they fit (mixed into CalendarGrid, which owns the data and the styles)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,8 +71,10 @@ class MonthLines:
                 note = "Closed"
             elif rows and lines <= 2:
                 booked = sum(1 for r in rows if not r.is_closed)
-                note = next((t for t in (f"· {booked} booked", f"· {booked}") if len(number) + 1 + len(t) <= width),
-                            f"· {booked}")
+                note = next(
+                    (t for t in (f"· {booked} booked", f"· {booked}") if len(number) + 1 + len(t) <= width),
+                    f"· {booked}",
+                )
             text = fit_left(f"{number} {note}".rstrip(), width)
             if is_cursor:
                 style = self._style("cursor")
@@ -91,13 +94,16 @@ class MonthLines:
             shown, more = rows[:1], 0
         else:
             more = max(0, len(rows) - capacity)
-            shown = rows[:capacity - 1] if more else rows[:capacity]
+            shown = rows[: capacity - 1] if more else rows[:capacity]
             more = len(rows) - len(shown)
         position = sub - 1
         if position < len(shown):
             row = shown[position]
-            text = f"{row.start:%H:%M} {row.client_name or row.title}" if row.kind == SESSION else \
-                f"{row.start:%H:%M} {row.title}"
+            text = (
+                f"{row.start:%H:%M} {row.client_name or row.title}"
+                if row.kind == SESSION
+                else f"{row.start:%H:%M} {row.title}"
+            )
             return self._block(row, text, width, False)
         if position == len(shown) and more:
             return [Segment(fit_left(f"+{more} more", width), base + Style(italic=True, bold=True))]

@@ -1,6 +1,7 @@
 """The conflict-policy flow every calendar change shares: try the booking
 service, ask "Book it anyway?" when the studio's policy lets the person
 override, report otherwise."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -9,8 +10,13 @@ from ...data.errors import ConflictError
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, readable
 
 
-def run_under_policy(screen, attempt: Callable[[bool | list], object], done: Callable[[object], None],
-                     failed: Callable[[str], None] | None = None, question: str = "Book it anyway?") -> None:
+def run_under_policy(
+    screen,
+    attempt: Callable[[bool | list], object],
+    done: Callable[[object], None],
+    failed: Callable[[str], None] | None = None,
+    question: str = "Book it anyway?",
+) -> None:
     """Run ``attempt(allow_conflict)`` (a booking service) under the studio's
     conflict policy: a ConflictError that may be overridden (policy "ask") is
     shown with "Book it anyway?"; yes retries with exactly the conflicts shown;
@@ -52,5 +58,9 @@ def run_under_policy(screen, attempt: Callable[[bool | list], object], done: Cal
 def warn_overridden(app, overridden: list) -> None:
     """After a change booked despite conflicts: say which."""
     if overridden:
-        app.notify("Booked despite: " + " ".join(c.message for c in overridden[:3]), title="Conflict",
-                   severity="warning", timeout=10)
+        app.notify(
+            "Booked despite: " + " ".join(c.message for c in overridden[:3]),
+            title="Conflict",
+            severity="warning",
+            timeout=10,
+        )

@@ -1,5 +1,6 @@
 """The hub's title line (the period shown, whose bookings) and its two-line
 status bar (what is under the cursor, or where a booking being moved goes)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +22,8 @@ def title_text(data: CalendarData, people: set[int] | None, include_cancelled: b
     elif data.view == WEEK:
         last = data.first + dt.timedelta(days=6)
         period = f"Week of {data.first:%B} {data.first.day} – " + (
-            f"{last.day}, {last.year}" if last.month == data.first.month else f"{last:%B} {last.day}, {last.year}")
+            f"{last.day}, {last.year}" if last.month == data.first.month else f"{last:%B} {last.day}, {last.year}"
+        )
     else:
         period = f"{data.day:%B %Y}"
     who = "everyone" if people is None else f"{len(people)} selected"
@@ -50,8 +52,9 @@ def moving_status(row: CalendarRow, target: tuple[dt.datetime, dict] | None) -> 
             who += f" in {changes['room'].name}" if changes["room"] else ""
         text.append(f"{start:%a %b} {start.day}, {clock(start)}{who}", "bold reverse")
     text.append(f"  {what}" + (f" ({row.client_name})" if row.client_name else ""))
-    text.append(f"\nnow {row.start:%a %b} {row.start.day}, {span(row)} · arrows choose · Enter move here · "
-                "Esc stop", "dim")
+    text.append(
+        f"\nnow {row.start:%a %b} {row.start.day}, {span(row)} · arrows choose · Enter move here · Esc stop", "dim"
+    )
     return text
 
 
@@ -68,8 +71,9 @@ def month_status(data: CalendarData, day: dt.date) -> Text:
     return text
 
 
-def slot_status(rows: list[CalendarRow], start: dt.datetime, column: GridColumn | None, view: str,
-                day: dt.date) -> Text:
+def slot_status(
+    rows: list[CalendarRow], start: dt.datetime, column: GridColumn | None, view: str, day: dt.date
+) -> Text:
     """The day or week view's cursor slot: the booking there, or the free time and how to book it."""
     text = Text(no_wrap=True, overflow="ellipsis")
     if rows:

@@ -1,5 +1,6 @@
 """What one calendar view shows: its columns, time axis or month days,
 loaded from data.calendar in a handful of queries (``load_view``)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,6 +16,7 @@ DAY, WEEK, MONTH = "day", "week", "month"
 VIEWS = (DAY, WEEK, MONTH)
 VIEW_NAMES = {DAY: "Day", WEEK: "Week", MONTH: "Month"}
 MONTH_WEEKS = 6
+
 
 @dataclass
 class GridColumn:
@@ -97,8 +99,13 @@ def month_start(day: dt.date) -> dt.date:
     return week_start(day.replace(day=1))
 
 
-def load_view(view: str, day: dt.date, people: set[int] | None = None, include_cancelled: bool = False,
-              include_unassigned: bool = True) -> CalendarData:
+def load_view(
+    view: str,
+    day: dt.date,
+    people: set[int] | None = None,
+    include_cancelled: bool = False,
+    include_unassigned: bool = True,
+) -> CalendarData:
     """Everything one view draws, from data.calendar (a handful of queries).
 
     ``people``: the user ids whose bookings are shown (None: everyone: the
@@ -110,44 +117,97 @@ def load_view(view: str, day: dt.date, people: set[int] | None = None, include_c
         first = month_start(day)
         count = MONTH_WEEKS * 7
         start = dt.datetime.combine(first, dt.time())
-        rows = cal.bookings_between(start, start + dt.timedelta(days=count), photographer_ids=ids,
-                                    include_cancelled=include_cancelled, include_unassigned=include_unassigned)
+        rows = cal.bookings_between(
+            start,
+            start + dt.timedelta(days=count),
+            photographer_ids=ids,
+            include_cancelled=include_cancelled,
+            include_unassigned=include_unassigned,
+        )
         by_day: dict[dt.date, list[CalendarRow]] = {}
         for row in rows:
             by_day.setdefault(row.start.date(), []).append(row)
         return CalendarData(MONTH, day, first, booking.day_infos(first, count), slot, month_rows=by_day)
     if view == WEEK:
         first = week_start(day)
-        week = cal.calendar_week(first, photographer_ids=ids, days=7, include_cancelled=include_cancelled,
-                                 include_unassigned=include_unassigned)
+        week = cal.calendar_week(
+            first,
+            photographer_ids=ids,
+            days=7,
+            include_cancelled=include_cancelled,
+            include_unassigned=include_unassigned,
+        )
         columns = []
         today = now().date()
         for info in week.days:
             rows = _overlapping(week.rows, info.day)
-            columns.append(GridColumn("day", f"{info.day:%a %b} {info.day.day}", f"{info.day:%a} {info.day.day}",
-                                      info.day, info, rows=rows, lanes=cal.assign_lanes(rows),
-                                      subtitle="today" if info.day == today else ""))
+            columns.append(
+                GridColumn(
+                    "day",
+                    f"{info.day:%a %b} {info.day.day}",
+                    f"{info.day:%a} {info.day.day}",
+                    info.day,
+                    info,
+                    rows=rows,
+                    lanes=cal.assign_lanes(rows),
+                    subtitle="today" if info.day == today else "",
+                )
+            )
         return CalendarData(WEEK, day, first, week.days, week.slot_minutes, week.times, columns)
-    week = cal.calendar_week(day, photographer_ids=ids, days=1, include_cancelled=include_cancelled,
-                             include_unassigned=include_unassigned)
+    week = cal.calendar_week(
+        day, photographer_ids=ids, days=1, include_cancelled=include_cancelled, include_unassigned=include_unassigned
+    )
     info = week.days[0]
     photographers = {u.id for u in staff if u.is_photographer}
     columns = []
     for column in week.columns:
         rows = [r for r in week.rows if r.photographer_id == column.id]
         if column.id is None:
-            columns.append(GridColumn("studio", "Studio (no staff)", "Studio", day, info, color=column.color,
-                                      subtitle="appointments", rows=rows, lanes=cal.assign_lanes(rows)))
+            columns.append(
+                GridColumn(
+                    "studio",
+                    "Studio (no staff)",
+                    "Studio",
+                    day,
+                    info,
+                    color=column.color,
+                    subtitle="appointments",
+                    rows=rows,
+                    lanes=cal.assign_lanes(rows),
+                )
+            )
         elif column.id in photographers or rows:
             first_name = column.name.split()[0] if column.name else column.name
-            columns.append(GridColumn("person", column.name, first_name, day, info, person_id=column.id,
-                                      color=column.color, is_photographer=column.id in photographers,
-                                      subtitle=_booked(rows) if column.id in photographers else "staff",
-                                      rows=rows, lanes=cal.assign_lanes(rows)))
+            columns.append(
+                GridColumn(
+                    "person",
+                    column.name,
+                    first_name,
+                    day,
+                    info,
+                    person_id=column.id,
+                    color=column.color,
+                    is_photographer=column.id in photographers,
+                    subtitle=_booked(rows) if column.id in photographers else "staff",
+                    rows=rows,
+                    lanes=cal.assign_lanes(rows),
+                )
+            )
     for room in cal.rooms():
         rows = [r for r in week.rows if r.room_id == room.id]
-        columns.append(GridColumn("room", f"Room: {room.name}", room.name, day, info, room_id=room.id,
-                                  subtitle=_booked(rows, "room"), rows=rows, lanes=cal.assign_lanes(rows)))
+        columns.append(
+            GridColumn(
+                "room",
+                f"Room: {room.name}",
+                room.name,
+                day,
+                info,
+                room_id=room.id,
+                subtitle=_booked(rows, "room"),
+                rows=rows,
+                lanes=cal.assign_lanes(rows),
+            )
+        )
     return CalendarData(DAY, day, day, week.days, week.slot_minutes, week.times, columns)
 
 

@@ -20,16 +20,17 @@ them), ``form`` (New Client), ``record`` (the client record) with
 ``cells`` (list cells). Other screens open a client through
 ``screens.open_record``.
 """
+
 from .cells import all_at_once, fit, money_cell
 from .fields import (
-                     BIRTHDAY_FORMAT,
-                     CAPITALIZED,
-                     CHECK_FIELDS,
-                     COLUMNS,
-                     FORM_FIELDS,
-                     ClientFields,
-                     rebase_on_stored,
-                     save_fields,
+    BIRTHDAY_FORMAT,
+    CAPITALIZED,
+    CHECK_FIELDS,
+    COLUMNS,
+    FORM_FIELDS,
+    ClientFields,
+    rebase_on_stored,
+    save_fields,
 )
 from .form import ClientForm
 from .record import ClientRecord
@@ -37,8 +38,26 @@ from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon
 from .search import ClientSearch, ClientSearchDialog, ClientsHub
 
 __all__ = [
-    "BIRTHDAY_FORMAT", "CAPITALIZED", "CHECK_FIELDS", "COLUMNS", "FORM_FIELDS", "CallsTable", "ClientFields",
-    "ClientForm", "ClientRecord", "ClientSearch", "ClientSearchDialog", "ClientsHub", "FamilyMemberDialog",
-    "FamilyTable", "KeyRibbon", "TabStrip", "all_at_once", "fit", "money_cell", "rebase_on_stored", "save_fields",
+    "BIRTHDAY_FORMAT",
+    "CAPITALIZED",
+    "CHECK_FIELDS",
+    "COLUMNS",
+    "FORM_FIELDS",
+    "CallsTable",
+    "ClientFields",
+    "ClientForm",
+    "ClientRecord",
+    "ClientSearch",
+    "ClientSearchDialog",
+    "ClientsHub",
+    "FamilyMemberDialog",
+    "FamilyTable",
+    "KeyRibbon",
+    "TabStrip",
+    "all_at_once",
+    "fit",
+    "money_cell",
+    "rebase_on_stored",
+    "save_fields",
     "tab_label",
 ]

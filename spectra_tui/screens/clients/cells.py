@@ -1,4 +1,5 @@
 """Cells and small helpers the client lists share."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,6 +1,7 @@
 """The client's fields (the form's and the record's General tab), with the
 desktop program's manners; saving them through data.clients.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -68,8 +69,10 @@ class ClientFields(Vertical):
     """
     # Enter moves on as the key arrives (a priority binding): keys typed
     # ahead of the screen go to the next field, not to the one just left.
-    BINDINGS = [Binding("f3", "next_as_typed", "Next, as typed"),
-                Binding("enter", "next_field", "Next field", show=False, priority=True)]
+    BINDINGS = [
+        Binding("f3", "next_as_typed", "Next, as typed"),
+        Binding("enter", "next_field", "Next field", show=False, priority=True),
+    ]
 
     class Edited(Message):
         """Something in the fields changed (the record marks itself unsaved)."""
@@ -98,12 +101,16 @@ class ClientFields(Vertical):
                 yield Static(self._labels_text(column), classes=f"labels -{side}", id=f"labels-{side}")
                 with Vertical(classes="inputs"):
                     for field, _label, placeholder in column:
-                        yield Input(self._initial(field), placeholder=placeholder, id=f"f-{field}",
-                                    select_on_focus=False, validate_on=NO_VALIDATION)
+                        yield Input(
+                            self._initial(field),
+                            placeholder=placeholder,
+                            id=f"f-{field}",
+                            select_on_focus=False,
+                            validate_on=NO_VALIDATION,
+                        )
         with Horizontal(classes="check-row"):
             for field, label in CHECK_FIELDS:
-                yield Checkbox(label, bool(self.client and getattr(self.client, field)), id=f"f-{field}",
-                               compact=True)
+                yield Checkbox(label, bool(self.client and getattr(self.client, field)), id=f"f-{field}", compact=True)
         yield Static("", id="field-errors")
 
     @staticmethod
@@ -163,8 +170,10 @@ class ClientFields(Vertical):
                 box = self.query_one(f"#f-{field}", Checkbox)
                 with box.prevent(Checkbox.Changed):
                     box.value = bool(getattr(client, field))
-        self._baseline = {**{field: self._initial(field) for field, _l, _p in FORM_FIELDS},
-                          **{field: bool(getattr(client, field)) for field, _l in CHECK_FIELDS}}
+        self._baseline = {
+            **{field: self._initial(field) for field, _l, _p in FORM_FIELDS},
+            **{field: bool(getattr(client, field)) for field, _l in CHECK_FIELDS},
+        }
 
     def mark_saved(self, client: Client) -> None:
         """After a save: show what was stored (normalised phones...) and start over from it."""
@@ -304,15 +313,17 @@ def rebase_on_stored(screen, error: ChangedElsewhere, fields_widget: ClientField
     screen.notify(f"{error} {RELOADED_KEEPING_TYPED}", title="Not saved", severity="warning", timeout=10)
 
 
-def save_fields(client: Client | None, fields_widget: ClientFields, extra: dict | None = None,
-                allow_duplicate: bool = False) -> Client:
+def save_fields(
+    client: Client | None, fields_widget: ClientFields, extra: dict | None = None, allow_duplicate: bool = False
+) -> Client:
     """Save what changed through data.clients.save_client (its rules, its messages)."""
     fields = fields_widget.changed()
     if client is None:
         fields = {k: v for k, v in fields.items() if v not in ("", False)}
     fields.update(extra or {})
-    return client_data.save_client(client, fields, allow_duplicate=allow_duplicate,
-                                   capitalize=fields_widget.capitalize_set(fields))
+    return client_data.save_client(
+        client, fields, allow_duplicate=allow_duplicate, capitalize=fields_widget.capitalize_set(fields)
+    )
 
 
 class SavesClientFields:
@@ -355,6 +366,7 @@ class SavesClientFields:
         try:
             client = save_fields(self.client, fields_widget, extra, allow_duplicate=allow_duplicate)
         except DuplicateClient as duplicate:
+
             def answered(save_anyway: bool | None) -> None:
                 if save_anyway:
                     self._save(allow_duplicate=True)

@@ -1,4 +1,5 @@
 """New Client (Ctrl+N), or a client's fields on their own."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult

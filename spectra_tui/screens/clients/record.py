@@ -1,4 +1,5 @@
 """The client record: the tabs, the money summary, the New group."""
+
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -43,13 +44,20 @@ class ClientRecord(SavesClientFields, RecordScreen):
     ClientRecord #record-notes { height: 1fr; }
     """
     # The New group. Priority: the keys must not be typed into the field that has the focus.
-    NEW_GROUP = [("alt+a", "appointment", "Appointment"), ("alt+s", "session", "Session"),
-                 ("alt+g", "Generic", "Generic invoice"), ("alt+e", "Estimate", "Estimate"),
-                 ("alt+c", "Credit Memo", "Credit memo"), ("alt+d", "deposit", "Deposit")]
+    NEW_GROUP = [
+        ("alt+a", "appointment", "Appointment"),
+        ("alt+s", "session", "Session"),
+        ("alt+g", "Generic", "Generic invoice"),
+        ("alt+e", "Estimate", "Estimate"),
+        ("alt+c", "Credit Memo", "Credit memo"),
+        ("alt+d", "deposit", "Deposit"),
+    ]
     BINDINGS = [
         *[Binding(key, f"new('{what}')", label, priority=True) for key, what, label in NEW_GROUP],
-        *[Binding(f"alt+{n}", f"show_tab('{tab}')", f"{tab_label(tab)} tab", show=False, priority=True)
-          for n, tab in enumerate(TABS, 1)],
+        *[
+            Binding(f"alt+{n}", f"show_tab('{tab}')", f"{tab_label(tab)} tab", show=False, priority=True)
+            for n, tab in enumerate(TABS, 1)
+        ],
         Binding("ctrl+pagedown", "step_tab(1)", "Next tab", show=False, priority=True),
         Binding("ctrl+pageup", "step_tab(-1)", "Previous tab", show=False, priority=True),
     ]
@@ -72,14 +80,17 @@ class ClientRecord(SavesClientFields, RecordScreen):
             yield Label("", id="record-name")
             yield Label("", id="record-contact")
         yield Static("", id="record-money")
-        yield KeyRibbon("New", [(key, label) for key, _what, label in self.NEW_GROUP],
-                        width=self.app.size.width - 2, id="record-new")
+        yield KeyRibbon(
+            "New",
+            [(key, label) for key, _what, label in self.NEW_GROUP],
+            width=self.app.size.width - 2,
+            id="record-new",
+        )
         yield TabStrip(self.TABS, self.initial_tab, id="tab-strip")
         with ContentSwitcher(initial=self.initial_tab, id="record-tabs"):
             with VerticalScroll(id="general", can_focus=False):
                 yield ClientFields(self.client, id="record-fields")
-                yield Static("Ctrl+W save & close · Esc close · F3 next field without capitals",
-                             classes="tab-hint")
+                yield Static("Ctrl+W save & close · Esc close · F3 next field without capitals", classes="tab-hint")
             for tab in self.TABS[1:]:
                 yield Vertical(id=tab)  # filled when first shown (a record opens fast)
         yield KeyBar()
@@ -102,37 +113,80 @@ class ClientRecord(SavesClientFields, RecordScreen):
 
     def _make_tab(self, tab: str) -> list:
         if tab == "family":
-            return [Static("a add · Delete remove", classes="tab-hint"),
-                    FamilyTable([("Name", 28), ("Relationship", 16), ("Birthday", 12)],
-                                cells=lambda m: (fit(m.full_name), fit(m.relationship), date_text(m.birthday)),
-                                key=lambda m: m.id, id="family-table")]
+            return [
+                Static("a add · Delete remove", classes="tab-hint"),
+                FamilyTable(
+                    [("Name", 28), ("Relationship", 16), ("Birthday", 12)],
+                    cells=lambda m: (fit(m.full_name), fit(m.relationship), date_text(m.birthday)),
+                    key=lambda m: m.id,
+                    id="family-table",
+                ),
+            ]
         if tab == "sessions":
-            return [PagedTable([("Session", 8), ("Date", 10), ("Time", 5), ("Type", 12), ("Photographer", 14),
-                                ("Status", 26)],
-                               cells=lambda s: (str(s.number), date_text(s.start), time_text(s.start),
-                                                fit(s.session_type.name), fit(s.photographer.full_name),
-                                                fit(s.status)),
-                               key=lambda s: s.id, narrow_columns=[(0, 7), (1, 10), (3, 10), (5, 26)],
-                               id="sessions-table")]
+            return [
+                PagedTable(
+                    [("Session", 8), ("Date", 10), ("Time", 5), ("Type", 12), ("Photographer", 14), ("Status", 26)],
+                    cells=lambda s: (
+                        str(s.number),
+                        date_text(s.start),
+                        time_text(s.start),
+                        fit(s.session_type.name),
+                        fit(s.photographer.full_name),
+                        fit(s.status),
+                    ),
+                    key=lambda s: s.id,
+                    narrow_columns=[(0, 7), (1, 10), (3, 10), (5, 26)],
+                    id="sessions-table",
+                )
+            ]
         if tab == "appointments":
-            return [PagedTable([("Date", 10), ("Time", 5), ("Title", 24), ("With", 14), ("Status", 10)],
-                               cells=lambda a: (date_text(a.start), time_text(a.start), fit(a.title),
-                                                fit(a.staff.full_name if a.staff_id else ""), fit(a.status)),
-                               key=lambda a: a.id, id="appointments-table")]
+            return [
+                PagedTable(
+                    [("Date", 10), ("Time", 5), ("Title", 24), ("With", 14), ("Status", 10)],
+                    cells=lambda a: (
+                        date_text(a.start),
+                        time_text(a.start),
+                        fit(a.title),
+                        fit(a.staff.full_name if a.staff_id else ""),
+                        fit(a.status),
+                    ),
+                    key=lambda a: a.id,
+                    id="appointments-table",
+                )
+            ]
         if tab == "invoices":
-            return [PagedTable([("Number", 7), ("Date", 10), ("Type", 13), ("Total", 12), ("Balance", 12),
-                                ("State", 9)],
-                               cells=lambda r: (r.invoice.display_number, date_text(r.invoice.invoice_date),
-                                                fit(r.invoice.kind), money_cell(r.invoice.total_cents),
-                                                money_cell(r.balance), r.state),
-                               key=lambda r: r.invoice.id, id="invoices-table")]
+            return [
+                PagedTable(
+                    [("Number", 7), ("Date", 10), ("Type", 13), ("Total", 12), ("Balance", 12), ("State", 9)],
+                    cells=lambda r: (
+                        r.invoice.display_number,
+                        date_text(r.invoice.invoice_date),
+                        fit(r.invoice.kind),
+                        money_cell(r.invoice.total_cents),
+                        money_cell(r.balance),
+                        r.state,
+                    ),
+                    key=lambda r: r.invoice.id,
+                    id="invoices-table",
+                )
+            ]
         if tab == "phone_calls":
-            return [Static("l logs a call · Enter shows it", classes="tab-hint"),
-                    CallsTable([("When", 14), ("Call", 4), ("About", 30), ("By", 8), ("Notes", 40)],
-                               cells=lambda c: (f"{c.at:%m/%d/%y %H:%M}", c.direction, fit(c.subject),
-                                                fit(c.user_name), fit(c.notes.replace("\n", " "))),
-                               key=lambda c: c.id, narrow_columns=[(0, 14), (1, 4), (2, 30), (4, 20)],
-                               id="calls-table")]
+            return [
+                Static("l logs a call · Enter shows it", classes="tab-hint"),
+                CallsTable(
+                    [("When", 14), ("Call", 4), ("About", 30), ("By", 8), ("Notes", 40)],
+                    cells=lambda c: (
+                        f"{c.at:%m/%d/%y %H:%M}",
+                        c.direction,
+                        fit(c.subject),
+                        fit(c.user_name),
+                        fit(c.notes.replace("\n", " ")),
+                    ),
+                    key=lambda c: c.id,
+                    narrow_columns=[(0, 14), (1, 4), (2, 30), (4, 20)],
+                    id="calls-table",
+                ),
+            ]
         if tab == "notes":
             return [TextArea(self._notes, id="record-notes")]
         return []
@@ -152,17 +206,21 @@ class ClientRecord(SavesClientFields, RecordScreen):
         elif tab == "sessions":
             query = session_data.SessionQuery(client_id=client.id)
             self.query_one("#sessions-table", PagedTable).load(
-                lambda after, limit: session_data.search_sessions(query, limit, after))
+                lambda after, limit: session_data.search_sessions(query, limit, after)
+            )
         elif tab == "appointments":
             self.query_one("#appointments-table", PagedTable).load(
-                lambda after, limit: session_data.client_appointments(client, limit, after))
+                lambda after, limit: session_data.client_appointments(client, limit, after)
+            )
         elif tab == "invoices":
             query = invoice_data.InvoiceQuery(client_id=client.id)
             self.query_one("#invoices-table", PagedTable).load(
-                lambda after, limit: invoice_data.search_invoices(query, limit, after))
+                lambda after, limit: invoice_data.search_invoices(query, limit, after)
+            )
         elif tab == "phone_calls":
             self.query_one("#calls-table", PagedTable).load(
-                lambda after, limit: call_data.calls_of_client(client, limit, after))
+                lambda after, limit: call_data.calls_of_client(client, limit, after)
+            )
 
     def refresh_record(self) -> None:
         client = self.client
@@ -171,8 +229,11 @@ class ClientRecord(SavesClientFields, RecordScreen):
         self.query_one("#record-contact", Label).update(contact)
         money = ledger.client_money(client.id)
         owed = f"[b $warning]Owes {format_money(money.owed)}[/]" if money.owed else "Owes nothing"
-        parts = [owed, f"Credit {format_money(money.credit_balances)}",
-                 f"Unapplied deposits {format_money(money.deposits_left)}"]
+        parts = [
+            owed,
+            f"Credit {format_money(money.credit_balances)}",
+            f"Unapplied deposits {format_money(money.deposits_left)}",
+        ]
         self.query_one("#record-money", Static).update("  ·  ".join(parts))
         for tab in self._filled:
             self._load_tab(tab)
@@ -252,16 +313,22 @@ class ClientRecord(SavesClientFields, RecordScreen):
         elif table_id == "calls-table":
             call = event.row
             way = "from" if call.direction == "in" else "to"
-            self.app.push_screen(MessageDialog(f"Call {way} {self.client.full_name} · {call.at:%m/%d/%Y %I:%M %p}",
-                                               f"{call.subject}\n\n{call.notes or '(no notes)'}\n\n"
-                                               f"Logged by {call.user_name}."))
+            self.app.push_screen(
+                MessageDialog(
+                    f"Call {way} {self.client.full_name} · {call.at:%m/%d/%Y %I:%M %p}",
+                    f"{call.subject}\n\n{call.notes or '(no notes)'}\n\nLogged by {call.user_name}.",
+                )
+            )
         elif table_id == "appointments-table":
             appointment = event.row
             if appointment.session_id:
                 open_session(self.app, appointment.session)
             else:
-                self.notify(f"{appointment.title} on {date_text(appointment.start)} at {time_text(appointment.start)}"
-                            f" ({appointment.status}).", timeout=5)
+                self.notify(
+                    f"{appointment.title} on {date_text(appointment.start)} at {time_text(appointment.start)}"
+                    f" ({appointment.status}).",
+                    timeout=5,
+                )
 
     # -- family
 
@@ -289,8 +356,14 @@ class ClientRecord(SavesClientFields, RecordScreen):
             self.notify(f"{member.full_name} removed from the family.", timeout=4)
             self.refresh_record()
 
-        self.app.push_screen(ConfirmDialog(f"Remove {member.full_name} ({member.relationship or 'family'}) "
-                                           f"from {self.client.full_name}'s family?", "Remove", "Keep"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Remove {member.full_name} ({member.relationship or 'family'}) from {self.client.full_name}'s family?",
+                "Remove",
+                "Keep",
+            ),
+            answered,
+        )
 
     # -- phone calls, tasks
 
@@ -314,10 +387,14 @@ class ClientRecord(SavesClientFields, RecordScreen):
         if what in ("appointment", "session"):
             self.app.open_scheduling_wizard(client=client, kind=what)
         elif what == "deposit":
+
             def taken(entry: LedgerEntry | None) -> None:
                 if entry is not None:
-                    self.notify(f"Deposit of {format_money(entry.amount_cents)} taken from {client.full_name}.",
-                                title="Deposit", timeout=5)
+                    self.notify(
+                        f"Deposit of {format_money(entry.amount_cents)} taken from {client.full_name}.",
+                        title="Deposit",
+                        timeout=5,
+                    )
                     self.refresh_record()
 
             self.app.push_screen(DepositDialog(client), taken)

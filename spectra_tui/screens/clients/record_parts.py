@@ -1,6 +1,7 @@
 """The pieces of the client record: its tab strip, the New ribbon, the lists
 with their own keys, and the small Add family member dialog.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,10 +18,15 @@ from ..widgets import PagedTable
 
 # ---------------------------------------------------------------- small dialogs of the record
 
+
 class FamilyMemberDialog(SmallForm):
     TITLE_TEXT = "Add a family member"
-    FIELDS = [("first_name", "First name", ""), ("last_name", "Last name", ""),
-              ("relationship", "Relationship", "Spouse, Child..."), ("birthday", "Birthday", "MM/DD/YYYY")]
+    FIELDS = [
+        ("first_name", "First name", ""),
+        ("last_name", "Last name", ""),
+        ("relationship", "Relationship", "Spouse, Child..."),
+        ("birthday", "Birthday", "MM/DD/YYYY"),
+    ]
 
     def __init__(self, client: Client):
         super().__init__()
@@ -30,11 +36,13 @@ class FamilyMemberDialog(SmallForm):
         return self.client.last_name if field == "last_name" else ""
 
     def perform(self, values: dict[str, Any]) -> FamilyMember:
-        return client_data.add_family_member(self.client, values["first_name"], values["last_name"],
-                                             values["relationship"], values["birthday"] or None)
+        return client_data.add_family_member(
+            self.client, values["first_name"], values["last_name"], values["relationship"], values["birthday"] or None
+        )
 
 
 # ---------------------------------------------------------------- the record's tab strip, ribbon and lists
+
 
 class KeyRibbon(Static):
     """A ribbon group: 'New  Alt+A Appointment  Alt+S Session ...', wrapped
@@ -110,8 +118,10 @@ class TabStrip(Static, can_focus=True):
     TabStrip { height: 1; padding: 0 1; background: $panel; }
     TabStrip:focus { background: $boost; }
     """
-    BINDINGS = [Binding("left", "step(-1)", "Previous tab", show=False),
-                Binding("right", "step(1)", "Next tab", show=False)]
+    BINDINGS = [
+        Binding("left", "step(-1)", "Previous tab", show=False),
+        Binding("right", "step(1)", "Next tab", show=False),
+    ]
 
     def __init__(self, tabs: tuple[str, ...], active: str, **kwargs):
         super().__init__("", **kwargs)

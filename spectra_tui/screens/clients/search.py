@@ -1,4 +1,5 @@
 """Finding a client: the search panel, the Clients hub (F5) and Client Search (Ctrl+L)."""
+
 from __future__ import annotations
 
 from textual import on
@@ -36,11 +37,17 @@ class ClientSearch(Vertical):
     # Enter is handled here, before the field or the list sees it, and the
     # focus moves at once: "smith", Enter, Enter typed fast opens the first
     # Smith (the second Enter must not reach the search field again).
-    BINDINGS = [Binding("down", "to_results", "Results", show=False),
-                Binding("enter", "enter", "Open", show=False, priority=True)]
+    BINDINGS = [
+        Binding("down", "to_results", "Results", show=False),
+        Binding("enter", "enter", "Open", show=False, priority=True),
+    ]
 
-    SEARCH_FIELDS = (("name", "Name", "last or first name"), ("phone", "Phone", "digits"),
-                     ("email", "Email", ""), ("city", "City", ""))
+    SEARCH_FIELDS = (
+        ("name", "Name", "last or first name"),
+        ("phone", "Phone", "digits"),
+        ("email", "Email", ""),
+        ("city", "City", ""),
+    )
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="search-group"):
@@ -125,8 +132,15 @@ class ClientSearch(Vertical):
             else:
                 cap = 1000
                 found = shown if shown < PAGE_SIZE else client_data.count_clients(query, cap=cap)
-                text = "No client matches." if not found else (
-                    f"{cap:,}+ clients match" if found >= cap else f"{found:,} client{'s' if found != 1 else ''} match")
+                text = (
+                    "No client matches."
+                    if not found
+                    else (
+                        f"{cap:,}+ clients match"
+                        if found >= cap
+                        else f"{found:,} client{'s' if found != 1 else ''} match"
+                    )
+                )
             return text + ("  ·  Enter/↓ to the list, Enter opens" if shown else ""), counted
 
         def show(described: tuple[str, int | None]) -> None:

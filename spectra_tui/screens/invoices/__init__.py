@@ -15,6 +15,7 @@ The package: ``hub`` (the Invoices hub), ``record`` (the invoice record),
 a new one, through ``screens.open_record`` (``open_new_invoice`` is also
 importable from here).
 """
+
 from ..open_record import open_new_invoice
 from .hub import SORT_CHOICES, STATUS_CHOICES, InvoicesHub
 from .line_dialog import LineDialog

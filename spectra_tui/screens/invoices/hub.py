@@ -1,6 +1,7 @@
 """The Invoices hub (F7): open an invoice by number, or list them by status,
 dates and balance.
 """
+
 from __future__ import annotations
 
 from textual import on
@@ -18,8 +19,14 @@ from ..formats import balance_cell, fmt_day, money_cell
 from ..open_record import open_invoice
 from ..widgets import Note, PagedTable
 
-STATUS_CHOICES = [("All", "all"), ("Open", "open"), ("Paid", "paid"), ("Credit", "credit"),
-                  ("Void", "void"), ("Estimates", "estimates")]
+STATUS_CHOICES = [
+    ("All", "all"),
+    ("Open", "open"),
+    ("Paid", "paid"),
+    ("Credit", "credit"),
+    ("Void", "void"),
+    ("Estimates", "estimates"),
+]
 SORT_CHOICES = [("Newest", "date"), ("Balance due", "balance")]
 
 
@@ -40,8 +47,10 @@ class InvoicesHub(HubScreen):
     InvoicesHub #inv-message.-error { color: $error; }
     InvoicesHub PagedTable { height: 1fr; }
     """
-    BINDINGS = [Binding("down", "focus_results", "Results", show=False),
-                Binding("slash", "focus_number", "Invoice #", show=False)]
+    BINDINGS = [
+        Binding("down", "focus_results", "Results", show=False),
+        Binding("slash", "focus_number", "Invoice #", show=False),
+    ]
 
     def __init__(self):
         super().__init__()
@@ -64,18 +73,37 @@ class InvoicesHub(HubScreen):
             yield Select(SORT_CHOICES, value="date", allow_blank=False, compact=True, id="inv-sort")
         yield Note("", id="inv-message")
         yield PagedTable(
-            [("Invoice", 7), ("Date", 10), ("Type", 13), ("Client", 24), ("Status", 9),
-             ("Total", 11), ("Paid", 11), ("Balance", 14)],
-            self._cells, key=lambda row: row.invoice.id, id="inv-results",
-            narrow_columns=[(0, 6, "No."), (1, 10), (3, 17), (4, 9), (5, 11), (7, 12)], narrow_below=110)
+            [
+                ("Invoice", 7),
+                ("Date", 10),
+                ("Type", 13),
+                ("Client", 24),
+                ("Status", 9),
+                ("Total", 11),
+                ("Paid", 11),
+                ("Balance", 14),
+            ],
+            self._cells,
+            key=lambda row: row.invoice.id,
+            id="inv-results",
+            narrow_columns=[(0, 6, "No."), (1, 10), (3, 17), (4, 9), (5, 11), (7, 12)],
+            narrow_below=110,
+        )
 
     @staticmethod
     def _cells(row: invoice_data.InvoiceRow) -> tuple:
         invoice = row.invoice
         owes = ledger.can_owe(invoice)
-        return (invoice.display_number, fmt_day(invoice.invoice_date), invoice.kind, invoice.client.full_name,
-                row.state, money_cell(invoice.total_cents, "dim" if not owes else ""),
-                money_cell(row.paid) if owes else "", balance_cell(row.balance) if owes else "")
+        return (
+            invoice.display_number,
+            fmt_day(invoice.invoice_date),
+            invoice.kind,
+            invoice.client.full_name,
+            row.state,
+            money_cell(invoice.total_cents, "dim" if not owes else ""),
+            money_cell(row.paid) if owes else "",
+            balance_cell(row.balance) if owes else "",
+        )
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -112,11 +140,15 @@ class InvoicesHub(HubScreen):
         self.query_one("#inv-message", Note).say(text, error)
 
     def build_query(self) -> invoice_data.InvoiceQuery:
-        date_from, date_to = parse_day_range(self.query_one("#inv-from", Input).value,
-                                             self.query_one("#inv-to", Input).value)
-        return invoice_data.InvoiceQuery(status=self.query_one("#inv-status", Select).value,
-                                         date_from=date_from, date_to=date_to,
-                                         sort=self.query_one("#inv-sort", Select).value)
+        date_from, date_to = parse_day_range(
+            self.query_one("#inv-from", Input).value, self.query_one("#inv-to", Input).value
+        )
+        return invoice_data.InvoiceQuery(
+            status=self.query_one("#inv-status", Select).value,
+            date_from=date_from,
+            date_to=date_to,
+            sort=self.query_one("#inv-sort", Select).value,
+        )
 
     def search(self, force: bool = False) -> bool:
         try:
@@ -138,8 +170,11 @@ class InvoicesHub(HubScreen):
             shown = "10,000+" if count >= 10000 else f"{count:,}"
             self._message(f"{shown} invoice{'s' if count != 1 else ''} · Enter opens · / types a number")
 
-        self.table.load(lambda after, limit: invoice_data.search_invoices(query, limit, after), show,
-                        lambda page: invoice_data.count_invoices(query))
+        self.table.load(
+            lambda after, limit: invoice_data.search_invoices(query, limit, after),
+            show,
+            lambda page: invoice_data.count_invoices(query),
+        )
         return True
 
     @on(Input.Changed, "#inv-from, #inv-to")

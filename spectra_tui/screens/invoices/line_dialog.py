@@ -1,6 +1,7 @@
 """One line of an invoice: a price-list item by code (or from the list),
 quantity, price, tax.
 """
+
 from __future__ import annotations
 
 from textual import on
@@ -44,8 +45,7 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
     LineDialog .buttons { height: auto; align-horizontal: right; }
     LineDialog .buttons Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Back"),
-                Binding("ctrl+f", "price_list", "Price list", priority=True)]
+    BINDINGS = [Binding("escape", "cancel", "Back"), Binding("ctrl+f", "price_list", "Price list", priority=True)]
 
     def __init__(self, invoice: Invoice, line: InvoiceLine | None = None):
         super().__init__()
@@ -59,22 +59,39 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
             yield Static(title, classes="dialog-title")
             with Horizontal(classes="field-row"):
                 yield Label("Item code")
-                yield Input(self.item.code if self.item else "", id="code", compact=True, placeholder="P8X10",
-                            max_length=20, disabled=line is not None)
+                yield Input(
+                    self.item.code if self.item else "",
+                    id="code",
+                    compact=True,
+                    placeholder="P8X10",
+                    max_length=20,
+                    disabled=line is not None,
+                )
                 yield Static(self._item_hint(), id="item-hint")
             with Horizontal(classes="field-row"):
                 yield Label("Description")
                 yield Input(line.description if line else "", id="description", compact=True, max_length=200)
             with Horizontal(classes="field-row"):
                 yield Label("Quantity")
-                yield Input(str(line.quantity) if line else "1", id="quantity", compact=True, max_length=6,
-                            type="integer")
+                yield Input(
+                    str(line.quantity) if line else "1", id="quantity", compact=True, max_length=6, type="integer"
+                )
                 yield Label("Price", classes="short-label")
-                yield Input(plain_amount(line.unit_price_cents) if line else "", id="price", compact=True,
-                            max_length=20, placeholder="each")
+                yield Input(
+                    plain_amount(line.unit_price_cents) if line else "",
+                    id="price",
+                    compact=True,
+                    max_length=20,
+                    placeholder="each",
+                )
                 yield Label("Image #", classes="short-label")
-                yield Input(str(line.image_number) if line and line.image_number else "", id="image",
-                            compact=True, max_length=6, type="integer")
+                yield Input(
+                    str(line.image_number) if line and line.image_number else "",
+                    id="image",
+                    compact=True,
+                    max_length=6,
+                    type="integer",
+                )
             with Horizontal(classes="field-row"):
                 yield Label("Taxable")
                 yield Checkbox("", line.taxable if line else True, id="taxable", compact=True)
@@ -95,14 +112,19 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
         self._initial = self._values()
 
     def _values(self) -> tuple:
-        return tuple(self.query_one(f"#{name}", Input).value for name in ("code", "description", "quantity",
-                                                                          "price", "image")) + (
-            self.query_one("#taxable", Checkbox).value,)
+        return tuple(
+            self.query_one(f"#{name}", Input).value for name in ("code", "description", "quantity", "price", "image")
+        ) + (self.query_one("#taxable", Checkbox).value,)
 
     def _error(self, message: str, field: str | None = None) -> None:
         self.query_one("#error", Static).update(message)
-        target = {"quantity": "#quantity", "price": "#price", "image_number": "#image", "description": "#description",
-                  "code": "#code"}.get(field or "")
+        target = {
+            "quantity": "#quantity",
+            "price": "#price",
+            "image_number": "#image",
+            "description": "#description",
+            "code": "#code",
+        }.get(field or "")
         if target:
             self.query_one(target, Input).focus()
 
@@ -130,8 +152,9 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
         if self.line is not None:
             return
         key = (text or "").strip().lower()
-        items = [item for item in catalog.price_list()
-                 if not key or key in item.code.lower() or key in item.name.lower()] or catalog.price_list()
+        items = [
+            item for item in catalog.price_list() if not key or key in item.code.lower() or key in item.name.lower()
+        ] or catalog.price_list()
         by_id = {str(item.id): item for item in items}
 
         def chosen(item_id: str | None) -> None:
@@ -141,9 +164,16 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                 self.query_one("#code", Input).focus()
 
         title = "Price list" + (f" · no item '{text.strip()}', choose one" if key and len(items) else "")
-        self.app.push_screen(ChoiceDialog(title, [
-            (str(item.id), f"{item.code:<8} {item.name[:34]:<34} {format_money(item.price_cents):>11}")
-            for item in items]), chosen)
+        self.app.push_screen(
+            ChoiceDialog(
+                title,
+                [
+                    (str(item.id), f"{item.code:<8} {item.name[:34]:<34} {format_money(item.price_cents):>11}")
+                    for item in items
+                ],
+            ),
+            chosen,
+        )
 
     @on(Input.Changed, "#code")
     def _code_changed(self, event: Input.Changed) -> None:
@@ -185,14 +215,26 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
             if self.line is None:
                 if self.item is not None and description.strip() == self.item.name:
                     description = ""  # the price list's name (a package lists its contents)
-                result = invoice_data.add_line(self.invoice, item=self.item, description=description,
-                                               quantity=quantity, unit_price_cents=price, taxable=taxable,
-                                               image_number=image)
+                result = invoice_data.add_line(
+                    self.invoice,
+                    item=self.item,
+                    description=description,
+                    quantity=quantity,
+                    unit_price_cents=price,
+                    taxable=taxable,
+                    image_number=image,
+                )
             else:
                 if price is None:
                     raise ValidationError("Enter the price.", "price")
-                result = invoice_data.update_line(self.line, description=description, quantity=quantity,
-                                                  unit_price_cents=price, taxable=taxable, image_number=image)
+                result = invoice_data.update_line(
+                    self.line,
+                    description=description,
+                    quantity=quantity,
+                    unit_price_cents=price,
+                    taxable=taxable,
+                    image_number=image,
+                )
         except ChangedElsewhere as error:
             self._rebase(reloaded(self.line))
             self._error(f"{error} {RELOADED_KEEPING_TYPED}")
@@ -205,9 +247,13 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
     @staticmethod
     def _shown(line: InvoiceLine) -> dict:
         """A saved line's values as the fields show them."""
-        return {"description": line.description, "quantity": str(line.quantity),
-                "price": plain_amount(line.unit_price_cents),
-                "image": str(line.image_number) if line.image_number else "", "taxable": line.taxable}
+        return {
+            "description": line.description,
+            "quantity": str(line.quantity),
+            "price": plain_amount(line.unit_price_cents),
+            "image": str(line.image_number) if line.image_number else "",
+            "taxable": line.taxable,
+        }
 
     def _rebase(self, stored: InvoiceLine) -> None:
         """Another terminal saved the line since this dialog opened: its values
@@ -219,8 +265,11 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                 widget.value = value
         self.line = stored
         shown = self._shown(stored)
-        self._initial = (self._initial[0], *(shown[name] for name in ("description", "quantity", "price", "image")),
-                         shown["taxable"])
+        self._initial = (
+            self._initial[0],
+            *(shown[name] for name in ("description", "quantity", "price", "image")),
+            shown["taxable"],
+        )
 
     def action_cancel(self) -> None:
         if self._values() == self._initial:

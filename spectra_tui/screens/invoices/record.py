@@ -1,4 +1,5 @@
 """The invoice record: header, lines, totals, the ledger, and every money flow."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -109,18 +110,28 @@ class InvoiceRecord(RecordScreen):
         self.invoice = invoice
         row = invoice_data.invoice_row(invoice)
         money = ledger.invoice_money(invoice)
-        what = "Estimate" if invoice.is_estimate else ("Credit memo" if invoice.kind == Invoice.CREDIT_MEMO
-                                                       else "Invoice")
+        what = (
+            "Estimate" if invoice.is_estimate else ("Credit memo" if invoice.kind == Invoice.CREDIT_MEMO else "Invoice")
+        )
         self.title = f"Spectra · {what} {invoice.display_number}"
-        head = Text.assemble((f"{what} {invoice.display_number}", "bold"), f" · {invoice.kind} · ",
-                             (row.state, "bold"), f" · {fmt_day(invoice.invoice_date)}\n",
-                             ("Client ", "dim"), invoice.client.full_name, ("   Bill-To ", "dim"),
-                             invoice.bill_to.full_name)
+        head = Text.assemble(
+            (f"{what} {invoice.display_number}", "bold"),
+            f" · {invoice.kind} · ",
+            (row.state, "bold"),
+            f" · {fmt_day(invoice.invoice_date)}\n",
+            ("Client ", "dim"),
+            invoice.client.full_name,
+            ("   Bill-To ", "dim"),
+            invoice.bill_to.full_name,
+        )
         if invoice.session_id:
             session = invoice.session
-            head.append_text(Text.assemble(("   Session ", "dim"),
-                                           f"{session.number} ({session.session_type.name}, "
-                                           f"{fmt_day(session.start.date())})"))
+            head.append_text(
+                Text.assemble(
+                    ("   Session ", "dim"),
+                    f"{session.number} ({session.session_type.name}, {fmt_day(session.start.date())})",
+                )
+            )
         if invoice.source_id:
             head.append_text(Text.assemble(("   From ", "dim"), invoice.source.display_number))
         if invoice.status == Invoice.CONVERTED:
@@ -139,26 +150,47 @@ class InvoiceRecord(RecordScreen):
         table.clear()
         self._lines = invoice_data.lines_of(self.invoice)
         for line in self._lines:
-            table.add_row(str(line.position), line.item.code if line.item_id else "", line.description,
-                          Text(str(line.quantity), justify="right"), money_cell(line.unit_price_cents),
-                          Text(str(line.image_number or ""), justify="right"), "yes" if line.taxable else "",
-                          money_cell(line.amount_cents), key=str(line.id))
+            table.add_row(
+                str(line.position),
+                line.item.code if line.item_id else "",
+                line.description,
+                Text(str(line.quantity), justify="right"),
+                money_cell(line.unit_price_cents),
+                Text(str(line.image_number or ""), justify="right"),
+                "yes" if line.taxable else "",
+                money_cell(line.amount_cents),
+                key=str(line.id),
+            )
         if self._lines:
             table.move_cursor(row=min(max(cursor, 0), len(self._lines) - 1))
         self.query_one("#ir-lines-title", Static).update(
-            f"Lines ({len(self._lines)})" + (" [dim]· a adds · Enter edits · Del removes[/dim]" if self._lines
-                                             else " [dim]· press a to add one[/dim]"))
+            f"Lines ({len(self._lines)})"
+            + (
+                " [dim]· a adds · Enter edits · Del removes[/dim]"
+                if self._lines
+                else " [dim]· press a to add one[/dim]"
+            )
+        )
 
     def _fill_totals(self, row: invoice_data.InvoiceRow, money: ledger.InvoiceMoney) -> None:
         invoice = self.invoice
         rate = (Decimal(invoice.tax_rate) * 100).normalize()
-        totals = Text.assemble(("Subtotal ", "dim"), format_money(invoice.subtotal_cents),
-                               (f"   Tax {rate:f}%{' incl.' if invoice.tax_included else ''} ", "dim"),
-                               format_money(invoice.tax_cents), ("   Total ", "dim"),
-                               (format_money(invoice.total_cents), "bold"), "\n")
+        totals = Text.assemble(
+            ("Subtotal ", "dim"),
+            format_money(invoice.subtotal_cents),
+            (f"   Tax {rate:f}%{' incl.' if invoice.tax_included else ''} ", "dim"),
+            format_money(invoice.tax_cents),
+            ("   Total ", "dim"),
+            (format_money(invoice.total_cents), "bold"),
+            "\n",
+        )
         if invoice.is_estimate:
-            totals.append("An estimate takes no payments: c converts it into an invoice."
-                          if invoice.status == Invoice.OPEN else f"{row.state}.", style="dim")
+            totals.append(
+                "An estimate takes no payments: c converts it into an invoice."
+                if invoice.status == Invoice.OPEN
+                else f"{row.state}.",
+                style="dim",
+            )
         elif invoice.status == Invoice.VOID:
             totals.append("Void: owes nothing.", style="dim")
         else:
@@ -171,8 +203,9 @@ class InvoiceRecord(RecordScreen):
                 totals.append("Balance $0.00", style="bold")
         on_hand = ledger.deposits_on_hand(invoice.client) if money.due and not invoice.is_estimate else 0
         if on_hand:
-            totals.append(f"\n{format_money(on_hand)} of deposits on hand: "
-                          "p offers them before the payment.", style="green")
+            totals.append(
+                f"\n{format_money(on_hand)} of deposits on hand: p offers them before the payment.", style="green"
+            )
         self.query_one("#ir-totals", Static).update(totals)
 
     def _entry_cells(self, entry: LedgerEntry) -> tuple:
@@ -185,9 +218,13 @@ class InvoiceRecord(RecordScreen):
         if effect > 0:
             amount = "+" + amount
         note = entry.note + (" (voided)" if voided else "")
-        return (Text(f"{to_local(entry.created_at):%m/%d/%y}", style=style),
-                Text(f"#{entry.id} {label}", style=style), Text(method, style=style),
-                Text(amount, justify="right", style=style), Text(note.strip(), style=style))
+        return (
+            Text(f"{to_local(entry.created_at):%m/%d/%y}", style=style),
+            Text(f"#{entry.id} {label}", style=style),
+            Text(method, style=style),
+            Text(amount, justify="right", style=style),
+            Text(note.strip(), style=style),
+        )
 
     def _fill_ledger(self) -> None:
         table = self.query_one("#ir-ledger", DataTable)
@@ -222,10 +259,12 @@ class InvoiceRecord(RecordScreen):
 
     def _after_dialog(self, done):
         """A dialog callback that reloads and tells what happened when something was done."""
+
         def callback(result) -> None:
             self.load()
             if result:
                 self.notify(done(result) if callable(done) else done, timeout=5)
+
         return callback
 
     def _money_summary(self) -> str:
@@ -250,8 +289,10 @@ class InvoiceRecord(RecordScreen):
         except DomainError as error:
             self.notify(str(error), title="Not possible", severity="error", timeout=8)
             return
-        self.app.push_screen(LineDialog(self.invoice), self._after_dialog(
-            lambda line: f"Line added: {line.description[:40]}. {self._money_summary()}"))
+        self.app.push_screen(
+            LineDialog(self.invoice),
+            self._after_dialog(lambda line: f"Line added: {line.description[:40]}. {self._money_summary()}"),
+        )
 
     def action_edit_line(self) -> None:
         line = self._selected_line()
@@ -263,8 +304,10 @@ class InvoiceRecord(RecordScreen):
         except DomainError as error:
             self.notify(str(error), title="Not possible", severity="error", timeout=8)
             return
-        self.app.push_screen(LineDialog(self.invoice, line), self._after_dialog(
-            lambda line: f"Line {line.position} saved. {self._money_summary()}"))
+        self.app.push_screen(
+            LineDialog(self.invoice, line),
+            self._after_dialog(lambda line: f"Line {line.position} saved. {self._money_summary()}"),
+        )
 
     @on(DataTable.RowSelected, "#ir-lines")
     def _line_chosen(self, event: DataTable.RowSelected) -> None:
@@ -281,9 +324,15 @@ class InvoiceRecord(RecordScreen):
             if yes:
                 self._run(lambda: invoice_data.remove_line(line), f"Line removed. {self._money_summary()}")
 
-        self.app.push_screen(ConfirmDialog(
-            f"Remove line {line.position}: {line.quantity} x {line.description[:50]} "
-            f"({format_money(line.amount_cents)})?", "Remove", "Keep"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Remove line {line.position}: {line.quantity} x {line.description[:50]} "
+                f"({format_money(line.amount_cents)})?",
+                "Remove",
+                "Keep",
+            ),
+            answered,
+        )
 
     # ------------------------------------------------------------ money
 
@@ -313,8 +362,7 @@ class InvoiceRecord(RecordScreen):
         def done(entry) -> None:
             self.load()
             if entry is not None:
-                self.notify(f"Payment of {format_money(entry.amount_cents)} taken. {self._money_summary()}",
-                            timeout=5)
+                self.notify(f"Payment of {format_money(entry.amount_cents)} taken. {self._money_summary()}", timeout=5)
             elif applied:
                 self.notify(f"{format_money(applied)} of deposits applied. {self._money_summary()}", timeout=5)
 
@@ -322,25 +370,47 @@ class InvoiceRecord(RecordScreen):
 
     def action_refund(self) -> None:
         if not ledger.invoice_money(self.invoice).credit:
-            self.notify(f"Invoice {self.invoice.display_number} has no credit balance to refund. "
-                        f"{self._money_summary()}", title="Nothing to refund", severity="warning", timeout=6)
+            self.notify(
+                f"Invoice {self.invoice.display_number} has no credit balance to refund. {self._money_summary()}",
+                title="Nothing to refund",
+                severity="warning",
+                timeout=6,
+            )
             return
-        self.app.push_screen(RefundDialog(self.invoice), self._after_dialog(
-            lambda entry: f"Refund of {format_money(entry.amount_cents)} recorded. {self._money_summary()}"))
+        self.app.push_screen(
+            RefundDialog(self.invoice),
+            self._after_dialog(
+                lambda entry: f"Refund of {format_money(entry.amount_cents)} recorded. {self._money_summary()}"
+            ),
+        )
 
     def action_deposit(self) -> None:
         client = self.invoice.client
-        self.app.push_screen(DepositDialog(client), self._after_dialog(
-            lambda entry: f"Deposit of {format_money(entry.amount_cents)} taken for {client.full_name}."))
+        self.app.push_screen(
+            DepositDialog(client),
+            self._after_dialog(
+                lambda entry: f"Deposit of {format_money(entry.amount_cents)} taken for {client.full_name}."
+            ),
+        )
 
     def action_transfer(self) -> None:
         if not ledger.invoice_money(self.invoice).credit:
-            self.notify(f"Invoice {self.invoice.display_number} has no credit balance to transfer. "
-                        f"{self._money_summary()}", title="Nothing to transfer", severity="warning", timeout=6)
+            self.notify(
+                f"Invoice {self.invoice.display_number} has no credit balance to transfer. {self._money_summary()}",
+                title="Nothing to transfer",
+                severity="warning",
+                timeout=6,
+            )
             return
-        self.app.push_screen(TransferCreditDialog(self.invoice), self._after_dialog(
-            lambda entry: f"{format_money(entry.amount_cents)} of credit moved to invoice "
-                          f"{entry.target_invoice.display_number}."))
+        self.app.push_screen(
+            TransferCreditDialog(self.invoice),
+            self._after_dialog(
+                lambda entry: (
+                    f"{format_money(entry.amount_cents)} of credit moved to invoice "
+                    f"{entry.target_invoice.display_number}."
+                )
+            ),
+        )
 
     def action_void_entry(self) -> None:
         table = self.query_one("#ir-ledger", DataTable)
@@ -352,10 +422,15 @@ class InvoiceRecord(RecordScreen):
             table.focus()
             self.notify("Choose the entry with ↑ ↓ in 'Payments and credits', then press v again.", timeout=6)
             return
-        entry = (self._entries[table.cursor_row] if self.focused is table and 0 <= table.cursor_row < len(self._entries)
-                 else live[0])
-        self.app.push_screen(void_entry_dialog(entry), self._after_dialog(
-            lambda _void: f"Entry #{entry.id} voided. {self._money_summary()}"))
+        entry = (
+            self._entries[table.cursor_row]
+            if self.focused is table and 0 <= table.cursor_row < len(self._entries)
+            else live[0]
+        )
+        self.app.push_screen(
+            void_entry_dialog(entry),
+            self._after_dialog(lambda _void: f"Entry #{entry.id} voided. {self._money_summary()}"),
+        )
 
     # ------------------------------------------------------------ invoice-level actions
 
@@ -368,8 +443,10 @@ class InvoiceRecord(RecordScreen):
 
         def chosen(client) -> None:
             if client is not None:
-                self._run(lambda: invoice_data.change_bill_to(self.invoice, client),
-                          f"Invoice {self.invoice.display_number} is now billed to {client.full_name}.")
+                self._run(
+                    lambda: invoice_data.change_bill_to(self.invoice, client),
+                    f"Invoice {self.invoice.display_number} is now billed to {client.full_name}.",
+                )
 
         choose_client(self.app, chosen)
 
@@ -390,20 +467,26 @@ class InvoiceRecord(RecordScreen):
                 return
             self.load()
             open_invoice(self.app, invoice)
-            self.notify(f"Estimate {estimate.display_number} is now invoice {invoice.display_number} ({kind}).",
-                        timeout=5)
+            self.notify(
+                f"Estimate {estimate.display_number} is now invoice {invoice.display_number} ({kind}).", timeout=5
+            )
 
-        self.app.push_screen(ChoiceDialog(f"Convert estimate {estimate.display_number} into",
-                                          [(kind, kind) for kind in kinds]), chosen)
+        self.app.push_screen(
+            ChoiceDialog(f"Convert estimate {estimate.display_number} into", [(kind, kind) for kind in kinds]), chosen
+        )
 
     def action_void_invoice(self) -> None:
         invoice = self.invoice
-        self.app.push_screen(ReasonDialog(
-            f"Void invoice {invoice.display_number}",
-            "A void invoice keeps its number and owes nothing. Why is it voided?",
-            lambda reason: invoice_data.void_invoice(invoice, reason), confirm="Void invoice",
-            placeholder="e.g. Created by mistake"),
-            self._after_dialog(f"Invoice {invoice.display_number} is void."))
+        self.app.push_screen(
+            ReasonDialog(
+                f"Void invoice {invoice.display_number}",
+                "A void invoice keeps its number and owes nothing. Why is it voided?",
+                lambda reason: invoice_data.void_invoice(invoice, reason),
+                confirm="Void invoice",
+                placeholder="e.g. Created by mistake",
+            ),
+            self._after_dialog(f"Invoice {invoice.display_number} is void."),
+        )
 
     def action_open_related(self) -> None:
         options = [("client", f"Client: {self.invoice.client.full_name}")]

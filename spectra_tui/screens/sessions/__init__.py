@@ -15,11 +15,23 @@ The package: ``search`` (the panel, the hub, the dialog) and ``record``
 ``screens.formats`` (shared with the invoice screens, re-exported here).
 Other screens open a session through ``screens.open_record``.
 """
+
 from ..formats import balance_cell, first_name, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
 from .record import TABS, SessionRecord
 from .search import SessionSearchDialog, SessionSearchPanel, SessionsHub
 
 __all__ = [
-    "TABS", "SessionRecord", "SessionSearchDialog", "SessionSearchPanel", "SessionsHub", "balance_cell", "first_name",
-    "fmt_clock", "fmt_day", "fmt_long", "fmt_short", "menu_entry", "money_cell",
+    "TABS",
+    "SessionRecord",
+    "SessionSearchDialog",
+    "SessionSearchPanel",
+    "SessionsHub",
+    "balance_cell",
+    "first_name",
+    "fmt_clock",
+    "fmt_day",
+    "fmt_long",
+    "fmt_short",
+    "menu_entry",
+    "money_cell",
 ]

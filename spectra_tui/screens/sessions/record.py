@@ -1,4 +1,5 @@
 """The session record: its tabs, the status workflow and the New group."""
+
 from __future__ import annotations
 
 from textual import on
@@ -101,8 +102,9 @@ class SessionRecord(RecordScreen):
                 yield Static("p books an appointment for this session (Scheduling Wizard)", classes="tab-hint")
                 yield DataTable(id="sr-appointments", cursor_type="row", zebra_stripes=True)
             with TabPane("Invoices", id="invoices"):
-                yield Static("Enter opens the invoice · i session invoice · e estimate · m credit memo",
-                             classes="tab-hint")
+                yield Static(
+                    "Enter opens the invoice · i session invoice · e estimate · m credit memo", classes="tab-hint"
+                )
                 yield DataTable(id="sr-invoices", cursor_type="row", zebra_stripes=True)
             with TabPane("Images", id="images"):
                 yield Static("", id="sr-images-hint", classes="tab-hint")
@@ -142,12 +144,14 @@ class SessionRecord(RecordScreen):
         self.title = f"Spectra · Session {session.number}"
         self.query_one("#sr-title", Static).update(
             f"[b]Session {session.number}[/b] · {session.client.full_name} · {session.session_type.name} · "
-            f"{fmt_short(session.start)} · [b]{session.status}[/b]")
+            f"{fmt_short(session.start)} · [b]{session.status}[/b]"
+        )
         self.query_one("#sr-client", Button).label = f"{session.client.full_name}  ›"
         self.query_one("#sr-photographer", Static).update(session.photographer.full_name)
         self.query_one("#sr-type", Static).update(f"{session.session_type.name} ({session.length_minutes} min)")
         self.query_one("#sr-start", Static).update(
-            f"{fmt_long(session.start)} – {fmt_clock(session.end)}  [dim](r reschedules)[/dim]")
+            f"{fmt_long(session.start)} – {fmt_clock(session.end)}  [dim](r reschedules)[/dim]"
+        )
         following = session_data.next_status(session)
         days = session_data.days_in_status(session)
         status = f"[b]{session.status}[/b] [dim]since {fmt_day(to_local(session.status_changed_at).date())} ({days} d)"
@@ -179,20 +183,31 @@ class SessionRecord(RecordScreen):
         table = self.query_one("#sr-appointments", DataTable)
         table.clear()
         for appointment in session_data.session_appointments(self.session):
-            table.add_row(fmt_long(appointment.start), f"{appointment.length_minutes} min", appointment.title,
-                          appointment.staff.full_name if appointment.staff_id else "", appointment.status,
-                          key=str(appointment.id))
+            table.add_row(
+                fmt_long(appointment.start),
+                f"{appointment.length_minutes} min",
+                appointment.title,
+                appointment.staff.full_name if appointment.staff_id else "",
+                appointment.status,
+                key=str(appointment.id),
+            )
 
     def _fill_invoices(self) -> None:
         table = self.query_one("#sr-invoices", DataTable)
         narrow = len(table.columns) < 7
         table.clear()
-        self._invoice_rows = invoice_data.search_invoices(invoice_data.InvoiceQuery(session_id=self.session.id),
-                                                          limit=500)
+        self._invoice_rows = invoice_data.search_invoices(
+            invoice_data.InvoiceQuery(session_id=self.session.id), limit=500
+        )
         for row in self._invoice_rows:
             invoice = row.invoice
-            cells = [invoice.display_number, fmt_day(invoice.invoice_date), invoice.kind, row.state,
-                     money_cell(invoice.total_cents)]
+            cells = [
+                invoice.display_number,
+                fmt_day(invoice.invoice_date),
+                invoice.kind,
+                row.state,
+                money_cell(invoice.total_cents),
+            ]
             if not narrow:
                 cells.append(money_cell(row.paid))
             cells.append(balance_cell(row.balance))
@@ -204,18 +219,33 @@ class SessionRecord(RecordScreen):
         images = session_data.session_images(self.session)
         for image in images:
             size = f"{image.width}×{image.height}" if image.width and image.height else "RAW"
-            table.add_row(str(image.number), image.original_name or image.stored_name, size, image.source,
-                          fmt_short(to_local(image.imported_at)), key=str(image.id))
-        hint = (f"{len(images)} image{'s' if len(images) != 1 else ''} · g imports more" if images
-                else "No images yet: g imports them from a card or folder (capture: Workflow hub, F3).")
+            table.add_row(
+                str(image.number),
+                image.original_name or image.stored_name,
+                size,
+                image.source,
+                fmt_short(to_local(image.imported_at)),
+                key=str(image.id),
+            )
+        hint = (
+            f"{len(images)} image{'s' if len(images) != 1 else ''} · g imports more"
+            if images
+            else "No images yet: g imports them from a card or folder (capture: Workflow hub, F3)."
+        )
         self.query_one("#sr-images-hint", Static).update(hint)
 
     def _fill_history(self) -> None:
         table = self.query_one("#sr-history", DataTable)
         table.clear()
         for change in session_data.history(self.session):
-            table.add_row(fmt_short(to_local(change.at)), change.user_name, change.from_status or "—", change.to_status,
-                          change.note, key=str(change.id))
+            table.add_row(
+                fmt_short(to_local(change.at)),
+                change.user_name,
+                change.from_status or "—",
+                change.to_status,
+                change.note,
+                key=str(change.id),
+            )
 
     # ------------------------------------------------------------ editing (room, notes)
 
@@ -244,8 +274,9 @@ class SessionRecord(RecordScreen):
             return True
         notes, room_id = self._form_values()
         try:
-            result = booking.save_session_details(self.edit_base, notes=notes, room=room_id,
-                                                  allow_conflict=allow_conflict)
+            result = booking.save_session_details(
+                self.edit_base, notes=notes, room=room_id, allow_conflict=allow_conflict
+            )
         except ChangedElsewhere as error:
             self._reload_keeping_typed(notes, room_id)
             self.notify(f"{error} {RELOADED_KEEPING_TYPED}", title="Not saved", severity="warning", timeout=10)
@@ -279,8 +310,9 @@ class SessionRecord(RecordScreen):
         self.load()
         fresh = self.session
         keep_notes = notes.strip() != (base.notes or "").strip()
-        self._load_fields(fresh, notes if keep_notes else fresh.notes,
-                          room_id if room_id != base.room_id else fresh.room_id)
+        self._load_fields(
+            fresh, notes if keep_notes else fresh.notes, room_id if room_id != base.room_id else fresh.room_id
+        )
 
     # ------------------------------------------------------------ actions
 
@@ -314,8 +346,9 @@ class SessionRecord(RecordScreen):
             elif status == session_data.NO_SHOW:
                 self.action_no_show()
             else:
-                self._run(lambda: session_data.set_status(self.session, status),
-                          f"Session {self.session.number}: {status}")
+                self._run(
+                    lambda: session_data.set_status(self.session, status), f"Session {self.session.number}: {status}"
+                )
 
         self.app.push_screen(ChoiceDialog(f"Set the status of session {self.session.number}", options), chosen)
 
@@ -327,13 +360,20 @@ class SessionRecord(RecordScreen):
                 self.load(keep_edits=True)
                 self.notify(f"Session {session.number} cancelled.", timeout=4)
 
-        self.app.push_screen(ReasonDialog(
-            f"Cancel session {session.number}", f"{session.client.full_name} · {fmt_long(session.start)}. "
-            "Why is it cancelled?", lambda reason: session_data.cancel_session(session, reason),
-            confirm="Cancel session", placeholder="e.g. Client rescheduled"), done)
+        self.app.push_screen(
+            ReasonDialog(
+                f"Cancel session {session.number}",
+                f"{session.client.full_name} · {fmt_long(session.start)}. Why is it cancelled?",
+                lambda reason: session_data.cancel_session(session, reason),
+                confirm="Cancel session",
+                placeholder="e.g. Client rescheduled",
+            ),
+            done,
+        )
 
     def action_reschedule(self) -> None:
         """A new time (and photographer or room) under the conflict policy."""
+
         def done(result) -> None:
             if result:
                 self.load(keep_edits=True)
@@ -348,9 +388,14 @@ class SessionRecord(RecordScreen):
             if yes:
                 self._run(lambda: session_data.mark_no_show(session), f"Session {session.number}: No-Show")
 
-        self.app.push_screen(ConfirmDialog(
-            f"Mark session {session.number} ({session.client.full_name}, {fmt_long(session.start)}) as a no-show?",
-            "No-show", "Back"), answered)
+        self.app.push_screen(
+            ConfirmDialog(
+                f"Mark session {session.number} ({session.client.full_name}, {fmt_long(session.start)}) as a no-show?",
+                "No-show",
+                "Back",
+            ),
+            answered,
+        )
 
     def action_open_client(self) -> None:
         open_client(self.app, self.session.client)
@@ -365,8 +410,12 @@ class SessionRecord(RecordScreen):
             if kind:
                 open_new_invoice(self.app, kind, session=self.session)
 
-        self.app.push_screen(ChoiceDialog(f"New invoice for session {self.session.number}",
-                                          [(kind, kind) for kind in Invoice.SESSION_KINDS]), chosen)
+        self.app.push_screen(
+            ChoiceDialog(
+                f"New invoice for session {self.session.number}", [(kind, kind) for kind in Invoice.SESSION_KINDS]
+            ),
+            chosen,
+        )
 
     def action_estimate(self) -> None:
         open_new_invoice(self.app, Invoice.ESTIMATE, session=self.session)
@@ -389,28 +438,34 @@ class SessionRecord(RecordScreen):
         self.app.open_scheduling_wizard(session=self.session, kind="appointment")
 
     def action_new_menu(self) -> None:
-        self._menu(f"New for session {self.session.number}", [
-            ("session_invoice", menu_entry("Session invoice…", "i")),
-            ("appointment", menu_entry("Appointment", "p")),
-            ("estimate", menu_entry("Estimate", "e")),
-            ("credit_memo", menu_entry("Credit memo", "m")),
-        ])
+        self._menu(
+            f"New for session {self.session.number}",
+            [
+                ("session_invoice", menu_entry("Session invoice…", "i")),
+                ("appointment", menu_entry("Appointment", "p")),
+                ("estimate", menu_entry("Estimate", "e")),
+                ("credit_memo", menu_entry("Credit memo", "m")),
+            ],
+        )
 
     def action_file_menu(self) -> None:
-        self._menu(f"Session {self.session.number}", [
-            ("advance", menu_entry("Advance status", "a")),
-            ("set_status", menu_entry("Set status…", "s")),
-            ("reschedule", menu_entry("Reschedule…", "r")),
-            ("cancel_session", menu_entry("Cancel session (with a reason)", "x")),
-            ("no_show", menu_entry("Mark no-show", "o")),
-            ("open_client", menu_entry("Open the client record", "c")),
-            ("import_images", menu_entry("Import images…", "g")),
-            ("session_invoice", menu_entry("New session invoice…", "i")),
-            ("appointment", menu_entry("New appointment", "p")),
-            ("estimate", menu_entry("New estimate", "e")),
-            ("credit_memo", menu_entry("New credit memo", "m")),
-            ("save_close", menu_entry("Save & Close", "Ctrl+W")),
-        ])
+        self._menu(
+            f"Session {self.session.number}",
+            [
+                ("advance", menu_entry("Advance status", "a")),
+                ("set_status", menu_entry("Set status…", "s")),
+                ("reschedule", menu_entry("Reschedule…", "r")),
+                ("cancel_session", menu_entry("Cancel session (with a reason)", "x")),
+                ("no_show", menu_entry("Mark no-show", "o")),
+                ("open_client", menu_entry("Open the client record", "c")),
+                ("import_images", menu_entry("Import images…", "g")),
+                ("session_invoice", menu_entry("New session invoice…", "i")),
+                ("appointment", menu_entry("New appointment", "p")),
+                ("estimate", menu_entry("New estimate", "e")),
+                ("credit_memo", menu_entry("New credit memo", "m")),
+                ("save_close", menu_entry("Save & Close", "Ctrl+W")),
+            ],
+        )
 
     def _menu(self, title: str, options: list[tuple[str, str]]) -> None:
         def chosen(action: str | None) -> None:

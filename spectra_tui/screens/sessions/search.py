@@ -1,4 +1,5 @@
 """Finding a session: the search panel, the Sessions hub (F6) and Session Search (Ctrl+S)."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -61,24 +62,43 @@ class SessionSearchPanel(Vertical):
             yield Input(id="ss-to", compact=True, placeholder="12/31/2026", max_length=30)
         with Horizontal(classes="search-row"):
             yield Label("Photographer")
-            yield Select([(p.full_name, p.id) for p in photographers()], prompt="Any", compact=True,
-                         id="ss-photographer")
+            yield Select(
+                [(p.full_name, p.id) for p in photographers()], prompt="Any", compact=True, id="ss-photographer"
+            )
             yield Label("Status")
-            yield Select([(s, s) for s in session_data.statuses_for_search()], prompt="Any", compact=True,
-                         id="ss-status")
+            yield Select(
+                [(s, s) for s in session_data.statuses_for_search()], prompt="Any", compact=True, id="ss-status"
+            )
         yield Note("", id="ss-message")
         yield PagedTable(
-            [("Session", 7), ("Start", 14), ("Client", 24), ("Type", 10), ("Photographer", 12),
-             ("Room", 9), ("Status", 26)],
-            self._cells, key=lambda s: s.id, id="ss-results",
-            narrow_columns=[(0, 5, "No."), (1, 14), (2, 16), (4, 5, "Phot."), (6, 26)], narrow_below=100)
+            [
+                ("Session", 7),
+                ("Start", 14),
+                ("Client", 24),
+                ("Type", 10),
+                ("Photographer", 12),
+                ("Room", 9),
+                ("Status", 26),
+            ],
+            self._cells,
+            key=lambda s: s.id,
+            id="ss-results",
+            narrow_columns=[(0, 5, "No."), (1, 14), (2, 16), (4, 5, "Phot."), (6, 26)],
+            narrow_below=100,
+        )
 
     @staticmethod
     def _cells(session: Session) -> tuple:
         status_style = "dim" if session.status in session_data.CLOSED_STATUSES else ""
-        return (str(session.number), fmt_short(session.start), session.client.full_name,
-                session.session_type.name, first_name(session.photographer.full_name),
-                session.room.name if session.room_id else "", Text(session.status, style=status_style))
+        return (
+            str(session.number),
+            fmt_short(session.start),
+            session.client.full_name,
+            session.session_type.name,
+            first_name(session.photographer.full_name),
+            session.room.name if session.room_id else "",
+            Text(session.status, style=status_style),
+        )
 
     def on_mount(self) -> None:
         self.search()
@@ -93,16 +113,19 @@ class SessionSearchPanel(Vertical):
     def build_query(self) -> session_data.SessionQuery:
         """The query from the form; a field that cannot be read raises ValidationError."""
         number_text = self.query_one("#ss-number", Input).value.strip()
-        date_from, date_to = parse_day_range(self.query_one("#ss-from", Input).value,
-                                             self.query_one("#ss-to", Input).value)
+        date_from, date_to = parse_day_range(
+            self.query_one("#ss-from", Input).value, self.query_one("#ss-to", Input).value
+        )
         photographer = self.query_one("#ss-photographer", Select).value
         status = self.query_one("#ss-status", Select).value
         return session_data.SessionQuery(
             number=int(number_text) if number_text.isdigit() else None,
             client=self.query_one("#ss-client", Input).value.strip(),
-            date_from=date_from, date_to=date_to,
+            date_from=date_from,
+            date_to=date_to,
             photographer_id=None if photographer is Select.NULL else photographer,
-            status="" if status is Select.NULL else status)
+            status="" if status is Select.NULL else status,
+        )
 
     def search(self, force: bool = False) -> bool:
         """Run the form's query (again when ``force``) and show the first page;
@@ -128,11 +151,17 @@ class SessionSearchPanel(Vertical):
             if query.date_from or query.date_to:
                 described.append(f"{fmt_day(query.date_from) or '…'} – {fmt_day(query.date_to) or '…'}")
             hint = "Enter opens the session" if count else "No session matches; clear a field to see more"
-            self._message(f"{shown} session{'s' if count != 1 else ''}"
-                          + (f" ({described[0]})" if described else "") + f" · {hint}")
+            self._message(
+                f"{shown} session{'s' if count != 1 else ''}"
+                + (f" ({described[0]})" if described else "")
+                + f" · {hint}"
+            )
 
-        self.table.load(lambda after, limit: session_data.search_sessions(query, limit, after), show,
-                        lambda page: session_data.count_sessions(query))
+        self.table.load(
+            lambda after, limit: session_data.search_sessions(query, limit, after),
+            show,
+            lambda page: session_data.count_sessions(query),
+        )
         return True
 
     @on(Input.Changed)
@@ -179,8 +208,10 @@ class SessionsHub(HubScreen):
     HUB_TITLE = "Sessions"
 
     def compose_body(self) -> ComposeResult:
-        yield Static("[b]Sessions[/b]  [dim]search by any field · Enter opens · Ctrl+S searches from anywhere[/dim]",
-                     classes="section-title")
+        yield Static(
+            "[b]Sessions[/b]  [dim]search by any field · Enter opens · Ctrl+S searches from anywhere[/dim]",
+            classes="section-title",
+        )
         yield SessionSearchPanel(id="sessions-search")
 
     def on_mount(self) -> None:

@@ -24,6 +24,7 @@ The package: ``state`` (the booking being built), one module per step
 (the one-line choice field), ``new_client`` (a client entered on the fly) and
 ``screen`` (the wizard that hosts the steps).
 """
+
 from .fields import ChoiceField
 from .new_client import NewClientDialog
 from .screen import SchedulingWizard

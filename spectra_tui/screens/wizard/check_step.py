@@ -1,5 +1,6 @@
 """Step 4: the conflict check under the studio's policy (never / ask / always),
 with the next free times to choose from."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,10 +59,14 @@ class CheckStep(WizardStep):
         who = s.who
         where = f" · {s.room.name}" if s.room else ""
         end = wall_end(s.start, s.length)
-        self.query_one("#wz-check-when", Static).update(Text.assemble(
-            (f"{long_date(s.start.date())}, {clock(s.start)} – {clock(end)}", "bold"),
-            f" ({s.length} minutes, {how_far(s.start)})",
-            f" · {who.full_name}" if who else " · nobody assigned", where))
+        self.query_one("#wz-check-when", Static).update(
+            Text.assemble(
+                (f"{long_date(s.start.date())}, {clock(s.start)} – {clock(end)}", "bold"),
+                f" ({s.length} minutes, {how_far(s.start)})",
+                f" · {who.full_name}" if who else " · nobody assigned",
+                where,
+            )
+        )
         result = self.query_one("#wz-check-result", Static)
         options = self.query_one("#wz-check-options", OptionList)
         options.clear_options()
@@ -102,8 +107,11 @@ class CheckStep(WizardStep):
             except DomainError:
                 free_slots = []
             for slot in free_slots:
-                entries.append(Option(f"Free: {slot:%a %b} {slot.day}, {clock(slot)} ({how_far(slot)})",
-                                      id=f"slot:{slot.isoformat()}"))
+                entries.append(
+                    Option(
+                        f"Free: {slot:%a %b} {slot.day}, {clock(slot)} ({how_far(slot)})", id=f"slot:{slot.isoformat()}"
+                    )
+                )
         if not entries:
             entries.append(Option("Choose another time (Esc goes back)", id="back"))
         return entries

@@ -1,4 +1,5 @@
 """Step 1: the client (found, entered on the fly, or none for an unlinked appointment)."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -31,8 +32,9 @@ class ClientStep(WizardStep):
             details = " · ".join(p for p in (c.main_phone, c.email, c.city) if p)
             now_line.update(Text.assemble(("Client: ", "bold"), c.full_name, f"  {details}" if details else ""))
         elif s.new_client is not None:
-            now_line.update(Text.assemble(("Client: ", "bold"), s.new_client.name,
-                                          ("  (new: created when you confirm)", "dim")))
+            now_line.update(
+                Text.assemble(("Client: ", "bold"), s.new_client.name, ("  (new: created when you confirm)", "dim"))
+            )
         elif s.is_unlinked_appointment:
             now_line.update(Text.assemble(("Client: ", "bold"), ("none (an unlinked appointment)", "dim")))
         else:
@@ -90,6 +92,7 @@ class ClientStep(WizardStep):
 
     def new_client(self) -> None:
         """A new client on the fly (not saved before Confirm)."""
+
         def done(answer) -> None:
             if isinstance(answer, Client):
                 self._set_client(answer)

@@ -1,5 +1,6 @@
 """Step 3: session type, photographer (or the staff member), room, the date
 and time typed naturally and always shown back as an exact date, length, notes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,9 @@ class DetailsStep(WizardStep):
         yield row("Photographer", ChoiceField(id="wz-photographer"), "row-photographer")
         yield row("With", ChoiceField(id="wz-staff"), "row-staff")
         yield row("Room", ChoiceField(id="wz-room"))
-        yield row("Date & time", Input(placeholder="e.g. tue 3pm, 12/3 10:30, tomorrow 9, +2w",
-                                       id="wz-when", compact=True))
+        yield row(
+            "Date & time", Input(placeholder="e.g. tue 3pm, 12/3 10:30, tomorrow 9, +2w", id="wz-when", compact=True)
+        )
         yield Static("", id="wz-when-back", classes="shown-back")
         yield row("Length (min)", Input(id="wz-length", compact=True, type="integer"))
         yield row("Notes", Input(id="wz-notes", compact=True))
@@ -44,19 +46,24 @@ class DetailsStep(WizardStep):
     def fill(self) -> None:
         s, choices = self.state, self.state.choices
         self.query_one("#wz-type", ChoiceField).set_options(
-            [(t.id, f"{t.name} · {t.length_minutes} min · {format_money(t.fee_cents)}") for t in choices.session_types])
+            [(t.id, f"{t.name} · {t.length_minutes} min · {format_money(t.fee_cents)}") for t in choices.session_types]
+        )
         length = choices.session_types[0].length_minutes if choices.session_types else 60
         photographer = booking.proposed_photographer(s.given_photographer, s.start, length)
         self.query_one("#wz-photographer", ChoiceField).set_options(
-            [(u.id, u.full_name) for u in choices.photographers], photographer.id if photographer else None)
+            [(u.id, u.full_name) for u in choices.photographers], photographer.id if photographer else None
+        )
         staff = s.given_photographer
         if staff is None and s.given_session is not None:
             staff = s.given_session.photographer
         self.query_one("#wz-staff", ChoiceField).set_options(
-            [(None, "Nobody in particular")] + [(u.id, f"{u.full_name}" + ("" if u.is_photographer else f" ({u.role})"))
-                                                for u in choices.staff], staff.id if staff else None)
+            [(None, "Nobody in particular")]
+            + [(u.id, f"{u.full_name}" + ("" if u.is_photographer else f" ({u.role})")) for u in choices.staff],
+            staff.id if staff else None,
+        )
         self.query_one("#wz-room", ChoiceField).set_options(
-            [(None, "No room")] + [(r.id, r.name) for r in choices.rooms], s.room.id if s.room else None)
+            [(None, "No room")] + [(r.id, r.name) for r in choices.rooms], s.room.id if s.room else None
+        )
         if s.start is not None:
             self.show_start(s.start)
         self.type_changed()
@@ -108,7 +115,8 @@ class DetailsStep(WizardStep):
     def _length_is_type_default(self) -> bool:
         session_type = self.session_type()
         return session_type is not None and self.query_one("#wz-length", Input).value.strip() == str(
-            session_type.length_minutes)
+            session_type.length_minutes
+        )
 
     def _parse_when(self, text: str) -> dt.datetime:
         return parse_when(text, default_time=self.state.default_time)
@@ -160,8 +168,10 @@ class DetailsStep(WizardStep):
             person_id = self.query_one("#wz-photographer", ChoiceField).value
             s.photographer = next((u for u in choices.photographers if u.id == person_id), None)
             if s.session_type is None or s.photographer is None:
-                return self._refuse("A session always involves the camera: the studio needs session types and "
-                                    "photographers set up first.")
+                return self._refuse(
+                    "A session always involves the camera: the studio needs session types and "
+                    "photographers set up first."
+                )
             s.staff = None
         else:
             staff_id = self.query_one("#wz-staff", ChoiceField).value

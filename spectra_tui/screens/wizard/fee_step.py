@@ -1,4 +1,5 @@
 """Step 5 (sessions): the session fee invoice made with the booking, its total shown back."""
+
 from __future__ import annotations
 
 from textual import on
@@ -23,8 +24,10 @@ class FeeStep(WizardStep):
 
     def compose(self) -> ComposeResult:
         yield Static("The session fee invoice is made with the booking (optional).", classes="lead")
-        yield row("Fee invoice", ChoiceField([(True, "Yes: create the session fee invoice"),
-                                              (False, "No fee invoice now")], id="wz-fee-on"))
+        yield row(
+            "Fee invoice",
+            ChoiceField([(True, "Yes: create the session fee invoice"), (False, "No fee invoice now")], id="wz-fee-on"),
+        )
         yield row("Session fee", Input(id="wz-fee", compact=True), "row-fee")
         yield Static("", id="wz-fee-back", classes="shown-back")
 

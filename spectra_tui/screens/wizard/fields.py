@@ -1,4 +1,5 @@
 """The wizard's compact form pieces: a one-line choice field and a labelled row."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,5 +1,6 @@
 """Step 7: future appointments linked to the booking (e.g. the sales
 presentation a week later): added one by one, removed from the list."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,16 +26,21 @@ class FollowUpsStep(WizardStep):
     title = "Follow-ups"
 
     def compose(self) -> ComposeResult:
-        yield Static("Future appointments linked to this booking (optional), e.g. the sales "
-                     "presentation a week later.", classes="lead")
+        yield Static(
+            "Future appointments linked to this booking (optional), e.g. the sales presentation a week later.",
+            classes="lead",
+        )
         yield OptionList(id="wz-fu-list", compact=True)
         yield row("Title", Input("Sales presentation", id="wz-fu-title", compact=True))
-        yield row("Date & time", Input(placeholder="+1w 4pm (a week after the booking), next tue 4pm",
-                                       id="wz-fu-when", compact=True))
+        yield row(
+            "Date & time",
+            Input(placeholder="+1w 4pm (a week after the booking), next tue 4pm", id="wz-fu-when", compact=True),
+        )
         yield Static("", id="wz-fu-back", classes="shown-back")
         yield row("Length (min)", Input("60", id="wz-fu-length", compact=True, type="integer"))
-        yield Static("Enter on the date adds it · Enter with no date goes on · "
-                     "Enter on a listed one removes it", classes="hint")
+        yield Static(
+            "Enter on the date adds it · Enter with no date goes on · Enter on a listed one removes it", classes="hint"
+        )
 
     def applies(self) -> bool:
         return self.state.can_have_follow_ups
@@ -51,8 +57,13 @@ class FollowUpsStep(WizardStep):
         listing.clear_options()
         for index, follow in enumerate(self.state.follow_ups):
             end = wall_end(follow.start, follow.length_minutes)
-            listing.add_option(Option(f"{index + 1}. {follow.title}: {follow.start:%a %b} {follow.start.day}, "
-                                      f"{clock(follow.start)} – {clock(end)} ({how_far(follow.start)})", id=str(index)))
+            listing.add_option(
+                Option(
+                    f"{index + 1}. {follow.title}: {follow.start:%a %b} {follow.start.day}, "
+                    f"{clock(follow.start)} – {clock(end)} ({how_far(follow.start)})",
+                    id=str(index),
+                )
+            )
         listing.display = bool(self.state.follow_ups)
 
     def _parse_follow_up(self, text: str) -> dt.datetime:
@@ -133,8 +144,10 @@ class FollowUpsStep(WizardStep):
                 self._draw_follow_ups()
                 self.query_one("#wz-fu-when", Input).focus()
 
-        self.app.push_screen(ConfirmDialog(f"Remove the follow-up '{follow.title}' ({describe(follow.start)})?",
-                                           "Remove", "Keep"), answered)
+        self.app.push_screen(
+            ConfirmDialog(f"Remove the follow-up '{follow.title}' ({describe(follow.start)})?", "Remove", "Keep"),
+            answered,
+        )
 
     def leave(self) -> bool:
         if self.query_one("#wz-fu-when", Input).value.strip():

@@ -1,4 +1,5 @@
 """Step 2: a session or an appointment, and what an appointment is linked to."""
+
 from __future__ import annotations
 
 from textual import on
@@ -17,11 +18,20 @@ class KindStep(WizardStep):
 
     def compose(self) -> ComposeResult:
         yield Static("A session always involves the camera; any other meeting is an appointment.", classes="lead")
-        yield row("Booking", ChoiceField([(SESSION, "Session (with the camera)"),
-                                          (APPOINTMENT, "Appointment (any other meeting)")], id="wz-kind"))
+        yield row(
+            "Booking",
+            ChoiceField(
+                [(SESSION, "Session (with the camera)"), (APPOINTMENT, "Appointment (any other meeting)")], id="wz-kind"
+            ),
+        )
         yield row("Linked to", ChoiceField(id="wz-link"), "row-link")
-        yield row("Title", Input(placeholder="e.g. Consultation, Sales presentation, Staff meeting",
-                                 id="wz-title-input", compact=True), "row-title")
+        yield row(
+            "Title",
+            Input(
+                placeholder="e.g. Consultation, Sales presentation, Staff meeting", id="wz-title-input", compact=True
+            ),
+            "row-title",
+        )
         yield Static("", id="wz-kind-hint", classes="hint")
 
     def fill(self) -> None:
@@ -39,8 +49,12 @@ class KindStep(WizardStep):
             options.append(("client", f"{s.client_name} (the client)"))
         if s.client is not None:
             for session in booking.linkable_sessions(s.client):
-                options.append((f"session:{session.id}", f"Session {session.number} · {session.session_type.name}"
-                                                         f" · {session.start:%m/%d/%Y}"))
+                options.append(
+                    (
+                        f"session:{session.id}",
+                        f"Session {session.number} · {session.session_type.name} · {session.start:%m/%d/%Y}",
+                    )
+                )
         elif s.given_session is not None:
             session = s.given_session
             options.append((f"session:{session.id}", f"Session {session.number} · {session.session_type.name}"))
@@ -55,8 +69,11 @@ class KindStep(WizardStep):
         is_appointment = self.query_one("#wz-kind", ChoiceField).value == APPOINTMENT
         self.query_one("#row-link").set_class(not is_appointment, "hidden")
         self.query_one("#row-title").set_class(not is_appointment, "hidden")
-        hint = ("Sessions: type, photographer, fee invoice and follow-ups come next." if not is_appointment else
-                "An appointment may be linked to the client, to one of their sessions, or to nothing.")
+        hint = (
+            "Sessions: type, photographer, fee invoice and follow-ups come next."
+            if not is_appointment
+            else "An appointment may be linked to the client, to one of their sessions, or to nothing."
+        )
         if not self.state.has_client and not is_appointment:
             hint = "A session needs a client: go back (Esc) to choose one, or book an appointment."
         self.query_one("#wz-kind-hint", Static).update(hint)

@@ -1,5 +1,6 @@
 """A client entered on the fly in the wizard: checked by the client rules
 but written only when the booking is confirmed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,8 +111,9 @@ class NewClientDialog(ScreenHooks, ModalScreen):
         self.dismiss(NewClient(fields, capitalize, name))
 
     def _ask_duplicate(self, duplicate: DuplicateClient, fields: dict, capitalize: set[str]) -> None:
-        options = [(f"use:{c.id}", f"Use {c.full_name} (#{c.id}, {c.main_phone or c.email})")
-                   for c in duplicate.duplicates]
+        options = [
+            (f"use:{c.id}", f"Use {c.full_name} (#{c.id}, {c.main_phone or c.email})") for c in duplicate.duplicates
+        ]
         options.append(("new", "A different person: enter as a new client"))
 
         def chosen(option: str | None) -> None:

@@ -1,4 +1,5 @@
 """Step 6: money taken now, a payment on the fee invoice or a deposit held for the client."""
+
 from __future__ import annotations
 
 from textual import on
@@ -21,14 +22,19 @@ class PaymentStep(WizardStep):
     def compose(self) -> ComposeResult:
         yield Static("Money taken now (optional).", classes="lead")
         yield row("Money now", ChoiceField(id="wz-pay-kind"))
-        yield row("Amount", Input(placeholder="e.g. 50 or 162.38", id="wz-pay-amount", compact=True),
-                  "row-pay-amount")
-        yield row("Method", ChoiceField([(m, m) for m in LedgerEntry.METHODS], "card",
-                                        id="wz-pay-method"), "row-pay-method")
+        yield row("Amount", Input(placeholder="e.g. 50 or 162.38", id="wz-pay-amount", compact=True), "row-pay-amount")
+        yield row(
+            "Method", ChoiceField([(m, m) for m in LedgerEntry.METHODS], "card", id="wz-pay-method"), "row-pay-method"
+        )
         yield row("Reference", Input(placeholder="check number", id="wz-pay-ref", compact=True), "row-pay-ref")
-        yield row("Apply to fee", ChoiceField([(False, "No: hold the deposit for the client"),
-                                               (True, "Yes: put it on the fee invoice")],
-                                              id="wz-pay-apply"), "row-pay-apply")
+        yield row(
+            "Apply to fee",
+            ChoiceField(
+                [(False, "No: hold the deposit for the client"), (True, "Yes: put it on the fee invoice")],
+                id="wz-pay-apply",
+            ),
+            "row-pay-apply",
+        )
         yield Static("", id="wz-pay-back", classes="shown-back")
 
     def applies(self) -> bool:
@@ -98,7 +104,8 @@ class PaymentStep(WizardStep):
             return self._refuse("The amount must be more than zero (or choose 'No money now').")
         method = self.query_one("#wz-pay-method", ChoiceField).value
         reference = self.query_one("#wz-pay-ref", Input).value.strip() if method == "check" else ""
-        apply = bool(self.query_one("#wz-pay-apply", ChoiceField).value) and kind == DEPOSIT and \
-            self._fee_invoice_made()
+        apply = (
+            bool(self.query_one("#wz-pay-apply", ChoiceField).value) and kind == DEPOSIT and self._fee_invoice_made()
+        )
         s.payment = PaymentNow(amount_cents=cents, method=method, reference=reference, kind=kind, apply_to_fee=apply)
         return True

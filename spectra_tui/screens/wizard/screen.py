@@ -5,6 +5,7 @@ Each step is a widget over the shared ``WizardState`` (``state.py``); the
 screen moves from one step object to the next, skipping those that do not
 apply to this booking.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -74,15 +75,27 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, client: Client | None = None, session: Session | None = None, kind: str = SESSION,
-                 start: dt.datetime | None = None, photographer: User | None = None, room: Room | None = None):
+    def __init__(
+        self,
+        client: Client | None = None,
+        session: Session | None = None,
+        kind: str = SESSION,
+        start: dt.datetime | None = None,
+        photographer: User | None = None,
+        room: Room | None = None,
+    ):
         super().__init__()
         if session is not None:
             client = client or session.client
             kind = APPOINTMENT
-        self.state = s = WizardState(StudioChoices.load(), client=client,
-                                     kind=kind if kind in (SESSION, APPOINTMENT) else SESSION,
-                                     room=room, given_session=session, given_photographer=photographer)
+        self.state = s = WizardState(
+            StudioChoices.load(),
+            client=client,
+            kind=kind if kind in (SESSION, APPOINTMENT) else SESSION,
+            room=room,
+            given_session=session,
+            given_photographer=photographer,
+        )
         if session is not None:
             s.link = f"session:{session.id}"
         elif s.kind == APPOINTMENT and client is None:
@@ -97,8 +110,16 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
         self.payment_step = PaymentStep(s)
         self.followups_step = FollowUpsStep(s)
         self.summary_step = SummaryStep(s)
-        self.steps: list[WizardStep] = [self.client_step, self.kind_step, self.details_step, self.check_step,
-                                        self.fee_step, self.payment_step, self.followups_step, self.summary_step]
+        self.steps: list[WizardStep] = [
+            self.client_step,
+            self.kind_step,
+            self.details_step,
+            self.check_step,
+            self.fee_step,
+            self.payment_step,
+            self.followups_step,
+            self.summary_step,
+        ]
         self.current: WizardStep = self.client_step
 
     @property
@@ -153,8 +174,11 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
         compact = Text(no_wrap=True, overflow="ellipsis")
         for index, step in enumerate(self.steps):
             skipped = not step.applies()
-            style = "reverse bold" if step is self.current else ("dim strike" if skipped else (
-                "green" if index < current else "dim"))
+            style = (
+                "reverse bold"
+                if step is self.current
+                else ("dim strike" if skipped else ("green" if index < current else "dim"))
+            )
             mark = f" {index + 1} {step.title} "
             full.append(mark, style)
             compact.append(mark if step is self.current else f" {index + 1} ", style)
@@ -227,8 +251,10 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
             if discard:
                 self.dismiss(None)
 
-        self.app.push_screen(ConfirmDialog("Cancel this booking? Nothing you entered is saved.",
-                                           "Cancel booking", "Keep editing"), answered)
+        self.app.push_screen(
+            ConfirmDialog("Cancel this booking? Nothing you entered is saved.", "Cancel booking", "Keep editing"),
+            answered,
+        )
 
     def action_save_close(self) -> None:
         """Ctrl+W: confirm on the summary; elsewhere go to the summary (each step

@@ -4,6 +4,7 @@ Each step draws itself from the state when it is shown and writes what was
 entered back into it when it is left; ``request()`` turns the state into the
 ``data.booking.BookingRequest`` that the summary previews and Confirm books.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,5 +1,6 @@
 """What every step of the wizard is: a pane over the shared state that the
 wizard screen shows, enters and leaves."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar

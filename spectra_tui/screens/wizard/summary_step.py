@@ -1,5 +1,6 @@
 """Step 8: the summary (``data.booking.preview``) and Confirm, which calls
 ``data.booking.book`` once: an error leaves nothing behind."""
+
 from __future__ import annotations
 
 from rich.text import Text
@@ -51,13 +52,16 @@ class SummaryStep(WizardStep):
         try:
             result = booking.book(request)
         except DuplicateClient as duplicate:
+
             def answered_duplicate(yes: bool | None) -> None:
                 if yes:
                     request.allow_duplicate_client = True
                     self._book(request)
 
-            self.app.push_screen(ConfirmDialog(f"{duplicate}\n\nBook with a new client anyway?", "New client",
-                                               "Back"), answered_duplicate)
+            self.app.push_screen(
+                ConfirmDialog(f"{duplicate}\n\nBook with a new client anyway?", "New client", "Back"),
+                answered_duplicate,
+            )
             return
         except ConflictError as error:
             if not error.can_override:
@@ -85,9 +89,14 @@ class SummaryStep(WizardStep):
             extra.append(f"invoice {result.fee_invoice.display_number}")
         if result.follow_ups:
             extra.append(f"{len(result.follow_ups)} follow-up{'s' if len(result.follow_ups) > 1 else ''}")
-        self.app.notify(f"{what}: {describe(item.start)}" + (f" ({', '.join(extra)})" if extra else ""),
-                        title="Booked", timeout=8)
+        self.app.notify(
+            f"{what}: {describe(item.start)}" + (f" ({', '.join(extra)})" if extra else ""), title="Booked", timeout=8
+        )
         if result.overridden:
-            self.app.notify("Booked despite: " + " ".join(c.message for c in result.overridden[:3]),
-                            title="Conflict", severity="warning", timeout=10)
+            self.app.notify(
+                "Booked despite: " + " ".join(c.message for c in result.overridden[:3]),
+                title="Conflict",
+                severity="warning",
+                timeout=10,
+            )
         self.wizard.dismiss(result)
