@@ -270,6 +270,11 @@ def get_client(client_id: int) -> Client:
     return client
 
 
+def family_of(client: Client) -> list[FamilyMember]:
+    """The client's family members, in the order they were added."""
+    return list(FamilyMember.select().where(FamilyMember.client == client.id).order_by(FamilyMember.id))
+
+
 @write_transaction
 def add_family_member(
     client: Client, first_name: str, last_name: str = "", relationship: str = "", birthday: str | dt.date | None = None

@@ -244,6 +244,9 @@ def test_keyset_paging_visits_everyone_once_in_order(db):
 def test_family_members(studio):
     member = clients.add_family_member(studio.client, "  ava ", relationship="Child", birthday="05/01/2015")
     assert (member.first_name, member.last_name, member.birthday) == ("Ava", "Lee", dt.date(2015, 5, 1))
+    second = clients.add_family_member(studio.client, "Max")
+    assert clients.family_of(studio.client) == [member, second]  # in the order they were added
+    clients.remove_family_member(second)
     with pytest.raises(ValidationError):
         clients.add_family_member(studio.client, "")
     with pytest.raises(ValidationError):

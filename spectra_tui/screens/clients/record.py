@@ -202,7 +202,7 @@ class ClientRecord(SavesClientFields, RecordScreen):
     def _load_tab(self, tab: str) -> None:
         client = self.client
         if tab == "family":
-            self.query_one("#family-table", PagedTable).load(all_at_once(list(client.family.order_by(FamilyMember.id))))
+            self.query_one("#family-table", PagedTable).load(all_at_once(client_data.family_of(client)))
         elif tab == "sessions":
             query = session_data.SessionQuery(client_id=client.id)
             self.query_one("#sessions-table", PagedTable).load(
