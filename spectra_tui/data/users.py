@@ -1,4 +1,4 @@
-"""Staff users and who is signed in at this terminal (Ctrl+U changes it).
+"""Staff users and who is signed in at this terminal (--user or $SPECTRA_USER).
 
 The signed-in user is per process: each terminal runs its own process.
 The audit log records this user's name with every change.

@@ -28,7 +28,6 @@ class HelpHub(HubScreen):
             yield Static(TIPS.format(path=getattr(self.app, "keys_file", keymap.config_path())), id="help-tips")
 
     def on_mount(self) -> None:
-        super().on_mount()
         keys = getattr(self.app, "effective_keys", keymap.effective_keys({}))
         table = Table(title="Keys", expand=True, show_lines=False)
         table.add_column("Group", style="dim", no_wrap=True)

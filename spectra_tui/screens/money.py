@@ -206,7 +206,6 @@ class PaymentDialog(MoneyDialog):
 
     def on_mount(self) -> None:
         self.query_one("#dialog-title", Static).update(f"Payment · invoice {self.invoice.display_number}")
-        super().on_mount()
 
     def submit(self) -> LedgerEntry:
         amount = self.amount()
@@ -341,7 +340,6 @@ class RefundDialog(MoneyDialog):
 
     def on_mount(self) -> None:
         self.query_one("#dialog-title", Static).update(f"Refund · invoice {self.invoice.display_number}")
-        super().on_mount()
 
     def submit(self) -> LedgerEntry:
         return ledger.refund(self.invoice, self.amount(), self.method(), self.reference(), self.note())
@@ -368,7 +366,6 @@ class DepositDialog(MoneyDialog):
 
     def on_mount(self) -> None:
         self.query_one("#dialog-title", Static).update(f"Deposit · {self.client.full_name}")
-        super().on_mount()
 
     def submit(self) -> LedgerEntry:
         return ledger.take_deposit(self.client, self.amount(), self.method(), self.reference(), self.note())
@@ -419,7 +416,6 @@ class TransferCreditDialog(MoneyDialog):
 
     def on_mount(self) -> None:
         self.query_one("#dialog-title", Static).update(f"Transfer credit · invoice {self.invoice.display_number}")
-        super().on_mount()
         if self.targets:
             self.query_one("#targets", OptionList).highlighted = 0
             self._suggest(self.targets[0])

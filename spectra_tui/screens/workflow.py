@@ -64,7 +64,7 @@ STAGE_ACTIONS = {
     "present_here": PRESENT_STATUS,
     "order_info": PRESENT_STATUS,
 }
-# Fullscreen viewers that take a list of files (GUIDE §6), best first.
+# Fullscreen viewers from Debian packages that take a list of files, best first.
 VIEWERS: list[tuple[str, list[str]]] = [
     ("feh", ["-F", "-Z", "--auto-rotate", "-d"]),  # -d draws the file name: the image number
     ("imv", ["-f"]),

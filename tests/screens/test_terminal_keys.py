@@ -1,4 +1,4 @@
-"""Terminal reality (GUIDE.md §2): what a plain xterm, tmux or an SSH session
+"""Terminal reality: what a plain xterm, tmux or an SSH session
 sends for our keys, read by Textual's own parser. A Pilot test presses key
 NAMES, which proves nothing about what a terminal can deliver; these tests
 start from the bytes."""

@@ -106,7 +106,6 @@ class InvoicesHub(HubScreen):
         )
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.search()
         self.query_one("#inv-number", Input).focus()
 

@@ -215,7 +215,6 @@ class SessionsHub(HubScreen):
         yield SessionSearchPanel(id="sessions-search")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#ss-client", Input).focus()
 
     def refresh_data(self) -> None:
