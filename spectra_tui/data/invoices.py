@@ -216,10 +216,11 @@ def add_line(
     description = _check_line_values(description, quantity, unit_price_cents, image_number)
     with database.atomic():
         _check_editable(refresh(invoice))
-        if InvoiceLine.select().where(InvoiceLine.invoice == invoice).count() >= MAX_LINES:
+        count = InvoiceLine.select().where(InvoiceLine.invoice == invoice).count()
+        if count >= MAX_LINES:
             raise ValidationError(f"An invoice holds at most {MAX_LINES} lines.")
         before = audit.snapshot(invoice)
-        position = (InvoiceLine.select().where(InvoiceLine.invoice == invoice).count()) + 1
+        position = count + 1
         line = InvoiceLine.create(
             invoice=invoice,
             position=position,

@@ -78,35 +78,40 @@ def get_task(task_id: int) -> Task:
 def update_task(task: Task, fields: TaskFields) -> Task:
     """Save the task form: refused when another terminal saved the task since it was loaded."""
     values = _clean(fields)
-    with database.atomic():
-        versions.current(task, f"The task '{task.title}'")
-        return _change(task, "task.edit", **values)
+    return _change(task, versions.current(task, _what(task)), "task.edit", **values)
 
 
 @write_transaction
 def complete_task(task: Task) -> Task:
     """Mark done (who, when). A task already done stays as it was."""
-    with database.atomic():
-        current = Task.get_by_id(task.id)
-        if current.done_at is not None:
-            return current
-        return _change(task, "task.done", done_at=clock.utc_now(), done_by=current_user_name())
-
-
-def reopen_task(task: Task) -> Task:
-    return _change(task, "task.reopen", done_at=None, done_by="")
+    stored = _stored(task)
+    if stored.done_at is not None:
+        return versions.adopt(task, stored)
+    return _change(task, stored, "task.done", done_at=clock.utc_now(), done_by=current_user_name())
 
 
 @write_transaction
-def _change(task: Task, action: str, **values) -> Task:
-    """Write ``values`` to the task and audit the change (before and after); the task as stored."""
-    with database.atomic():
-        stored = Task.get_or_none(Task.id == task.id)
-        if stored is None:
-            raise NotFound(f"The task '{task.title}' no longer exists: it was removed in another terminal.")
-        before = audit.snapshot(stored)
-        if versions.write_changes(stored, f"The task '{task.title}'", **values):
-            audit.record(action, "task", task.id, before, stored)
+def reopen_task(task: Task) -> Task:
+    return _change(task, _stored(task), "task.reopen", done_at=None, done_by="")
+
+
+def _what(task: Task) -> str:
+    return f"The task '{task.title}'"
+
+
+def _stored(task: Task) -> Task:
+    stored = Task.get_or_none(Task.id == task.id)
+    if stored is None:
+        raise NotFound(f"{_what(task)} no longer exists: it was removed in another terminal.")
+    return stored
+
+
+def _change(task: Task, stored: Task, action: str, **values) -> Task:
+    """Write ``values`` to the task as ``stored`` (read in the caller's
+    transaction) and audit the change; the caller's copy becomes the stored one."""
+    before = audit.snapshot(stored)
+    if versions.write_changes(stored, _what(task), **values):
+        audit.record(action, "task", task.id, before, stored)
     return versions.adopt(task, stored)
 
 

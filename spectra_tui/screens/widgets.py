@@ -131,6 +131,16 @@ class PagedTable(DataTable):
         else:
             callback()
 
+    def focus_when_loaded(self) -> None:
+        """Take the focus once the newest results are in, if there are any
+        (at once, not after keys already typed: they belong to the search)."""
+
+        def focus() -> None:
+            if self.row_count:
+                self.screen.set_focus(self)
+
+        self.when_loaded(focus)
+
     def _load_more(self) -> None:
         # Adding a row can move the cursor, whose watcher asks for more rows:
         # without this guard the same page would be fetched (and added) twice.
@@ -185,6 +195,19 @@ class PagedTable(DataTable):
     @property
     def loaded_rows(self) -> list:
         return list(self._rows)
+
+    @property
+    def selected_key(self) -> Any | None:
+        """The key of the row under the cursor (to find it again after a reload)."""
+        row = self.selected
+        return None if row is None else self._key(row)
+
+    def move_to_key(self, key: Any) -> None:
+        """Put the cursor on the loaded row with this key, if there is one."""
+        for index, row in enumerate(self._rows):
+            if self._key(row) == key:
+                self.move_cursor(row=index)
+                return
 
     @property
     def selected(self) -> Any | None:

@@ -105,24 +105,21 @@ class BookingChangeKeys:
         self._booking_at_cursor(chosen)
 
     def action_cancel_booking(self) -> None:
-        def chosen(row: CalendarRow) -> None:
-            if row.is_closed:
-                self.notify(f"This booking is already {row.status.lower()}.", timeout=4)
-                return
-            item = self._open_item(row)
-            if item is not None:
-                self.app.push_screen(cancel_dialog(item), self._after_change("Cancelled"))
-
-        self._booking_at_cursor(chosen)
+        self._close_booking_at_cursor(cancel_dialog, "Cancelled")
 
     def action_no_show(self) -> None:
+        self._close_booking_at_cursor(no_show_dialog, "Marked as a no-show")
+
+    def _close_booking_at_cursor(self, dialog, done: str) -> None:
+        """Cancel or no-show the booking at the cursor (``dialog`` asks why), unless it is closed already."""
+
         def chosen(row: CalendarRow) -> None:
             if row.is_closed:
                 self.notify(f"This booking is already {row.status.lower()}.", timeout=4)
                 return
             item = self._open_item(row)
             if item is not None:
-                self.app.push_screen(no_show_dialog(item), self._after_change("Marked as a no-show"))
+                self.app.push_screen(dialog(item), self._after_change(done))
 
         self._booking_at_cursor(chosen)
 

@@ -61,6 +61,7 @@ class ClientSearch(Vertical):
             values=lambda c: (c.sort_name, c.main_phone, c.email, c.city, f"#{c.id}"),
             key=lambda c: c.id,
             narrow_fields=[(0, 24), (1, 14), (3, 12), (2, 17)],
+            narrow_below=110,  # the five fields need 103 cells, the scrollbar and padding 4 more
             id="client-results",
         )
 
@@ -93,11 +94,7 @@ class ClientSearch(Vertical):
     def action_to_results(self) -> None:
         if self.query_value != self._shown_query:  # keys typed faster than the results followed
             self.run_search()
-        self.table.when_loaded(self._focus_results)
-
-    def _focus_results(self) -> None:
-        if self.table.row_count:
-            self.screen.set_focus(self.table)  # now, not after the keys already typed
+        self.table.focus_when_loaded()
 
     def action_enter(self) -> None:
         """Enter in a search field goes to the results (never opens anything);

@@ -154,7 +154,7 @@ class InvoicesHub(HubScreen):
             query = self.build_query()
             if query == self._query and not force:
                 return True
-            keep = self.table.selected.invoice.id if (force and self.table.selected is not None) else None
+            keep = self.table.selected_key if force else None
         except DomainError as error:
             self._message(str(error), error=True)
             return False
@@ -162,10 +162,7 @@ class InvoicesHub(HubScreen):
 
         def show(count: int) -> None:
             if keep is not None:
-                for index, row in enumerate(self.table.loaded_rows):
-                    if row.invoice.id == keep:
-                        self.table.move_cursor(row=index)
-                        break
+                self.table.move_to_key(keep)
             shown = "10,000+" if count >= 10000 else f"{count:,}"
             self._message(f"{shown} invoice{'s' if count != 1 else ''} · Enter opens · / types a number")
 
@@ -199,7 +196,7 @@ class InvoicesHub(HubScreen):
         if event.input.id == "inv-number":
             self.open_number(event.value)
         elif self.search():
-            self.table.when_loaded(self._focus_results)
+            self.table.focus_when_loaded()
 
     @on(PagedTable.Chosen, "#inv-results")
     def _chosen(self, event: PagedTable.Chosen) -> None:
@@ -207,11 +204,7 @@ class InvoicesHub(HubScreen):
         open_invoice(self.app, event.row.invoice)
 
     def action_focus_results(self) -> None:
-        self.table.when_loaded(self._focus_results)
-
-    def _focus_results(self) -> None:
-        if self.table.row_count:
-            self.table.focus()
+        self.table.focus_when_loaded()
 
     def action_focus_number(self) -> None:
         self.query_one("#inv-number", Input).focus()

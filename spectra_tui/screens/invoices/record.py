@@ -368,14 +368,20 @@ class InvoiceRecord(RecordScreen):
 
         self.app.push_screen(PaymentDialog(self.invoice, applied), done)
 
+    def _has_credit_to(self, what: str) -> bool:
+        """Whether the invoice has a credit balance to refund or transfer; says so when not."""
+        if ledger.invoice_money(self.invoice).credit:
+            return True
+        self.notify(
+            f"Invoice {self.invoice.display_number} has no credit balance to {what}. {self._money_summary()}",
+            title=f"Nothing to {what}",
+            severity="warning",
+            timeout=6,
+        )
+        return False
+
     def action_refund(self) -> None:
-        if not ledger.invoice_money(self.invoice).credit:
-            self.notify(
-                f"Invoice {self.invoice.display_number} has no credit balance to refund. {self._money_summary()}",
-                title="Nothing to refund",
-                severity="warning",
-                timeout=6,
-            )
+        if not self._has_credit_to("refund"):
             return
         self.app.push_screen(
             RefundDialog(self.invoice),
@@ -394,13 +400,7 @@ class InvoiceRecord(RecordScreen):
         )
 
     def action_transfer(self) -> None:
-        if not ledger.invoice_money(self.invoice).credit:
-            self.notify(
-                f"Invoice {self.invoice.display_number} has no credit balance to transfer. {self._money_summary()}",
-                title="Nothing to transfer",
-                severity="warning",
-                timeout=6,
-            )
+        if not self._has_credit_to("transfer"):
             return
         self.app.push_screen(
             TransferCreditDialog(self.invoice),

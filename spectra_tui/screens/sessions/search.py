@@ -134,7 +134,7 @@ class SessionSearchPanel(Vertical):
             query = self.build_query()
             if query == self._query and not force:
                 return True
-            keep = self.table.selected.id if (force and self.table.selected is not None) else None
+            keep = self.table.selected_key if force else None
         except DomainError as error:
             self._message(str(error), error=True)
             return False
@@ -142,10 +142,7 @@ class SessionSearchPanel(Vertical):
 
         def show(count: int) -> None:
             if keep is not None:
-                for index, row in enumerate(self.table.loaded_rows):
-                    if row.id == keep:
-                        self.table.move_cursor(row=index)
-                        break
+                self.table.move_to_key(keep)
             shown = "10,000+" if count >= 10000 else f"{count:,}"
             described = []
             if query.date_from or query.date_to:
@@ -196,11 +193,7 @@ class SessionSearchPanel(Vertical):
         self.post_message(self.Chosen(event.row))
 
     def action_focus_results(self) -> None:
-        self.table.when_loaded(self._focus_results)
-
-    def _focus_results(self) -> None:
-        if self.table.row_count:
-            self.table.focus()
+        self.table.focus_when_loaded()
 
 
 class SessionsHub(HubScreen):
