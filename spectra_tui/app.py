@@ -26,11 +26,10 @@ class SpectraCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         app = self.app
-        for action in keymap.ACTIONS:
+        for action in keymap.APP_ACTIONS:
             if action.id == "palette":
                 continue
-            keys = keymap.display_keys(app.effective_keys.get(action.id, action.default_keys))
-            text = f"{action.description}  ({keys})"
+            text = f"{action.description}  ({keymap.key(action.id)})"
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(app.run_action, action.action), help=action.group)
@@ -43,19 +42,19 @@ class SpectraApp(App):
     DEFAULT_MODE = "home"
     COMMAND_PALETTE_BINDING = "ctrl+k"  # Ctrl+P books appointments, as in the desktop program
     COMMANDS = App.COMMANDS | {SpectraCommands}
-    BINDINGS = keymap.bindings()
+    BINDINGS = keymap.app_bindings()
 
     def __init__(self, keys_file=None, **kwargs):
         super().__init__(**kwargs)
         user = current_user()
         self.sub_title = user.full_name if user else ""  # every screen's title bar names who is signed in
         self.keymap_problem = ""
-        self.keys_file = keys_file or keymap.config_path()
+        keys_file = keys_file or keymap.config_path()
         try:
-            overrides = keymap.load_user_keys(self.keys_file)
+            overrides = keymap.load_user_keys(keys_file)
         except keymap.KeymapError as error:
             overrides, self.keymap_problem = {}, str(error)
-        self.effective_keys = keymap.effective_keys(overrides)
+        keymap.activate(overrides, keys_file)
         if overrides:
             self.set_keymap(overrides)
 
@@ -111,7 +110,7 @@ class SpectraApp(App):
     def _screen_captures_f3(self, hub_id: str) -> bool:
         """True when F3 opens this hub and the screen wants F3 for itself
         (a screen sets ``CAPTURES_F3``, e.g. while the focus is in client fields)."""
-        keys = self.effective_keys.get(f"hub_{hub_id}", "").split(",")
+        keys = keymap.active().keys(f"hub_{hub_id}").split(",")
         return "f3" in keys and bool(hooks_of(self.screen).CAPTURES_F3)
 
     # ------------------------------------------------------------ global shortcuts
@@ -195,6 +194,10 @@ class SpectraApp(App):
             ),
             booked,
         )
+
+    def get_key_display(self, binding) -> str:
+        """Keys are written one way everywhere: the key bar, Ctrl+O, hints, Help."""
+        return binding.key_display or keymap.key_display(binding.key)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         """Save & Close exists on the screens that save (records, forms,

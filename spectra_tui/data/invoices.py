@@ -244,17 +244,21 @@ def update_line(
     line: InvoiceLine,
     description: str | None = None,
     quantity: int | None = None,
-    unit_price_cents: int | None = None,
+    unit_price_cents: int | None = ...,
     taxable: bool | None = None,
     image_number: int | None = ...,
 ) -> InvoiceLine:
     """Change a line as the line dialog loaded it: refused when another
-    terminal changed or removed the line since; only what changes is written."""
+    terminal changed or removed the line since; only what changes is written.
+    ``...`` leaves the price or image as it is; a price of None (the field
+    emptied) is refused: a saved line always has its price."""
     invoice = line.invoice
     _check_editable(invoice)
     new_description = line.description if description is None else description
     new_quantity = line.quantity if quantity is None else quantity
-    new_price = line.unit_price_cents if unit_price_cents is None else unit_price_cents
+    if unit_price_cents is None:
+        raise ValidationError("Enter the price.", "price")
+    new_price = line.unit_price_cents if unit_price_cents is ... else unit_price_cents
     new_image = line.image_number if image_number is ... else image_number
     new_description = _check_line_values(new_description, new_quantity, new_price, new_image)
     with database.atomic():

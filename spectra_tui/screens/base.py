@@ -5,10 +5,11 @@ A record tracks unsaved changes; leaving it with changes asks first. Domain
 errors from the data layer are shown as readable messages, never tracebacks.
 """
 
+from rich.cells import cell_len
+from rich.markup import escape
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
@@ -16,6 +17,7 @@ from textual.widgets import Static
 
 from ..data.db import StorageError
 from ..data.errors import DomainError
+from . import keymap
 from .compat import release_closed_widgets
 from .dialogs import ConfirmDialog, readable
 from .hubs import HUBS
@@ -137,11 +139,13 @@ class HubBar(Static):
     def _draw(self, width: int) -> None:
         """Every hub with a space each side; on a narrow terminal (80 columns)
         one space between hubs, so the whole row still fits."""
-        wide = sum(len(hub.key) + len(hub.title) + 3 for hub in HUBS) <= width
+        keys = {hub.id: keymap.key(hub.action_id) for hub in HUBS}
+        wide = sum(cell_len(keys[hub.id]) + len(hub.title) + 3 for hub in HUBS) <= width
         parts = []
         for hub in HUBS:
-            label = f" {hub.key} {hub.title} " if wide or hub.id == self.current else f"{hub.key} {hub.title}"
-            parts.append(f"[reverse b]{label}[/]" if hub.id == self.current else label)
+            shown = f"{keys[hub.id]} {hub.title}"
+            label = f" {shown} " if wide or hub.id == self.current else shown
+            parts.append(f"[reverse b]{escape(label)}[/]" if hub.id == self.current else escape(label))
         self.update(("" if wide else " ").join(parts))
 
 
@@ -226,7 +230,7 @@ class RecordScreen(SpectraScreen):
 
     # Ctrl+W (Save & Close) is the app's priority binding: it works inside any
     # field and calls this screen's action_save_close.
-    BINDINGS = [Binding("escape", "close", "Close")]
+    BINDINGS = keymap.bindings("record")
     dirty = False
 
     def compose_header(self) -> ComposeResult:

@@ -25,7 +25,6 @@ from concurrent.futures import Future
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -37,6 +36,7 @@ from ..data import images as image_data
 from ..data import sessions as session_data
 from ..data.models import Session
 from ..data.versions import reloaded
+from . import keymap
 from .base import KeyBar, TitleBar
 from .dialogs import ConfirmDialog
 from .import_images import PRESENT_STATUS, ImportImagesDialog, advance_to
@@ -219,13 +219,7 @@ class CaptureScreen(Screen):
     CaptureScreen #cap-image-info { height: auto; color: $text-muted; }
     CaptureScreen .-hidden { display: none; }
     """
-    BINDINGS = [
-        Binding("space", "capture", "Capture", priority=True),
-        Binding("r", "reconnect", "Reconnect"),
-        Binding("i", "import_images", "Import"),
-        Binding("a", "advance", "Advance"),
-        Binding("escape", "close", "Close"),
-    ]
+    BINDINGS = keymap.bindings("capture")
 
     def __init__(self, session: Session, connector=None, retry_delays: tuple[float, ...] | None = None):
         super().__init__()
@@ -258,7 +252,10 @@ class CaptureScreen(Screen):
         with Horizontal(id="cap-main"):
             with Container(id="cap-preview-box"):
                 yield preview_widget(id="cap-preview", classes="-hidden")
-                yield Static("No picture yet: Space takes one, or press the camera's shutter button.", id="cap-empty")
+                yield Static(
+                    f"No picture yet: {keymap.key('capture.shoot')} takes one, or press the camera's shutter button.",
+                    id="cap-empty",
+                )
             with Vertical(id="cap-side"):
                 yield Label("Image")
                 yield Digits("", id="cap-number")

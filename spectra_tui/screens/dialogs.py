@@ -3,7 +3,6 @@
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
@@ -12,6 +11,7 @@ from textual.widgets.option_list import Option
 from ..data.db import StorageError
 from ..data.errors import DomainError
 from ..data.versions import ChangedElsewhere
+from . import keymap
 
 # The data layer checks what is typed (its messages are shown at the field);
 # Textual's own validation pass would only restyle every field on each change.
@@ -43,7 +43,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ConfirmDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ConfirmDialog Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS = keymap.bindings("dialog.yes", "dialog.no")
 
     def __init__(self, question: str, yes: str = "Yes", no: str = "No"):
         super().__init__()
@@ -76,7 +76,7 @@ class MessageDialog(ModalScreen[None]):
         border: thick $primary; background: $surface; padding: 1 2; }
     MessageDialog Button { margin-top: 1; }
     """
-    BINDINGS = [Binding("escape,enter", "close", "Close")]
+    BINDINGS = keymap.bindings("dialog.close")
 
     def __init__(self, title: str, message: str):
         super().__init__()
@@ -105,7 +105,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         max-height: 90%; border: thick $primary; background: $surface; padding: 1 2; }
     ChoiceDialog OptionList { height: auto; max-height: 20; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings("dialog.cancel")
 
     def __init__(self, title: str, options: list[tuple[str, str]]):
         super().__init__()
@@ -141,7 +141,7 @@ class ReasonDialog(ModalScreen):
     ReasonDialog #buttons { height: auto; align-horizontal: right; margin-top: 1; }
     ReasonDialog Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings("dialog.cancel")
 
     def __init__(self, title: str, prompt: str, perform, confirm: str = "OK", placeholder: str = "", initial: str = ""):
         super().__init__()
@@ -155,8 +155,8 @@ class ReasonDialog(ModalScreen):
             yield Input(self.initial, placeholder=self.placeholder, id="reason")
             yield Static("", id="reason-error")
             with Horizontal(id="buttons"):
-                yield Button(f"{self.confirm} (Enter)", variant="warning", id="ok")
-                yield Button("Back (Esc)", id="back")
+                yield Button(f"{self.confirm} ({keymap.widget_key('submit')})", variant="warning", id="ok")
+                yield Button(f"Back ({keymap.key('dialog.cancel')})", id="back")
 
     def on_input_submitted(self, event) -> None:
         event.stop()
@@ -210,7 +210,7 @@ class SmallForm(ModalScreen):
     SmallForm #small-error { color: $error; height: auto; }
     SmallForm .small-keys { color: $text-muted; margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("enter", "enter", "Next", show=False, priority=True)]
+    BINDINGS = keymap.bindings("dialog.cancel", "dialog.next")
     TITLE_TEXT = ""
     FIELDS: list[tuple[str, str, str]] = []  # (field, label, placeholder)
 
@@ -233,7 +233,10 @@ class SmallForm(ModalScreen):
                         )
                         yield Static("", classes="field-error", id=f"err-{field}")
             yield Static("", id="small-error")
-            yield Label("Enter next/save · Ctrl+W save · Esc cancel", classes="small-keys")
+            yield Label(
+                keymap.hint(("dialog.next", "next/save"), ("save_close", "save"), ("dialog.cancel", "cancel")),
+                classes="small-keys",
+            )
 
     def values(self) -> dict[str, Any]:
         return {field: self.query_one(f"#f-{field}", Input).value for field, _label, _placeholder in self.FIELDS}

@@ -8,6 +8,7 @@ import datetime as dt
 from rich.text import Text
 
 from ..data.money import format_money
+from . import keymap
 
 
 def fmt_day(day: dt.date | None) -> str:
@@ -39,9 +40,9 @@ def balance_cell(balance: int) -> Text:
     return Text(format_money(balance), justify="right", style="bold yellow" if balance else "")
 
 
-def menu_entry(label: str, key: str) -> str:
-    """A File/New menu line: the action, its key at the right."""
-    return f"{label:<38} {key:>9}"
+def menu_entry(label: str, action_id: str) -> str:
+    """A File/New menu line: the action, its key (from the registry) at the right."""
+    return f"{label:<38} {keymap.key(action_id):>9}"
 
 
 def first_name(full_name: str) -> str:

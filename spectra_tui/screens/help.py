@@ -1,6 +1,9 @@
-"""Help hub (F1): the key map, generated from the action registry."""
+"""Help hub (F1): the full key map, generated from the action registry with
+the user's remaps, and the id of each action for the key file."""
 
+from rich.console import Group
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
@@ -8,14 +11,36 @@ from textual.widgets import Static
 from . import keymap
 from .base import HubScreen
 
-TIPS = (
-    "[b]Terminal notes[/b]\n"
-    "• Ctrl+K opens the command palette: every hub and action by name, so a terminal that takes "
-    "F10/F11 (GNOME Terminal) or an SSH session loses nothing.\n"
-    "• Ctrl+O shows the shortcuts of the screen you are on (the desktop program's ALT).\n"
-    '• Keys can be remapped in {path} (a \\[keys] section, e.g. client_search = "ctrl+l,f6").\n'
-    "• While adding a client, F3 leaves a field WITHOUT auto-capitalising it."
-)
+
+def tips(keys_file) -> str:
+    key = keymap.key
+    return (
+        "[b]Terminal notes[/b]\n"
+        f"• {key('palette')} opens the command palette: every hub and action by name, so a terminal that keeps "
+        "some function keys for itself (GNOME Terminal) or an SSH session loses nothing.\n"
+        f"• {key('shortcuts')} shows the shortcuts of the screen you are on (the desktop program's ALT).\n"
+        f"• Keys can be remapped in {keys_file}: a \\[keys] section of id = keys, with the ids listed above, "
+        'e.g. client_search = "ctrl+l,f6" or calendar.today = "h".\n'
+        f"• While adding a client, {key('client_fields.next_as_typed')} leaves a field WITHOUT auto-capitalising it."
+    )
+
+
+def key_map() -> Group:
+    """One table per group (the app's hubs and shortcuts, then each screen's keys)."""
+    keys = keymap.active()
+    groups: dict[str, list[keymap.Action]] = {}
+    for action in keymap.ACTIONS:
+        groups.setdefault(action.group, []).append(action)
+    tables = []
+    for group, actions in groups.items():
+        table = Table(title=Text(group, style="bold"), title_justify="left", expand=True, show_header=False, box=None)
+        table.add_column("Action", ratio=3)
+        table.add_column("Keys", style="bold", no_wrap=True)
+        table.add_column("Id", style="dim", ratio=2, overflow="fold")
+        for action in actions:
+            table.add_row(action.description, keys.all_keys(action.id), action.id)
+        tables.append(table)
+    return Group(*tables)
 
 
 class HelpHub(HubScreen):
@@ -24,15 +49,5 @@ class HelpHub(HubScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="help-scroll"):
-            yield Static(id="keymap-table")
-            yield Static(TIPS.format(path=getattr(self.app, "keys_file", keymap.config_path())), id="help-tips")
-
-    def on_mount(self) -> None:
-        keys = getattr(self.app, "effective_keys", keymap.effective_keys({}))
-        table = Table(title="Keys", expand=True, show_lines=False)
-        table.add_column("Group", style="dim", no_wrap=True)
-        table.add_column("Action")
-        table.add_column("Keys", style="bold", no_wrap=True)
-        for action in keymap.ACTIONS:
-            table.add_row(action.group, action.description, keymap.display_keys(keys[action.id]))
-        self.query_one("#keymap-table", Static).update(table)
+            yield Static(key_map(), id="keymap-table")
+            yield Static(tips(keymap.active().source or keymap.config_path()), id="help-tips")

@@ -16,7 +16,6 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from ..data import clock
@@ -24,6 +23,7 @@ from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data import tasks as task_data
 from ..data.money import format_money
+from . import keymap
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, readable
 from .open_record import open_client, open_invoice, open_session
@@ -68,7 +68,7 @@ class HomeHub(HubScreen):
     HomeHub #stages { padding: 0 1; height: auto; }
     HomeHub .section-title { height: 1; }
     """
-    BINDINGS = [Binding("c", "open_client", "Open client"), Binding("d", "task_done", "Task done")]
+    BINDINGS = keymap.bindings("home")
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="today-title", classes="section-title")
@@ -82,7 +82,12 @@ class HomeHub(HubScreen):
         )
         yield Static("Waiting at each stage [dim](sessions · longest wait)[/dim]", classes="section-title")
         yield Static("", id="stages")
-        yield Static("Tasks due [dim](today and late · Ctrl+D adds one · d done)[/dim]", classes="section-title")
+        yield Static(
+            "Tasks due [dim](today and late · "
+            + keymap.hint(("new_task", "adds one"), ("home.task_done", "done"))
+            + ")[/dim]",
+            classes="section-title",
+        )
         yield Static("No task is due.", id="tasks-empty", classes="empty-note")
         yield FieldTable(
             [("Due", 17), ("Task", 34), ("Client", 22), ("For", 16)],

@@ -12,18 +12,22 @@ from dataclasses import dataclass
 class Hub:
     id: str
     title: str
-    key: str
     screen: str  # "module:Class" under spectra_tui.screens
+
+    @property
+    def action_id(self) -> str:
+        """Its key is the registry's (screens/keymap.py), which the user may remap."""
+        return f"hub_{self.id}"
 
 
 HUBS: list[Hub] = [
-    Hub("help", "Help", "F1", "help:HelpHub"),
-    Hub("home", "Home", "F2", "home:HomeHub"),
-    Hub("workflow", "Workflow", "F3", "workflow:WorkflowHub"),
-    Hub("calendar", "Calendar", "F4", "calendar:CalendarHub"),
-    Hub("clients", "Clients", "F5", "clients:ClientsHub"),
-    Hub("sessions", "Sessions", "F6", "sessions:SessionsHub"),
-    Hub("invoices", "Invoices", "F7", "invoices:InvoicesHub"),
+    Hub("help", "Help", "help:HelpHub"),
+    Hub("home", "Home", "home:HomeHub"),
+    Hub("workflow", "Workflow", "workflow:WorkflowHub"),
+    Hub("calendar", "Calendar", "calendar:CalendarHub"),
+    Hub("clients", "Clients", "clients:ClientsHub"),
+    Hub("sessions", "Sessions", "sessions:SessionsHub"),
+    Hub("invoices", "Invoices", "invoices:InvoicesHub"),
 ]
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -30,6 +29,7 @@ from ..capture import prepare_worker_processes
 from ..data import sessions as session_data
 from ..data.models import Session
 from ..data.versions import reloaded
+from . import keymap
 from .dialogs import WRITE_ERRORS, readable
 
 PRESENT_STATUS = "Sales Presentation Pending"
@@ -118,10 +118,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
     ImportImagesDialog Button { margin-left: 1; }
     ImportImagesDialog .-hidden { display: none; }
     """
-    BINDINGS = [
-        Binding("escape", "escape", "Cancel / Close"),
-        Binding("a", "advance", "Advance", show=False),
-    ]
+    BINDINGS = keymap.bindings("import_images")
 
     class Progressed(Message):
         def __init__(self, progress) -> None:
@@ -172,11 +169,14 @@ class ImportImagesDialog(ModalScreen[int | None]):
             with VerticalScroll(id="imp-failed", classes="-hidden"):
                 yield Static("", id="imp-failed-list")
             with Horizontal(id="imp-buttons"):
-                yield Button("Import (Enter)", variant="primary", id="imp-start")
+                yield Button(f"Import ({keymap.widget_key('submit')})", variant="primary", id="imp-start")
                 yield Button(
-                    "Advance to Sales Presentation Pending (a)", variant="success", id="imp-advance", classes="-hidden"
+                    f"Advance to Sales Presentation Pending ({keymap.key('import_images.advance')})",
+                    variant="success",
+                    id="imp-advance",
+                    classes="-hidden",
                 )
-                yield Button("Cancel (Esc)", id="imp-cancel")
+                yield Button(f"Cancel ({keymap.key('import_images.stop')})", id="imp-cancel")
 
     def on_mount(self) -> None:
         self.query_one("#imp-path", Input).focus()
@@ -225,7 +225,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
         self.query_one("#imp-path", Input).disabled = True
         self.query_one("#imp-cards").add_class("-hidden")
         self.query_one("#imp-start").add_class("-hidden")
-        self.query_one("#imp-cancel", Button).label = "Cancel import (Esc)"
+        self.query_one("#imp-cancel", Button).label = f"Cancel import ({keymap.key('import_images.stop')})"
         self.query_one("#imp-progress-row").remove_class("-hidden")
         self.query_one("#imp-current").remove_class("-hidden")
         self.query_one("#imp-progress-text", Static).update("Looking for pictures…")
@@ -283,7 +283,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
         from ..capture.previews import is_previewable
 
         self.phase = "done"
-        self.query_one("#imp-cancel", Button).label = "Close (Esc)"
+        self.query_one("#imp-cancel", Button).label = f"Close ({keymap.key('import_images.stop')})"
         if message.error:
             self.query_one("#imp-progress-row").add_class("-hidden")
             self.query_one("#imp-current").add_class("-hidden")
@@ -292,7 +292,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
             path = self.query_one("#imp-path", Input)
             path.disabled = False
             self.query_one("#imp-start").remove_class("-hidden")
-            self.query_one("#imp-cancel", Button).label = "Cancel (Esc)"
+            self.query_one("#imp-cancel", Button).label = f"Cancel ({keymap.key('import_images.stop')})"
             path.focus()
             return
         result = self.result = message.result

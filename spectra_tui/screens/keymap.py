@@ -1,12 +1,15 @@
-"""One registry of the app's actions: id, description, default keys, fallback keys.
+"""One registry of every key: the app's actions and every screen's, each with an id.
 
-The bindings, the footer, the command palette and the Help hub's key map are
-all made from ``ACTIONS``. A user remaps keys in a TOML file::
+The bindings (``bindings``), the key bar, the Ctrl+O panel, the hub bar, the
+Help hub, the command palette and every hint that names a key (``key``) are
+made from ``ACTIONS`` and the user's remaps. A user remaps any action in a
+TOML file; screen actions are named by their scope::
 
     # ~/.config/spectra-tui/keys.toml
     [keys]
     client_search = "ctrl+l,f6"
     hub_tasks = "alt+t"
+    calendar.today = "h"          # or a [keys.calendar] table
 
 Terminal reality: ordinary terminals send Ctrl+M as Enter and Ctrl+I as Tab,
 so such shortcuts carry a fallback that every terminal can send.
@@ -25,28 +28,38 @@ GENERAL_GROUP = "General"
 
 
 @dataclass(frozen=True)
-class AppAction:
-    id: str
+class Action:
+    id: str  # app actions: a plain name ("client_search"); screen actions: "scope.name"
     description: str
     keys: str  # default keys, comma separated (the seed's key first)
-    action: str  # Textual action string run on the app
-    group: str = SHORTCUTS_GROUP
+    action: str  # Textual action string, run on the node that binds it
+    group: str = SHORTCUTS_GROUP  # the Help hub's heading (a screen action: its scope's title)
     fallback: str = ""  # keys for terminals that cannot send the default
-    show: bool = True  # shown in the footer
-    label: str = ""  # a shorter name for the footer and the key panel (the description otherwise)
+    show: bool = True  # shown in the key bar
+    label: str = ""  # a shorter name for the key bar and the key panel (the description otherwise)
+    priority: bool = False  # runs before the focused widget sees the key
 
     @property
     def default_keys(self) -> str:
         return ",".join(k for k in (self.keys, self.fallback) if k)
 
+    @property
+    def scope(self) -> str:
+        return self.id.rpartition(".")[0]
 
-def _hub(hub_id: str, title: str, key: str) -> AppAction:
-    # The hub bar names every hub and its key, so the footer leaves them out.
-    return AppAction(f"hub_{hub_id}", title, key, f"open_hub('{hub_id}')", HUBS_GROUP, show=False)
+
+def _hub(hub_id: str, title: str, key: str) -> Action:
+    # The hub bar names every hub and its key, so the key bar leaves them out.
+    return Action(f"hub_{hub_id}", title, key, f"open_hub('{hub_id}')", HUBS_GROUP, show=False, priority=True)
+
+
+def _app(id: str, description: str, keys: str, action: str, group: str = SHORTCUTS_GROUP, **kw) -> Action:
+    # App actions are priority bindings: they work inside forms too.
+    return Action(id, description, keys, action, group, priority=True, **kw)
 
 
 # Hubs whose screens exist. A later issue adds its hub here and in hubs.HUBS.
-ACTIONS: list[AppAction] = [
+APP_ACTIONS: list[Action] = [
     _hub("help", "Help", "f1"),
     _hub("home", "Home", "f2"),
     _hub("workflow", "Workflow", "f3"),
@@ -54,18 +67,381 @@ ACTIONS: list[AppAction] = [
     _hub("clients", "Clients", "f5"),
     _hub("sessions", "Sessions", "f6"),
     _hub("invoices", "Invoices", "f7"),
-    AppAction("client_search", "Client Search", "ctrl+l", "client_search"),
-    AppAction("new_client", "New Client", "ctrl+n", "new_client"),
-    AppAction("session_search", "Session Search", "ctrl+s", "session_search"),
-    AppAction("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
-    AppAction("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
+    _app("client_search", "Client Search", "ctrl+l", "client_search"),
+    _app("new_client", "New Client", "ctrl+n", "new_client"),
+    _app("session_search", "Session Search", "ctrl+s", "session_search"),
+    _app("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
+    _app("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
     # Shown and run only on screens that save (SpectraApp.check_action).
-    AppAction("save_close", "Save & Close", "ctrl+w", "save_close"),
-    AppAction("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),
-    AppAction("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
-    AppAction("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False, label="Commands"),
-    AppAction("quit", "Quit", "ctrl+q", "quit", GENERAL_GROUP, show=False),
+    _app("save_close", "Save & Close", "ctrl+w", "save_close"),
+    _app("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),
+    _app("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
+    _app("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False, label="Commands"),
+    _app("quit", "Quit", "ctrl+q", "quit", GENERAL_GROUP, show=False),
 ]
+
+# Screen scopes: id prefix -> the heading in Help.
+SCOPES: dict[str, str] = {
+    "dialog": "Every dialog",
+    "table": "Every list",
+    "record": "Every record",
+    "home": "Home",
+    "workflow": "Workflow",
+    "stage_list": "Workflow",
+    "check_in": "Check in",
+    "capture": "Tethered capture",
+    "import_images": "Import Images",
+    "presentation": "Presentation",
+    "calendar": "Calendar",
+    "appointment": "Booking on the calendar",
+    "people": "People filter",
+    "people_list": "People filter",
+    "search_clients": "Client Search",
+    "client_fields": "Client fields",
+    "client_record": "Client record",
+    "tab_strip": "Client record",
+    "family": "Client record: Family",
+    "calls": "Client record: Phone Calls",
+    "search_sessions": "Session Search",
+    "session_record": "Session record",
+    "invoices": "Invoices hub",
+    "invoice_record": "Invoice record",
+    "invoice_line": "Invoice line",
+    "deposits": "Apply deposits",
+    "deposit_list": "Apply deposits",
+    "wizard": "Scheduling Wizard",
+    "choice": "Choice fields",
+}
+
+CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
+SESSION_TABS = ("general", "appointments", "invoices", "images", "history")
+
+
+def _tab_title(tab: str) -> str:
+    return tab.replace("_", " ").capitalize()
+
+
+def _in(scope: str, entries: list[tuple]) -> list[Action]:
+    """Actions of one screen scope: (name, description, keys, action[, options])."""
+    actions = []
+    for name, description, keys, action, *options in entries:
+        actions.append(
+            Action(f"{scope}.{name}", description, keys, action, SCOPES[scope], **(options[0] if options else {}))
+        )
+    return actions
+
+
+HIDDEN = {"show": False}
+PRIORITY_HIDDEN = {"show": False, "priority": True}
+
+SCREEN_ACTIONS: list[Action] = [
+    *_in(
+        "dialog",
+        [
+            ("cancel", "Back: leave the dialog, nothing done", "escape", "cancel", {"label": "Back"}),
+            ("yes", "Yes", "y", "answer(True)"),
+            ("no", "No", "n,escape", "answer(False)"),
+            ("close", "Close a message", "escape,enter", "close", {"label": "Close"}),
+            ("next", "Next field, then done (small forms)", "enter", "enter", PRIORITY_HIDDEN),
+        ],
+    ),
+    *_in("record", [("close", "Close the record", "escape", "close", {"label": "Close"})]),
+    *_in("table", [("open", "Open the highlighted line", "enter", "choose", {"label": "Open"})]),
+    *_in(
+        "home",
+        [
+            ("open_client", "Open the line's client", "c", "open_client", {"label": "Open client"}),
+            ("task_done", "Mark the task done", "d", "task_done", {"label": "Task done"}),
+        ],
+    ),
+    *_in("stage_list", [("go", "Run the stage's main action", "enter", "choose", {"label": "Go", "show": False})]),
+    *_in(
+        "workflow",
+        [
+            ("check_in", "Check in", "k", "check_in"),
+            ("capture", "Tethered capture", "t", "capture", {"label": "Capture"}),
+            ("import_images", "Import images", "i", "import_images"),
+            ("present", "Start presentation (viewer)", "p", "present", {"label": "Present"}),
+            ("present_here", "Present in the terminal", "v", "present_here", {"label": "In terminal", "show": False}),
+            ("order_info", "Order info", "o", "order_info"),
+            ("advance", "Advance to the next status", "a", "advance", {"label": "Advance"}),
+            ("open_session", "Open the session", "s", "open_session", {"label": "Session"}),
+            ("open_client", "Open the client", "c", "open_client", {"label": "Client", "show": False}),
+            *[(f"stage_{n}", f"Stage {n}", str(n), f"stage({n})", HIDDEN) for n in range(1, 10)],
+        ],
+    ),
+    *_in(
+        "check_in",
+        [
+            ("confirm", "Check in", "k", "save_close", HIDDEN),
+            ("open_session", "Open the session", "s", "open_session", {"label": "Session", "show": False}),
+            ("open_client", "Open the client", "c", "open_client", {"label": "Client", "show": False}),
+        ],
+    ),
+    *_in(
+        "capture",
+        [
+            ("shoot", "Take a picture", "space", "capture", {"label": "Capture", "priority": True}),
+            ("reconnect", "Reconnect the camera", "r", "reconnect", {"label": "Reconnect"}),
+            ("import_images", "Import images", "i", "import_images", {"label": "Import"}),
+            ("advance", "Advance the session", "a", "advance", {"label": "Advance"}),
+            ("close", "Close", "escape", "close"),
+        ],
+    ),
+    *_in(
+        "import_images",
+        [
+            ("stop", "Cancel the import / close", "escape", "escape", {"label": "Cancel / Close"}),
+            ("advance", "Advance the session", "a", "advance", {"label": "Advance", "show": False}),
+        ],
+    ),
+    *_in(
+        "presentation",
+        [
+            ("next", "Next image", "right,space,pagedown,l", "move(1)", HIDDEN),
+            ("previous", "Previous image", "left,pageup,h", "move(-1)", HIDDEN),
+            ("first", "First image", "home", "jump(0)", HIDDEN),
+            ("last", "Last image", "end", "jump(-1)", HIDDEN),
+            ("order_info", "Order info", "o", "order_info", HIDDEN),
+            ("end", "End the presentation", "escape", "end", {"label": "End", "show": False}),
+        ],
+    ),
+    *_in(
+        "calendar",
+        [
+            ("activate", "Open the booking / book the slot", "enter", "activate", {"label": "Open/Book"}),
+            ("up", "Earlier slot", "up", "move_cursor(0, -1)", HIDDEN),
+            ("down", "Later slot", "down", "move_cursor(0, 1)", HIDDEN),
+            ("left", "Day (or column) before", "left", "move_cursor(-1, 0)", HIDDEN),
+            ("right", "Day (or column) after", "right", "move_cursor(1, 0)", HIDDEN),
+            ("first_slot", "First slot", "home", "edge(-1)", HIDDEN),
+            ("last_slot", "Last slot", "end", "edge(1)", HIDDEN),
+            ("previous_period", "Previous day/week/month", "pageup", "period(-1)", HIDDEN),
+            ("next_period", "Next day/week/month", "pagedown", "period(1)", HIDDEN),
+            ("view", "Day / week / month view", "v", "cycle_view", {"label": "View"}),
+            ("today", "Today", "t", "today"),
+            ("go_to", "Go to a date", "g", "go_to", {"label": "Go to"}),
+            ("people", "Whose bookings are shown", "p", "filter_people", {"label": "People"}),
+            ("new", "New booking at the cursor", "n", "new_booking", {"label": "New", "show": False}),
+            ("move", "Move the booking with the arrows", "m", "move", {"label": "Move"}),
+            ("new_time", "Give the booking a new time", "r", "reschedule", {"label": "New time", "show": False}),
+            ("cancel_booking", "Cancel the booking", "x", "cancel_booking", {"label": "Cancel"}),
+            ("no_show", "Mark a no-show", "o", "no_show", {"label": "No-show"}),
+            ("show_cancelled", "Show cancelled bookings", "c", "toggle_cancelled", HIDDEN),
+            ("stop_moving", "Stop moving", "escape", "stop_moving", {"label": "Stop", "show": False}),
+        ],
+    ),
+    *_in(
+        "appointment",
+        [
+            ("close", "Close", "escape", "close"),
+            ("move", "Move it on the calendar", "m", "choose('move')", {"label": "Move"}),
+            ("new_time", "Give it a new time", "r", "reschedule", {"label": "New time"}),
+            ("cancel", "Cancel it", "x", "cancel_appointment", {"label": "Cancel it"}),
+            ("no_show", "Mark a no-show", "o", "no_show", {"label": "No-show"}),
+            ("open_session", "Open the session", "s", "open_session", {"label": "Session"}),
+            ("open_client", "Open the client", "c", "open_client", {"label": "Client"}),
+        ],
+    ),
+    *_in(
+        "people",
+        [
+            ("everyone", "Everyone", "a", "everyone"),
+        ],
+    ),
+    *_in("people_list", [("apply", "Apply the choice", "enter", "screen.apply", {"label": "Apply", "show": False})]),
+    *_in(
+        "search_clients",
+        [
+            ("results", "To the results", "down", "to_results", {"label": "Results", "show": False}),
+            ("open", "Open the first or highlighted client", "enter", "enter", {"label": "Open", **PRIORITY_HIDDEN}),
+        ],
+    ),
+    *_in(
+        "client_fields",
+        [
+            ("next_as_typed", "Next field, as typed (no capitals)", "f3", "next_as_typed", {"label": "Next, as typed"}),
+            ("next_field", "Next field", "enter", "next_field", PRIORITY_HIDDEN),
+        ],
+    ),
+    # The New group. Priority: the keys must not be typed into the field that has the focus.
+    *_in(
+        "client_record",
+        [
+            (
+                "new_appointment",
+                "New appointment",
+                "alt+a",
+                "new('appointment')",
+                {"label": "Appointment", "priority": True},
+            ),
+            ("new_session", "New session", "alt+s", "new('session')", {"label": "Session", "priority": True}),
+            (
+                "new_generic",
+                "New Generic invoice",
+                "alt+g",
+                "new('Generic')",
+                {"label": "Generic invoice", "priority": True},
+            ),
+            ("new_estimate", "New estimate", "alt+e", "new('Estimate')", {"label": "Estimate", "priority": True}),
+            (
+                "new_credit_memo",
+                "New credit memo",
+                "alt+c",
+                "new('Credit Memo')",
+                {"label": "Credit memo", "priority": True},
+            ),
+            ("new_deposit", "New client deposit", "alt+d", "new('deposit')", {"label": "Deposit", "priority": True}),
+            *[
+                (f"tab_{tab}", f"{_tab_title(tab)} tab", f"alt+{n}", f"show_tab('{tab}')", PRIORITY_HIDDEN)
+                for n, tab in enumerate(CLIENT_TABS, 1)
+            ],
+            ("next_tab", "Next tab", "ctrl+pagedown", "step_tab(1)", PRIORITY_HIDDEN),
+            ("previous_tab", "Previous tab", "ctrl+pageup", "step_tab(-1)", PRIORITY_HIDDEN),
+        ],
+    ),
+    *_in(
+        "tab_strip",
+        [
+            ("previous", "Previous tab", "left", "step(-1)", HIDDEN),
+            ("next", "Next tab", "right", "step(1)", HIDDEN),
+        ],
+    ),
+    *_in(
+        "family",
+        [
+            ("add_member", "Add a family member", "a,insert", "add_member", {"label": "Add"}),
+            ("remove_member", "Remove the family member", "delete", "remove_member", {"label": "Remove"}),
+        ],
+    ),
+    *_in("calls", [("log_call", "Log a phone call", "l", "log_call", {"label": "Log call"})]),
+    *_in(
+        "search_sessions", [("results", "To the results", "down", "focus_results", {"label": "Results", "show": False})]
+    ),
+    *_in(
+        "session_record",
+        [
+            # first: the one key to every action, kept in sight at 80 columns
+            ("file_menu", "File menu: every action", "f", "file_menu", {"label": "File…"}),
+            ("advance", "Advance the status", "a", "advance", {"label": "Advance"}),
+            ("status", "Set the status", "s", "set_status", {"label": "Status…"}),
+            ("cancel", "Cancel the session", "x", "cancel_session", {"label": "Cancel"}),
+            ("reschedule", "Reschedule", "r", "reschedule", HIDDEN),
+            ("no_show", "Mark a no-show", "o", "no_show", {"label": "No-show", "show": False}),
+            ("invoice", "Session invoice", "i", "session_invoice", {"label": "Invoice…"}),
+            ("appointment", "Appointment", "p", "appointment"),
+            ("estimate", "New estimate", "e", "estimate", {"label": "Estimate", "show": False}),
+            ("credit_memo", "New credit memo", "m", "credit_memo", {"label": "Credit memo", "show": False}),
+            ("open_client", "Open the client", "c", "open_client", {"label": "Client"}),
+            ("import_images", "Import images", "g", "import_images", HIDDEN),
+            ("new_menu", "New…", "n", "new_menu", HIDDEN),
+            *[
+                (f"tab_{tab}", f"{_tab_title(tab)} tab", str(n), f"tab('{tab}')", HIDDEN)
+                for n, tab in enumerate(SESSION_TABS, 1)
+            ],
+        ],
+    ),
+    *_in(
+        "invoices",
+        [
+            ("results", "To the list", "down", "focus_results", {"label": "Results", "show": False}),
+            ("number", "Type an invoice number", "slash", "focus_number", {"label": "Invoice #", "show": False}),
+        ],
+    ),
+    *_in(
+        "invoice_record",
+        [
+            ("file_menu", "File menu: every action", "f", "file_menu", {"label": "File…"}),
+            ("payment", "Take a payment", "p", "payment", {"label": "Payment"}),
+            ("add_line", "Add a line", "a", "add_line", {"label": "Add"}),
+            ("edit_line", "Edit the line", "e", "edit_line", {"label": "Edit"}),
+            ("remove_line", "Remove the line", "delete", "remove_line", HIDDEN),
+            ("refund", "Refund", "r", "refund"),
+            ("void_entry", "Void a payment", "v", "void_entry", {"label": "Void"}),
+            ("transfer", "Transfer a credit balance", "t", "transfer", {"label": "Transfer"}),
+            ("bill_to", "Bill-To", "b", "bill_to"),
+            ("convert", "Convert the estimate", "c", "convert", {"label": "Convert"}),
+            ("deposit", "Apply a deposit", "d", "deposit", {"label": "Deposit", "show": False}),
+            ("void_invoice", "Void the invoice", "X", "void_invoice", HIDDEN),
+            (
+                "open_related",
+                "Open the client/session",
+                "o",
+                "open_related",
+                {"label": "Open client/session", "show": False},
+            ),
+        ],
+    ),
+    *_in("invoice_line", [("price_list", "Price list", "ctrl+f", "price_list", {"priority": True})]),
+    *_in("deposit_list", [("apply_ticked", "Apply the ticked deposits", "enter", "apply", {"label": "Apply ticked"})]),
+    *_in(
+        "deposits",
+        [
+            ("apply_all", "Apply all deposits", "a", "apply_all", {"label": "Apply all"}),
+            ("skip", "Skip to the payment", "s", "skip", {"label": "Skip"}),
+        ],
+    ),
+    *_in(
+        "wizard",
+        [
+            ("next", "Next step", "enter", "next", {"label": "Next"}),
+            ("back", "Back a step (cancel on the first)", "escape", "back", {"label": "Back"}),
+        ],
+    ),
+    *_in(
+        "choice",
+        [
+            ("previous", "Previous choice", "left", "step(-1)", {"label": "Previous", "show": False}),
+            ("next", "Next choice", "right,space", "step(1)", HIDDEN),
+            ("first", "First choice", "home", "jump(0)", {"label": "First", "show": False}),
+            ("last", "Last choice", "end", "jump(-1)", {"label": "Last", "show": False}),
+        ],
+    ),
+]
+
+ACTIONS: list[Action] = APP_ACTIONS + SCREEN_ACTIONS
+_BY_ID: dict[str, Action] = {action.id: action for action in ACTIONS}
+
+
+def action_of(action_id: str) -> Action:
+    return _BY_ID[action_id]
+
+
+def actions_in(scope: str) -> list[Action]:
+    return [a for a in SCREEN_ACTIONS if a.scope == scope]
+
+
+def _binding(a: Action) -> Binding:
+    return Binding(
+        a.default_keys,
+        a.action,
+        a.label or a.description,
+        show=a.show,
+        priority=a.priority,
+        id=a.id,
+        tooltip=a.description,
+    )
+
+
+def app_bindings() -> list[Binding]:
+    return [_binding(a) for a in APP_ACTIONS]
+
+
+def bindings(*names: str) -> list[Binding]:
+    """Bindings for a BINDINGS list: each name a scope ("calendar": all its
+    actions, in registry order) or one action id ("dialog.cancel")."""
+    chosen: list[Action] = []
+    for name in names:
+        if "." in name:
+            chosen.append(_BY_ID[name])
+        elif name in SCOPES:
+            chosen.extend(actions_in(name))
+        else:
+            raise KeyError(f"no action or scope {name!r} in the key registry")
+    return [_binding(a) for a in chosen]
+
+
+# ------------------------------------------------------------ the user's remaps
 
 
 def config_path() -> Path:
@@ -80,6 +456,17 @@ class KeymapError(Exception):
     pass
 
 
+def _flatten(table: dict, prefix: str = "") -> dict[str, object]:
+    """{"calendar": {"today": "h"}} (a [keys.calendar] table or a dotted key) -> {"calendar.today": "h"}."""
+    flat: dict[str, object] = {}
+    for name, value in table.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{name}."))
+        else:
+            flat[f"{prefix}{name}"] = value
+    return flat
+
+
 def load_user_keys(path: Path | None = None) -> dict[str, str]:
     """Overrides from the TOML file: action id -> keys. Unknown ids are refused."""
     path = path or config_path()
@@ -90,42 +477,107 @@ def load_user_keys(path: Path | None = None) -> dict[str, str]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         raise KeymapError(f"The key file {path} cannot be read: {exc}") from exc
     keys = data.get("keys", {})
-    known = {a.id for a in ACTIONS}
     if not isinstance(keys, dict):
         raise KeymapError(f'{path}: [keys] must be a table of action = "key,key".')
-    bad = [k for k in keys if k not in known]
+    keys = _flatten(keys)
+    bad = sorted(k for k in keys if k not in _BY_ID)
     if bad:
-        raise KeymapError(f"{path}: unknown action(s) {', '.join(sorted(bad))}. Known: {', '.join(sorted(known))}.")
+        raise KeymapError(
+            f"{path}: unknown action(s) {', '.join(bad)}. The Help hub (F1) lists every action with its id."
+        )
     wrong = [k for k, v in keys.items() if not isinstance(v, str) or not v.strip()]
     if wrong:
         raise KeymapError(f'{path}: the keys of {", ".join(wrong)} must be text such as "ctrl+l".')
-    return {k: v.replace(" ", "") for k, v in keys.items()}
+    return {k: str(v).replace(" ", "") for k, v in keys.items()}
 
 
-def bindings() -> list[Binding]:
-    """App bindings from the registry (priority: they work inside forms too)."""
-    return [
-        Binding(
-            a.default_keys,
-            a.action,
-            a.label or a.description,
-            show=a.show,
-            priority=True,
-            id=a.id,
-            tooltip=a.description,
-        )
-        for a in ACTIONS
-    ]
+class KeyMap:
+    """The keys in force: the registry's defaults with the user's remaps over them."""
+
+    def __init__(self, overrides: dict[str, str] | None = None, source: Path | None = None):
+        self.overrides = dict(overrides or {})
+        self.source = source  # the key file the remaps came from
+
+    def keys(self, action_id: str) -> str:
+        """The action's keys, comma separated ("ctrl+l,f6")."""
+        return self.overrides.get(action_id) or _BY_ID[action_id].default_keys
+
+    def key(self, action_id: str) -> str:
+        """The action's first key as people read it ("Ctrl+L"): for hints."""
+        return key_display(self.keys(action_id).split(",")[0])
+
+    def all_keys(self, action_id: str) -> str:
+        """Every key of the action as people read them ("Ctrl+L / F6"): for Help."""
+        return " / ".join(key_display(k) for k in self.keys(action_id).split(",") if k)
 
 
-def effective_keys(overrides: dict[str, str]) -> dict[str, str]:
-    return {a.id: overrides.get(a.id, a.default_keys) for a in ACTIONS}
+_active = KeyMap()
 
 
-def display_keys(keys: str) -> str:
-    """'ctrl+l,f6' -> 'Ctrl+L / F6'."""
+def activate(overrides: dict[str, str], source: Path | None = None) -> KeyMap:
+    """The keys in force from now on (the app calls this once, at start)."""
+    global _active
+    _active = KeyMap(overrides, source)
+    return _active
 
-    def one(key: str) -> str:
-        return "+".join(part.capitalize() if len(part) > 1 else part.upper() for part in key.split("+"))
 
-    return " / ".join(one(k) for k in keys.split(",") if k)
+def active() -> KeyMap:
+    return _active
+
+
+def key(action_id: str) -> str:
+    """The key in force for an action, as people read it: every hint that
+    names a key is made with this, so it follows a remap."""
+    return _active.key(action_id)
+
+
+def hint(*entries: tuple[str, str]) -> str:
+    """A hint line from (action id, what it does): 'k check in · a advance'."""
+    return " · ".join(f"{key(action_id)} {words}" for action_id, words in entries)
+
+
+# Keys of Textual's own widgets (Enter submits a field, Tab moves to the next,
+# Space ticks a list entry, the arrows move in a list): not ours to remap, but
+# hints name them through here, written the one way keys are written.
+WIDGET_KEYS = {"submit": "enter", "next_field": "tab", "tick": "space", "list": "up,down", "choice": "left,right"}
+
+
+def widget_key(name: str) -> str:
+    return "/".join(key_display(k) for k in WIDGET_KEYS[name].split(","))
+
+
+# ------------------------------------------------------------ how keys are shown
+
+_KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "delete": "Del",
+    "insert": "Ins",
+    "space": "Space",
+    "tab": "Tab",
+    "backspace": "Backspace",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
+    "slash": "/",
+}
+
+
+def key_display(key: str) -> str:
+    """'ctrl+l' -> 'Ctrl+L', 'f2' -> 'F2', 'escape' -> 'Esc', 'a' -> 'a',
+    'X' -> 'Shift+X': the one way keys are written on every screen."""
+    *modifiers, name = key.split("+")
+    if len(name) == 1 and name.isupper():
+        modifiers.append("shift")
+    if name in _KEY_NAMES:
+        shown = _KEY_NAMES[name]
+    elif len(name) == 1:
+        shown = name.upper() if modifiers else name
+    else:
+        shown = name.capitalize() if not (name[0] == "f" and name[1:].isdigit()) else name.upper()
+    return "+".join([*(m.capitalize() for m in modifiers), shown])

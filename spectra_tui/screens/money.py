@@ -10,7 +10,6 @@ fields, the dialog stays open and nothing typed is lost.
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, RadioButton, RadioSet, SelectionList, Static
@@ -22,6 +21,7 @@ from ..data.clock import to_local
 from ..data.errors import ValidationError
 from ..data.models import Client, Invoice, LedgerEntry
 from ..data.money import format_money, parse_money
+from . import keymap
 from .dialogs import WRITE_ERRORS, ReasonDialog, readable
 
 METHOD_LABELS = {"card": "Card", "cash": "Cash", "check": "Check", "other": "Other"}
@@ -68,7 +68,7 @@ class MoneyDialog(ModalScreen):
     MoneyDialog .buttons { height: auto; align-horizontal: right; }
     MoneyDialog .buttons Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Back")]
+    BINDINGS = keymap.bindings("dialog.cancel")
     TITLE_TEXT = ""
     CONFIRM = "OK"
     FOCUS = "#amount"
@@ -79,8 +79,10 @@ class MoneyDialog(ModalScreen):
             yield from self.compose_fields()
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button(f"{self.CONFIRM} (Enter)", variant="primary", id="ok", compact=True)
-                yield Button("Back (Esc)", id="back", compact=True)
+                yield Button(
+                    f"{self.CONFIRM} ({keymap.widget_key('submit')})", variant="primary", id="ok", compact=True
+                )
+                yield Button(f"Back ({keymap.key('dialog.cancel')})", id="back", compact=True)
 
     def compose_fields(self) -> ComposeResult:
         yield from ()
@@ -215,7 +217,7 @@ class PaymentDialog(MoneyDialog):
 class DepositList(SelectionList):
     """The deposits to apply: Space ticks one, Enter applies the ticked ones."""
 
-    BINDINGS = [Binding("enter", "apply", "Apply ticked")]
+    BINDINGS = keymap.bindings("deposit_list")
 
     def action_apply(self) -> None:
         self.screen.action_apply_chosen()
@@ -240,11 +242,7 @@ class DepositOfferDialog(ModalScreen[int | None]):
     DepositOfferDialog .buttons { height: auto; align-horizontal: right; margin-top: 1; }
     DepositOfferDialog .buttons Button { margin-left: 1; }
     """
-    BINDINGS = [
-        Binding("a", "apply_all", "Apply all"),
-        Binding("s", "skip", "Skip"),
-        Binding("escape", "cancel", "Back"),
-    ]
+    BINDINGS = keymap.bindings("deposits", "dialog.cancel")
 
     def __init__(self, invoice: Invoice, deposits: list[tuple[LedgerEntry, int]]):
         super().__init__()
@@ -256,7 +254,8 @@ class DepositOfferDialog(ModalScreen[int | None]):
         total = ledger.deposits_on_hand(self.invoice.client)
         with Vertical():
             yield Static(
-                f"Deposits on hand · {self.invoice.client.full_name}   [dim]Esc: back[/dim]", classes="dialog-title"
+                f"Deposits on hand · {self.invoice.client.full_name}   [dim]{keymap.key('dialog.cancel')}: back[/dim]",
+                classes="dialog-title",
             )
             yield Static(
                 f"{format_money(total)} of deposits is waiting. Apply it to invoice "
@@ -277,16 +276,26 @@ class DepositOfferDialog(ModalScreen[int | None]):
             )
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Apply all (a)", variant="success", id="all", compact=True)
-                yield Button("Apply ticked (Enter)", variant="primary", id="chosen", compact=True)
-                yield Button("Skip (s)", id="skip", compact=True)
+                yield Button(
+                    f"Apply all ({keymap.key('deposits.apply_all')})", variant="success", id="all", compact=True
+                )
+                yield Button(
+                    f"Apply ticked ({keymap.key('deposit_list.apply_ticked')})",
+                    variant="primary",
+                    id="chosen",
+                    compact=True,
+                )
+                yield Button(f"Skip ({keymap.key('deposits.skip')})", id="skip", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#deposits", SelectionList).focus()
 
     def _apply(self, deposit_ids: list[int]) -> None:
         if not deposit_ids:
-            self.query_one("#error", Static).update("Tick a deposit with Space, or press s to skip to the payment.")
+            self.query_one("#error", Static).update(
+                f"Tick a deposit with {keymap.widget_key('tick')}, "
+                f"or press {keymap.key('deposits.skip')} to skip to the payment."
+            )
             return
         try:
             applied = ledger.apply_deposits([d for d, _left in self.deposits if d.id in deposit_ids], self.invoice)

@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from ..data import studio_setup
 from ..data.booking import DAY_NAMES
 from ..data.errors import DomainError
+from . import keymap
 from .base import KeyBar, RecordScreen
 from .dialogs import NO_VALIDATION
 
@@ -39,7 +40,9 @@ class StudioSettingsScreen(RecordScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Static(
-            "Shared by every terminal; only an admin saves them. Ctrl+W saves · Esc closes.", id="settings-head"
+            "Shared by every terminal; only an admin saves them. "
+            + keymap.hint(("save_close", "saves"), ("record.close", "closes")),
+            id="settings-head",
         )
         shown = self.shown
         with VerticalScroll(can_focus=False):

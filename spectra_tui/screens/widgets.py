@@ -7,12 +7,12 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import work
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
 from ..data.images import thread_connection
+from . import keymap
 
 PAGE_SIZE = 60
 PAGE_LOADS = "page-loads"  # the worker group of every PagedTable fetch (tests wait on it)
@@ -37,7 +37,7 @@ class PagedTable(DataTable):
     than ``narrow_below`` cells (an 80-column terminal), so nothing is cut off.
     """
 
-    BINDINGS = [Binding("enter", "choose", "Open", show=True)]
+    BINDINGS = keymap.bindings("table")
 
     class Chosen(Message):
         def __init__(self, table: "PagedTable", row: Any):

@@ -26,7 +26,6 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SuspendNotSupported
-from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Digits, Label, Select, Static
@@ -40,6 +39,7 @@ from ..data.ledger import can_owe, invoice_money
 from ..data.models import Invoice, Session
 from ..data.money import format_money
 from ..data.versions import reloaded
+from . import keymap
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, readable
 from .import_images import PRESENT_STATUS, ImportImagesDialog
@@ -49,12 +49,42 @@ from .widgets import PagedTable
 CHECK_IN_STATUS = "Session Pending"
 CAPTURE_STATUS = "Capture Images Pending"
 STAGE_NAMES = {CHECK_IN_STATUS: "Check In", CAPTURE_STATUS: "Capture Images", PRESENT_STATUS: "Present Images"}
-STAGE_HINTS = {
-    CHECK_IN_STATUS: "Enter check in · a advance · s session · c client",
-    CAPTURE_STATUS: "Enter/t tethered capture · i import images · a advance · s session",
-    PRESENT_STATUS: "Enter/p start presentation · v in the terminal · o order info · s session",
-}
-OTHER_HINT = "Enter/s open the session · a advance · c client"
+
+
+def stage_hint(status: str) -> str:
+    """The keys of a stage's list, main action first (Enter runs it too)."""
+    go = keymap.key("stage_list.go")
+    main, rest = {
+        CHECK_IN_STATUS: (
+            f"{go} check in",
+            [("workflow.advance", "advance"), ("workflow.open_session", "session"), ("workflow.open_client", "client")],
+        ),
+        CAPTURE_STATUS: (
+            f"{go}/{keymap.key('workflow.capture')} tethered capture",
+            [
+                ("workflow.import_images", "import images"),
+                ("workflow.advance", "advance"),
+                ("workflow.open_session", "session"),
+            ],
+        ),
+        PRESENT_STATUS: (
+            f"{go}/{keymap.key('workflow.present')} start presentation",
+            [
+                ("workflow.present_here", "in the terminal"),
+                ("workflow.order_info", "order info"),
+                ("workflow.open_session", "session"),
+            ],
+        ),
+    }.get(
+        status,
+        (
+            f"{go}/{keymap.key('workflow.open_session')} open the session",
+            [("workflow.advance", "advance"), ("workflow.open_client", "client")],
+        ),
+    )
+    return " · ".join([main, keymap.hint(*rest)])
+
+
 # Stage-specific actions: the stage whose list they work on.
 STAGE_ACTIONS = {
     "check_in": CHECK_IN_STATUS,
@@ -125,7 +155,7 @@ class StageTable(PagedTable):
     """The stage's sessions. Enter runs the stage's main action (check in,
     capture, present, open), which the hint line and the footer name."""
 
-    BINDINGS = [Binding("enter", "choose", "Go", show=False)]
+    BINDINGS = keymap.bindings("stage_list")
 
 
 # ---------------------------------------------------------------- the hub
@@ -144,18 +174,7 @@ class WorkflowHub(HubScreen):
     WorkflowHub #wf-sessions { height: 1fr; }
     """
     AUTO_FOCUS = "#wf-sessions"
-    BINDINGS = [
-        Binding("k", "check_in", "Check in"),
-        Binding("t", "capture", "Capture"),
-        Binding("i", "import_images", "Import images"),
-        Binding("p", "present", "Present"),
-        Binding("v", "present_here", "In terminal", show=False),
-        Binding("o", "order_info", "Order info"),
-        Binding("a", "advance", "Advance"),
-        Binding("s", "open_session", "Session"),
-        Binding("c", "open_client", "Client", show=False),
-        *[Binding(str(n), f"stage({n})", f"Stage {n}", show=False) for n in range(1, 10)],
-    ]
+    BINDINGS = keymap.bindings("workflow")
 
     def __init__(self):
         super().__init__()
@@ -215,7 +234,7 @@ class WorkflowHub(HubScreen):
             )
             self.refresh_bindings()
 
-        self.query_one("#wf-hint", Static).update(STAGE_HINTS.get(status, OTHER_HINT))
+        self.query_one("#wf-hint", Static).update(stage_hint(status))
         self.table.load(
             lambda after, limit: session_data.sessions_at_status(status, limit, after),
             show,
@@ -350,12 +369,7 @@ class CheckInDialog(ModalScreen[bool]):
     CheckInDialog #ci-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     CheckInDialog Button { margin-left: 2; }
     """
-    BINDINGS = [
-        Binding("escape", "cancel", "Back"),
-        Binding("k", "save_close", "Check in", show=False),
-        Binding("s", "open_session", "Session", show=False),
-        Binding("c", "open_client", "Client", show=False),
-    ]
+    BINDINGS = keymap.bindings("dialog.cancel", "check_in")
 
     def __init__(self, session: Session):
         super().__init__()
@@ -364,7 +378,8 @@ class CheckInDialog(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"[b]Check in[/b] · Session {self.session.number} · verify, then Enter moves it to '{CAPTURE_STATUS}'",
+                f"[b]Check in[/b] · Session {self.session.number} · verify, then {keymap.widget_key('submit')} "
+                f"moves it to '{CAPTURE_STATUS}'",
                 id="ci-title",
             )
             with VerticalScroll(id="ci-details"):
@@ -375,7 +390,7 @@ class CheckInDialog(ModalScreen[bool]):
             yield Static("", id="ci-error")
             with Horizontal(id="ci-buttons"):
                 yield Button(
-                    "Check in (Enter)",
+                    f"Check in ({keymap.widget_key('submit')})",
                     variant="success",
                     id="ci-ok",
                     compact=True,
@@ -383,7 +398,7 @@ class CheckInDialog(ModalScreen[bool]):
                 )
                 yield Button("Session (s)", id="ci-session-button", compact=True)
                 yield Button("Client (c)", id="ci-client-button", compact=True)
-                yield Button("Back (Esc)", id="ci-back", compact=True)
+                yield Button(f"Back ({keymap.key('dialog.cancel')})", id="ci-back", compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#ci-invoices", DataTable)
@@ -462,7 +477,10 @@ class CheckInDialog(ModalScreen[bool]):
                 "No invoice for this session yet (create the session fee invoice from the session record: s, then i)."
             )
         elif due:
-            money_line.update(f"Balance due {format_money(due)}: Tab to the invoice and Enter to take the payment.")
+            money_line.update(
+                f"Balance due {format_money(due)}: {keymap.widget_key('next_field')} to the invoice and "
+                f"{keymap.key('table.open')} to take the payment."
+            )
         else:
             money_line.update("Nothing is owed on this session's invoices.")
         money_line.set_class(bool(due), "-due")
@@ -582,14 +600,7 @@ class PresentationScreen(Screen):
     PresentationScreen #pres-info { width: 1fr; height: 3; content-align: left middle; }
     PresentationScreen #pres-number { width: auto; min-width: 9; color: $accent; }
     """
-    BINDINGS = [
-        Binding("right,space,pagedown,l", "move(1)", "Next", show=False),
-        Binding("left,pageup,h", "move(-1)", "Previous", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-        Binding("o", "order_info", "Order info", show=False),
-        Binding("escape", "end", "End", show=False),
-    ]
+    BINDINGS = keymap.bindings("presentation")
 
     def __init__(self, session: Session, images: list[image_data.ImageFile]):
         super().__init__()
@@ -621,7 +632,8 @@ class PresentationScreen(Screen):
         self.query_one("#pres-info", Static).update(
             f"[b]{self.session.client.full_name}[/b] · session {self.session.number}\n"
             f"Image {image.number} · {self.index + 1} of {len(self.images)}\n"
-            "[dim]←/→ move · o order info · Esc ends[/dim]"
+            f"[dim]{keymap.key('presentation.previous')}/{keymap.key('presentation.next')} move · "
+            f"{keymap.hint(('presentation.order_info', 'order info'), ('presentation.end', 'ends'))}[/dim]"
         )
 
     def action_move(self, step: int) -> None:

@@ -373,3 +373,13 @@ def test_an_estimate_converts_once_even_from_two_screens(studio, session):
     with pytest.raises(ValidationError, match="converted"):
         invoices.convert_estimate(elsewhere)
     assert Invoice.select().where(Invoice.source == estimate.id).count() == 1
+
+
+def test_a_saved_line_keeps_a_price_an_emptied_price_is_refused(studio, session):
+    invoice = invoices.create_invoice(IO, session=session)
+    line = invoices.add_line(invoice, description="Canvas", unit_price_cents=10000, taxable=False)
+    with pytest.raises(ValidationError, match="Enter the price"):
+        invoices.update_line(line, quantity=2, unit_price_cents=None)
+    assert InvoiceLine.get_by_id(line.id).quantity == 1  # nothing written
+    invoices.update_line(line, quantity=2)  # the price left as it is
+    assert fresh(invoice).total_cents == 20000

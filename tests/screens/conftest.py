@@ -105,3 +105,13 @@ def page_loads_awaited(request, monkeypatch):
 
     monkeypatch.setattr(Pilot, "press", press_then_wait)
     monkeypatch.setattr(Pilot, "pause", pause_after_loads)
+
+
+@pytest.fixture(autouse=True)
+def default_keys():
+    """Each test starts and ends with the registry's default keys in force."""
+    from spectra_tui.screens import keymap
+
+    keymap.activate({})
+    yield
+    keymap.activate({})

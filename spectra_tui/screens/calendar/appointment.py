@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
@@ -13,6 +12,7 @@ from textual.widgets import Label, Static
 from ...data import booking
 from ...data.models import Appointment
 from ...data.when import clock, how_far, long_date
+from .. import keymap
 from ..open_record import open_client, open_session
 from .booking_dialogs import RescheduleDialog, cancel_dialog, no_show_dialog
 from .policy import warn_overridden
@@ -32,15 +32,7 @@ class AppointmentDialog(ModalScreen[str | None]):
     AppointmentDialog .row .value { width: 1fr; }
     AppointmentDialog #appt-keys { margin-top: 1; color: $text-muted; height: auto; }
     """
-    BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("m", "choose('move')", "Move"),
-        Binding("r", "reschedule", "New time"),
-        Binding("x", "cancel_appointment", "Cancel it"),
-        Binding("o", "no_show", "No-show"),
-        Binding("s", "open_session", "Session"),
-        Binding("c", "open_client", "Client"),
-    ]
+    BINDINGS = keymap.bindings("appointment")
 
     def __init__(self, appointment: Appointment):
         super().__init__()
@@ -70,13 +62,18 @@ class AppointmentDialog(ModalScreen[str | None]):
                 with Horizontal(classes="row"):
                     yield Static(label, classes="label")
                     yield Static(Text(value), classes="value")
-            keys = ["m move on the calendar", "r new time…", "x cancel…", "o no-show"]
+            keys = [
+                ("appointment.move", "move on the calendar"),
+                ("appointment.new_time", "new time…"),
+                ("appointment.cancel", "cancel…"),
+                ("appointment.no_show", "no-show"),
+            ]
             if a.session_id:
-                keys.append("s session")
+                keys.append(("appointment.open_session", "session"))
             if a.client_id:
-                keys.append("c client")
-            keys.append("Esc close")
-            yield Static(" · ".join(keys), id="appt-keys")
+                keys.append(("appointment.open_client", "client"))
+            keys.append(("appointment.close", "close"))
+            yield Static(keymap.hint(*keys), id="appt-keys")
 
     def action_choose(self, what: str) -> None:
         self.dismiss(what)

@@ -8,7 +8,6 @@ import datetime as dt
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -18,6 +17,7 @@ from ...data.errors import DomainError
 from ...data.models import Appointment, Session
 from ...data.versions import reloaded
 from ...data.when import clock, describe, long_date, parse_when
+from .. import keymap
 from ..dialogs import ReasonDialog
 from .policy import run_under_policy
 
@@ -43,7 +43,7 @@ class RescheduleDialog(ModalScreen):
     RescheduleDialog #move-preview.-error, RescheduleDialog #move-error { color: $error; }
     RescheduleDialog #move-error { height: auto; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings("dialog.cancel")
 
     def __init__(self, item: Session | Appointment):
         super().__init__()
@@ -71,7 +71,11 @@ class RescheduleDialog(ModalScreen):
                 yield Label("Reason")
                 yield Input(placeholder="optional, kept in the history", id="move-reason", compact=True)
             yield Static("", id="move-error")
-            yield Static("Enter move · Esc cancel  (e.g. tue 3pm, 12/3 10:30, +1w)", classes="muted")
+            yield Static(
+                f"{keymap.widget_key('submit')} move · {keymap.hint(('dialog.cancel', 'cancel'))}"
+                "  (e.g. tue 3pm, 12/3 10:30, +1w)",
+                classes="muted",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#move-when", Input).focus()

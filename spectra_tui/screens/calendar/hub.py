@@ -9,7 +9,6 @@ from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Static
 
 from ...data import calendar as cal
@@ -18,6 +17,7 @@ from ...data.calendar import CalendarRow
 from ...data.clock import now
 from ...data.models import Appointment, Session
 from ...data.when import how_far, long_date
+from .. import keymap
 from ..base import HubScreen
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, readable
 from ..open_record import open_session
@@ -40,28 +40,7 @@ class CalendarHub(BookingChangeKeys, HubScreen):
     CalendarHub #cal-status.-moving { background: $warning 30%; }
     CalendarHub CalendarGrid:focus { background-tint: $foreground 0%; }
     """
-    BINDINGS = [
-        Binding("enter", "activate", "Open/Book"),
-        Binding("up", "move_cursor(0, -1)", "Up", show=False),
-        Binding("down", "move_cursor(0, 1)", "Down", show=False),
-        Binding("left", "move_cursor(-1, 0)", "Left", show=False),
-        Binding("right", "move_cursor(1, 0)", "Right", show=False),
-        Binding("home", "edge(-1)", "First slot", show=False),
-        Binding("end", "edge(1)", "Last slot", show=False),
-        Binding("pageup", "period(-1)", "Previous", show=False),
-        Binding("pagedown", "period(1)", "Next", show=False),
-        Binding("v", "cycle_view", "View"),
-        Binding("t", "today", "Today"),
-        Binding("g", "go_to", "Go to"),
-        Binding("p", "filter_people", "People"),
-        Binding("n", "new_booking", "New", show=False),
-        Binding("m", "move", "Move"),
-        Binding("r", "reschedule", "New time", show=False),
-        Binding("x", "cancel_booking", "Cancel"),
-        Binding("o", "no_show", "No-show"),
-        Binding("c", "toggle_cancelled", "Show cancelled", show=False),
-        Binding("escape", "stop_moving", "Stop", show=False),
-    ]
+    BINDINGS = keymap.bindings("calendar")
 
     def __init__(self):
         super().__init__()
@@ -208,7 +187,7 @@ class CalendarHub(BookingChangeKeys, HubScreen):
     def _booking_at_cursor(self, then: Callable[[CalendarRow], None]) -> None:
         rows = self.rows_at_cursor()
         if self.view == MONTH:
-            self.notify("Open the day (Enter) to work on its bookings.", timeout=4)
+            self.notify(f"Open the day ({keymap.key('calendar.activate')}) to work on its bookings.", timeout=4)
             return
         if not rows:
             self.notify("There is no booking here.", timeout=3)

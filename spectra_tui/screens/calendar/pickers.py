@@ -7,7 +7,6 @@ import datetime as dt
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, SelectionList, Static
@@ -17,6 +16,7 @@ from ...data import users
 from ...data.clock import now
 from ...data.errors import DomainError
 from ...data.when import how_far, long_date, parse_day
+from .. import keymap
 
 
 class GoToDialog(ModalScreen[dt.date | None]):
@@ -29,14 +29,16 @@ class GoToDialog(ModalScreen[dt.date | None]):
     GoToDialog #goto-preview { height: auto; color: $success; }
     GoToDialog #goto-preview.-error { color: $error; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings("dialog.cancel")
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("[b]Go to a day[/b]  (e.g. tue, 12/3, tomorrow, +2w, next fri)")
             yield Input(placeholder="day", id="goto-input", compact=True)
             yield Static("", id="goto-preview")
-            yield Static("Enter go · Esc cancel", classes="muted")
+            yield Static(
+                f"{keymap.widget_key('submit')} go · {keymap.hint(('dialog.cancel', 'cancel'))}", classes="muted"
+            )
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -78,7 +80,7 @@ class GoToDialog(ModalScreen[dt.date | None]):
 class _PeopleList(SelectionList):
     """Space ticks a person; Enter applies (the dialog's action)."""
 
-    BINDINGS = [Binding("enter", "screen.apply", "Apply", show=False)]
+    BINDINGS = keymap.bindings("people_list")
 
 
 class PeopleFilterDialog(ModalScreen[tuple[set[int] | None, bool] | None]):
@@ -91,7 +93,7 @@ class PeopleFilterDialog(ModalScreen[tuple[set[int] | None, bool] | None]):
         max-height: 100%; border: thick $primary; background: $surface; padding: 0 1; }
     PeopleFilterDialog SelectionList { height: auto; max-height: 14; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("a", "everyone", "Everyone")]
+    BINDINGS = keymap.bindings("dialog.cancel", "people")
     STUDIO = -1
 
     def __init__(self, people: set[int] | None, studio: bool):
@@ -113,7 +115,13 @@ class PeopleFilterDialog(ModalScreen[tuple[set[int] | None, bool] | None]):
         with Vertical():
             yield Label("[b]Show the bookings of[/b]")
             yield _PeopleList(*options, id="people")
-            yield Static("Space tick · a everyone · Enter apply · Esc cancel", classes="muted")
+            yield Static(
+                f"{keymap.widget_key('tick')} tick · "
+                + keymap.hint(
+                    ("people.everyone", "everyone"), ("people_list.apply", "apply"), ("dialog.cancel", "cancel")
+                ),
+                classes="muted",
+            )
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()

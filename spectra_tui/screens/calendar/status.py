@@ -10,6 +10,7 @@ from rich.text import Text
 from ...data import booking
 from ...data.calendar import SESSION, CalendarRow
 from ...data.when import clock, long_date
+from .. import keymap
 from .labels import describe_row, span
 from .view import DAY, VIEW_NAMES, WEEK, CalendarData, GridColumn
 
@@ -53,7 +54,9 @@ def moving_status(row: CalendarRow, target: tuple[dt.datetime, dict] | None) -> 
         text.append(f"{start:%a %b} {start.day}, {clock(start)}{who}", "bold reverse")
     text.append(f"  {what}" + (f" ({row.client_name})" if row.client_name else ""))
     text.append(
-        f"\nnow {row.start:%a %b} {row.start.day}, {span(row)} · arrows choose · Enter move here · Esc stop", "dim"
+        f"\nnow {row.start:%a %b} {row.start.day}, {span(row)} · arrows choose · "
+        + keymap.hint(("calendar.activate", "move here"), ("calendar.stop_moving", "stop")),
+        "dim",
     )
     return text
 
@@ -67,7 +70,12 @@ def month_status(data: CalendarData, day: dt.date) -> Text:
     if info is not None:
         text.append(f" · {info.label if not info.is_open else 'open ' + info.label}")
     text.append(f" · {len(rows)} booking{'s' if len(rows) != 1 else ''}")
-    text.append("\nEnter: the day view of this day · arrows move · PgUp/PgDn month", "dim")
+    keys = keymap.key
+    text.append(
+        f"\n{keys('calendar.activate')}: the day view of this day · arrows move · "
+        f"{keys('calendar.previous_period')}/{keys('calendar.next_period')} month",
+        "dim",
+    )
     return text
 
 
@@ -80,7 +88,14 @@ def slot_status(
         text.append(describe_row(rows[0]), "bold")
         if len(rows) > 1:
             text.append(f"  (+{len(rows) - 1} more here)")
-        text.append("\nEnter open · m move · r new time · x cancel · o no-show", "dim")
+        hint = keymap.hint(
+            ("calendar.activate", "open"),
+            ("calendar.move", "move"),
+            ("calendar.new_time", "new time"),
+            ("calendar.cancel_booking", "cancel"),
+            ("calendar.no_show", "no-show"),
+        )
+        text.append("\n" + hint, "dim")
         return text
     where = ""
     if column is not None and column.kind in ("person", "room", "studio") and view == DAY:
@@ -93,5 +108,12 @@ def slot_status(
         text.append(f" · outside studio hours ({info.label})", "italic")
     else:
         text.append(" · free")
-    text.append("\nEnter book here (Scheduling Wizard) · v view · g go to · p people · t today", "dim")
+    hint = keymap.hint(
+        ("calendar.activate", "book here (Scheduling Wizard)"),
+        ("calendar.view", "view"),
+        ("calendar.go_to", "go to"),
+        ("calendar.people", "people"),
+        ("calendar.today", "today"),
+    )
+    text.append("\n" + hint, "dim")
     return text

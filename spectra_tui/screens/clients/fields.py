@@ -9,7 +9,6 @@ from typing import Any
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Static, TextArea
@@ -19,6 +18,7 @@ from ...data.clients import DuplicateClient
 from ...data.errors import DomainError
 from ...data.models import Client
 from ...data.versions import ChangedElsewhere
+from .. import keymap
 from ..dialogs import NO_VALIDATION, RELOADED_KEEPING_TYPED, WRITE_ERRORS, ConfirmDialog, readable
 
 # The client form, in tab order: (field, label, placeholder). The first eight
@@ -69,10 +69,7 @@ class ClientFields(Vertical):
     """
     # Enter moves on as the key arrives (a priority binding): keys typed
     # ahead of the screen go to the next field, not to the one just left.
-    BINDINGS = [
-        Binding("f3", "next_as_typed", "Next, as typed"),
-        Binding("enter", "next_field", "Next field", show=False, priority=True),
-    ]
+    BINDINGS = keymap.bindings("client_fields")
 
     class Edited(Message):
         """Something in the fields changed (the record marks itself unsaved)."""

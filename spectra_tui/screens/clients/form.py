@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
 
 from ...data.models import Client
+from .. import keymap
 from ..base import KeyBar, RecordScreen, TitleBar
 from ..dialogs import readable
 from .fields import ClientFields, SavesClientFields
@@ -42,7 +43,14 @@ class ClientForm(SavesClientFields, RecordScreen):
             yield ClientFields(self.client, id="form-fields")
             yield Label("Notes", id="notes-label")
             yield TextArea(self._notes, id="form-notes")
-        yield Static("Ctrl+W save & close · Esc cancel · F3 next field without capitals", id="form-keys")
+        yield Static(
+            keymap.hint(
+                ("save_close", "save & close"),
+                ("record.close", "cancel"),
+                ("client_fields.next_as_typed", "next field without capitals"),
+            ),
+            id="form-keys",
+        )
         yield KeyBar()
 
     def on_mount(self) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Input, Label, Static, TextArea
 
@@ -14,6 +13,7 @@ from ...data import phone_calls as call_data
 from ...data import sessions as session_data
 from ...data.models import Client, FamilyMember, LedgerEntry
 from ...data.money import format_money
+from .. import keymap
 from ..base import KeyBar, RecordScreen, TitleBar
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, MessageDialog, readable
 from ..money import DepositDialog
@@ -22,14 +22,14 @@ from ..phone_calls import PhoneCallDialog
 from ..widgets import PagedTable
 from .cells import all_at_once, date_text, fit, money_cell, time_text
 from .fields import ClientFields, SavesClientFields
-from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip, tab_label
+from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip
 
 
 class ClientRecord(SavesClientFields, RecordScreen):
     """A client: General (editable), Family, Sessions, Appointments, Invoices,
     Phone Calls, Notes; the money summary; the New group (keys in the footer)."""
 
-    TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
+    TABS = keymap.CLIENT_TABS
 
     DEFAULT_CSS = """
     ClientRecord #record-head { height: 1; padding: 0 1; background: $panel; }
@@ -43,24 +43,8 @@ class ClientRecord(SavesClientFields, RecordScreen):
     ClientRecord PagedTable { height: 1fr; }
     ClientRecord #record-notes { height: 1fr; }
     """
-    # The New group. Priority: the keys must not be typed into the field that has the focus.
-    NEW_GROUP = [
-        ("alt+a", "appointment", "Appointment"),
-        ("alt+s", "session", "Session"),
-        ("alt+g", "Generic", "Generic invoice"),
-        ("alt+e", "Estimate", "Estimate"),
-        ("alt+c", "Credit Memo", "Credit memo"),
-        ("alt+d", "deposit", "Deposit"),
-    ]
-    BINDINGS = [
-        *[Binding(key, f"new('{what}')", label, priority=True) for key, what, label in NEW_GROUP],
-        *[
-            Binding(f"alt+{n}", f"show_tab('{tab}')", f"{tab_label(tab)} tab", show=False, priority=True)
-            for n, tab in enumerate(TABS, 1)
-        ],
-        Binding("ctrl+pagedown", "step_tab(1)", "Next tab", show=False, priority=True),
-        Binding("ctrl+pageup", "step_tab(-1)", "Previous tab", show=False, priority=True),
-    ]
+    NEW_GROUP = [a for a in keymap.actions_in("client_record") if a.id.startswith("client_record.new_")]
+    BINDINGS = keymap.bindings("client_record")
 
     def __init__(self, client: Client, tab: str = "general"):
         super().__init__()
@@ -82,7 +66,7 @@ class ClientRecord(SavesClientFields, RecordScreen):
         yield Static("", id="record-money")
         yield KeyRibbon(
             "New",
-            [(key, label) for key, _what, label in self.NEW_GROUP],
+            [(keymap.key(action.id), action.label) for action in self.NEW_GROUP],
             width=self.app.size.width - 2,
             id="record-new",
         )
@@ -90,7 +74,14 @@ class ClientRecord(SavesClientFields, RecordScreen):
         with ContentSwitcher(initial=self.initial_tab, id="record-tabs"):
             with VerticalScroll(id="general", can_focus=False):
                 yield ClientFields(self.client, id="record-fields")
-                yield Static("Ctrl+W save & close · Esc close · F3 next field without capitals", classes="tab-hint")
+                yield Static(
+                    keymap.hint(
+                        ("save_close", "save & close"),
+                        ("record.close", "close"),
+                        ("client_fields.next_as_typed", "next field without capitals"),
+                    ),
+                    classes="tab-hint",
+                )
             for tab in self.TABS[1:]:
                 yield Vertical(id=tab)  # filled when first shown (a record opens fast)
         yield KeyBar()
@@ -172,7 +163,7 @@ class ClientRecord(SavesClientFields, RecordScreen):
             ]
         if tab == "phone_calls":
             return [
-                Static("l logs a call · Enter shows it", classes="tab-hint"),
+                Static(keymap.hint(("calls.log_call", "logs a call"), ("table.open", "shows it")), classes="tab-hint"),
                 CallsTable(
                     [("When", 14), ("Call", 4), ("About", 30), ("By", 8), ("Notes", 40)],
                     cells=lambda c: (

@@ -7,13 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.widgets import Static
 
 from ...data import clients as client_data
 from ...data.models import Client, FamilyMember
+from .. import keymap
 from ..dialogs import SmallForm
-from ..keymap import display_keys
 from ..widgets import PagedTable
 
 # ---------------------------------------------------------------- small dialogs of the record
@@ -65,7 +64,7 @@ class KeyRibbon(Static):
         self.update(text)
 
     def flow(self, width: int) -> Text:
-        parts = [Text.assemble((display_keys(key), "bold"), " ", label) for key, label in self.entries]
+        parts = [Text.assemble((key, "bold"), " ", label) for key, label in self.entries]
         lines: list[Text] = []
         line = Text.assemble((self.ribbon_title, "bold"), ":")
         for part in parts:
@@ -81,7 +80,7 @@ class KeyRibbon(Static):
 class FamilyTable(PagedTable):
     """The Family list: a (or Insert) adds a member, Delete removes the selected one."""
 
-    BINDINGS = [Binding("a,insert", "add_member", "Add"), Binding("delete", "remove_member", "Remove")]
+    BINDINGS = keymap.bindings("family")
 
     def action_add_member(self) -> None:
         self.screen.action_add_family()
@@ -98,7 +97,7 @@ def tab_label(name: str) -> str:
 class CallsTable(PagedTable):
     """The Phone Calls list: l logs a call with the client."""
 
-    BINDINGS = [Binding("l", "log_call", "Log call")]
+    BINDINGS = keymap.bindings("calls")
 
     def action_log_call(self) -> None:
         self.screen.action_log_call()
@@ -118,10 +117,7 @@ class TabStrip(Static, can_focus=True):
     TabStrip { height: 1; padding: 0 1; background: $panel; }
     TabStrip:focus { background: $boost; }
     """
-    BINDINGS = [
-        Binding("left", "step(-1)", "Previous tab", show=False),
-        Binding("right", "step(1)", "Next tab", show=False),
-    ]
+    BINDINGS = keymap.bindings("tab_strip")
 
     def __init__(self, tabs: tuple[str, ...], active: str, **kwargs):
         super().__init__("", **kwargs)
@@ -134,10 +130,12 @@ class TabStrip(Static, can_focus=True):
         """Highlight ``tab``; a space each side of every name when the line
         has room (120 columns), one space between names when not (80)."""
         self.active = tab
-        hint = f"Alt+1…{len(self.tabs)} · Ctrl+PgUp/PgDn"
+        steps = f"{keymap.key('client_record.previous_tab')}/{keymap.key('client_record.next_tab')}"
+        hint = f"{keymap.key('client_record.tab_general')}…{len(self.tabs)} · {steps}"
         roomy = sum(len(tab_label(name)) + 3 for name in self.tabs) + len(hint) + 2 <= self.app.size.width - 2
-        if not roomy:
-            hint = "^PgUp/PgDn"
+        if not roomy:  # the names close together, then as many keys as fit
+            room = self.app.size.width - 2 - sum(len(tab_label(name)) + 1 for name in self.tabs) - 2
+            hint = next((h for h in (steps, keymap.key("client_record.next_tab")) if len(h) <= room), "")
         parts = []
         for name in self.tabs:
             label = f" {tab_label(name)} " if roomy or name == tab else tab_label(name)

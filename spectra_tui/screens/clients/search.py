@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -12,6 +11,7 @@ from textual.widgets import Input, Label, Static
 from ...data import clients as client_data
 from ...data.clients import ClientQuery
 from ...data.models import Client
+from .. import keymap
 from ..base import HubScreen, ScreenHooks
 from ..dialogs import NO_VALIDATION
 from ..open_record import open_client
@@ -37,10 +37,7 @@ class ClientSearch(Vertical):
     # Enter is handled here, before the field or the list sees it, and the
     # focus moves at once: "smith", Enter, Enter typed fast opens the first
     # Smith (the second Enter must not reach the search field again).
-    BINDINGS = [
-        Binding("down", "to_results", "Results", show=False),
-        Binding("enter", "enter", "Open", show=False, priority=True),
-    ]
+    BINDINGS = keymap.bindings("search_clients")
 
     SEARCH_FIELDS = (
         ("name", "Name", "last or first name"),
@@ -138,7 +135,8 @@ class ClientSearch(Vertical):
                         else f"{found:,} client{'s' if found != 1 else ''} match"
                     )
                 )
-            return text + ("  ·  Enter/↓ to the list, Enter opens" if shown else ""), counted
+            to_list = f"{keymap.key('search_clients.open')}/{keymap.key('search_clients.results')}"
+            return text + (f"  ·  {to_list} to the list, {keymap.key('table.open')} opens" if shown else ""), counted
 
         def show(described: tuple[str, int | None]) -> None:
             text, self._total = described
@@ -185,7 +183,7 @@ class ClientSearchDialog(ScreenHooks, ModalScreen[Client | None]):
     ClientSearchDialog #search-dialog-title { width: 1fr; text-style: bold; }
     ClientSearchDialog #search-dialog-keys { width: auto; color: $text-muted; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings("dialog.cancel")
 
     def __init__(self, allow_new: bool = True):
         super().__init__()
@@ -195,7 +193,11 @@ class ClientSearchDialog(ScreenHooks, ModalScreen[Client | None]):
         with Vertical(id="search-dialog"):
             with Horizontal(id="search-dialog-bar"):
                 yield Label("Client Search", id="search-dialog-title")
-                keys = "Enter choose · " + ("Ctrl+N new client · " if self.allow_new else "") + "Esc cancel"
+                keys = keymap.hint(
+                    ("search_clients.open", "choose"),
+                    *([("new_client", "new client")] if self.allow_new else []),
+                    ("dialog.cancel", "cancel"),
+                )
                 yield Label(keys, id="search-dialog-keys")
             yield ClientSearch(id="dialog-search")
 

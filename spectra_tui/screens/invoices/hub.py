@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select
 
@@ -14,6 +13,7 @@ from ...data import invoices as invoice_data
 from ...data import ledger
 from ...data.errors import DomainError
 from ...data.when import parse_day_range
+from .. import keymap
 from ..base import HubScreen
 from ..formats import balance_cell, fmt_day, money_cell
 from ..open_record import open_invoice
@@ -47,10 +47,7 @@ class InvoicesHub(HubScreen):
     InvoicesHub #inv-message.-error { color: $error; }
     InvoicesHub PagedTable { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("down", "focus_results", "Results", show=False),
-        Binding("slash", "focus_number", "Invoice #", show=False),
-    ]
+    BINDINGS = keymap.bindings("invoices")
 
     def __init__(self):
         super().__init__()
@@ -61,7 +58,7 @@ class InvoicesHub(HubScreen):
         with Horizontal(classes="search-row", id="inv-number-row"):
             yield Label("[b]Invoice #[/b]")
             yield Input(id="inv-number", compact=True, placeholder="1043 or E12", max_length=12)
-            yield Note("Enter opens it · E12 opens estimate 12", id="inv-number-hint")
+            yield Note(f"{keymap.widget_key('submit')} opens it · E12 opens estimate 12", id="inv-number-hint")
         with Horizontal(classes="search-row"):
             yield Label("Show")
             yield Select(STATUS_CHOICES, value="all", allow_blank=False, compact=True, id="inv-status")
@@ -123,14 +120,16 @@ class InvoicesHub(HubScreen):
 
     def open_number(self, text: str) -> None:
         if not text.strip():
-            self._number_hint("Type an invoice number (or E and an estimate number), then Enter.", error=True)
+            self._number_hint(
+                f"Type an invoice number (or E and an estimate number), then {keymap.widget_key('submit')}.", error=True
+            )
             return
         try:
             invoice = invoice_data.get_invoice(text)
         except DomainError as error:
             self._number_hint(str(error), error=True)
             return
-        self._number_hint("Enter opens it · E12 opens estimate 12")
+        self._number_hint(f"{keymap.widget_key('submit')} opens it · E12 opens estimate 12")
         open_invoice(self.app, invoice)
 
     # ------------------------------------------------------------ the list
@@ -164,7 +163,10 @@ class InvoicesHub(HubScreen):
             if keep is not None:
                 self.table.move_to_key(keep)
             shown = "10,000+" if count >= 10000 else f"{count:,}"
-            self._message(f"{shown} invoice{'s' if count != 1 else ''} · Enter opens · / types a number")
+            self._message(
+                f"{shown} invoice{'s' if count != 1 else ''} · "
+                + keymap.hint(("table.open", "opens"), ("invoices.number", "types a number"))
+            )
 
         self.table.load(
             lambda after, limit: invoice_data.search_invoices(query, limit, after),
@@ -183,7 +185,7 @@ class InvoicesHub(HubScreen):
     @on(Input.Changed, "#inv-number")
     def _number_typed(self, event: Input.Changed) -> None:
         event.stop()
-        self._number_hint("Enter opens it · E12 opens estimate 12")
+        self._number_hint(f"{keymap.widget_key('submit')} opens it · E12 opens estimate 12")
 
     @on(Select.Changed)
     def _selected(self, event: Select.Changed) -> None:

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from ...data import catalog
 from ...data import invoices as invoice_data
-from ...data.errors import DomainError, ValidationError
+from ...data.errors import DomainError
 from ...data.models import Invoice, InvoiceLine, PriceItem
 from ...data.money import format_money, parse_money
 from ...data.text import whole_number
 from ...data.versions import ChangedElsewhere, reloaded
+from .. import keymap
 from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, readable
 from ..money import plain_amount
 
@@ -45,7 +45,7 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
     LineDialog .buttons { height: auto; align-horizontal: right; }
     LineDialog .buttons Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Back"), Binding("ctrl+f", "price_list", "Price list", priority=True)]
+    BINDINGS = keymap.bindings("dialog.cancel", "invoice_line")
 
     def __init__(self, invoice: Invoice, line: InvoiceLine | None = None):
         super().__init__()
@@ -97,15 +97,16 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                 yield Checkbox("", line.taxable if line else True, id="taxable", compact=True)
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Save line (Enter)", variant="primary", id="ok", compact=True)
-                yield Button("Back (Esc)", id="back", compact=True)
+                yield Button(f"Save line ({keymap.widget_key('submit')})", variant="primary", id="ok", compact=True)
+                yield Button(f"Back ({keymap.key('dialog.cancel')})", id="back", compact=True)
 
     def _item_hint(self) -> str:
         if self.line is not None:
             return "the item of a saved line stays; remove the line to change it"
         if self.item is not None:
             return f"{self.item.name} · {format_money(self.item.price_cents)}"
-        return "Enter: look up · empty Enter or Ctrl+F: price list"
+        submit = keymap.widget_key("submit")
+        return f"{submit}: look up · empty {submit} or {keymap.key('invoice_line.price_list')}: price list"
 
     def on_mount(self) -> None:
         self.query_one("#description" if self.line else "#code", Input).focus()
@@ -225,8 +226,6 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                     image_number=image,
                 )
             else:
-                if price is None:
-                    raise ValidationError("Enter the price.", "price")
                 result = invoice_data.update_line(
                     self.line,
                     description=description,

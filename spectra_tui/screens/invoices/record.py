@@ -7,7 +7,6 @@ from decimal import Decimal
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from ...data import invoices as invoice_data
@@ -17,6 +16,7 @@ from ...data.errors import DomainError, NotFound
 from ...data.models import Invoice, InvoiceLine, LedgerEntry
 from ...data.money import format_money
 from ...data.versions import ChangedElsewhere, reloaded
+from .. import keymap
 from ..base import KeyBar, RecordScreen
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from ..formats import fmt_day, menu_entry, money_cell
@@ -42,21 +42,7 @@ class InvoiceRecord(RecordScreen):
     InvoiceRecord #ir-totals { height: auto; padding: 0 1; border-top: solid $panel-lighten-2; }
     InvoiceRecord #ir-ledger { height: 2fr; min-height: 4; }
     """
-    BINDINGS = [
-        Binding("f", "file_menu", "File…"),  # first: the one key to every action, kept in sight at 80 columns
-        Binding("p", "payment", "Payment"),
-        Binding("a", "add_line", "Add"),
-        Binding("e", "edit_line", "Edit"),
-        Binding("delete", "remove_line", "Remove line", show=False),
-        Binding("r", "refund", "Refund"),
-        Binding("v", "void_entry", "Void"),
-        Binding("t", "transfer", "Transfer"),
-        Binding("b", "bill_to", "Bill-To"),
-        Binding("c", "convert", "Convert"),
-        Binding("d", "deposit", "Deposit", show=False),
-        Binding("X", "void_invoice", "Void invoice", show=False),
-        Binding("o", "open_related", "Open client/session", show=False),
-    ]
+    BINDINGS = keymap.bindings("invoice_record")
 
     def __init__(self, invoice: Invoice):
         super().__init__()
@@ -166,9 +152,15 @@ class InvoiceRecord(RecordScreen):
         self.query_one("#ir-lines-title", Static).update(
             f"Lines ({len(self._lines)})"
             + (
-                " [dim]· a adds · Enter edits · Del removes[/dim]"
+                " [dim]· "
+                + keymap.hint(
+                    ("invoice_record.add_line", "adds"),
+                    ("table.open", "edits"),
+                    ("invoice_record.remove_line", "removes"),
+                )
+                + "[/dim]"
                 if self._lines
-                else " [dim]· press a to add one[/dim]"
+                else f" [dim]· press {keymap.key('invoice_record.add_line')} to add one[/dim]"
             )
         )
 
@@ -420,7 +412,11 @@ class InvoiceRecord(RecordScreen):
             return
         if self.focused is not table and len(live) > 1:
             table.focus()
-            self.notify("Choose the entry with ↑ ↓ in 'Payments and credits', then press v again.", timeout=6)
+            self.notify(
+                f"Choose the entry with {keymap.widget_key('list')} in 'Payments and credits', "
+                f"then press {keymap.key('invoice_record.void_entry')} again.",
+                timeout=6,
+            )
             return
         entry = (
             self._entries[table.cursor_row]
@@ -509,20 +505,20 @@ class InvoiceRecord(RecordScreen):
 
     def action_file_menu(self) -> None:
         options = [
-            ("payment", menu_entry("Payment (deposits offered first)", "p")),
-            ("refund", menu_entry("Refund from the credit balance", "r")),
-            ("transfer", menu_entry("Transfer Credit Balance", "t")),
-            ("deposit", menu_entry("Take a deposit for the client", "d")),
-            ("void_entry", menu_entry("Void a payment or credit entry", "v")),
-            ("bill_to", menu_entry("Change Bill-To", "b")),
-            ("add_line", menu_entry("Add a line", "a")),
+            ("payment", menu_entry("Payment (deposits offered first)", "invoice_record.payment")),
+            ("refund", menu_entry("Refund from the credit balance", "invoice_record.refund")),
+            ("transfer", menu_entry("Transfer Credit Balance", "invoice_record.transfer")),
+            ("deposit", menu_entry("Take a deposit for the client", "invoice_record.deposit")),
+            ("void_entry", menu_entry("Void a payment or credit entry", "invoice_record.void_entry")),
+            ("bill_to", menu_entry("Change Bill-To", "invoice_record.bill_to")),
+            ("add_line", menu_entry("Add a line", "invoice_record.add_line")),
         ]
         if self.invoice.is_estimate:
-            options.append(("convert", menu_entry("Convert estimate into an invoice", "c")))
+            options.append(("convert", menu_entry("Convert estimate into an invoice", "invoice_record.convert")))
         options += [
-            ("void_invoice", menu_entry("Void invoice", "Shift+X")),
-            ("open_related", menu_entry("Open client / session", "o")),
-            ("save_close", menu_entry("Save & Close", "Ctrl+W")),
+            ("void_invoice", menu_entry("Void invoice", "invoice_record.void_invoice")),
+            ("open_related", menu_entry("Open client / session", "invoice_record.open_related")),
+            ("save_close", menu_entry("Save & Close", "save_close")),
         ]
 
         def chosen(action: str | None) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Label, Select, Static, TabbedContent, TabPane, Tabs, TextArea
 
@@ -16,12 +15,13 @@ from ...data.clock import to_local
 from ...data.errors import ConflictError
 from ...data.models import Invoice, Session
 from ...data.versions import ChangedElsewhere, reloaded
+from .. import keymap
 from ..base import KeyBar, RecordScreen
 from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from ..formats import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
 from ..open_record import open_client, open_invoice, open_new_invoice, reschedule_session
 
-TABS = ("general", "appointments", "invoices", "images", "history")
+TABS = keymap.SESSION_TABS
 
 
 class SessionRecord(RecordScreen):
@@ -42,26 +42,7 @@ class SessionRecord(RecordScreen):
     SessionRecord .tab-hint { height: 1; color: $text-muted; }
     SessionRecord DataTable { height: 1fr; }
     """
-    BINDINGS = [
-        Binding("f", "file_menu", "File…"),  # first: the one key to every action, kept in sight at 80 columns
-        Binding("a", "advance", "Advance"),
-        Binding("s", "set_status", "Status…"),
-        Binding("x", "cancel_session", "Cancel"),
-        Binding("r", "reschedule", "Reschedule", show=False),
-        Binding("o", "no_show", "No-show", show=False),
-        Binding("i", "session_invoice", "Invoice…"),
-        Binding("p", "appointment", "Appointment"),
-        Binding("e", "estimate", "Estimate", show=False),
-        Binding("m", "credit_memo", "Credit memo", show=False),
-        Binding("c", "open_client", "Client"),
-        Binding("g", "import_images", "Import images", show=False),
-        Binding("n", "new_menu", "New…", show=False),
-        Binding("1", "tab('general')", "General", show=False),
-        Binding("2", "tab('appointments')", "Appointments", show=False),
-        Binding("3", "tab('invoices')", "Invoices", show=False),
-        Binding("4", "tab('images')", "Images", show=False),
-        Binding("5", "tab('history')", "History", show=False),
-    ]
+    BINDINGS = keymap.bindings("session_record")
 
     def __init__(self, session: Session, tab: str = "general"):
         super().__init__()
@@ -96,14 +77,22 @@ class SessionRecord(RecordScreen):
                         yield Static(id="sr-status", classes="field-value")
                     with Horizontal(classes="field-row"):
                         yield Label("Notes", classes="field-label")
-                        yield Static("[dim]Ctrl+W saves the notes and the room[/dim]", classes="field-value")
+                        yield Static(
+                            f"[dim]{keymap.key('save_close')} saves the notes and the room[/dim]", classes="field-value"
+                        )
                     yield TextArea(id="sr-notes", soft_wrap=True, tab_behavior="focus")
             with TabPane("Appointments", id="appointments"):
                 yield Static("p books an appointment for this session (Scheduling Wizard)", classes="tab-hint")
                 yield DataTable(id="sr-appointments", cursor_type="row", zebra_stripes=True)
             with TabPane("Invoices", id="invoices"):
                 yield Static(
-                    "Enter opens the invoice · i session invoice · e estimate · m credit memo", classes="tab-hint"
+                    keymap.hint(
+                        ("table.open", "opens the invoice"),
+                        ("session_record.invoice", "session invoice"),
+                        ("session_record.estimate", "estimate"),
+                        ("session_record.credit_memo", "credit memo"),
+                    ),
+                    classes="tab-hint",
                 )
                 yield DataTable(id="sr-invoices", cursor_type="row", zebra_stripes=True)
             with TabPane("Images", id="images"):
@@ -228,9 +217,11 @@ class SessionRecord(RecordScreen):
                 key=str(image.id),
             )
         hint = (
-            f"{len(images)} image{'s' if len(images) != 1 else ''} · g imports more"
+            f"{len(images)} image{'s' if len(images) != 1 else ''} · "
+            f"{keymap.key('session_record.import_images')} imports more"
             if images
-            else "No images yet: g imports them from a card or folder (capture: Workflow hub, F3)."
+            else f"No images yet: {keymap.key('session_record.import_images')} imports them from a card or folder "
+            f"(capture: Workflow hub, {keymap.key('hub_workflow')})."
         )
         self.query_one("#sr-images-hint", Static).update(hint)
 
@@ -441,10 +432,10 @@ class SessionRecord(RecordScreen):
         self._menu(
             f"New for session {self.session.number}",
             [
-                ("session_invoice", menu_entry("Session invoice…", "i")),
-                ("appointment", menu_entry("Appointment", "p")),
-                ("estimate", menu_entry("Estimate", "e")),
-                ("credit_memo", menu_entry("Credit memo", "m")),
+                ("session_invoice", menu_entry("Session invoice…", "session_record.invoice")),
+                ("appointment", menu_entry("Appointment", "session_record.appointment")),
+                ("estimate", menu_entry("Estimate", "session_record.estimate")),
+                ("credit_memo", menu_entry("Credit memo", "session_record.credit_memo")),
             ],
         )
 
@@ -452,18 +443,18 @@ class SessionRecord(RecordScreen):
         self._menu(
             f"Session {self.session.number}",
             [
-                ("advance", menu_entry("Advance status", "a")),
-                ("set_status", menu_entry("Set status…", "s")),
-                ("reschedule", menu_entry("Reschedule…", "r")),
-                ("cancel_session", menu_entry("Cancel session (with a reason)", "x")),
-                ("no_show", menu_entry("Mark no-show", "o")),
-                ("open_client", menu_entry("Open the client record", "c")),
-                ("import_images", menu_entry("Import images…", "g")),
-                ("session_invoice", menu_entry("New session invoice…", "i")),
-                ("appointment", menu_entry("New appointment", "p")),
-                ("estimate", menu_entry("New estimate", "e")),
-                ("credit_memo", menu_entry("New credit memo", "m")),
-                ("save_close", menu_entry("Save & Close", "Ctrl+W")),
+                ("advance", menu_entry("Advance status", "session_record.advance")),
+                ("set_status", menu_entry("Set status…", "session_record.status")),
+                ("reschedule", menu_entry("Reschedule…", "session_record.reschedule")),
+                ("cancel_session", menu_entry("Cancel session (with a reason)", "session_record.cancel")),
+                ("no_show", menu_entry("Mark no-show", "session_record.no_show")),
+                ("open_client", menu_entry("Open the client record", "session_record.open_client")),
+                ("import_images", menu_entry("Import images…", "session_record.import_images")),
+                ("session_invoice", menu_entry("New session invoice…", "session_record.invoice")),
+                ("appointment", menu_entry("New appointment", "session_record.appointment")),
+                ("estimate", menu_entry("New estimate", "session_record.estimate")),
+                ("credit_memo", menu_entry("New credit memo", "session_record.credit_memo")),
+                ("save_close", menu_entry("Save & Close", "save_close")),
             ],
         )
 

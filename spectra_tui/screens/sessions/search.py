@@ -5,7 +5,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
@@ -16,6 +15,7 @@ from ...data.errors import DomainError
 from ...data.models import Session
 from ...data.users import photographers
 from ...data.when import parse_day_range
+from .. import keymap
 from ..base import HubScreen
 from ..formats import first_name, fmt_day, fmt_short
 from ..open_record import open_session
@@ -38,7 +38,7 @@ class SessionSearchPanel(Vertical):
     SessionSearchPanel #ss-message.-error { color: $error; }
     SessionSearchPanel PagedTable { height: 1fr; }
     """
-    BINDINGS = [Binding("down", "focus_results", "Results", show=False)]
+    BINDINGS = keymap.bindings("search_sessions")
 
     class Chosen(Message):
         def __init__(self, session: Session):
@@ -147,7 +147,11 @@ class SessionSearchPanel(Vertical):
             described = []
             if query.date_from or query.date_to:
                 described.append(f"{fmt_day(query.date_from) or '…'} – {fmt_day(query.date_to) or '…'}")
-            hint = "Enter opens the session" if count else "No session matches; clear a field to see more"
+            hint = (
+                f"{keymap.key('table.open')} opens the session"
+                if count
+                else "No session matches; clear a field to see more"
+            )
             self._message(
                 f"{shown} session{'s' if count != 1 else ''}"
                 + (f" ({described[0]})" if described else "")
@@ -202,7 +206,9 @@ class SessionsHub(HubScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static(
-            "[b]Sessions[/b]  [dim]search by any field · Enter opens · Ctrl+S searches from anywhere[/dim]",
+            "[b]Sessions[/b]  [dim]search by any field · "
+            + keymap.hint(("table.open", "opens"), ("session_search", "searches from anywhere"))
+            + "[/dim]",
             classes="section-title",
         )
         yield SessionSearchPanel(id="sessions-search")
@@ -227,11 +233,16 @@ class SessionSearchDialog(ModalScreen[Session | None]):
         border: thick $primary; background: $surface; padding: 0 1; }
     SessionSearchDialog #ssd-title { height: 1; margin-bottom: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings("dialog.cancel")
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("[b]Session Search[/b]  [dim]Enter opens the session · Esc cancels[/dim]", id="ssd-title")
+            yield Static(
+                "[b]Session Search[/b]  [dim]"
+                + keymap.hint(("table.open", "opens the session"), ("dialog.cancel", "cancels"))
+                + "[/dim]",
+                id="ssd-title",
+            )
             yield SessionSearchPanel()
 
     def on_mount(self) -> None:

@@ -16,6 +16,7 @@ from ...data import calendar as cal
 from ...data.clock import wall_end
 from ...data.errors import DomainError
 from ...data.when import clock, how_far, long_date
+from .. import keymap
 from ..dialogs import ConfirmDialog
 from .step import WizardStep
 
@@ -113,7 +114,7 @@ class CheckStep(WizardStep):
                     )
                 )
         if not entries:
-            entries.append(Option("Choose another time (Esc goes back)", id="back"))
+            entries.append(Option(f"Choose another time ({keymap.key('wizard.back')} goes back)", id="back"))
         return entries
 
     @on(OptionList.OptionSelected, "#wz-check-options")

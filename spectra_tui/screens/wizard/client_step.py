@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 
 from ...data.booking import APPOINTMENT
 from ...data.models import Client
+from .. import keymap
 from .new_client import NEW_CLIENT, NewClientDialog, wizard_client_search
 from .state import NewClient
 from .step import WizardStep
@@ -22,7 +23,10 @@ class ClientStep(WizardStep):
     def compose(self) -> ComposeResult:
         yield Static("", id="wz-client-now", classes="lead")
         yield OptionList(id="wz-client-menu", compact=True)
-        yield Static("Enter chooses. A new client is created only when you confirm the booking.", classes="hint")
+        yield Static(
+            f"{keymap.key('wizard.next')} chooses. A new client is created only when you confirm the booking.",
+            classes="hint",
+        )
 
     def enter(self) -> None:
         s = self.state
@@ -47,7 +51,7 @@ class ClientStep(WizardStep):
         elif s.is_unlinked_appointment:
             options.append(Option("Continue without a client", id="continue"))
         options += [
-            Option("Find a client…  (Ctrl+N in the search: a new client)", id="search"),
+            Option(f"Find a client…  ({keymap.key('new_client')} in the search: a new client)", id="search"),
             Option("New client…  (created when you confirm)", id="new"),
             Option("No client: an appointment nobody is linked to (a staff meeting…)", id="none"),
         ]

@@ -16,6 +16,7 @@ from ...data.errors import DomainError
 from ...data.models import SessionType
 from ...data.money import format_money
 from ...data.when import EXAMPLES, describe, parse_when
+from .. import keymap
 from .fields import ChoiceField, row
 from .step import WizardStep
 
@@ -41,7 +42,11 @@ class DetailsStep(WizardStep):
         yield Static("", id="wz-when-back", classes="shown-back")
         yield row("Length (min)", Input(id="wz-length", compact=True, type="integer"))
         yield row("Notes", Input(id="wz-notes", compact=True))
-        yield Static("←/→ change a choice · the date is always shown back before it is taken", classes="hint")
+        yield Static(
+            f"{keymap.key('choice.previous')}/{keymap.key('choice.next')} change a choice · "
+            "the date is always shown back before it is taken",
+            classes="hint",
+        )
 
     def fill(self) -> None:
         s, choices = self.state, self.state.choices

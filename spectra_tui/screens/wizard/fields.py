@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Label
+
+from .. import keymap
 
 
 class ChoiceField(Widget, can_focus=True):
@@ -22,12 +23,7 @@ class ChoiceField(Widget, can_focus=True):
     ChoiceField:focus { background: $accent 30%; text-style: bold; }
     ChoiceField.-single { color: $text-muted; }
     """
-    BINDINGS = [
-        Binding("left", "step(-1)", "Previous", show=False),
-        Binding("right,space", "step(1)", "Next choice", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
-    ]
+    BINDINGS = keymap.bindings("choice")
 
     class Changed(Message):
         def __init__(self, field: ChoiceField, value: Any):

@@ -16,6 +16,7 @@ from ...data.booking import FollowUp
 from ...data.clock import wall_end
 from ...data.errors import DomainError
 from ...data.when import clock, describe, how_far, parse_when
+from .. import keymap
 from ..dialogs import ConfirmDialog
 from .fields import row
 from .step import WizardStep
@@ -39,7 +40,10 @@ class FollowUpsStep(WizardStep):
         yield Static("", id="wz-fu-back", classes="shown-back")
         yield row("Length (min)", Input("60", id="wz-fu-length", compact=True, type="integer"))
         yield Static(
-            "Enter on the date adds it · Enter with no date goes on · Enter on a listed one removes it", classes="hint"
+            "{0} on the date adds it · {0} with no date goes on · {0} on a listed one removes it".format(
+                keymap.key("wizard.next")
+            ),
+            classes="hint",
         )
 
     def applies(self) -> bool:

@@ -8,6 +8,7 @@ from textual.widgets import Input, Static
 
 from ...data import booking
 from ...data.booking import APPOINTMENT, SESSION
+from .. import keymap
 from .fields import ChoiceField, row
 from .step import WizardStep
 
@@ -75,7 +76,10 @@ class KindStep(WizardStep):
             else "An appointment may be linked to the client, to one of their sessions, or to nothing."
         )
         if not self.state.has_client and not is_appointment:
-            hint = "A session needs a client: go back (Esc) to choose one, or book an appointment."
+            hint = (
+                f"A session needs a client: go back ({keymap.key('wizard.back')}) to choose one, "
+                "or book an appointment."
+            )
         self.query_one("#wz-kind-hint", Static).update(hint)
 
     @on(ChoiceField.Changed, "#wz-kind")
@@ -96,7 +100,10 @@ class KindStep(WizardStep):
         s.link = self.query_one("#wz-link", ChoiceField).value or "none"
         s.title = " ".join(self.query_one("#wz-title-input", Input).value.split())
         if s.kind == SESSION and not s.has_client:
-            self.wizard.show_error("A session needs a client: go back (Esc) and choose one, or book an appointment.")
+            self.wizard.show_error(
+                f"A session needs a client: go back ({keymap.key('wizard.back')}) and choose one, "
+                "or book an appointment."
+            )
             return False
         if s.is_unlinked_appointment and not s.title:
             self.wizard.show_error("An unlinked appointment needs a title (e.g. 'Staff meeting').")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
@@ -14,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from ...data import booking, clients
 from ...data.clients import DuplicateClient
 from ...data.errors import DomainError, NotFound
+from .. import keymap
 from ..base import ScreenHooks
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, readable
 from .state import NewClient
@@ -48,7 +48,7 @@ class NewClientDialog(ScreenHooks, ModalScreen):
     NewClientDialog #nc-buttons { height: 1; }
     NewClientDialog #nc-buttons Button { margin-right: 1; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Back")]
+    BINDINGS = keymap.bindings("dialog.cancel")
 
     def __init__(self, initial: NewClient | None = None):
         super().__init__()
@@ -69,8 +69,10 @@ class NewClientDialog(ScreenHooks, ModalScreen):
                 yield ClientFields(None, id="nc-fields")
             yield Static("", id="nc-error")
             with Horizontal(id="nc-buttons"):
-                yield Button("Use this client (Ctrl+W)", variant="primary", id="nc-ok", compact=True)
-                yield Button("Back (Esc)", id="nc-back", compact=True)
+                yield Button(
+                    f"Use this client ({keymap.key('save_close')})", variant="primary", id="nc-ok", compact=True
+                )
+                yield Button(f"Back ({keymap.key('dialog.cancel')})", id="nc-back", compact=True)
 
     def on_mount(self) -> None:
         if self.initial is not None:

@@ -13,7 +13,6 @@ import datetime as dt
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import ContentSwitcher, Input, Static
@@ -22,6 +21,7 @@ from ...data import booking
 from ...data.booking import APPOINTMENT, SESSION
 from ...data.models import Client, Room, Session, User
 from ...data.when import clock
+from .. import keymap
 from ..base import ScreenHooks
 from ..dialogs import ConfirmDialog
 from .check_step import CheckStep
@@ -70,10 +70,7 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
     SchedulingWizard #wz-keys { height: 1; color: $text-muted; }
     SchedulingWizard .hidden { display: none; }
     """
-    BINDINGS = [
-        Binding("enter", "next", "Next"),
-        Binding("escape", "back", "Back"),
-    ]
+    BINDINGS = keymap.bindings("wizard")
 
     def __init__(
         self,
@@ -187,11 +184,13 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
                 compact.append("›", "dim")
         self.query_one("#wz-steps", Static).update(full if full.cell_len <= width else compact)
         self.query_one("#wz-sofar", Static).update(self._so_far())
-        keys = "Enter next · Esc back · Tab fields · Ctrl+W summary"
+        key = keymap.key
+        keys = f"{key('wizard.next')} next · {key('wizard.back')} back · {keymap.widget_key('next_field')} fields · "
+        keys += f"{key('save_close')} summary"
         if self.current is self.summary_step:
-            keys = "Ctrl+W or Enter confirm · Esc back"
+            keys = f"{key('save_close')} or {key('wizard.next')} confirm · {key('wizard.back')} back"
         elif self.current is self.client_step:
-            keys = "Enter choose · Esc cancel"
+            keys = f"{key('wizard.next')} choose · {key('wizard.back')} cancel"
         self.query_one("#wz-keys", Static).update(keys)
 
     def _so_far(self) -> Text:
@@ -284,7 +283,7 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
         if self.current is self.client_step:
             self.client_step.new_client()
         else:
-            self.notify("Go back to the first step (Esc) to change the client.", timeout=4)
+            self.notify(f"Go back to the first step ({keymap.key('wizard.back')}) to change the client.", timeout=4)
 
     # ------------------------------------------------------------ what any step's fields say
 

@@ -13,6 +13,7 @@ from ...data.booking import BookingRequest
 from ...data.clients import DuplicateClient
 from ...data.errors import ConflictError
 from ...data.when import describe
+from .. import keymap
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, readable
 from .step import WizardStep
 
@@ -31,7 +32,7 @@ class SummaryStep(WizardStep):
             preview = booking.preview(self.state.request())
         except WRITE_ERRORS as error:
             summary.update(Text("The booking cannot be made as it is:", "bold"))
-            self.wizard.show_error(readable(error) + "  (Esc goes back to fix it.)")
+            self.wizard.show_error(readable(error) + f"  ({keymap.key('wizard.back')} goes back to fix it.)")
             return
         text = Text()
         text.append("Confirm creates all of this at once:\n", "bold")
@@ -40,7 +41,11 @@ class SummaryStep(WizardStep):
             text.append(f"• {line}\n", style)
         check = preview.check
         if check.blocked:
-            text.append("\nNot possible under the studio's policy; go back (Esc) and choose another time.", "bold red")
+            text.append(
+                "\nNot possible under the studio's policy; "
+                f"go back ({keymap.key('wizard.back')}) and choose another time.",
+                "bold red",
+            )
         elif not check.ok and check.needs_confirmation:
             text.append("\nYou are asked once more on Confirm about anything not agreed yet.", "dim")
         summary.update(text)
@@ -75,7 +80,7 @@ class SummaryStep(WizardStep):
                     self.state.accepted = shown
                     self._book(request)
                 else:
-                    self.wizard.show_error("Not booked. Esc goes back to choose another time.")
+                    self.wizard.show_error(f"Not booked. {keymap.key('wizard.back')} goes back to choose another time.")
 
             self.app.push_screen(ConfirmDialog(f"{error}\n\nBook it anyway?", "Book anyway", "No"), answered)
             return
