@@ -53,8 +53,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical():
             yield Static(self.question, id="question")
             with Horizontal(id="buttons"):
-                yield Button(f"{self.yes} (y)", variant="warning", id="yes")
-                yield Button(f"{self.no} (n)", id="no")
+                yield Button(f"{self.yes} ({keymap.key('dialog.yes')})", variant="warning", id="yes")
+                yield Button(f"{self.no} ({keymap.key('dialog.no')})", id="no")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -420,7 +420,10 @@ class TransferCreditDialog(MoneyDialog):
             )
         yield OptionList(*options, id="targets")
         if not self.targets:
-            yield Static("[dim]This client has no other invoice to receive the credit; refund it instead (r).[/dim]")
+            yield Static(
+                "[dim]This client has no other invoice to receive the credit; "
+                f"refund it instead ({keymap.key('invoice_record.refund')}).[/dim]"
+            )
         yield from self.amount_row(None, "blank: what that invoice needs")
 
     def on_mount(self) -> None:

@@ -17,6 +17,7 @@ from ..data import clients as client_data
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data.models import Client, Invoice, Session
+from . import keymap
 from .dialogs import WRITE_ERRORS, readable
 
 
@@ -55,7 +56,8 @@ def open_new_invoice(app, kind: str, client: Client | None = None, session: Sess
         return
     open_invoice(app, invoice)
     app.notify(
-        f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; press a to add its lines.",
+        f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; "
+        f"press {keymap.key('invoice_record.add_line')} to add its lines.",
         timeout=4,
     )
 

@@ -396,8 +396,8 @@ class CheckInDialog(ModalScreen[bool]):
                     compact=True,
                     tooltip=f"Advance the session to {CAPTURE_STATUS}",
                 )
-                yield Button("Session (s)", id="ci-session-button", compact=True)
-                yield Button("Client (c)", id="ci-client-button", compact=True)
+                yield Button(f"Session ({keymap.key('check_in.open_session')})", id="ci-session-button", compact=True)
+                yield Button(f"Client ({keymap.key('check_in.open_client')})", id="ci-client-button", compact=True)
                 yield Button(f"Back ({keymap.key('dialog.cancel')})", id="ci-back", compact=True)
 
     def on_mount(self) -> None:

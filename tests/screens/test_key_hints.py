@@ -9,9 +9,10 @@ import spectra_tui.screens as screens_package
 SCREENS = Path(screens_package.__file__).parent
 # What a key looks like in a sentence: Ctrl+X, Alt+X, Shift+X, F1..F12, Esc,
 # Enter, Tab, Space, Del, Ins, PgUp/PgDn, the arrows in pairs ("←/→"; a lone
-# arrow is a pointer: "→ Fri 12/4").
+# arrow is a pointer: "→ Fri 12/4"), and a letter in parentheses or after "press".
 KEY_WORDS = re.compile(
     r"\b(Ctrl|Alt|Shift)\+|\bF([1-9]|1[0-2])\b|\b(Esc|Escape|Enter|Tab|Space|Del|Ins|PgUp|PgDn)\b|[←→↑↓] ?/? ?[←→↑↓]"
+    r"|(?<!\w)\([a-zA-Z]\)|\bpress [a-zA-Z]\b"  # a letter key: "Skip (s)", "press a to add"
 )
 
 
