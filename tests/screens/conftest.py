@@ -5,7 +5,7 @@
   The demo is built once per test process and copied for each test (fast).
 - ``make_app``: builds a SpectraApp that ignores the user's own key file;
   ``app``: one such app.
-- Cursors do not blink in these tests (autouse), so snapshots are stable.
+- Cursors do not blink in these apps (SpectraApp's cursor_blink), so snapshots are stable.
 - Pilot's ``press`` and ``pause`` (and so snapshots) return only once the
   tables' page loads, which run in worker threads, have shown their rows
   (autouse; a test marked ``pages_unawaited`` waits on its own, see pages.py).
@@ -15,11 +15,10 @@ import shutil
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
 
+from spectra_tui.data.clock import set_clock, to_utc
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.demo import fill_demo
-from spectra_tui.data.clock import set_clock, to_utc
 from spectra_tui.data.models import User
 from spectra_tui.data.users import sign_in
 
@@ -64,6 +63,7 @@ def make_app(demo_db, tmp_path):
 
     def make(**kwargs):
         kwargs.setdefault("keys_file", tmp_path / "no-user-keys.toml")
+        kwargs.setdefault("cursor_blink", False)  # steady cursors: stable snapshots
         return SpectraApp(**kwargs)
 
     return make
@@ -72,13 +72,6 @@ def make_app(demo_db, tmp_path):
 @pytest.fixture
 def app(make_app):
     return make_app()
-
-
-@pytest.fixture(autouse=True)
-def steady_cursors(monkeypatch):
-    """Cursors stay visible instead of blinking (stable snapshots)."""
-    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
-    monkeypatch.setattr(TextArea, "_toggle_cursor_blink_visible", lambda self: None)
 
 
 def pytest_configure(config):
