@@ -10,8 +10,8 @@ from textual.screen import Screen
 
 import spectra_tui.app
 import spectra_tui.screens
-from spectra_tui.screens.base import HOOK_NAMES, ScreenHooks, SpectraScreen, hooks_of
-
+from spectra_tui.screens.base import SpectraScreen
+from spectra_tui.screens.hooks import HOOK_NAMES, ScreenHooks, hooks_of
 
 
 def all_screen_classes() -> list[type]:

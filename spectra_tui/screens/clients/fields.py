@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from ...data import clients as client_data
@@ -20,6 +21,7 @@ from ...data.errors import DomainError
 from ...data.models import Client
 from ...data.versions import ChangedElsewhere
 from ..dialogs import NO_VALIDATION, RELOADED_KEEPING_TYPED, WRITE_ERRORS, ConfirmDialog, readable
+from ..hooks import ScreenHooks
 
 # The client form, in tab order: (field, label, placeholder). The first eight
 # fill the left column (names and how to reach the client), the rest the right
@@ -167,9 +169,9 @@ class ClientFields(Vertical):
                     box.value = self._initial(field)
         for field, _label in CHECK_FIELDS:
             if field not in edited:
-                box = self.query_one(f"#f-{field}", Checkbox)
-                with box.prevent(Checkbox.Changed):
-                    box.value = bool(getattr(client, field))
+                check = self.query_one(f"#f-{field}", Checkbox)
+                with check.prevent(Checkbox.Changed):
+                    check.value = bool(getattr(client, field))
         self._baseline = {
             **{field: self._initial(field) for field, _l, _p in FORM_FIELDS},
             **{field: bool(getattr(client, field)) for field, _l in CHECK_FIELDS},
@@ -326,7 +328,7 @@ def save_fields(
     )
 
 
-class SavesClientFields:
+class SavesClientFields(ScreenHooks, Screen):
     """Ctrl+W in a screen showing ClientFields (New Client, the client record):
     one save flow with the data layer's rules. A duplicate is asked about
     ("Save anyway?"); a save refused because another terminal saved the

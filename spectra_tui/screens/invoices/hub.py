@@ -143,10 +143,10 @@ class InvoicesHub(HubScreen):
             self.query_one("#inv-from", Input).value, self.query_one("#inv-to", Input).value
         )
         return invoice_data.InvoiceQuery(
-            status=self.query_one("#inv-status", Select).value,
+            status=str(self.query_one("#inv-status", Select).value),  # never blank (allow_blank=False)
             date_from=date_from,
             date_to=date_to,
-            sort=self.query_one("#inv-sort", Select).value,
+            sort=str(self.query_one("#inv-sort", Select).value),  # never blank
         )
 
     def search(self, force: bool = False) -> bool:

@@ -96,7 +96,7 @@ class SessionSearchPanel(Vertical):
             session.client.full_name,
             session.session_type.name,
             first_name(session.photographer.full_name),
-            session.room.name if session.room_id else "",
+            session.room.name if session.room is not None else "",
             Text(session.status, style=status_style),
         )
 
@@ -116,15 +116,13 @@ class SessionSearchPanel(Vertical):
         date_from, date_to = parse_day_range(
             self.query_one("#ss-from", Input).value, self.query_one("#ss-to", Input).value
         )
-        photographer = self.query_one("#ss-photographer", Select).value
-        status = self.query_one("#ss-status", Select).value
         return session_data.SessionQuery(
             number=int(number_text) if number_text.isdigit() else None,
             client=self.query_one("#ss-client", Input).value.strip(),
             date_from=date_from,
             date_to=date_to,
-            photographer_id=None if photographer is Select.NULL else photographer,
-            status="" if status is Select.NULL else status,
+            photographer_id=self.query_one("#ss-photographer", Select).selection,
+            status=self.query_one("#ss-status", Select).selection or "",
         )
 
     def search(self, force: bool = False) -> bool:

@@ -14,8 +14,8 @@ from textual.widgets import Button, Input, Label, Static
 from ...data import booking, clients
 from ...data.clients import DuplicateClient
 from ...data.errors import DomainError, NotFound
-from ..base import ScreenHooks
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, readable
+from ..hooks import ScreenHooks
 from .state import NewClient
 
 NEW_CLIENT = "new-client"  # what the wizard's client search answers for Ctrl+N
