@@ -133,7 +133,7 @@ class ShotStrip(Horizontal):
     """
     MAX_THUMBS = 16
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.shots: list[image_data.ImageFile] = []
 

@@ -427,7 +427,7 @@ class CheckInDialog(ScreenHooks, ModalScreen[bool]):
             f"[b]Session[/b]  {session.number} · {session.session_type.name} ({session.length_minutes} min) · "
             f"{fmt_long(session.start)} – {fmt_clock(session.end)}",
             f"         with {session.photographer.full_name}"
-            + (f" · room {session.room.name}" if session.room_id else ""),
+            + (f" · room {session.room.name}" if session.room is not None else ""),
             f"         status {session.status} ({days} d)",
         ]
         if session.notes:

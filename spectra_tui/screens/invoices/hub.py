@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Input, Label, Select
 
 from ...data import invoices as invoice_data
@@ -52,10 +53,10 @@ class InvoicesHub(HubScreen):
         Binding("slash", "focus_number", "Invoice #", show=False),
     ]
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self._query: invoice_data.InvoiceQuery | None = None
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="search-row", id="inv-number-row"):

@@ -124,16 +124,16 @@ class InvoiceRecord(RecordScreen):
             ("   Bill-To ", "dim"),
             invoice.bill_to.full_name,
         )
-        if invoice.session_id:
-            session = invoice.session
+        session, source = invoice.session, invoice.source
+        if session is not None:
             head.append_text(
                 Text.assemble(
                     ("   Session ", "dim"),
                     f"{session.number} ({session.session_type.name}, {fmt_day(session.start.date())})",
                 )
             )
-        if invoice.source_id:
-            head.append_text(Text.assemble(("   From ", "dim"), invoice.source.display_number))
+        if source is not None:
+            head.append_text(Text.assemble(("   From ", "dim"), source.display_number))
         if invoice.status == Invoice.CONVERTED:
             made = [i.display_number for i in invoice_data.made_from(invoice)]
             if made:
