@@ -4,7 +4,7 @@ desktop program's manners; saving them through data.clients.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.actions import SkipAction
@@ -328,7 +328,16 @@ def save_fields(
     )
 
 
-class SavesClientFields(ScreenHooks, Screen):
+if TYPE_CHECKING:
+    MixedIntoScreen = Screen
+else:
+    # At run time a plain mixin: Textual takes a screen's CSS (its type names
+    # and DEFAULT_CSS) from the FIRST base that is a DOMNode, so a Screen here
+    # would cut RecordScreen out of ClientForm's and ClientRecord's.
+    MixedIntoScreen = object
+
+
+class SavesClientFields(ScreenHooks, MixedIntoScreen):
     """Ctrl+W in a screen showing ClientFields (New Client, the client record):
     one save flow with the data layer's rules. A duplicate is asked about
     ("Save anyway?"); a save refused because another terminal saved the
