@@ -26,6 +26,7 @@ class SpectraCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         app = self.app
+        assert isinstance(app, SpectraApp)
         for action in keymap.ACTIONS:
             if action.id == "palette":
                 continue
@@ -210,7 +211,7 @@ class SpectraApp(App):
         in the field: acting in the field's own queue comes after them)."""
         screen = self.screen
         save_close = hooks_of(screen).action_save_close
-        if save_close is None:
+        if save_close is None:  # not offered there (check_action)
             return
         focused = screen.focused
         if focused is None:

@@ -209,6 +209,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
                 self.item = catalog.find_item(code)
             description = self.query_one("#description", Input).value
             quantity = self._whole("quantity", "quantity", True)
+            assert quantity is not None  # required: an empty field raised ValidationError
             price_text = self.query_one("#price", Input).value.strip()
             price = parse_money(price_text, "price") if price_text else None
             image = self._whole("image_number", "image number", False)

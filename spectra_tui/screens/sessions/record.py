@@ -286,8 +286,10 @@ class SessionRecord(RecordScreen):
                 raise
             self._ask_to_override(error)
             return False
-        self.session = result.item
-        self._load_fields(result.item, result.item.notes, result.item.room_id)
+        session = result.item
+        assert isinstance(session, Session)  # the details saved are this session's
+        self.session = session
+        self._load_fields(session, session.notes, session.room_id)
         self.notify(f"Session {self.session.number} saved.", timeout=3)
         for conflict in result.overridden:
             self.notify(str(conflict), title="Booked anyway", severity="warning", timeout=6)
