@@ -16,8 +16,8 @@ from textual.widgets import Input, TextArea
 from .data.errors import DomainError
 from .data.users import current_user
 from .screens import keymap
-from .screens.base import hooks_of
 from .screens.compat import end_without_crash_screen
+from .screens.hooks import hooks_of
 from .screens.hubs import HUBS, hub_by_id, screen_factory
 
 
@@ -27,6 +27,7 @@ class SpectraCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         app = self.app
+        assert isinstance(app, SpectraApp)
         for action in keymap.APP_ACTIONS:
             if action.id == "palette":
                 continue
@@ -212,7 +213,7 @@ class SpectraApp(App):
         dialogs): shown and run there, hidden on the hubs, where Ctrl+W is
         left to the field as in any terminal."""
         if action == "save_close":
-            return hasattr(self.screen, "action_save_close")
+            return hooks_of(self.screen).action_save_close is not None
         return True
 
     def action_save_close(self) -> None:
@@ -220,14 +221,17 @@ class SpectraApp(App):
         typed before Ctrl+W (typed ahead of the screen, they are still queued
         in the field: acting in the field's own queue comes after them)."""
         screen = self.screen
+        save_close = hooks_of(screen).action_save_close
+        if save_close is None:  # not offered there (check_action)
+            return
         focused = screen.focused
         if focused is None:
-            screen.action_save_close()
+            save_close()
             return
 
         def save() -> None:
             if screen.is_current:  # not closed meanwhile (an Escape typed ahead)
-                screen.action_save_close()
+                save_close()
 
         focused.call_later(save)
 

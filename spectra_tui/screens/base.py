@@ -20,6 +20,7 @@ from ..data.errors import DomainError
 from . import keymap
 from .compat import release_closed_widgets
 from .dialogs import ConfirmDialog, readable
+from .hooks import ScreenHooks
 from .hubs import HUBS
 
 
@@ -147,43 +148,6 @@ class HubBar(Static):
             label = f" {shown} " if wide or hub.id == self.current else shown
             parts.append(f"[reverse b]{escape(label)}[/]" if hub.id == self.current else escape(label))
         self.update(("" if wide else " ").join(parts))
-
-
-class ScreenHooks:
-    """What the app asks of the screen on top, with the answers of a screen
-    that asks for nothing. A screen overrides the ones it needs; the app
-    reads them only through ``hooks_of``. tests/screens/test_screen_hooks.py
-    fails when a screen class defines a near miss of these names (e.g.
-    ``CAPTURE_F3``), so a rename cannot silently switch a feature off."""
-
-    CAPTURES_F3: bool = False
-    """True while the screen wants F3 for itself (in client fields F3 means
-    "next field, as typed"): the app's Workflow-hub key then steps aside."""
-
-    action_new_client = None
-    """Ctrl+N answered by the screen itself (e.g. in Client Search the new
-    client becomes the search's answer): a method. None: the app opens New Client."""
-
-    @property
-    def task_client(self):
-        """The client a task made here (Ctrl+D) is about; None: no client."""
-        return None
-
-    def show_first_data(self) -> None:
-        """The first screen loads its data here, after the app's first frame is out."""
-
-    def show_booking(self, start, photographer_id: int | None = None) -> None:
-        """A booking was just made (Scheduling Wizard) starting at ``start``: show it."""
-
-
-HOOK_NAMES = frozenset(name for name in vars(ScreenHooks) if not name.startswith("_"))
-_NO_HOOKS = ScreenHooks()
-
-
-def hooks_of(screen) -> ScreenHooks:
-    """The app's one way to read a screen's hooks; a screen not built on
-    ScreenHooks (Textual's own, such as the command palette) asks for nothing."""
-    return screen if isinstance(screen, ScreenHooks) else _NO_HOOKS
 
 
 class SpectraScreen(ScreenHooks, Screen):

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -40,6 +41,13 @@ from . import keymap
 from .base import KeyBar, TitleBar
 from .dialogs import ConfirmDialog
 from .import_images import PRESENT_STATUS, ImportImagesDialog, advance_to
+from .spectra_app import spectra_app
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from textual.dom import DOMNode
+    from textual_image.widget import AutoImage, SixelImage
 
 CAMERA_PORT_ENV = "SPECTRA_CAMERA_PORT"
 SHORT_LABELS = {"iso": "ISO", "aperture": "Aperture", "shutter_speed": "Shutter", "image_format": "Format"}
@@ -58,11 +66,18 @@ def camera_connector(app):
     return lambda: GPhotoCamera.open(port)
 
 
-def preview_widget(image=None, **kwargs):
+def preview_widget(image: Path | None = None, **kwargs: Any) -> AutoImage | SixelImage:
     """textual-image's widget (kitty graphics / Sixel where the terminal has them, half-blocks elsewhere)."""
     from textual_image.widget import Image
 
     return Image(image, **kwargs)
+
+
+def preview_at(node: DOMNode, selector: str) -> AutoImage | SixelImage:
+    """The ``preview_widget`` at ``selector`` under ``node``."""
+    from textual_image.widget import Image
+
+    return node.query_one(selector, Image)
 
 
 # ---------------------------------------------------------------- messages from the camera threads
@@ -118,7 +133,7 @@ class ShotStrip(Horizontal):
     """
     MAX_THUMBS = 16
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.shots: list[image_data.ImageFile] = []
 
@@ -163,7 +178,7 @@ class ShotStrip(Horizontal):
             slot.set_class(shot is not None and shot is self.shots[-1], "-latest")
             if shot is None:
                 continue
-            picture = slot.query_one(".shot-picture")
+            picture = preview_at(slot, ".shot-picture")
             raw = slot.query_one(".shot-raw", Static)
             if shot.thumb is not None:
                 if picture.image != shot.thumb:
@@ -274,19 +289,23 @@ class CaptureScreen(Screen):
 
     def start_tether(self) -> None:
         connector = self._connector or camera_connector(self.app)
-        options = {}
-        delays = self._retry_delays or self.app.camera_retry_delays
+        options: dict[str, Any] = {}
+        delays = self._retry_delays or spectra_app(self).camera_retry_delays
         if delays:
             options["retry_delays"] = tuple(delays)
         self.tether = TetherSession(
             connector,
             image_data.session_store(self.session),
-            on_image=lambda record: self.post_message(ImageArrived(record)),
-            on_status=lambda status: self.post_message(StatusChanged(status)),
-            on_error=lambda error: self.post_message(CameraProblem(error)),
+            on_image=lambda record: self._tell(ImageArrived(record)),
+            on_status=lambda status: self._tell(StatusChanged(status)),
+            on_error=lambda error: self._tell(CameraProblem(error)),
             **options,
         )
         self.tether.start()
+
+    def _tell(self, message: Message) -> None:
+        """Pass on what a camera thread reports (post_message is thread-safe)."""
+        self.post_message(message)
 
     def stop_tether(self) -> None:
         if self.tether is not None and not self._stopped:
@@ -313,7 +332,7 @@ class CaptureScreen(Screen):
         )
 
     def show_image(self, shot: image_data.ImageFile) -> None:
-        picture = self.query_one("#cap-preview")
+        picture = preview_at(self, "#cap-preview")
         empty = self.query_one("#cap-empty", Static)
         if shot.shown is not None:
             picture.image = shot.shown

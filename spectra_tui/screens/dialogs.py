@@ -12,6 +12,8 @@ from ..data.db import StorageError
 from ..data.errors import DomainError
 from ..data.versions import ChangedElsewhere
 from . import keymap
+from .hooks import ScreenHooks
+from .spectra_app import spectra_app
 
 # The data layer checks what is typed (its messages are shown at the field);
 # Textual's own validation pass would only restyle every field on each change.
@@ -124,7 +126,7 @@ class ChoiceDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReasonDialog(ModalScreen):
+class ReasonDialog(ScreenHooks, ModalScreen):
     """Ask for a reason (or a short note) and act on it in one step.
 
     ``perform(text)`` runs the business rule (e.g. ``lambda r: cancel_session(s, r)``);
@@ -183,7 +185,7 @@ class ReasonDialog(ModalScreen):
         self.dismiss(None)
 
 
-class SmallForm(ModalScreen):
+class SmallForm(ScreenHooks, ModalScreen):
     """A few fields; Enter moves on (saves on the last), Ctrl+W saves,
     Escape cancels. ``perform(values)`` applies the rule; its message is shown
     under the field it names and nothing typed is lost.
@@ -260,7 +262,7 @@ class SmallForm(ModalScreen):
     def action_enter(self) -> None:
         focused = self.focused
         if focused is not None and focused.id == f"f-{self.FIELDS[-1][0]}":
-            self.app.action_save_close()
+            spectra_app(self).action_save_close()
         else:
             self.focus_next()
 
@@ -275,12 +277,12 @@ class SmallForm(ModalScreen):
             self.query_one("#small-error", Static).update(f"{error} {RELOADED_KEEPING_TYPED}")
             return
         except WRITE_ERRORS as error:
-            field = getattr(error, "field", None)
-            if field and self.query(f"#err-{field}"):
-                note = self.query_one(f"#err-{field}", Static)
+            error_field = getattr(error, "field", None)
+            if error_field and self.query(f"#err-{error_field}"):
+                note = self.query_one(f"#err-{error_field}", Static)
                 note.update(readable(error))
                 note.add_class("-shown")
-                self.set_focus(self.query_one(f"#f-{field}"))  # at once: keys typed ahead go there
+                self.set_focus(self.query_one(f"#f-{error_field}"))  # at once: keys typed ahead go there
             else:
                 self.query_one("#small-error", Static).update(readable(error))
             return

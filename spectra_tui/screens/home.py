@@ -27,6 +27,7 @@ from . import keymap
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, readable
 from .open_record import open_client, open_invoice, open_session
+from .spectra_app import spectra_app
 from .widgets import FieldTable, PagedTable
 
 
@@ -120,7 +121,7 @@ class HomeHub(HubScreen):
     AUTO_FOCUS = None
 
     def refresh_data(self) -> None:
-        if not self.app.first_frame_shown:
+        if not spectra_app(self).first_frame_shown:
             return  # start-up: show_first_data follows the first frame
         self._fill()
 

@@ -7,6 +7,8 @@ one service of data.ledger; a broken rule (DomainError) is shown under the
 fields, the dialog stays open and nothing typed is lost.
 """
 
+from typing import cast
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +25,7 @@ from ..data.models import Client, Invoice, LedgerEntry
 from ..data.money import format_money, parse_money
 from . import keymap
 from .dialogs import WRITE_ERRORS, ReasonDialog, readable
+from .hooks import ScreenHooks
 
 METHOD_LABELS = {"card": "Card", "cash": "Cash", "check": "Check", "other": "Other"}
 DEFAULT_METHOD = "card"
@@ -40,7 +43,7 @@ def describe_entry(entry: LedgerEntry) -> str:
     return f"{what} {format_money(entry.amount_cents)}{method} on {to_local(entry.created_at):%m/%d/%Y}"
 
 
-class MoneyDialog(ModalScreen):
+class MoneyDialog(ScreenHooks, ModalScreen):
     """A small money form: a summary, fields, an error line and two buttons.
 
     Subclasses compose their fields in ``compose_fields`` and implement
@@ -220,10 +223,10 @@ class DepositList(SelectionList):
     BINDINGS = keymap.bindings("deposit_list")
 
     def action_apply(self) -> None:
-        self.screen.action_apply_chosen()
+        cast("DepositOfferDialog", self.screen).action_apply_chosen()  # the list is shown only there
 
 
-class DepositOfferDialog(ModalScreen[int | None]):
+class DepositOfferDialog(ScreenHooks, ModalScreen[int | None]):
     """Before a payment: the client's deposits on hand, offered on their own.
 
     a applies them all, Enter applies the ticked ones (Space ticks), s skips
@@ -322,7 +325,8 @@ class DepositOfferDialog(ModalScreen[int | None]):
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
-        {"all": self.action_apply_all, "chosen": self.action_apply_chosen, "skip": self.action_skip}[event.button.id]()
+        actions = {"all": self.action_apply_all, "chosen": self.action_apply_chosen, "skip": self.action_skip}
+        actions[str(event.button.id)]()
 
 
 # ---------------------------------------------------------------- refund, deposit

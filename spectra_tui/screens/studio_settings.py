@@ -80,7 +80,7 @@ class StudioSettingsScreen(RecordScreen):
         widget.id = f"s-{field}"
         if isinstance(widget, Input):
             widget.compact = True
-            widget.validate_on = NO_VALIDATION
+            widget.validate_on = set(NO_VALIDATION)
         with Horizontal(classes="setting"):
             yield Label(label, classes="setting-label")
             yield widget

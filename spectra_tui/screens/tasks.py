@@ -36,7 +36,7 @@ class TaskDialog(SmallForm):
         if field == "due":
             return f"{task.due:%m/%d/%Y}" if task.due else ""
         if field == "assigned_to":
-            return task.assigned_to.username if task.assigned_to_id else ""
+            return task.assigned_to.username if task.assigned_to is not None else ""
         return getattr(task, field)
 
     def reload_record(self) -> None:

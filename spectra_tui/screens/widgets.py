@@ -70,9 +70,9 @@ class PagedTable(DataTable):
         self._when_loaded: list[Callable[[], None]] = []
         self._narrow_columns = narrow_columns
         self._narrow_below = narrow_below
-        self._layout: list[tuple[int, str, int | None]] = []
+        self._layout: list[tuple[int, str | Text, int | None]] = []
 
-    def _wanted_layout(self, width: int) -> list[tuple[int, str, int | None]]:
+    def _wanted_layout(self, width: int) -> list[tuple[int, str | Text, int | None]]:
         if self._narrow_columns and 0 < width < self._narrow_below:
             return [
                 (spec[0], spec[2] if len(spec) > 2 else self._column_specs[spec[0]][0], spec[1])
@@ -268,7 +268,7 @@ class FieldTable(PagedTable):
             parts.append(text)
         return (" " * self.GAP).join(parts)
 
-    def _wanted_layout(self, width: int) -> list[tuple[int, str, int | None]]:
+    def _wanted_layout(self, width: int) -> list[tuple[int, str | Text, int | None]]:
         if self._narrow_fields and 0 < width < self._narrow_below:
             self._shown = [(i, w, self._fields[i][2]) for i, w in self._narrow_fields]
         else:

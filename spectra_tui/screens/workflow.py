@@ -42,6 +42,7 @@ from ..data.versions import reloaded
 from . import keymap
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, ChoiceDialog, readable
+from .hooks import ScreenHooks
 from .import_images import PRESENT_STATUS, ImportImagesDialog
 from .open_record import open_client, open_invoice, open_new_invoice, open_session
 from .widgets import PagedTable
@@ -353,7 +354,7 @@ class WorkflowHub(HubScreen):
 # ---------------------------------------------------------------- check in
 
 
-class CheckInDialog(ModalScreen[bool]):
+class CheckInDialog(ScreenHooks, ModalScreen[bool]):
     """Verify the client, the session and its invoices, then advance the
     session to "Capture Images Pending" (Enter / Ctrl+W / k)."""
 
@@ -441,7 +442,7 @@ class CheckInDialog(ModalScreen[bool]):
             f"[b]Session[/b]  {session.number} · {session.session_type.name} ({session.length_minutes} min) · "
             f"{fmt_long(session.start)} – {fmt_clock(session.end)}",
             f"         with {session.photographer.full_name}"
-            + (f" · room {session.room.name}" if session.room_id else ""),
+            + (f" · room {session.room.name}" if session.room is not None else ""),
             f"         status {session.status} ({days} d)",
         ]
         if session.notes:
@@ -501,7 +502,7 @@ class CheckInDialog(ModalScreen[bool]):
             "ci-client-button": self.action_open_client,
             "ci-back": self.action_cancel,
         }
-        actions[event.button.id]()
+        actions[str(event.button.id)]()
 
     def action_save_close(self) -> None:
         """Check in: the session moves to "Capture Images Pending" (its history keeps the step)."""
@@ -627,7 +628,9 @@ class PresentationScreen(Screen):
 
     def show(self) -> None:
         image = self.current
-        self.query_one("#pres-image").image = image.shown
+        from .capture_pane import preview_at
+
+        preview_at(self, "#pres-image").image = image.shown
         self.query_one("#pres-number", Digits).update(str(image.number))
         self.query_one("#pres-info", Static).update(
             f"[b]{self.session.client.full_name}[/b] · session {self.session.number}\n"

@@ -10,8 +10,8 @@ from textual.screen import Screen
 
 import spectra_tui.app
 import spectra_tui.screens
-from spectra_tui.screens.base import HOOK_NAMES, ScreenHooks, SpectraScreen, hooks_of
-
+from spectra_tui.screens.base import SpectraScreen
+from spectra_tui.screens.hooks import HOOK_NAMES, ScreenHooks, hooks_of
 
 
 def all_screen_classes() -> list[type]:
@@ -82,18 +82,19 @@ def test_hooks_default_to_asking_for_nothing():
 
     for hooks in (hooks_of(Plain()), hooks_of(SpectraScreen())):
         assert hooks.CAPTURES_F3 is False and hooks.task_client is None and hooks.action_new_client is None
+        assert hooks.action_save_close is None  # saves nothing: Ctrl+W is left to the field
         assert hooks.show_first_data() is None and hooks.show_booking(None) is None
     assert hooks_of(NotOnTheBase()).CAPTURES_F3 is False  # the app asks it nothing
 
 
 def test_the_app_reads_no_screen_hook_by_name():
-    """app.py asks screens through hooks_of, not getattr/hasattr. (Only
-    Textual's own action name ``action_save_close`` is looked up.)"""
+    """app.py asks screens through hooks_of, not getattr/hasattr (Save &
+    Close too: ``action_save_close`` is a hook)."""
     probes = []
     for node in ast.walk(ast.parse(Path(spectra_tui.app.__file__).read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("getattr", "hasattr"):
             target = ast.unparse(node.args[0])
             name = node.args[1].value if isinstance(node.args[1], ast.Constant) else "?"
-            if "screen" in target and name != "action_save_close":
+            if "screen" in target:
                 probes.append(f"{node.func.id}({target}, {name!r})")
     assert probes == []

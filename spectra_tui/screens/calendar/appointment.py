@@ -41,12 +41,13 @@ class AppointmentDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         a = self.appointment
-        rows = [("Client", a.client.full_name if a.client_id else "none (unlinked)")]
-        if a.session_id:
-            rows.append(("Session", f"{a.session.number} · {a.session.session_type.name} · {a.session.status}"))
+        client, session, staff, room = a.client, a.session, a.staff, a.room
+        rows = [("Client", client.full_name if client is not None else "none (unlinked)")]
+        if session is not None:
+            rows.append(("Session", f"{session.number} · {session.session_type.name} · {session.status}"))
         rows += [
-            ("With", a.staff.full_name if a.staff_id else "nobody assigned"),
-            ("Room", a.room.name if a.room_id else "none"),
+            ("With", staff.full_name if staff is not None else "nobody assigned"),
+            ("Room", room.name if room is not None else "none"),
             (
                 "When",
                 f"{long_date(a.start.date())}, {clock(a.start)} – {clock(a.end)} "
@@ -103,17 +104,17 @@ class AppointmentDialog(ModalScreen[str | None]):
         self.app.push_screen(no_show_dialog(self.appointment), lambda done: done and self.dismiss("changed"))
 
     def action_open_session(self) -> None:
-        if not self.appointment.session_id:
+        session = self.appointment.session
+        if session is None:
             self.notify("This appointment is not linked to a session.", timeout=4)
             return
-        session = self.appointment.session
         self.dismiss(None)
         open_session(self.app, session)
 
     def action_open_client(self) -> None:
-        if not self.appointment.client_id:
+        client = self.appointment.client
+        if client is None:
             self.notify("This appointment has no client.", timeout=4)
             return
-        client = self.appointment.client
         self.dismiss(None)
         open_client(self.app, client)

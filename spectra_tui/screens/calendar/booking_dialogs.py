@@ -19,6 +19,7 @@ from ...data.versions import reloaded
 from ...data.when import clock, describe, long_date, parse_when
 from .. import keymap
 from ..dialogs import ReasonDialog
+from ..hooks import ScreenHooks
 from .policy import run_under_policy
 
 
@@ -28,7 +29,7 @@ def input_format(when: dt.datetime) -> str:
     return f"{when.month}/{when.day}/{when.year} {hour}:{when.minute:02d}{'am' if when.hour < 12 else 'pm'}"
 
 
-class RescheduleDialog(ModalScreen):
+class RescheduleDialog(ScreenHooks, ModalScreen):
     """r: a new time for a booking, typed naturally and shown back, moved
     under the conflict policy. Dismisses with the MoveResult (None on Escape)."""
 
@@ -54,7 +55,8 @@ class RescheduleDialog(ModalScreen):
         item = self.item
         if isinstance(item, Session):
             return f"Session {item.number} ({item.client.full_name}, {item.session_type.name})"
-        return f"'{item.title}'" + (f" ({item.client.full_name})" if item.client_id else "")
+        client = item.client
+        return f"'{item.title}'" + (f" ({client.full_name})" if client is not None else "")
 
     def compose(self) -> ComposeResult:
         item = self.item

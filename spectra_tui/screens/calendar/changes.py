@@ -6,26 +6,53 @@ conflict policy."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from ...data import booking
 from ...data import calendar as cal
 from ...data.calendar import CalendarRow
 from ...data.errors import DomainError
+from ...data.models import Appointment, Session
 from ...data.sessions import check_photographer
+from ..base import HubScreen
+from ..dialogs import ReasonDialog
+from ..spectra_app import spectra_app
 from .booking_dialogs import RescheduleDialog, cancel_dialog, no_show_dialog
 from .policy import run_under_policy, warn_overridden
 from .view import DAY, MONTH, CalendarData
 
 
-class BookingChangeKeys:
-    """The hub's keys that change a booking (mixed into CalendarHub, which
-    owns the cursor, the loaded view and the booking being moved)."""
+class BookingChangeKeys(HubScreen):
+    """The hub's keys that change a booking (the base of CalendarHub, which
+    owns the cursor, the loaded view and the booking being moved, and
+    provides the methods below that raise NotImplementedError)."""
 
     data: CalendarData | None
     moving: CalendarRow | None
     day: dt.date
     time: dt.time
     _move_offset: dt.timedelta
+
+    @property
+    def slot_index(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def column_index(self) -> int:
+        raise NotImplementedError
+
+    def _ensure_loaded(self) -> None:
+        raise NotImplementedError
+
+    def _redraw(self) -> None:
+        raise NotImplementedError
+
+    def _booking_at_cursor(self, then: Callable[[CalendarRow], None]) -> None:
+        raise NotImplementedError
+
+    def _open_item(self, row: CalendarRow) -> Session | Appointment | None:
+        raise NotImplementedError
 
     def action_move(self) -> None:
         if self.moving is not None:
@@ -50,14 +77,14 @@ class BookingChangeKeys:
             self.moving = None
             self._redraw()
 
-    def _move_target(self) -> tuple[dt.datetime, dict] | None:
+    def _move_target(self) -> tuple[dt.datetime, dict[str, Any]] | None:
         """Where the booking being moved would go, and what else changes."""
         data = self.data
         row = self.moving
         if data is None or row is None or not data.times or data.view == MONTH:
             return None
         start = data.slot_range(self.day, self.slot_index)[0] + self._move_offset
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         if data.view == DAY and data.columns:
             changes = cal.move_changes(row, **data.columns[self.column_index].target())
         return start, changes
@@ -72,7 +99,7 @@ class BookingChangeKeys:
             try:
                 check_photographer(changes["photographer"])
             except DomainError as error:
-                self.app.show_domain_error(error, "Not moved")
+                spectra_app(self).show_domain_error(error, "Not moved")
                 return
         item = self._open_item(row)
         if item is None:
@@ -110,7 +137,7 @@ class BookingChangeKeys:
     def action_no_show(self) -> None:
         self._close_booking_at_cursor(no_show_dialog, "Marked as a no-show")
 
-    def _close_booking_at_cursor(self, dialog, done: str) -> None:
+    def _close_booking_at_cursor(self, dialog: Callable[[Session | Appointment], ReasonDialog], done: str) -> None:
         """Cancel or no-show the booking at the cursor (``dialog`` asks why), unless it is closed already."""
 
         def chosen(row: CalendarRow) -> None:
@@ -123,8 +150,8 @@ class BookingChangeKeys:
 
         self._booking_at_cursor(chosen)
 
-    def _after_change(self, what: str):
-        def done(result) -> None:
+    def _after_change(self, what: str) -> Callable[[object], None]:
+        def done(result: object) -> None:
             if result:
                 self.notify(what + ".", timeout=4)
                 self.refresh_data()

@@ -5,6 +5,7 @@ here, the month view by ``MonthLines``."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -25,6 +26,9 @@ AXIS = 9  # "10:30 AM " left of the grid
 HEADER = 2  # column title + hours / note
 MIN_COLUMN = {DAY: 15, WEEK: 13}  # narrower than this: fewer columns, the window follows the cursor
 
+ColumnIndex = tuple[dict[int, list[CalendarRow]], dict[tuple[str, int], tuple[int, int]], list[bool]]
+"""A column's rows in each slot, each row's (first slot, slots), and which slots are within studio hours."""
+
 
 class CalendarGrid(MonthLines, Widget, can_focus=True):
     """The calendar's day / week / month grid, drawn line by line.
@@ -42,7 +46,7 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
             super().__init__()
             self.column, self.slot, self.day, self.double = column, slot, day, double
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.data: CalendarData | None = None
         self.cursor_column = 0
@@ -52,10 +56,10 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
         self.first_column = 0
         self.top = 0
         self._styles: dict[str, Style] = {}
-        self._index: dict[int, dict[int, list[CalendarRow]]] = {}
-        self._lines: dict[tuple[str, int], list[str]] = {}
-        self._block_cache: dict[tuple, tuple[Style, Style, str]] = {}
-        self._agenda: tuple | None = None
+        self._index: dict[int, ColumnIndex] = {}
+        self._lines: dict[tuple[tuple[str, int], int], list[str]] = {}
+        self._block_cache: dict[tuple[str, str, str, bool, bool], tuple[Style, Style, str]] = {}
+        self._agenda: tuple[CalendarData, dt.date, list[CalendarRow]] | None = None
 
     # -- the hub tells the grid what to show
 
@@ -77,6 +81,13 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         self._follow_cursor()
+
+    @property
+    def view_data(self) -> CalendarData:
+        """The view being drawn: the drawing runs only once ``show`` gave one."""
+        if self.data is None:
+            raise RuntimeError("The calendar grid was asked to draw before it was shown a view.")
+        return self.data
 
     # -- geometry
 
@@ -185,15 +196,17 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
 
     def used_lines(self) -> int:
         """Lines the grid itself takes; below them the cursor day's bookings are listed."""
-        data = self.data
+        data = self.view_data
         if data.view == MONTH:
             return 1 + MONTH_WEEKS * self.month_geometry()[1]
         return HEADER + min(len(data.times) * self.lines_per_slot, max(0, self.size.height - HEADER))
 
     def agenda_rows(self) -> list[CalendarRow]:
         """The cursor day's bookings (each once), by start."""
-        data = self.data
+        data = self.view_data
         day = self.cursor_day
+        if day is None:
+            return []
         if data.view == MONTH:
             return list(data.month_rows.get(day, []))
         cached = self._agenda
@@ -234,7 +247,7 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
         )
 
     def _header_line(self, y: int) -> list[Segment]:
-        data = self.data
+        data = self.view_data
         layout = self.column_layout()
         head = self._style("head")
         left = "◀" if self.first_column > 0 else " "
@@ -277,7 +290,7 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
         return segments
 
     def _body_line(self, line: int) -> list[Segment]:
-        data = self.data
+        data = self.view_data
         per = self.lines_per_slot
         slot = self.top + line // per
         sub = line % per
@@ -306,20 +319,19 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
             segments.extend(self._cell(index, slot, sub, width))
         return segments
 
-    def _column_index(self, index: int) -> tuple[dict[int, list[CalendarRow]], dict, list[bool]]:
-        """Per column, once per view: the rows in each slot, each row's (first
-        slot, slots), and which slots are within studio hours. Plain minute
+    def _column_index(self, index: int) -> ColumnIndex:
+        """Per column, once per view (see ColumnIndex). Plain minute
         arithmetic: a week of 250 bookings indexes in about a millisecond."""
         cached = self._index.get(index)
         if cached is not None:
             return cached
-        data = self.data
+        data = self.view_data
         column = data.columns[index]
         count, slot = len(data.times), data.slot
         first_minute = data.times[0].hour * 60 + data.times[0].minute if data.times else 0
         midnight = dt.datetime.combine(column.day, dt.time())
         by_slot: dict[int, list[CalendarRow]] = {}
-        spans: dict = {}
+        spans: dict[tuple[str, int], tuple[int, int]] = {}
         for row in column.rows:
             start = (row.start - midnight).total_seconds() / 60 - first_minute
             end = (row.end - midnight).total_seconds() / 60 - first_minute
@@ -336,6 +348,8 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
             minute = first_minute + s * slot
             ok = (
                 info.is_open
+                and info.opens is not None
+                and info.closes is not None
                 and (info.opens.hour * 60 + info.opens.minute) <= minute
                 and minute + slot <= (info.closes.hour * 60 + info.closes.minute)
             )
@@ -351,7 +365,7 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
         if cached is not None:
             return cached
         cancelled = "✕ " if row.is_closed else ""
-        week = self.data.view == WEEK
+        week = self.view_data.view == WEEK
         if row.kind == SESSION:
             first = row.client_name
             second = (
@@ -370,7 +384,7 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
         return lines
 
     def _cell(self, index: int, slot: int, sub: int, width: int) -> list[Segment]:
-        data = self.data
+        data = self.view_data
         column = data.columns[index]
         by_slot, spans, inside_hours = self._column_index(index)
         info = column.info
@@ -406,14 +420,14 @@ class CalendarGrid(MonthLines, Widget, can_focus=True):
             w = lane_width if lane < lanes - 1 else width - x
             if w <= 0:
                 continue
-            row = by_lane.get(lane)
-            if row is None:
+            in_lane = by_lane.get(lane)
+            if in_lane is None:
                 out.append(Segment(" " * w, self._style("cursor") if is_cursor else base))
             else:
-                first, slots = spans[row.key]
-                lines = self._row_lines(row, slots * per)
+                first, slots = spans[in_lane.key]
+                lines = self._row_lines(in_lane, slots * per)
                 k = (slot - first) * per + sub
-                out.extend(self._block(row, lines[k] if k < len(lines) else "", w, is_cursor))
+                out.extend(self._block(in_lane, lines[k] if k < len(lines) else "", w, is_cursor))
             x += w
         return out
 

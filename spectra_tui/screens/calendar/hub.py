@@ -21,6 +21,7 @@ from .. import keymap
 from ..base import HubScreen
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, readable
 from ..open_record import open_session
+from ..spectra_app import spectra_app
 from .appointment import AppointmentDialog
 from .changes import BookingChangeKeys
 from .grid import CalendarGrid
@@ -42,7 +43,7 @@ class CalendarHub(BookingChangeKeys, HubScreen):
     """
     BINDINGS = keymap.bindings("calendar")
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         current = now()
         self.view = WEEK
@@ -123,16 +124,15 @@ class CalendarHub(BookingChangeKeys, HubScreen):
             slots = max(1, -(-length // data.slot))
             ghost = (self.column_index, slot, min(slots, len(data.times) - slot), self.moving)
         self.grid.show(data, self.column_index, self.slot_index, self.day, ghost)
-        self.query_one("#cal-title", Static).update(self._title())
+        self.query_one("#cal-title", Static).update(self._title(data))
         status = self.query_one("#cal-status", Static)
-        status.update(self._status())
+        status.update(self._status(data))
         status.set_class(self.moving is not None, "-moving")
 
-    def _title(self) -> Text:
-        return title_text(self.data, self.people, self.include_cancelled, max(20, self.size.width - 2))
+    def _title(self, data: CalendarData) -> Text:
+        return title_text(data, self.people, self.include_cancelled, max(20, self.size.width - 2))
 
-    def _status(self) -> Text:
-        data = self.data
+    def _status(self, data: CalendarData) -> Text:
         if self.moving is not None:
             return moving_status(self.moving, self._move_target())
         if data.view == MONTH:
@@ -289,6 +289,7 @@ class CalendarHub(BookingChangeKeys, HubScreen):
         if data is None:
             return
         if data.view == MONTH:
+            assert event.day is not None  # a click in the month names its day
             self.day = event.day
             if event.double:
                 self.set_view(DAY, event.day)
@@ -356,7 +357,9 @@ class CalendarHub(BookingChangeKeys, HubScreen):
             chosen = [u for u in users.photographers() if u.id in self.people]
             if len(chosen) == 1:
                 placed = cal.ColumnBooking(person=chosen[0])
-        self.app.open_scheduling_wizard(kind=placed.kind, start=start, photographer=placed.person, room=placed.room)
+        spectra_app(self).open_scheduling_wizard(
+            kind=placed.kind, start=start, photographer=placed.person, room=placed.room
+        )
 
     def show_booking(self, start: dt.datetime, photographer_id: int | None = None) -> None:
         """Put the cursor on a booking just made (after the wizard)."""

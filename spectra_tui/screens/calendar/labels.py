@@ -57,7 +57,7 @@ def short_hours(info: DayInfo, width: int) -> str:
     """The day's hours in ``width`` cells: '9:00 AM – 6:00 PM', '9 AM–6 PM', '9a–6p'."""
     if info.holiday:
         return fit(info.label, width)
-    if info.opens is None:
+    if info.opens is None or info.closes is None:  # (a day that opens also closes)
         return "Closed"
     for text in (
         info.label,

@@ -4,20 +4,38 @@ as they fit (mixed into CalendarGrid, which owns the data and the styles)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Size
 
-from ...data.calendar import SESSION
+from ...data.calendar import SESSION, CalendarRow
 from ...data.clock import now
 from .labels import fit_center, fit_left
-from .view import MONTH_WEEKS
+from .view import MONTH_WEEKS, CalendarData
+
+
+class MonthGrid(Protocol):
+    """What MonthLines draws with: the CalendarGrid it is mixed into."""
+
+    @property
+    def size(self) -> Size: ...
+    @property
+    def view_data(self) -> CalendarData: ...
+
+    cursor_day: dt.date | None
+
+    def _style(self, name: str) -> Style: ...
+    def _block(self, row: CalendarRow, text: str, width: int, is_cursor: bool) -> list[Segment]: ...
+    def month_geometry(self) -> tuple[list[tuple[int, int]], int]: ...
+    def _month_cell(self, day: dt.date, sub: int, lines: int, width: int) -> list[Segment]: ...
 
 
 class MonthLines:
-    """Drawing of the month view, for CalendarGrid."""
+    """Drawing of the month view, for CalendarGrid (``self`` is a MonthGrid)."""
 
-    def month_geometry(self) -> tuple[list[tuple[int, int]], int]:
+    def month_geometry(self: MonthGrid) -> tuple[list[tuple[int, int]], int]:
         """(x, width) of the 7 day columns, and the lines per week."""
         width = self.size.width
         base, extra = divmod(max(7, width - 6), 7)
@@ -28,8 +46,8 @@ class MonthLines:
             x += w + 1
         return columns, max(2, (self.size.height - 1) // MONTH_WEEKS)
 
-    def _month_line(self, y: int) -> list[Segment]:
-        data = self.data
+    def _month_line(self: MonthGrid, y: int) -> list[Segment]:
+        data = self.view_data
         columns, per_week = self.month_geometry()
         if y == 0:
             segments = []
@@ -51,8 +69,8 @@ class MonthLines:
             segments.extend(self._month_cell(day, sub, per_week, w))
         return segments
 
-    def _month_cell(self, day: dt.date, sub: int, lines: int, width: int) -> list[Segment]:
-        data = self.data
+    def _month_cell(self: MonthGrid, day: dt.date, sub: int, lines: int, width: int) -> list[Segment]:
+        data = self.view_data
         info = data.days[(day - data.first).days]
         in_month = (day.year, day.month) == data.month
         is_cursor = day == self.cursor_day

@@ -5,15 +5,20 @@ override, report otherwise."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
+
+from textual.screen import Screen
 
 from ...data.errors import ConflictError
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, readable
 
+Result = TypeVar("Result")
+
 
 def run_under_policy(
-    screen,
-    attempt: Callable[[bool | list], object],
-    done: Callable[[object], None],
+    screen: Screen,
+    attempt: Callable[[bool | list], Result],
+    done: Callable[[Result], object],
     failed: Callable[[str], None] | None = None,
     question: str = "Book it anyway?",
 ) -> None:

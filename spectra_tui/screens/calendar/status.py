@@ -102,9 +102,10 @@ def slot_status(
         where = f" · {column.title}"
     text.append(f"{start:%A %b} {start.day}, {clock(start)}{where}", "bold")
     info = booking.day_info(day) if column is None else column.info
-    if not info.is_open:
+    opening, closing = info.opening(), info.closing()  # None on a closed day
+    if opening is None or closing is None:
         text.append(f" · {info.label}", "italic")
-    elif not (info.opening() <= start < info.closing()):
+    elif not (opening <= start < closing):
         text.append(f" · outside studio hours ({info.label})", "italic")
     else:
         text.append(" · free")

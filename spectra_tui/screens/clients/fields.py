@@ -4,13 +4,14 @@ desktop program's manners; saving them through data.clients.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from ...data import clients as client_data
@@ -20,6 +21,7 @@ from ...data.models import Client
 from ...data.versions import ChangedElsewhere
 from .. import keymap
 from ..dialogs import NO_VALIDATION, RELOADED_KEEPING_TYPED, WRITE_ERRORS, ConfirmDialog, readable
+from ..hooks import ScreenHooks
 
 # The client form, in tab order: (field, label, placeholder). The first eight
 # fill the left column (names and how to reach the client), the rest the right
@@ -164,9 +166,9 @@ class ClientFields(Vertical):
                     box.value = self._initial(field)
         for field, _label in CHECK_FIELDS:
             if field not in edited:
-                box = self.query_one(f"#f-{field}", Checkbox)
-                with box.prevent(Checkbox.Changed):
-                    box.value = bool(getattr(client, field))
+                check = self.query_one(f"#f-{field}", Checkbox)
+                with check.prevent(Checkbox.Changed):
+                    check.value = bool(getattr(client, field))
         self._baseline = {
             **{field: self._initial(field) for field, _l, _p in FORM_FIELDS},
             **{field: bool(getattr(client, field)) for field, _l in CHECK_FIELDS},
@@ -323,7 +325,16 @@ def save_fields(
     )
 
 
-class SavesClientFields:
+if TYPE_CHECKING:
+    MixedIntoScreen = Screen
+else:
+    # At run time a plain mixin: Textual takes a screen's CSS (its type names
+    # and DEFAULT_CSS) from the FIRST base that is a DOMNode, so a Screen here
+    # would cut RecordScreen out of ClientForm's and ClientRecord's.
+    MixedIntoScreen = object
+
+
+class SavesClientFields(ScreenHooks, MixedIntoScreen):
     """Ctrl+W in a screen showing ClientFields (New Client, the client record):
     one save flow with the data layer's rules. A duplicate is asked about
     ("Save anyway?"); a save refused because another terminal saved the

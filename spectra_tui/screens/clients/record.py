@@ -19,6 +19,7 @@ from ..dialogs import WRITE_ERRORS, ConfirmDialog, MessageDialog, readable
 from ..money import DepositDialog
 from ..open_record import open_invoice, open_new_invoice, open_session
 from ..phone_calls import PhoneCallDialog
+from ..spectra_app import spectra_app
 from ..widgets import PagedTable
 from .cells import all_at_once, date_text, fit, money_cell, time_text
 from .fields import ClientFields, SavesClientFields
@@ -30,6 +31,7 @@ class ClientRecord(SavesClientFields, RecordScreen):
     Phone Calls, Notes; the money summary; the New group (keys in the footer)."""
 
     TABS = keymap.CLIENT_TABS
+    client: Client  # a saved client, never None (SavesClientFields allows None for a new one)
 
     DEFAULT_CSS = """
     ClientRecord #record-head { height: 1; padding: 0 1; background: $panel; }
@@ -195,18 +197,18 @@ class ClientRecord(SavesClientFields, RecordScreen):
         if tab == "family":
             self.query_one("#family-table", PagedTable).load(all_at_once(client_data.family_of(client)))
         elif tab == "sessions":
-            query = session_data.SessionQuery(client_id=client.id)
+            sessions_query = session_data.SessionQuery(client_id=client.id)
             self.query_one("#sessions-table", PagedTable).load(
-                lambda after, limit: session_data.search_sessions(query, limit, after)
+                lambda after, limit: session_data.search_sessions(sessions_query, limit, after)
             )
         elif tab == "appointments":
             self.query_one("#appointments-table", PagedTable).load(
                 lambda after, limit: session_data.client_appointments(client, limit, after)
             )
         elif tab == "invoices":
-            query = invoice_data.InvoiceQuery(client_id=client.id)
+            invoices_query = invoice_data.InvoiceQuery(client_id=client.id)
             self.query_one("#invoices-table", PagedTable).load(
-                lambda after, limit: invoice_data.search_invoices(query, limit, after)
+                lambda after, limit: invoice_data.search_invoices(invoices_query, limit, after)
             )
         elif tab == "phone_calls":
             self.query_one("#calls-table", PagedTable).load(
@@ -376,7 +378,7 @@ class ClientRecord(SavesClientFields, RecordScreen):
     def action_new(self, what: str) -> None:
         client = self.client
         if what in ("appointment", "session"):
-            self.app.open_scheduling_wizard(client=client, kind=what)
+            spectra_app(self).open_scheduling_wizard(client=client, kind=what)
         elif what == "deposit":
 
             def taken(entry: LedgerEntry | None) -> None:

@@ -4,9 +4,10 @@ with their own keys, and the small Add family member dialog.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ...data import clients as client_data
@@ -14,6 +15,9 @@ from ...data.models import Client, FamilyMember
 from .. import keymap
 from ..dialogs import SmallForm
 from ..widgets import PagedTable
+
+if TYPE_CHECKING:
+    from .record import ClientRecord
 
 # ---------------------------------------------------------------- small dialogs of the record
 
@@ -50,9 +54,9 @@ class KeyRibbon(Static):
     def __init__(self, title: str, entries: list[tuple[str, str]], width: int = 0, **kwargs):
         self.ribbon_title, self.entries = title, entries
         self._width = width
-        text = self.flow(width) if width else ""
-        super().__init__(text, **kwargs)
-        if width:
+        text = self.flow(width) if width else None
+        super().__init__("" if text is None else text, **kwargs)
+        if text is not None:
             self.styles.height = text.plain.count("\n") + 1
 
     def on_resize(self, event) -> None:
@@ -77,16 +81,22 @@ class KeyRibbon(Static):
         return Text("\n").join(lines)
 
 
+def record_of(widget: Widget) -> ClientRecord:
+    """The client record a list or the tab strip below is part of (they are
+    shown only there)."""
+    return cast("ClientRecord", widget.screen)
+
+
 class FamilyTable(PagedTable):
     """The Family list: a (or Insert) adds a member, Delete removes the selected one."""
 
     BINDINGS = keymap.bindings("family")
 
     def action_add_member(self) -> None:
-        self.screen.action_add_family()
+        record_of(self).action_add_family()
 
     def action_remove_member(self) -> None:
-        self.screen.action_remove_family()
+        record_of(self).action_remove_family()
 
 
 def tab_label(name: str) -> str:
@@ -100,7 +110,7 @@ class CallsTable(PagedTable):
     BINDINGS = keymap.bindings("calls")
 
     def action_log_call(self) -> None:
-        self.screen.action_log_call()
+        record_of(self).action_log_call()
 
 
 class TabStrip(Static, can_focus=True):
@@ -147,4 +157,4 @@ class TabStrip(Static, can_focus=True):
 
     async def action_step(self, step: int) -> None:
         index = (self.tabs.index(self.active) + step) % len(self.tabs)
-        await self.screen.action_show_tab(self.tabs[index], focus_content=False)
+        await record_of(self).action_show_tab(self.tabs[index], focus_content=False)

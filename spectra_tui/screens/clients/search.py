@@ -12,8 +12,9 @@ from ...data import clients as client_data
 from ...data.clients import ClientQuery
 from ...data.models import Client
 from .. import keymap
-from ..base import HubScreen, ScreenHooks
+from ..base import HubScreen
 from ..dialogs import NO_VALIDATION
+from ..hooks import ScreenHooks
 from ..open_record import open_client
 from ..widgets import PAGE_SIZE, FieldTable, PagedTable
 from .form import ClientForm

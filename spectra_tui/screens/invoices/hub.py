@@ -7,6 +7,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Input, Label, Select
 
 from ...data import invoices as invoice_data
@@ -49,10 +50,10 @@ class InvoicesHub(HubScreen):
     """
     BINDINGS = keymap.bindings("invoices")
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self._query: invoice_data.InvoiceQuery | None = None
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="search-row", id="inv-number-row"):
@@ -142,10 +143,10 @@ class InvoicesHub(HubScreen):
             self.query_one("#inv-from", Input).value, self.query_one("#inv-to", Input).value
         )
         return invoice_data.InvoiceQuery(
-            status=self.query_one("#inv-status", Select).value,
+            status=str(self.query_one("#inv-status", Select).value),  # never blank (allow_blank=False)
             date_from=date_from,
             date_to=date_to,
-            sort=self.query_one("#inv-sort", Select).value,
+            sort=str(self.query_one("#inv-sort", Select).value),  # never blank
         )
 
     def search(self, force: bool = False) -> bool:

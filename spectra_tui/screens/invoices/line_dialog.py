@@ -19,10 +19,11 @@ from ...data.text import whole_number
 from ...data.versions import ChangedElsewhere, reloaded
 from .. import keymap
 from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, readable
+from ..hooks import ScreenHooks
 from ..money import plain_amount
 
 
-class LineDialog(ModalScreen[InvoiceLine | None]):
+class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
     """Add or edit an invoice line: an item from the price list (by code, or
     from the list: Enter on an empty or unknown code, or Ctrl+F), quantity,
     price, image number, taxable."""
@@ -209,6 +210,7 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                 self.item = catalog.find_item(code)
             description = self.query_one("#description", Input).value
             quantity = self._whole("quantity", "quantity", True)
+            assert quantity is not None  # required: an empty field raised ValidationError
             price_text = self.query_one("#price", Input).value.strip()
             price = parse_money(price_text, "price") if price_text else None
             image = self._whole("image_number", "image number", False)
@@ -235,7 +237,8 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
                     image_number=image,
                 )
         except ChangedElsewhere as error:
-            self._rebase(reloaded(self.line))
+            assert self.line is not None  # only a saved line (update_line) can have changed elsewhere
+            self._rebase(self.line, reloaded(self.line))
             self._error(f"{error} {RELOADED_KEEPING_TYPED}")
             return
         except WRITE_ERRORS as error:
@@ -254,12 +257,13 @@ class LineDialog(ModalScreen[InvoiceLine | None]):
             "taxable": line.taxable,
         }
 
-    def _rebase(self, stored: InvoiceLine) -> None:
-        """Another terminal saved the line since this dialog opened: its values
+    def _rebase(self, line: InvoiceLine, stored: InvoiceLine) -> None:
+        """Another terminal saved ``line`` since this dialog opened: its values
         fill the fields not changed here; what was typed is kept."""
-        loaded = self._shown(self.line)
+        loaded = self._shown(line)
         for name, value in self._shown(stored).items():
-            widget = self.query_one(f"#{name}", Checkbox if name == "taxable" else Input)
+            field_type: type[Checkbox | Input] = Checkbox if name == "taxable" else Input
+            widget = self.query_one(f"#{name}", field_type)
             if widget.value == loaded[name]:
                 widget.value = value
         self.line = stored

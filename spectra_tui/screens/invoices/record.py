@@ -110,16 +110,16 @@ class InvoiceRecord(RecordScreen):
             ("   Bill-To ", "dim"),
             invoice.bill_to.full_name,
         )
-        if invoice.session_id:
-            session = invoice.session
+        session, source = invoice.session, invoice.source
+        if session is not None:
             head.append_text(
                 Text.assemble(
                     ("   Session ", "dim"),
                     f"{session.number} ({session.session_type.name}, {fmt_day(session.start.date())})",
                 )
             )
-        if invoice.source_id:
-            head.append_text(Text.assemble(("   From ", "dim"), invoice.source.display_number))
+        if source is not None:
+            head.append_text(Text.assemble(("   From ", "dim"), source.display_number))
         if invoice.status == Invoice.CONVERTED:
             made = [i.display_number for i in invoice_data.made_from(invoice)]
             if made:
@@ -138,7 +138,7 @@ class InvoiceRecord(RecordScreen):
         for line in self._lines:
             table.add_row(
                 str(line.position),
-                line.item.code if line.item_id else "",
+                line.item.code if line.item is not None else "",
                 line.description,
                 Text(str(line.quantity), justify="right"),
                 money_cell(line.unit_price_cents),
@@ -488,16 +488,17 @@ class InvoiceRecord(RecordScreen):
         options = [("client", f"Client: {self.invoice.client.full_name}")]
         if self.invoice.bill_to_id != self.invoice.client_id:
             options.append(("bill_to", f"Bill-To: {self.invoice.bill_to.full_name}"))
-        if self.invoice.session_id:
-            options.append(("session", f"Session {self.invoice.session.number}"))
-        if self.invoice.source_id:
-            options.append(("source", f"Original: {self.invoice.source.display_number}"))
+        session, source = self.invoice.session, self.invoice.source
+        if session is not None:
+            options.append(("session", f"Session {session.number}"))
+        if source is not None:
+            options.append(("source", f"Original: {source.display_number}"))
 
         def chosen(what: str | None) -> None:
-            if what == "session":
-                open_session(self.app, self.invoice.session)
-            elif what == "source":
-                open_invoice(self.app, self.invoice.source)
+            if what == "session" and session is not None:
+                open_session(self.app, session)
+            elif what == "source" and source is not None:
+                open_invoice(self.app, source)
             elif what in ("client", "bill_to"):
                 open_client(self.app, self.invoice.client if what == "client" else self.invoice.bill_to)
 

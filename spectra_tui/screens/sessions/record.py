@@ -20,6 +20,7 @@ from ..base import KeyBar, RecordScreen
 from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
 from ..formats import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
 from ..open_record import open_client, open_invoice, open_new_invoice, reschedule_session
+from ..spectra_app import spectra_app
 
 TABS = keymap.SESSION_TABS
 
@@ -176,7 +177,7 @@ class SessionRecord(RecordScreen):
                 fmt_long(appointment.start),
                 f"{appointment.length_minutes} min",
                 appointment.title,
-                appointment.staff.full_name if appointment.staff_id else "",
+                appointment.staff.full_name if appointment.staff is not None else "",
                 appointment.status,
                 key=str(appointment.id),
             )
@@ -253,8 +254,7 @@ class SessionRecord(RecordScreen):
             self.dirty = self._has_changes()
 
     def _form_values(self) -> tuple[str, int | None]:
-        room = self.query_one("#sr-room", Select).value
-        return self.query_one("#sr-notes", TextArea).text, None if room is Select.NULL else room
+        return self.query_one("#sr-notes", TextArea).text, self.query_one("#sr-room", Select).selection
 
     def _has_changes(self) -> bool:
         notes, room = self._form_values()
@@ -277,8 +277,10 @@ class SessionRecord(RecordScreen):
                 raise
             self._ask_to_override(error)
             return False
-        self.session = result.item
-        self._load_fields(result.item, result.item.notes, result.item.room_id)
+        session = result.item
+        assert isinstance(session, Session)  # the details saved are this session's
+        self.session = session
+        self._load_fields(session, session.notes, session.room_id)
         self.notify(f"Session {self.session.number} saved.", timeout=3)
         for conflict in result.overridden:
             self.notify(str(conflict), title="Booked anyway", severity="warning", timeout=6)
@@ -426,7 +428,7 @@ class SessionRecord(RecordScreen):
         self.app.push_screen(ImportImagesDialog(self.session), done)
 
     def action_appointment(self) -> None:
-        self.app.open_scheduling_wizard(session=self.session, kind="appointment")
+        spectra_app(self).open_scheduling_wizard(session=self.session, kind="appointment")
 
     def action_new_menu(self) -> None:
         self._menu(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
+from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static
 
 from ...data import sessions as session_data
@@ -45,10 +48,10 @@ class SessionSearchPanel(Vertical):
             super().__init__()
             self.session = session
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._query: session_data.SessionQuery | None = None
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="search-row"):
@@ -96,7 +99,7 @@ class SessionSearchPanel(Vertical):
             session.client.full_name,
             session.session_type.name,
             first_name(session.photographer.full_name),
-            session.room.name if session.room_id else "",
+            session.room.name if session.room is not None else "",
             Text(session.status, style=status_style),
         )
 
@@ -116,15 +119,13 @@ class SessionSearchPanel(Vertical):
         date_from, date_to = parse_day_range(
             self.query_one("#ss-from", Input).value, self.query_one("#ss-to", Input).value
         )
-        photographer = self.query_one("#ss-photographer", Select).value
-        status = self.query_one("#ss-status", Select).value
         return session_data.SessionQuery(
             number=int(number_text) if number_text.isdigit() else None,
             client=self.query_one("#ss-client", Input).value.strip(),
             date_from=date_from,
             date_to=date_to,
-            photographer_id=None if photographer is Select.NULL else photographer,
-            status="" if status is Select.NULL else status,
+            photographer_id=self.query_one("#ss-photographer", Select).selection,
+            status=self.query_one("#ss-status", Select).selection or "",
         )
 
     def search(self, force: bool = False) -> bool:

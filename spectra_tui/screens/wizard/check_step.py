@@ -18,6 +18,7 @@ from ...data.errors import DomainError
 from ...data.when import clock, how_far, long_date
 from .. import keymap
 from ..dialogs import ConfirmDialog
+from .state import WizardState
 from .step import WizardStep
 
 POLICY_TEXT = {
@@ -31,7 +32,7 @@ class CheckStep(WizardStep):
     step_id = "check"
     title = "Check"
 
-    def __init__(self, state):
+    def __init__(self, state: WizardState) -> None:
         super().__init__(state)
         self.result: booking.SlotCheck | None = None  # the last check (None: not run, or it failed)
 
@@ -44,7 +45,8 @@ class CheckStep(WizardStep):
     def run_check(self) -> None:
         s = self.state
         try:
-            self.result = booking.check_slot(s.start, s.length, s.who, s.room)
+            start, length = s.when
+            self.result = booking.check_slot(start, length, s.who, s.room)
         except DomainError as error:
             self.result = None
             self.wizard.show_error(str(error))
@@ -59,11 +61,12 @@ class CheckStep(WizardStep):
         self.run_check()
         who = s.who
         where = f" · {s.room.name}" if s.room else ""
-        end = wall_end(s.start, s.length)
+        start, length = s.when
+        end = wall_end(start, length)
         self.query_one("#wz-check-when", Static).update(
             Text.assemble(
-                (f"{long_date(s.start.date())}, {clock(s.start)} – {clock(end)}", "bold"),
-                f" ({s.length} minutes, {how_far(s.start)})",
+                (f"{long_date(start.date())}, {clock(start)} – {clock(end)}", "bold"),
+                f" ({length} minutes, {how_far(start)})",
                 f" · {who.full_name}" if who else " · nobody assigned",
                 where,
             )
@@ -104,7 +107,8 @@ class CheckStep(WizardStep):
             entries.append(Option("Keep this time (booked despite the conflict)", id="keep"))
         if who is not None:
             try:
-                free_slots = cal.next_free_slots(who, s.start, s.length, count=5, room=s.room)
+                start, length = s.when
+                free_slots = cal.next_free_slots(who, start, length, count=5, room=s.room)
             except DomainError:
                 free_slots = []
             for slot in free_slots:

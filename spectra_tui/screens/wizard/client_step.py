@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 from ...data.booking import APPOINTMENT
 from ...data.models import Client
 from .. import keymap
-from .new_client import NEW_CLIENT, NewClientDialog, wizard_client_search
+from .new_client import NewClientDialog, WizardClientSearch
 from .state import NewClient
 from .step import WizardStep
 
@@ -84,15 +84,17 @@ class ClientStep(WizardStep):
             self.wizard.show(self.wizard.kind_step)
 
     def search_client(self) -> None:
-        def chosen(answer) -> None:
-            if answer == NEW_CLIENT:
+        search = WizardClientSearch(allow_new=True)
+
+        def chosen(answer: Client | None) -> None:
+            if search.wants_new_client:
                 self.new_client()
             elif isinstance(answer, Client):
                 self._set_client(answer)
             else:
                 self.enter()
 
-        self.app.push_screen(wizard_client_search(), chosen)
+        self.app.push_screen(search, chosen)
 
     def new_client(self) -> None:
         """A new client on the fly (not saved before Confirm)."""

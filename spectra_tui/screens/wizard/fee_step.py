@@ -11,6 +11,7 @@ from ...data.errors import DomainError
 from ...data.models import SessionType
 from ...data.money import format_money, parse_money
 from .fields import ChoiceField, row
+from .state import WizardState
 from .step import WizardStep
 
 
@@ -18,7 +19,7 @@ class FeeStep(WizardStep):
     step_id = "fee"
     title = "Fee"
 
-    def __init__(self, state):
+    def __init__(self, state: WizardState) -> None:
         super().__init__(state)
         self.session_type: SessionType | None = None  # as chosen on the details step
 

@@ -139,7 +139,7 @@ class FollowUpsStep(WizardStep):
     @on(OptionList.OptionSelected, "#wz-fu-list")
     def _follow_up_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        index = int(event.option.id)
+        index = event.option_index  # the options are the follow-ups in order
         follow = self.state.follow_ups[index]
 
         def answered(remove: bool | None) -> None:

@@ -14,23 +14,22 @@ from ...data import booking, clients
 from ...data.clients import DuplicateClient
 from ...data.errors import DomainError, NotFound
 from .. import keymap
-from ..base import ScreenHooks
+from ..clients.search import ClientSearchDialog
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, readable
+from ..hooks import ScreenHooks
 from .state import NewClient
 
-NEW_CLIENT = "new-client"  # what the wizard's client search answers for Ctrl+N
 
+class WizardClientSearch(ClientSearchDialog):
+    """Client Search whose Ctrl+N closes it with no client and
+    ``wants_new_client`` set (the wizard then takes the new client's fields
+    itself, so that a cancelled booking leaves no client)."""
 
-def wizard_client_search(allow_new: bool = True):
-    """Client Search whose Ctrl+N answers NEW_CLIENT (the wizard then takes
-    the new client's fields itself, so that a cancelled booking leaves no client)."""
-    from ..clients import ClientSearchDialog
+    wants_new_client = False
 
-    class WizardClientSearch(ClientSearchDialog):
-        def action_new_client(self) -> None:
-            self.dismiss(NEW_CLIENT)
-
-    return WizardClientSearch(allow_new=allow_new)
+    def action_new_client(self) -> None:
+        self.wants_new_client = True
+        self.dismiss(None)
 
 
 class NewClientDialog(ScreenHooks, ModalScreen):

@@ -65,8 +65,9 @@ class PaymentStep(WizardStep):
         self.query_one("#row-pay-ref").set_class(not (taking and is_check), "hidden")
         self.query_one("#row-pay-apply").set_class(not (kind == DEPOSIT and self._fee_invoice_made()), "hidden")
         amount = self.query_one("#wz-pay-amount", Input)
-        if kind == PAYMENT and not amount.value.strip() and self.state.fee_cents is not None:
-            amount.value = format_money(booking.fee_totals(self.state.session_type, self.state.fee_cents)[2], symbol="")
+        session_type, fee_cents = self.state.session_type, self.state.fee_cents
+        if kind == PAYMENT and not amount.value.strip() and fee_cents is not None and session_type is not None:
+            amount.value = format_money(booking.fee_totals(session_type, fee_cents)[2], symbol="")
         self._pay_back()
 
     @on(Input.Changed, "#wz-pay-amount")

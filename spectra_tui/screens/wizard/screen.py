@@ -22,8 +22,8 @@ from ...data.booking import APPOINTMENT, SESSION
 from ...data.models import Client, Room, Session, User
 from ...data.when import clock
 from .. import keymap
-from ..base import ScreenHooks
 from ..dialogs import ConfirmDialog
+from ..hooks import ScreenHooks
 from .check_step import CheckStep
 from .client_step import ClientStep
 from .details_step import DetailsStep

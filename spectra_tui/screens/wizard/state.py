@@ -93,6 +93,14 @@ class WizardState:
         return None
 
     @property
+    def when(self) -> tuple[dt.datetime, int]:
+        """(start, length in minutes): the steps after Details read them here,
+        once leaving Details has set both."""
+        if self.start is None or self.length is None:
+            raise RuntimeError("The booking's time is read before the Details step set it.")
+        return self.start, self.length
+
+    @property
     def who(self) -> User | None:
         """The person the booking takes up (as data.booking decides it)."""
         return booking.who_is_booked(self.kind, self.photographer, self.staff, self.linked_session)

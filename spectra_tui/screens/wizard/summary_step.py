@@ -12,6 +12,7 @@ from ...data import booking
 from ...data.booking import BookingRequest
 from ...data.clients import DuplicateClient
 from ...data.errors import ConflictError
+from ...data.models import Session
 from ...data.when import describe
 from .. import keymap
 from ..dialogs import WRITE_ERRORS, ConfirmDialog, readable
@@ -88,7 +89,8 @@ class SummaryStep(WizardStep):
             self.wizard.show_error(f"Not booked: {readable(error)}")
             return
         item = result.session or result.appointment
-        what = f"Session {result.session.number}" if result.session else f"Appointment '{result.appointment.title}'"
+        assert item is not None  # a booking makes a session or an appointment
+        what = f"Session {item.number}" if isinstance(item, Session) else f"Appointment '{item.title}'"
         extra = []
         if result.fee_invoice is not None:
             extra.append(f"invoice {result.fee_invoice.display_number}")
