@@ -57,6 +57,7 @@ from .models import (
     SessionType,
     User,
     database,
+    tuples,
 )
 from .money import format_money
 from .users import current_user_name, photographers
@@ -159,7 +160,7 @@ def hours_on(day: dt.date) -> tuple[dt.time, dt.time] | None:
 
 def holidays_between(first: dt.date, last: dt.date) -> dict[dt.date, str]:
     """Holidays from ``first`` to ``last`` inclusive, in one query."""
-    rows = Holiday.select(Holiday.day, Holiday.name).where(Holiday.day.between(first, last)).tuples()
+    rows = tuples(Holiday.select(Holiday.day, Holiday.name).where(Holiday.day.between(first, last)))
     return {_as_date(day): name for day, name in rows}
 
 
@@ -414,7 +415,7 @@ def _overlaps(
     )
     if exclude_session is not None:
         query = query.where(Session.id != exclude_session)
-    for sid, number, s_start, length, p_id, r_id, type_name, person, room_name, *client in query.tuples():
+    for sid, number, s_start, length, p_id, r_id, type_name, person, room_name, *client in tuples(query):
         s_start = _as_datetime(s_start)
         if not clashes(s_start, length):
             continue
@@ -467,7 +468,7 @@ def _overlaps(
     )
     if exclude_appointment is not None:
         query = query.where(Appointment.id != exclude_appointment)
-    for aid, title, a_start, length, staff_id, r_id, person, room_name, *client in query.tuples():
+    for aid, title, a_start, length, staff_id, r_id, person, room_name, *client in tuples(query):
         a_start = _as_datetime(a_start)
         if not clashes(a_start, length):
             continue

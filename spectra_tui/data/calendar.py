@@ -31,7 +31,7 @@ from .booking import (
 )
 from .clock import wall_end
 from .errors import NotFound
-from .models import Appointment, Client, Room, Session, SessionType, User
+from .models import Appointment, Client, Room, Session, SessionType, User, tuples
 from .sessions import can_photograph
 
 APPOINTMENT_COLOR = "#8a8a8a"  # appointments have no session type: a neutral block
@@ -168,7 +168,7 @@ def bookings_between(
         t_name,
         t_color,
         *client,
-    ) in query.tuples():
+    ) in tuples(query):
         s_start = _as_datetime(s_start)
         s_end = wall_end(s_start, length)
         if s_end <= start:
@@ -243,7 +243,7 @@ def bookings_between(
         s_id,
         s_number,
         *client,
-    ) in query.tuples():
+    ) in tuples(query):
         a_start = _as_datetime(a_start)
         a_end = wall_end(a_start, length)
         if a_end <= start:
@@ -344,14 +344,15 @@ def calendar_week(
     too (e.g. the admin) to show their appointments (staff meetings)."""
     if photographer_ids is None:
         people = list(
-            User.select(User.id, User.full_name, User.color)
-            .where((User.role == "photographer") & (User.active == True))  # noqa: E712
-            .order_by(User.full_name)
-            .tuples()
+            tuples(
+                User.select(User.id, User.full_name, User.color)
+                .where((User.role == "photographer") & (User.active == True))  # noqa: E712
+                .order_by(User.full_name)
+            )
         )
     else:
         ids = list(photographer_ids)
-        found = {u[0]: u for u in User.select(User.id, User.full_name, User.color).where(User.id.in_(ids)).tuples()}
+        found = {u[0]: u for u in tuples(User.select(User.id, User.full_name, User.color).where(User.id.in_(ids)))}
         people = [found[i] for i in ids if i in found]
     columns = [Column(i, name, color) for i, name, color in people]
     ids = [c.id for c in columns]

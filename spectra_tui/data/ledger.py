@@ -24,7 +24,7 @@ from peewee import Case, fn
 from . import audit
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import Client, Invoice, LedgerEntry, database, refresh
+from .models import Client, Invoice, LedgerEntry, database, refresh, tuples
 from .money import MAX_CENTS, format_money
 from .users import current_user_name
 
@@ -83,19 +83,17 @@ def paid_into(invoice_ids: list[int]) -> dict[int, int]:
         return {}
     paid = {i: 0 for i in invoice_ids}
     signed = tuple((kind, E.amount_cents * sign) for kind, sign in SIGN_ON_INVOICE.items())
-    incoming = (
+    incoming = tuples(
         E.select(E.invoice, fn.SUM(Case(E.kind, signed, 0)))
         .where(effective() & E.invoice.in_(invoice_ids))
         .group_by(E.invoice)
-        .tuples()
     )
     for invoice_id, amount in incoming:
         paid[invoice_id] += int(amount or 0)
-    transfers_in = (
+    transfers_in = tuples(
         E.select(E.target_invoice, fn.SUM(E.amount_cents))
         .where(effective() & (E.kind == TRANSFER) & E.target_invoice.in_(invoice_ids))
         .group_by(E.target_invoice)
-        .tuples()
     )
     for invoice_id, amount in transfers_in:
         paid[invoice_id] += int(amount or 0)
@@ -186,13 +184,12 @@ def deposit_remaining(deposit_ids: list[int]) -> dict[int, int]:
     if not deposit_ids:
         return {}
     remaining = {d: 0 for d in deposit_ids}
-    for entry_id, amount in E.select(E.id, E.amount_cents).where(effective() & E.id.in_(deposit_ids)).tuples():
+    for entry_id, amount in tuples(E.select(E.id, E.amount_cents).where(effective() & E.id.in_(deposit_ids))):
         remaining[entry_id] += amount
-    used = (
+    used = tuples(
         E.select(E.related, fn.SUM(E.amount_cents))
         .where(effective() & E.related.in_(deposit_ids) & E.kind.in_([DEPOSIT_APPLY, REFUND]))
         .group_by(E.related)
-        .tuples()
     )
     for deposit_id, amount in used:
         remaining[deposit_id] -= int(amount or 0)
@@ -236,7 +233,7 @@ def entries_for(invoice: Invoice) -> list[LedgerEntry]:
 def voided_ids(entry_ids: list[int]) -> set[int]:
     if not entry_ids:
         return set()
-    return {r for (r,) in E.select(E.related).where((E.kind == VOID) & E.related.in_(entry_ids)).tuples()}
+    return {r for (r,) in tuples(E.select(E.related).where((E.kind == VOID) & E.related.in_(entry_ids)))}
 
 
 # ---------------------------------------------------------------- checks
