@@ -220,8 +220,12 @@ class TetherSession:
     def _run_job(self, job: _Job) -> None:
         if job.future.done() or not job.future.set_running_or_notify_cancel():
             return
+        camera = self._camera
+        if camera is None:  # lost while the job waited (the events drained before it lost the link)
+            job.future.set_exception(self._status.error or CameraDisconnected(DISCONNECTED_MESSAGE))
+            return
         try:
-            job.future.set_result(job.run(self._camera))
+            job.future.set_result(job.run(camera))
         except CameraDisconnected as error:
             job.future.set_exception(error)
             self._lose_camera(error)
