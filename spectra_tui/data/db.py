@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from types import ModuleType
 from urllib.parse import urlsplit, urlunsplit
 
 from peewee import Database, Model, OperationalError, PeeweeException, PostgresqlDatabase, SqliteDatabase
@@ -34,6 +35,7 @@ from .models import database
 # imports the driver's library.
 StorageError = PeeweeDatabaseError
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # Windows: SQLite's own lock alone
@@ -184,7 +186,7 @@ class StudioSqliteDatabase(SqliteDatabase):
         return True
 
     def _end_writer_turn(self) -> None:
-        if getattr(self._writer, "held", False):
+        if fcntl is not None and getattr(self._writer, "held", False):
             self._writer.held = False
             fcntl.flock(self._writer.fd, fcntl.LOCK_UN)
 
@@ -287,7 +289,7 @@ def open_database(
     return db
 
 
-def one_line(error: Exception) -> str:
+def one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
@@ -439,13 +441,14 @@ def aborted_by_server(error: BaseException) -> str | None:
     transaction for one (SQLSTATE 40P01, 40001), else None. peewee keeps the
     driver's exception as ``orig``; psycopg2 names the code ``pgcode``,
     psycopg 3 ``sqlstate``."""
+    cause: BaseException | None = error
     for _ in range(5):
-        if error is None:
+        if cause is None:
             break
-        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+        code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
         if code in RETRIED_SQLSTATES:
             return RETRIED_SQLSTATES[code]
-        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+        cause = getattr(cause, "orig", None) or cause.__cause__ or cause.__context__
     return None
 
 

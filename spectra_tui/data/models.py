@@ -145,6 +145,7 @@ class Room(BaseModel):
 
 
 class Holiday(BaseModel):
+    id = AutoField()
     day = DateField(unique=True)
     name = CharField()
 
@@ -311,6 +312,7 @@ class PriceItem(BaseModel):
 
 
 class PackageItem(BaseModel):
+    id = AutoField()
     package = ForeignKeyField(PriceItem, backref="contents", on_delete="CASCADE")
     package_id: ForeignKeyField[int]
     item = ForeignKeyField(PriceItem, on_delete="RESTRICT")
