@@ -7,6 +7,7 @@ terminal that eats F10/F11 loses nothing.
 
 import gc
 from functools import partial
+from typing import Protocol, runtime_checkable
 
 from textual.actions import SkipAction
 from textual.app import App
@@ -20,12 +21,20 @@ from .screens.compat import end_without_crash_screen
 from .screens.hubs import HUBS, hub_by_id, screen_factory
 
 
+@runtime_checkable
+class SavesAndCloses(Protocol):
+    """A screen with Save & Close (records, forms, dialogs); the hubs have none."""
+
+    def action_save_close(self) -> None: ...
+
+
 class SpectraCommands(Provider):
     """Palette entries for every hub and registered action."""
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         app = self.app
+        assert isinstance(app, SpectraApp)
         for action in keymap.ACTIONS:
             if action.id == "palette":
                 continue
@@ -201,7 +210,7 @@ class SpectraApp(App):
         dialogs): shown and run there, hidden on the hubs, where Ctrl+W is
         left to the field as in any terminal."""
         if action == "save_close":
-            return hasattr(self.screen, "action_save_close")
+            return isinstance(self.screen, SavesAndCloses)
         return True
 
     def action_save_close(self) -> None:
@@ -209,6 +218,8 @@ class SpectraApp(App):
         typed before Ctrl+W (typed ahead of the screen, they are still queued
         in the field: acting in the field's own queue comes after them)."""
         screen = self.screen
+        if not isinstance(screen, SavesAndCloses):  # not offered there (check_action)
+            return
         focused = screen.focused
         if focused is None:
             screen.action_save_close()

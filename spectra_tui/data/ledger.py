@@ -17,6 +17,7 @@ transaction together with its audit entry, and re-checks afterwards that no
 invoice was paid below zero and no deposit was overdrawn.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from peewee import Case, fn
@@ -123,9 +124,10 @@ def effect_on(entry: LedgerEntry, invoice_id: int) -> int:
 def entry_label(entry: LedgerEntry, invoice_id: int) -> str:
     """How an invoice's ledger lists ``entry``: "Payment", "Credit to 1043"..."""
     if entry.kind == TRANSFER:
-        if entry.invoice_id == invoice_id:
-            return f"Credit to {entry.target_invoice.display_number}"
-        return f"Credit from {entry.invoice.display_number}"
+        # A transfer always names both invoices; only the other one is loaded.
+        other = entry.target_invoice if entry.invoice_id == invoice_id else entry.invoice
+        assert other is not None
+        return f"Credit {'to' if entry.invoice_id == invoice_id else 'from'} {other.display_number}"
     if entry.kind == VOID:
         return f"Void of entry #{entry.related_id}"
     return KIND_LABELS[entry.kind]
@@ -143,14 +145,14 @@ def store_balances(invoices) -> None:
         # Lock the rows first (PostgreSQL): a payment committed by another
         # terminal meanwhile is then counted below. (SQLite's IMMEDIATE write
         # transactions already run one at a time.)
-        current = (
+        query = (
             Invoice.select(
                 Invoice.id, Invoice.kind, Invoice.status, Invoice.total_cents, Invoice.paid_cents, Invoice.balance_cents
             )
             .where(Invoice.id.in_(ids))
             .order_by(Invoice.id)
         )
-        current = list(current.for_update() if getattr(database.obj, "for_update", False) else current)
+        current = list(query.for_update() if getattr(database.obj, "for_update", False) else query)
         paid = paid_into(ids)
         figures = {}
         for invoice in current:
@@ -284,8 +286,8 @@ def _same_client(invoice: Invoice, client_id: int) -> None:
         raise ValidationError(f"Invoice {invoice.display_number} belongs to another client.")
 
 
-def _recheck(invoice_ids: list[int], deposit_ids: list[int]) -> None:
-    """After a write: no invoice paid below its floor, no deposit overdrawn."""
+def _recheck(invoice_ids: Sequence[int | None], deposit_ids: Sequence[int | None]) -> None:
+    """After a write: no invoice paid below its floor, no deposit overdrawn (None: no such row)."""
     for invoice_id, paid in paid_into([i for i in invoice_ids if i]).items():
         invoice = Invoice.get_by_id(invoice_id)
         if paid < paid_floor(invoice):

@@ -26,6 +26,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    ModelSelect,
 )
 from peewee import CharField as _CharField
 from peewee import TextField as _TextField
@@ -62,6 +63,8 @@ class BaseModel(Model):
     Beside each foreign key ``x`` stands ``x_id: ForeignKeyField[int]``: a
     declaration only, for the accessor peewee adds and its stubs do not know
     (on the class it is the field, on a row the id without loading the row).
+    A backref the code reads is declared the same way on the model it points
+    to, as the rows it gives: ``lines: ModelSelect[InvoiceLine]``.
     """
 
     _dirty: set[str]  # names of the fields changed since the row was loaded (peewee's, not in its stubs)
@@ -248,6 +251,7 @@ class Session(VersionedModel):
     status_changed_at = DateTimeField(default=clock.utc_now)
     notes = TextField(default="")
     created_at = DateTimeField(default=clock.utc_now)
+    status_history: ModelSelect[SessionStatusChange]  # backref of SessionStatusChange.session
 
     class Meta:
         indexes = ((("photographer", "start"), False),)
@@ -306,6 +310,7 @@ class PriceItem(BaseModel):
     taxable = BooleanField(default=True)
     is_package = BooleanField(default=False)
     active = BooleanField(default=True)
+    contents: ModelSelect[PackageItem]  # backref of PackageItem.package
 
     def __str__(self) -> str:
         return self.name
@@ -374,6 +379,7 @@ class Invoice(VersionedModel):
     # truth and ``spectra check`` compares these with it.
     paid_cents = IntegerField(default=0)
     balance_cents = IntegerField(default=0)
+    lines: ModelSelect[InvoiceLine]  # backref of InvoiceLine.invoice
 
     class Meta:
         indexes = (

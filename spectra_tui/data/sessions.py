@@ -418,13 +418,14 @@ def day_schedule(day: dt.date) -> list[ScheduleItem]:
         .where((Appointment.start >= begin) & (Appointment.start < end) & (Appointment.status != "Cancelled"))
     )
     for appointment in day_appointments:
+        staff = appointment.staff if appointment.staff_id else None
         items.append(
             ScheduleItem(
                 appointment.start,
                 appointment.end,
                 appointment.client,
                 appointment.title,
-                appointment.staff.full_name if appointment.staff_id else "",
+                staff.full_name if staff is not None else "",
                 appointment.status,
                 session=appointment.session if appointment.session_id else None,
                 appointment=appointment,
