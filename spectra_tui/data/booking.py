@@ -875,7 +875,8 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 if linked
                 else (f" with {client.full_name}" if client else " (unlinked)")
             )
-            who = f", {appointment.staff.full_name}" if appointment.staff_id else ""
+            staff_member = appointment.staff if appointment.staff_id else None
+            who = f", {staff_member.full_name}" if staff_member is not None else ""
             where = f" in {req.room.name}" if req.room else ""
             lines.append(f"Appointment: {appointment.title}{link}{who}{where}")
             lines.append(f"When: {when}")

@@ -19,16 +19,18 @@ import sqlite3
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from peewee import Database, Model, OperationalError, PeeweeException, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, OperationalError, PeeweeException, PostgresqlDatabase, SqliteDatabase
 from peewee import DatabaseError as PeeweeDatabaseError
 from playhouse.migrations import Runner
 
 from .errors import DomainError
-from .models import database
+from .models import BaseModel, database
 
 # What the database driver raises (locked by another terminal for too long,
 # disk full, connection lost): screens catch it from here, so no screen
@@ -140,6 +142,8 @@ class StudioSqliteDatabase(SqliteDatabase):
     released; BEGIN IMMEDIATE follows as before and still holds off programs
     that do not take the flock. Each thread's connection has its own."""
 
+    _lock_type: str  # the default of begin(), set by SqliteDatabase (missing from peewee's stubs)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._writer = threading.local()
@@ -169,7 +173,7 @@ class StudioSqliteDatabase(SqliteDatabase):
         fd, self._writer.fd, self._writer.held = getattr(self._writer, "fd", None), None, False
         if fd is not None:
             os.close(fd)  # also releases the flock
-        super()._close(conn)
+        super()._close(conn)  # type: ignore[misc]  # Database._close is missing from peewee's stubs
 
     def _take_writer_turn(self) -> bool:
         if fcntl is None:
@@ -452,7 +456,11 @@ def aborted_by_server(error: BaseException) -> str | None:
     return None
 
 
-def write_transaction(func):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def write_transaction(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator for a service call that writes: it runs in one transaction
     and, when the server aborts that transaction for a deadlock or a
     serialization failure, the whole call runs again, so no user ever sees
@@ -461,14 +469,15 @@ def write_transaction(func):
     back the fields they had before the failed attempt."""
 
     @functools.wraps(func)
-    def run(*args, **kwargs):
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         global retries_taken
         if database.in_transaction():
             with database.atomic():
                 return func(*args, **kwargs)
-        models = [arg for arg in (*args, *kwargs.values()) if isinstance(arg, Model)]
+        models = [arg for arg in (*args, *kwargs.values()) if isinstance(arg, BaseModel)]
         saved = [(dict(m.__data__), set(m._dirty)) for m in models]
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        attempt = 1
+        while True:  # until an attempt returns, or the last one raises
             try:
                 with database.atomic():
                     return func(*args, **kwargs)
@@ -479,6 +488,7 @@ def write_transaction(func):
             for model, (data, dirty) in zip(models, saved, strict=True):
                 model.__data__, model._dirty = dict(data), set(dirty)
             time.sleep(random.uniform(0, 0.02 * attempt))  # let the other transaction finish first
+            attempt += 1
 
     return run
 

@@ -347,7 +347,9 @@ def take_payment(invoice: Invoice, amount_cents: int, method: str, reference: st
 
 
 @write_transaction
-def take_deposit(client: Client, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
+def take_deposit(
+    client: Client | None, amount_cents: int, method: str, reference: str = "", note: str = ""
+) -> LedgerEntry:
     """Money in for the client, not yet on any invoice."""
     if client is None:
         raise ValidationError("A deposit needs a client.", "client")

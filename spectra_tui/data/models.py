@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from peewee import (
     SQL,
@@ -47,12 +47,21 @@ def storable_text(value):
     return value
 
 
-class CharField(_CharField):
+# Text columns are never NULL here (empty is ""): a row's value is a str.
+# (peewee's fields are generic in its stubs only, not at run time.)
+if TYPE_CHECKING:
+    _CharBase = _CharField[str]
+    _TextBase = _TextField[str]
+else:
+    _CharBase, _TextBase = _CharField, _TextField
+
+
+class CharField(_CharBase):
     def db_value(self, value):
         return super().db_value(storable_text(value))
 
 
-class TextField(_TextField):
+class TextField(_TextBase):
     def db_value(self, value):
         return super().db_value(storable_text(value))
 
