@@ -64,9 +64,9 @@ class TetherSession:
         connect: CameraConnector,
         store: SessionImageStore,
         *,
-        on_image: Callable[[ImportedImage], None] | None = None,
-        on_status: Callable[[TetherStatus], None] | None = None,
-        on_error: Callable[[CaptureError], None] | None = None,
+        on_image: Callable[[ImportedImage], object] | None = None,  # what they return is ignored
+        on_status: Callable[[TetherStatus], object] | None = None,
+        on_error: Callable[[CaptureError], object] | None = None,
         poll_interval_ms: int = POLL_INTERVAL_MS,
         retry_delays: tuple[float, ...] = RETRY_DELAYS_SECONDS,
     ) -> None:
@@ -354,7 +354,7 @@ class TetherSession:
         _call_safely(self._on_error, error)
 
 
-def _call_safely(callback: Callable[[Any], None] | None, value: Any) -> None:
+def _call_safely(callback: Callable[[T], object] | None, value: T) -> None:
     """A failing UI callback must not stop the camera or store thread."""
     if callback is None:
         return

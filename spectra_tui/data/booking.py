@@ -1108,7 +1108,7 @@ def reschedule_session(
     start: dt.datetime,
     *,
     photographer: User | None = None,
-    room: Room | None | _Keep = KEEP,
+    room: Room | int | None | _Keep = KEEP,
     length_minutes: int | None = None,
     allow_conflict: bool | list = False,
     reason: str = "",
@@ -1154,7 +1154,10 @@ def reschedule_session(
 
 @write_transaction
 def save_session_details(
-    session: Session, notes: str | None = None, room: Room | None | _Keep = KEEP, allow_conflict: bool | list = False
+    session: Session,
+    notes: str | None = None,
+    room: Room | int | None | _Keep = KEEP,
+    allow_conflict: bool | list = False,
 ) -> MoveResult:
     """Save what the session record edits: the notes and the room, in one
     transaction, refused when another terminal saved the session since it was
@@ -1195,8 +1198,8 @@ def reschedule_appointment(
     appointment: Appointment,
     start: dt.datetime,
     *,
-    staff: User | None | _Keep = KEEP,
-    room: Room | None | _Keep = KEEP,
+    staff: User | int | None | _Keep = KEEP,
+    room: Room | int | None | _Keep = KEEP,
     length_minutes: int | None = None,
     allow_conflict: bool | list = False,
     reason: str = "",
