@@ -1,5 +1,5 @@
 # Spectra TUI: `make run` opens the app on a demo database, `make test` runs
-# the linters and the whole test suite (then the data tests on PostgreSQL),
+# the linters, the type check and the whole test suite (then the data tests on PostgreSQL),
 # `make bench` the benchmarks. Each builds .venv first, with exactly the
 # versions in requirements.lock (`make lock` makes it again from pyproject.toml).
 PYTHON ?= python3
@@ -41,11 +41,13 @@ test-postgres: $(STAMP)
 		apt-get update -qq && apt-get install -y -qq postgresql; }
 	SPECTRA_TEST_PG=auto $(BIN)/python -m pytest -q -n 2 --dist loadfile tests/data
 
-# ruff (lint and format) over the code, and the import contracts between data/, capture/ and screens/ (pyproject.toml).
+# ruff (lint and format) over the code, the import contracts between data/, capture/ and screens/,
+# and mypy's type check (all configured in pyproject.toml).
 lint: $(STAMP)
 	$(BIN)/ruff check spectra_tui
 	$(BIN)/ruff format --check spectra_tui
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy spectra_tui
 
 lock:
 	test -x $(BIN)/pip-compile || $(BIN)/python -m pip install -q pip-tools

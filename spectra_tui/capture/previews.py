@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageOps
 
@@ -105,7 +106,7 @@ def _as_rgb(image: Image.Image) -> Image.Image:
 
 
 def _save_jpeg(image: Image.Image, path: Path, quality: int, icc_profile: bytes | None) -> None:
-    options = {"quality": quality}
+    options: dict[str, Any] = {"quality": quality}
     if icc_profile:
         options["icc_profile"] = icc_profile
     with open(path, "wb") as target:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 
 from .checksums import ChecksumMismatch, sync_and_verify, write_and_hash
 from .errors import StoreError
@@ -31,6 +32,7 @@ from .previews import PREVIEW_LONGEST_SIDE, THUMB_LONGEST_SIDE, is_previewable, 
 from .records import ImportedImage
 from .registry import ImageRegistry, ManifestRegistry
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # not on POSIX: the in-process lock still serialises threads

@@ -64,9 +64,9 @@ class TetherSession:
         connect: CameraConnector,
         store: SessionImageStore,
         *,
-        on_image: Callable[[ImportedImage], None] | None = None,
-        on_status: Callable[[TetherStatus], None] | None = None,
-        on_error: Callable[[CaptureError], None] | None = None,
+        on_image: Callable[[ImportedImage], object] | None = None,  # what they return is ignored
+        on_status: Callable[[TetherStatus], object] | None = None,
+        on_error: Callable[[CaptureError], object] | None = None,
         poll_interval_ms: int = POLL_INTERVAL_MS,
         retry_delays: tuple[float, ...] = RETRY_DELAYS_SECONDS,
     ) -> None:
@@ -220,8 +220,12 @@ class TetherSession:
     def _run_job(self, job: _Job) -> None:
         if job.future.done() or not job.future.set_running_or_notify_cancel():
             return
+        camera = self._camera
+        if camera is None:  # lost while the job waited (the events drained before it lost the link)
+            job.future.set_exception(self._status.error or CameraDisconnected(DISCONNECTED_MESSAGE))
+            return
         try:
-            job.future.set_result(job.run(self._camera))
+            job.future.set_result(job.run(camera))
         except CameraDisconnected as error:
             job.future.set_exception(error)
             self._lose_camera(error)
@@ -350,7 +354,7 @@ class TetherSession:
         _call_safely(self._on_error, error)
 
 
-def _call_safely(callback: Callable[[Any], None] | None, value: Any) -> None:
+def _call_safely(callback: Callable[[T], object] | None, value: T) -> None:
     """A failing UI callback must not stop the camera or store thread."""
     if callback is None:
         return

@@ -81,7 +81,7 @@ def skip_postgres_drivers() -> None:
     start). Marked unimportable for this process, before peewee loads."""
     if "peewee" not in sys.modules:
         for name in ("psycopg2", "psycopg2cffi", "psycopg"):
-            sys.modules.setdefault(name, None)
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # None: "cannot be imported" (not in typeshed)
 
 
 def run_app(args) -> int:

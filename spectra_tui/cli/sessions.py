@@ -28,28 +28,27 @@ def run(args) -> int:
     photographer = find_user(args.photographer) if args.photographer else None
     if photographer is not None and not photographer.is_photographer:
         raise ValidationError(f"{photographer.full_name} is not a photographer.")
-    items = [
-        item
-        for item in day_schedule(day)
-        if item.kind == "session" and (photographer is None or item.session.photographer_id == photographer.id)
-    ]
+    rows = [("No.", "Time", "Client", "Type", "Photographer", "Status")]
+    for item in day_schedule(day):
+        session, client = item.session, item.client
+        if item.kind != "session" or session is None or client is None:  # a session's item has both
+            continue
+        if photographer is None or session.photographer_id == photographer.id:
+            rows.append(
+                (
+                    str(session.number),
+                    f"{item.start:%H:%M}-{item.end:%H:%M}",
+                    client.full_name,
+                    item.what,
+                    item.who,
+                    item.status,
+                )
+            )
     heading = f"{day:%A %m/%d/%Y}" + (f" · {photographer.full_name}" if photographer else "")
-    if not items:
+    if len(rows) == 1:
         print(f"No sessions on {heading}.")
         return 0
     print(f"Sessions on {heading}:")
-    rows = [("No.", "Time", "Client", "Type", "Photographer", "Status")]
-    rows += [
-        (
-            str(item.session.number),
-            f"{item.start:%H:%M}-{item.end:%H:%M}",
-            item.client.full_name,
-            item.what,
-            item.who,
-            item.status,
-        )
-        for item in items
-    ]
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())

@@ -26,7 +26,7 @@ from peewee import Model
 from . import studio_key
 from .clock import utc_now
 from .counters import next_number, peek
-from .models import AuditLog, Invoice, InvoiceLine, LedgerEntry, database
+from .models import AuditLog, Invoice, InvoiceLine, LedgerEntry, database, tuples
 from .users import current_user_name
 
 GENESIS = "0" * 64
@@ -101,7 +101,7 @@ def _rows(model, fields: tuple[str, ...], where) -> list[dict]:
     select = model.select(*columns)
     if where is not None:
         select = select.where(where)
-    return [dict(zip(fields, map(_jsonable, row), strict=True)) for row in select.tuples().iterator()]
+    return [dict(zip(fields, map(_jsonable, row), strict=True)) for row in tuples(select, stream=True)]
 
 
 def ledger_states(ids: list[int] | None = None) -> dict[int, dict]:

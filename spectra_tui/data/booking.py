@@ -36,6 +36,8 @@ the session and invoice numbers drawn are given back (no gaps).
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Final, Protocol, overload
 
 from peewee import JOIN
 
@@ -57,6 +59,7 @@ from .models import (
     SessionType,
     User,
     database,
+    tuples,
 )
 from .money import format_money
 from .users import current_user_name, photographers
@@ -79,14 +82,16 @@ PAYMENT = "payment"  # money onto the fee invoice
 DEPOSIT = "deposit"  # money held for the client
 
 
-class _Keep:
-    """Sentinel: leave this field as it is."""
+class _Keep(Enum):
+    """Sentinel: leave this field as it is (an enum, so ``x is KEEP`` narrows the type)."""
+
+    KEEP = "KEEP"
 
     def __repr__(self) -> str:
         return "KEEP"
 
 
-KEEP = _Keep()
+KEEP: Final = _Keep.KEEP
 
 
 # ================================================================ hours and holidays
@@ -159,7 +164,7 @@ def hours_on(day: dt.date) -> tuple[dt.time, dt.time] | None:
 
 def holidays_between(first: dt.date, last: dt.date) -> dict[dt.date, str]:
     """Holidays from ``first`` to ``last`` inclusive, in one query."""
-    rows = Holiday.select(Holiday.day, Holiday.name).where(Holiday.day.between(first, last)).tuples()
+    rows = tuples(Holiday.select(Holiday.day, Holiday.name).where(Holiday.day.between(first, last)))
     return {_as_date(day): name for day, name in rows}
 
 
@@ -226,15 +231,24 @@ class DayInfo:
         """'9:00 AM – 6:00 PM', 'Closed', 'Closed: Christmas Day'."""
         if self.holiday:
             return f"Closed: {self.holiday}"
-        if self.opens is None:
+        if self.opens is None or self.closes is None:
             return "Closed"
         return f"{clock(self.opens)} – {clock(self.closes)}"
 
+    @property
+    def hours(self) -> tuple[dt.time, dt.time] | None:
+        """(opens, closes) on a day the studio is open, else None."""
+        if self.opens is None or self.closes is None or self.holiday is not None:
+            return None
+        return self.opens, self.closes
+
     def opening(self) -> dt.datetime | None:
-        return dt.datetime.combine(self.day, self.opens) if self.is_open else None
+        hours = self.hours
+        return dt.datetime.combine(self.day, hours[0]) if hours else None
 
     def closing(self) -> dt.datetime | None:
-        return dt.datetime.combine(self.day, self.closes) if self.is_open else None
+        hours = self.hours
+        return dt.datetime.combine(self.day, hours[1]) if hours else None
 
 
 def day_infos(first: dt.date, days: int = 7) -> list[DayInfo]:
@@ -290,7 +304,16 @@ class Conflict:
         return (self.reason, self.kind, self.id, self.item)
 
 
-def _id(value) -> int | None:
+class _HasId(Protocol):
+    id: int
+
+
+@overload
+def _id(value: None) -> None: ...
+@overload
+def _id(value: _HasId | int) -> int: ...
+def _id(value: _HasId | int | None) -> int | None:
+    """The id of a row, or the id itself (None stays None)."""
     if value is None:
         return None
     return value if isinstance(value, int) else value.id
@@ -308,9 +331,9 @@ def hours_conflicts(start: dt.datetime, end: dt.datetime) -> list[Conflict]:
     info = day_info(day)
     if info.holiday:
         return [Conflict("holiday", f"The studio is closed on {long_date(day)} ({info.holiday}).")]
-    if info.opens is None:
-        return [Conflict("closed", f"The studio is closed on {DAY_NAMES[day.weekday()]}s.")]
     opening, closing = info.opening(), info.closing()
+    if opening is None or closing is None:
+        return [Conflict("closed", f"The studio is closed on {DAY_NAMES[day.weekday()]}s.")]
     if start < opening or end > closing:
         return [
             Conflict(
@@ -380,7 +403,7 @@ def _overlaps(
         who.append(Session.photographer == person_id)
     if room_id is not None:
         who.append(Session.room == room_id)
-    query = (
+    sessions_around = (
         Session.select(
             Session.id,
             Session.number,
@@ -413,8 +436,8 @@ def _overlaps(
         .order_by(Session.start)
     )
     if exclude_session is not None:
-        query = query.where(Session.id != exclude_session)
-    for sid, number, s_start, length, p_id, r_id, type_name, person, room_name, *client in query.tuples():
+        sessions_around = sessions_around.where(Session.id != exclude_session)
+    for sid, number, s_start, length, p_id, r_id, type_name, person, room_name, *client in tuples(sessions_around):
         s_start = _as_datetime(s_start)
         if not clashes(s_start, length):
             continue
@@ -436,7 +459,7 @@ def _overlaps(
     if room_id is not None:
         who.append(Appointment.room == room_id)
     Staff = User.alias()
-    query = (
+    appointments_around = (
         Appointment.select(
             Appointment.id,
             Appointment.title,
@@ -466,8 +489,8 @@ def _overlaps(
         .order_by(Appointment.start)
     )
     if exclude_appointment is not None:
-        query = query.where(Appointment.id != exclude_appointment)
-    for aid, title, a_start, length, staff_id, r_id, person, room_name, *client in query.tuples():
+        appointments_around = appointments_around.where(Appointment.id != exclude_appointment)
+    for aid, title, a_start, length, staff_id, r_id, person, room_name, *client in tuples(appointments_around):
         a_start = _as_datetime(a_start)
         if not clashes(a_start, length):
             continue
@@ -794,7 +817,8 @@ def _fee_totals(fee_cents: int) -> tuple[int, int, int]:
 @write_transaction
 def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
     _validate_request(req)
-    length = req.length
+    start, length, end = req.start, req.length, req.end
+    assert start is not None and length is not None and end is not None  # checked by _validate_request
     lines: list[str] = []
     later: list[str] = []  # follow-ups: listed after the money, in the wizard's order
     conflicts: list[Conflict] = []
@@ -815,14 +839,12 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 raise NotFound("That client no longer exists; choose the client again.")
             lines.append(f"Client: {client.full_name}")
         # Steps 2-4: the booking, checked inside the transaction.
-        when = (
-            f"{long_date(req.start.date())}, {clock(req.start)} – {clock(req.end)} "
-            f"({length} minutes, {how_far(req.start)})"
-        )
+        when = f"{long_date(start.date())}, {clock(start)} – {clock(end)} ({length} minutes, {how_far(start)})"
         if req.kind == SESSION:
-            conflicts += find_conflicts(req.start, length, photographer=req.photographer, room=req.room)
+            assert req.session_type is not None and req.photographer is not None  # checked by _validate_request
+            conflicts += find_conflicts(start, length, photographer=req.photographer, room=req.room)
             session = sessions.create_session(
-                client, req.photographer, req.session_type, req.start, length, req.room, req.notes
+                client, req.photographer, req.session_type, start, length, req.room, req.notes
             )
             where = f" in {req.room.name}" if req.room else ""
             name = "New session" if dry_run else f"Session {session.number}"
@@ -836,10 +858,10 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 if linked is None:
                     raise NotFound(f"Session {req.session.number} no longer exists.")
             staff = who_is_booked(APPOINTMENT, staff=req.staff, session=linked)
-            conflicts += find_conflicts(req.start, length, photographer=staff, room=req.room)
+            conflicts += find_conflicts(start, length, photographer=staff, room=req.room)
             appointment = sessions.create_appointment(
                 req.title,
-                req.start,
+                start,
                 length,
                 client=client,
                 session=linked,
@@ -853,7 +875,8 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
                 if linked
                 else (f" with {client.full_name}" if client else " (unlinked)")
             )
-            who = f", {appointment.staff.full_name}" if appointment.staff_id else ""
+            staff_member = appointment.staff if appointment.staff_id else None
+            who = f", {staff_member.full_name}" if staff_member is not None else ""
             where = f" in {req.room.name}" if req.room else ""
             lines.append(f"Appointment: {appointment.title}{link}{who}{where}")
             lines.append(f"When: {when}")
@@ -888,6 +911,7 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
         # Step 5: the session fee invoice.
         fee_total = None
         if req.fee_invoice:
+            assert req.session_type is not None  # a fee invoice comes with a session (_validate_request)
             fee = invoices.create_invoice(Invoice.SESSION_FEE, session=session)
             invoices.add_line(fee, description=f"{req.session_type.name} session fee", unit_price_cents=req.fee)
             fee_total = fee.total_cents
@@ -898,6 +922,7 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
         if req.payment is not None:
             pay = req.payment
             if pay.kind == PAYMENT:
+                assert fee is not None  # a payment goes onto the fee invoice (_validate_request)
                 payment_entry = ledger.take_payment(fee, pay.amount_cents, pay.method, pay.reference, pay.note)
                 due = ledger.invoice_money(fee).balance
                 left = f"balance due {format_money(due)}" if due >= 0 else f"credit {format_money(-due)}"
@@ -905,7 +930,7 @@ def _execute(req: BookingRequest, dry_run: bool) -> BookingResult:
             else:
                 payment_entry = ledger.take_deposit(client, pay.amount_cents, pay.method, pay.reference, pay.note)
                 text = f"Deposit now: {format_money(pay.amount_cents)} {pay.method}"
-                if pay.apply_to_fee and ledger.invoice_money(fee).due > 0:
+                if pay.apply_to_fee and fee is not None and ledger.invoice_money(fee).due > 0:
                     applied = ledger.apply_deposit(payment_entry, fee)
                     text += f", {format_money(applied.amount_cents)} applied to the fee invoice"
                 else:
@@ -1083,7 +1108,7 @@ def reschedule_session(
     start: dt.datetime,
     *,
     photographer: User | None = None,
-    room: Room | None | _Keep = KEEP,
+    room: Room | int | None | _Keep = KEEP,
     length_minutes: int | None = None,
     allow_conflict: bool | list = False,
     reason: str = "",
@@ -1129,7 +1154,10 @@ def reschedule_session(
 
 @write_transaction
 def save_session_details(
-    session: Session, notes: str | None = None, room: Room | None | _Keep = KEEP, allow_conflict: bool | list = False
+    session: Session,
+    notes: str | None = None,
+    room: Room | int | None | _Keep = KEEP,
+    allow_conflict: bool | list = False,
 ) -> MoveResult:
     """Save what the session record edits: the notes and the room, in one
     transaction, refused when another terminal saved the session since it was
@@ -1143,7 +1171,8 @@ def save_session_details(
     with database.atomic():
         _lock_calendar()
         fresh = versions.current(session, what)
-        changes, note, overridden = {}, "", []
+        changes: dict[str, Any] = {}
+        note, overridden = "", []
         if notes is not None:
             changes["notes"] = notes
         new_room_id = fresh.room_id if room is KEEP else _id(room)
@@ -1169,8 +1198,8 @@ def reschedule_appointment(
     appointment: Appointment,
     start: dt.datetime,
     *,
-    staff: User | None | _Keep = KEEP,
-    room: Room | None | _Keep = KEEP,
+    staff: User | int | None | _Keep = KEEP,
+    room: Room | int | None | _Keep = KEEP,
     length_minutes: int | None = None,
     allow_conflict: bool | list = False,
     reason: str = "",
@@ -1254,17 +1283,17 @@ def cancel_booking(item: Session | Appointment, reason: str, cancel_follow_ups: 
                     names = ", ".join(f"{a.title} {short(a.start)}" for a in upcoming)
                     _history_note(fresh, f"Also cancelled: {names}")
             return versions.adopt(item, Session.get_by_id(fresh.id))
-        fresh = Appointment.get_or_none(Appointment.id == item.id)
-        if fresh is None:
+        stored = Appointment.get_or_none(Appointment.id == item.id)
+        if stored is None:
             raise NotFound("That appointment no longer exists.")
-        if fresh.status in APPOINTMENT_CLOSED:
-            raise ValidationError(f"'{fresh.title}' is already {fresh.status.lower()}.", "status")
-        sessions.set_appointment_status(fresh, "Cancelled", reason)
-        if fresh.session_id:
+        if stored.status in APPOINTMENT_CLOSED:
+            raise ValidationError(f"'{stored.title}' is already {stored.status.lower()}.", "status")
+        sessions.set_appointment_status(stored, "Cancelled", reason)
+        if stored.session_id:
             _history_note(
-                Session.get_by_id(fresh.session_id), f"{fresh.title} {short(fresh.start)} cancelled: {reason}"
+                Session.get_by_id(stored.session_id), f"{stored.title} {short(stored.start)} cancelled: {reason}"
             )
-        return versions.adopt(item, Appointment.get_by_id(fresh.id))
+        return versions.adopt(item, Appointment.get_by_id(stored.id))
 
 
 @write_transaction
@@ -1277,15 +1306,15 @@ def mark_no_show(item: Session | Appointment, note: str = "") -> Session | Appoi
                 raise NotFound(f"Session {item.number} no longer exists.")
             sessions.mark_no_show(fresh, note)
             return versions.adopt(item, Session.get_by_id(fresh.id))
-        fresh = Appointment.get_or_none(Appointment.id == item.id)
-        if fresh is None:
+        stored = Appointment.get_or_none(Appointment.id == item.id)
+        if stored is None:
             raise NotFound("That appointment no longer exists.")
-        if fresh.status in APPOINTMENT_CLOSED:
-            raise ValidationError(f"'{fresh.title}' is already {fresh.status.lower()}.", "status")
-        sessions.set_appointment_status(fresh, "No-Show", note or "Client did not come")
-        if fresh.session_id:
+        if stored.status in APPOINTMENT_CLOSED:
+            raise ValidationError(f"'{stored.title}' is already {stored.status.lower()}.", "status")
+        sessions.set_appointment_status(stored, "No-Show", note or "Client did not come")
+        if stored.session_id:
             _history_note(
-                Session.get_by_id(fresh.session_id),
-                f"{fresh.title} {short(fresh.start)}: no-show{': ' + note.strip() if note.strip() else ''}",
+                Session.get_by_id(stored.session_id),
+                f"{stored.title} {short(stored.start)}: no-show{': ' + note.strip() if note.strip() else ''}",
             )
-        return versions.adopt(item, Appointment.get_by_id(fresh.id))
+        return versions.adopt(item, Appointment.get_by_id(stored.id))

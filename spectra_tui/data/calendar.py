@@ -11,6 +11,7 @@ or the UI.
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from peewee import JOIN
@@ -25,13 +26,14 @@ from .booking import (
     SESSION_CLOSED,
     DayInfo,
     _as_datetime,
+    _id,
     _name_of,
     day_info,
     day_infos,
 )
 from .clock import wall_end
 from .errors import NotFound
-from .models import Appointment, Client, Room, Session, SessionType, User
+from .models import Appointment, Client, Room, Session, SessionType, User, tuples
 from .sessions import can_photograph
 
 APPOINTMENT_COLOR = "#8a8a8a"  # appointments have no session type: a neutral block
@@ -120,7 +122,7 @@ def bookings_between(
     rows: list[CalendarRow] = []
 
     photographer = User.alias()
-    query = (
+    sessions_in_range = (
         Session.select(
             Session.id,
             Session.number,
@@ -150,10 +152,10 @@ def bookings_between(
         .where((Session.start < end) & (Session.start > earliest))
     )
     if not include_cancelled:
-        query = query.where(Session.status.not_in(SESSION_CLOSED))
+        sessions_in_range = sessions_in_range.where(Session.status.not_in(SESSION_CLOSED))
     who = _filter(Session.photographer, Session.room, people, rooms, unassigned=False)
     if who is not None:
-        query = query.where(who)
+        sessions_in_range = sessions_in_range.where(who)
     for (
         sid,
         number,
@@ -168,7 +170,7 @@ def bookings_between(
         t_name,
         t_color,
         *client,
-    ) in query.tuples():
+    ) in tuples(sessions_in_range):
         s_start = _as_datetime(s_start)
         s_end = wall_end(s_start, length)
         if s_end <= start:
@@ -195,7 +197,7 @@ def bookings_between(
         )
 
     staff = User.alias()
-    query = (
+    appointments_in_range = (
         Appointment.select(
             Appointment.id,
             Appointment.title,
@@ -225,10 +227,10 @@ def bookings_between(
         .where((Appointment.start < end) & (Appointment.start > earliest))
     )
     if not include_cancelled:
-        query = query.where(Appointment.status.not_in(APPOINTMENT_CLOSED))
+        appointments_in_range = appointments_in_range.where(Appointment.status.not_in(APPOINTMENT_CLOSED))
     who = _filter(Appointment.staff, Appointment.room, people, rooms, unassigned=include_unassigned)
     if who is not None:
-        query = query.where(who)
+        appointments_in_range = appointments_in_range.where(who)
     for (
         aid,
         title,
@@ -243,7 +245,7 @@ def bookings_between(
         s_id,
         s_number,
         *client,
-    ) in query.tuples():
+    ) in tuples(appointments_in_range):
         a_start = _as_datetime(a_start)
         a_end = wall_end(a_start, length)
         if a_end <= start:
@@ -281,13 +283,13 @@ def _filter(person_field, room_field, people, rooms, unassigned: bool):
             parts.append(person_field.is_null(True))
     if rooms is not None:
         parts.append(room_field.in_(rooms) if rooms else None)
-    parts = [p for p in parts if p is not None]
+    conditions = [p for p in parts if p is not None]
     if people is None and rooms is None:
         return None
-    if not parts:
+    if not conditions:
         return person_field.is_null(True) & person_field.is_null(False)  # matches nothing
-    condition = parts[0]
-    for part in parts[1:]:
+    condition = conditions[0]
+    for part in conditions[1:]:
         condition = condition | part
     return condition
 
@@ -344,14 +346,15 @@ def calendar_week(
     too (e.g. the admin) to show their appointments (staff meetings)."""
     if photographer_ids is None:
         people = list(
-            User.select(User.id, User.full_name, User.color)
-            .where((User.role == "photographer") & (User.active == True))  # noqa: E712
-            .order_by(User.full_name)
-            .tuples()
+            tuples(
+                User.select(User.id, User.full_name, User.color)
+                .where((User.role == "photographer") & (User.active == True))  # noqa: E712
+                .order_by(User.full_name)
+            )
         )
     else:
         ids = list(photographer_ids)
-        found = {u[0]: u for u in User.select(User.id, User.full_name, User.color).where(User.id.in_(ids)).tuples()}
+        found = {u[0]: u for u in tuples(User.select(User.id, User.full_name, User.color).where(User.id.in_(ids)))}
         people = [found[i] for i in ids if i in found]
     columns = [Column(i, name, color) for i, name, color in people]
     ids = [c.id for c in columns]
@@ -418,12 +421,13 @@ def _floor(time: dt.time, slot: int) -> dt.time:
     return dt.time(minutes // 60, minutes % 60)
 
 
-def time_axis(days: list[DayInfo], slot: int | None = None, rows: list[CalendarRow] = ()) -> list[dt.time]:
+def time_axis(days: list[DayInfo], slot: int | None = None, rows: Sequence[CalendarRow] = ()) -> list[dt.time]:
     """Slot start times shared by several days: earliest opening to latest
     closing (9:00 to 18:00 if every day is closed), widened for any row."""
     slot = slot or slot_minutes()
-    opens = [d.opens for d in days if d.is_open]
-    closes = [d.closes for d in days if d.is_open]
+    hours = [d.hours for d in days]
+    opens = [h[0] for h in hours if h is not None]
+    closes = [h[1] for h in hours if h is not None]
     first = min(opens) if opens else dt.time(9, 0)
     last = max(closes) if closes else dt.time(18, 0)
     for row in rows:
@@ -445,11 +449,11 @@ def time_axis(days: list[DayInfo], slot: int | None = None, rows: list[CalendarR
 def day_slots(day: dt.date, slot: int | None = None) -> list[dt.datetime]:
     """The slot start times of a day the studio is open (empty when closed)."""
     info = day_info(day)
-    if not info.is_open:
+    current, closing = info.opening(), info.closing()
+    if current is None or closing is None:
         return []
     slot = slot or slot_minutes()
     out = []
-    current, closing = info.opening(), info.closing()
     while current + dt.timedelta(minutes=slot) <= closing:
         out.append(current)
         current += dt.timedelta(minutes=slot)
@@ -474,10 +478,11 @@ def free_ranges(
     """The photographer's free time within studio hours that day (and the
     room's, when given), as (start, end) ranges. Empty when closed."""
     info = day_info(day)
-    if not info.is_open:
+    cursor, closing = info.opening(), info.closing()
+    if cursor is None or closing is None:
         return []
     busy = sorted(_busy(_id(photographer), day, _id(room)))
-    free, cursor, closing = [], info.opening(), info.closing()
+    free = []
     for b_start, b_end in busy:
         if b_start > cursor:
             free.append((cursor, min(b_start, closing)))
@@ -506,8 +511,12 @@ def free_slots(
         if not_before is not None and start < not_before:
             continue
         out.append(start)
-    busy = _busy(_id(photographer), day, _id(room)) if out else []
-    closing = day_info(day).closing() if out else None
+    if not out:
+        return []
+    busy = _busy(_id(photographer), day, _id(room))
+    closing = day_info(day).closing()
+    if closing is None:  # not so: day_slots found slots, so the studio is open that day
+        return []
     return [s for s in out if s + length <= closing and all(s + length <= b or s >= e for b, e in busy)]
 
 
@@ -543,12 +552,6 @@ def day_counts(first_day: dt.date, days: int, photographer_ids=None) -> dict[dt.
 def rooms() -> list[Room]:
     """The rooms a booking can take (the wizard's room choice)."""
     return list(Room.select().where(Room.active == True).order_by(Room.name))  # noqa: E712
-
-
-def _id(value) -> int | None:
-    if value is None:
-        return None
-    return value if isinstance(value, int) else value.id
 
 
 def open_booking(row: CalendarRow) -> Session | Appointment:

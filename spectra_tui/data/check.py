@@ -39,7 +39,7 @@ from .ledger import (
     paid_floor,
     paid_into,
 )
-from .models import AuditLog, Client, Counter, Invoice, InvoiceLine, LedgerEntry, Session, database
+from .models import AuditLog, Client, Counter, Invoice, InvoiceLine, LedgerEntry, Session, database, tuples
 from .money import format_money
 
 MAX_NAMED_ENTRIES = 20  # broken audit entries named one by one; the rest are counted
@@ -243,7 +243,7 @@ def _recorded(entity: str) -> tuple[dict[int, str], dict[int, int]]:
         .where((AuditLog.entity == entity) & (AuditLog.row_hash != ""))
         .order_by(AuditLog.id)
     )
-    for entry_id, entity_id, row_hash in select.tuples().iterator():
+    for entry_id, entity_id, row_hash in tuples(select, stream=True):
         hashes[entity_id], entries[entity_id] = row_hash, entry_id
     return hashes, entries
 
@@ -269,7 +269,7 @@ def _written_states(entry_ids: list[int]) -> dict[int, dict]:
     if not entry_ids:
         return {}
     select = AuditLog.select(AuditLog.entity_id, AuditLog.after).where(AuditLog.id.in_(entry_ids))
-    return {entity_id: json.loads(after) if after else {} for entity_id, after in select.tuples()}
+    return {entity_id: json.loads(after) if after else {} for entity_id, after in tuples(select)}
 
 
 def _ledger_rows() -> list[Violation]:
@@ -278,7 +278,7 @@ def _ledger_rows() -> list[Violation]:
     current = audit.state_hashes("ledger")
     changed = sorted(i for i in current if i in recorded and recorded[i] != current[i])
     written, states = _written_states([entries[i] for i in changed]), audit.ledger_states(changed)
-    kinds = dict(LedgerEntry.select(LedgerEntry.id, LedgerEntry.kind).tuples())
+    kinds = dict(tuples(LedgerEntry.select(LedgerEntry.id, LedgerEntry.kind)))
     for entry in LedgerEntry.select().order_by(LedgerEntry.id).iterator():
         subject = _entry_subject(entry)
         if entry.id not in recorded:
@@ -302,11 +302,10 @@ def _ledger_rows() -> list[Violation]:
     missing = sorted(set(recorded) - set(kinds))
     if missing:
         written = {}
-        for entity_id, after in (
+        for entity_id, after in tuples(
             AuditLog.select(AuditLog.entity_id, AuditLog.after)
             .order_by(AuditLog.id)
             .where((AuditLog.entity == "ledger") & AuditLog.entity_id.in_(missing) & (AuditLog.after != ""))
-            .tuples()
         ):
             written.setdefault(entity_id, json.loads(after))
         for entry_id in missing:
@@ -337,7 +336,7 @@ def _invoice_states() -> list[Violation]:
     if changed or set(current) != set(recorded):
         numbers = {
             i: (f"E{n}" if series == ESTIMATE_SERIES else str(n))
-            for i, series, n in Invoice.select(Invoice.id, Invoice.series, Invoice.number).tuples()
+            for i, series, n in tuples(Invoice.select(Invoice.id, Invoice.series, Invoice.number))
         }
     for invoice_id in sorted(set(current) - set(recorded)):
         out.append(Violation(f"invoice {numbers[invoice_id]}", "has no audit entry: it was made behind the app's back"))
@@ -357,10 +356,7 @@ def _invoices() -> list[Violation]:
     out = []
     money_invoices = [
         i
-        for (i,) in LedgerEntry.select(LedgerEntry.invoice)
-        .where(LedgerEntry.invoice.is_null(False))
-        .distinct()
-        .tuples()
+        for (i,) in tuples(LedgerEntry.select(LedgerEntry.invoice).where(LedgerEntry.invoice.is_null(False)).distinct())
     ]
     floors = {i.id: paid_floor(i) for i in Invoice.select().where(Invoice.id.in_(money_invoices))}
     for invoice_id, paid in paid_into(money_invoices).items():
@@ -381,7 +377,7 @@ def _invoices() -> list[Violation]:
                     f"stored total {format_money(stored[2])} does not match its lines ({format_money(expected[2])})",
                 )
             )
-    void_ids = [i for (i,) in Invoice.select(Invoice.id).where(Invoice.status == Invoice.VOID).tuples()]
+    void_ids = [i for (i,) in tuples(Invoice.select(Invoice.id).where(Invoice.status == Invoice.VOID))]
     for invoice_id, held in paid_into(void_ids).items():
         if held != 0:  # voided entries may stay on it as history; money may not
             out.append(Violation(_invoice_label(invoice_id), f"is void but holds {format_money(held)}"))
@@ -432,9 +428,9 @@ def _numbering() -> list[Violation]:
     series_names = {INVOICE_SERIES: "invoice", ESTIMATE_SERIES: "estimate", "session": "session"}
     for series, label in series_names.items():
         if series == "session":
-            numbers = [n for (n,) in Session.select(Session.number).tuples()]
+            numbers = [n for (n,) in tuples(Session.select(Session.number))]
         else:
-            numbers = [n for (n,) in Invoice.select(Invoice.number).where(Invoice.series == series).tuples()]
+            numbers = [n for (n,) in tuples(Invoice.select(Invoice.number).where(Invoice.series == series))]
         issued = peek(series)
         newest = max(numbers, default=0)
         if issued < newest:
@@ -462,9 +458,9 @@ def _numbering() -> list[Violation]:
 
 def _client_balances() -> list[Violation]:
     out = []
-    clients = {c for (c,) in LedgerEntry.select(LedgerEntry.client).distinct().tuples()}
+    clients = {c for (c,) in tuples(LedgerEntry.select(LedgerEntry.client).distinct())}
     clients |= {
-        c for (c,) in Invoice.select(Invoice.client).where(Invoice.kind == Invoice.CREDIT_MEMO).distinct().tuples()
+        c for (c,) in tuples(Invoice.select(Invoice.client).where(Invoice.kind == Invoice.CREDIT_MEMO).distinct())
     }
     names = defaultdict(str)
     for client in Client.select(Client.id, Client.first_name, Client.last_name, Client.company).where(

@@ -26,6 +26,7 @@ Daylight saving time, in wall times typed or booked:
 import datetime as dt
 import time
 from collections.abc import Callable
+from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import DomainError, ValidationError
@@ -83,6 +84,10 @@ def forget_zone() -> None:
     _zone_cache = None
 
 
+@overload
+def to_local(instant: dt.datetime) -> dt.datetime: ...
+@overload
+def to_local(instant: None) -> None: ...
 def to_local(instant: dt.datetime | None) -> dt.datetime | None:
     """A stored instant (naive UTC) as the studio's wall time (naive); None stays None."""
     if instant is None:
@@ -124,6 +129,7 @@ def checked_wall_time(wall: dt.datetime, field: str = "start") -> dt.datetime:
     zone = studio_zone()
     before = wall.replace(tzinfo=zone, fold=0).utcoffset()
     after = wall.replace(tzinfo=zone, fold=1).utcoffset()
+    assert before is not None and after is not None  # a time with a zone has an offset
     jump = abs(before - after)
     amount = "an hour" if jump == dt.timedelta(hours=1) else f"{int(jump.total_seconds() // 60)} minutes"
     hour = wall.hour % 12 or 12

@@ -19,21 +19,25 @@ import sqlite3
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from peewee import Database, Model, OperationalError, PeeweeException, PostgresqlDatabase, SqliteDatabase
+from peewee import Database, OperationalError, PeeweeException, PostgresqlDatabase, SqliteDatabase
 from peewee import DatabaseError as PeeweeDatabaseError
 from playhouse.migrations import Runner
 
 from .errors import DomainError
-from .models import database
+from .models import BaseModel, database
 
 # What the database driver raises (locked by another terminal for too long,
 # disk full, connection lost): screens catch it from here, so no screen
 # imports the driver's library.
 StorageError = PeeweeDatabaseError
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # Windows: SQLite's own lock alone
@@ -138,6 +142,8 @@ class StudioSqliteDatabase(SqliteDatabase):
     released; BEGIN IMMEDIATE follows as before and still holds off programs
     that do not take the flock. Each thread's connection has its own."""
 
+    _lock_type: str  # the default of begin(), set by SqliteDatabase (missing from peewee's stubs)
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._writer = threading.local()
@@ -167,7 +173,7 @@ class StudioSqliteDatabase(SqliteDatabase):
         fd, self._writer.fd, self._writer.held = getattr(self._writer, "fd", None), None, False
         if fd is not None:
             os.close(fd)  # also releases the flock
-        super()._close(conn)
+        super()._close(conn)  # type: ignore[misc]  # Database._close is missing from peewee's stubs
 
     def _take_writer_turn(self) -> bool:
         if fcntl is None:
@@ -184,7 +190,7 @@ class StudioSqliteDatabase(SqliteDatabase):
         return True
 
     def _end_writer_turn(self) -> None:
-        if getattr(self._writer, "held", False):
+        if fcntl is not None and getattr(self._writer, "held", False):
             self._writer.held = False
             fcntl.flock(self._writer.fd, fcntl.LOCK_UN)
 
@@ -287,7 +293,7 @@ def open_database(
     return db
 
 
-def one_line(error: Exception) -> str:
+def one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
@@ -439,17 +445,22 @@ def aborted_by_server(error: BaseException) -> str | None:
     transaction for one (SQLSTATE 40P01, 40001), else None. peewee keeps the
     driver's exception as ``orig``; psycopg2 names the code ``pgcode``,
     psycopg 3 ``sqlstate``."""
+    cause: BaseException | None = error
     for _ in range(5):
-        if error is None:
+        if cause is None:
             break
-        code = getattr(error, "pgcode", None) or getattr(error, "sqlstate", None)
+        code = getattr(cause, "pgcode", None) or getattr(cause, "sqlstate", None)
         if code in RETRIED_SQLSTATES:
             return RETRIED_SQLSTATES[code]
-        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+        cause = getattr(cause, "orig", None) or cause.__cause__ or cause.__context__
     return None
 
 
-def write_transaction(func):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def write_transaction(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator for a service call that writes: it runs in one transaction
     and, when the server aborts that transaction for a deadlock or a
     serialization failure, the whole call runs again, so no user ever sees
@@ -458,14 +469,15 @@ def write_transaction(func):
     back the fields they had before the failed attempt."""
 
     @functools.wraps(func)
-    def run(*args, **kwargs):
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         global retries_taken
         if database.in_transaction():
             with database.atomic():
                 return func(*args, **kwargs)
-        models = [arg for arg in (*args, *kwargs.values()) if isinstance(arg, Model)]
+        models = [arg for arg in (*args, *kwargs.values()) if isinstance(arg, BaseModel)]
         saved = [(dict(m.__data__), set(m._dirty)) for m in models]
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        attempt = 1
+        while True:  # until an attempt returns, or the last one raises
             try:
                 with database.atomic():
                     return func(*args, **kwargs)
@@ -476,6 +488,7 @@ def write_transaction(func):
             for model, (data, dirty) in zip(models, saved, strict=True):
                 model.__data__, model._dirty = dict(data), set(dirty)
             time.sleep(random.uniform(0, 0.02 * attempt))  # let the other transaction finish first
+            attempt += 1
 
     return run
 

@@ -11,6 +11,7 @@ is made for the first ``ACTIVE_CLIENTS`` clients.
 import datetime as dt
 import random
 from collections import defaultdict
+from typing import Any
 
 from . import catalog, invoices, ledger, phone_calls, sessions, settings, tasks
 from .clients import _apply_keys, clean_client_fields, search_key
@@ -182,7 +183,7 @@ def _client_row(rng: random.Random, index: int) -> tuple[dict, list[dict]]:
         "do_not_market": rng.random() < 0.05,
         "do_not_call": rng.random() < 0.03,
     }
-    family = []
+    family: list[dict[str, Any]] = []
     if rng.random() < 0.45:
         family.append({"first_name": rng.choice(FIRST), "last_name": last, "relationship": "Spouse"})
     for _ in range(rng.choice([0, 0, 1, 2, 3])):

@@ -25,7 +25,7 @@ from peewee import IntegrityError, fn
 
 from . import audit, clock, settings
 from .errors import ValidationError
-from .models import Session, SessionImage, database
+from .models import Session, SessionImage, database, tuples
 
 IMAGE_ROOT_SETTING = "image_root"
 CAPTURE_SOURCE = "capture"
@@ -77,9 +77,9 @@ class SessionImageRegistry:
         with thread_connection():
             return {
                 sha
-                for (sha,) in SessionImage.select(SessionImage.sha256)
-                .where(SessionImage.session == self.session_id)
-                .tuples()
+                for (sha,) in tuples(
+                    SessionImage.select(SessionImage.sha256).where(SessionImage.session == self.session_id)
+                )
             }
 
     def highest_number(self) -> int:

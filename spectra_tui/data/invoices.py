@@ -12,8 +12,9 @@ lines, totals and numbers.
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from types import EllipsisType
 
-from peewee import SQL, Case, fn
+from peewee import SQL, Case, ColumnBase, fn
 
 from . import audit, clock, ledger, settings, versions
 from .counters import next_number
@@ -78,6 +79,7 @@ def create_invoice(
         if client is not None and client.id != session.client_id:
             raise ValidationError(f"Session {session.number} belongs to another client.", "client")
         client = session.client
+    assert client is not None  # check_basis: a client, or a session (which has one)
     if source is not None:
         if source.client_id != client.id:
             raise ValidationError("The original invoice belongs to another client.", "source")
@@ -244,9 +246,9 @@ def update_line(
     line: InvoiceLine,
     description: str | None = None,
     quantity: int | None = None,
-    unit_price_cents: int | None = ...,
+    unit_price_cents: int | None | EllipsisType = ...,  # ...: as it is
     taxable: bool | None = None,
-    image_number: int | None = ...,
+    image_number: int | None | EllipsisType = ...,  # ...: as it is
 ) -> InvoiceLine:
     """Change a line as the line dialog loaded it: refused when another
     terminal changed or removed the line since; only what changes is written.
@@ -503,7 +505,8 @@ def _invoice_select(query: InvoiceQuery):
         raise ValidationError(f"Invoices sort by {' or '.join(LIST_SORTS)}.", "sort")
     if query.date_from and query.date_to and query.date_from > query.date_to:
         raise ValidationError("The 'from' day is after the 'to' day.", "date_to")
-    paid, balance = Invoice.paid_cents, Invoice.balance_cents
+    paid: ColumnBase = Invoice.paid_cents
+    balance: ColumnBase = Invoice.balance_cents
     if query.sort != "balance":
         # Sorted by date: "+ 0" keeps SQLite from taking the balance indexes
         # for the status filter (e.g. all the paid invoices of one client,

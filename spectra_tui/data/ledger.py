@@ -17,6 +17,7 @@ transaction together with its audit entry, and re-checks afterwards that no
 invoice was paid below zero and no deposit was overdrawn.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from peewee import Case, fn
@@ -24,7 +25,7 @@ from peewee import Case, fn
 from . import audit
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import Client, Invoice, LedgerEntry, database, refresh
+from .models import Client, Invoice, LedgerEntry, database, refresh, tuples
 from .money import MAX_CENTS, format_money
 from .users import current_user_name
 
@@ -83,19 +84,17 @@ def paid_into(invoice_ids: list[int]) -> dict[int, int]:
         return {}
     paid = {i: 0 for i in invoice_ids}
     signed = tuple((kind, E.amount_cents * sign) for kind, sign in SIGN_ON_INVOICE.items())
-    incoming = (
+    incoming = tuples(
         E.select(E.invoice, fn.SUM(Case(E.kind, signed, 0)))
         .where(effective() & E.invoice.in_(invoice_ids))
         .group_by(E.invoice)
-        .tuples()
     )
     for invoice_id, amount in incoming:
         paid[invoice_id] += int(amount or 0)
-    transfers_in = (
+    transfers_in = tuples(
         E.select(E.target_invoice, fn.SUM(E.amount_cents))
         .where(effective() & (E.kind == TRANSFER) & E.target_invoice.in_(invoice_ids))
         .group_by(E.target_invoice)
-        .tuples()
     )
     for invoice_id, amount in transfers_in:
         paid[invoice_id] += int(amount or 0)
@@ -125,9 +124,10 @@ def effect_on(entry: LedgerEntry, invoice_id: int) -> int:
 def entry_label(entry: LedgerEntry, invoice_id: int) -> str:
     """How an invoice's ledger lists ``entry``: "Payment", "Credit to 1043"..."""
     if entry.kind == TRANSFER:
-        if entry.invoice_id == invoice_id:
-            return f"Credit to {entry.target_invoice.display_number}"
-        return f"Credit from {entry.invoice.display_number}"
+        # A transfer always names both invoices; only the other one is loaded.
+        other = entry.target_invoice if entry.invoice_id == invoice_id else entry.invoice
+        assert other is not None
+        return f"Credit {'to' if entry.invoice_id == invoice_id else 'from'} {other.display_number}"
     if entry.kind == VOID:
         return f"Void of entry #{entry.related_id}"
     return KIND_LABELS[entry.kind]
@@ -145,14 +145,14 @@ def store_balances(invoices) -> None:
         # Lock the rows first (PostgreSQL): a payment committed by another
         # terminal meanwhile is then counted below. (SQLite's IMMEDIATE write
         # transactions already run one at a time.)
-        current = (
+        query = (
             Invoice.select(
                 Invoice.id, Invoice.kind, Invoice.status, Invoice.total_cents, Invoice.paid_cents, Invoice.balance_cents
             )
             .where(Invoice.id.in_(ids))
             .order_by(Invoice.id)
         )
-        current = list(current.for_update() if getattr(database.obj, "for_update", False) else current)
+        current = list(query.for_update() if getattr(database.obj, "for_update", False) else query)
         paid = paid_into(ids)
         figures = {}
         for invoice in current:
@@ -186,13 +186,12 @@ def deposit_remaining(deposit_ids: list[int]) -> dict[int, int]:
     if not deposit_ids:
         return {}
     remaining = {d: 0 for d in deposit_ids}
-    for entry_id, amount in E.select(E.id, E.amount_cents).where(effective() & E.id.in_(deposit_ids)).tuples():
+    for entry_id, amount in tuples(E.select(E.id, E.amount_cents).where(effective() & E.id.in_(deposit_ids))):
         remaining[entry_id] += amount
-    used = (
+    used = tuples(
         E.select(E.related, fn.SUM(E.amount_cents))
         .where(effective() & E.related.in_(deposit_ids) & E.kind.in_([DEPOSIT_APPLY, REFUND]))
         .group_by(E.related)
-        .tuples()
     )
     for deposit_id, amount in used:
         remaining[deposit_id] -= int(amount or 0)
@@ -236,7 +235,7 @@ def entries_for(invoice: Invoice) -> list[LedgerEntry]:
 def voided_ids(entry_ids: list[int]) -> set[int]:
     if not entry_ids:
         return set()
-    return {r for (r,) in E.select(E.related).where((E.kind == VOID) & E.related.in_(entry_ids)).tuples()}
+    return {r for (r,) in tuples(E.select(E.related).where((E.kind == VOID) & E.related.in_(entry_ids)))}
 
 
 # ---------------------------------------------------------------- checks
@@ -287,8 +286,8 @@ def _same_client(invoice: Invoice, client_id: int) -> None:
         raise ValidationError(f"Invoice {invoice.display_number} belongs to another client.")
 
 
-def _recheck(invoice_ids: list[int], deposit_ids: list[int]) -> None:
-    """After a write: no invoice paid below its floor, no deposit overdrawn."""
+def _recheck(invoice_ids: Sequence[int | None], deposit_ids: Sequence[int | None]) -> None:
+    """After a write: no invoice paid below its floor, no deposit overdrawn (None: no such row)."""
     for invoice_id, paid in paid_into([i for i in invoice_ids if i]).items():
         invoice = Invoice.get_by_id(invoice_id)
         if paid < paid_floor(invoice):
@@ -348,7 +347,9 @@ def take_payment(invoice: Invoice, amount_cents: int, method: str, reference: st
 
 
 @write_transaction
-def take_deposit(client: Client, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
+def take_deposit(
+    client: Client | None, amount_cents: int, method: str, reference: str = "", note: str = ""
+) -> LedgerEntry:
     """Money in for the client, not yet on any invoice."""
     if client is None:
         raise ValidationError("A deposit needs a client.", "client")

@@ -9,11 +9,16 @@ status changes, ``done_at``...) are naive UTC; bookings' ``start``, a phone
 call's ``at`` and every date are the studio's wall time.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from peewee import (
     SQL,
     AutoField,
+    BaseQuery,
     BooleanField,
     DatabaseProxy,
     DateField,
@@ -21,6 +26,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     Model,
+    ModelSelect,
 )
 from peewee import CharField as _CharField
 from peewee import TextField as _TextField
@@ -41,17 +47,46 @@ def storable_text(value):
     return value
 
 
-class CharField(_CharField):
+# Text columns are never NULL here (empty is ""): a row's value is a str.
+# (peewee's fields are generic in its stubs only, not at run time.)
+if TYPE_CHECKING:
+    _CharBase = _CharField[str]
+    _TextBase = _TextField[str]
+else:
+    _CharBase, _TextBase = _CharField, _TextField
+
+
+class CharField(_CharBase):
     def db_value(self, value):
         return super().db_value(storable_text(value))
 
 
-class TextField(_TextField):
+class TextField(_TextBase):
     def db_value(self, value):
         return super().db_value(storable_text(value))
 
 
-def refresh(row: "Model") -> "Model":
+class BaseModel(Model):
+    """Every table's base.
+
+    Beside each foreign key ``x`` stands ``x_id: ForeignKeyField[int]``: a
+    declaration only, for the accessor peewee adds and its stubs do not know
+    (on the class it is the field, on a row the id without loading the row).
+    A backref the code reads is declared the same way on the model it points
+    to, as the rows it gives: ``lines: ModelSelect[InvoiceLine]``.
+    """
+
+    _dirty: set[str]  # names of the fields changed since the row was loaded (peewee's, not in its stubs)
+
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+AnyModel = TypeVar("AnyModel", bound=BaseModel)
+
+
+def refresh(row: AnyModel) -> AnyModel:
     """Re-read ``row`` from the database, in place, and return it.
 
     Services call this inside their transaction before checking a rule on a
@@ -65,10 +100,21 @@ def refresh(row: "Model") -> "Model":
     return row
 
 
-class BaseModel(Model):
-    class Meta:
-        database = database
-        legacy_table_names = False
+class VersionedModel(BaseModel):
+    """A table whose rows carry a ``version``, bumped by every update (data/versions.py)."""
+
+    id = AutoField()
+    version = IntegerField(default=1)
+
+
+def tuples(query: BaseQuery, stream: bool = False) -> Iterable[tuple[Any, ...]]:
+    """The rows of ``query`` as tuples (``query.tuples()``); ``stream``: one
+    at a time, none kept in memory (a long scan).
+
+    peewee's stubs type ``query.tuples()`` as the query itself, whose rows
+    would be model instances: going through here gives the rows their type."""
+    rows = query.tuples()
+    return rows.iterator() if stream else rows
 
 
 class Setting(BaseModel):
@@ -111,13 +157,12 @@ class Room(BaseModel):
 
 
 class Holiday(BaseModel):
+    id = AutoField()
     day = DateField(unique=True)
     name = CharField()
 
 
-class Client(BaseModel):
-    id = AutoField()
-    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
+class Client(VersionedModel):
     first_name = CharField(default="")
     middle_name = CharField(default="")
     last_name = CharField(default="")
@@ -174,6 +219,7 @@ class Client(BaseModel):
 class FamilyMember(BaseModel):
     id = AutoField()
     client = ForeignKeyField(Client, backref="family", on_delete="CASCADE")
+    client_id: ForeignKeyField[int]
     first_name = CharField()
     last_name = CharField(default="")
     relationship = CharField(default="")
@@ -196,22 +242,25 @@ class SessionType(BaseModel):
         return self.name
 
 
-class Session(BaseModel):
+class Session(VersionedModel):
     """A photo session: always a photographer, a session type, the camera."""
 
-    id = AutoField()
-    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     number = IntegerField(unique=True)
     client = ForeignKeyField(Client, backref="sessions", on_delete="RESTRICT")
+    client_id: ForeignKeyField[int]
     photographer = ForeignKeyField(User, backref="sessions", on_delete="RESTRICT")
+    photographer_id: ForeignKeyField[int]
     session_type = ForeignKeyField(SessionType, backref="sessions", on_delete="RESTRICT")
+    session_type_id: ForeignKeyField[int]
     room = ForeignKeyField(Room, null=True, backref="sessions", on_delete="SET NULL")
+    room_id: ForeignKeyField[int | None]
     start = DateTimeField(index=True)
     length_minutes = IntegerField()
     status = CharField(index=True)
     status_changed_at = DateTimeField(default=clock.utc_now)
     notes = TextField(default="")
     created_at = DateTimeField(default=clock.utc_now)
+    status_history: ModelSelect[SessionStatusChange]  # backref of SessionStatusChange.session
 
     class Meta:
         indexes = ((("photographer", "start"), False),)
@@ -227,6 +276,7 @@ class Session(BaseModel):
 class SessionStatusChange(BaseModel):
     id = AutoField()
     session = ForeignKeyField(Session, backref="status_history", on_delete="CASCADE")
+    session_id: ForeignKeyField[int]
     from_status = CharField(default="")
     to_status = CharField()
     at = DateTimeField(default=clock.utc_now)
@@ -234,18 +284,20 @@ class SessionStatusChange(BaseModel):
     note = TextField(default="")
 
 
-class Appointment(BaseModel):
+class Appointment(VersionedModel):
     """Any meeting that is not a session: linked to a session or a client, or unlinked."""
 
     STATUSES = ("Scheduled", "Completed", "Cancelled", "No-Show")
 
-    id = AutoField()
-    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     title = CharField()
     client = ForeignKeyField(Client, null=True, backref="appointments", on_delete="RESTRICT")
+    client_id: ForeignKeyField[int | None]
     session = ForeignKeyField(Session, null=True, backref="appointments", on_delete="CASCADE")
+    session_id: ForeignKeyField[int | None]
     staff = ForeignKeyField(User, null=True, backref="appointments", on_delete="SET NULL")
+    staff_id: ForeignKeyField[int | None]
     room = ForeignKeyField(Room, null=True, backref="appointments", on_delete="SET NULL")
+    room_id: ForeignKeyField[int | None]
     start = DateTimeField(index=True)
     length_minutes = IntegerField(default=30)
     status = CharField(default="Scheduled")
@@ -267,18 +319,22 @@ class PriceItem(BaseModel):
     taxable = BooleanField(default=True)
     is_package = BooleanField(default=False)
     active = BooleanField(default=True)
+    contents: ModelSelect[PackageItem]  # backref of PackageItem.package
 
     def __str__(self) -> str:
         return self.name
 
 
 class PackageItem(BaseModel):
+    id = AutoField()
     package = ForeignKeyField(PriceItem, backref="contents", on_delete="CASCADE")
+    package_id: ForeignKeyField[int]
     item = ForeignKeyField(PriceItem, on_delete="RESTRICT")
+    item_id: ForeignKeyField[int]
     quantity = IntegerField(default=1)
 
 
-class Invoice(BaseModel):
+class Invoice(VersionedModel):
     """Invoices, credit memos and estimates.
 
     ``basis`` is "session" or "client". ``kind`` is one of KINDS. Invoice
@@ -300,16 +356,20 @@ class Invoice(BaseModel):
     VOID = "Void"
     CONVERTED = "Converted"  # an estimate that became an invoice
 
-    id = AutoField()
-    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     series = CharField()  # "invoice" (invoices, credit memos) or "estimate"
     number = IntegerField()
     kind = CharField()
     basis = CharField()
     client = ForeignKeyField(Client, backref="invoices", on_delete="RESTRICT")
+    client_id: ForeignKeyField[int]
     bill_to = ForeignKeyField(Client, backref="billed_invoices", on_delete="RESTRICT")
+    bill_to_id: ForeignKeyField[int]
     session = ForeignKeyField(Session, null=True, backref="invoices", on_delete="RESTRICT")
-    source = ForeignKeyField("self", null=True, backref="derived", on_delete="RESTRICT")
+    session_id: ForeignKeyField[int | None]
+    source: ForeignKeyField[Invoice | None] = ForeignKeyField(
+        "self", null=True, backref="derived", on_delete="RESTRICT"
+    )
+    source_id: ForeignKeyField[int | None]
     status = CharField(default=OPEN)
     invoice_date = DateField(default=clock.today, index=True)  # the studio's day
     subtotal_cents = IntegerField(default=0)
@@ -328,6 +388,7 @@ class Invoice(BaseModel):
     # truth and ``spectra check`` compares these with it.
     paid_cents = IntegerField(default=0)
     balance_cents = IntegerField(default=0)
+    lines: ModelSelect[InvoiceLine]  # backref of InvoiceLine.invoice
 
     class Meta:
         indexes = (
@@ -346,12 +407,12 @@ class Invoice(BaseModel):
         return f"E{self.number}" if self.is_estimate else str(self.number)
 
 
-class InvoiceLine(BaseModel):
-    id = AutoField()
-    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
+class InvoiceLine(VersionedModel):
     invoice = ForeignKeyField(Invoice, backref="lines", on_delete="CASCADE")
+    invoice_id: ForeignKeyField[int]
     position = IntegerField(default=0)
     item = ForeignKeyField(PriceItem, null=True, on_delete="SET NULL")
+    item_id: ForeignKeyField[int | None]
     description = CharField()
     quantity = IntegerField(default=1)
     unit_price_cents = IntegerField()
@@ -388,9 +449,15 @@ class LedgerEntry(BaseModel):
     id = AutoField()
     kind = CharField(index=True)
     client = ForeignKeyField(Client, backref="ledger", on_delete="RESTRICT")
+    client_id: ForeignKeyField[int]
     invoice = ForeignKeyField(Invoice, null=True, backref="ledger", on_delete="RESTRICT")
+    invoice_id: ForeignKeyField[int | None]
     target_invoice = ForeignKeyField(Invoice, null=True, backref="transfers_in", on_delete="RESTRICT")
-    related = ForeignKeyField("self", null=True, backref="followers", on_delete="RESTRICT")
+    target_invoice_id: ForeignKeyField[int | None]
+    related: ForeignKeyField[LedgerEntry | None] = ForeignKeyField(
+        "self", null=True, backref="followers", on_delete="RESTRICT"
+    )
+    related_id: ForeignKeyField[int | None]
     amount_cents = IntegerField()
     method = CharField(default="")
     reference = CharField(default="")
@@ -404,6 +471,7 @@ class SessionImage(BaseModel):
 
     id = AutoField()
     session = ForeignKeyField(Session, backref="images", on_delete="CASCADE")
+    session_id: ForeignKeyField[int]
     number = IntegerField()
     original_name = CharField(default="")
     stored_name = CharField()
@@ -440,17 +508,17 @@ class AuditLog(BaseModel):
     hash = CharField()
 
 
-class Task(BaseModel):
+class Task(VersionedModel):
     """A to-do of the studio: due on a day (or whenever), maybe about a
     client, maybe for one person. Done when ``done_at`` is set."""
 
-    id = AutoField()
-    version = IntegerField(default=1)  # bumped by every update (data/versions.py)
     title = CharField()
     notes = TextField(default="")
     due = DateField(null=True)
     client = ForeignKeyField(Client, null=True, backref="tasks", on_delete="RESTRICT")
+    client_id: ForeignKeyField[int | None]
     assigned_to = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
+    assigned_to_id: ForeignKeyField[int | None]
     created_by = CharField(default="")
     created_at = DateTimeField(default=clock.utc_now)
     done_at = DateTimeField(null=True)
@@ -467,6 +535,7 @@ class PhoneCall(BaseModel):
 
     id = AutoField()
     client = ForeignKeyField(Client, backref="phone_calls", on_delete="RESTRICT")
+    client_id: ForeignKeyField[int]
     direction = CharField(default=INCOMING)
     at = DateTimeField(default=clock.now)  # the studio's wall time, as typed
     subject = CharField()

@@ -16,7 +16,18 @@ from .clients import ClientQuery, _query_filter
 from .counters import next_number
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import Appointment, Client, Room, Session, SessionImage, SessionStatusChange, SessionType, User, database
+from .models import (
+    Appointment,
+    Client,
+    Room,
+    Session,
+    SessionImage,
+    SessionStatusChange,
+    SessionType,
+    User,
+    database,
+    tuples,
+)
 from .users import current_user_name
 
 CANCELLED = "Cancelled"
@@ -407,13 +418,14 @@ def day_schedule(day: dt.date) -> list[ScheduleItem]:
         .where((Appointment.start >= begin) & (Appointment.start < end) & (Appointment.status != "Cancelled"))
     )
     for appointment in day_appointments:
+        staff = appointment.staff if appointment.staff_id else None
         items.append(
             ScheduleItem(
                 appointment.start,
                 appointment.end,
                 appointment.client,
                 appointment.title,
-                appointment.staff.full_name if appointment.staff_id else "",
+                staff.full_name if staff is not None else "",
                 appointment.status,
                 session=appointment.session if appointment.session_id else None,
                 appointment=appointment,
@@ -438,12 +450,11 @@ def waiting_by_status() -> list[StageCount]:
     stages = settings.session_statuses()[:-1]
     counts = {
         status: (count, oldest)
-        for status, count, oldest in Session.select(
-            Session.status, fn.COUNT(Session.id), fn.MIN(Session.status_changed_at)
+        for status, count, oldest in tuples(
+            Session.select(Session.status, fn.COUNT(Session.id), fn.MIN(Session.status_changed_at))
+            .where(Session.status.in_(stages))
+            .group_by(Session.status)
         )
-        .where(Session.status.in_(stages))
-        .group_by(Session.status)
-        .tuples()
     }
     result = []
     for status in stages:

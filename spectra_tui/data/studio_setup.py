@@ -120,7 +120,7 @@ def _image_root(text: str) -> str:
 def _hours(days: tuple[str, ...]) -> dict:
     if len(days) != 7:
         raise ValidationError("Give the hours of all seven days.", "hours")
-    hours = {}
+    hours: dict[int, tuple[dt.time, dt.time] | None] = {}
     for weekday, text in enumerate(days):
         text = (text or "").strip().lower()
         if text in ("", CLOSED):
@@ -132,14 +132,15 @@ def _hours(days: tuple[str, ...]) -> dict:
                 f"{DAY_NAMES[weekday]}: type the hours like 09:00-18:00, or 'closed'.", f"hours_{weekday}"
             )
         try:
-            hours[weekday] = tuple(_time(part) for part in parts)
+            opens, closes = _time(parts[0]), _time(parts[1])
         except ValueError:
             raise ValidationError(
                 f"{DAY_NAMES[weekday]}: '{text}' is not opening and closing times (e.g. 09:00-18:00).",
                 f"hours_{weekday}",
             ) from None
-        if hours[weekday][0] >= hours[weekday][1]:
+        if opens >= closes:
             raise ValidationError(f"On {DAY_NAMES[weekday]} the studio must open before it closes.", f"hours_{weekday}")
+        hours[weekday] = (opens, closes)
     return clean_studio_hours(hours)
 
 

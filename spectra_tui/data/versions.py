@@ -18,9 +18,14 @@ The rule for services (call inside the change's transaction):
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from peewee import Model
 
 from .errors import DomainError, NotFound
+from .models import VersionedModel
+
+Row = TypeVar("Row", bound=VersionedModel)
 
 
 class ChangedElsewhere(DomainError):
@@ -31,7 +36,7 @@ class ChangedElsewhere(DomainError):
         self.what = what
 
 
-def current(row: Model, what: str) -> Model:
+def current(row: Row, what: str) -> Row:
     """The stored row, if it still has the version ``row`` was loaded at.
 
     Raises NotFound when another terminal removed it, ChangedElsewhere when
@@ -45,7 +50,7 @@ def current(row: Model, what: str) -> Model:
     return stored
 
 
-def reloaded(row: Model) -> Model:
+def reloaded(row: Row) -> Row:
     """A new copy of ``row`` as it is stored now (what a screen shows after
     another terminal changed it); the copy the caller holds is left as it was."""
     model = type(row)
@@ -55,7 +60,7 @@ def reloaded(row: Model) -> Model:
     return stored
 
 
-def adopt(row: Model, stored: Model) -> Model:
+def adopt(row: Row, stored: Row) -> Row:
     """Make the caller's copy ``row`` the stored one (values and version), so
     its next save is not refused as stale; returns ``row``."""
     row.__data__.update(stored.__data__)
@@ -64,7 +69,7 @@ def adopt(row: Model, stored: Model) -> Model:
     return row
 
 
-def changes_of(row: Model, values: dict) -> dict:
+def changes_of(row: VersionedModel, values: dict[str, Any]) -> dict[str, Any]:
     """The subset of ``values`` (field name -> new value) that differs from ``row``."""
     out = {}
     for name, value in values.items():
@@ -76,7 +81,7 @@ def changes_of(row: Model, values: dict) -> dict:
     return out
 
 
-def write_changes(row: Model, what: str, **values) -> dict:
+def write_changes(row: VersionedModel, what: str, **values: Any) -> dict[str, Any]:
     """Write the fields of ``values`` that differ from ``row``, guarded by its
     version; ``row`` then holds the new values and version. Returns what
     changed (empty: nothing was written)."""

@@ -34,6 +34,7 @@ Rules, kept deliberately simple so a receptionist can predict them:
 
 import datetime as dt
 import re
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -187,10 +188,10 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
 
 def _month_day(tokens: list[str], today: dt.date) -> tuple[dt.date, int] | None:
     """'dec 3 [2025]' or '3 dec [2025]'."""
-    if len(tokens) >= 2 and tokens[0] in MONTHS and _ORDINAL_RE.match(tokens[1]):
-        month, day, used = MONTHS[tokens[0]], int(_ORDINAL_RE.match(tokens[1]).group(1)), 2
-    elif len(tokens) >= 2 and _ORDINAL_RE.match(tokens[0]) and tokens[1] in MONTHS:
-        month, day, used = MONTHS[tokens[1]], int(_ORDINAL_RE.match(tokens[0]).group(1)), 2
+    if len(tokens) >= 2 and tokens[0] in MONTHS and (ordinal := _ORDINAL_RE.match(tokens[1])):
+        month, day, used = MONTHS[tokens[0]], int(ordinal.group(1)), 2
+    elif len(tokens) >= 2 and (ordinal := _ORDINAL_RE.match(tokens[0])) and tokens[1] in MONTHS:
+        month, day, used = MONTHS[tokens[1]], int(ordinal.group(1)), 2
     else:
         return None
     year = None
@@ -198,6 +199,12 @@ def _month_day(tokens: list[str], today: dt.date) -> tuple[dt.date, int] | None:
         year, used = int(tokens[used]), used + 1
     date = _make_date(year or _year_for(month, day, today), month, day)
     return (date, used) if date else None
+
+
+def _offset(unit: str, count: int) -> relativedelta:
+    """``count`` of ``unit`` (a value of UNITS: "days", "hours"...) as an offset from now."""
+    keyword: dict[str, Any] = {unit: count}  # the argument's name is known only at run time
+    return relativedelta(**keyword)
 
 
 class _Date:
@@ -237,9 +244,9 @@ def _parse_date(tokens: list[str], today: dt.date) -> tuple[_Date, int] | None:
         return _Date(weekday=WEEKDAYS[word]), 1
     match = _OFFSET_RE.match(word)
     if match and match.group(2) in UNITS:
-        return _Date(offset=relativedelta(**{UNITS[match.group(2)]: int(match.group(1))}), keeps_time=True), 1
+        return _Date(offset=_offset(UNITS[match.group(2)], int(match.group(1))), keeps_time=True), 1
     if word == "in" and len(tokens) >= 3 and tokens[1].isdigit() and tokens[2] in UNITS:
-        return _Date(offset=relativedelta(**{UNITS[tokens[2]]: int(tokens[1])}), keeps_time=True), 3
+        return _Date(offset=_offset(UNITS[tokens[2]], int(tokens[1])), keeps_time=True), 3
     match = _MDY_RE.match(word)
     if match:
         month, day = int(match.group(1)), int(match.group(2))
@@ -273,6 +280,7 @@ def _resolve(day: _Date, time: dt.time | None, now: dt.datetime, default_time: d
         if date == today and time is not None and dt.datetime.combine(date, chosen) <= now:
             date += dt.timedelta(days=7)
         return dt.datetime.combine(date, chosen)
+    assert day.date is not None  # neither an offset nor a weekday: a date
     return dt.datetime.combine(day.date, time or default_time or now.time())
 
 

@@ -20,7 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 HUBS_GROUP = "Hubs"
 SHORTCUTS_GROUP = "Shortcuts"
@@ -423,11 +423,11 @@ def _binding(a: Action) -> Binding:
     )
 
 
-def app_bindings() -> list[Binding]:
+def app_bindings() -> list[BindingType]:
     return [_binding(a) for a in APP_ACTIONS]
 
 
-def bindings(*names: str) -> list[Binding]:
+def bindings(*names: str) -> list[BindingType]:
     """Bindings for a BINDINGS list: each name a scope ("calendar": all its
     actions, in registry order) or one action id ("dialog.cancel")."""
     chosen: list[Action] = []

@@ -244,3 +244,37 @@ def test_unexpected_connector_failure_becomes_a_status_message(store, caplog):
         assert wait_until(lambda: session.status.error is not None)
         assert session.status.message == "Could not connect to the camera: driver exploded"
         assert session.running
+
+
+class LinkLostWhilePolling(FakeCamera):
+    """Loses the link in the middle of a poll for events, once, when asked to."""
+
+    def __init__(self):
+        super().__init__()
+        self.lose_link = False
+        self.polling = threading.Event()
+        self.go_on = threading.Event()
+
+    def poll_events(self, timeout_ms):
+        if self.lose_link:
+            self.lose_link = False
+            self.polling.set()
+            self.go_on.wait(5)
+            self.unplug()
+            raise CameraDisconnected("Camera disconnected: check the USB cable and that the camera is on.")
+        return super().poll_events(timeout_ms)
+
+
+def test_a_job_queued_while_the_link_is_lost_fails_with_a_readable_error(store):
+    # Found by the type checker: the job was run with no camera at all and
+    # failed with "'NoneType' object has no attribute 'capture'".
+    camera = LinkLostWhilePolling()
+    with TetherSession(camera.connect, store, retry_delays=(30.0,)) as session:
+        assert wait_until(lambda: session.status.connected)
+        camera.lose_link = True
+        assert camera.polling.wait(5)
+        picture = session.capture()  # queued while the camera thread polls
+        camera.go_on.set()
+        with pytest.raises(CameraDisconnected) as raised:
+            picture.result(timeout=5)
+        assert "check the USB cable" in str(raised.value)
