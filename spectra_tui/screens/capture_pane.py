@@ -366,6 +366,12 @@ class CaptureScreen(Screen):
 
     def _show_status(self, status, info=None) -> None:
         line = self.query_one("#cap-status", Static)
+        if status.connected and not status.ready:
+            camera = info or status.camera
+            name = camera.model if camera is not None else "The camera"
+            line.update(f"○ {name}: not ready. {status.message}")
+            line.add_class("-problem")
+            return
         if status.connected:
             camera = info or status.camera
             parts = [f"● {camera.model}" if camera else "● Camera connected"]
@@ -494,7 +500,7 @@ class CaptureScreen(Screen):
     def action_reconnect(self) -> None:
         if self.tether is None:
             return
-        if self.tether.status.connected:
+        if self.tether.status.ready:
             self.notify("The camera is connected.", timeout=3)
             return
         self.query_one("#cap-status", Static).update("○ Trying to connect to the camera…")

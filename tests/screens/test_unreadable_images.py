@@ -93,7 +93,7 @@ async def test_capture_pane_and_strip_show_a_placeholder_for_a_bad_image(app, im
 
 
 def _vusb_drivers():
-    gphoto2 = pytest.importorskip("gphoto2")
+    pytest.importorskip("gphoto2")  # sets IOLIBS to its bundled drivers
     vusb = os.environ.get("IOLIBS", "").replace("iolibs", "vusb")
     return vusb if os.path.isdir(vusb) else None
 
