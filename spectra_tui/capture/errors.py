@@ -106,7 +106,7 @@ def not_ready_message(environ: Mapping[str, str] = os.environ) -> str:
     if folder:
         return (
             f"The virtual test camera took no picture: its folder {folder} (VCAMERADIR) must exist and hold "
-            "at least one JPEG. Put one there, then take the picture again."
+            "at least one JPEG. Put one there, then reconnect the camera; if it still takes none, start Spectra again."
         )
     return (
         "The camera did not take the picture and gave no reason. Check that it is on and awake, that its "

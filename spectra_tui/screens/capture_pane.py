@@ -336,7 +336,9 @@ class CaptureScreen(Screen):
         empty.set_class(not problem, "-hidden")
         empty.update(problem)
         self.query_one("#cap-number", Digits).update(str(shot.number))
-        size = f"{shot.width}×{shot.height}" if shot.width and shot.height else "RAW"
+        size = f"{shot.width}×{shot.height}" if shot.width and shot.height else "size unknown"
+        if shot.shown is None:
+            size = "RAW"
         count = len(self.query_one(ShotStrip).shots)
         self.query_one("#cap-image-info", Static).update(
             f"{shot.original_name}\n{size}\n{shot.source}\n\n{count} image{'s' if count != 1 else ''} in the session"
@@ -369,7 +371,7 @@ class CaptureScreen(Screen):
         if status.connected and not status.ready:
             camera = info or status.camera
             name = camera.model if camera is not None else "The camera"
-            line.update(f"○ {name}: not ready. {status.message}")
+            line.update(f"○ {name}: not ready. {status.message} {keymap.hint(('capture.reconnect', 'reconnects'))}.")
             line.add_class("-problem")
             return
         if status.connected:

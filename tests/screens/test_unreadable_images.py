@@ -124,6 +124,7 @@ async def test_a_truncated_capture_from_the_virtual_camera_shows_a_placeholder(a
         await wait_for(pilot, lambda: screen.new_images == 1, timeout=20, what="the capture")
         await pilot.pause(0.1)
         assert text_of(screen, "#cap-empty") == "Image 1 cannot be shown: the file is cut short (truncated)."
+        assert "size unknown" in text_of(screen, "#cap-image-info")  # a JPEG, not a RAW file
         assert strip_slot_text(screen) == ["cannot be shown"]
         screen.action_close()
         await pilot.pause()
