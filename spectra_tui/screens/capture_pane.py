@@ -48,6 +48,8 @@ from .spectra_app import spectra_app
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from textual_image.widget import AutoImage, SixelImage
+
 CAMERA_PORT_ENV = "SPECTRA_CAMERA_PORT"
 SHORT_LABELS = {"iso": "ISO", "aperture": "Aperture", "shutter_speed": "Shutter", "image_format": "Format"}
 THUMB_WIDTH = 12  # cells per thumbnail in the strip (when the screen is tall enough)
@@ -172,7 +174,7 @@ class ShotStrip(Horizontal):
             picture.display, raw.display = not problem, bool(problem)
             slot.query_one(".shot-number", Label).update(str(shot.number))
 
-    def _draw(self, index: int, picture: Any, shot: image_data.ImageFile) -> str:
+    def _draw(self, index: int, picture: AutoImage | SixelImage, shot: image_data.ImageFile) -> str:
         """Draw the shot's thumbnail in slot ``index`` (once per file); why it is not drawn, or ""."""
         source = shot.thumb or shot.shown
         if source is None:
