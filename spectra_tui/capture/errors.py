@@ -6,6 +6,9 @@ and what to do about it. Screens and the CLI show ``str(error)`` as it is.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
+
 # libgphoto2 result codes (gphoto2/gphoto2-result.h, gphoto2-port-result.h).
 # Kept here as plain numbers so this module never has to import gphoto2.
 GP_ERROR = -1
@@ -71,6 +74,10 @@ class CameraSettingError(CameraError):
     pass
 
 
+class CameraNotReady(CameraError):
+    """Connected, but the camera would not take a picture (libgphoto2's bare -1)."""
+
+
 class StoreError(CaptureError):
     """The studio image folder cannot be used (missing, read-only, full)."""
 
@@ -90,6 +97,22 @@ LOCKED_MESSAGE = (
 )
 BUSY_MESSAGE = "Camera busy, try again."
 DISCONNECTED_MESSAGE = "Camera disconnected: check the USB cable and that the camera is on."
+VIRTUAL_CAMERA_ENV = "VCAMERADIR"
+
+
+def not_ready_message(environ: Mapping[str, str] = os.environ) -> str:
+    """What to check when the camera would not take a picture and gave no reason (-1)."""
+    folder = environ.get(VIRTUAL_CAMERA_ENV)
+    if folder:
+        return (
+            f"The virtual test camera took no picture: its folder {folder} (VCAMERADIR) must exist and hold "
+            "at least one JPEG. Put one there, then reconnect the camera; if it still takes none, start Spectra again."
+        )
+    return (
+        "The camera did not take the picture and gave no reason. Check that it is on and awake, that its "
+        "memory card is in and has room, that it is not showing a menu or playing back pictures, and that "
+        "it can focus (or switch the lens to MF); then take the picture again."
+    )
 
 
 def camera_error_from_code(code: int, doing: str, detail: str = "") -> CameraError:

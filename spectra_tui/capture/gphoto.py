@@ -27,12 +27,15 @@ from .camera import (
     check_setting_value,
 )
 from .errors import (
+    GP_ERROR,
     NO_CAMERA_MESSAGE,
     CameraDisconnected,
     CameraError,
+    CameraNotReady,
     CameraSettingError,
     NoCameraFound,
     camera_error_from_code,
+    not_ready_message,
 )
 
 # libgphoto2 config names for our settings, by brand: Canon, Nikon, Sony, Fuji...
@@ -157,13 +160,24 @@ class GPhotoCamera:
         return sum(counts) if counts else None
 
     def capture(self) -> CameraFileRef:
-        with self._call("taking a picture") as camera:
+        with self._shutter("taking a picture") as camera:
             path = camera.capture(self._gp.GP_CAPTURE_IMAGE)
         return CameraFileRef(path.folder, path.name)
 
     def trigger(self) -> None:
-        with self._call("releasing the shutter") as camera:
+        with self._shutter("releasing the shutter") as camera:
             camera.trigger_capture()
+
+    @contextlib.contextmanager
+    def _shutter(self, doing: str) -> Iterator[Any]:
+        """``_call`` for a picture: a bare -1 ("Unspecified error") means the camera is not ready."""
+        try:
+            with self._call(doing) as camera:
+                yield camera
+        except CameraError as error:
+            if error.code == GP_ERROR:
+                raise CameraNotReady(not_ready_message(), error.code) from error
+            raise
 
     def poll_events(self, timeout_ms: int) -> list[CameraFileRef]:
         gp = self._gp

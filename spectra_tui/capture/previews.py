@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 PREVIEWABLE_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff"})
 RAW_SUFFIXES = frozenset(
@@ -55,6 +55,44 @@ def is_previewable(name: str | os.PathLike) -> bool:
 
 def is_importable(name: str | os.PathLike) -> bool:
     return Path(name).suffix.lower() in IMPORTABLE_SUFFIXES
+
+
+class UnreadablePicture(Exception):
+    """A picture file that cannot be shown; the message says why, in words."""
+
+
+def picture_for_screen(path: Path, longest_side: int = PREVIEW_LONGEST_SIDE) -> Image.Image:
+    """``path`` decoded in full, ready to draw: a screen never draws a file itself.
+
+    Drawing a file that turns out truncated, empty or not a picture raised
+    inside the terminal's rendering and closed the app; decoding here first
+    turns every such file into an :class:`UnreadablePicture` with the reason.
+    """
+    try:
+        with Image.open(path) as image:
+            image.draft("RGB", (longest_side, longest_side))
+            image.load()
+            image.thumbnail((longest_side, longest_side))
+            return _as_rgb(ImageOps.exif_transpose(image))
+    except Exception as error:  # Pillow raises many kinds for a bad file
+        raise UnreadablePicture(_why_unreadable(path, error)) from error
+
+
+def _why_unreadable(path: Path, error: Exception) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "the file is missing"
+    if isinstance(error, PermissionError):
+        return "the file cannot be read (permission denied)"
+    try:
+        if os.path.getsize(path) == 0:
+            return "the file is empty (0 bytes)"
+    except OSError:
+        pass
+    if isinstance(error, UnidentifiedImageError):
+        return "the file is not a picture"
+    if "truncated" in str(error):
+        return "the file is cut short (truncated)"
+    return f"the picture is damaged ({error})"
 
 
 def make_previews(

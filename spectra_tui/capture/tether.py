@@ -23,11 +23,11 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from .camera import Camera, CameraConnector, CameraFileRef, CameraInfo, CameraSetting
-from .errors import DISCONNECTED_MESSAGE, CameraBusy, CameraDisconnected, CameraError, CaptureError
+from .errors import DISCONNECTED_MESSAGE, CameraBusy, CameraDisconnected, CameraError, CameraNotReady, CaptureError
 from .records import ImportedImage
 from .store import SessionImageStore, StagedImage
 
@@ -46,6 +46,11 @@ class TetherStatus:
     camera: CameraInfo | None = None
     error: CaptureError | None = None
     next_retry_in: float | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Connected and taking pictures: a connected camera with an error would not take the last one."""
+        return self.connected and self.error is None
 
 
 class TetherStopped(CaptureError):
@@ -131,6 +136,7 @@ class TetherSession:
 
         def shoot(camera: Camera) -> None:
             ref = camera.capture()
+            self._mark_ready()
             staged = self._download(camera, ref)
             self._store_later(staged, result)
 
@@ -152,13 +158,20 @@ class TetherSession:
 
         def read(camera: Camera) -> CameraInfo:
             info = camera.info()
-            self._set_status(TetherStatus(True, f"{info.model} connected", camera=info))
+            if self._status.ready:
+                self._set_status(TetherStatus(True, f"{info.model} connected", camera=info))
+            else:
+                self._set_status(replace(self._status, camera=info))
             return info
 
         return self._submit(read)
 
     def reconnect(self) -> None:
-        """Try to connect again now rather than at the next scheduled retry."""
+        """Try to connect again now rather than at the next scheduled retry
+        (a camera connected but not ready is let go and connected afresh)."""
+        if self._status.connected:  # a job, so it comes before the pictures asked for after it
+            self._submit(lambda camera: self._connect_again())
+            return
         self._retry_now.set()
         self._jobs.put(None)  # wakes the camera thread
 
@@ -210,6 +223,10 @@ class TetherSession:
             return
         self._try_connect()
 
+    def _connect_again(self) -> None:
+        self._drop_camera()
+        self._try_connect()
+
     def _take_job(self, timeout: float) -> _Job | None:
         try:
             job = self._jobs.get(timeout=max(timeout, 0)) if timeout > 0 else self._jobs.get_nowait()
@@ -229,6 +246,9 @@ class TetherSession:
         except CameraDisconnected as error:
             job.future.set_exception(error)
             self._lose_camera(error)
+        except CameraNotReady as error:  # still connected: said on the status line, until a picture is taken
+            self._set_status(TetherStatus(True, str(error), camera=self._status.camera, error=error))
+            job.future.set_exception(error)
         except CaptureError as error:
             job.future.set_exception(error)
         except Exception as error:  # never let one job kill the camera thread
@@ -286,12 +306,20 @@ class TetherSession:
             except CaptureError as error:
                 self._report(error)
                 continue
+            self._mark_ready()  # the camera took a picture (its own shutter button)
             self._store_later(staged, None)
 
     def _download(self, camera: Camera, ref: CameraFileRef) -> StagedImage:
         data = camera.download(ref)
         self._downloaded.add(ref)
         return self.store.stage_bytes(data, ref.name, source=f"camera:{ref.path}")
+
+    def _mark_ready(self) -> None:
+        """The camera took a picture: it is ready again if it was not."""
+        status = self._status
+        if status.connected and not status.ready:
+            model = status.camera.model if status.camera is not None else "Camera"
+            self._set_status(TetherStatus(True, f"{model} connected", camera=status.camera))
 
     def _lose_camera(self, error: CaptureError) -> None:
         self._drop_camera()

@@ -20,7 +20,7 @@ from . import audit, clock, ledger, settings, versions
 from .counters import next_number
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, database, refresh
+from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, SessionImage, database, refresh
 from .money import MAX_CENTS, format_money, tax_on
 from .users import current_user_name
 
@@ -192,6 +192,40 @@ def _check_line_values(description: str, quantity, unit_price_cents, image_numbe
     return description
 
 
+def _check_image_number(invoice: Invoice, image_number: int | None) -> None:
+    """An Image # names one of the session's images, when the session has images recorded.
+
+    A session with none recorded here (its pictures kept elsewhere) takes any
+    number from 1, as does an invoice without a session.
+    """
+    if image_number is None or invoice.session_id is None:
+        return
+    numbers = [
+        row.number
+        for row in SessionImage.select(SessionImage.number)
+        .where(SessionImage.session == invoice.session_id)
+        .order_by(SessionImage.number)
+    ]
+    if numbers and image_number not in numbers:
+        session_number = Session.get_by_id(invoice.session_id).number
+        raise ValidationError(
+            f"Session {session_number} has no image {image_number}: its images are {_number_ranges(numbers)}.",
+            "image_number",
+        )
+
+
+def _number_ranges(numbers: list[int], most: int = 6) -> str:
+    """'1–4', '1–3, 5, 8–12'; the first ``most`` runs, then '…' (numbers sorted)."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    words = [f"{first}–{last}" if last > first else str(first) for first, last in runs[:most]]
+    return ", ".join(words) + (", …" if len(runs) > most else "")
+
+
 @write_transaction
 def add_line(
     invoice: Invoice,
@@ -216,6 +250,7 @@ def add_line(
     if unit_price_cents is None:
         raise ValidationError("Enter the price.", "price")
     description = _check_line_values(description, quantity, unit_price_cents, image_number)
+    _check_image_number(invoice, image_number)
     with database.atomic():
         _check_editable(refresh(invoice))
         count = InvoiceLine.select().where(InvoiceLine.invoice == invoice).count()
@@ -263,6 +298,8 @@ def update_line(
     new_price = line.unit_price_cents if unit_price_cents is ... else unit_price_cents
     new_image = line.image_number if image_number is ... else image_number
     new_description = _check_line_values(new_description, new_quantity, new_price, new_image)
+    if new_image != line.image_number:
+        _check_image_number(invoice, new_image)
     with database.atomic():
         _check_editable(refresh(invoice))
         stored = versions.current(line, f"Line {line.position} of {_label(invoice)}")

@@ -33,6 +33,7 @@ from textual.widgets import Digits, Label, Select, Static
 
 from ..capture import SETTING_NAMES, CaptureError, TetherSession
 from ..capture.camera import SETTING_LABELS
+from ..capture.previews import THUMB_LONGEST_SIDE
 from ..data import images as image_data
 from ..data import sessions as session_data
 from ..data.models import Session
@@ -41,12 +42,12 @@ from . import keymap
 from .base import KeyBar, TitleBar
 from .dialogs import ConfirmDialog
 from .import_images import PRESENT_STATUS, ImportImagesDialog, advance_to
+from .pictures import preview_at, preview_widget, show_picture
 from .spectra_app import spectra_app
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from textual.dom import DOMNode
     from textual_image.widget import AutoImage, SixelImage
 
 CAMERA_PORT_ENV = "SPECTRA_CAMERA_PORT"
@@ -64,20 +65,6 @@ def camera_connector(app):
 
     port = os.environ.get(CAMERA_PORT_ENV) or None
     return lambda: GPhotoCamera.open(port)
-
-
-def preview_widget(image: Path | None = None, **kwargs: Any) -> AutoImage | SixelImage:
-    """textual-image's widget (kitty graphics / Sixel where the terminal has them, half-blocks elsewhere)."""
-    from textual_image.widget import Image
-
-    return Image(image, **kwargs)
-
-
-def preview_at(node: DOMNode, selector: str) -> AutoImage | SixelImage:
-    """The ``preview_widget`` at ``selector`` under ``node``."""
-    from textual_image.widget import Image
-
-    return node.query_one(selector, Image)
 
 
 # ---------------------------------------------------------------- messages from the camera threads
@@ -136,6 +123,7 @@ class ShotStrip(Horizontal):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.shots: list[image_data.ImageFile] = []
+        self._drawn: dict[int, tuple[Path, str]] = {}  # slot -> (file drawn, why not drawn or "")
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="strip-numbers")
@@ -180,13 +168,21 @@ class ShotStrip(Horizontal):
                 continue
             picture = preview_at(slot, ".shot-picture")
             raw = slot.query_one(".shot-raw", Static)
-            if shot.thumb is not None:
-                if picture.image != shot.thumb:
-                    picture.image = shot.thumb
-                picture.display, raw.display = True, False
-            else:
-                picture.display, raw.display = False, True
+            problem = self._draw(index, picture, shot)
+            raw.update("RAW" if shot.shown is None else "cannot be shown")
+            raw.tooltip = problem or None
+            picture.display, raw.display = not problem, bool(problem)
             slot.query_one(".shot-number", Label).update(str(shot.number))
+
+    def _draw(self, index: int, picture: AutoImage | SixelImage, shot: image_data.ImageFile) -> str:
+        """Draw the shot's thumbnail in slot ``index`` (once per file); why it is not drawn, or ""."""
+        source = shot.thumb or shot.shown
+        if source is None:
+            return f"Image {shot.number} is a RAW file: no preview."
+        drawn = self._drawn.get(index)
+        if drawn is None or drawn[0] != source:
+            drawn = self._drawn[index] = (source, show_picture(picture, source, shot.number, THUMB_LONGEST_SIDE))
+        return drawn[1]
 
     def _numbers_line(self, width: int) -> Text:
         """'Shots (12): … 8 9 10 11 12' cut from the left to fit, the latest highlighted."""
@@ -335,15 +331,16 @@ class CaptureScreen(Screen):
         picture = preview_at(self, "#cap-preview")
         empty = self.query_one("#cap-empty", Static)
         if shot.shown is not None:
-            picture.image = shot.shown
-            picture.remove_class("-hidden")
-            empty.add_class("-hidden")
+            problem = show_picture(picture, shot.shown, shot.number)
         else:
-            picture.add_class("-hidden")
-            empty.remove_class("-hidden")
-            empty.update(f"Image {shot.number} is a RAW file: no preview (it is stored as shot).")
+            problem = f"Image {shot.number} is a RAW file: no preview (it is stored as shot)."
+        picture.set_class(bool(problem), "-hidden")
+        empty.set_class(not problem, "-hidden")
+        empty.update(problem)
         self.query_one("#cap-number", Digits).update(str(shot.number))
-        size = f"{shot.width}×{shot.height}" if shot.width and shot.height else "RAW"
+        size = f"{shot.width}×{shot.height}" if shot.width and shot.height else "size unknown"
+        if shot.shown is None:
+            size = "RAW"
         count = len(self.query_one(ShotStrip).shots)
         self.query_one("#cap-image-info", Static).update(
             f"{shot.original_name}\n{size}\n{shot.source}\n\n{count} image{'s' if count != 1 else ''} in the session"
@@ -373,6 +370,12 @@ class CaptureScreen(Screen):
 
     def _show_status(self, status, info=None) -> None:
         line = self.query_one("#cap-status", Static)
+        if status.connected and not status.ready:
+            camera = info or status.camera
+            name = camera.model if camera is not None else "The camera"
+            line.update(f"○ {name}: not ready. {status.message} {keymap.hint(('capture.reconnect', 'reconnects'))}.")
+            line.add_class("-problem")
+            return
         if status.connected:
             camera = info or status.camera
             parts = [f"● {camera.model}" if camera else "● Camera connected"]
@@ -501,7 +504,7 @@ class CaptureScreen(Screen):
     def action_reconnect(self) -> None:
         if self.tether is None:
             return
-        if self.tether.status.connected:
+        if self.tether.status.ready:
             self.notify("The camera is connected.", timeout=3)
             return
         self.query_one("#cap-status", Static).update("○ Trying to connect to the camera…")

@@ -34,6 +34,7 @@ from .dialogs import WRITE_ERRORS, readable
 
 PRESENT_STATUS = "Sales Presentation Pending"
 PROGRESS_INTERVAL = 0.1  # seconds between progress messages from the worker
+STOPPING = "Stopping after the pictures in flight…"
 
 
 # ---------------------------------------------------------------- advancing the session afterwards
@@ -90,6 +91,15 @@ def folder_problem(text: str) -> str | None:
     return None
 
 
+def stopped_line(result, total: int | None) -> str:
+    """The progress line once an import stopped early (an ``ImportResult``): what happened, how many came in."""
+    imported = len(result.imported)
+    count = f"{imported:,} of {total:,} pictures" if total else f"{imported:,} picture{'s' if imported != 1 else ''}"
+    if result.stopped_reason:
+        return f"Stopped ({result.stopped_reason}): {count} imported."
+    return f"Stopped as asked: {count} imported" + ("; the rest were not copied." if total else ".")
+
+
 # ---------------------------------------------------------------- the dialog
 
 
@@ -139,6 +149,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
         self.phase = "ask"  # ask -> running -> done
         self.result = None
         self.imported = 0
+        self.found: int | None = None  # pictures found in the folder (from the progress reports)
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -272,9 +283,13 @@ class ImportImagesDialog(ModalScreen[int | None]):
         from ..data.images import progress_line
 
         report = message.progress
+        self.found = report.total
         bar = self.query_one("#imp-bar", ProgressBar)
         bar.update(total=max(report.total, 1), progress=report.done)
-        self.query_one("#imp-progress-text", Static).update(progress_line(report))
+        line = progress_line(report)
+        if self.cancel_event.is_set():
+            line = f"{STOPPING} {line}"
+        self.query_one("#imp-progress-text", Static).update(line)
         if report.current:
             self.query_one("#imp-current", Static).update(f"Last: {report.current}")
 
@@ -298,7 +313,9 @@ class ImportImagesDialog(ModalScreen[int | None]):
         result = self.result = message.result
         self.imported = len(result.imported)
         bar = self.query_one("#imp-bar", ProgressBar)
-        if not result.cancelled and bar.total is not None:
+        if result.cancelled or result.stopped_reason:
+            self.query_one("#imp-progress-text", Static).update(stopped_line(result, self.found))
+        elif bar.total is not None:
             bar.update(progress=bar.total)
         summary = self.query_one("#imp-summary", Static)
         summary.update(result.summary())
@@ -335,7 +352,7 @@ class ImportImagesDialog(ModalScreen[int | None]):
         if self.phase == "running":
             if not self.cancel_event.is_set():
                 self.cancel_event.set()
-                self.query_one("#imp-progress-text", Static).update("Stopping after the pictures in flight…")
+                self.query_one("#imp-progress-text", Static).update(STOPPING)
             return
         self.dismiss(self.imported if self.phase == "done" else None)
 

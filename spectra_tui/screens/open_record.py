@@ -39,22 +39,26 @@ def open_session(app, session: Session | int, tab: str = "general") -> None:
     app.push_screen(SessionRecord(_get(session_data.session_by_id, session), tab=tab))
 
 
-def open_invoice(app, invoice: Invoice | int) -> None:
-    """The invoice (or estimate, credit memo) record."""
+def open_invoice(app, invoice: Invoice | int, image_number: int | None = None) -> None:
+    """The invoice (or estimate, credit memo) record; ``image_number`` (the
+    image on screen in a presentation) fills the Image # of the lines added."""
     from .invoices.record import InvoiceRecord
 
-    app.push_screen(InvoiceRecord(_get(invoice_data.invoice_by_id, invoice)))
+    app.push_screen(InvoiceRecord(_get(invoice_data.invoice_by_id, invoice), image_number=image_number))
 
 
-def open_new_invoice(app, kind: str, client: Client | None = None, session: Session | None = None) -> None:
-    """Create (and number) an invoice, credit memo or estimate and open it;
-    a broken rule (wrong basis, ...) is shown as a notification."""
+def open_new_invoice(
+    app, kind: str, client: Client | None = None, session: Session | None = None, image_number: int | None = None
+) -> None:
+    """Create (and number) an invoice, credit memo or estimate and open it
+    (``image_number`` as for ``open_invoice``); a broken rule (wrong basis,
+    ...) is shown as a notification."""
     try:
         invoice = invoice_data.create_invoice(kind, client=client, session=session)
     except WRITE_ERRORS as error:
         app.notify(readable(error), title="Not created", severity="error", timeout=8)
         return
-    open_invoice(app, invoice)
+    open_invoice(app, invoice, image_number=image_number)
     app.notify(
         f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; "
         f"press {keymap.key('invoice_record.add_line')} to add its lines.",

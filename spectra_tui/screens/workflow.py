@@ -12,39 +12,35 @@ actions work on the selected session:
 - Capture Images: tethered capture (Enter / t), Import Images (i).
 - Present Images: Start Presentation (Enter / p: an external fullscreen viewer
   when a display and a viewer exist, else in the terminal; v: always in the
-  terminal), Order Info (o: a new Initial Order invoice for the session).
+  terminal), Order Info (o: a new Initial Order invoice for the session);
+  both live in presentation.py.
 - Every stage: a advances the status, s opens the session record, c the client.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
-
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult, SuspendNotSupported
-from textual.containers import Container, Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, Digits, Label, Select, Static
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label, Select, Static
 
-from ..data import images as image_data
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data import settings
 from ..data.clock import now
 from ..data.ledger import can_owe, invoice_money
-from ..data.models import Invoice, Session
+from ..data.models import Session
 from ..data.money import format_money
 from ..data.versions import reloaded
 from . import keymap
 from .base import HubScreen
-from .dialogs import WRITE_ERRORS, ChoiceDialog, readable
+from .dialogs import WRITE_ERRORS, readable
 from .hooks import ScreenHooks
 from .import_images import PRESENT_STATUS, ImportImagesDialog
-from .open_record import open_client, open_invoice, open_new_invoice, open_session
+from .open_record import open_client, open_invoice, open_session
+from .presentation import order_info, start_presentation
 from .widgets import PagedTable
 
 CHECK_IN_STATUS = "Session Pending"
@@ -95,33 +91,12 @@ STAGE_ACTIONS = {
     "present_here": PRESENT_STATUS,
     "order_info": PRESENT_STATUS,
 }
-# Fullscreen viewers from Debian packages that take a list of files, best first.
-VIEWERS: list[tuple[str, list[str]]] = [
-    ("feh", ["-F", "-Z", "--auto-rotate", "-d"]),  # -d draws the file name: the image number
-    ("imv", ["-f"]),
-    ("imv-wayland", ["-f"]),
-    ("imv-x11", ["-f"]),
-    ("nsxiv", ["-f", "-b"]),
-    ("pqiv", ["-f"]),
-    ("mpv", ["--fs", "--image-display-duration=inf"]),
-]
 
 
 def stages() -> list[tuple[str, str]]:
     """(status, stage name) for every workflow step where sessions wait (the last step is the end)."""
     statuses = settings.session_statuses()
     return [(status, STAGE_NAMES.get(status, status)) for status in statuses[:-1] or statuses]
-
-
-def external_viewer() -> list[str] | None:
-    """The command of a fullscreen image viewer, when a display exists; None over SSH / without one."""
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        return None
-    for program, options in VIEWERS:
-        path = shutil.which(program)
-        if path:
-            return [path, *options]
-    return None
 
 
 def fmt_when(when) -> str:
@@ -522,134 +497,3 @@ class CheckInDialog(ScreenHooks, ModalScreen[bool]):
 
     def action_cancel(self) -> None:
         self.dismiss(False)
-
-
-# ---------------------------------------------------------------- presentation and order
-
-
-def start_presentation(app, session: Session, external: bool = True) -> None:
-    """Show the session's images fullscreen: an external viewer when there is
-    a display (and one installed), else in the terminal."""
-    files = image_data.session_image_files(session)
-    shown = [image for image in files if image.shown is not None]
-    if not shown:
-        app.notify(
-            f"Session {session.number} has no images to show yet: capture or import them first (Capture Images stage).",
-            title="Nothing to present",
-            severity="warning",
-            timeout=6,
-        )
-        return
-    viewer = external_viewer() if external else None
-    if viewer is not None:
-        paths = [str(image.for_viewer) for image in shown if image.for_viewer is not None]
-        try:
-            with app.suspend():
-                completed = subprocess.run([*viewer, *paths], check=False)
-        except SuspendNotSupported:
-            pass  # e.g. in a browser (textual-serve): present in the terminal instead
-        except OSError as error:
-            app.notify(
-                f"The viewer {Path(viewer[0]).name} could not start ({error}); presenting in the terminal.",
-                severity="warning",
-                timeout=6,
-            )
-        else:
-            if completed.returncode == 0:
-                app.notify(
-                    f"Presentation of session {session.number} ended: o opens the order (Initial Order invoice).",
-                    timeout=6,
-                )
-                return
-            app.notify(
-                f"The viewer {Path(viewer[0]).name} stopped with an error; presenting in the terminal.",
-                severity="warning",
-                timeout=6,
-            )
-    app.push_screen(PresentationScreen(session, shown))
-
-
-def order_info(app, session: Session) -> None:
-    """Order Info: a new Initial Order invoice for the session (or its open one)."""
-    from ..data.invoices import open_invoices_of_session
-
-    existing = open_invoices_of_session(session, Invoice.INITIAL_ORDER)
-    if not existing:
-        open_new_invoice(app, Invoice.INITIAL_ORDER, session=session)
-        return
-
-    def chosen(choice: str | None) -> None:
-        if choice == "new":
-            open_new_invoice(app, Invoice.INITIAL_ORDER, session=session)
-        elif choice:
-            open_invoice(app, next(invoice for invoice in existing if str(invoice.id) == choice))
-
-    options = [(str(invoice.id), f"Open Initial Order invoice {invoice.display_number}") for invoice in existing]
-    options.append(("new", "New Initial Order invoice"))
-    app.push_screen(ChoiceDialog(f"Order info · session {session.number}", options), chosen)
-
-
-class PresentationScreen(Screen):
-    """The session's images fullscreen in the terminal: ←/→ move, the image
-    number big, o Order Info, Escape ends."""
-
-    DEFAULT_CSS = """
-    PresentationScreen { background: black; }
-    PresentationScreen #pres-box { height: 1fr; align: center middle; }
-    PresentationScreen #pres-image { width: auto; height: auto; }
-    PresentationScreen #pres-bar { height: 3; padding: 0 1; background: $panel; }
-    PresentationScreen #pres-info { width: 1fr; height: 3; content-align: left middle; }
-    PresentationScreen #pres-number { width: auto; min-width: 9; color: $accent; }
-    """
-    BINDINGS = keymap.bindings("presentation")
-
-    def __init__(self, session: Session, images: list[image_data.ImageFile]):
-        super().__init__()
-        self.session = session
-        self.images = images
-        self.index = 0
-
-    def compose(self) -> ComposeResult:
-        from .capture_pane import preview_widget
-
-        with Container(id="pres-box"):
-            yield preview_widget(id="pres-image")
-        with Horizontal(id="pres-bar"):
-            yield Static("", id="pres-info")
-            yield Digits("", id="pres-number")
-
-    def on_mount(self) -> None:
-        self.title = f"Spectra · Presentation · Session {self.session.number}"
-        self.show()
-
-    @property
-    def current(self) -> image_data.ImageFile:
-        return self.images[self.index]
-
-    def show(self) -> None:
-        image = self.current
-        from .capture_pane import preview_at
-
-        preview_at(self, "#pres-image").image = image.shown
-        self.query_one("#pres-number", Digits).update(str(image.number))
-        self.query_one("#pres-info", Static).update(
-            f"[b]{self.session.client.full_name}[/b] · session {self.session.number}\n"
-            f"Image {image.number} · {self.index + 1} of {len(self.images)}\n"
-            f"[dim]{keymap.key('presentation.previous')}/{keymap.key('presentation.next')} move · "
-            f"{keymap.hint(('presentation.order_info', 'order info'), ('presentation.end', 'ends'))}[/dim]"
-        )
-
-    def action_move(self, step: int) -> None:
-        self.index = (self.index + step) % len(self.images)
-        self.show()
-
-    def action_jump(self, index: int) -> None:
-        self.index = index % len(self.images)
-        self.show()
-
-    def action_order_info(self) -> None:
-        self.notify(f"Image {self.current.number} was on screen: its number goes on the invoice line.", timeout=5)
-        order_info(self.app, self.session)
-
-    def action_end(self) -> None:
-        self.dismiss(None)

@@ -17,7 +17,7 @@ from spectra_tui.data import images as image_data
 from spectra_tui.data.models import Session
 from spectra_tui.screens.capture_pane import CaptureScreen
 from spectra_tui.screens.import_images import ImportImagesDialog
-from spectra_tui.screens.workflow import PresentationScreen
+from spectra_tui.screens.presentation import PresentationScreen
 
 from .layout import SIZE_IDS, SIZES, assert_fits
 

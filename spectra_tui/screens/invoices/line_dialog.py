@@ -48,9 +48,10 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
     """
     BINDINGS = keymap.bindings("dialog.cancel", "invoice_line")
 
-    def __init__(self, invoice: Invoice, line: InvoiceLine | None = None):
+    def __init__(self, invoice: Invoice, line: InvoiceLine | None = None, image_number: int | None = None):
         super().__init__()
         self.invoice, self.line = invoice, line
+        self.image_number = line.image_number if line is not None else image_number
         self.item: PriceItem | None = line.item if line is not None and line.item_id else None
 
     def compose(self) -> ComposeResult:
@@ -87,7 +88,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
                 )
                 yield Label("Image #", classes="short-label")
                 yield Input(
-                    str(line.image_number) if line and line.image_number else "",
+                    str(self.image_number) if self.image_number else "",
                     id="image",
                     compact=True,
                     max_length=6,

@@ -44,9 +44,10 @@ class InvoiceRecord(RecordScreen):
     """
     BINDINGS = keymap.bindings("invoice_record")
 
-    def __init__(self, invoice: Invoice):
+    def __init__(self, invoice: Invoice, image_number: int | None = None):
         super().__init__()
         self.invoice = invoice
+        self.image_number = image_number  # the presentation's image on screen: the Image # of new lines
         self._lines: list[InvoiceLine] = []
         self._entries: list[LedgerEntry] = []
         self._voided: set[int] = set()
@@ -282,7 +283,7 @@ class InvoiceRecord(RecordScreen):
             self.notify(str(error), title="Not possible", severity="error", timeout=8)
             return
         self.app.push_screen(
-            LineDialog(self.invoice),
+            LineDialog(self.invoice, image_number=self.image_number),
             self._after_dialog(lambda line: f"Line added: {line.description[:40]}. {self._money_summary()}"),
         )
 
