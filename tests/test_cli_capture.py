@@ -121,6 +121,25 @@ def test_sessions_errors_are_readable(studio_db):
     assert result.returncode == 2 and "could not read 'someday soon' as a day" in result.stderr
 
 
+def test_sessions_takes_days_back_in_time_as_the_app_reads_them(studio_db):
+    studio_today = dt.datetime.now(ZoneInfo("America/Chicago")).date()
+    monday = studio_today - dt.timedelta(days=studio_today.weekday())
+    for typed, day in (("-1d", studio_today - dt.timedelta(days=1)), ("- 2w", studio_today - dt.timedelta(weeks=2)),
+                       ("last fri", monday - dt.timedelta(days=3)), ("+2d", studio_today + dt.timedelta(days=2)),
+                       ("next fri", monday + dt.timedelta(days=11))):
+        result = spectra("--db", studio_db, "sessions", "--date", typed)
+        assert result.returncode == 0, (typed, result.stderr)
+        assert f"{day:%A %m/%d/%Y}" in result.stdout.splitlines()[0], typed
+    assert f"{studio_today - dt.timedelta(days=1):%m/%d/%Y}" in spectra("--db", studio_db, "sessions", "--date=-1d").stdout
+
+
+def test_an_empty_date_is_refused_not_taken_for_today(studio_db):
+    for typed in ("", "  "):
+        result = spectra("--db", studio_db, "sessions", "--date", typed)
+        assert result.returncode == 2 and result.stdout == ""
+        assert "--date is empty" in result.stderr and "-1d" in result.stderr
+
+
 # ---------------------------------------------------------------- spectra import-images
 
 def test_import_images_copies_registers_and_lists_the_corrupt_file(studio_db, image_env, tmp_path):
