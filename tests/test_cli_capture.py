@@ -121,6 +121,23 @@ def test_sessions_errors_are_readable(studio_db):
     assert result.returncode == 2 and "could not read 'someday soon' as a day" in result.stderr
 
 
+def test_sessions_prints_old_data_without_its_control_characters(studio_db):
+    """A name stored before control characters were stripped on the way in
+    must not retitle the terminal (ESC ]0; ... BEL) when listed."""
+    day, client_id, type_id = query(studio_db, "SELECT date(start), client_id, session_type_id FROM session "
+                                               "WHERE status != 'Cancelled' ORDER BY start LIMIT 1")[0]
+    conn = sqlite3.connect(studio_db)
+    with conn:
+        conn.execute("UPDATE client SET first_name = 'Ann' || char(27) || ']0;pwned' || char(7) || char(0) "
+                     "WHERE id = ?", (client_id,))
+        conn.execute("UPDATE session_type SET name = name || char(155) || '31m' WHERE id = ?", (type_id,))
+    conn.close()
+    result = spectra("--db", studio_db, "sessions", "--date", day)
+    assert result.returncode == 0, result.stderr
+    assert "Ann]0;pwned" in result.stdout and "31m" in result.stdout
+    assert not set(result.stdout) & {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} - {"\n"}
+
+
 def test_sessions_takes_days_back_in_time_as_the_app_reads_them(studio_db):
     studio_today = dt.datetime.now(ZoneInfo("America/Chicago")).date()
     monday = studio_today - dt.timedelta(days=studio_today.weekday())

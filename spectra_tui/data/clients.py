@@ -15,6 +15,7 @@ from . import audit, clock, versions
 from .db import write_transaction
 from .errors import DomainError, NotFound, ValidationError
 from .models import Client, FamilyMember, database
+from .text import one_line, strip_controls
 
 TEXT_FIELDS = (
     "first_name",
@@ -167,7 +168,10 @@ def clean_client_fields(fields: dict, capitalize: set[str] | None = None) -> dic
                 raise ValidationError(
                     f"The {name.replace('_', ' ')} contains characters that cannot be stored; retype it.", name
                 ) from None
-            value = " ".join(value.split()) if name != "notes" else value.strip()
+            if name == "notes":
+                value = strip_controls(value, multiline=True).strip()
+            else:
+                value = one_line(value)
             limit = MAX_NOTES if name == "notes" else MAX_LENGTH
             if len(value) > limit:
                 raise ValidationError(
@@ -279,7 +283,7 @@ def family_of(client: Client) -> list[FamilyMember]:
 def add_family_member(
     client: Client, first_name: str, last_name: str = "", relationship: str = "", birthday: str | dt.date | None = None
 ) -> FamilyMember:
-    first = auto_capitalize(" ".join((first_name or "").split()))
+    first = auto_capitalize(one_line(first_name))
     if not first:
         raise ValidationError("Enter the family member's first name.", "first_name")
     if len(first) > MAX_LENGTH or len(last_name or "") > MAX_LENGTH or len(relationship or "") > MAX_LENGTH:
@@ -288,8 +292,8 @@ def add_family_member(
         member = FamilyMember.create(
             client=client,
             first_name=first,
-            last_name=auto_capitalize(" ".join((last_name or client.last_name).split())),
-            relationship=" ".join((relationship or "").split()),
+            last_name=auto_capitalize(one_line(last_name or client.last_name)),
+            relationship=one_line(relationship),
             birthday=parse_birthday(birthday),
         )
         audit.record("family.add", "client", client.id, None, member)
@@ -319,8 +323,26 @@ class ClientQuery:
 
 
 def _prefix(field, text: str):
-    """field starts with text, written as a range so an index serves it."""
-    return (field >= text) & (field < text + "\uffff")
+    """field starts with text, written as a range so an index serves it:
+    from ``text`` up to (not including) ``text`` with its last character
+    raised by one ("ab" -> "ac"). Keys compare by code point (SQLite's
+    binary UTF-8 order), so a range ending at "ab\uffff" would miss
+    "ab😀" and "山𠮷": characters beyond U+FFFF sort after it."""
+    upper = _after_prefix(text)
+    return (field >= text) if upper is None else (field >= text) & (field < upper)
+
+
+def _after_prefix(text: str) -> str | None:
+    """The first text, in code point order, that no longer starts with ``text``
+    (None when there is none: every character is U+10FFFF)."""
+    while text:
+        last = ord(text[-1]) + 1
+        if last == 0xD800:  # surrogates are not text: the next character is U+E000
+            last = 0xE000
+        if last <= 0x10FFFF:
+            return text[:-1] + chr(last)
+        text = text[:-1]
+    return None
 
 
 FEW_MATCHES = 500  # fewer matches than this are gathered through an index and sorted

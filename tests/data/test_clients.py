@@ -117,6 +117,18 @@ def test_unicode_is_kept_and_searchable(db):
     assert [c.id for c in junk] == [client.id]  # nothing searchable is left of it: as an empty query
 
 
+def test_a_prefix_finds_names_going_on_beyond_u_ffff(db):
+    emoji = new(first_name="Ab😀cd", last_name="Zed")
+    kanji = new(first_name="Kim", last_name="山𠮷")
+    plain = new(first_name="Abe", last_name="Young")
+    assert {c.id for c in search_clients(ClientQuery(name="ab"))} == {emoji.id, plain.id}
+    assert [c.id for c in search_clients(ClientQuery(name="ab😀"))] == [emoji.id]
+    assert [c.id for c in search_clients(ClientQuery(name="山"))] == [kanji.id]
+    assert clients.count_clients(ClientQuery(name="山")) == 1
+    assert clients._after_prefix("ab") == "ac" and clients._after_prefix("a\U0010ffff") == "b"
+    assert clients._after_prefix("\ud7ff") == "\ue000" and clients._after_prefix("\U0010ffff") is None
+
+
 def test_a_failed_update_loses_nothing(db):
     client = new(first_name="Ann", last_name="Lee", phone_mobile="5128675309")
     with pytest.raises(ValidationError):
