@@ -48,6 +48,7 @@ from .errors import (
 from .fake import FakeCamera
 from .gphoto import GPhotoCamera, detect_cameras
 from .importer import (
+    Duplicate,
     FailedFile,
     ImportProgress,
     ImportResult,
@@ -85,6 +86,7 @@ __all__ = [
     "GPhotoCamera",
     "ImageRegistry",
     "ImportProgress",
+    "Duplicate",
     "ImportResult",
     "ImportSourceError",
     "ImportedImage",
