@@ -63,11 +63,14 @@ class _CleanTextAccessor(FieldAccessor):
     changed or read back holds no control character."""
 
     def __set__(self, instance, value):
-        super().__set__(instance, _clean_text(value, self.field.multiline))
+        if value.__class__ is str and not value.isprintable():  # (printable: the usual case, at C speed)
+            value = strip_controls(storable_text(value), self.field.multiline)
+        instance.__data__[self.name] = value
+        instance._dirty.add(self.name)
 
 
 def _clean_text(value, multiline: bool):
-    if isinstance(value, str):
+    if isinstance(value, str) and not value.isprintable():  # (printable: the usual case, at C speed)
         return strip_controls(storable_text(value), multiline)
     return value
 
