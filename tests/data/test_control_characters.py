@@ -33,6 +33,11 @@ CLEAN_NOTES = "line one[2J\nline\ttwo\nthree"
 CONTROLS = {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]}
 
 
+def behind_the_app(statement: str, *params) -> None:
+    """Plain SQL, past the models (as a studio's old data was stored)."""
+    database.execute_sql(statement.replace("?", database.param), params)
+
+
 def free_of_controls(text: str, multiline: bool = False) -> bool:
     allowed = {"\n", "\t"} if multiline else set()
     return not (set(text) & (CONTROLS - allowed))
@@ -133,10 +138,10 @@ def test_an_image_s_original_name(studio):
 
 def test_old_rows_read_back_clean(studio):
     """A studio's data stored before the rule: what the app reads holds no control."""
-    database.execute_sql("UPDATE client SET first_name = ?, notes = ? WHERE id = ?",
-                         (DIRTY, DIRTY_NOTES, studio.client.id))
+    old_name, old_notes = DIRTY.replace("\x00", ""), DIRTY_NOTES.replace("\x00", "")  # PostgreSQL holds no NUL
+    behind_the_app('UPDATE "client" SET first_name = ?, notes = ? WHERE id = ?', old_name, old_notes, studio.client.id)
     settings.put("studio_name", "Bright Studio")
-    database.execute_sql("UPDATE setting SET value = ? WHERE key = 'studio_name'", (json.dumps(DIRTY),))
+    behind_the_app("UPDATE \"setting\" SET value = ? WHERE key = 'studio_name'", json.dumps(old_name))
     client = Client.get_by_id(studio.client.id)
     assert (client.first_name, client.notes) == (CLEAN, CLEAN_NOTES)
     assert settings.get("studio_name") == CLEAN

@@ -148,12 +148,16 @@ def test_old_data_with_control_characters_is_written_without_them(cal_db, bk):
     from spectra_tui.data.models import database
 
     trap = "\x1b]0;pwned\x07"
-    database.execute_sql("UPDATE client SET first_name = ? WHERE id = ?", (f"Ann{trap}\x00", bk.ann.id))
-    database.execute_sql("UPDATE session_type SET name = ? WHERE id = ?", (f"Family\x9b{trap}", bk.family.id))
-    database.execute_sql("UPDATE appointment SET title = ? WHERE id = ?", (f"Sales{trap}", cal_db.presentation.id))
-    database.execute_sql("UPDATE user SET full_name = ? WHERE id = ?", (f"Ava{trap} Reyes", bk.ava.id))
+
+    def behind_the_app(statement, *params):
+        database.execute_sql(statement.replace("?", database.param), params)
+
+    behind_the_app('UPDATE "client" SET first_name = ? WHERE id = ?', f"Ann{trap}\x7f", bk.ann.id)
+    behind_the_app('UPDATE "session_type" SET name = ? WHERE id = ?', f"Family\x9b{trap}", bk.family.id)
+    behind_the_app('UPDATE "appointment" SET title = ? WHERE id = ?', f"Sales{trap}", cal_db.presentation.id)
+    behind_the_app('UPDATE "user" SET full_name = ? WHERE id = ?', f"Ava{trap} Reyes", bk.ava.id)
     settings.put("studio_name", "Bright Studio")
-    database.execute_sql("UPDATE setting SET value = ? WHERE key = 'studio_name'", ('"Bright\\u001b Studio"',))
+    behind_the_app("UPDATE \"setting\" SET value = ? WHERE key = 'studio_name'", '"Bright\\u001b Studio"')
     data = export_ical(days=60)
     assert not set(data.decode()) & {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} - {"\r", "\n"}
     events = {str(e["UID"]): e for e in parse(data).walk("VEVENT")}
