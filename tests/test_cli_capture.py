@@ -206,13 +206,15 @@ def test_import_images_names_each_duplicate_and_counts_what_it_ignored(studio_db
     (card / "c.xmp").write_text("<x/>")
     (card / "._c.jpg").write_bytes(b"resource fork")
     (card / ".DS_Store").write_bytes(b"finder")
+    (card / "d\x1b]0;pwned\x07.jpg").write_bytes((card / "a.jpg").read_bytes())  # a name no terminal should get
     result = spectra("--db", studio_db, "import-images", number, card, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "Imported 1 image (number 2), 2 already in the session (skipped), 3 other files ignored "
+        "Imported 1 image (number 2), 3 already in the session (skipped), 3 other files ignored "
         "(not pictures, or hidden).",
         "  skipped: a.jpg is already image 1",
         "  skipped: b.jpg is already image 1",
+        "  skipped: d]0;pwned.jpg is already image 1",
     ]
 
 

@@ -6,6 +6,7 @@ import threading
 import time
 
 from ..data.errors import ValidationError
+from ..data.text import strip_controls
 
 PROGRESS_EVERY_SECONDS = 0.2  # how often the progress line is redrawn on a terminal
 LOG_EVERY_SECONDS = 5.0  # ... and how often a line is written when the output is not a terminal
@@ -112,15 +113,16 @@ def run(args) -> int:
         return 2
     result = outcome["result"]
     if result.found_no_pictures:
-        print(f"spectra: {result.summary()}", file=sys.stderr)
+        print(f"spectra: {strip_controls(result.summary())}", file=sys.stderr)
         return 1
-    print(result.summary())
+    # File names come from the card as they are: no control character reaches the terminal.
+    print(strip_controls(result.summary()))
     for image in result.without_previews:
-        print(f"  no preview (RAW): {image.original_name} -> image {image.number}")
+        print(strip_controls(f"  no preview (RAW): {image.original_name} -> image {image.number}"))
     for duplicate in result.duplicates:
-        print(f"  skipped: {duplicate}")
+        print(strip_controls(f"  skipped: {duplicate}"))
     for failed in result.failed:
-        print(f"  failed: {failed.path}: {failed.reason}")
+        print(strip_controls(f"  failed: {failed.path}: {failed.reason}"))
     if interrupted:
         print("Stopped by Ctrl+C: run the same command again to bring in the rest (what came in is skipped).")
         return 130
