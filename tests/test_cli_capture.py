@@ -6,9 +6,11 @@ over its vusb driver), switched on by VCAMERADIR in the command's environment.
 """
 import datetime as dt
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -121,6 +123,42 @@ def test_sessions_errors_are_readable(studio_db):
     assert result.returncode == 2 and "could not read 'someday soon' as a day" in result.stderr
 
 
+def test_sessions_prints_old_data_without_its_control_characters(studio_db):
+    """A name stored before control characters were stripped on the way in
+    must not retitle the terminal (ESC ]0; ... BEL) when listed."""
+    day, client_id, type_id = query(studio_db, "SELECT date(start), client_id, session_type_id FROM session "
+                                               "WHERE status != 'Cancelled' ORDER BY start LIMIT 1")[0]
+    conn = sqlite3.connect(studio_db)
+    with conn:
+        conn.execute("UPDATE client SET first_name = 'Ann' || char(27) || ']0;pwned' || char(7) || char(0) "
+                     "WHERE id = ?", (client_id,))
+        conn.execute("UPDATE session_type SET name = name || char(155) || '31m' WHERE id = ?", (type_id,))
+    conn.close()
+    result = spectra("--db", studio_db, "sessions", "--date", day)
+    assert result.returncode == 0, result.stderr
+    assert "Ann]0;pwned" in result.stdout and "31m" in result.stdout
+    assert not set(result.stdout) & {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} - {"\n"}
+
+
+def test_sessions_takes_days_back_in_time_as_the_app_reads_them(studio_db):
+    studio_today = dt.datetime.now(ZoneInfo("America/Chicago")).date()
+    monday = studio_today - dt.timedelta(days=studio_today.weekday())
+    for typed, day in (("-1d", studio_today - dt.timedelta(days=1)), ("- 2w", studio_today - dt.timedelta(weeks=2)),
+                       ("last fri", monday - dt.timedelta(days=3)), ("+2d", studio_today + dt.timedelta(days=2)),
+                       ("next fri", monday + dt.timedelta(days=11))):
+        result = spectra("--db", studio_db, "sessions", "--date", typed)
+        assert result.returncode == 0, (typed, result.stderr)
+        assert f"{day:%A %m/%d/%Y}" in result.stdout.splitlines()[0], typed
+    assert f"{studio_today - dt.timedelta(days=1):%m/%d/%Y}" in spectra("--db", studio_db, "sessions", "--date=-1d").stdout
+
+
+def test_an_empty_date_is_refused_not_taken_for_today(studio_db):
+    for typed in ("", "  "):
+        result = spectra("--db", studio_db, "sessions", "--date", typed)
+        assert result.returncode == 2 and result.stdout == ""
+        assert "--date is empty" in result.stderr and "-1d" in result.stderr
+
+
 # ---------------------------------------------------------------- spectra import-images
 
 def test_import_images_copies_registers_and_lists_the_corrupt_file(studio_db, image_env, tmp_path):
@@ -133,7 +171,8 @@ def test_import_images_copies_registers_and_lists_the_corrupt_file(studio_db, im
     number = a_session(studio_db)
     result = spectra("--db", studio_db, "import-images", number, card, "--workers", 2, env=env)
     assert result.returncode == 1, result.stderr  # some failed: the summary says which
-    assert "Imported 3 images (numbers 1–3), 1 failed." in result.stdout
+    assert "Imported 3 images (numbers 1–3), 1 failed, 1 other file ignored (not a picture, or hidden)." \
+        in result.stdout
     assert "failed:" in result.stdout and "IMG_0004.JPG" in result.stdout
     assert "Importing: 4 of 4 images" in result.stderr
     rows = query(studio_db, "SELECT i.number, i.original_name, i.source FROM session_image i "
@@ -143,7 +182,9 @@ def test_import_images_copies_registers_and_lists_the_corrupt_file(studio_db, im
     assert sorted(p.name for p in originals.iterdir()) == ["0001.jpg", "0002.jpg", "0003.jpg"]
     # Again: nothing new, nothing failed twice over.
     again = spectra("--db", studio_db, "import-images", number, card / "DCIM" / "100CANON" / "..", env=env)
-    assert "Imported 0 images, 3 already in the session, skipped, 1 failed." in again.stdout
+    assert "Imported 0 images, 3 already in the session (skipped), 1 failed, 1 other file" in again.stdout
+    assert [line.strip() for line in again.stdout.splitlines() if "skipped:" in line] == [
+        f"skipped: IMG_000{n}.JPG is already image {n}" for n in (1, 2, 3)]
     assert spectra("--db", studio_db, "check").returncode == 0
 
 
@@ -152,6 +193,75 @@ def test_import_images_all_good_exits_zero(studio_db, image_env, tmp_path):
     make_jpeg(tmp_path / "folder" / "a.jpg", 5)
     result = spectra("--db", studio_db, "import-images", a_session(studio_db), tmp_path / "folder", env=env)
     assert result.returncode == 0 and "Imported 1 image (number 1)." in result.stdout
+
+
+def test_import_images_names_each_duplicate_and_counts_what_it_ignored(studio_db, image_env, tmp_path):
+    _root, env = image_env
+    number, card = a_session(studio_db), tmp_path / "card"
+    make_jpeg(card / "a.jpg", 5)
+    first = spectra("--db", studio_db, "import-images", number, card, env=env)
+    assert first.returncode == 0 and "Imported 1 image (number 1)." in first.stdout
+    (card / "b.jpg").write_bytes((card / "a.jpg").read_bytes())
+    make_jpeg(card / "c.jpg", 6)
+    (card / "c.xmp").write_text("<x/>")
+    (card / "._c.jpg").write_bytes(b"resource fork")
+    (card / ".DS_Store").write_bytes(b"finder")
+    (card / "d\x1b]0;pwned\x07.jpg").write_bytes((card / "a.jpg").read_bytes())  # a name no terminal should get
+    result = spectra("--db", studio_db, "import-images", number, card, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "Imported 1 image (number 2), 3 already in the session (skipped), 3 other files ignored "
+        "(not pictures, or hidden).",
+        "  skipped: a.jpg is already image 1",
+        "  skipped: b.jpg is already image 1",
+        "  skipped: d]0;pwned.jpg is already image 1",
+    ]
+
+
+def test_import_images_of_a_folder_without_pictures_says_so(studio_db, image_env, tmp_path):
+    _root, env = image_env
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    result = spectra("--db", studio_db, "import-images", a_session(studio_db), folder, env=env)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert f"spectra: No pictures found in {folder}." in result.stderr
+    (folder / "IMG_0001.xmp").write_text("<x/>")
+    result = spectra("--db", studio_db, "import-images", a_session(studio_db), folder, env=env)
+    assert result.returncode == 1
+    assert f"No pictures found in {folder}; 1 other file ignored (not a picture, or hidden)." in result.stderr
+
+
+def test_import_images_ctrl_c_stops_cleanly(studio_db, image_env, tmp_path):
+    """Ctrl+C at a shell signals every process of the command (the workers too):
+    a summary, exit 130, no temporary file left, and what came in is recorded."""
+    root, env = image_env
+    card = tmp_path / "card"
+    card.mkdir()
+    for index in range(40):
+        Image.effect_noise((1600, 1200), 40 + index).convert("RGB").save(card / f"IMG_{index:04d}.JPG", quality=95)
+    number = a_session(studio_db)
+    environment = {key: value for key, value in os.environ.items() if key != "SPECTRA_USER"}
+    process = subprocess.Popen(COMMAND + ["--db", str(studio_db), "import-images", str(number), str(card),
+                                          "--workers", "2"],
+                               env={**environment, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    originals = root / str(number) / "originals"
+    deadline = time.monotonic() + 120
+    while not (originals.is_dir() and any(p.name.startswith("0001") for p in originals.iterdir())):
+        assert process.poll() is None and time.monotonic() < deadline, "the import ended before Ctrl+C"
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGINT)  # as the terminal does: the whole foreground group
+    out, err = process.communicate(timeout=120)
+    assert "Traceback" not in err and "KeyError" not in err and "unexpected error" not in err, err
+    assert process.returncode == 130, (out, err)
+    assert "Stopping after the pictures in flight" in err
+    assert "Cancelled before the end." in out and "Stopped by Ctrl+C" in out
+    assert not list((root / str(number)).rglob(".incoming-*"))
+    stored = sorted(p.name for p in originals.iterdir())
+    rows = query(studio_db, "SELECT i.number FROM session_image i JOIN session s ON s.id = i.session_id "
+                            "WHERE s.number = ? ORDER BY i.number", number)
+    assert 1 <= len(rows) < 40 and stored == [f"{n:04d}.jpg" for (n,) in rows]
+    assert f"Imported {len(rows)} image" in out
 
 
 @pytest.mark.parametrize("problem", ["missing", "file", "session"])

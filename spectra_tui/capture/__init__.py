@@ -49,6 +49,7 @@ from .errors import (
 from .fake import FakeCamera
 from .gphoto import GPhotoCamera, detect_cameras
 from .importer import (
+    Duplicate,
     FailedFile,
     ImportProgress,
     ImportResult,
@@ -87,6 +88,7 @@ __all__ = [
     "GPhotoCamera",
     "ImageRegistry",
     "ImportProgress",
+    "Duplicate",
     "ImportResult",
     "ImportSourceError",
     "ImportedImage",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,7 @@ class PrepareOutcome:
     size_bytes: int
     staged: StagedImage | None = None
     duplicate: bool = False
+    sha256: str = ""
     failure: str | None = None
     disk_full: bool = False
 
@@ -54,6 +56,9 @@ def init_worker(known_hashes: frozenset[str]) -> None:
     """Process-pool initializer: the session's hashes, sent once per worker."""
     global _known_hashes
     _known_hashes = known_hashes
+    # Ctrl+C at a shell reaches every process of the command: the importer
+    # stops the batch and cleans up; a worker killed mid-file would not.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Medium-format backs exceed Pillow's decompression-bomb warning size.
     Image.MAX_IMAGE_PIXELS = 400_000_000
 
@@ -64,7 +69,7 @@ def prepare_file(job: PrepareJob) -> PrepareOutcome:
         sha256, size = copy_and_hash(source, paths.original)
         if sha256 in _known_hashes:
             paths.remove_all()  # dropped before any fsync: a re-import stays cheap
-            return PrepareOutcome(source, size, duplicate=True)
+            return PrepareOutcome(source, size, duplicate=True, sha256=sha256)
         # The disk work (flush the copy, read it back, hash it) runs beside
         # the previews' decoding, which reads the source the copy was made
         # from: both wait on other things than the CPU of this process. A

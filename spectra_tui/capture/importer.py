@@ -5,8 +5,10 @@ read back from the disk, matches the source's. A file whose content the session
 already has is skipped. JPEG, PNG and TIFF get a preview and a thumbnail; RAW
 files (.nef, .cr2, .arw, .dng, ...) are copied and numbered like the others but
 get no previews, since Pillow cannot decode them (``ImportResult.without_previews``
-lists them). Other files (.xmp sidecars, .txt, videos) and hidden files are left
-alone and listed in ``ImportResult.ignored``.
+lists them). Other files (.xmp sidecars, .txt, videos) and hidden files
+(``._IMG_0001.JPG`` from macOS) are left alone and listed in
+``ImportResult.ignored``; each duplicate is listed with the number of the image
+it matched (``ImportResult.duplicates``).
 
 The per-file work runs in a process pool on every core; numbering happens here,
 in the calling thread, in the order of the files' paths, so numbers follow the
@@ -62,11 +64,23 @@ class FailedFile:
         return f"{self.path.name}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class Duplicate:
+    """A file whose content the session already has, as image ``number``."""
+
+    path: Path
+    number: int | None  # None: the session's record of it could not be found
+
+    def __str__(self) -> str:
+        image = f"image {self.number}" if self.number is not None else "an image of the session"
+        return f"{self.path.name} is already {image}"
+
+
 @dataclass
 class ImportResult:
     source: Path
     imported: list[ImportedImage] = field(default_factory=list)
-    duplicates: list[Path] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
     failed: list[FailedFile] = field(default_factory=list)
     ignored: list[Path] = field(default_factory=list)
     cancelled: bool = False
@@ -74,10 +88,17 @@ class ImportResult:
     elapsed: float = 0.0
 
     @property
+    def found_no_pictures(self) -> bool:
+        """The source held no picture (nor an unreadable folder) to import."""
+        return not (self.imported or self.duplicates or self.failed or self.cancelled or self.stopped_reason)
+
+    @property
     def without_previews(self) -> list[ImportedImage]:
         return [image for image in self.imported if not image.has_previews]
 
     def summary(self) -> str:
+        if self.found_no_pictures:
+            return f"No pictures found in {self.source}" + (f"; {self._ignored_text()}." if self.ignored else ".")
         parts = [f"Imported {_count(len(self.imported), 'image')}"]
         if self.imported:
             first, last = self.imported[0].number, self.imported[-1].number
@@ -85,15 +106,21 @@ class ImportResult:
         if self.without_previews:
             parts.append(f"{_count(len(self.without_previews), 'RAW file')} without previews")
         if self.duplicates:
-            parts.append(f"{len(self.duplicates)} already in the session, skipped")
+            parts.append(f"{len(self.duplicates)} already in the session (skipped)")
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
+        if self.ignored:
+            parts.append(self._ignored_text())
         text = ", ".join(parts) + "."
         if self.stopped_reason:
             text += f" Stopped: {self.stopped_reason}."
         elif self.cancelled:
             text += " Cancelled before the end."
         return text
+
+    def _ignored_text(self) -> str:
+        kind = "not a picture, or hidden" if len(self.ignored) == 1 else "not pictures, or hidden"
+        return f"{_count(len(self.ignored), 'other file')} ignored ({kind})"
 
 
 def _count(number: int, noun: str) -> str:
@@ -103,8 +130,9 @@ def _count(number: int, noun: str) -> str:
 def find_importable_files(source: Path, skip: Path | None = None) -> tuple[list[Path], list[Path], list[FailedFile]]:
     """Walk ``source``: (pictures to import, other files ignored, unreadable folders).
 
-    Hidden files and folders are skipped (``._IMG_0001.JPG`` from macOS,
-    ``.Trashes``); so is ``skip`` (the image root, when it lies inside the source).
+    Hidden files (``._IMG_0001.JPG`` from macOS) are ignored like other
+    non-pictures; hidden folders (``.Trashes``) are not walked, nor is ``skip``
+    (the image root, when it lies inside the source).
     """
     importable: list[Path] = []
     ignored: list[Path] = []
@@ -120,10 +148,8 @@ def find_importable_files(source: Path, skip: Path | None = None) -> tuple[list[
             name for name in subfolders if not name.startswith(".") and (Path(folder, name).resolve() != skip_resolved)
         )
         for name in sorted(names):
-            if name.startswith("."):
-                continue
             path = Path(folder, name)
-            (importable if is_importable(name) else ignored).append(path)
+            (importable if is_importable(name) and not name.startswith(".") else ignored).append(path)
     return importable, ignored, unreadable
 
 
@@ -263,7 +289,7 @@ def _outcome_or_none(future: Future, cancel: threading.Event | None) -> PrepareO
 
 def _settle(outcome: PrepareOutcome, store: SessionImageStore, result: ImportResult) -> None:
     if outcome.duplicate:
-        result.duplicates.append(outcome.source)
+        result.duplicates.append(Duplicate(outcome.source, store.number_of(outcome.sha256)))
         return
     if outcome.failure is not None or outcome.staged is None:
         result.failed.append(FailedFile(outcome.source, outcome.failure or "not copied"))
@@ -275,7 +301,7 @@ def _settle(outcome: PrepareOutcome, store: SessionImageStore, result: ImportRes
         result.failed.append(FailedFile(outcome.source, str(error)))
         return
     if record is None:
-        result.duplicates.append(outcome.source)
+        result.duplicates.append(Duplicate(outcome.source, store.number_of(outcome.staged.sha256)))
     else:
         result.imported.append(record)
 

@@ -34,6 +34,10 @@ class ImageRegistry(Protocol):
         """The highest image number ever recorded for the session, 0 if none."""
         ...
 
+    def number_of(self, sha256: str) -> int | None:
+        """The number of the session's image with this content, None if none."""
+        ...
+
     def register(self, image: ImportedImage) -> None: ...
 
 
@@ -46,6 +50,9 @@ class InMemoryRegistry:
 
     def highest_number(self) -> int:
         return max((image.number for image in self.images), default=0)
+
+    def number_of(self, sha256: str) -> int | None:
+        return next((image.number for image in self.images if image.sha256 == sha256), None)
 
     def register(self, image: ImportedImage) -> None:
         self.images.append(image)
@@ -81,6 +88,9 @@ class ManifestRegistry:
 
     def highest_number(self) -> int:
         return max((int(entry.get("number", 0)) for entry in self.entries()), default=0)
+
+    def number_of(self, sha256: str) -> int | None:
+        return next((int(entry["number"]) for entry in self.entries() if entry.get("sha256") == sha256), None)
 
     def register(self, image: ImportedImage) -> None:
         line = json.dumps(manifest_entry(image), ensure_ascii=False) + "\n"

@@ -186,6 +186,10 @@ class SessionImageStore:
     def known_hashes(self) -> set[str]:
         return set(self.registry.known_hashes())
 
+    def number_of(self, sha256: str) -> int | None:
+        """The number of the session's image with this content (a duplicate's match)."""
+        return self.registry.number_of(sha256)
+
     # -- adding images ---------------------------------------------------------
 
     def stage_bytes(self, data: bytes | memoryview, original_name: str, source: str = "") -> StagedImage:

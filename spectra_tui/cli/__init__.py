@@ -52,9 +52,24 @@ def open_db(args) -> None:
         sign_in(find_user(name))
 
 
+# Options whose value may begin with a dash ("--date -1d"): argparse would take it for an option.
+DASHED_VALUE_OPTIONS = ("--date",)
+
+
+def attach_dashed_values(argv: list[str]) -> list[str]:
+    """["--date", "-1d"] -> ["--date=-1d"], so argparse reads the value as the option's."""
+    joined: list[str] = []
+    for arg in argv:
+        if joined and joined[-1] in DASHED_VALUE_OPTIONS and arg.startswith("-") and arg[1:2].isdigit():
+            joined[-1] = f"{joined[-1]}={arg}"
+        else:
+            joined.append(arg)
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(attach_dashed_values(sys.argv[1:] if argv is None else argv))
     if "://" not in (args.db or os.environ.get("SPECTRA_DB") or ""):
         skip_postgres_drivers()
     try:

@@ -1,10 +1,12 @@
 """`spectra import-images SESSION_NO DIR`: copy a folder or memory card into a session."""
 
+import signal
 import sys
 import threading
 import time
 
 from ..data.errors import ValidationError
+from ..data.text import strip_controls
 
 PROGRESS_EVERY_SECONDS = 0.2  # how often the progress line is redrawn on a terminal
 LOG_EVERY_SECONDS = 5.0  # ... and how often a line is written when the output is not a terminal
@@ -16,9 +18,11 @@ def register(subparsers) -> None:
         help="import the pictures of a folder or memory card into a session",
         description="Copy every picture (JPEG, PNG, TIFF, RAW) under DIR into the session's image folder, "
         "numbered after the session's last image and recorded in the database. Pictures the "
-        "session already has are skipped; a file that cannot be read is listed and the rest go "
-        "on. Ctrl+C stops after the files in flight (those already numbered stay). Exit 0 when "
-        "every picture came in, 1 when some failed, 2 when nothing could be imported.",
+        "session already has are skipped and named with the image they match; other files "
+        "(.xmp sidecars, hidden ._ files) are counted and left alone; a file that cannot be read "
+        "is listed and the rest go on. Ctrl+C stops after the files in flight (those already "
+        "numbered stay) and exits 130. Exit 0 when every picture came in, 1 when some failed or "
+        "DIR holds no pictures, 2 when nothing could be imported.",
     )
     parser.add_argument("session", type=int, metavar="SESSION_NO", help="the session number")
     parser.add_argument("folder", metavar="DIR", help="the folder or the memory card's mount point")
@@ -86,27 +90,40 @@ def run(args) -> int:
         file=sys.stderr,
     )
     worker = threading.Thread(target=work, name="spectra-import")
-    worker.start()
-    interrupted = False
-    while worker.is_alive():
-        try:
+
+    def stop(signum, frame) -> None:
+        """Ctrl+C: finish the pictures in flight, then report. (A KeyboardInterrupt
+        raised inside Thread.join can make the thread look finished while it runs.)"""
+        if not cancel.is_set():
+            cancel.set()
+            printer.end()
+            print("Stopping after the pictures in flight...", file=sys.stderr)
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        worker.start()
+        while worker.is_alive():
             worker.join(0.2)
-        except KeyboardInterrupt:
-            if not interrupted:
-                interrupted = True
-                cancel.set()
-                printer.end()
-                print("Stopping after the pictures in flight...", file=sys.stderr)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    interrupted = cancel.is_set()
     printer.end()
-    if "error" in outcome:
-        print(f"spectra: {outcome['error']}", file=sys.stderr)
+    if "result" not in outcome:
+        print(f"spectra: {outcome.get('error') or 'the import stopped unexpectedly'}", file=sys.stderr)
         return 2
     result = outcome["result"]
-    print(result.summary())
+    if result.found_no_pictures:
+        print(f"spectra: {strip_controls(result.summary())}", file=sys.stderr)
+        return 1
+    # File names come from the card as they are: no control character reaches the terminal.
+    print(strip_controls(result.summary()))
     for image in result.without_previews:
-        print(f"  no preview (RAW): {image.original_name} -> image {image.number}")
+        print(strip_controls(f"  no preview (RAW): {image.original_name} -> image {image.number}"))
+    for duplicate in result.duplicates:
+        print(strip_controls(f"  skipped: {duplicate}"))
     for failed in result.failed:
-        print(f"  failed: {failed.path}: {failed.reason}")
+        print(strip_controls(f"  failed: {failed.path}: {failed.reason}"))
     if interrupted:
+        print("Stopped by Ctrl+C: run the same command again to bring in the rest (what came in is skipped).")
         return 130
     return 1 if result.failed else 0

@@ -11,7 +11,9 @@ def register(subparsers) -> None:
         "session type, photographer and status. Cancelled sessions are left out. The number "
         "is what `spectra capture` and `spectra import-images` take.",
     )
-    parser.add_argument("--date", metavar="DAY", help="the day: 11/26/2026, 2026-11-26, tomorrow, fri, +2d ...")
+    parser.add_argument(
+        "--date", metavar="DAY", help="the day: 11/26/2026, 2026-11-26, tomorrow, fri, +2d, -1d, last fri ..."
+    )
     parser.add_argument(
         "--photographer", metavar="NAME", help="only this photographer's sessions (user name or full name)"
     )
@@ -22,9 +24,11 @@ def run(args) -> int:
     from ..data.clock import today
     from ..data.sessions import day_schedule
     from ..data.users import find_user
-    from ..data.when import parse_day
+    from ..data.when import DAY_EXAMPLES, parse_day
 
-    day = parse_day(args.date) if args.date else today()
+    if args.date is not None and not args.date.strip():
+        raise ValidationError(f"--date is empty: give a day, e.g. {DAY_EXAMPLES} (or leave --date out for today).")
+    day = parse_day(args.date) if args.date is not None else today()
     photographer = find_user(args.photographer) if args.photographer else None
     if photographer is not None and not photographer.is_photographer:
         raise ValidationError(f"{photographer.full_name} is not a photographer.")

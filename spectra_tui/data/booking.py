@@ -62,6 +62,7 @@ from .models import (
     tuples,
 )
 from .money import format_money
+from .text import one_line
 from .users import current_user_name, photographers
 from .when import clock, describe_range, how_far, long_date, short
 
@@ -176,7 +177,7 @@ def holiday_on(day: dt.date) -> str | None:
 @write_transaction
 def set_holiday(day: dt.date, name: str) -> Holiday:
     """Mark a day as a studio holiday (closed), or rename it."""
-    name = " ".join((name or "").split())
+    name = one_line(name)
     if not isinstance(day, dt.date):
         raise ValidationError("Choose the day of the holiday.", "day")
     if not name:

@@ -35,6 +35,7 @@ from .clock import wall_end
 from .errors import NotFound
 from .models import Appointment, Client, Room, Session, SessionType, User, tuples
 from .sessions import can_photograph
+from .text import strip_controls
 
 APPOINTMENT_COLOR = "#8a8a8a"  # appointments have no session type: a neutral block
 UNASSIGNED_COLOR = "#6c6c6c"
@@ -60,6 +61,14 @@ class CalendarRow:
     color: str  # the session type's colour; APPOINTMENT_COLOR for appointments
     session_id: int | None  # the session, or the session the appointment belongs to
     session_number: int | None
+
+    def __post_init__(self) -> None:
+        # Read straight from SQL, past the models' rule: a studio's old data may
+        # still hold control characters, which must not reach a screen or a file.
+        for name in ("status", "photographer_name", "room_name", "client_name", "type_name"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                object.__setattr__(self, name, strip_controls(value))
 
     @property
     def key(self) -> tuple[str, int]:
@@ -356,7 +365,7 @@ def calendar_week(
         ids = list(photographer_ids)
         found = {u[0]: u for u in tuples(User.select(User.id, User.full_name, User.color).where(User.id.in_(ids)))}
         people = [found[i] for i in ids if i in found]
-    columns = [Column(i, name, color) for i, name, color in people]
+    columns = [Column(i, strip_controls(name), color) for i, name, color in people]
     ids = [c.id for c in columns]
     infos = day_infos(first_day, days)
     start = dt.datetime.combine(first_day, dt.time())

@@ -5,10 +5,11 @@ from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import PackageItem, PriceItem, Room, SessionType, database
 from .money import MAX_CENTS
+from .text import one_line
 
 
 def _name(text: str, what: str) -> str:
-    name = " ".join((text or "").split())
+    name = one_line(text)
     if not name:
         raise ValidationError(f"Enter the {what}'s name.", "name")
     if len(name) > 100:
@@ -37,7 +38,7 @@ def create_session_type(name: str, length_minutes: int, fee_cents: int, color: s
 
 @write_transaction
 def create_price_item(code: str, name: str, price_cents: int, taxable: bool = True) -> PriceItem:
-    code = " ".join((code or "").split()).upper()
+    code = one_line(code).upper()
     if not code:
         raise ValidationError("Enter the item code.", "code")
     if PriceItem.select().where(PriceItem.code == code).exists():

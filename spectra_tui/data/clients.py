@@ -1,4 +1,4 @@
-"""Clients: validation, auto-capitalisation, duplicate warning and search.
+"""Clients: validation, capitalisation (names.py), duplicate warning and search.
 
 Search pages from SQL over indexed lower-case keys (prefix ranges, keyset
 pagination), so it stays fast at 100,000 clients on SQLite and PostgreSQL.
@@ -13,8 +13,10 @@ from peewee import Tuple, fn
 
 from . import audit, clock, versions
 from .db import write_transaction
-from .errors import DomainError, NotFound, ValidationError
+from .errors import DomainError, FieldErrors, NotFound, ValidationError
 from .models import Client, FamilyMember, database
+from .names import CAPITALIZED_FIELDS, capitalize_field, capitalize_person
+from .text import one_line, strip_controls
 
 TEXT_FIELDS = (
     "first_name",
@@ -34,7 +36,6 @@ TEXT_FIELDS = (
     "lead_source",
     "notes",
 )
-NAME_FIELDS = ("first_name", "middle_name", "last_name", "company", "address1", "address2", "city")
 PHONE_FIELDS = ("phone_home", "phone_mobile", "phone_work")
 MAX_LENGTH = 200
 MAX_NOTES = 20000
@@ -63,29 +64,6 @@ def search_key(text: str) -> str:
 
 def digits(text: str) -> str:
     return re.sub(r"\D", "", text or "")
-
-
-def _capitalize_word(word: str) -> str:
-    if not word or word != word.lower():
-        return word  # the user typed capitals on purpose (DeWitt, LaToya)
-    lower = word
-    if lower.startswith("mc") and len(lower) > 2:
-        return "Mc" + lower[2].upper() + lower[3:]
-    if len(lower) > 2 and lower[1] == "'":
-        return lower[0].upper() + "'" + lower[2].upper() + lower[3:]
-    return lower[0].upper() + lower[1:]
-
-
-def auto_capitalize(text: str) -> str:
-    """smith -> Smith, mcdonald -> McDonald, o'brien -> O'Brien, mary-jo -> Mary-Jo.
-
-    Words typed with any capital letter are kept as typed.
-    """
-
-    def fix_token(token: str) -> str:
-        return "-".join(_capitalize_word(part) for part in token.split("-"))
-
-    return " ".join(fix_token(t) for t in (text or "").split(" "))
 
 
 def normalize_phone(text: str, field: str = "phone") -> str:
@@ -152,43 +130,54 @@ def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.d
 
 def clean_client_fields(fields: dict, capitalize: set[str] | None = None) -> dict:
     """Validate and normalise a client form. ``capitalize`` lists the fields to
-    auto-capitalise (default: all name and address fields)."""
-    capitalize = set(NAME_FIELDS) if capitalize is None else capitalize
-    clean: dict = {}
-    for name, value in fields.items():
-        if name in TEXT_FIELDS:
-            if value is None:
-                value = ""
-            if not isinstance(value, str):
-                raise ValidationError(f"The {name.replace('_', ' ')} must be text.", name)
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                raise ValidationError(
-                    f"The {name.replace('_', ' ')} contains characters that cannot be stored; retype it.", name
-                ) from None
-            value = " ".join(value.split()) if name != "notes" else value.strip()
-            limit = MAX_NOTES if name == "notes" else MAX_LENGTH
-            if len(value) > limit:
-                raise ValidationError(
-                    f"The {name.replace('_', ' ')} is too long ({len(value)} characters, at most {limit}).", name
-                )
-            if name in capitalize:
-                value = auto_capitalize(value)
-            if name in PHONE_FIELDS:
-                value = normalize_phone(value, name)
-            if name == "email":
-                value = normalize_email(value)
-            if name == "state" and len(value) == 2:
-                value = value.upper()
-            clean[name] = value
-        elif name == "birthday":
-            clean[name] = parse_birthday(value)
-        elif name in ("do_not_market", "do_not_call"):
-            clean[name] = bool(value)
-        else:
-            raise ValidationError(f"Unknown client field '{name}'.", name)
+    capitalise (default: names, company, address, city and state; see
+    names.py). Every field is checked: a FieldErrors carries the message of
+    each broken one, so the form shows them all at once."""
+    clean, errors = _clean_each(fields, set(CAPITALIZED_FIELDS) if capitalize is None else capitalize)
+    if errors:
+        raise FieldErrors(errors)
     return clean
+
+
+def _clean_each(fields: dict, capitalize: set[str]) -> tuple[dict, dict[str, str]]:
+    """(the fields that are right, normalised; field -> message for the others)."""
+    clean: dict = {}
+    errors: dict[str, str] = {}
+    for name, value in fields.items():
+        try:
+            clean[name] = _clean_field(name, value, name in capitalize)
+        except ValidationError as error:
+            errors[name] = str(error)
+    return clean, errors
+
+
+def _clean_field(name: str, value, capitalize: bool):
+    if name == "birthday":
+        return parse_birthday(value)
+    if name in ("do_not_market", "do_not_call"):
+        return bool(value)
+    if name not in TEXT_FIELDS:
+        raise ValidationError(f"Unknown client field '{name}'.", name)
+    label = name.replace("_", " ")
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValidationError(f"The {label} must be text.", name)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValidationError(f"The {label} contains characters that cannot be stored; retype it.", name) from None
+    value = strip_controls(value, multiline=True).strip() if name == "notes" else one_line(value)
+    limit = MAX_NOTES if name == "notes" else MAX_LENGTH
+    if len(value) > limit:
+        raise ValidationError(f"The {label} is too long ({len(value)} characters, at most {limit}).", name)
+    if capitalize:
+        value = capitalize_field(name, value)
+    if name in PHONE_FIELDS:
+        value = normalize_phone(value, name)
+    if name == "email":
+        value = normalize_email(value)
+    return value
 
 
 def _apply_keys(client: Client) -> None:
@@ -236,10 +225,13 @@ def save_client(
     Raises ValidationError for bad input and DuplicateClient when the same
     person seems to exist already (pass allow_duplicate=True to save anyway).
     """
-    clean = clean_client_fields(fields, capitalize)
+    clean, errors = _clean_each(fields, set(CAPITALIZED_FIELDS) if capitalize is None else capitalize)
     merged = {**({} if client is None else {k: getattr(client, k) for k in TEXT_FIELDS}), **clean}
-    if not (merged.get("first_name") or merged.get("last_name") or merged.get("company")):
-        raise ValidationError("Enter the client's first or last name (or a company).", "last_name")
+    named = merged.get("first_name") or merged.get("last_name") or merged.get("company")
+    if not named and not errors.keys() & {"first_name", "last_name", "company"}:
+        errors["last_name"] = "Enter the client's first or last name (or a company)."
+    if errors:
+        raise FieldErrors(errors)
     if not allow_duplicate:
         duplicates = find_duplicates(merged, exclude_id=client.id if client else None)
         if duplicates:
@@ -279,7 +271,7 @@ def family_of(client: Client) -> list[FamilyMember]:
 def add_family_member(
     client: Client, first_name: str, last_name: str = "", relationship: str = "", birthday: str | dt.date | None = None
 ) -> FamilyMember:
-    first = auto_capitalize(" ".join((first_name or "").split()))
+    first = capitalize_person(one_line(first_name))
     if not first:
         raise ValidationError("Enter the family member's first name.", "first_name")
     if len(first) > MAX_LENGTH or len(last_name or "") > MAX_LENGTH or len(relationship or "") > MAX_LENGTH:
@@ -288,8 +280,8 @@ def add_family_member(
         member = FamilyMember.create(
             client=client,
             first_name=first,
-            last_name=auto_capitalize(" ".join((last_name or client.last_name).split())),
-            relationship=" ".join((relationship or "").split()),
+            last_name=capitalize_person(one_line(last_name or client.last_name), as_last_name=True),
+            relationship=one_line(relationship),
             birthday=parse_birthday(birthday),
         )
         audit.record("family.add", "client", client.id, None, member)
@@ -319,8 +311,26 @@ class ClientQuery:
 
 
 def _prefix(field, text: str):
-    """field starts with text, written as a range so an index serves it."""
-    return (field >= text) & (field < text + "\uffff")
+    """field starts with text, written as a range so an index serves it:
+    from ``text`` up to (not including) ``text`` with its last character
+    raised by one ("ab" -> "ac"). Keys compare by code point (SQLite's
+    binary UTF-8 order), so a range ending at "ab\uffff" would miss
+    "ab😀" and "山𠮷": characters beyond U+FFFF sort after it."""
+    upper = _after_prefix(text)
+    return (field >= text) if upper is None else (field >= text) & (field < upper)
+
+
+def _after_prefix(text: str) -> str | None:
+    """The first text, in code point order, that no longer starts with ``text``
+    (None when there is none: every character is U+10FFFF)."""
+    while text:
+        last = ord(text[-1]) + 1
+        if last == 0xD800:  # surrogates are not text: the next character is U+E000
+            last = 0xE000
+        if last <= 0x10FFFF:
+            return text[:-1] + chr(last)
+        text = text[:-1]
+    return None
 
 
 FEW_MATCHES = 500  # fewer matches than this are gathered through an index and sorted

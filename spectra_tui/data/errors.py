@@ -19,6 +19,15 @@ class ValidationError(DomainError):
     """Input that is empty, malformed or out of range."""
 
 
+class FieldErrors(ValidationError):
+    """Several fields of a form broke their rules: ``errors`` maps each field to
+    its message (a form shows each under its field). ``field`` is the first."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()), next(iter(errors)))
+        self.errors = dict(errors)
+
+
 class NotFound(DomainError):
     """A record that was asked for does not exist."""
 

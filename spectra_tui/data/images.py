@@ -89,6 +89,14 @@ class SessionImageRegistry:
             )
         return int(highest or 0)
 
+    def number_of(self, sha256: str) -> int | None:
+        with thread_connection():
+            return (
+                SessionImage.select(fn.MIN(SessionImage.number))
+                .where((SessionImage.session == self.session_id) & (SessionImage.sha256 == sha256))
+                .scalar()
+            )
+
     def register(self, image) -> None:
         """Record one stored image (an ``ImportedImage``) with an audit entry."""
         if str(image.session_number) != str(self.session_number):

@@ -22,6 +22,7 @@ from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, SessionImage, database, refresh
 from .money import MAX_CENTS, format_money, tax_on
+from .text import one_line
 from .users import current_user_name
 
 INVOICE_SERIES = "invoice"
@@ -176,7 +177,7 @@ def _save(invoice: Invoice, **values) -> None:
 
 
 def _check_line_values(description: str, quantity, unit_price_cents, image_number) -> str:
-    description = " ".join((description or "").split())
+    description = one_line(description)
     if not description:
         raise ValidationError("Each line needs a description or a price-list item.", "description")
     if len(description) > 200:

@@ -27,6 +27,7 @@ from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import Client, Invoice, LedgerEntry, database, refresh, tuples
 from .money import MAX_CENTS, format_money
+from .text import one_line
 from .users import current_user_name
 
 E = LedgerEntry
@@ -253,7 +254,7 @@ def _amount(amount_cents) -> int:
 
 def _method(method: str, reference: str) -> tuple[str, str]:
     method = (method or "").strip().lower()
-    reference = " ".join((reference or "").split())
+    reference = one_line(reference)
     if method not in E.METHODS:
         raise ValidationError(f"The payment method must be one of: {', '.join(E.METHODS)}.", "method")
     if method == "check" and not reference:

@@ -23,6 +23,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    FieldAccessor,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -32,6 +33,7 @@ from peewee import CharField as _CharField
 from peewee import TextField as _TextField
 
 from . import clock
+from .text import strip_controls
 
 database = DatabaseProxy()
 
@@ -56,14 +58,42 @@ else:
     _CharBase, _TextBase = _CharField, _TextField
 
 
+class _CleanTextAccessor(FieldAccessor):
+    """Sets a text column's value cleaned (see _clean_text): a row made,
+    changed or read back holds no control character."""
+
+    def __set__(self, instance, value):
+        if value.__class__ is str and not value.isprintable():  # (printable: the usual case, at C speed)
+            value = strip_controls(storable_text(value), self.field.multiline)
+        instance.__data__[self.name] = value
+        instance._dirty.add(self.name)
+
+
+def _clean_text(value, multiline: bool):
+    if isinstance(value, str) and not value.isprintable():  # (printable: the usual case, at C speed)
+        return strip_controls(storable_text(value), multiline)
+    return value
+
+
 class CharField(_CharBase):
+    """One line of text: control characters are dropped (a line break or tab
+    becomes a space) when set, written or compared, whichever service stores it."""
+
+    accessor_class = _CleanTextAccessor
+    multiline = False
+
     def db_value(self, value):
-        return super().db_value(storable_text(value))
+        return super().db_value(_clean_text(value, self.multiline))
 
 
 class TextField(_TextBase):
+    """Several lines (notes): as CharField, but line breaks and tabs are kept."""
+
+    accessor_class = _CleanTextAccessor
+    multiline = True
+
     def db_value(self, value):
-        return super().db_value(storable_text(value))
+        return super().db_value(_clean_text(value, self.multiline))
 
 
 class BaseModel(Model):
@@ -495,17 +525,20 @@ class AuditLog(BaseModel):
     ``spectra check`` can tell when a ledger row was changed behind the app.
     """
 
+    # Stored verbatim (peewee's own fields): the chain's hashes cover exactly
+    # what the app wrote. The texts come cleaned from the other tables, and
+    # before/after are JSON, whose control characters are escaped.
     id = AutoField()
     at = DateTimeField(default=clock.utc_now)
-    user_name = CharField(default="")
-    action = CharField()
-    entity = CharField()
+    user_name = _CharBase(default="")
+    action = _CharBase()
+    entity = _CharBase()
     entity_id = IntegerField(null=True)
-    before = TextField(default="")
-    after = TextField(default="")
-    row_hash = CharField(default="")
-    prev_hash = CharField(default="")
-    hash = CharField()
+    before = _TextBase(default="")
+    after = _TextBase(default="")
+    row_hash = _CharBase(default="")
+    prev_hash = _CharBase(default="")
+    hash = _CharBase()
 
 
 class Task(VersionedModel):

@@ -28,6 +28,7 @@ from .models import (
     database,
     tuples,
 )
+from .text import one_line
 from .users import current_user_name
 
 CANCELLED = "Cancelled"
@@ -218,7 +219,7 @@ def create_appointment(
 ) -> Appointment:
     """An appointment linked to a session (its client follows), to a client,
     or unlinked (a staff meeting: then it needs a title)."""
-    title = " ".join((title or "").split())
+    title = one_line(title)
     if session is not None:
         if client is not None and client.id != session.client_id:
             raise ValidationError(f"Session {session.number} belongs to another client.", "client")

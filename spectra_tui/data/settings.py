@@ -10,6 +10,7 @@ from typing import Any
 from . import clock
 from .errors import ValidationError
 from .models import Setting
+from .text import strip_controls
 
 DEFAULT_STATUSES = [
     "Session Pending",
@@ -50,13 +51,25 @@ def get(key: str) -> Any:
     if key not in DEFAULTS:
         raise KeyError(key)
     row = Setting.get_or_none(Setting.key == key)
-    return json.loads(row.value) if row else DEFAULTS[key]
+    return _without_controls(json.loads(row.value)) if row else DEFAULTS[key]
+
+
+def _without_controls(value: Any) -> Any:
+    """Each text of a setting's value (a name, the statuses, the hours) without
+    control characters: JSON would store an ESC escaped, past the column's rule."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, list):
+        return [_without_controls(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_controls(item) for key, item in value.items()}
+    return value
 
 
 def put(key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise ValidationError(f"There is no setting called '{key}'.")
-    value = validate(key, value)
+    value = validate(key, _without_controls(value))
     text = json.dumps(value)
     # An upsert both SQLite and PostgreSQL know (REPLACE is SQLite's alone).
     Setting.insert(key=key, value=text).on_conflict(

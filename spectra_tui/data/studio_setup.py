@@ -17,6 +17,7 @@ from .booking import DAY_NAMES, clean_studio_hours
 from .db import write_transaction
 from .errors import DomainError, ValidationError
 from .models import database
+from .text import one_line
 from .users import current_user
 
 MAX_NAME = 100
@@ -54,7 +55,7 @@ def current() -> StudioSetup:
 
 def read(setup: StudioSetup) -> dict:
     """The stored values for ``setup``; a ValidationError (naming the field) for the first thing wrong."""
-    name = " ".join((setup.studio_name or "").split())
+    name = one_line(setup.studio_name)
     if not name:
         raise ValidationError("Give the studio's name (it heads calendars sent to clients).", "studio_name")
     if len(name) > MAX_NAME:

@@ -1,16 +1,41 @@
 """Short text typed at the front desk: a required one-line heading (a task,
 a call's subject), free notes and whole numbers (a quantity, an image
-number), each checked with a readable message."""
+number), each checked with a readable message; and the one rule that keeps
+control characters out of every stored text (``strip_controls``)."""
+
+import re
 
 from .errors import ValidationError
+
+# C0 controls, DEL and C1 controls: a name holding "ESC ]0;... BEL" would
+# retitle the terminal it is printed to, and a NUL cuts a file short.
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_LINE_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
+_SPACING = str.maketrans({"\t": " ", "\n": " ", "\r": " ", "\x0b": " ", "\x0c": " "})
 
 MAX_HEADING = 200
 MAX_NOTES = 10_000
 
 
+def strip_controls(text: str, multiline: bool = False) -> str:
+    """``text`` without control characters. Several lines (``multiline``: notes)
+    keep their line breaks (CR LF and CR become LF) and tabs; in one line they
+    become spaces. Every text column applies it (models.CharField, TextField)."""
+    if text.isprintable():  # the usual case, at C speed
+        return text
+    if multiline:
+        return _LINE_CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROLS.sub("", text.translate(_SPACING))
+
+
+def one_line(text: str | None) -> str:
+    """Typed text as one line: no control characters, inner spaces folded, trimmed."""
+    return " ".join(strip_controls(text or "").split())
+
+
 def heading(text: str, field: str, what: str, when_empty: str) -> str:
     """One line, inner spaces folded; ``what`` names it in the message ("The task")."""
-    line = " ".join((text or "").split())
+    line = one_line(text)
     if not line:
         raise ValidationError(when_empty, field)
     if len(line) > MAX_HEADING:
@@ -21,7 +46,7 @@ def heading(text: str, field: str, what: str, when_empty: str) -> str:
 
 
 def notes(text: str) -> str:
-    cleaned = (text or "").strip()
+    cleaned = strip_controls(text or "", multiline=True).strip()
     if len(cleaned) > MAX_NOTES:
         raise ValidationError(f"The notes are too long ({len(cleaned):,} characters; at most {MAX_NOTES:,}).", "notes")
     return cleaned

@@ -14,7 +14,8 @@ What is understood (``now`` is a parameter so tests can fix the clock):
   ``dec 3``, ``3 dec 2025``, ``december 3rd``; with a time before or after it
   (``tomorrow 9``, ``next fri 2:30pm``, ``10:30 12/3``; ``at`` / ``@`` are ignored);
 - an offset: ``+2w``, ``+3d``, ``+1mo``, ``+2h``, ``+45min``, ``in 2 weeks``,
-  ``next week``.
+  ``next week``; back in time: ``-1d``, ``-2w``, ``3 days ago``, ``last week``,
+  ``last month``.
 
 Rules, kept deliberately simple so a receptionist can predict them:
 
@@ -23,7 +24,8 @@ Rules, kept deliberately simple so a receptionist can predict them:
   in the past (``1/5`` typed in December means next January).
 - A weekday is the next such day from today; today itself only when the time
   given is still ahead. ``next fri`` is the Friday of NEXT week (Monday-based
-  weeks); ``this fri`` is the Friday of this week.
+  weeks); ``this fri`` is the Friday of this week; ``last fri`` is the Friday of
+  LAST week.
 - An hour without am/pm is read in studio hours: 1 to 7 are afternoon
   (``today 4`` is 4 PM, ``4:30`` is 4:30 PM), 8 to 12 are morning/noon,
   0 and 13 to 23 are 24-hour time. Type ``7am`` for an early start.
@@ -41,6 +43,7 @@ from dateutil.relativedelta import relativedelta
 from .errors import ValidationError
 
 EXAMPLES = "'tue 3pm', '12/3 10:30', 'tomorrow 9', '+2w', 'next fri 2:30pm', 'today 4' or '3pm'"
+DAY_EXAMPLES = "'tue', '12/3', 'tomorrow', '+2w', 'next fri', '-1d' or 'last fri'"
 PAST_YEAR_GRACE_DAYS = 30
 
 WEEKDAYS = {
@@ -114,11 +117,12 @@ UNITS = {
     "minutes": "minutes",
 }
 FILLERS = {"at", "@", "on", "the", "of"}
+WEEK_STEPS = {"last": -1, "this": 0, "next": 1}  # "last fri": the Friday of last week
 
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?(am|pm|a|p)?$")
 _MDY_RE = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 _ISO_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_OFFSET_RE = re.compile(r"^\+(\d{1,3})([a-z]+)$")
+_OFFSET_RE = re.compile(r"^([+-])(\d{1,3})([a-z]+)$")
 _ORDINAL_RE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?$")
 
 
@@ -130,8 +134,8 @@ def _normalize(text: str) -> list[str]:
     text = (text or "").strip().lower()
     text = text.replace("a.m.", "am").replace("p.m.", "pm").replace(",", " ")
     text = re.sub(r"(?<=\d)\s+(am|pm|a|p)\b", r"\1", text)  # "3 pm" -> "3pm"
-    text = re.sub(r"\+\s+(?=\d)", "+", text)  # "+ 2w" -> "+2w"
-    text = re.sub(r"(\+\d+)\s+(?=[a-z])", r"\1", text)  # "+2 weeks" -> "+2weeks"
+    text = re.sub(r"(?<![\w-])([+-])\s+(?=\d)", r"\1", text)  # "+ 2w" -> "+2w", "- 1d" -> "-1d"
+    text = re.sub(r"(?<![\w-])([+-]\d+)\s+(?=[a-z])", r"\1", text)  # "+2 weeks" -> "+2weeks"
     text = re.sub(r"^(\d{4}-\d{1,2}-\d{1,2})t(?=\d)", r"\1 ", text)  # ISO 2025-12-03t10:30
     return [t for t in text.split() if t not in FILLERS]
 
@@ -230,23 +234,25 @@ def _parse_date(tokens: list[str], today: dt.date) -> tuple[_Date, int] | None:
         return _Date(today + dt.timedelta(days=RELATIVE_DAYS[word])), 1
     if word == "now":
         return _Date(offset=relativedelta(), keeps_time=True), 1
-    if word in ("next", "this") and len(tokens) >= 2:
+    if word in WEEK_STEPS and len(tokens) >= 2:
+        step = WEEK_STEPS[word]
         if tokens[1] in WEEKDAYS:
-            monday = today - dt.timedelta(days=today.weekday())
-            if word == "next":
-                monday += dt.timedelta(days=7)
+            monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=step)
             return _Date(monday + dt.timedelta(days=WEEKDAYS[tokens[1]])), 2
-        if word == "next" and tokens[1] in ("week", "wk"):
-            return _Date(offset=relativedelta(weeks=1), keeps_time=True), 2
-        if word == "next" and tokens[1] == "month":
-            return _Date(offset=relativedelta(months=1), keeps_time=True), 2
+        if step and tokens[1] in ("week", "wk"):
+            return _Date(offset=relativedelta(weeks=step), keeps_time=True), 2
+        if step and tokens[1] == "month":
+            return _Date(offset=relativedelta(months=step), keeps_time=True), 2
     if word in WEEKDAYS:
         return _Date(weekday=WEEKDAYS[word]), 1
     match = _OFFSET_RE.match(word)
-    if match and match.group(2) in UNITS:
-        return _Date(offset=_offset(UNITS[match.group(2)], int(match.group(1))), keeps_time=True), 1
+    if match and match.group(3) in UNITS:
+        count = int(match.group(2)) * (-1 if match.group(1) == "-" else 1)
+        return _Date(offset=_offset(UNITS[match.group(3)], count), keeps_time=True), 1
     if word == "in" and len(tokens) >= 3 and tokens[1].isdigit() and tokens[2] in UNITS:
         return _Date(offset=_offset(UNITS[tokens[2]], int(tokens[1])), keeps_time=True), 3
+    if len(tokens) >= 3 and word.isdigit() and tokens[1] in UNITS and tokens[2] == "ago":
+        return _Date(offset=_offset(UNITS[tokens[1]], -int(word)), keeps_time=True), 3
     match = _MDY_RE.match(word)
     if match:
         month, day = int(match.group(1)), int(match.group(2))
@@ -363,10 +369,8 @@ def parse_day(text: str, today: dt.date | None = None) -> dt.date:
     try:
         return parse_when(text, now=base, default_time=dt.time(12, 0)).date()
     except ValidationError:
-        raise ValidationError(
-            f"I could not read '{(text or '').strip()}' as a day. Try 'tue', '12/3', 'tomorrow', '+2w' or 'next fri'.",
-            "day",
-        ) from None
+        typed = (text or "").strip()
+        raise ValidationError(f"I could not read '{typed}' as a day. Try {DAY_EXAMPLES}.", "day") from None
 
 
 def parse_day_range(from_text: str, to_text: str) -> tuple[dt.date | None, dt.date | None]:

@@ -68,7 +68,8 @@ def test_large_picture_gets_a_screen_sized_preview(tmp_path, store):
 
 def test_other_files_and_hidden_files_are_left_alone(card, store):
     result = import_folder(card, store)
-    assert [path.name for path in result.ignored] == ["IMG_0003.xmp"]
+    assert [path.name for path in result.ignored] == ["._IMG_0003.JPG", "IMG_0003.xmp"]  # counted, not imported
+    assert "2 other files ignored (not pictures, or hidden)" in result.summary()
     assert all(not image.original_name.startswith("._") for image in result.imported)
     stored = sorted(p.name for p in store.originals_dir.iterdir())
     assert stored == ["0001.jpg", "0002.jpg", "0003.jpg", "0004.cr2"]
@@ -78,8 +79,10 @@ def test_already_imported_pictures_are_skipped(card, store):
     first = import_folder(card, store)
     second = import_folder(card, store)
     assert second.imported == []
-    assert len(second.duplicates) == 4
-    assert "4 already in the session, skipped" in second.summary()
+    assert [(d.path.name, d.number) for d in second.duplicates] == [
+        ("IMG_0001.JPG", 1), ("IMG_0002.JPG", 2), ("IMG_0003.JPG", 3), ("IMG_0004.CR2", 4)]
+    assert str(second.duplicates[1]) == "IMG_0002.JPG is already image 2"
+    assert "4 already in the session (skipped)" in second.summary()
     assert len(list(store.originals_dir.iterdir())) == len(first.imported)
 
 
@@ -89,7 +92,7 @@ def test_same_picture_twice_in_one_card_is_stored_once(tmp_path, store):
     (tmp_path / "in/b/copy.jpg").write_bytes(original.read_bytes())
     result = import_folder(tmp_path / "in", store)
     assert len(result.imported) == 1
-    assert [path.name for path in result.duplicates] == ["copy.jpg"]
+    assert [(d.path.name, d.number) for d in result.duplicates] == [("copy.jpg", 1)]  # matched within the card
 
 
 def test_corrupt_files_are_listed_with_a_reason_and_the_rest_goes_on(tmp_path, store):
@@ -184,11 +187,14 @@ def test_missing_or_wrong_source_is_a_readable_error(tmp_path, store):
         import_folder(tmp_path / "file.jpg", store)
 
 
-def test_empty_card_imports_nothing(tmp_path, store):
+def test_empty_card_imports_nothing_and_says_so(tmp_path, store):
     (tmp_path / "empty").mkdir()
     result = import_folder(tmp_path / "empty", store)
-    assert result.imported == [] and not result.cancelled
-    assert result.summary() == "Imported 0 images."
+    assert result.imported == [] and not result.cancelled and result.found_no_pictures
+    assert result.summary() == f"No pictures found in {tmp_path / 'empty'}."
+    (tmp_path / "empty/notes.txt").write_text("x")
+    assert import_folder(tmp_path / "empty", store).summary() == (
+        f"No pictures found in {tmp_path / 'empty'}; 1 other file ignored (not a picture, or hidden).")
 
 
 def test_copy_that_does_not_match_is_refused(tmp_path, store, monkeypatch):

@@ -5,8 +5,9 @@ import json
 import pytest
 
 from spectra_tui.data import audit, clients
-from spectra_tui.data.clients import ClientQuery, DuplicateClient, auto_capitalize, save_client, search_clients
-from spectra_tui.data.errors import NotFound, ValidationError
+from spectra_tui.data.clients import ClientQuery, DuplicateClient, save_client, search_clients
+from spectra_tui.data.errors import FieldErrors, NotFound, ValidationError
+from spectra_tui.data.names import capitalize_field
 from spectra_tui.data.clock import set_clock, to_utc
 from spectra_tui.data.models import AuditLog, Client
 
@@ -23,7 +24,29 @@ def new(**fields):
     ("SMITH", "SMITH"), ("josé", "José"), ("", ""), ("mc", "Mc"),
 ])
 def test_auto_capitalize(typed, shown):
-    assert auto_capitalize(typed) == shown
+    assert capitalize_field("first_name", typed) == shown
+    assert capitalize_field("city", typed) == shown
+
+
+@pytest.mark.parametrize("field, typed, shown", [
+    # a person's names: nameparser (particles stay lower inside a last name, Mc/Mac, O')
+    ("last_name", "van der berg", "van der Berg"), ("last_name", "de la cruz", "de la Cruz"),
+    ("last_name", "von trapp", "von Trapp"), ("last_name", "macdonald", "MacDonald"),
+    ("last_name", "mcdonald", "McDonald"), ("last_name", "o'neil-mcbride", "O'Neil-McBride"),
+    ("last_name", "smith iii", "Smith III"), ("last_name", "smith, jr", "Smith, Jr"),
+    ("first_name", "van", "Van"), ("first_name", "la toya", "La Toya"), ("first_name", "jean-luc", "Jean-Luc"),
+    ("last_name", "DeWitt", "DeWitt"), ("last_name", "van DER berg", "van DER Berg"),
+    # the studio's own words, in every field
+    ("company", "acme photo llc", "Acme Photo LLC"), ("company", "smith & sons inc.", "Smith & Sons Inc."),
+    ("company", "bright llp, ltd", "Bright LLP, Ltd"), ("last_name", "ford ii", "Ford II"),
+    ("company", "Acme Llc", "Acme Llc"),  # typed in mixed case: kept
+    # address, city, state
+    ("address1", "12 mcarthur blvd", "12 McArthur Blvd"), ("city", "st. louis", "St. Louis"),
+    ("state", "il", "IL"), ("state", "new york", "New York"),
+    ("email", "ann@x.com", "ann@x.com"),  # not a capitalised field
+])
+def test_capitals_by_field(field, typed, shown):
+    assert capitalize_field(field, typed) == shown
 
 
 def test_save_client_capitalises_names_and_address(db):
@@ -81,6 +104,28 @@ def test_bad_birthday_is_refused(db, bad, message):
         new(last_name="Lee", birthday=bad)
 
 
+def test_every_broken_field_is_reported_at_once(db):
+    with pytest.raises(FieldErrors) as info:
+        new(first_name="Ann", last_name="Lee", phone_mobile="12", email="not-an-email", birthday="13/45/1990",
+            city="x" * 300)
+    assert list(info.value.errors) == ["phone_mobile", "email", "birthday", "city"]
+    assert "not a phone number" in info.value.errors["phone_mobile"] or "valid phone" in info.value.errors[
+        "phone_mobile"]
+    assert "not a valid email" in info.value.errors["email"]
+    assert "is not a date" in info.value.errors["birthday"]
+    assert "too long" in info.value.errors["city"]
+    assert info.value.field == "phone_mobile"
+    assert Client.select().count() == 0
+    with pytest.raises(FieldErrors) as info:  # no name, and a bad phone: both said
+        new(phone_home="12")
+    assert set(info.value.errors) == {"phone_home", "last_name"}
+
+
+def test_a_family_member_s_names_are_capitalised_the_same_way(studio):
+    member = clients.add_family_member(studio.client, "mary-jo", last_name="van der berg")
+    assert (member.first_name, member.last_name) == ("Mary-Jo", "van der Berg")
+
+
 def test_a_name_is_required(db):
     for fields in ({}, {"first_name": "   "}, {"email": "a@example.com"}):
         with pytest.raises(ValidationError, match="name"):
@@ -115,6 +160,18 @@ def test_unicode_is_kept_and_searchable(db):
     assert [c.id for c in search_clients(ClientQuery(city="sao"))] == [client.id]
     junk = search_clients(ClientQuery(name="\ud800", email="\udcff"))  # junk in the search box: no crash
     assert [c.id for c in junk] == [client.id]  # nothing searchable is left of it: as an empty query
+
+
+def test_a_prefix_finds_names_going_on_beyond_u_ffff(db):
+    emoji = new(first_name="Ab😀cd", last_name="Zed")
+    kanji = new(first_name="Kim", last_name="山𠮷")
+    plain = new(first_name="Abe", last_name="Young")
+    assert {c.id for c in search_clients(ClientQuery(name="ab"))} == {emoji.id, plain.id}
+    assert [c.id for c in search_clients(ClientQuery(name="ab😀"))] == [emoji.id]
+    assert [c.id for c in search_clients(ClientQuery(name="山"))] == [kanji.id]
+    assert clients.count_clients(ClientQuery(name="山")) == 1
+    assert clients._after_prefix("ab") == "ac" and clients._after_prefix("a\U0010ffff") == "b"
+    assert clients._after_prefix("\ud7ff") == "\ue000" and clients._after_prefix("\U0010ffff") is None
 
 
 def test_a_failed_update_loses_nothing(db):

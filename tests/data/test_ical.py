@@ -140,3 +140,29 @@ def test_cli_writes_a_file_or_standard_output(cal_db, bk, db_target, tmp_path, c
     assert b"No active user named 'nobody'" in capsysbinary.readouterr().err
     assert cli_main(["--db", db_path, "ical", "--out", str(tmp_path)]) == 2
     assert b"is a folder" in capsysbinary.readouterr().err
+
+
+def test_old_data_with_control_characters_is_written_without_them(cal_db, bk):
+    """A studio's rows stored before control characters were stripped on the
+    way in: SUMMARY, DESCRIPTION and the calendar's name come out clean."""
+    from spectra_tui.data.models import database
+
+    trap = "\x1b]0;pwned\x07"
+
+    def behind_the_app(statement, *params):
+        database.execute_sql(statement.replace("?", database.param), params)
+
+    behind_the_app('UPDATE "client" SET first_name = ? WHERE id = ?', f"Ann{trap}\x7f", bk.ann.id)
+    behind_the_app('UPDATE "session_type" SET name = ? WHERE id = ?', f"Family\x9b{trap}", bk.family.id)
+    behind_the_app('UPDATE "appointment" SET title = ? WHERE id = ?', f"Sales{trap}", cal_db.presentation.id)
+    behind_the_app('UPDATE "user" SET full_name = ? WHERE id = ?', f"Ava{trap} Reyes", bk.ava.id)
+    settings.put("studio_name", "Bright Studio")
+    behind_the_app("UPDATE \"setting\" SET value = ? WHERE key = 'studio_name'", '"Bright\\u001b Studio"')
+    data = export_ical(days=60)
+    assert not set(data.decode()) & {chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)]} - {"\r", "\n"}
+    events = {str(e["UID"]): e for e in parse(data).walk("VEVENT")}
+    ann = events[f"session-{cal_db.ava_session.number}@spectra"]
+    assert str(ann["SUMMARY"]) == f"Ann]0;pwned {bk.ann.last_name} – Family]0;pwned session"
+    assert "Photographer: Ava]0;pwned Reyes" in str(ann["DESCRIPTION"])
+    assert str(events[f"appointment-{cal_db.presentation.id}@spectra"]["SUMMARY"]).startswith("Sales]0;pwned")
+    assert str(parse(data)["X-WR-CALNAME"]) == "Bright Studio"

@@ -114,3 +114,12 @@ def test_appointments_images_and_details(studio):
     with pytest.raises(ValidationError, match="too long"):
         booking.save_session_details(session, notes="x" * 20001)
     assert Session.get_by_id(session.id).notes == "Bring the dog"
+
+
+def test_by_client_name_prefix_going_on_beyond_u_ffff(studio):
+    kanji = clients.save_client(None, {"first_name": "Kim", "last_name": "山𠮷"})
+    emoji = clients.save_client(None, {"first_name": "Ab😀cd", "last_name": "Zed"})
+    first = sessions.create_session(kanji, studio.photographer, studio.session_type, DAY)
+    second = sessions.create_session(emoji, studio.photographer, studio.session_type, DAY + dt.timedelta(days=1))
+    assert [s.number for s in search_sessions(SessionQuery(client="山"))] == [first.number]
+    assert [s.number for s in search_sessions(SessionQuery(client="ab"))] == [second.number]

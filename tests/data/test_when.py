@@ -145,3 +145,28 @@ def test_a_search_form_s_day_range_reads_each_end_and_names_the_bad_one(db):
     with pytest.raises(ValidationError, match="^To: ") as refused:
         parse_day_range("12/3/2030", "someday")
     assert refused.value.field == "to"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("-1d", dt.date(2025, 12, 1)),
+    ("- 1 day", dt.date(2025, 12, 1)),
+    ("-2w", dt.date(2025, 11, 18)),
+    ("-1mo", dt.date(2025, 11, 2)),
+    ("3 days ago", dt.date(2025, 11, 29)),
+    ("last fri", dt.date(2025, 11, 28)),  # the Friday of last week, as "next fri" is the Friday of next week
+    ("last monday", dt.date(2025, 11, 24)),
+    ("last week", dt.date(2025, 11, 25)),
+    ("last month", dt.date(2025, 11, 2)),
+])
+def test_days_back_in_time(text, expected):
+    assert parse_day(text, dt.date(2025, 12, 2)) == expected
+
+
+def test_last_weekday_with_a_time():
+    assert parse_when("last fri 3pm", now=NOW) == d(11, 28, 15)
+    assert parse_when("-1d 9", now=NOW) == d(12, 1, 9)
+
+
+def test_parse_day_s_refusal_shows_the_backward_forms():
+    with pytest.raises(ValidationError, match="-1d"):
+        parse_day("blue", dt.date(2025, 12, 2))

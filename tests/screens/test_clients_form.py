@@ -198,3 +198,51 @@ async def test_a_new_client_typed_ahead_of_the_screen_lands_field_by_field(app):
         client = Client.select().order_by(Client.id.desc()).get()
         assert (client.first_name, client.middle_name, client.last_name, client.phone_mobile) == (
             "Mary", "", "O'Brien", "(512) 555-0199")
+
+
+async def test_names_company_and_state_get_their_capitals_as_each_field_is_left(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot)
+        await pilot.press(*"piet", "tab", "tab", *"van der berg", "tab")
+        assert field(app, "last_name").value == "van der Berg"  # nameparser: particles stay lower
+        await pilot.press(*"acme photo llc", "tab")
+        assert field(app, "company").value == "Acme Photo LLC"  # the studio's own words
+        field(app, "state").focus()
+        await pilot.press(*"il", "tab")
+        assert field(app, "state").value == "IL"  # as the field is left, not only when saved
+        assert app.focused is field(app, "postal_code")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+    saved = Client.select().order_by(Client.id.desc()).get()
+    assert (saved.first_name, saved.last_name, saved.company, saved.state) == (
+        "Piet", "van der Berg", "Acme Photo LLC", "IL")
+
+
+async def test_a_save_shows_every_broken_field_at_once(app):
+    """Not one message at a time: each broken field's own message, under the
+    fields, each field marked, the first of them focused; nothing saved."""
+    before = Client.select().count()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_form(pilot)
+        for name, value in (("phone_home", "12345"), ("email", "kim@"), ("birthday", "02/30/1990")):
+            field(app, name).value = value  # typed, not yet checked (the fields were not left)
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, ClientForm)
+        assert "first or last name" in error_text(app, "last_name")
+        assert "not a valid phone number" in error_text(app, "phone_home")
+        assert "not a valid email address" in error_text(app, "email")
+        assert "not a date" in error_text(app, "birthday")
+        shown = str(app.screen.query_one("#field-errors").render())
+        assert [line.split(":")[0] for line in shown.splitlines()] == ["Last name", "Home phone", "Email", "Birthday"]
+        assert all(field(app, n).has_class("-invalid") for n in ("last_name", "phone_home", "email", "birthday"))
+        assert app.focused is field(app, "last_name")
+    assert Client.select().count() == before
+
+
+async def test_the_f3_hint_says_what_f3_does(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(pilot)
+        hint = str(app.screen.query_one("#form-keys").render())
+        assert "F3 no auto-capitals here, next field" in hint
+        assert len(hint) <= 80 - 2  # whole at 80 columns (the line has a margin of 1)

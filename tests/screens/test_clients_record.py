@@ -79,6 +79,27 @@ async def test_a_broken_rule_is_shown_at_its_field_and_nothing_is_lost(app):
     assert Client.get_by_id(client.id).email == client.email
 
 
+async def test_every_broken_field_of_the_record_is_shown_at_once(app):
+    client = busy_client()
+    async with app.run_test(size=(120, 40)) as pilot:
+        record = await open_record(pilot, client)
+        field(app, "email").value = "nobody@"  # typed, the fields not yet left
+        field(app, "phone_work").value = "12"
+        field(app, "birthday").value = "13/45/1990"
+        await pilot.press("alt+7")  # on the Notes tab: the errors bring General back
+        await pilot.pause()
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is record and record.active_tab == "general"
+        fields = record.query_one(ClientFields)
+        assert "phone number" in fields.error_of("phone_work")
+        assert "not a valid email address" in fields.error_of("email")
+        assert "not a date" in fields.error_of("birthday")
+        assert app.focused is field(app, "phone_work")  # the first of them, in form order
+    assert Client.get_by_id(client.id).email == client.email
+
+
 async def test_saving_one_field_does_not_recapitalise_names_kept_as_typed(app):
     client = Client.select().order_by(Client.id).first()
     client_data.save_client(client, {"last_name": "van der berg"}, capitalize=set())

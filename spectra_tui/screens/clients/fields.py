@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Checkbox, Input, Static, TextArea
 
 from ...data import clients as client_data
+from ...data import names
 from ...data.clients import DuplicateClient
 from ...data.errors import DomainError
 from ...data.models import Client
@@ -46,7 +47,7 @@ FORM_FIELDS: list[tuple[str, str, str]] = [
 ]
 COLUMNS = (FORM_FIELDS[:8], FORM_FIELDS[8:])
 CHECK_FIELDS: list[tuple[str, str]] = [("do_not_market", "Do not market"), ("do_not_call", "Do not call")]
-CAPITALIZED = set(client_data.NAME_FIELDS)  # auto-capitalised as the field is left
+CAPITALIZED = set(names.CAPITALIZED_FIELDS)  # capitalised as the field is left (and on save)
 BIRTHDAY_FORMAT = "%m/%d/%Y"
 
 
@@ -206,7 +207,7 @@ class ClientFields(Vertical):
                 self._leaving_as_typed = None
             else:
                 self.as_typed.discard(field)
-                fixed = client_data.auto_capitalize(box.value)
+                fixed = names.capitalize_field(field, box.value)
                 if fixed != box.value:
                     box.value = fixed
         self._check_field(field, box)
@@ -276,6 +277,18 @@ class ClientFields(Vertical):
         if focus:
             box.focus()
         return True
+
+    def show_errors(self, error: Exception) -> dict[str, str]:
+        """A refused save: each field's message under the fields at once (a
+        FieldErrors names several), the first of them in form order focused.
+        Returns the messages about no field of these (to be shown elsewhere)."""
+        errors = getattr(error, "errors", None) or {getattr(error, "field", None): readable(error)}
+        shown = [field for field, _l, _p in FORM_FIELDS if field in errors]
+        for field in shown:
+            self.show_error(field, errors[field], focus=False)
+        if shown:
+            self.query_one(f"#f-{shown[0]}", Input).focus()
+        return {field: message for field, message in errors.items() if field not in shown}
 
     def error_of(self, field: str) -> str:
         """The message shown for ``field`` ('' when none)."""

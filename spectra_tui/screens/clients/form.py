@@ -6,10 +6,10 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Label, Static, TextArea
 
+from ...data.errors import DomainError
 from ...data.models import Client
 from .. import keymap
 from ..base import KeyBar, RecordScreen, TitleBar
-from ..dialogs import readable
 from .fields import ClientFields, SavesClientFields
 
 
@@ -47,7 +47,7 @@ class ClientForm(SavesClientFields, RecordScreen):
             keymap.hint(
                 ("save_close", "save & close"),
                 ("record.close", "cancel"),
-                ("client_fields.next_as_typed", "next field without capitals"),
+                ("client_fields.next_as_typed", "no auto-capitals here, next field"),
             ),
             id="form-keys",
         )
@@ -69,8 +69,9 @@ class ClientForm(SavesClientFields, RecordScreen):
         return self.query_one("#form-notes", TextArea)
 
     def show_save_error(self, error: Exception) -> None:
-        if not self.query_one(ClientFields).show_error(getattr(error, "field", None), readable(error)):
-            super().show_save_error(error)
+        elsewhere = self.query_one(ClientFields).show_errors(error)
+        if elsewhere:
+            super().show_save_error(DomainError(" ".join(elsewhere.values())))
 
     def saved(self, client: Client) -> None:
         self.notify(f"{client.full_name} saved (client #{client.id}).", title="Saved", timeout=4)

@@ -11,6 +11,7 @@ from ...data import invoices as invoice_data
 from ...data import ledger
 from ...data import phone_calls as call_data
 from ...data import sessions as session_data
+from ...data.errors import DomainError
 from ...data.models import Client, FamilyMember, LedgerEntry
 from ...data.money import format_money
 from .. import keymap
@@ -80,7 +81,7 @@ class ClientRecord(SavesClientFields, RecordScreen):
                     keymap.hint(
                         ("save_close", "save & close"),
                         ("record.close", "close"),
-                        ("client_fields.next_as_typed", "next field without capitals"),
+                        ("client_fields.next_as_typed", "no auto-capitals here, next field"),
                     ),
                     classes="tab-hint",
                 )
@@ -250,14 +251,19 @@ class ClientRecord(SavesClientFields, RecordScreen):
         return shown.first(TextArea) if shown else None
 
     def show_save_error(self, error: Exception) -> None:
-        field = getattr(error, "field", None)
-        if field in ClientFields.LABELS:
+        errors = getattr(error, "errors", None) or {getattr(error, "field", None): readable(error)}
+        if errors.keys() & ClientFields.LABELS.keys():
             self.show_general()
-            self.call_after_refresh(self.query_one(ClientFields).show_error, field, readable(error))
+            self.call_after_refresh(self._show_field_errors, error)
             return
-        if field == "notes":
+        if "notes" in errors:
             self.call_later(self.action_show_tab, "notes")
         super().show_save_error(error)
+
+    def _show_field_errors(self, error: Exception) -> None:
+        elsewhere = self.query_one(ClientFields).show_errors(error)
+        if elsewhere:
+            super().show_save_error(DomainError(" ".join(elsewhere.values())))
 
     def after_rebase(self) -> None:
         self.refresh_record()

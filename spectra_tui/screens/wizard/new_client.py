@@ -102,9 +102,10 @@ class NewClientDialog(ScreenHooks, ModalScreen):
         except DuplicateClient as duplicate:
             self._ask_duplicate(duplicate, fields, capitalize)
             return
-        except DomainError as error:
-            if not fields_widget.show_error(error.field, error.message):
-                error_line.update(str(error))
+        except DomainError as error:  # each broken field's message at its field
+            elsewhere = fields_widget.show_errors(error)
+            if elsewhere:
+                error_line.update(" ".join(elsewhere.values()))
             return
         except WRITE_ERRORS as error:
             error_line.update(readable(error))
