@@ -18,8 +18,8 @@ from ...data.money import format_money
 from ...data.versions import ChangedElsewhere, reloaded
 from .. import keymap
 from ..base import KeyBar, RecordScreen
-from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
-from ..formats import fmt_day, menu_entry, money_cell
+from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, MenuDialog, ReasonDialog, readable
+from ..formats import fmt_day, money_cell
 from ..money import (
     DepositDialog,
     DepositOfferDialog,
@@ -506,24 +506,24 @@ class InvoiceRecord(RecordScreen):
 
     def action_file_menu(self) -> None:
         options = [
-            ("payment", menu_entry("Payment (deposits offered first)", "invoice_record.payment")),
-            ("refund", menu_entry("Refund from the credit balance", "invoice_record.refund")),
-            ("transfer", menu_entry("Transfer Credit Balance", "invoice_record.transfer")),
-            ("deposit", menu_entry("Take a deposit for the client", "invoice_record.deposit")),
-            ("void_entry", menu_entry("Void a payment or credit entry", "invoice_record.void_entry")),
-            ("bill_to", menu_entry("Change Bill-To", "invoice_record.bill_to")),
-            ("add_line", menu_entry("Add a line", "invoice_record.add_line")),
+            ("payment", "Payment (deposits offered first)", "invoice_record.payment"),
+            ("refund", "Refund from the credit balance", "invoice_record.refund"),
+            ("transfer", "Transfer Credit Balance", "invoice_record.transfer"),
+            ("deposit", "Take a deposit for the client", "invoice_record.deposit"),
+            ("void_entry", "Void a payment or credit entry", "invoice_record.void_entry"),
+            ("bill_to", "Change Bill-To", "invoice_record.bill_to"),
+            ("add_line", "Add a line", "invoice_record.add_line"),
         ]
         if self.invoice.is_estimate:
-            options.append(("convert", menu_entry("Convert estimate into an invoice", "invoice_record.convert")))
+            options.append(("convert", "Convert estimate into an invoice", "invoice_record.convert"))
         options += [
-            ("void_invoice", menu_entry("Void invoice", "invoice_record.void_invoice")),
-            ("open_related", menu_entry("Open client / session", "invoice_record.open_related")),
-            ("save_close", menu_entry("Save & Close", "save_close")),
+            ("void_invoice", "Void invoice", "invoice_record.void_invoice"),
+            ("open_related", "Open client / session", "invoice_record.open_related"),
+            ("save_close", "Save & Close", "save_close"),
         ]
 
         def chosen(action: str | None) -> None:
             if action:
                 getattr(self, f"action_{action}")()
 
-        self.app.push_screen(ChoiceDialog(f"File · invoice {self.invoice.display_number}", options), chosen)
+        self.app.push_screen(MenuDialog(f"File · invoice {self.invoice.display_number}", options), chosen)
