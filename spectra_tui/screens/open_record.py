@@ -47,18 +47,19 @@ def open_invoice(app, invoice: Invoice | int) -> None:
 
 
 def open_new_invoice(app, kind: str, client: Client | None = None, session: Session | None = None) -> None:
-    """Create (and number) an invoice, credit memo or estimate and open it;
-    a broken rule (wrong basis, ...) is shown as a notification."""
+    """Open a new invoice, credit memo or estimate, unsaved: its first line or
+    Save & Close stores and numbers it, Esc leaves nothing behind. A broken
+    rule (wrong basis, ...) is shown as a notification."""
     try:
-        invoice = invoice_data.create_invoice(kind, client=client, session=session)
+        invoice = invoice_data.new_invoice(kind, client=client, session=session)
     except WRITE_ERRORS as error:
         app.notify(readable(error), title="Not created", severity="error", timeout=8)
         return
     open_invoice(app, invoice)
     app.notify(
-        f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; "
-        f"press {keymap.key('invoice_record.add_line')} to add its lines.",
-        timeout=4,
+        f"New {kind}: {keymap.key('invoice_record.add_line')} adds its first line (the number is given then); "
+        f"{keymap.key('record.close')} leaves nothing behind.",
+        timeout=5,
     )
 
 

@@ -274,6 +274,9 @@ async def test_overpay_leaves_a_credit_then_transfer_it_then_refund_the_rest(app
         await type_text(pilot, f"${overpaid // 100:,}.{overpaid % 100:02d}")
         await pilot.press("enter")
         await pilot.pause()
+        assert app.screen is dialog and "$25.00 will stay as a credit" in text_of(dialog, "#amount-hint")
+        await pilot.press("enter")
+        await pilot.pause()
         assert app.screen is record
         assert ledger.invoice_money(invoice).credit == 2500
         assert "Credit balance $25.00" in text_of(record, "#ir-totals")

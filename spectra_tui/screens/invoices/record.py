@@ -1,4 +1,8 @@
-"""The invoice record: header, lines, totals, the ledger, and every money flow."""
+"""The invoice record: header, lines, totals, the ledger, and every money flow.
+
+A new invoice opens unsaved (data.invoices.new_invoice): it is stored and
+numbered by its first line or Save & Close; closed untouched, it leaves
+nothing behind."""
 
 from __future__ import annotations
 
@@ -91,19 +95,30 @@ class InvoiceRecord(RecordScreen):
 
     # ------------------------------------------------------------ showing it
 
+    @property
+    def unsaved(self) -> bool:
+        """A new invoice not stored (nor numbered) yet."""
+        return invoice_data.is_unsaved(self.invoice)
+
     def load(self) -> None:
-        invoice = reloaded(self.invoice)
-        self.invoice = invoice
-        row = invoice_data.invoice_row(invoice)
-        money = ledger.invoice_money(invoice)
+        if self.unsaved:
+            row = invoice_data.InvoiceRow(self.invoice, paid=0, balance=0)
+            money = ledger.InvoiceMoney(total=0, paid=0)
+        else:
+            self.dirty = False  # a stored invoice's changes are written as they are made
+            self.invoice = reloaded(self.invoice)
+            row = invoice_data.invoice_row(self.invoice)
+            money = ledger.invoice_money(self.invoice)
+        invoice = self.invoice
         what = (
             "Estimate" if invoice.is_estimate else ("Credit memo" if invoice.kind == Invoice.CREDIT_MEMO else "Invoice")
         )
-        self.title = f"Spectra · {what} {invoice.display_number}"
+        self.title = f"Spectra · New {what.lower()}" if self.unsaved else f"Spectra · {what} {invoice.display_number}"
+        state = "not saved yet: numbered by its first line or Save & Close" if self.unsaved else row.state
         head = Text.assemble(
             (f"{what} {invoice.display_number}", "bold"),
             f" · {invoice.kind} · ",
-            (row.state, "bold"),
+            (state, "bold"),
             f" · {fmt_day(invoice.invoice_date)}\n",
             ("Client ", "dim"),
             invoice.client.full_name,
@@ -134,7 +149,7 @@ class InvoiceRecord(RecordScreen):
         table = self.query_one("#ir-lines", DataTable)
         cursor = table.cursor_row
         table.clear()
-        self._lines = invoice_data.lines_of(self.invoice)
+        self._lines = [] if self.unsaved else invoice_data.lines_of(self.invoice)
         for line in self._lines:
             table.add_row(
                 str(line.position),
@@ -205,10 +220,8 @@ class InvoiceRecord(RecordScreen):
         method = " ".join(p for p in (entry.method, entry.reference) if p)
         voided = entry.id in self._voided
         style = "strike dim" if voided else ("dim" if entry.kind == LedgerEntry.VOID else "")
-        effect = ledger.effect_on(entry, self.invoice.id)
-        amount = format_money(effect) if entry.kind != LedgerEntry.VOID else format_money(entry.amount_cents)
-        if effect > 0:
-            amount = "+" + amount
+        effect = ledger.shown_effect(entry, self.invoice.id)
+        amount = ("+" if effect > 0 else "") + format_money(effect)
         note = entry.note + (" (voided)" if voided else "")
         return (
             Text(f"{to_local(entry.created_at):%m/%d/%y}", style=style),
@@ -222,7 +235,7 @@ class InvoiceRecord(RecordScreen):
         table = self.query_one("#ir-ledger", DataTable)
         cursor = table.cursor_row
         table.clear()
-        self._entries = ledger.entries_for(self.invoice)
+        self._entries = [] if self.unsaved else ledger.entries_for(self.invoice)
         self._voided = ledger.voided_ids([e.id for e in self._entries])
         for entry in self._entries:
             table.add_row(*self._entry_cells(entry), key=str(entry.id))
@@ -230,6 +243,26 @@ class InvoiceRecord(RecordScreen):
             table.move_cursor(row=min(max(cursor, 0), len(self._entries) - 1))
 
     # ------------------------------------------------------------ helpers
+
+    def save(self) -> bool:
+        """Save & Close: a new invoice is stored and numbered now; a saved one has nothing left to save."""
+        if self.unsaved:
+            invoice_data.save_new(self.invoice)
+            self.notify(f"{self.invoice.kind} {self.invoice.display_number} saved.", timeout=4)
+        return True
+
+    def _saved_first(self) -> bool:
+        """False (and says so) on a new invoice, which takes no money and cannot be voided or converted yet."""
+        if not self.unsaved:
+            return True
+        self.notify(
+            f"This new {self.invoice.kind} is not saved yet: {keymap.key('invoice_record.add_line')} adds its first "
+            f"line (that numbers it), {keymap.key('save_close')} saves it as it is.",
+            title="Not saved yet",
+            severity="warning",
+            timeout=6,
+        )
+        return False
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "convert":
@@ -281,9 +314,15 @@ class InvoiceRecord(RecordScreen):
         except DomainError as error:
             self.notify(str(error), title="Not possible", severity="error", timeout=8)
             return
+        was_new = self.unsaved
         self.app.push_screen(
             LineDialog(self.invoice),
-            self._after_dialog(lambda line: f"Line added: {line.description[:40]}. {self._money_summary()}"),
+            self._after_dialog(
+                lambda line: (
+                    (f"{self.invoice.kind} {self.invoice.display_number} saved. " if was_new else "")
+                    + f"Line added: {line.description[:40]}. {self._money_summary()}"
+                )
+            ),
         )
 
     def action_edit_line(self) -> None:
@@ -329,6 +368,8 @@ class InvoiceRecord(RecordScreen):
     # ------------------------------------------------------------ money
 
     def action_payment(self) -> None:
+        if not self._saved_first():
+            return
         invoice = self.invoice
         try:
             ledger.check_payable(invoice)
@@ -373,6 +414,8 @@ class InvoiceRecord(RecordScreen):
         return False
 
     def action_refund(self) -> None:
+        if not self._saved_first():
+            return
         if not self._has_credit_to("refund"):
             return
         self.app.push_screen(
@@ -392,6 +435,8 @@ class InvoiceRecord(RecordScreen):
         )
 
     def action_transfer(self) -> None:
+        if not self._saved_first():
+            return
         if not self._has_credit_to("transfer"):
             return
         self.app.push_screen(
@@ -405,6 +450,8 @@ class InvoiceRecord(RecordScreen):
         )
 
     def action_void_entry(self) -> None:
+        if not self._saved_first():
+            return
         table = self.query_one("#ir-ledger", DataTable)
         live = [e for e in self._entries if e.kind != LedgerEntry.VOID and e.id not in self._voided]
         if not live:
@@ -438,7 +485,11 @@ class InvoiceRecord(RecordScreen):
             return
 
         def chosen(client) -> None:
-            if client is not None:
+            if client is not None and self.unsaved:
+                self.invoice.bill_to = client  # stored with the invoice
+                self.dirty = True
+                self.load()
+            elif client is not None:
                 self._run(
                     lambda: invoice_data.change_bill_to(self.invoice, client),
                     f"Invoice {self.invoice.display_number} is now billed to {client.full_name}.",
@@ -447,6 +498,8 @@ class InvoiceRecord(RecordScreen):
         choose_client(self.app, chosen)
 
     def action_convert(self) -> None:
+        if not self._saved_first():
+            return
         estimate = self.invoice
         if not estimate.is_estimate:
             self.notify(f"Invoice {estimate.display_number} is not an estimate.", severity="warning")
@@ -472,6 +525,8 @@ class InvoiceRecord(RecordScreen):
         )
 
     def action_void_invoice(self) -> None:
+        if not self._saved_first():
+            return
         invoice = self.invoice
         self.app.push_screen(
             ReasonDialog(
