@@ -5,6 +5,7 @@ from textual.widgets import Checkbox, DataTable, Input, Static
 from spectra_tui.data import invoices as invoice_data
 from spectra_tui.data import ledger
 from spectra_tui.data.models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem
+from spectra_tui.data.money import format_money
 from spectra_tui.screens.dialogs import ChoiceDialog, ConfirmDialog, ReasonDialog
 from spectra_tui.screens.invoices import InvoiceRecord, InvoicesHub, LineDialog
 from spectra_tui.screens.money import (DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog)
@@ -65,6 +66,25 @@ async def test_f7_invoice_number_opens_the_invoice_at_once(app):
         assert isinstance(app.screen, InvoiceRecord)
         assert app.screen.invoice.id == invoice.id
         assert f"Invoice {invoice.number}" in text_of(app.screen, "#ir-head")
+
+
+async def test_f7_takes_the_next_number_afresh_after_an_invoice_was_opened(app):
+    first, second = Invoice.select().where(Invoice.series == "invoice").order_by(Invoice.number).limit(2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        hub = app.screen
+        await type_text(pilot, str(first.number))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.invoice.id == first.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is hub and hub.focused.id == "inv-number"
+        await type_text(pilot, str(second.number))  # not 10011002
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InvoiceRecord) and app.screen.invoice.id == second.id
 
 
 async def test_f7_e_number_opens_an_estimate_and_unknown_numbers_are_said_plainly(app):
@@ -348,6 +368,9 @@ async def test_void_a_payment_with_a_reason(app):
         await pilot.pause()
         assert app.screen is record
         assert "(voided)" in str(ledger_table.get_row_at(index)[4])
+        assert str(ledger_table.get_row_at(index)[3]).startswith("+$")
+        void_row = ledger_table.get_row_at(len(record._entries) - 1)
+        assert str(void_row[3]) == "-" + format_money(payment.amount_cents)  # a void carries its sign
     void = E.select().where((E.kind == E.VOID) & (E.related == payment.id)).get()
     assert (void.note, void.created_by) == ("Card declined", "rita")
     assert ledger.invoice_money(invoice).due == payment.amount_cents

@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static
 from spectra_tui.capture import FakeCamera, ImportProgress, ImportResult
 from spectra_tui.data import images as image_data
 from spectra_tui.data import sessions as session_data
-from spectra_tui.data.ledger import invoice_money
+from spectra_tui.data.ledger import invoice_money, take_payment
 from spectra_tui.data.models import Invoice, Session, SessionImage, SessionStatusChange
 from spectra_tui.screens.capture_pane import CaptureScreen, ShotStrip
 from spectra_tui.screens.clients import ClientForm
@@ -196,6 +196,11 @@ async def test_check_in_shows_client_session_and_balance_then_advances(app):
         assert str(row[5]).replace("$", "").replace(",", "") == f"{money.balance / 100:.2f}"
         if money.due:
             assert "Balance due" in text_of(dialog, "#ci-money")
+        assert row[2] == ("Open" if money.due else "Paid" if money.balance == 0 else "Credit")
+        if money.due:
+            take_payment(invoice, money.due, "cash")
+        dialog.fill()  # back from taking the payment
+        assert dialog.query_one("#ci-invoices").get_row_at(0)[2] in ("Paid", "Credit")  # not "Open"
         await pilot.press("enter")  # the Check in button has the focus
         await pilot.pause()
         assert isinstance(app.screen, WorkflowHub)
