@@ -1,5 +1,6 @@
 """Invoices hub (F7) and the invoice record: the receptionist's keystrokes in,
 the books checked afterwards (ledger rows, balances, statuses)."""
+import pytest
 from textual.widgets import Checkbox, DataTable, Input, Static
 
 from spectra_tui.data import invoices as invoice_data
@@ -475,3 +476,21 @@ async def test_ctrl_w_closes_the_record(app):
         await pilot.press("ctrl+w")
         await pilot.pause()
         assert app.screen is not record
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_line_dialog_shows_its_labels_whole(app, size):
+    from textual.geometry import Region
+
+    invoice = open_invoice_without_deposits()
+    async with app.run_test(size=size) as pilot:
+        await open_record(app, pilot, invoice)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, LineDialog)
+        for widget in (dialog.query_one("#taxable", Checkbox), dialog.query_one("#item-hint", Static)):
+            shown = widget.render_lines(Region(0, 0, widget.size.width, 1))[0].text
+            assert "…" not in shown, shown
+        taxable = dialog.query_one("#taxable", Checkbox)
+        assert "sales tax applies" in taxable.render_lines(Region(0, 0, taxable.size.width, 1))[0].text
