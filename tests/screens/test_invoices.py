@@ -494,3 +494,51 @@ async def test_the_line_dialog_shows_its_labels_whole(app, size):
             assert "…" not in shown, shown
         taxable = dialog.query_one("#taxable", Checkbox)
         assert "sales tax applies" in taxable.render_lines(Region(0, 0, taxable.size.width, 1))[0].text
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_header_and_totals_labels_keep_apart_from_the_values_before_them(app, size):
+    """'Client Mary King   Bill-To', never 'Client Mary KingBill-To': no label
+    starts its run with the gap (a run's leading spaces are what got lost)."""
+    from textual.geometry import Region
+
+    invoice = paid_invoice()
+    async with app.run_test(size=size) as pilot:
+        record = await open_record(app, pilot, invoice)
+        for selector in ("#ir-head", "#ir-totals"):
+            widget = record.query_one(selector, Static)
+            for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)):
+                texts = [segment.text for segment in strip if segment.text]
+                glued = [t for n, t in enumerate(texts) if n and t.strip() and t[0] == " " and texts[n - 1].strip()]
+                assert glued == [], (selector, strip.text)
+        head = str(record.query_one("#ir-head", Static).render())
+        assert f"{invoice.client.full_name}   Bill-To" in head
+        assert "   Tax " in str(record.query_one("#ir-totals", Static).render())
+
+
+async def test_tab_then_enter_in_payments_and_credits_voids_the_highlighted_entry(app):
+    invoice = paid_invoice()
+    payment = entries(invoice, E.PAYMENT)[-1]
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_record(app, pilot, invoice)
+        assert "Enter voids the highlighted entry" in text_of(record, "#ir-ledger-title")
+        await pilot.press("tab")  # one Tab: from the lines to the payments
+        ledger_table = record.query_one("#ir-ledger", DataTable)
+        assert record.focused is ledger_table
+        ledger_table.move_cursor(row=[e.id for e in record._entries].index(payment.id))
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog) and f"#{payment.id}" not in dialog.title_text
+        assert format_money(payment.amount_cents) in dialog.title_text
+        await type_text(pilot, "Typed twice")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is record
+        ledger_table.move_cursor(row=len(record._entries) - 1)
+        await pilot.press("enter")  # the void row itself: said plainly, nothing opened
+        await pilot.pause()
+        assert app.screen is record
+        said = [n.message for n in app._notifications][-1]
+        assert "is a void" in said or "no payment or credit on this invoice to void" in said
+    assert E.select().where((E.kind == E.VOID) & (E.related == payment.id)).count() == 1

@@ -23,7 +23,7 @@ from ...data.versions import ChangedElsewhere, reloaded
 from .. import keymap
 from ..base import KeyBar, RecordScreen
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, MenuDialog, ReasonDialog, readable
-from ..formats import fmt_day, money_cell
+from ..formats import GAP, fmt_day, labelled, money_cell
 from ..money import (
     DepositDialog,
     DepositOfferDialog,
@@ -66,7 +66,7 @@ class InvoiceRecord(RecordScreen):
         yield Static("Lines", classes="part-title", id="ir-lines-title")
         yield DataTable(id="ir-lines", cursor_type="row", zebra_stripes=True)
         yield Static(id="ir-totals")
-        yield Static("Payments and credits", classes="part-title")
+        yield Static("Payments and credits", classes="part-title", id="ir-ledger-title")
         yield DataTable(id="ir-ledger", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
@@ -116,29 +116,26 @@ class InvoiceRecord(RecordScreen):
         self.title = f"Spectra · New {what.lower()}" if self.unsaved else f"Spectra · {what} {invoice.display_number}"
         state = "not saved yet: numbered by its first line or Save & Close" if self.unsaved else row.state
         head = Text.assemble(
-            (f"{what} {invoice.display_number}", "bold"),
-            f" · {invoice.kind} · ",
-            (state, "bold"),
-            f" · {fmt_day(invoice.invoice_date)}\n",
-            ("Client ", "dim"),
-            invoice.client.full_name,
-            ("   Bill-To ", "dim"),
-            invoice.bill_to.full_name,
+            (f"{what} {invoice.display_number} ", "bold"),
+            f"· {invoice.kind} · ",
+            (f"{state} ", "bold"),
+            f"· {fmt_day(invoice.invoice_date)}\n",
         )
+        fields: list[tuple[str, str | tuple[str, str]]] = [
+            ("Client", invoice.client.full_name),
+            ("Bill-To", invoice.bill_to.full_name),
+        ]
         session, source = invoice.session, invoice.source
         if session is not None:
-            head.append_text(
-                Text.assemble(
-                    ("   Session ", "dim"),
-                    f"{session.number} ({session.session_type.name}, {fmt_day(session.start.date())})",
-                )
-            )
+            when = fmt_day(session.start.date())
+            fields.append(("Session", f"{session.number} ({session.session_type.name}, {when})"))
         if source is not None:
-            head.append_text(Text.assemble(("   From ", "dim"), source.display_number))
+            fields.append(("From", source.display_number))
         if invoice.status == Invoice.CONVERTED:
             made = [i.display_number for i in invoice_data.made_from(invoice)]
             if made:
-                head.append_text(Text.assemble(("   Became invoice ", "dim"), ", ".join(made)))
+                fields.append(("Became invoice", ", ".join(made)))
+        head.append_text(labelled(*fields))
         self.query_one("#ir-head", Static).update(head)
         self._fill_lines()
         self._fill_totals(row, money)
@@ -182,15 +179,12 @@ class InvoiceRecord(RecordScreen):
     def _fill_totals(self, row: invoice_data.InvoiceRow, money: ledger.InvoiceMoney) -> None:
         invoice = self.invoice
         rate = (Decimal(invoice.tax_rate) * 100).normalize()
-        totals = Text.assemble(
-            ("Subtotal ", "dim"),
-            format_money(invoice.subtotal_cents),
-            (f"   Tax {rate:f}%{' incl.' if invoice.tax_included else ''} ", "dim"),
-            format_money(invoice.tax_cents),
-            ("   Total ", "dim"),
-            (format_money(invoice.total_cents), "bold"),
-            "\n",
+        totals = labelled(
+            ("Subtotal", format_money(invoice.subtotal_cents)),
+            (f"Tax {rate:f}%{' incl.' if invoice.tax_included else ''}", format_money(invoice.tax_cents)),
+            ("Total", (format_money(invoice.total_cents), "bold")),
         )
+        totals.append("\n")
         if invoice.is_estimate:
             totals.append(
                 "An estimate takes no payments: c converts it into an invoice."
@@ -201,7 +195,7 @@ class InvoiceRecord(RecordScreen):
         elif invoice.status == Invoice.VOID:
             totals.append("Void: owes nothing.", style="dim")
         else:
-            totals.append_text(Text.assemble(("Paid ", "dim"), format_money(money.paid), "   "))
+            totals.append_text(labelled(("Paid", format_money(money.paid) + GAP)))
             if money.credit:
                 totals.append(f"Credit balance {format_money(money.credit)}", style="bold green")
             elif money.due:
@@ -239,6 +233,11 @@ class InvoiceRecord(RecordScreen):
         self._voided = ledger.voided_ids([e.id for e in self._entries])
         for entry in self._entries:
             table.add_row(*self._entry_cells(entry), key=str(entry.id))
+        can_void = any(e.kind != LedgerEntry.VOID and e.id not in self._voided for e in self._entries)
+        self.query_one("#ir-ledger-title", Static).update(
+            "Payments and credits"
+            + (f" [dim]· {keymap.hint(('table.open', 'voids the highlighted entry'))}[/dim]" if can_void else "")
+        )
         if self._entries:
             table.move_cursor(row=min(max(cursor, 0), len(self._entries) - 1))
 
@@ -461,7 +460,7 @@ class InvoiceRecord(RecordScreen):
             table.focus()
             self.notify(
                 f"Choose the entry with {keymap.widget_key('list')} in 'Payments and credits', "
-                f"then press {keymap.key('invoice_record.void_entry')} again.",
+                f"then press {keymap.key('table.open')}.",
                 timeout=6,
             )
             return
@@ -470,10 +469,19 @@ class InvoiceRecord(RecordScreen):
             if self.focused is table and 0 <= table.cursor_row < len(self._entries)
             else live[0]
         )
+        if entry not in live:
+            what = "is a void" if entry.kind == LedgerEntry.VOID else "is already voided"
+            self.notify(f"Entry #{entry.id} {what}: choose a payment or credit to void.", timeout=5)
+            return
         self.app.push_screen(
             void_entry_dialog(entry),
             self._after_dialog(lambda _void: f"Entry #{entry.id} voided. {self._money_summary()}"),
         )
+
+    @on(DataTable.RowSelected, "#ir-ledger")
+    def _entry_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_void_entry()
 
     # ------------------------------------------------------------ invoice-level actions
 
