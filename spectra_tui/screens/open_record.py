@@ -56,8 +56,9 @@ def open_new_invoice(app, kind: str, client: Client | None = None, session: Sess
         app.notify(readable(error), title="Not created", severity="error", timeout=8)
         return
     open_invoice(app, invoice)
+    named = kind if kind in (Invoice.ESTIMATE, Invoice.CREDIT_MEMO) else f"{kind} invoice"
     app.notify(
-        f"New {kind}: {keymap.key('invoice_record.add_line')} adds its first line (the number is given then); "
+        f"New {named}: {keymap.key('invoice_record.add_line')} adds its first line (the number is given then); "
         f"{keymap.key('record.close')} leaves nothing behind.",
         timeout=5,
     )

@@ -100,6 +100,13 @@ class InvoiceRecord(RecordScreen):
         """A new invoice not stored (nor numbered) yet."""
         return invoice_data.is_unsaved(self.invoice)
 
+    @property
+    def what(self) -> str:
+        """'Invoice', 'Estimate' or 'Credit memo'."""
+        if self.invoice.is_estimate:
+            return "Estimate"
+        return "Credit memo" if self.invoice.kind == Invoice.CREDIT_MEMO else "Invoice"
+
     def load(self) -> None:
         if self.unsaved:
             row = invoice_data.InvoiceRow(self.invoice, paid=0, balance=0)
@@ -110,11 +117,9 @@ class InvoiceRecord(RecordScreen):
             row = invoice_data.invoice_row(self.invoice)
             money = ledger.invoice_money(self.invoice)
         invoice = self.invoice
-        what = (
-            "Estimate" if invoice.is_estimate else ("Credit memo" if invoice.kind == Invoice.CREDIT_MEMO else "Invoice")
-        )
+        what = self.what
         self.title = f"Spectra · New {what.lower()}" if self.unsaved else f"Spectra · {what} {invoice.display_number}"
-        state = "not saved yet: numbered by its first line or Save & Close" if self.unsaved else row.state
+        state = "not saved yet" if self.unsaved else row.state
         head = Text.assemble(
             (f"{what} {invoice.display_number} ", "bold"),
             f"· {invoice.kind} · ",
@@ -255,7 +260,7 @@ class InvoiceRecord(RecordScreen):
         if not self.unsaved:
             return True
         self.notify(
-            f"This new {self.invoice.kind} is not saved yet: {keymap.key('invoice_record.add_line')} adds its first "
+            f"This new {self.what.lower()} is not saved yet: {keymap.key('invoice_record.add_line')} adds its first "
             f"line (that numbers it), {keymap.key('save_close')} saves it as it is.",
             title="Not saved yet",
             severity="warning",
