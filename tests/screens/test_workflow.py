@@ -562,12 +562,17 @@ async def test_order_info_opens_an_initial_order_invoice_for_the_session(app, pr
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PresentationScreen)  # back to the presentation
+        orders = Invoice.select().where((Invoice.session == presented.id) & (Invoice.kind == "Initial Order"))
+        assert orders.count() == 0  # closed untouched: nothing left behind
+        await pilot.press("o", "ctrl+w")  # again, and saved this time
+        await pilot.pause()
+        assert isinstance(app.screen, PresentationScreen) and orders.count() == 1
         await pilot.press("o")  # again: offers the open one before making a second
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, InvoiceRecord) and app.screen.invoice.id == record.invoice.id
-    assert Invoice.select().where((Invoice.session == presented.id) & (Invoice.kind == "Initial Order")).count() == 1
+        assert isinstance(app.screen, InvoiceRecord) and app.screen.invoice.id == orders.get().id
+    assert orders.count() == 1
 
 
 async def test_a_session_without_images_has_nothing_to_present(app, image_root):
