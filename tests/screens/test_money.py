@@ -241,7 +241,7 @@ async def test_strict_amounts_are_explained_in_the_dialog(app):
 
 
 async def test_every_letter_shown_in_the_file_menu_works(app):
-    from spectra_tui.screens.dialogs import MenuDialog
+    from spectra_tui.screens.dialogs import MenuDialog, ReasonDialog
     from spectra_tui.screens.invoices.line_dialog import LineDialog
 
     invoice = open_invoice()
@@ -260,3 +260,9 @@ async def test_every_letter_shown_in_the_file_menu_works(app):
             await pilot.press("escape")
             await pilot.pause()
             assert isinstance(app.screen, InvoiceRecord)
+        await pilot.press("f", "X")  # Shift+X: Void invoice
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog) and "Void invoice" in app.screen.title_text
+        await pilot.press("escape", "f", "ctrl+w")  # Save & Close, shown as Ctrl+W
+        await pilot.pause()
+        assert not isinstance(app.screen, (InvoiceRecord, MenuDialog))
