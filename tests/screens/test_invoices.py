@@ -199,7 +199,20 @@ async def test_a_bad_line_shows_the_rule_and_keeps_what_was_typed(app):
         assert "is not an amount" in text_of(dialog, "#error")
         assert dialog.query_one("#price", Input).value == "12.3.4"
         assert dialog.query_one("#description", Input).value == "Retouching"
+        for typed, said in (("1e3", "is not an amount"), ("10.555", "more than two decimals"),
+                            ("1.234,56", "',' separates thousands")):
+            dialog.query_one("#price", Input).value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog and said in text_of(dialog, "#error")
         dialog.query_one("#price", Input).value = "$1,250.50"
+        for typed, said in (("-3", "The quantity must be more than zero."),
+                            ("\u0663", "Type the quantity with the digits 0-9.")):
+            dialog.query_one("#quantity", Input).value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog and text_of(dialog, "#error") == said
+        dialog.query_one("#quantity", Input).value = "3"
         dialog.query_one("#taxable", Checkbox).value = False
         await pilot.press("enter")
         await pilot.pause()
