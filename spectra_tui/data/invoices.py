@@ -4,12 +4,15 @@ lines, totals and numbers.
 - Session-based invoices come from a session: Session Fee, Initial Order, Re-Order.
 - Client-based invoices come from a client with no session: Generic.
 - Credit memos and estimates come from either (with or without a session).
-- Numbers are drawn when the invoice is first saved, inside its transaction:
-  gap-free, never changed, never reused. An invoice is never deleted: one
+- Numbers are drawn when the invoice is first saved (or gets its first
+  line), inside that transaction: gap-free, never changed, never reused. A
+  new invoice closed untouched is never written. An invoice is never deleted: one
   without payments may be voided, and keeps its number.
 """
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from types import EllipsisType
@@ -64,8 +67,7 @@ def check_basis(kind: str, client: Client | None, session: Session | None) -> st
     return "session" if session is not None else "client"
 
 
-@write_transaction
-def create_invoice(
+def new_invoice(
     kind: str,
     client: Client | None = None,
     session: Session | None = None,
@@ -74,7 +76,10 @@ def create_invoice(
     invoice_date: dt.date | None = None,
     notes: str = "",
 ) -> Invoice:
-    """Create and number an invoice, credit memo or estimate (no lines yet)."""
+    """An invoice, credit memo or estimate as it opens, not stored yet: it is
+    stored and numbered by ``save_new`` or its first line (``add_line``), so
+    one left untouched leaves nothing behind (the desktop's rule: the number
+    is given on save)."""
     basis = check_basis(kind, client, session)
     if session is not None:
         if client is not None and client.id != session.client_id:
@@ -86,24 +91,62 @@ def create_invoice(
             raise ValidationError("The original invoice belongs to another client.", "source")
         if kind != Invoice.CREDIT_MEMO:
             raise ValidationError("Only a credit memo refers to an earlier invoice.", "source")
+    return Invoice(
+        series=_series(kind),
+        kind=kind,
+        basis=basis,
+        client=client,
+        bill_to=bill_to or client,
+        session=session,
+        source=source,
+        invoice_date=invoice_date or clock.today(),
+        tax_rate=str(settings.tax_rate()),
+        tax_included=bool(settings.get("tax_included")),
+        notes=(notes or "").strip(),
+        created_by=current_user_name(),
+    )
+
+
+def is_unsaved(invoice: Invoice) -> bool:
+    """A new invoice not stored (nor numbered) yet."""
+    return invoice.id is None
+
+
+@write_transaction
+def save_new(invoice: Invoice) -> Invoice:
+    """Store and number a new invoice (``new_invoice``); one already stored is left as it is."""
+    if not is_unsaved(invoice):
+        return invoice
     with database.atomic():
-        invoice = Invoice.create(
-            series=_series(kind),
-            number=next_number(_series(kind), start=FIRST_INVOICE_NUMBER if kind != Invoice.ESTIMATE else 1),
-            kind=kind,
-            basis=basis,
-            client=client,
-            bill_to=bill_to or client,
-            session=session,
-            source=source,
-            invoice_date=invoice_date or clock.today(),
-            tax_rate=str(settings.tax_rate()),
-            tax_included=bool(settings.get("tax_included")),
-            notes=(notes or "").strip(),
-            created_by=current_user_name(),
-        )
+        invoice.number = next_number(invoice.series, start=1 if invoice.is_estimate else FIRST_INVOICE_NUMBER)
+        invoice.save(force_insert=True)
         audit.record("invoice.create", "invoice", invoice.id, None, invoice)
     return invoice
+
+
+@contextmanager
+def _unsaved_again_on_failure(invoice: Invoice) -> Iterator[None]:
+    """A new invoice whose first line fails is rolled back with it: it is new (unnumbered) again."""
+    as_opened = dict(invoice.__data__) if is_unsaved(invoice) else None
+    try:
+        yield
+    except BaseException:
+        if as_opened is not None:
+            invoice.__data__ = as_opened
+        raise
+
+
+def create_invoice(
+    kind: str,
+    client: Client | None = None,
+    session: Session | None = None,
+    bill_to: Client | None = None,
+    source: Invoice | None = None,
+    invoice_date: dt.date | None = None,
+    notes: str = "",
+) -> Invoice:
+    """Create and number an invoice, credit memo or estimate (no lines yet)."""
+    return save_new(new_invoice(kind, client, session, bill_to, source, invoice_date, notes))
 
 
 def get_invoice(number: int | str) -> Invoice:
@@ -252,7 +295,8 @@ def add_line(
         raise ValidationError("Enter the price.", "price")
     description = _check_line_values(description, quantity, unit_price_cents, image_number)
     _check_image_number(invoice, image_number)
-    with database.atomic():
+    with _unsaved_again_on_failure(invoice), database.atomic():
+        save_new(invoice)  # a new invoice is stored and numbered with its first line
         _check_editable(refresh(invoice))
         count = InvoiceLine.select().where(InvoiceLine.invoice == invoice).count()
         if count >= MAX_LINES:

@@ -122,6 +122,15 @@ def effect_on(entry: LedgerEntry, invoice_id: int) -> int:
     return SIGN_ON_INVOICE.get(entry.kind, 0) * entry.amount_cents
 
 
+def shown_effect(entry: LedgerEntry, invoice_id: int) -> int:
+    """The signed amount an invoice's ledger shows for ``entry``: its effect,
+    and for a void the opposite of the entry it cancels (-$50.00 voiding a
+    +$50.00 payment), so every row carries a sign."""
+    if entry.kind == VOID and entry.related is not None:
+        return -effect_on(entry.related, invoice_id)
+    return effect_on(entry, invoice_id)
+
+
 def entry_label(entry: LedgerEntry, invoice_id: int) -> str:
     """How an invoice's ledger lists ``entry``: "Payment", "Credit to 1043"..."""
     if entry.kind == TRANSFER:

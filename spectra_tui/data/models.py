@@ -434,6 +434,9 @@ class Invoice(VersionedModel):
 
     @property
     def display_number(self) -> str:
+        """'1042', 'E7'; '(new)' before a new invoice is first saved (numbers are given on save)."""
+        if self.number is None:
+            return "(new)"
         return f"E{self.number}" if self.is_estimate else str(self.number)
 
 

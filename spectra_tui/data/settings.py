@@ -10,6 +10,7 @@ from typing import Any
 from . import clock
 from .errors import ValidationError
 from .models import Setting
+from .money import DEFAULT_LOCALE, check_locale
 from .text import strip_controls
 
 DEFAULT_STATUSES = [
@@ -44,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "studio_hours": DEFAULT_HOURS,
     "timezone": "America/Chicago",
     "image_root": "",
+    "locale": DEFAULT_LOCALE,  # how amounts are typed: "en_US" reads 1,234.50; "de_DE" reads 1.234,50
 }
 
 
@@ -101,6 +103,8 @@ def validate(key: str, value: Any) -> Any:
         except InvalidOperation:
             raise ValidationError("The tax rate is stored as a fraction between 0 and 1 (0.0825 for 8.25%).") from None
         return str(rate)
+    if key == "locale":
+        return check_locale(value)
     if key == "tax_included" and not isinstance(value, bool):
         raise ValidationError("'Tax included' is either on or off (True or False).")
     return value

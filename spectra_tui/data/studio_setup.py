@@ -17,6 +17,7 @@ from .booking import DAY_NAMES, clean_studio_hours
 from .db import write_transaction
 from .errors import DomainError, ValidationError
 from .models import database
+from .money import check_locale
 from .text import one_line
 from .users import current_user
 
@@ -35,6 +36,7 @@ class StudioSetup:
     slot_minutes: str
     timezone: str
     image_root: str  # empty: the default folder
+    locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
 
 
@@ -49,6 +51,7 @@ def current() -> StudioSetup:
         slot_minutes=str(settings.get("slot_minutes")),
         timezone=settings.get("timezone") or "",
         image_root=settings.get("image_root") or "",
+        locale=settings.get("locale"),
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
     )
 
@@ -93,6 +96,7 @@ def read(setup: StudioSetup) -> dict:
         "slot_minutes": _checked("slot_minutes", slot),
         "timezone": zone,
         "image_root": _image_root(setup.image_root),
+        "locale": check_locale(setup.locale),
         "studio_hours": _hours(setup.hours),
     }
 

@@ -53,12 +53,18 @@ def notes(text: str) -> str:
 
 
 def whole_number(typed: str, field: str, label: str, required: bool) -> int | None:
-    """'3' -> 3; empty -> None (or "Enter the quantity." when ``required``)."""
+    """'3' -> 3; empty -> None (or "Enter the quantity." when ``required``).
+    Only the digits 0-9 (not '٣' or '³'), and more than zero: a count or an image number."""
     typed = (typed or "").strip()
     if not typed:
         if required:
             raise ValidationError(f"Enter the {label}.", field)
         return None
-    if not typed.isdigit():
+    digits = typed.removeprefix("-").removeprefix("+")
+    if any(ch.isdigit() and not ch.isascii() for ch in digits):
+        raise ValidationError(f"Type the {label} with the digits 0-9.", field)
+    if not (digits.isascii() and digits.isdigit()):
         raise ValidationError(f"The {label} must be a whole number.", field)
-    return int(typed)
+    if typed.startswith("-") or int(digits) == 0:
+        raise ValidationError(f"The {label} must be more than zero.", field)
+    return int(digits)

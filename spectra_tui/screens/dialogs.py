@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -124,6 +125,27 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class MenuDialog(ChoiceDialog):
+    """A File or New menu: each entry shows the key of its action (from the
+    registry, remaps included) and that key chooses it here too.
+    ``entries``: (option id, label, action id)."""
+
+    def __init__(self, title: str, entries: list[tuple[str, str, str]]):
+        from .formats import menu_entry
+
+        super().__init__(title, [(option, menu_entry(label, action)) for option, label, action in entries])
+        self.by_key = {
+            key: option for option, _label, action in entries for key in keymap.active().keys(action).split(",") if key
+        }
+
+    def on_key(self, event: events.Key) -> None:
+        option = self.by_key.get(event.key)
+        if option is not None:
+            event.stop()
+            event.prevent_default()
+            self.dismiss(option)
 
 
 class ReasonDialog(ScreenHooks, ModalScreen):

@@ -40,6 +40,21 @@ def balance_cell(balance: int) -> Text:
     return Text(format_money(balance), justify="right", style="bold yellow" if balance else "")
 
 
+GAP = "   "
+
+
+def labelled(*fields: tuple[str, str | tuple[str, str]]) -> Text:
+    """'Client Mary King   Bill-To Ann Lee': each (label, value) with its label
+    dimmed; value may be (text, style). The gap is written after each value,
+    never at the start of a dimmed label, so no label runs into the value before it."""
+    line = Text()
+    for n, (label, value) in enumerate(fields):
+        text, style = value if isinstance(value, tuple) else (value, "")
+        line.append(f"{label} ", "dim")
+        line.append(text + (GAP if n < len(fields) - 1 else ""), style)
+    return line
+
+
 def menu_entry(label: str, action_id: str) -> str:
     """A File/New menu line: the action, its key (from the registry) at the right."""
     return f"{label:<38} {keymap.key(action_id):>9}"

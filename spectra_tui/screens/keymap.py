@@ -107,6 +107,7 @@ SCOPES: dict[str, str] = {
     "invoices": "Invoices hub",
     "invoice_record": "Invoice record",
     "invoice_line": "Invoice line",
+    "money_method": "Money dialogs",
     "deposits": "Apply deposits",
     "deposit_list": "Apply deposits",
     "wizard": "Scheduling Wizard",
@@ -373,6 +374,14 @@ SCREEN_ACTIONS: list[Action] = [
         ],
     ),
     *_in("invoice_line", [("price_list", "Price list", "ctrl+f", "price_list", {"priority": True})]),
+    *_in(
+        "money_method",
+        [
+            ("next", "Next way to pay", "right,down", "choose(1)", HIDDEN),
+            ("previous", "Previous way to pay", "left,up", "choose(-1)", HIDDEN),
+            ("submit", "Take the money (submit)", "enter", "submit", HIDDEN),
+        ],
+    ),
     *_in("deposit_list", [("apply_ticked", "Apply the ticked deposits", "enter", "apply", {"label": "Apply ticked"})]),
     *_in(
         "deposits",

@@ -2,9 +2,11 @@
 deposit, credit transfer and voiding a ledger entry.
 
 Amounts are typed as people type them ("125", "$1,250.50") and read with
-data.money.parse_money into integer cents: no float ever. Every dialog calls
-one service of data.ledger; a broken rule (DomainError) is shown under the
-fields, the dialog stays open and nothing typed is lost.
+data.money.parse_money (strictly, in the studio's locale) into integer
+cents: no float ever. Every dialog calls one service of data.ledger; a
+broken rule (DomainError) is shown under the fields, the dialog stays open
+and nothing typed is lost. An overpayment is asked about at the amount
+before it is taken.
 """
 
 from typing import cast
@@ -22,7 +24,7 @@ from ..data import ledger
 from ..data.clock import to_local
 from ..data.errors import ValidationError
 from ..data.models import Client, Invoice, LedgerEntry
-from ..data.money import format_money, parse_money
+from ..data.money import format_money, parse_money, typed_amount
 from . import keymap
 from .dialogs import WRITE_ERRORS, ReasonDialog, readable
 from .hooks import ScreenHooks
@@ -32,8 +34,33 @@ DEFAULT_METHOD = "card"
 
 
 def plain_amount(cents: int) -> str:
-    """What an amount field is pre-filled with: '1,250.50' (no symbol)."""
-    return format_money(cents, symbol="")
+    """What an amount field is pre-filled with: '1,250.50' in the studio's locale (no symbol)."""
+    return typed_amount(cents)
+
+
+class MethodSet(RadioSet):
+    """How the money is paid: the arrows choose (what is highlighted is what
+    is taken), Enter submits the dialog, as its button says."""
+
+    BINDINGS = keymap.bindings("money_method")
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._start_at_pressed)
+
+    def _start_at_pressed(self) -> None:
+        # Textual highlights the first button, whichever is pressed: start from the pressed one.
+        self._selected = max(self.pressed_index, 0)
+
+    def action_choose(self, step: int) -> None:
+        if step > 0:
+            self.action_next_button()
+        else:
+            self.action_previous_button()
+        self.action_toggle_button()
+
+    def action_submit(self) -> None:
+        dialog = cast(MoneyDialog, self.screen)  # the set is shown only in a money dialog
+        self.call_after_refresh(dialog.action_save_close)  # after the set has taken the last arrow's choice
 
 
 def describe_entry(entry: LedgerEntry) -> str:
@@ -57,11 +84,12 @@ class MoneyDialog(ScreenHooks, ModalScreen):
         border: thick $primary; background: $surface; padding: 0 1; }
     MoneyDialog .dialog-title { height: 1; text-style: bold; }
     MoneyDialog .summary { height: auto; margin-bottom: 1; }
-    MoneyDialog .field-row { height: 1; margin-bottom: 1; }
+    MoneyDialog .field-row { height: auto; margin-bottom: 1; }
     MoneyDialog .field-row > Label { width: 12; color: $text-muted; }
     MoneyDialog .field-row > Input { width: 1fr; }
     MoneyDialog #amount { width: 20; }
     MoneyDialog .field-hint { width: 1fr; padding-left: 1; color: $text-muted; }
+    MoneyDialog .field-hint.-ask { color: $warning; text-style: bold; }
     MoneyDialog RadioSet { layout: horizontal; height: 1; border: none; padding: 0; background: transparent; }
     MoneyDialog RadioSet:focus { background: $boost; }
     MoneyDialog RadioButton { width: auto; margin-right: 1; padding: 0; border: none; background: transparent; }
@@ -110,7 +138,8 @@ class MoneyDialog(ScreenHooks, ModalScreen):
         except WRITE_ERRORS as error:
             self.show_error(readable(error), getattr(error, "field", None))
             return
-        self.dismiss(result)
+        if result is not None:  # None: a question was asked at a field
+            self.dismiss(result)
 
     @on(Input.Submitted)
     def _enter(self, event: Input.Submitted) -> None:
@@ -137,16 +166,16 @@ class MoneyDialog(ScreenHooks, ModalScreen):
                 plain_amount(default) if default else "",
                 id="amount",
                 compact=True,
-                placeholder="e.g. 125 or 1,250.50",
+                placeholder=f"e.g. 125 or {typed_amount(125050)}",
                 max_length=20,
                 select_on_focus=True,
             )
-            yield Static(hint, classes="field-hint")
+            yield Static(hint, classes="field-hint", id="amount-hint")
 
     def method_rows(self, default: str = DEFAULT_METHOD) -> ComposeResult:
         with Horizontal(classes="method-row"):
             yield Label("Method")
-            with RadioSet(id="method", compact=True):
+            with MethodSet(id="method", compact=True):
                 for method in LedgerEntry.METHODS:
                     yield RadioButton(
                         METHOD_LABELS[method], value=method == default, id=f"method-{method}", compact=True
@@ -206,15 +235,39 @@ class PaymentDialog(MoneyDialog):
         if self.applied:
             summary.append(f"\n{format_money(self.applied)} of deposits was just applied.", style="green")
         yield Static(summary, classes="summary")
-        yield from self.amount_row(money.due, "more than due leaves a credit")
+        yield from self.amount_row(money.due, self.HINT)
         yield from self.method_rows()
 
     def on_mount(self) -> None:
         self.query_one("#dialog-title", Static).update(f"Payment · invoice {self.invoice.display_number}")
 
-    def submit(self) -> LedgerEntry:
+    HINT = "more than due leaves a credit"
+
+    def submit(self) -> LedgerEntry | None:
         amount = self.amount()
+        credit = amount - self.money.due
+        if credit > 0 and self.credit_accepted != amount:
+            self.ask_about_credit(credit, amount)
+            return None
         return ledger.take_payment(self.invoice, amount, self.method(), self.reference(), self.note())
+
+    credit_accepted: int | None = None  # the amount whose credit the receptionist accepted (Enter again)
+
+    def ask_about_credit(self, credit: int, amount: int) -> None:
+        """An overpayment is asked about at the field; Enter again takes it."""
+        self.credit_accepted = amount
+        hint = self.query_one("#amount-hint", Static)
+        hint.update(f"{format_money(credit)} will stay as a credit: {keymap.widget_key('submit')} again to take it")
+        hint.add_class("-ask")
+        self.query_one("#amount", Input).focus()
+
+    @on(Input.Changed, "#amount")
+    def _amount_changed(self, event: Input.Changed) -> None:
+        if self.credit_accepted is not None:
+            self.credit_accepted = None
+            hint = self.query_one("#amount-hint", Static)
+            hint.update(self.HINT)
+            hint.remove_class("-ask")
 
 
 class DepositList(SelectionList):

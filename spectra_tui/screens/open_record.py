@@ -50,19 +50,21 @@ def open_invoice(app, invoice: Invoice | int, image_number: int | None = None) -
 def open_new_invoice(
     app, kind: str, client: Client | None = None, session: Session | None = None, image_number: int | None = None
 ) -> None:
-    """Create (and number) an invoice, credit memo or estimate and open it
-    (``image_number`` as for ``open_invoice``); a broken rule (wrong basis,
+    """Open a new invoice, credit memo or estimate, unsaved: its first line or
+    Save & Close stores and numbers it, Esc leaves nothing behind
+    (``image_number`` as for ``open_invoice``). A broken rule (wrong basis,
     ...) is shown as a notification."""
     try:
-        invoice = invoice_data.create_invoice(kind, client=client, session=session)
+        invoice = invoice_data.new_invoice(kind, client=client, session=session)
     except WRITE_ERRORS as error:
         app.notify(readable(error), title="Not created", severity="error", timeout=8)
         return
     open_invoice(app, invoice, image_number=image_number)
+    named = kind if kind in (Invoice.ESTIMATE, Invoice.CREDIT_MEMO) else f"{kind} invoice"
     app.notify(
-        f"{'Estimate' if invoice.is_estimate else kind} {invoice.display_number} created; "
-        f"press {keymap.key('invoice_record.add_line')} to add its lines.",
-        timeout=4,
+        f"New {named}: {keymap.key('invoice_record.add_line')} adds its first line (the number is given then); "
+        f"{keymap.key('record.close')} leaves nothing behind.",
+        timeout=5,
     )
 
 

@@ -54,6 +54,9 @@ class StudioSettingsScreen(RecordScreen):
                 "Prices include tax",
                 Checkbox("yes, tax is part of the prices", shown.tax_included, compact=True),
             )
+            yield from self._row(
+                "locale", "Amounts typed as", Input(shown.locale, placeholder="en_US: 1,234.50 · de_DE: 1.234,50")
+            )
             yield Static("Calendar", classes="section")
             yield from self._row(
                 "conflict_policy",
@@ -112,6 +115,7 @@ class StudioSettingsScreen(RecordScreen):
             slot_minutes=str(self.query_one("#s-slot_minutes", Select).value),
             timezone=text("timezone"),
             image_root=text("image_root"),
+            locale=text("locale"),
             hours=tuple(text(f"hours_{day}") for day in range(7)),
         )
 

@@ -441,7 +441,7 @@ class CheckInDialog(ScreenHooks, ModalScreen[bool]):
             table.add_row(
                 invoice.display_number,
                 invoice.kind,
-                invoice.status,
+                invoice_data.invoice_row(invoice).state,  # Paid, Credit, Open... as every invoice list says
                 Text(format_money(money.total), justify="right"),
                 Text(format_money(money.paid), justify="right"),
                 balance,

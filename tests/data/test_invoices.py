@@ -96,6 +96,46 @@ def test_numbers_are_sequential_per_series_and_never_change(studio, session):
     assert invoices.get_invoice("E2").id == made[4].id and invoices.get_invoice(" #1001 ").id == made[0].id
 
 
+def test_a_new_invoice_is_stored_and_numbered_only_on_its_first_save_or_line(studio, session):
+    """The desktop's rule: the number is given on save. An untouched new
+    invoice (opened, then closed) leaves nothing behind: no row, no number used."""
+    rows, audits = Invoice.select().count(), AuditLog.select().count()
+    untouched = invoices.new_invoice(GEN, client=studio.client)
+    assert invoices.is_unsaved(untouched) and untouched.display_number == "(new)"
+    assert (Invoice.select().count(), AuditLog.select().count()) == (rows, audits)
+    by_line = invoices.new_invoice(GEN, client=studio.client)
+    line = invoices.add_line(by_line, description="Frame", unit_price_cents=2500)
+    assert not invoices.is_unsaved(by_line) and by_line.number == 1001  # the untouched one used no number
+    assert fresh(by_line).total_cents == line.amount_cents + 206 and line.invoice_id == by_line.id
+    saved = invoices.save_new(invoices.new_invoice(EST, session=session))
+    assert saved.display_number == "E1" and fresh(saved).kind == EST
+    assert invoices.save_new(saved) is saved and fresh(saved).number == 1  # saving again changes nothing
+    assert Invoice.select().count() == rows + 2
+    assert check.run_checks() == []
+
+
+def test_a_new_invoice_whose_first_line_fails_stays_new(studio, monkeypatch):
+    draft = invoices.new_invoice(GEN, client=studio.client)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(invoices, "_check_paid_out", broken)  # after the invoice and its line were written
+    with pytest.raises(RuntimeError):
+        invoices.add_line(draft, description="Frame", unit_price_cents=2500)
+    monkeypatch.undo()
+    assert invoices.is_unsaved(draft) and Invoice.select().count() == 0
+    invoices.add_line(draft, description="Frame", unit_price_cents=2500)
+    assert draft.number == 1001 and Invoice.select().count() == 1
+
+
+def test_a_new_invoice_refused_by_its_basis_is_never_opened(studio, session):
+    with pytest.raises(ValidationError, match="created from a client record"):
+        invoices.new_invoice(GEN)
+    with pytest.raises(ValidationError, match="session-based"):
+        invoices.new_invoice(SF, client=studio.client)
+
+
 def test_a_failed_save_gives_its_number_back(studio, session, monkeypatch):
     invoices.create_invoice(SF, session=session)
 

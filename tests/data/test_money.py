@@ -10,44 +10,89 @@ from hypothesis import given, settings as hsettings, strategies as st
 from spectra_tui.data import invoices, settings
 from spectra_tui.data.errors import DomainError, ValidationError
 from spectra_tui.data.models import Invoice
-from spectra_tui.data.money import MAX_CENTS, format_money, parse_money, parse_rate, round_cents, tax_on
+from spectra_tui.data.money import (
+    MAX_CENTS,
+    format_money,
+    parse_money,
+    parse_rate,
+    round_cents,
+    tax_on,
+    typed_amount,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "spectra_tui" / "data"
 
 
+US = "en_US"
+
+
 @pytest.mark.parametrize("text, cents", [
-    ("12.50", 1250), ("12", 1200), ("$1,234.5", 123450), (" 0.01 ", 1), ("0.005", 1), ("0.004", 0),
-    ("0.015", 2), ("0.025", 3),  # HALF_UP, not banker's rounding (which gives 0.02)
-    ("2.675", 268),  # float(2.675) is 2.67499999..., so a float path would give 267
-    ("1.005", 101), (12, 1200), (Decimal("3.335"), 334),
+    ("12.50", 1250), ("12", 1200), ("$1,234.5", 123450), (" 0.01 ", 1), ("1,234,567.89", 123456789),
+    ("12.", 1200), (".5", 50), ("$ 12", 1200), (12, 1200), (Decimal("3.33"), 333),
 ])
-def test_parse_money_is_exact_and_rounds_half_up(text, cents):
-    assert parse_money(text) == cents
+def test_parse_money_is_exact(text, cents):
+    assert parse_money(text, locale=US) == cents
 
 
 def test_parse_money_negative_only_when_allowed():
-    assert parse_money("(3.99)", allow_negative=True) == -399
-    assert parse_money("-0.005", allow_negative=True) == -1  # HALF_UP rounds away from zero
+    assert parse_money("(3.99)", allow_negative=True, locale=US) == -399
+    assert parse_money("-0.01", allow_negative=True, locale=US) == -1
     with pytest.raises(ValidationError, match="cannot be negative"):
-        parse_money("-3.99")
+        parse_money("-3.99", locale=US)
 
 
 @pytest.mark.parametrize("bad", [12.5, True, "", "   ", "abc", "12.5.1", "NaN", "Infinity", "--5", "()",
                                  "1e999999999", "-1e999999999", "99999999999", "1" * 5000])
 def test_parse_money_refuses_bad_input_readably(bad):
     with pytest.raises(ValidationError) as info:
-        parse_money(bad, allow_negative=True)
+        parse_money(bad, allow_negative=True, locale=US)
     assert str(info.value) and "Traceback" not in str(info.value)
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("1e3", "not an amount"), ("1E3", "not an amount"), ("2e-2", "not an amount"),  # no exponent
+    ("10.555", "more than two decimals"), ("0.005", "more than two decimals"), ("2.675", "more than two decimals"),
+    ("12,50", "',' separates thousands and '.' comes before the cents"),  # not $1,250.00
+    ("1.234,56", "',' separates thousands"),  # not $1.23
+    ("1,23", "',' separates thousands"), ("1234,567", "',' separates thousands"),
+    ("\u0661\u0662\u0663", "digits 0-9"), ("1 234", "not an amount"), ("1_000", "not an amount"),
+    ("+5", "not an amount"),
+])
+def test_parse_money_is_strict_in_the_locale(typed, message):
+    """Refused, never guessed or rounded: each with a message saying what to type."""
+    with pytest.raises(ValidationError, match=message) as info:
+        parse_money(typed, locale=US)
+    assert info.value.field == "amount"
+    assert "1,234.50" in str(info.value) or "decimals" in str(info.value)
+
+
+def test_parse_money_refuses_more_than_cents_from_code_too():
+    with pytest.raises(ValidationError, match="more than two decimals"):
+        parse_money(Decimal("3.335"), locale=US)
 
 
 def test_parse_money_refuses_float_even_when_exact():
     with pytest.raises(ValidationError, match="amount such as 12.50"):
-        parse_money(0.5)
+        parse_money(0.5, locale=US)
 
 
 @given(st.integers(min_value=-(MAX_CENTS - 1), max_value=MAX_CENTS - 1))
 def test_format_then_parse_round_trips(cents):
-    assert parse_money(format_money(cents), allow_negative=True) == cents
+    assert parse_money(format_money(cents), allow_negative=True, locale=US) == cents
+    assert parse_money(typed_amount(cents, US), allow_negative=True, locale=US) == cents
+    assert parse_money(typed_amount(cents, "de_DE"), allow_negative=True, locale="de_DE") == cents
+
+
+def test_amounts_are_read_in_the_studios_locale(db):
+    assert settings.get("locale") == "en_US"
+    assert parse_money("1,234.56") == 123456
+    settings.put("locale", "de-DE")
+    assert settings.get("locale") == "de_DE"
+    assert parse_money("1.234,56") == 123456 and typed_amount(123456) == "1.234,56"
+    with pytest.raises(ValidationError, match="'.' separates thousands and ',' comes before the cents"):
+        parse_money("1,234.56")
+    with pytest.raises(ValidationError, match="not a locale"):
+        settings.put("locale", "xx_nowhere")
 
 
 def test_format_money():

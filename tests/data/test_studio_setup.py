@@ -29,11 +29,12 @@ def test_the_current_settings_read_as_typed(db):
 def test_an_admin_saves_what_changed_in_one_audited_step(admin, tmp_path):
     setup = dataclasses.replace(studio_setup.current(), studio_name="  Lumen   Portraits ", tax_percent="7.5%",
                                 tax_included=True, conflict_policy="never", slot_minutes="15",
-                                timezone="Europe/London", image_root=str(tmp_path),
+                                timezone="Europe/London", image_root=str(tmp_path), locale="de-DE",
                                 hours=("9-17", "9:00 - 17:30", "closed", "10:00-20:00", "", "10-14", "closed"))
     changed = studio_setup.save(setup)
     assert changed == sorted(["studio_name", "tax_rate", "tax_included", "conflict_policy", "slot_minutes",
-                              "timezone", "image_root", "studio_hours"])
+                              "timezone", "image_root", "studio_hours", "locale"])
+    assert settings.get("locale") == "de_DE"
     assert settings.get("studio_name") == "Lumen Portraits" and settings.tax_rate() == Decimal("0.075")
     assert settings.get("tax_included") is True and settings.get("slot_minutes") == 15
     hours = booking.studio_hours()
@@ -64,6 +65,8 @@ def test_only_an_admin_changes_the_settings(studio):
     ({"timezone": "Mars/Olympus"}, "timezone"),
     ({"timezone": ""}, "timezone"),
     ({"image_root": "/no/such/folder/anywhere"}, "image_root"),
+    ({"locale": "xx_nowhere"}, "locale"),
+    ({"locale": ""}, "locale"),
     ({"hours": ("9-17",) * 6}, "hours"),
     ({"hours": ("17-9",) + ("closed",) * 6}, "hours_0"),
     ({"hours": ("closed", "nine to five") + ("closed",) * 5}, "hours_1"),

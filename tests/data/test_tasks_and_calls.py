@@ -138,7 +138,9 @@ def test_whole_numbers_as_typed():
     assert whole_number(" 12 ", "quantity", "quantity", True) == 12
     assert whole_number("", "image_number", "image number", False) is None
     for typed, required, message in (("", True, "Enter the quantity."), ("1.5", True, "must be a whole number"),
-                                     ("-2", False, "must be a whole number")):
+                                     ("-2", False, "must be more than zero"), ("0", True, "must be more than zero"),
+                                     ("\u0661\u0662", True, "with the digits 0-9"), ("\u00b2", True, "digits 0-9"),
+                                     ("1e3", True, "must be a whole number")):
         with pytest.raises(ValidationError, match=message) as refused:
             whole_number(typed, "quantity", "quantity", required)
         assert refused.value.field == "quantity"

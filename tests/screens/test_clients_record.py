@@ -273,14 +273,23 @@ async def test_new_invoice_kinds_from_the_record(app, key, kind):
     from spectra_tui.screens.invoices import InvoiceRecord
 
     client = busy_client()
-    before = Invoice.select().where(Invoice.client == client).count()
+    before = Invoice.select().count()
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_record(pilot, client)
+        record = await open_record(pilot, client)
         await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, InvoiceRecord)
         assert app.screen.invoice.kind == kind and app.screen.invoice.client_id == client.id
-    assert Invoice.select().where(Invoice.client == client).count() == before + 1
+        assert "not saved yet" in str(app.screen.query_one("#ir-head").render())
+        await pilot.press("escape")  # untouched: nothing left behind, no number used
+        await pilot.pause()
+        assert app.screen is record and Invoice.select().count() == before
+        await pilot.press(key, "ctrl+w")  # saved as it is: stored and numbered now
+        await pilot.pause()
+        assert app.screen is record
+    assert Invoice.select().count() == before + 1
+    newest = Invoice.select().order_by(Invoice.id.desc()).get()
+    assert (newest.kind, newest.client_id) == (kind, client.id) and newest.number is not None
 
 
 async def test_new_appointment_or_session_goes_to_the_scheduling_wizard(app):

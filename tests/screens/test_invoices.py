@@ -1,10 +1,12 @@
 """Invoices hub (F7) and the invoice record: the receptionist's keystrokes in,
 the books checked afterwards (ledger rows, balances, statuses)."""
+import pytest
 from textual.widgets import Checkbox, DataTable, Input, Static
 
 from spectra_tui.data import invoices as invoice_data
 from spectra_tui.data import ledger
 from spectra_tui.data.models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem
+from spectra_tui.data.money import format_money
 from spectra_tui.screens.dialogs import ChoiceDialog, ConfirmDialog, ReasonDialog
 from spectra_tui.screens.invoices import InvoiceRecord, InvoicesHub, LineDialog
 from spectra_tui.screens.money import (DepositOfferDialog, PaymentDialog, RefundDialog, TransferCreditDialog)
@@ -65,6 +67,25 @@ async def test_f7_invoice_number_opens_the_invoice_at_once(app):
         assert isinstance(app.screen, InvoiceRecord)
         assert app.screen.invoice.id == invoice.id
         assert f"Invoice {invoice.number}" in text_of(app.screen, "#ir-head")
+
+
+async def test_f7_takes_the_next_number_afresh_after_an_invoice_was_opened(app):
+    first, second = Invoice.select().where(Invoice.series == "invoice").order_by(Invoice.number).limit(2)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        hub = app.screen
+        await type_text(pilot, str(first.number))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.invoice.id == first.id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is hub and hub.focused.id == "inv-number"
+        await type_text(pilot, str(second.number))  # not 10011002
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InvoiceRecord) and app.screen.invoice.id == second.id
 
 
 async def test_f7_e_number_opens_an_estimate_and_unknown_numbers_are_said_plainly(app):
@@ -178,7 +199,20 @@ async def test_a_bad_line_shows_the_rule_and_keeps_what_was_typed(app):
         assert "is not an amount" in text_of(dialog, "#error")
         assert dialog.query_one("#price", Input).value == "12.3.4"
         assert dialog.query_one("#description", Input).value == "Retouching"
+        for typed, said in (("1e3", "is not an amount"), ("10.555", "more than two decimals"),
+                            ("1.234,56", "',' separates thousands")):
+            dialog.query_one("#price", Input).value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog and said in text_of(dialog, "#error")
         dialog.query_one("#price", Input).value = "$1,250.50"
+        for typed, said in (("-3", "The quantity must be more than zero."),
+                            ("\u0663", "Type the quantity with the digits 0-9.")):
+            dialog.query_one("#quantity", Input).value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog and text_of(dialog, "#error") == said
+        dialog.query_one("#quantity", Input).value = "3"
         dialog.query_one("#taxable", Checkbox).value = False
         await pilot.press("enter")
         await pilot.pause()
@@ -274,6 +308,9 @@ async def test_overpay_leaves_a_credit_then_transfer_it_then_refund_the_rest(app
         await type_text(pilot, f"${overpaid // 100:,}.{overpaid % 100:02d}")
         await pilot.press("enter")
         await pilot.pause()
+        assert app.screen is dialog and "$25.00 will stay as a credit" in text_of(dialog, "#amount-hint")
+        await pilot.press("enter")
+        await pilot.pause()
         assert app.screen is record
         assert ledger.invoice_money(invoice).credit == 2500
         assert "Credit balance $25.00" in text_of(record, "#ir-totals")
@@ -345,6 +382,9 @@ async def test_void_a_payment_with_a_reason(app):
         await pilot.pause()
         assert app.screen is record
         assert "(voided)" in str(ledger_table.get_row_at(index)[4])
+        assert str(ledger_table.get_row_at(index)[3]).startswith("+$")
+        void_row = ledger_table.get_row_at(len(record._entries) - 1)
+        assert str(void_row[3]) == "-" + format_money(payment.amount_cents)  # a void carries its sign
     void = E.select().where((E.kind == E.VOID) & (E.related == payment.id)).get()
     assert (void.note, void.created_by) == ("Card declined", "rita")
     assert ledger.invoice_money(invoice).due == payment.amount_cents
@@ -449,3 +489,69 @@ async def test_ctrl_w_closes_the_record(app):
         await pilot.press("ctrl+w")
         await pilot.pause()
         assert app.screen is not record
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_line_dialog_shows_its_labels_whole(app, size):
+    from textual.geometry import Region
+
+    invoice = open_invoice_without_deposits()
+    async with app.run_test(size=size) as pilot:
+        await open_record(app, pilot, invoice)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, LineDialog)
+        for widget in (dialog.query_one("#taxable", Checkbox), dialog.query_one("#item-hint", Static)):
+            shown = widget.render_lines(Region(0, 0, widget.size.width, 1))[0].text
+            assert "…" not in shown, shown
+        taxable = dialog.query_one("#taxable", Checkbox)
+        assert "sales tax applies" in taxable.render_lines(Region(0, 0, taxable.size.width, 1))[0].text
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_header_and_totals_labels_keep_apart_from_the_values_before_them(app, size):
+    """'Client Mary King   Bill-To', never 'Client Mary KingBill-To': no label
+    starts its run with the gap (a run's leading spaces are what got lost)."""
+    from textual.geometry import Region
+
+    invoice = paid_invoice()
+    async with app.run_test(size=size) as pilot:
+        record = await open_record(app, pilot, invoice)
+        for selector in ("#ir-head", "#ir-totals"):
+            widget = record.query_one(selector, Static)
+            for strip in widget.render_lines(Region(0, 0, widget.size.width, widget.size.height)):
+                texts = [segment.text for segment in strip if segment.text]
+                glued = [t for n, t in enumerate(texts) if n and t.strip() and t[0] == " " and texts[n - 1].strip()]
+                assert glued == [], (selector, strip.text)
+        head = str(record.query_one("#ir-head", Static).render())
+        assert f"{invoice.client.full_name}   Bill-To" in head
+        assert "   Tax " in str(record.query_one("#ir-totals", Static).render())
+
+
+async def test_tab_then_enter_in_payments_and_credits_voids_the_highlighted_entry(app):
+    invoice = paid_invoice()
+    payment = entries(invoice, E.PAYMENT)[-1]
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_record(app, pilot, invoice)
+        assert "Enter voids the highlighted entry" in text_of(record, "#ir-ledger-title")
+        await pilot.press("tab")  # one Tab: from the lines to the payments
+        ledger_table = record.query_one("#ir-ledger", DataTable)
+        assert record.focused is ledger_table
+        ledger_table.move_cursor(row=[e.id for e in record._entries].index(payment.id))
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ReasonDialog) and f"#{payment.id}" not in dialog.title_text
+        assert format_money(payment.amount_cents) in dialog.title_text
+        await type_text(pilot, "Typed twice")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is record
+        ledger_table.move_cursor(row=len(record._entries) - 1)
+        await pilot.press("enter")  # the void row itself: said plainly, nothing opened
+        await pilot.pause()
+        assert app.screen is record
+        said = [n.message for n in app._notifications][-1]
+        assert "is a void" in said or "no payment or credit on this invoice to void" in said
+    assert E.select().where((E.kind == E.VOID) & (E.related == payment.id)).count() == 1

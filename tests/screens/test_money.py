@@ -67,7 +67,7 @@ async def test_unreadable_amount_is_explained_and_nothing_is_written(app):
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is dialog
-        assert "'12,5x' is not an amount; type it like 12.50." in str(dialog.query_one("#error", Static).render())
+        assert "'12,5x' is not an amount; type it like 1,234.50." in str(dialog.query_one("#error", Static).render())
         assert amount.value == "12,5x" and dialog.query_one("#reference", Input).value == "slip 7"
         assert dialog.focused is amount
         amount.value = "0"
@@ -181,3 +181,88 @@ async def test_a_locked_database_is_a_message_not_a_traceback(app, monkeypatch):
         assert "database is locked" in message and "nothing was saved" in message
         assert dialog.query_one("#amount", Input).value == "20"
     assert count(E.PAYMENT) == payments
+
+
+async def test_an_overpayment_is_asked_about_at_the_field_before_it_is_taken(app):
+    invoice = open_invoice()
+    due = ledger.invoice_money(invoice).due
+    payments = count(E.PAYMENT)
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await payment_dialog(app, pilot, invoice)
+        amount = dialog.query_one("#amount", Input)
+        amount.value = ""
+        await type_text(pilot, f"{(due + 85416) // 100}.{(due + 85416) % 100:02d}")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and count(E.PAYMENT) == payments
+        hint = str(dialog.query_one("#amount-hint", Static).render())
+        assert hint == "$854.16 will stay as a credit: Enter again to take it"
+        assert dialog.focused is amount
+        await type_text(pilot, "0")  # a changed amount is asked about again
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog and count(E.PAYMENT) == payments
+        await pilot.press("backspace", "enter")
+        await pilot.pause()
+        assert app.screen is dialog
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is not dialog
+    assert count(E.PAYMENT) == payments + 1
+    assert ledger.invoice_money(invoice).credit == 85416
+
+
+async def test_enter_on_the_payment_method_takes_the_payment(app):
+    invoice = open_invoice()
+    due = ledger.invoice_money(invoice).due
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await payment_dialog(app, pilot, invoice)
+        await pilot.press("tab")
+        assert dialog.focused.id == "method"
+        await pilot.press("right", "enter")  # from card to other, then Enter as the button says
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is not dialog
+    payment = E.select().where((E.kind == E.PAYMENT) & (E.invoice == invoice.id)).order_by(E.id.desc()).get()
+    assert (payment.amount_cents, payment.method) == (due, "other")
+
+
+async def test_strict_amounts_are_explained_in_the_dialog(app):
+    invoice = open_invoice()
+    async with app.run_test(size=SIZE) as pilot:
+        dialog = await payment_dialog(app, pilot, invoice)
+        amount = dialog.query_one("#amount", Input)
+        for typed, said in (("1e3", "is not an amount"), ("10.555", "more than two decimals"),
+                            ("12,50", "',' separates thousands and '.' comes before the cents, like 1,234.50")):
+            amount.value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog and said in str(dialog.query_one("#error", Static).render())
+
+
+async def test_every_letter_shown_in_the_file_menu_works(app):
+    from spectra_tui.screens.dialogs import MenuDialog, ReasonDialog
+    from spectra_tui.screens.invoices.line_dialog import LineDialog
+
+    invoice = open_invoice()
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(InvoiceRecord(invoice))
+        await pilot.pause()
+        for letter, opened in (("p", PaymentDialog), ("a", LineDialog), ("d", DepositDialog)):
+            await pilot.press("f")
+            await pilot.pause()
+            menu = app.screen
+            assert isinstance(menu, MenuDialog)
+            assert any(label.rstrip().endswith(f" {letter}") for _id, label in menu.options)
+            await pilot.press(letter)
+            await pilot.pause()
+            assert isinstance(app.screen, opened), letter
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, InvoiceRecord)
+        await pilot.press("f", "X")  # Shift+X: Void invoice
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonDialog) and "Void invoice" in app.screen.title_text
+        await pilot.press("escape", "f", "ctrl+w")  # Save & Close, shown as Ctrl+W
+        await pilot.pause()
+        assert not isinstance(app.screen, (InvoiceRecord, MenuDialog))

@@ -290,7 +290,15 @@ async def test_i_creates_a_session_invoice_of_the_chosen_type(app):
         assert isinstance(app.screen, InvoiceRecord)
         invoice = app.screen.invoice
         assert (invoice.kind, invoice.session_id, invoice.client_id) == ("Initial Order", session.id, session.client_id)
+        assert Invoice.select().where(Invoice.session == session.id).count() == before  # numbered on save
+        await pilot.press("a")  # its first line stores and numbers it
+        await pilot.pause()
+        await pilot.press("tab", *"Frame", "tab", "tab", *"25", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, InvoiceRecord) and invoice.number is not None
+        assert f"Invoice {invoice.number}" in str(app.screen.query_one("#ir-head").render())
         assert Invoice.select().where(Invoice.session == session.id).count() == before + 1
+        assert invoice.total_cents == 2500 + 206
 
 
 async def test_estimate_and_credit_memo_from_the_session(app):
@@ -349,3 +357,8 @@ async def test_file_menu_lists_every_action_with_its_key(app):
         await pilot.press("enter")  # the first: advance
         await pilot.pause()
         assert Session.get_by_id(session.id).status == "Capture Images Pending"
+        await pilot.press("f", "c")  # the letter shown at an entry chooses it
+        await pilot.pause()
+        from spectra_tui.screens.clients import ClientRecord
+
+        assert isinstance(app.screen, ClientRecord) and app.screen.client.id == session.client_id

@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static
 from spectra_tui.capture import FakeCamera, ImportProgress, ImportResult
 from spectra_tui.data import images as image_data
 from spectra_tui.data import sessions as session_data
-from spectra_tui.data.ledger import invoice_money
+from spectra_tui.data.ledger import invoice_money, take_payment
 from spectra_tui.data.models import Invoice, Session, SessionImage, SessionStatusChange
 from spectra_tui.screens.capture_pane import CaptureScreen, ShotStrip
 from spectra_tui.screens.clients import ClientForm
@@ -197,6 +197,11 @@ async def test_check_in_shows_client_session_and_balance_then_advances(app):
         assert str(row[5]).replace("$", "").replace(",", "") == f"{money.balance / 100:.2f}"
         if money.due:
             assert "Balance due" in text_of(dialog, "#ci-money")
+        assert row[2] == ("Open" if money.due else "Paid" if money.balance == 0 else "Credit")
+        if money.due:
+            take_payment(invoice, money.due, "cash")
+        dialog.fill()  # back from taking the payment
+        assert dialog.query_one("#ci-invoices").get_row_at(0)[2] in ("Paid", "Credit")  # not "Open"
         await pilot.press("enter")  # the Check in button has the focus
         await pilot.pause()
         assert isinstance(app.screen, WorkflowHub)
@@ -558,12 +563,17 @@ async def test_order_info_opens_an_initial_order_invoice_for_the_session(app, pr
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, PresentationScreen)  # back to the presentation
+        orders = Invoice.select().where((Invoice.session == presented.id) & (Invoice.kind == "Initial Order"))
+        assert orders.count() == 0  # closed untouched: nothing left behind
+        await pilot.press("o", "ctrl+w")  # again, and saved this time
+        await pilot.pause()
+        assert isinstance(app.screen, PresentationScreen) and orders.count() == 1
         await pilot.press("o")  # again: offers the open one before making a second
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, InvoiceRecord) and app.screen.invoice.id == record.invoice.id
-    assert Invoice.select().where((Invoice.session == presented.id) & (Invoice.kind == "Initial Order")).count() == 1
+        assert isinstance(app.screen, InvoiceRecord) and app.screen.invoice.id == orders.get().id
+    assert orders.count() == 1
 
 
 async def test_a_session_without_images_has_nothing_to_present(app, image_root):

@@ -131,6 +131,7 @@ class InvoicesHub(HubScreen):
             self._number_hint(str(error), error=True)
             return
         self._number_hint(f"{keymap.widget_key('submit')} opens it · E12 opens estimate 12")
+        self.query_one("#inv-number", Input).clear()  # back in the hub, the next number is typed afresh
         open_invoice(self.app, invoice)
 
     # ------------------------------------------------------------ the list
@@ -210,4 +211,6 @@ class InvoicesHub(HubScreen):
         self.table.focus_when_loaded()
 
     def action_focus_number(self) -> None:
-        self.query_one("#inv-number", Input).focus()
+        number = self.query_one("#inv-number", Input)
+        number.focus()
+        number.select_all()

@@ -41,6 +41,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
     LineDialog #quantity { width: 6; }
     LineDialog #price { width: 14; }
     LineDialog #image { width: 8; }
+    LineDialog #taxable { width: auto; }
     LineDialog .short-label { width: auto; padding: 0 1 0 2; color: $text-muted; }
     LineDialog #error { color: $error; height: auto; }
     LineDialog .buttons { height: auto; align-horizontal: right; }
@@ -96,7 +97,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
                 )
             with Horizontal(classes="field-row"):
                 yield Label("Taxable")
-                yield Checkbox("", line.taxable if line else True, id="taxable", compact=True)
+                yield Checkbox("sales tax applies", line.taxable if line else True, id="taxable", compact=True)
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Button(f"Save line ({keymap.widget_key('submit')})", variant="primary", id="ok", compact=True)
@@ -108,7 +109,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
         if self.item is not None:
             return f"{self.item.name} · {format_money(self.item.price_cents)}"
         submit = keymap.widget_key("submit")
-        return f"{submit}: look up · empty {submit} or {keymap.key('invoice_line.price_list')}: price list"
+        return f"{submit}: look up or list · {keymap.key('invoice_line.price_list')}: price list"
 
     def on_mount(self) -> None:
         self.query_one("#description" if self.line else "#code", Input).focus()

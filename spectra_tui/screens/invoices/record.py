@@ -1,4 +1,8 @@
-"""The invoice record: header, lines, totals, the ledger, and every money flow."""
+"""The invoice record: header, lines, totals, the ledger, and every money flow.
+
+A new invoice opens unsaved (data.invoices.new_invoice): it is stored and
+numbered by its first line or Save & Close; closed untouched, it leaves
+nothing behind."""
 
 from __future__ import annotations
 
@@ -18,8 +22,8 @@ from ...data.money import format_money
 from ...data.versions import ChangedElsewhere, reloaded
 from .. import keymap
 from ..base import KeyBar, RecordScreen
-from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
-from ..formats import fmt_day, menu_entry, money_cell
+from ..dialogs import WRITE_ERRORS, ChoiceDialog, ConfirmDialog, MenuDialog, ReasonDialog, readable
+from ..formats import GAP, fmt_day, labelled, money_cell
 from ..money import (
     DepositDialog,
     DepositOfferDialog,
@@ -63,7 +67,7 @@ class InvoiceRecord(RecordScreen):
         yield Static("Lines", classes="part-title", id="ir-lines-title")
         yield DataTable(id="ir-lines", cursor_type="row", zebra_stripes=True)
         yield Static(id="ir-totals")
-        yield Static("Payments and credits", classes="part-title")
+        yield Static("Payments and credits", classes="part-title", id="ir-ledger-title")
         yield DataTable(id="ir-ledger", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
@@ -92,39 +96,52 @@ class InvoiceRecord(RecordScreen):
 
     # ------------------------------------------------------------ showing it
 
+    @property
+    def unsaved(self) -> bool:
+        """A new invoice not stored (nor numbered) yet."""
+        return invoice_data.is_unsaved(self.invoice)
+
+    @property
+    def what(self) -> str:
+        """'Invoice', 'Estimate' or 'Credit memo'."""
+        if self.invoice.is_estimate:
+            return "Estimate"
+        return "Credit memo" if self.invoice.kind == Invoice.CREDIT_MEMO else "Invoice"
+
     def load(self) -> None:
-        invoice = reloaded(self.invoice)
-        self.invoice = invoice
-        row = invoice_data.invoice_row(invoice)
-        money = ledger.invoice_money(invoice)
-        what = (
-            "Estimate" if invoice.is_estimate else ("Credit memo" if invoice.kind == Invoice.CREDIT_MEMO else "Invoice")
-        )
-        self.title = f"Spectra · {what} {invoice.display_number}"
+        if self.unsaved:
+            row = invoice_data.InvoiceRow(self.invoice, paid=0, balance=0)
+            money = ledger.InvoiceMoney(total=0, paid=0)
+        else:
+            self.dirty = False  # a stored invoice's changes are written as they are made
+            self.invoice = reloaded(self.invoice)
+            row = invoice_data.invoice_row(self.invoice)
+            money = ledger.invoice_money(self.invoice)
+        invoice = self.invoice
+        what = self.what
+        self.title = f"Spectra · New {what.lower()}" if self.unsaved else f"Spectra · {what} {invoice.display_number}"
+        state = "not saved yet" if self.unsaved else row.state
         head = Text.assemble(
-            (f"{what} {invoice.display_number}", "bold"),
-            f" · {invoice.kind} · ",
-            (row.state, "bold"),
-            f" · {fmt_day(invoice.invoice_date)}\n",
-            ("Client ", "dim"),
-            invoice.client.full_name,
-            ("   Bill-To ", "dim"),
-            invoice.bill_to.full_name,
+            (f"{what} {invoice.display_number} ", "bold"),
+            f"· {invoice.kind} · ",
+            (f"{state} ", "bold"),
+            f"· {fmt_day(invoice.invoice_date)}\n",
         )
+        fields: list[tuple[str, str | tuple[str, str]]] = [
+            ("Client", invoice.client.full_name),
+            ("Bill-To", invoice.bill_to.full_name),
+        ]
         session, source = invoice.session, invoice.source
         if session is not None:
-            head.append_text(
-                Text.assemble(
-                    ("   Session ", "dim"),
-                    f"{session.number} ({session.session_type.name}, {fmt_day(session.start.date())})",
-                )
-            )
+            when = fmt_day(session.start.date())
+            fields.append(("Session", f"{session.number} ({session.session_type.name}, {when})"))
         if source is not None:
-            head.append_text(Text.assemble(("   From ", "dim"), source.display_number))
+            fields.append(("From", source.display_number))
         if invoice.status == Invoice.CONVERTED:
             made = [i.display_number for i in invoice_data.made_from(invoice)]
             if made:
-                head.append_text(Text.assemble(("   Became invoice ", "dim"), ", ".join(made)))
+                fields.append(("Became invoice", ", ".join(made)))
+        head.append_text(labelled(*fields))
         self.query_one("#ir-head", Static).update(head)
         self._fill_lines()
         self._fill_totals(row, money)
@@ -135,7 +152,7 @@ class InvoiceRecord(RecordScreen):
         table = self.query_one("#ir-lines", DataTable)
         cursor = table.cursor_row
         table.clear()
-        self._lines = invoice_data.lines_of(self.invoice)
+        self._lines = [] if self.unsaved else invoice_data.lines_of(self.invoice)
         for line in self._lines:
             table.add_row(
                 str(line.position),
@@ -168,15 +185,12 @@ class InvoiceRecord(RecordScreen):
     def _fill_totals(self, row: invoice_data.InvoiceRow, money: ledger.InvoiceMoney) -> None:
         invoice = self.invoice
         rate = (Decimal(invoice.tax_rate) * 100).normalize()
-        totals = Text.assemble(
-            ("Subtotal ", "dim"),
-            format_money(invoice.subtotal_cents),
-            (f"   Tax {rate:f}%{' incl.' if invoice.tax_included else ''} ", "dim"),
-            format_money(invoice.tax_cents),
-            ("   Total ", "dim"),
-            (format_money(invoice.total_cents), "bold"),
-            "\n",
+        totals = labelled(
+            ("Subtotal", format_money(invoice.subtotal_cents)),
+            (f"Tax {rate:f}%{' incl.' if invoice.tax_included else ''}", format_money(invoice.tax_cents)),
+            ("Total", (format_money(invoice.total_cents), "bold")),
         )
+        totals.append("\n")
         if invoice.is_estimate:
             totals.append(
                 "An estimate takes no payments: c converts it into an invoice."
@@ -187,7 +201,7 @@ class InvoiceRecord(RecordScreen):
         elif invoice.status == Invoice.VOID:
             totals.append("Void: owes nothing.", style="dim")
         else:
-            totals.append_text(Text.assemble(("Paid ", "dim"), format_money(money.paid), "   "))
+            totals.append_text(labelled(("Paid", format_money(money.paid) + GAP)))
             if money.credit:
                 totals.append(f"Credit balance {format_money(money.credit)}", style="bold green")
             elif money.due:
@@ -206,10 +220,8 @@ class InvoiceRecord(RecordScreen):
         method = " ".join(p for p in (entry.method, entry.reference) if p)
         voided = entry.id in self._voided
         style = "strike dim" if voided else ("dim" if entry.kind == LedgerEntry.VOID else "")
-        effect = ledger.effect_on(entry, self.invoice.id)
-        amount = format_money(effect) if entry.kind != LedgerEntry.VOID else format_money(entry.amount_cents)
-        if effect > 0:
-            amount = "+" + amount
+        effect = ledger.shown_effect(entry, self.invoice.id)
+        amount = ("+" if effect > 0 else "") + format_money(effect)
         note = entry.note + (" (voided)" if voided else "")
         return (
             Text(f"{to_local(entry.created_at):%m/%d/%y}", style=style),
@@ -223,14 +235,39 @@ class InvoiceRecord(RecordScreen):
         table = self.query_one("#ir-ledger", DataTable)
         cursor = table.cursor_row
         table.clear()
-        self._entries = ledger.entries_for(self.invoice)
+        self._entries = [] if self.unsaved else ledger.entries_for(self.invoice)
         self._voided = ledger.voided_ids([e.id for e in self._entries])
         for entry in self._entries:
             table.add_row(*self._entry_cells(entry), key=str(entry.id))
+        can_void = any(e.kind != LedgerEntry.VOID and e.id not in self._voided for e in self._entries)
+        self.query_one("#ir-ledger-title", Static).update(
+            "Payments and credits"
+            + (f" [dim]· {keymap.hint(('table.open', 'voids the highlighted entry'))}[/dim]" if can_void else "")
+        )
         if self._entries:
             table.move_cursor(row=min(max(cursor, 0), len(self._entries) - 1))
 
     # ------------------------------------------------------------ helpers
+
+    def save(self) -> bool:
+        """Save & Close: a new invoice is stored and numbered now; a saved one has nothing left to save."""
+        if self.unsaved:
+            invoice_data.save_new(self.invoice)
+            self.notify(f"{self.invoice.kind} {self.invoice.display_number} saved.", timeout=4)
+        return True
+
+    def _saved_first(self) -> bool:
+        """False (and says so) on a new invoice, which takes no money and cannot be voided or converted yet."""
+        if not self.unsaved:
+            return True
+        self.notify(
+            f"This new {self.what.lower()} is not saved yet: {keymap.key('invoice_record.add_line')} adds its first "
+            f"line (that numbers it), {keymap.key('save_close')} saves it as it is.",
+            title="Not saved yet",
+            severity="warning",
+            timeout=6,
+        )
+        return False
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "convert":
@@ -282,9 +319,15 @@ class InvoiceRecord(RecordScreen):
         except DomainError as error:
             self.notify(str(error), title="Not possible", severity="error", timeout=8)
             return
+        was_new = self.unsaved
         self.app.push_screen(
             LineDialog(self.invoice, image_number=self.image_number),
-            self._after_dialog(lambda line: f"Line added: {line.description[:40]}. {self._money_summary()}"),
+            self._after_dialog(
+                lambda line: (
+                    (f"{self.invoice.kind} {self.invoice.display_number} saved. " if was_new else "")
+                    + f"Line added: {line.description[:40]}. {self._money_summary()}"
+                )
+            ),
         )
 
     def action_edit_line(self) -> None:
@@ -330,6 +373,8 @@ class InvoiceRecord(RecordScreen):
     # ------------------------------------------------------------ money
 
     def action_payment(self) -> None:
+        if not self._saved_first():
+            return
         invoice = self.invoice
         try:
             ledger.check_payable(invoice)
@@ -374,6 +419,8 @@ class InvoiceRecord(RecordScreen):
         return False
 
     def action_refund(self) -> None:
+        if not self._saved_first():
+            return
         if not self._has_credit_to("refund"):
             return
         self.app.push_screen(
@@ -393,6 +440,8 @@ class InvoiceRecord(RecordScreen):
         )
 
     def action_transfer(self) -> None:
+        if not self._saved_first():
+            return
         if not self._has_credit_to("transfer"):
             return
         self.app.push_screen(
@@ -406,6 +455,8 @@ class InvoiceRecord(RecordScreen):
         )
 
     def action_void_entry(self) -> None:
+        if not self._saved_first():
+            return
         table = self.query_one("#ir-ledger", DataTable)
         live = [e for e in self._entries if e.kind != LedgerEntry.VOID and e.id not in self._voided]
         if not live:
@@ -415,7 +466,7 @@ class InvoiceRecord(RecordScreen):
             table.focus()
             self.notify(
                 f"Choose the entry with {keymap.widget_key('list')} in 'Payments and credits', "
-                f"then press {keymap.key('invoice_record.void_entry')} again.",
+                f"then press {keymap.key('table.open')}.",
                 timeout=6,
             )
             return
@@ -424,10 +475,19 @@ class InvoiceRecord(RecordScreen):
             if self.focused is table and 0 <= table.cursor_row < len(self._entries)
             else live[0]
         )
+        if entry not in live:
+            what = "is a void" if entry.kind == LedgerEntry.VOID else "is already voided"
+            self.notify(f"Entry #{entry.id} {what}: choose a payment or credit to void.", timeout=5)
+            return
         self.app.push_screen(
             void_entry_dialog(entry),
             self._after_dialog(lambda _void: f"Entry #{entry.id} voided. {self._money_summary()}"),
         )
+
+    @on(DataTable.RowSelected, "#ir-ledger")
+    def _entry_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_void_entry()
 
     # ------------------------------------------------------------ invoice-level actions
 
@@ -439,7 +499,11 @@ class InvoiceRecord(RecordScreen):
             return
 
         def chosen(client) -> None:
-            if client is not None:
+            if client is not None and self.unsaved:
+                self.invoice.bill_to = client  # stored with the invoice
+                self.dirty = True
+                self.load()
+            elif client is not None:
                 self._run(
                     lambda: invoice_data.change_bill_to(self.invoice, client),
                     f"Invoice {self.invoice.display_number} is now billed to {client.full_name}.",
@@ -448,6 +512,8 @@ class InvoiceRecord(RecordScreen):
         choose_client(self.app, chosen)
 
     def action_convert(self) -> None:
+        if not self._saved_first():
+            return
         estimate = self.invoice
         if not estimate.is_estimate:
             self.notify(f"Invoice {estimate.display_number} is not an estimate.", severity="warning")
@@ -473,6 +539,8 @@ class InvoiceRecord(RecordScreen):
         )
 
     def action_void_invoice(self) -> None:
+        if not self._saved_first():
+            return
         invoice = self.invoice
         self.app.push_screen(
             ReasonDialog(
@@ -507,24 +575,24 @@ class InvoiceRecord(RecordScreen):
 
     def action_file_menu(self) -> None:
         options = [
-            ("payment", menu_entry("Payment (deposits offered first)", "invoice_record.payment")),
-            ("refund", menu_entry("Refund from the credit balance", "invoice_record.refund")),
-            ("transfer", menu_entry("Transfer Credit Balance", "invoice_record.transfer")),
-            ("deposit", menu_entry("Take a deposit for the client", "invoice_record.deposit")),
-            ("void_entry", menu_entry("Void a payment or credit entry", "invoice_record.void_entry")),
-            ("bill_to", menu_entry("Change Bill-To", "invoice_record.bill_to")),
-            ("add_line", menu_entry("Add a line", "invoice_record.add_line")),
+            ("payment", "Payment (deposits offered first)", "invoice_record.payment"),
+            ("refund", "Refund from the credit balance", "invoice_record.refund"),
+            ("transfer", "Transfer Credit Balance", "invoice_record.transfer"),
+            ("deposit", "Take a deposit for the client", "invoice_record.deposit"),
+            ("void_entry", "Void a payment or credit entry", "invoice_record.void_entry"),
+            ("bill_to", "Change Bill-To", "invoice_record.bill_to"),
+            ("add_line", "Add a line", "invoice_record.add_line"),
         ]
         if self.invoice.is_estimate:
-            options.append(("convert", menu_entry("Convert estimate into an invoice", "invoice_record.convert")))
+            options.append(("convert", "Convert estimate into an invoice", "invoice_record.convert"))
         options += [
-            ("void_invoice", menu_entry("Void invoice", "invoice_record.void_invoice")),
-            ("open_related", menu_entry("Open client / session", "invoice_record.open_related")),
-            ("save_close", menu_entry("Save & Close", "save_close")),
+            ("void_invoice", "Void invoice", "invoice_record.void_invoice"),
+            ("open_related", "Open client / session", "invoice_record.open_related"),
+            ("save_close", "Save & Close", "save_close"),
         ]
 
         def chosen(action: str | None) -> None:
             if action:
                 getattr(self, f"action_{action}")()
 
-        self.app.push_screen(ChoiceDialog(f"File · invoice {self.invoice.display_number}", options), chosen)
+        self.app.push_screen(MenuDialog(f"File · invoice {self.invoice.display_number}", options), chosen)

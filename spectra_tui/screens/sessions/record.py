@@ -17,8 +17,16 @@ from ...data.models import Invoice, Session
 from ...data.versions import ChangedElsewhere, reloaded
 from .. import keymap
 from ..base import KeyBar, RecordScreen
-from ..dialogs import RELOADED_KEEPING_TYPED, WRITE_ERRORS, ChoiceDialog, ConfirmDialog, ReasonDialog, readable
-from ..formats import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, menu_entry, money_cell
+from ..dialogs import (
+    RELOADED_KEEPING_TYPED,
+    WRITE_ERRORS,
+    ChoiceDialog,
+    ConfirmDialog,
+    MenuDialog,
+    ReasonDialog,
+    readable,
+)
+from ..formats import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, money_cell
 from ..open_record import open_client, open_invoice, open_new_invoice, reschedule_session
 from ..spectra_app import spectra_app
 
@@ -434,10 +442,10 @@ class SessionRecord(RecordScreen):
         self._menu(
             f"New for session {self.session.number}",
             [
-                ("session_invoice", menu_entry("Session invoice…", "session_record.invoice")),
-                ("appointment", menu_entry("Appointment", "session_record.appointment")),
-                ("estimate", menu_entry("Estimate", "session_record.estimate")),
-                ("credit_memo", menu_entry("Credit memo", "session_record.credit_memo")),
+                ("session_invoice", "Session invoice…", "session_record.invoice"),
+                ("appointment", "Appointment", "session_record.appointment"),
+                ("estimate", "Estimate", "session_record.estimate"),
+                ("credit_memo", "Credit memo", "session_record.credit_memo"),
             ],
         )
 
@@ -445,27 +453,27 @@ class SessionRecord(RecordScreen):
         self._menu(
             f"Session {self.session.number}",
             [
-                ("advance", menu_entry("Advance status", "session_record.advance")),
-                ("set_status", menu_entry("Set status…", "session_record.status")),
-                ("reschedule", menu_entry("Reschedule…", "session_record.reschedule")),
-                ("cancel_session", menu_entry("Cancel session (with a reason)", "session_record.cancel")),
-                ("no_show", menu_entry("Mark no-show", "session_record.no_show")),
-                ("open_client", menu_entry("Open the client record", "session_record.open_client")),
-                ("import_images", menu_entry("Import images…", "session_record.import_images")),
-                ("session_invoice", menu_entry("New session invoice…", "session_record.invoice")),
-                ("appointment", menu_entry("New appointment", "session_record.appointment")),
-                ("estimate", menu_entry("New estimate", "session_record.estimate")),
-                ("credit_memo", menu_entry("New credit memo", "session_record.credit_memo")),
-                ("save_close", menu_entry("Save & Close", "save_close")),
+                ("advance", "Advance status", "session_record.advance"),
+                ("set_status", "Set status…", "session_record.status"),
+                ("reschedule", "Reschedule…", "session_record.reschedule"),
+                ("cancel_session", "Cancel session (with a reason)", "session_record.cancel"),
+                ("no_show", "Mark no-show", "session_record.no_show"),
+                ("open_client", "Open the client record", "session_record.open_client"),
+                ("import_images", "Import images…", "session_record.import_images"),
+                ("session_invoice", "New session invoice…", "session_record.invoice"),
+                ("appointment", "New appointment", "session_record.appointment"),
+                ("estimate", "New estimate", "session_record.estimate"),
+                ("credit_memo", "New credit memo", "session_record.credit_memo"),
+                ("save_close", "Save & Close", "save_close"),
             ],
         )
 
-    def _menu(self, title: str, options: list[tuple[str, str]]) -> None:
+    def _menu(self, title: str, options: list[tuple[str, str, str]]) -> None:
         def chosen(action: str | None) -> None:
             if action:
                 getattr(self, f"action_{action}")()
 
-        self.app.push_screen(ChoiceDialog(title, options), chosen)
+        self.app.push_screen(MenuDialog(title, options), chosen)
 
     @on(DataTable.RowSelected, "#sr-invoices")
     def _open_invoice(self, event: DataTable.RowSelected) -> None:

@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 from ...data import booking
 from ...data.errors import DomainError
 from ...data.models import SessionType
-from ...data.money import format_money, parse_money
+from ...data.money import format_money, parse_money, typed_amount
 from .fields import ChoiceField, row
 from .state import WizardState
 from .step import WizardStep
@@ -38,7 +38,7 @@ class FeeStep(WizardStep):
     def take_fee_of(self, session_type: SessionType) -> None:
         """The session type chosen: its fee is the one proposed."""
         self.session_type = session_type
-        self.query_one("#wz-fee", Input).value = format_money(session_type.fee_cents, symbol="")
+        self.query_one("#wz-fee", Input).value = typed_amount(session_type.fee_cents)
         self._fee_back()
 
     def enter(self) -> None:

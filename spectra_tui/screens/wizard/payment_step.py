@@ -10,7 +10,7 @@ from ...data import booking
 from ...data.booking import DEPOSIT, PAYMENT, SESSION, PaymentNow
 from ...data.errors import DomainError
 from ...data.models import LedgerEntry
-from ...data.money import format_money, parse_money
+from ...data.money import format_money, parse_money, typed_amount
 from .fields import ChoiceField, row
 from .step import WizardStep
 
@@ -67,7 +67,7 @@ class PaymentStep(WizardStep):
         amount = self.query_one("#wz-pay-amount", Input)
         session_type, fee_cents = self.state.session_type, self.state.fee_cents
         if kind == PAYMENT and not amount.value.strip() and fee_cents is not None and session_type is not None:
-            amount.value = format_money(booking.fee_totals(session_type, fee_cents)[2], symbol="")
+            amount.value = typed_amount(booking.fee_totals(session_type, fee_cents)[2])
         self._pay_back()
 
     @on(Input.Changed, "#wz-pay-amount")
