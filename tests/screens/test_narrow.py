@@ -1,8 +1,5 @@
 """A 60-column terminal: the hub bar names every hub's key, and Home's stage
 table breaks no stage name inside a word."""
-import html
-import re
-
 import pytest
 from rich.console import Console
 from rich.text import Text
@@ -12,15 +9,7 @@ from spectra_tui.screens.base import HubBar
 from spectra_tui.screens.home import StageTable
 from spectra_tui.screens.hubs import HUBS
 
-
-def screen_lines(app) -> list[str]:
-    """The screen's lines as a terminal shows them (from the screenshot's text, row by row)."""
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>',
-                             app.export_screenshot()):
-        x, y, text = match.groups()
-        rows.setdefault(float(y), []).append((float(x), html.unescape(text).replace("\xa0", " ")))
-    return ["".join(text for _x, text in sorted(row)) for _y, row in sorted(rows.items())]
+from .layout import screen_lines
 
 
 @pytest.mark.parametrize("width", [120, 80, 60, 44])
