@@ -107,6 +107,7 @@ APP_ACTIONS: list[Action] = [
 # Screen scopes: id prefix -> the heading in Help.
 SCOPES: dict[str, str] = {
     "dialog": "Every dialog",
+    "help": "Help",
     "table": "Every list",
     "record": "Every record",
     "home": "Home",
@@ -170,6 +171,7 @@ SCREEN_ACTIONS: list[Action] = [
         ],
     ),
     *_in("record", [("close", "Close the record", "escape", "close", {"label": "Close"})]),
+    *_in("help", [("pages", "To the list of help pages", "down", "to_pages", {"label": "Pages", "show": False})]),
     *_in("table", [("open", "Open the highlighted line", "enter", "choose", {"label": "Open"})]),
     *_in(
         "home",
