@@ -67,7 +67,7 @@ the phone, email or city), {submit} goes to the list, {submit} opens the client:
 {submit}, {submit} — 3 keys.
 
 In the Clients hub ({hub_clients}) the same search group is at the top: {hub_clients}, the name, {submit} to
-the list, {list} to the client, {submit} opens it.
+the list ({list} to another client), {submit} opens it — 3 keys.
 
 In the client record, {client_record.next_tab} / {client_record.previous_tab} step through its tabs (General,
 Family, Sessions, Appointments, Invoices, Phone Calls, Notes).
@@ -130,14 +130,18 @@ hub, {invoices.number} goes back to the box.
 
 The list below shows every invoice; Show, From/To and Sort narrow and order it.
 
-From a client record: its Invoices tab ({client_record.next_tab} four times). From a session record: its
-Invoices tab ({session_record.tab_invoices}).
+From a client record: its Invoices tab ({client_record.next_tab} four times), then {table.open} on the
+invoice. From a session record: its Invoices tab ({session_record.tab_invoices}), {next_field} to the list,
+{table.open}.
 """
 
 PAYMENT = """\
-Open the invoice (see FIND AN EXISTING INVOICE), then {invoice_record.payment}: the amount is the balance due;
-{submit} takes it: {invoice_record.payment}, {submit} — 2 keys. Change the amount or the method ({next_field}
-to it, {choice}) first if need be; more than is due leaves a credit on the invoice.
+Open the invoice (see FIND AN EXISTING INVOICE), then {invoice_record.payment}: the amount is the balance due
+and the method the studio's usual one; {submit} takes it: {invoice_record.payment}, {submit} — 2 keys. More
+than is due leaves a credit on the invoice.
+
+Another method: {next_field} to Method, {choice} chooses (a check needs its number in Reference, the next
+field), then {save_close} takes the payment.
 
 {invoice_record.refund} refunds, {invoice_record.void_entry} voids a payment (a new entry: money records are
 never edited). {invoice_record.file_menu} opens the File menu with every action of the invoice.
