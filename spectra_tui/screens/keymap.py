@@ -67,11 +67,13 @@ def _app(id: str, description: str, keys: str, action: str, group: str = SHORTCU
     return Action(id, description, keys, action, group, priority=True, **kw)
 
 
-def _not_built(id: str, description: str, keys: str, group: str = SHORTCUTS_GROUP, fallback: str = "") -> Action:
+def _not_built(
+    id: str, description: str, keys: str, group: str = SHORTCUTS_GROUP, fallback: str = "", priority: bool = True
+) -> Action:
     # A key of the desktop program whose screen is not built yet: it says what it
     # will open (screens/not_built.py). The issue that builds the screen replaces
     # the action (a hub: _hub with the same id, and its entry in hubs.HUBS).
-    return Action(id, description, keys, f"not_built('{id}')", group, fallback, show=False, priority=True)
+    return Action(id, description, keys, f"not_built('{id}')", group, fallback, show=False, priority=priority)
 
 
 APP_ACTIONS: list[Action] = [
@@ -91,11 +93,13 @@ APP_ACTIONS: list[Action] = [
     _app("session_search", "Session Search", "ctrl+s", "session_search"),
     _app("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
     _app("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
-    _not_built("new_email", "New Email", "ctrl+e"),
+    # Ctrl+E and Ctrl+U also edit a text field (end of line, delete to its start): a
+    # field keeps them (not priority) until their screens are built; elsewhere they say so.
+    _not_built("new_email", "New Email", "ctrl+e", priority=False),
     _not_built("new_quick_sale", "New Quick Sale", "ctrl+i", fallback="alt+i"),  # Ctrl+I: Tab in most terminals
     _not_built("new_sms", "New SMS Text Message", "ctrl+m", fallback="alt+m"),  # Ctrl+M: Enter in most terminals
     _not_built("time_clock", "Time stamp, Time clock", "ctrl+t"),
-    _not_built("change_user", "Change User", "ctrl+u"),
+    _not_built("change_user", "Change User", "ctrl+u", priority=False),
     # Shown and run only on screens that save (SpectraApp.check_action).
     _app("save_close", "Save & Close", "ctrl+w", "save_close"),
     _app("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),

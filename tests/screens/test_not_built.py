@@ -22,6 +22,8 @@ NOT_BUILT = {
     "change_user": "ctrl+u",
 }
 
+FIELD_KEYS = {"new_email", "change_user"}  # Ctrl+E, Ctrl+U: a text field keeps them until their screens exist
+
 
 def said(app) -> list[str]:
     return [n.message for n in app._notifications]
@@ -30,7 +32,8 @@ def said(app) -> list[str]:
 def test_the_desktop_keys_not_built_are_in_the_registry_and_say_what_they_will_open():
     for action_id, key in NOT_BUILT.items():
         action = keymap.action_of(action_id)
-        assert action.keys == key and not action.built and action.priority
+        assert action.keys == key and not action.built
+        assert action.priority == (action_id not in FIELD_KEYS)
         assert action.listed.endswith("(not built yet)")
         assert any(deliverable(k) for k in action.default_keys.split(","))
     assert set(WILL_OPEN) == {a.id for a in keymap.ACTIONS if not a.built} == set(NOT_BUILT)
@@ -86,3 +89,20 @@ async def test_help_and_the_palette_list_them_as_not_built_yet(app):
         await pilot.pause(0.3)
         shown = app.export_screenshot().replace("&#160;", " ")
         assert "New Quick Sale (not built yet)" in shown
+
+
+async def test_a_text_field_keeps_ctrl_e_and_ctrl_u_until_their_screens_exist(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        box = app.focused
+        assert isinstance(box, Input)
+        await pilot.press(*"Cal", "home", "ctrl+e", "x")  # Ctrl+E: to the end of the field
+        await pilot.pause()
+        assert box.value == "Calx"
+        await pilot.press("ctrl+u")  # Ctrl+U: delete to the start
+        await pilot.pause()
+        assert box.value == "" and said(app) == []
+        await pilot.press("ctrl+t")  # not a field's key: says it is not built yet
+        await pilot.pause()
+        assert any("not built yet" in m for m in said(app))
