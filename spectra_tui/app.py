@@ -31,7 +31,7 @@ class SpectraCommands(Provider):
         for action in keymap.APP_ACTIONS:
             if action.id == "palette":
                 continue
-            text = f"{action.description}  ({keymap.key(action.id)})"
+            text = f"{action.listed}  ({keymap.key(action.id)})"
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(app.run_action, action.action), help=action.group)
@@ -154,6 +154,12 @@ class SpectraApp(App):
                 self.notify(f"Task saved: {task.title}{due}.", timeout=4)
 
         self.push_screen(TaskDialog(client=client), saved)
+
+    def action_not_built(self, action_id: str) -> None:
+        """A key of the desktop program whose screen is not built yet says so."""
+        from .screens.not_built import message
+
+        self.notify(message(action_id), title="Not built yet", timeout=6)
 
     def action_open_settings(self) -> None:
         """F10 (or the palette): the studio's settings."""

@@ -5,7 +5,8 @@ A record tracks unsaved changes; leaving it with changes asks first. Domain
 errors from the data layer are shown as readable messages, never tracebacks.
 """
 
-from rich.cells import cell_len
+from collections.abc import Callable
+
 from rich.markup import escape
 from rich.style import Style
 from rich.text import Text
@@ -21,7 +22,7 @@ from . import keymap
 from .compat import release_closed_widgets
 from .dialogs import ConfirmDialog, readable
 from .hooks import ScreenHooks
-from .hubs import HUBS
+from .hubs import HUBS, Hub
 
 
 class TitleBar(Static):
@@ -138,16 +139,31 @@ class HubBar(Static):
         self._draw(event.size.width)
 
     def _draw(self, width: int) -> None:
-        """Every hub with a space each side; on a narrow terminal (80 columns)
-        one space between hubs, so the whole row still fits."""
-        keys = {hub.id: keymap.key(hub.action_id) for hub in HUBS}
-        wide = sum(cell_len(keys[hub.id]) + len(hub.title) + 3 for hub in HUBS) <= width
+        self.update(self.row(width))
+
+    def row(self, width: int) -> str:
+        """Every hub and its key, in the first way that fits: the titles with
+        a space each side; one space between them (80 columns); the short
+        names (60 columns); the keys alone, the open hub still named."""
+        ways: list[tuple[bool, Callable[[Hub], str]]] = [
+            (True, lambda hub: hub.title),
+            (False, lambda hub: hub.title),
+            (False, lambda hub: hub.short or hub.title),
+            (False, lambda hub: hub.short or hub.title if hub.id == self.current else ""),
+        ]
+        rows = [self._row(spaced, name) for spaced, name in ways]
+        return next((row for row in rows if Text.from_markup(row).cell_len <= width), rows[-1])
+
+    def _row(self, spaced: bool, name: Callable[[Hub], str]) -> str:
+        """The hubs' keys and names; the open hub highlighted, a space each side."""
         parts = []
         for hub in HUBS:
-            shown = f"{keys[hub.id]} {hub.title}"
-            label = f" {shown} " if wide or hub.id == self.current else shown
-            parts.append(f"[reverse b]{escape(label)}[/]" if hub.id == self.current else escape(label))
-        self.update(("" if wide else " ").join(parts))
+            label = " ".join(x for x in (keymap.key(hub.action_id), name(hub)) if x)
+            if hub.id == self.current:
+                parts.append(f"[reverse b] {escape(label)} [/]")
+            else:
+                parts.append(f" {escape(label)} " if spaced else escape(label))
+        return ("" if spaced else " ").join(parts)
 
 
 class SpectraScreen(ScreenHooks, Screen):

@@ -13,6 +13,7 @@ appointment with no session); c opens the line's client; d marks a task done.
 
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -54,6 +55,34 @@ def _balance_values(row: invoice_data.InvoiceRow) -> tuple:
         format_money(invoice.total_cents),
         format_money(row.balance),
     )
+
+
+class StageTable:
+    """How many sessions wait at each workflow stage, and how many days the
+    longest has waited: a column per stage where every word of the stages'
+    names fits its column; on a narrow terminal a line per two stages, so
+    that no name is broken inside a word ("Presentati/on")."""
+
+    def __init__(self, cells: list[tuple[str, Text]]):
+        self.cells = cells
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        longest_word = max((len(word) for status, _c in self.cells for word in status.split()), default=0)
+        columns = len(self.cells)
+        if columns * (longest_word + 2) <= options.max_width + 2:
+            table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
+            for status, _cell in self.cells:
+                table.add_column(status, ratio=1)
+            table.add_row(*(cell for _status, cell in self.cells))
+        else:
+            table = Table(box=None, expand=True, show_edge=False, pad_edge=False, show_header=False)
+            for _ in range(2):
+                table.add_column(style="bold", ratio=1)
+                table.add_column(no_wrap=True)
+            pairs = [self.cells[i : i + 2] for i in range(0, columns, 2)]
+            for pair in pairs:
+                table.add_row(*(part for status, cell in pair for part in (status, cell)))
+        yield table
 
 
 class HomeHub(HubScreen):
@@ -156,20 +185,15 @@ class HomeHub(HubScreen):
 
         table.load(fetch, loaded)
 
-    def _stages_table(self) -> Table:
-        """One column per workflow stage: how many sessions wait there, and
-        how many days the longest has waited."""
-        table = Table(box=None, expand=True, show_edge=False, pad_edge=False, header_style="bold")
+    def _stages_table(self) -> StageTable:
         cells = []
         for stage in session_data.waiting_by_status():
-            table.add_column(stage.status, ratio=1, overflow="fold")
             if stage.count and stage.oldest_change is not None:
                 days = session_data.days_since(stage.oldest_change)
-                cells.append(Text.assemble((str(stage.count), "bold"), f" · {days}d"))
+                cells.append((stage.status, Text.assemble((str(stage.count), "bold"), f" · {days}d")))
             else:
-                cells.append(Text("none", style="dim"))
-        table.add_row(*cells)
-        return table
+                cells.append((stage.status, Text("none", style="dim")))
+        return StageTable(cells)
 
     # -- Enter opens the line's record
 

@@ -13,6 +13,7 @@ class Hub:
     id: str
     title: str
     screen: str  # "module:Class" under spectra_tui.screens
+    short: str = ""  # a shorter name for the hub bar on a narrow terminal (the title otherwise)
 
     @property
     def action_id(self) -> str:
@@ -23,11 +24,11 @@ class Hub:
 HUBS: list[Hub] = [
     Hub("help", "Help", "help:HelpHub"),
     Hub("home", "Home", "home:HomeHub"),
-    Hub("workflow", "Workflow", "workflow:WorkflowHub"),
-    Hub("calendar", "Calendar", "calendar:CalendarHub"),
+    Hub("workflow", "Workflow", "workflow:WorkflowHub", "Flow"),
+    Hub("calendar", "Calendar", "calendar:CalendarHub", "Cal"),
     Hub("clients", "Clients", "clients:ClientsHub"),
-    Hub("sessions", "Sessions", "sessions:SessionsHub"),
-    Hub("invoices", "Invoices", "invoices:InvoicesHub"),
+    Hub("sessions", "Sessions", "sessions:SessionsHub", "Sess"),
+    Hub("invoices", "Invoices", "invoices:InvoicesHub", "Inv"),
 ]
 
 

@@ -47,6 +47,15 @@ class Action:
     def scope(self) -> str:
         return self.id.rpartition(".")[0]
 
+    @property
+    def built(self) -> bool:
+        return not self.action.startswith("not_built(")
+
+    @property
+    def listed(self) -> str:
+        """The description in Help and the palette, which say when the screen is not built yet."""
+        return self.description if self.built else f"{self.description} (not built yet)"
+
 
 def _hub(hub_id: str, title: str, key: str) -> Action:
     # The hub bar names every hub and its key, so the key bar leaves them out.
@@ -58,7 +67,15 @@ def _app(id: str, description: str, keys: str, action: str, group: str = SHORTCU
     return Action(id, description, keys, action, group, priority=True, **kw)
 
 
-# Hubs whose screens exist. A later issue adds its hub here and in hubs.HUBS.
+def _not_built(
+    id: str, description: str, keys: str, group: str = SHORTCUTS_GROUP, fallback: str = "", priority: bool = True
+) -> Action:
+    # A key of the desktop program whose screen is not built yet: it says what it
+    # will open (screens/not_built.py). The issue that builds the screen replaces
+    # the action (a hub: _hub with the same id, and its entry in hubs.HUBS).
+    return Action(id, description, keys, f"not_built('{id}')", group, fallback, show=False, priority=priority)
+
+
 APP_ACTIONS: list[Action] = [
     _hub("help", "Help", "f1"),
     _hub("home", "Home", "f2"),
@@ -67,11 +84,22 @@ APP_ACTIONS: list[Action] = [
     _hub("clients", "Clients", "f5"),
     _hub("sessions", "Sessions", "f6"),
     _hub("invoices", "Invoices", "f7"),
+    _not_built("hub_phone_calls", "Phone Calls", "f8", HUBS_GROUP),
+    _not_built("hub_messages", "Messages", "f9", HUBS_GROUP),
+    _not_built("hub_tasks", "Tasks", "f11", HUBS_GROUP),
+    _not_built("hub_production", "Production", "f12", HUBS_GROUP),
     _app("client_search", "Client Search", "ctrl+l", "client_search"),
     _app("new_client", "New Client", "ctrl+n", "new_client"),
     _app("session_search", "Session Search", "ctrl+s", "session_search"),
     _app("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
     _app("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
+    # Ctrl+E and Ctrl+U also edit a text field (end of line, delete to its start): a
+    # field keeps them (not priority) until their screens are built; elsewhere they say so.
+    _not_built("new_email", "New Email", "ctrl+e", priority=False),
+    _not_built("new_quick_sale", "New Quick Sale", "ctrl+i", fallback="alt+i"),  # Ctrl+I: Tab in most terminals
+    _not_built("new_sms", "New SMS Text Message", "ctrl+m", fallback="alt+m"),  # Ctrl+M: Enter in most terminals
+    _not_built("time_clock", "Time stamp, Time clock", "ctrl+t"),
+    _not_built("change_user", "Change User", "ctrl+u", priority=False),
     # Shown and run only on screens that save (SpectraApp.check_action).
     _app("save_close", "Save & Close", "ctrl+w", "save_close"),
     _app("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),
@@ -83,6 +111,7 @@ APP_ACTIONS: list[Action] = [
 # Screen scopes: id prefix -> the heading in Help.
 SCOPES: dict[str, str] = {
     "dialog": "Every dialog",
+    "help": "Help",
     "table": "Every list",
     "record": "Every record",
     "home": "Home",
@@ -147,6 +176,7 @@ SCREEN_ACTIONS: list[Action] = [
         ],
     ),
     *_in("record", [("close", "Close the record", "escape", "close", {"label": "Close"})]),
+    *_in("help", [("pages", "To the list of help pages", "down", "to_pages", {"label": "Pages", "show": False})]),
     *_in("table", [("open", "Open the highlighted line", "enter", "choose", {"label": "Open"})]),
     *_in(
         "home",
@@ -424,11 +454,11 @@ def _binding(a: Action) -> Binding:
     return Binding(
         a.default_keys,
         a.action,
-        a.label or a.description,
+        a.label or a.listed,
         show=a.show,
         priority=a.priority,
         id=a.id,
-        tooltip=a.description,
+        tooltip=a.listed,
     )
 
 

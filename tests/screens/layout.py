@@ -1,4 +1,8 @@
-"""The snapshot sizes, and the check that nothing is cut off at them."""
+"""The snapshot sizes, the check that nothing is cut off at them, and the
+screen's lines as a terminal shows them."""
+import html
+import re
+
 from textual.containers import ScrollableContainer
 from textual.widgets import DataTable
 
@@ -26,3 +30,20 @@ def assert_fits(screen) -> None:
                 problems.append(f"{table!r} is {table.virtual_size.width} wide in "
                                 f"{table.scrollable_content_region.width} columns")
     assert problems == []
+
+
+def screen_lines(app) -> list[str]:
+    """The screen's lines as a terminal shows them: the screenshot's text, each
+    piece at its column (a cell is 12.2 wide in Textual's SVG)."""
+    rows: dict[float, dict[int, str]] = {}
+    for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>',
+                             app.export_screenshot()):
+        x, y, text = match.groups()
+        rows.setdefault(float(y), {})[round(float(x) / 12.2)] = html.unescape(text).replace("\xa0", " ")
+    lines = []
+    for _y, pieces in sorted(rows.items()):
+        line = ""
+        for column, text in sorted(pieces.items()):
+            line = line.ljust(column) + text
+        lines.append(line)
+    return lines

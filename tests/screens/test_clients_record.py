@@ -1,7 +1,7 @@
 """The client record: General (editable, same rules as New Client), Family,
 Sessions, Appointments, Invoices, Notes, the money summary and the New group."""
 import pytest
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from spectra_tui.data import clients as client_data
 from spectra_tui.data import ledger
@@ -149,7 +149,7 @@ async def test_money_summary_comes_from_the_ledger(app):
     money = ledger.client_money(client.id)
     async with app.run_test(size=(120, 40)) as pilot:
         record = await open_record(pilot, client)
-        summary = str(record.query_one("#record-money").render())
+        summary = str(record.query_one("#record-money", Static).content)
         assert f"Owes {format_money(money.owed)}" in summary
         assert f"Credit {format_money(money.credit_balances)}" in summary
         assert f"Unapplied deposits {format_money(money.deposits_left)}" in summary
@@ -262,7 +262,7 @@ async def test_new_deposit_from_the_record(app):
         await pilot.pause()
         assert app.screen is record
         assert ledger.client_money(client.id).deposits_left == left + 12550
-        assert format_money(left + 12550) in str(record.query_one("#record-money").render())
+        assert format_money(left + 12550) in str(record.query_one("#record-money", Static).content)
     deposit = LedgerEntry.select().order_by(LedgerEntry.id.desc()).get()
     assert (deposit.kind, deposit.client_id, deposit.amount_cents) == (LedgerEntry.DEPOSIT, client.id, 12550)
 

@@ -51,6 +51,18 @@ CAPITALIZED = set(names.CAPITALIZED_FIELDS)  # capitalised as the field is left 
 BIRTHDAY_FORMAT = "%m/%d/%Y"
 
 
+class FieldInput(Input):
+    """A client field that shows the start of its text once left: Textual's
+    Input keeps its scroll where the cursor was, at the end, so a long
+    address showed only its tail. Back in the field, the cursor is at the end."""
+
+    def on_blur(self) -> None:
+        self.cursor_position = 0  # kept there when the value is tidied or reloaded
+
+    def on_focus(self) -> None:
+        self.cursor_position = len(self.value)
+
+
 class ClientFields(Vertical):
     """The client's fields with the desktop program's manners: names and
     addresses capitalised as you leave them, F3 leaves a field as typed,
@@ -101,7 +113,7 @@ class ClientFields(Vertical):
                 yield Static(self._labels_text(column), classes=f"labels -{side}", id=f"labels-{side}")
                 with Vertical(classes="inputs"):
                     for field, _label, placeholder in column:
-                        yield Input(
+                        yield FieldInput(
                             self._initial(field),
                             placeholder=placeholder,
                             id=f"f-{field}",

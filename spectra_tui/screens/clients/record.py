@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, Input, Label, Static, TextArea
@@ -24,7 +25,7 @@ from ..spectra_app import spectra_app
 from ..widgets import PagedTable
 from .cells import all_at_once, date_text, fit, money_cell, time_text
 from .fields import ClientFields, SavesClientFields
-from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, TabStrip
+from .record_parts import CallsTable, FamilyMemberDialog, FamilyTable, KeyRibbon, Separated, TabStrip
 
 
 class ClientRecord(SavesClientFields, RecordScreen):
@@ -36,9 +37,11 @@ class ClientRecord(SavesClientFields, RecordScreen):
 
     DEFAULT_CSS = """
     ClientRecord #record-head { height: 1; padding: 0 1; background: $panel; }
-    ClientRecord #record-name { width: 1fr; text-style: bold; }
-    ClientRecord #record-contact { width: auto; color: $text-muted; }
-    ClientRecord #record-money { height: 1; padding: 0 1; }
+    ClientRecord #record-name { width: 1fr; text-style: bold; text-wrap: nowrap; text-overflow: ellipsis; }
+    ClientRecord #record-contact {
+        width: auto; max-width: 60%; margin-left: 2; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    ClientRecord #record-money { height: auto; padding: 0 1; }
     ClientRecord #record-new { padding: 0 1; background: $boost; }
     ClientRecord #record-tabs { height: 1fr; }
     ClientRecord #record-tabs > Vertical { height: 1fr; }
@@ -222,13 +225,14 @@ class ClientRecord(SavesClientFields, RecordScreen):
         contact = " · ".join(x for x in (client.main_phone, client.email) if x)
         self.query_one("#record-contact", Label).update(contact)
         money = ledger.client_money(client.id)
-        owed = f"[b $warning]Owes {format_money(money.owed)}[/]" if money.owed else "Owes nothing"
+        warning = f"bold {self.app.theme_variables.get('warning', 'yellow')}"
+        owed = Text(f"Owes {format_money(money.owed)}", warning) if money.owed else Text("Owes nothing")
         parts = [
             owed,
-            f"Credit {format_money(money.credit_balances)}",
-            f"Unapplied deposits {format_money(money.deposits_left)}",
+            Text(f"Credit {format_money(money.credit_balances)}"),
+            Text(f"Unapplied deposits {format_money(money.deposits_left)}"),
         ]
-        self.query_one("#record-money", Static).update("  ·  ".join(parts))
+        self.query_one("#record-money", Static).update(Separated(parts))
         for tab in self._filled:
             self._load_tab(tab)
 

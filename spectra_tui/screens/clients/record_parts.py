@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, cast
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.widget import Widget
 from textual.widgets import Static
@@ -45,6 +46,29 @@ class FamilyMemberDialog(SmallForm):
 
 
 # ---------------------------------------------------------------- the record's tab strip, ribbon and lists
+
+
+class Separated:
+    """Parts on one line with a separator between them, as many lines as the
+    width needs, broken only between parts ("Unapplied deposits $0.00" is
+    never cut from its amount)."""
+
+    SEPARATOR = "  ·  "
+
+    def __init__(self, parts: list[Text]):
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return self.SEPARATOR.join(part.plain for part in self.parts)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines: list[Text] = []
+        for part in self.parts:
+            if lines and lines[-1].cell_len + len(self.SEPARATOR) + part.cell_len <= options.max_width:
+                lines[-1] = Text.assemble(lines[-1], self.SEPARATOR, part)
+            else:
+                lines.append(part.copy())
+        yield Text("\n").join(lines)
 
 
 class KeyRibbon(Static):

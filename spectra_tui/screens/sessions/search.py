@@ -60,9 +60,9 @@ class SessionSearchPanel(Vertical):
             yield Label("Client")
             yield Input(id="ss-client", compact=True, placeholder="last or first name", max_length=100)
             yield Label("From")
-            yield Input(id="ss-from", compact=True, placeholder="11/1/2026", max_length=30)
+            yield Input(id="ss-from", compact=True, placeholder="any day", max_length=30)
             yield Label("To")
-            yield Input(id="ss-to", compact=True, placeholder="12/31/2026", max_length=30)
+            yield Input(id="ss-to", compact=True, placeholder="any day", max_length=30)
         with Horizontal(classes="search-row"):
             yield Label("Photographer")
             yield Select(

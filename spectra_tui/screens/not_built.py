@@ -1,0 +1,27 @@
+"""Keys of the desktop program whose screens are not built yet (keymap's
+``_not_built`` entries): pressed, each says what it will open, so a key
+never does nothing. The issue that builds a screen replaces its action in
+the registry and drops its line here."""
+
+from . import keymap
+
+WILL_OPEN = {
+    "hub_phone_calls": "the Phone Calls hub: the calls logged with every client and the call-backs due",
+    "hub_messages": "the Messages hub: the emails and text messages sent to clients",
+    "hub_tasks": "the Tasks hub: every open task, whoever it is for (Home lists those due)",
+    "hub_production": "the Production hub: the orders in production, from the lab to pick-up",
+    "new_email": "a new email to the client of the open record",
+    "new_quick_sale": "a quick sale: an invoice paid at the counter, with no session",
+    "new_sms": "a new text message to the client of the open record",
+    "time_clock": "the time clock: clock in or out, and stamp the time into a note",
+    "change_user": "the sign-in, to hand this terminal to another member of staff",
+}
+
+
+def message(action_id: str) -> str:
+    """'F8 (Phone Calls) will open the Phone Calls hub: ... It is not built yet.'
+    Every key of the action is named: most terminals send Ctrl+M as Enter, so
+    there Alt+M is the one pressed."""
+    keys = keymap.active().all_keys(action_id)
+    description = keymap.action_of(action_id).description
+    return f"{keys} ({description}) will open {WILL_OPEN[action_id]}. It is not built yet."

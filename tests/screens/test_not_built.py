@@ -1,0 +1,108 @@
+"""Keys of the desktop program whose screens are not built yet (F8, F9, F11,
+F12, Ctrl+E, Ctrl+I, Ctrl+M, Ctrl+T, Ctrl+U) never do nothing: each says what
+it will open and that it is not built yet; Help and the palette say so too."""
+import pytest
+from textual.widgets import Input
+
+from spectra_tui.screens import keymap
+from spectra_tui.screens.clients import ClientForm
+from spectra_tui.screens.not_built import WILL_OPEN
+
+from .test_terminal_keys import deliverable
+
+NOT_BUILT = {
+    "hub_phone_calls": "f8",
+    "hub_messages": "f9",
+    "hub_tasks": "f11",
+    "hub_production": "f12",
+    "new_email": "ctrl+e",
+    "new_quick_sale": "ctrl+i",
+    "new_sms": "ctrl+m",
+    "time_clock": "ctrl+t",
+    "change_user": "ctrl+u",
+}
+
+FIELD_KEYS = {"new_email", "change_user"}  # Ctrl+E, Ctrl+U: a text field keeps them until their screens exist
+
+
+def said(app) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def test_the_desktop_keys_not_built_are_in_the_registry_and_say_what_they_will_open():
+    for action_id, key in NOT_BUILT.items():
+        action = keymap.action_of(action_id)
+        assert action.keys == key and not action.built
+        assert action.priority == (action_id not in FIELD_KEYS)
+        assert action.listed.endswith("(not built yet)")
+        assert any(deliverable(k) for k in action.default_keys.split(","))
+    assert set(WILL_OPEN) == {a.id for a in keymap.ACTIONS if not a.built} == set(NOT_BUILT)
+    assert keymap.action_of("new_sms").default_keys == "ctrl+m,alt+m"
+    assert keymap.action_of("new_quick_sale").default_keys == "ctrl+i,alt+i"
+
+
+@pytest.mark.parametrize("action_id", sorted(NOT_BUILT))
+async def test_each_key_says_what_it_will_open_and_that_it_is_not_built(app, action_id):
+    action = keymap.action_of(action_id)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        for key in action.default_keys.split(","):  # the seed's key and the fallback every terminal sends
+            app.clear_notifications()
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is home
+            (message,) = said(app)
+            assert message.startswith(f"{keymap.active().all_keys(action_id)} ({action.description}) will open ")
+            assert WILL_OPEN[action_id] in message and message.endswith("It is not built yet.")
+
+
+async def test_enter_and_tab_in_a_form_are_never_new_sms_or_quick_sale(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, ClientForm)
+        await pilot.press(*"Cal", "tab", *"Dee", "enter")
+        await pilot.pause()
+        assert said(app) == [] and app.screen is form
+        assert form.query_one("#f-first_name", Input).value == "Cal"
+        box = app.focused
+        assert isinstance(box, Input)
+        await pilot.press("x", "alt+m", "alt+i")  # work inside a form too (priority bindings); nothing typed
+        await pilot.pause()
+        assert len([m for m in said(app) if "not built yet" in m]) == 2
+        assert app.focused is box and box.value == "x"
+
+
+async def test_help_and_the_palette_list_them_as_not_built_yet(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        app.screen.query_one("#keymap-table").scroll_visible(animate=False)
+        await pilot.pause()
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "Phone Calls (not built yet)" in shown
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        await pilot.press(*"quick sale")
+        await pilot.pause(0.3)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "New Quick Sale (not built yet)" in shown
+
+
+async def test_a_text_field_keeps_ctrl_e_and_ctrl_u_until_their_screens_exist(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        box = app.focused
+        assert isinstance(box, Input)
+        await pilot.press(*"Cal", "home", "ctrl+e", "x")  # Ctrl+E: to the end of the field
+        await pilot.pause()
+        assert box.value == "Calx"
+        await pilot.press("ctrl+u")  # Ctrl+U: delete to the start
+        await pilot.pause()
+        assert box.value == "" and said(app) == []
+        await pilot.press("ctrl+t")  # not a field's key: says it is not built yet
+        await pilot.pause()
+        assert any("not built yet" in m for m in said(app))
