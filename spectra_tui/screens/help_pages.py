@@ -138,10 +138,10 @@ invoice. From a session record: its Invoices tab ({session_record.tab_invoices})
 PAYMENT = """\
 Open the invoice (see FIND AN EXISTING INVOICE), then {invoice_record.payment}: the amount is the balance due
 and the method the studio's usual one; {submit} takes it: {invoice_record.payment}, {submit} — 2 keys. More
-than is due leaves a credit on the invoice.
+than is due is asked about at the amount ({submit} again takes it) and stays as a credit on the invoice.
 
 Another method: {next_field} to Method, {choice} chooses (a check needs its number in Reference, the next
-field), then {save_close} takes the payment.
+field), then {submit} or {save_close} takes the payment.
 
 {invoice_record.refund} refunds, {invoice_record.void_entry} voids a payment (a new entry: money records are
 never edited). {invoice_record.file_menu} opens the File menu with every action of the invoice.
