@@ -8,6 +8,7 @@ terminal that eats F10/F11 loses nothing.
 import gc
 from functools import partial
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import App
 from textual.command import Hit, Hits, Provider
@@ -19,6 +20,7 @@ from .screens import keymap
 from .screens.compat import end_without_crash_screen
 from .screens.hooks import hooks_of
 from .screens.hubs import HUBS, hub_by_id, screen_factory
+from .screens.typeahead import KeyQueue
 
 
 class SpectraCommands(Provider):
@@ -49,6 +51,7 @@ class SpectraApp(App):
     def __init__(self, keys_file=None, cursor_blink: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.cursor_blink = cursor_blink
+        self.typed_keys = KeyQueue(self, deliver=super().on_event)
         user = current_user()
         self.sub_title = user.full_name if user else ""  # every screen's title bar names who is signed in
         self.keymap_problem = ""
@@ -76,6 +79,13 @@ class SpectraApp(App):
         still see the error raised (Textual keeps it in ``_exception``)."""
         self.crash = self.crash or error
         end_without_crash_screen(self, error)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal go out one at a time, in order (screens/typeahead.py)."""
+        if isinstance(event, events.Key):
+            await self.typed_keys.receive(event)
+        else:
+            await super().on_event(event)
 
     def on_ready(self) -> None:
         """The first frame is out (Textual's Ready event): now the first
@@ -217,23 +227,11 @@ class SpectraApp(App):
         return True
 
     def action_save_close(self) -> None:
-        """Ctrl+W: the screen saves once the focused field has taken the keys
-        typed before Ctrl+W (typed ahead of the screen, they are still queued
-        in the field: acting in the field's own queue comes after them)."""
-        screen = self.screen
-        save_close = hooks_of(screen).action_save_close
-        if save_close is None:  # not offered there (check_action)
-            return
-        focused = screen.focused
-        if focused is None:
+        """Ctrl+W: the screen saves (the keys typed before it are in its
+        fields: keys are handled one at a time, screens/typeahead.py)."""
+        save_close = hooks_of(self.screen).action_save_close
+        if save_close is not None:  # else not offered there (check_action)
             save_close()
-            return
-
-        def save() -> None:
-            if screen.is_current:  # not closed meanwhile (an Escape typed ahead)
-                save_close()
-
-        focused.call_later(save)
 
     def action_toggle_shortcuts(self) -> None:
         if self.screen.query("HelpPanel"):

@@ -1,0 +1,56 @@
+"""Keys typed ahead of the screen are never lost or reordered: a burst that
+a terminal delivers in ONE read (a receptionist typing ahead, a paste of
+keys) lands in the fields it was typed for. Pilot paces its keys, so the
+burst is sent through a real pseudo-terminal too."""
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input
+
+from spectra_tui.data.models import Client
+from spectra_tui.screens.clients import ClientForm
+
+from .terminal import CTRL_N, CTRL_W, F5, TAB, Terminal
+
+
+def burst(app, keys: list[str]) -> None:
+    """Keys posted to the app all at once, as a terminal's one read gives them."""
+    for key in keys:
+        character = {"tab": "\t", "enter": "\r"}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
+async def test_a_burst_typed_into_new_client_lands_in_its_fields(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        burst(app, ["ctrl+n", *"Cal", "tab", *"Dee", "tab", *"Smith", "tab", "tab", *"5551234567"])
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ClientForm)
+        values = {box.id: box.value for box in app.screen.query(Input)}
+        assert values["f-first_name"] == "Cal"
+        assert values["f-middle_name"] == "Dee"
+        assert values["f-last_name"] == "Smith"
+        assert values["f-phone_mobile"] == "5551234567"
+
+
+async def test_a_save_typed_ahead_of_a_hub_key_is_saved(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        burst(app, ["ctrl+n", *"Ann", "tab", "tab", *"Typeahead", "ctrl+w", "f5"])
+        await pilot.pause()
+        saved = Client.select().order_by(Client.id.desc()).get()
+        assert (saved.first_name, saved.last_name) == ("Ann", "Typeahead")
+        assert app.current_mode == "clients"
+
+
+def test_a_burst_through_a_real_terminal_saves_what_was_typed(demo_db):
+    """Ctrl+N, the names with Tabs between them, Ctrl+W and F5, in one write
+    to the terminal: the client is saved with each name in its own field."""
+    terminal = Terminal(Path(demo_db.database))
+    try:
+        terminal.wait_for("Open balances")
+        terminal.send(CTRL_N + "Cal" + TAB + "Dee" + TAB + "Burstley" + CTRL_W + F5)
+        terminal.wait_for("saved (client #")
+        saved = Client.select().order_by(Client.id.desc()).get()
+        assert (saved.first_name, saved.middle_name, saved.last_name) == ("Cal", "Dee", "Burstley")
+    finally:
+        terminal.close()
