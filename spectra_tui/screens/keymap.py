@@ -146,7 +146,14 @@ SCREEN_ACTIONS: list[Action] = [
         ],
     ),
     *_in("record", [("close", "Close the record", "escape", "close", {"label": "Close"})]),
-    *_in("table", [("open", "Open the highlighted line", "enter", "choose", {"label": "Open"})]),
+    *_in(
+        "table",
+        [
+            ("open", "Open the highlighted line", "enter", "choose", {"label": "Open"}),
+            ("first_row", "First line", "home,ctrl+home", "first_row", HIDDEN),
+            ("last_row", "Last line (the whole list is loaded)", "end,ctrl+end", "last_row", HIDDEN),
+        ],
+    ),
     *_in(
         "home",
         [
@@ -305,6 +312,8 @@ SCREEN_ACTIONS: list[Action] = [
         [
             ("previous", "Previous tab", "left", "step(-1)", HIDDEN),
             ("next", "Next tab", "right", "step(1)", HIDDEN),
+            ("into", "Into the tab", "down", "into(False)", HIDDEN),
+            ("open", "Open the tab's highlighted line", "enter", "into(True)", HIDDEN),
         ],
     ),
     *_in(

@@ -13,13 +13,16 @@ app), what its action posted along that way has been handled (a table's
 Enter posts the row chosen, and the screen opens the record), and a screen
 it opened or closed has mounted and taken the focus. Each step is a
 callback queued behind the key in a widget's own queue, so the wait is as
-long as the work and no longer.
+long as the work and no longer. A focused widget whose key starts work in
+the background (a list's End, loading the pages to its last row) has
+``when_ready_for_keys(callback)``: the next key waits for that callback.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
 from time import monotonic
 
 from textual import events
@@ -129,11 +132,19 @@ class KeyQueue:
             if node.call_later(self._stepped, steps):
                 return
             # (a closed widget has nothing left to handle)
-        self._done()
+        ready = getattr(self._app.focused, "when_ready_for_keys", None)
+        if ready is None:
+            self._done()
+        else:  # the focused widget finishes the key's work first (a list's End, loading its last page)
+            ready(partial(self._ready, steps))
 
     def _stepped(self, steps: Iterator[MessagePump]) -> None:
         if steps is self._steps:  # not let go by the watchdog meanwhile
             self._step()
+
+    def _ready(self, steps: Iterator[MessagePump]) -> None:
+        if steps is self._steps:
+            self._done()
 
     def _done(self) -> None:
         self._steps, self._current = None, None

@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+from textual import events
+
 ROOT = Path(__file__).resolve().parents[2]
 ESCAPES = re.compile(r"\x1b(\[[0-9;?<=>]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[@-Z\\-_])")
 
@@ -83,3 +85,11 @@ class Terminal:
                 self.process.wait()
         os.close(self._master)
         self._reader.join(5)
+
+
+def post_burst(app, keys: list[str]) -> None:
+    """Keys posted to the app all at once, as a terminal's one read gives
+    them (Pilot's press waits between keys)."""
+    for key in keys:
+        character = {"tab": "\t", "enter": "\r"}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))

@@ -4,20 +4,13 @@ keys) lands in the fields it was typed for. Pilot paces its keys, so the
 burst is sent through a real pseudo-terminal too."""
 from pathlib import Path
 
-from textual import events
 from textual.widgets import Input
 
 from spectra_tui.data.models import Client
 from spectra_tui.screens.clients import ClientForm
 
 from .terminal import CTRL_N, CTRL_W, F5, TAB, Terminal
-
-
-def burst(app, keys: list[str]) -> None:
-    """Keys posted to the app all at once, as a terminal's one read gives them."""
-    for key in keys:
-        character = {"tab": "\t", "enter": "\r"}.get(key, key if len(key) == 1 else None)
-        app.post_message(events.Key(key, character))
+from .terminal import post_burst as burst
 
 
 async def test_a_burst_typed_into_new_client_lands_in_its_fields(app):
