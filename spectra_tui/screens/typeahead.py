@@ -13,9 +13,10 @@ app), what its action posted along that way has been handled (a table's
 Enter posts the row chosen, and the screen opens the record), and a screen
 it opened or closed has mounted and taken the focus. Each step is a
 callback queued behind the key in a widget's own queue, so the wait is as
-long as the work and no longer. A focused widget whose key starts work in
-the background (a list's End, loading the pages to its last row) has
-``when_ready_for_keys(callback)``: the next key waits for that callback.
+long as the work and no longer. A key that starts work in the background
+which the next keys depend on (Enter going to search results still being
+fetched, a list's End loading its last pages) holds them (``hold_keys``)
+until that work is done.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from time import monotonic
 
 from textual import events
 from textual.app import App, ScreenStackError
+from textual.dom import DOMNode
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
@@ -49,6 +51,7 @@ class KeyQueue:
         self._watchdog: Timer | None = None
         self._current: events.Key | None = None
         self._reached_app = False  # the current key came up to the app: a binding ran, or none took it
+        self._holds: list[Callable[[Callable[[], None]], None]] = []  # work the next keys wait for
 
     @property
     def busy(self) -> bool:
@@ -132,25 +135,40 @@ class KeyQueue:
             if node.call_later(self._stepped, steps):
                 return
             # (a closed widget has nothing left to handle)
-        ready = getattr(self._app.focused, "when_ready_for_keys", None)
-        if ready is None:
+        if self._holds:
+            self._holds.pop(0)(partial(self._released, steps))
+        else:
             self._done()
-        else:  # the focused widget finishes the key's work first (a list's End, loading its last page)
-            ready(partial(self._ready, steps))
 
     def _stepped(self, steps: Iterator[MessagePump]) -> None:
         if steps is self._steps:  # not let go by the watchdog meanwhile
             self._step()
 
-    def _ready(self, steps: Iterator[MessagePump]) -> None:
+    def hold(self, until: Callable[[Callable[[], None]], None]) -> None:
+        """The key being handled started work the next keys depend on:
+        ``until(release)`` calls ``release`` once it is done."""
+        if self.busy:
+            self._holds.append(until)
+
+    def _released(self, steps: Iterator[MessagePump]) -> None:
         if steps is self._steps:
-            self._done()
+            self._steps = steps = iter([self._app])  # what the work set off through the app (a focus)
+            self._step()
 
     def _done(self) -> None:
         self._steps, self._current = None, None
+        self._holds.clear()
         if self._waiting:
             self._app.call_next(self._next)
 
     def _check_stuck(self) -> None:
         if self.busy and monotonic() - self._since > STUCK_AFTER:
             self._done()
+
+
+def hold_keys(node: DOMNode, until: Callable[[Callable[[], None]], None]) -> None:
+    """The next keys typed wait until ``until(release)`` calls ``release``
+    (for a key whose work goes on in the background)."""
+    queue = getattr(node.app, "typed_keys", None)
+    if isinstance(queue, KeyQueue):
+        queue.hold(until)

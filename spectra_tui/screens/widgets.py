@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 
 from ..data.images import thread_connection
 from . import keymap
+from .typeahead import hold_keys
 
 PAGE_SIZE = 60
 PAGE_LOADS = "page-loads"  # the worker group of every PagedTable fetch (tests wait on it)
@@ -128,9 +129,12 @@ class PagedTable(DataTable):
         self._fetch_page(self._generation, fetch, None, describe, then)
 
     def when_loaded(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` once the newest load's first page is shown (now if it is)."""
+        """Call ``callback`` once the newest load's first page is shown (now
+        if it is); keys typed meanwhile wait for it (they may be meant for
+        the rows: Enter, then Enter on the first result)."""
         if self._first_page_due:
             self._when_loaded.append(callback)
+            hold_keys(self, self._when_loaded.append)
         else:
             callback()
 
@@ -242,11 +246,13 @@ class PagedTable(DataTable):
 
     def action_last_row(self) -> None:
         """End: the last row of the whole list, once every page has come (the
-        cursor goes down with each page meanwhile)."""
+        cursor goes down with each page meanwhile). Keys typed after End
+        wait for it: End then Enter opens the last row."""
         if self.row_count:
             self.move_cursor(row=self.row_count - 1)
         self._to_last_row = not self._exhausted and self._fetch is not None
         if self._to_last_row:
+            hold_keys(self, self._at_last_row.append)  # (not held when called as a page comes)
             self._load_more()
             return
         self._release_keys()
@@ -255,14 +261,6 @@ class PagedTable(DataTable):
         waiting, self._at_last_row = self._at_last_row, []
         for then in waiting:
             then()
-
-    def when_ready_for_keys(self, callback: Callable[[], None]) -> None:
-        """The next key typed waits for End's last row (screens/typeahead.py):
-        End then Enter opens the last row, not the one shown meanwhile."""
-        if self._to_last_row:
-            self._at_last_row.append(callback)
-        else:
-            callback()
 
     def action_choose(self) -> None:
         row = self.selected

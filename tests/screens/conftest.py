@@ -80,14 +80,15 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def page_loads_awaited(request, monkeypatch):
-    """Pilot.press and Pilot.pause also wait for the tables' page loads (and
-    pause for keys posted as a burst)."""
+    """Pilot.press and Pilot.pause also wait for the tables' page loads and
+    for the keys still waiting their turn (screens/typeahead.py)."""
     if request.node.get_closest_marker("pages_unawaited"):
         return
     press, pause = Pilot.press, Pilot.pause
 
     async def press_then_wait(self, *keys):
         await press(self, *keys)
+        await typed_keys_done(self.app)
         while await page_loads_done(self.app):
             await pause(self)  # what the rows' arrival set off (a focus move, a message)
 

@@ -27,6 +27,8 @@ async def typed_keys_done(app) -> None:
     """Return once every key posted to the app has been handled, in turn."""
     received = asyncio.Event()
     if app.call_later(received.set):  # behind the keys still in the app's queue
-        await received.wait()
-    while app.typed_keys.pending:
+        await asyncio.wait_for(received.wait(), 10)
+    deadline = asyncio.get_running_loop().time() + 10
+    while app.typed_keys.pending and app.is_running:
+        assert asyncio.get_running_loop().time() < deadline, "keys typed ahead were never handled"
         await asyncio.sleep(0.005)

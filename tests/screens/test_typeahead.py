@@ -47,3 +47,28 @@ def test_a_burst_through_a_real_terminal_saves_what_was_typed(demo_db):
         assert (saved.first_name, saved.middle_name, saved.last_name) == ("Cal", "Dee", "Burstley")
     finally:
         terminal.close()
+
+
+async def test_keys_typed_ahead_of_a_list_wait_for_its_rows(app):
+    """F7, Down, Enter in one burst: Down goes to the list once its rows are
+    in, and Enter opens the first invoice (not an Enter in the number box)."""
+    from spectra_tui.screens.invoices import InvoiceRecord, InvoicesHub
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        burst(app, ["f7", "down", "enter"])
+        await pilot.pause()
+        assert isinstance(app.screen, InvoiceRecord)
+        await pilot.press("escape")
+        hub = app.screen
+        assert isinstance(hub, InvoicesHub) and hub.table.loaded_rows[0].invoice.id == hub.table.selected.invoice.id
+
+
+async def test_a_search_typed_ahead_opens_the_client_searched_for(app):
+    from spectra_tui.screens.clients import ClientRecord
+
+    client = Client.select().order_by(Client.id).first()
+    async with app.run_test(size=(120, 40)) as pilot:
+        burst(app, ["f5", *client.last_name.lower(), "enter", "enter"])
+        await pilot.pause()
+        assert isinstance(app.screen, ClientRecord)
+        assert app.screen.client.last_name == client.last_name
