@@ -12,6 +12,7 @@ from textual import events
 from textual.actions import SkipAction
 from textual.app import App
 from textual.command import Hit, Hits, Provider
+from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from .data.errors import DomainError
@@ -21,6 +22,7 @@ from .screens.compat import end_without_crash_screen
 from .screens.hooks import hooks_of
 from .screens.hubs import HUBS, hub_by_id, screen_factory
 from .screens.typeahead import KeyQueue
+from .screens.windows import Windows
 
 
 class SpectraCommands(Provider):
@@ -52,6 +54,7 @@ class SpectraApp(App):
         super().__init__(**kwargs)
         self.cursor_blink = cursor_blink
         self.typed_keys = KeyQueue(self, deliver=super().on_event)
+        self.windows = Windows(self)
         user = current_user()
         self.sub_title = user.full_name if user else ""  # every screen's title bar names who is signed in
         self.keymap_problem = ""
@@ -65,6 +68,7 @@ class SpectraApp(App):
             self.set_keymap(overrides)
 
     first_frame_shown = False
+    _quit_question: Screen | None = None  # "Quit anyway?" while it is asked
     crash: BaseException | None = None
     camera_connector = None
     """A function that opens the camera, instead of the real one (tests and
@@ -124,7 +128,30 @@ class SpectraApp(App):
         except KeyError:
             self.notify(f"There is no hub '{hub_id}'.", severity="error")
             return
-        self.switch_mode(hub_id)
+        self.windows.show_hub(hub_id)  # the hub itself; a record or form open over it stays open
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit; first asked when a record or form left open has unsaved changes."""
+        unsaved = [window.title for window, _shown in self.windows.open_windows() if window.unsaved]
+        if not unsaved or self.screen is self._quit_question:  # (Ctrl+Q again: quit)
+            self.exit()
+            return
+        from .screens.dialogs import ConfirmDialog
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self._quit_question = ConfirmDialog(
+            f"Unsaved changes in: {', '.join(unsaved)}. Quit anyway? ({keymap.key('windows')} lists them)",
+            "Quit anyway",
+            "Stay",
+        )
+        self.push_screen(self._quit_question, answered)
+
+    def action_windows(self) -> None:
+        """The records and forms left open, to bring one back (screens/windows.py)."""
+        self.windows.choose()
 
     def _screen_captures_f3(self, hub_id: str) -> bool:
         """True when F3 opens this hub and the screen wants F3 for itself
@@ -194,7 +221,9 @@ class SpectraApp(App):
         session record call this). Nothing is written until its Confirm."""
         from .screens.wizard import SchedulingWizard
 
-        if any(isinstance(screen, SchedulingWizard) for screen in self.screen_stack):
+        open_wizard = self.windows.find(SchedulingWizard)
+        if open_wizard is not None:
+            self.windows.bring_back(open_wizard)
             self.notify("The Scheduling Wizard is already open: finish or cancel that booking first.", timeout=5)
             return
 
