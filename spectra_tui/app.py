@@ -139,6 +139,7 @@ class SpectraApp(App):
         from .screens.dialogs import ConfirmDialog
 
         def answered(quit_anyway: bool | None) -> None:
+            self._quit_question = None
             if quit_anyway:
                 self.exit()
 

@@ -52,6 +52,7 @@ class KeyQueue:
         self._current: events.Key | None = None
         self._reached_app = False  # the current key came up to the app: a binding ran, or none took it
         self._holds: list[Callable[[Callable[[], None]], None]] = []  # work the next keys wait for
+        self._key_screen: Screen | None = None  # the screen shown when the current key came
 
     @property
     def busy(self) -> bool:
@@ -95,6 +96,7 @@ class KeyQueue:
         except BaseException:
             self._steps = None
             raise
+        self._key_screen = screen
         self._steps = self._path(key, target, screen)
         self._step()
 
@@ -104,10 +106,20 @@ class KeyQueue:
             yield from self._upwards(target, key)  # the key itself, bubbling to the app's bindings
         if self._reached_app or not key.is_forwarded:  # a binding ran (not a letter taken by a field)
             yield from self._upwards(target)  # what its action posted on the way from the focus up
+        yield from self._screen_and_focus(screen)
+
+    def _screen_and_focus(self, screen: Screen) -> Iterator[MessagePump]:
         now = self._screen()
         if now is not None and now is not screen:
             yield now  # a screen opened or closed: mounted, resumed
         yield self._app  # the focus, which widgets set through the app's queue
+
+    def _after_work(self, screen: Screen) -> Iterator[MessagePump]:
+        """What held work set off when done (a row chosen, so a record opens)."""
+        focused = self._app.focused
+        if focused is not None:
+            yield from self._upwards(focused)
+        yield from self._screen_and_focus(screen)
 
     def _screen(self) -> Screen | None:
         try:
@@ -151,12 +163,12 @@ class KeyQueue:
             self._holds.append(until)
 
     def _released(self, steps: Iterator[MessagePump]) -> None:
-        if steps is self._steps:
-            self._steps = steps = iter([self._app])  # what the work set off through the app (a focus)
+        if steps is self._steps and self._key_screen is not None:
+            self._steps = self._after_work(self._key_screen)
             self._step()
 
     def _done(self) -> None:
-        self._steps, self._current = None, None
+        self._steps, self._current, self._key_screen = None, None, None  # (nothing kept alive)
         self._holds.clear()
         if self._waiting:
             self._app.call_next(self._next)

@@ -125,6 +125,7 @@ class PagedTable(DataTable):
         self._fetch = fetch
         self._generation += 1
         self._first_page_due = True
+        hold_keys(self, self._when_loaded.append)  # keys typed after the one that loaded it are for the rows
         self._loading = True
         self._fetch_page(self._generation, fetch, None, describe, then)
 
