@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from functools import partial
 from time import monotonic
 
@@ -39,6 +40,16 @@ closed with our callback in its queue): a key may then come out of order,
 but none is ever held for good."""
 
 
+@dataclass(frozen=True)
+class AfterRefresh:
+    """A step of a key's path: the callbacks ``screen`` runs once drawn."""
+
+    screen: Screen
+
+
+Step = MessagePump | AfterRefresh
+
+
 class KeyQueue:
     """The app's keys from the terminal, handed out one at a time."""
 
@@ -46,7 +57,7 @@ class KeyQueue:
         self._app = app
         self._deliver = deliver  # Textual's own handling of one key (App.on_event)
         self._waiting: deque[events.Key] = deque()
-        self._steps: Iterator[MessagePump] | None = None  # where the current key still has to be followed
+        self._steps: Iterator[Step] | None = None  # where the current key still has to be followed
         self._since = 0.0
         self._watchdog: Timer | None = None
         self._current: events.Key | None = None
@@ -100,26 +111,30 @@ class KeyQueue:
         self._steps = self._path(key, target, screen)
         self._step()
 
-    def _path(self, key: events.Key, target: MessagePump, screen: Screen) -> Iterator[MessagePump]:
+    def _path(self, key: events.Key, target: MessagePump, screen: Screen) -> Iterator[Step]:
         """The message queues to go through, in order, before the next key."""
         if key.is_forwarded:
             yield from self._upwards(target, key)  # the key itself, bubbling to the app's bindings
         if self._reached_app or not key.is_forwarded:  # a binding ran (not a letter taken by a field)
             yield from self._upwards(target)  # what its action posted on the way from the focus up
-        yield from self._screen_and_focus(screen)
+            yield from self._screen_and_focus(screen, drawn=True)
+        else:
+            yield from self._screen_and_focus(screen)
 
-    def _screen_and_focus(self, screen: Screen) -> Iterator[MessagePump]:
+    def _screen_and_focus(self, screen: Screen, drawn: bool = False) -> Iterator[Step]:
         now = self._screen()
         if now is not None and now is not screen:
             yield now  # a screen opened or closed: mounted, resumed
+        if drawn and now is not None:
+            yield AfterRefresh(now)  # what waits for the screen to be drawn (a wizard step takes the focus so)
         yield self._app  # the focus, which widgets set through the app's queue
 
-    def _after_work(self, screen: Screen) -> Iterator[MessagePump]:
+    def _after_work(self, screen: Screen) -> Iterator[Step]:
         """What held work set off when done (a row chosen, so a record opens)."""
         focused = self._app.focused
         if focused is not None:
             yield from self._upwards(focused)
-        yield from self._screen_and_focus(screen)
+        yield from self._screen_and_focus(screen, drawn=True)
 
     def _screen(self) -> Screen | None:
         try:
@@ -144,7 +159,10 @@ class KeyQueue:
         if steps is None:
             return
         for node in steps:
-            if node.call_later(self._stepped, steps):
+            if isinstance(node, AfterRefresh):
+                if node.screen.call_after_refresh(self._stepped, steps):
+                    return
+            elif node.call_later(self._stepped, steps):
                 return
             # (a closed widget has nothing left to handle)
         if self._holds:
@@ -152,7 +170,7 @@ class KeyQueue:
         else:
             self._done()
 
-    def _stepped(self, steps: Iterator[MessagePump]) -> None:
+    def _stepped(self, steps: Iterator[Step]) -> None:
         if steps is self._steps:  # not let go by the watchdog meanwhile
             self._step()
 
@@ -162,7 +180,7 @@ class KeyQueue:
         if self.busy:
             self._holds.append(until)
 
-    def _released(self, steps: Iterator[MessagePump]) -> None:
+    def _released(self, steps: Iterator[Step]) -> None:
         if steps is self._steps and self._key_screen is not None:
             self._steps = self._after_work(self._key_screen)
             self._step()

@@ -72,3 +72,15 @@ async def test_a_search_typed_ahead_opens_the_client_searched_for(app):
         await pilot.pause()
         assert isinstance(app.screen, ClientRecord)
         assert app.screen.client.last_name == client.last_name
+
+
+async def test_a_wizard_step_typed_ahead_takes_its_keys(app):
+    """Enter to the next steps, then the follow-up's date and Enter, in one
+    burst: the step's date field takes focus once drawn, and has every key."""
+    from .test_wizard import FREE, to_check
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        wizard = await to_check(app, pilot, FREE)
+        burst(app, ["enter", "enter", "enter", *"+1w 4pm", "enter"])
+        await pilot.pause()
+        assert wizard.step == "followups" and len(wizard.state.follow_ups) == 1
