@@ -10,13 +10,15 @@ in the same way.
 So the app hands out the next key only once the previous one is done with:
 it has gone up from the widget it was given to (the bindings run at the
 app), what its action posted along that way has been handled (a table's
-Enter posts the row chosen, and the screen opens the record), and a screen
-it opened or closed has mounted and taken the focus. Each step is a
+Enter posts the row chosen, and the screen opens the record), a screen it
+opened or closed has mounted, and the screen has been drawn once and taken
+the focus (a wizard step focuses its field after a refresh). Each step is a
 callback queued behind the key in a widget's own queue, so the wait is as
 long as the work and no longer. A key that starts work in the background
 which the next keys depend on (Enter going to search results still being
 fetched, a list's End loading its last pages) holds them (``hold_keys``)
-until that work is done.
+until that work is done (as long as a slow query; the watchdog below lets
+the keys go after STUCK_AFTER seconds).
 """
 
 from __future__ import annotations
