@@ -8,9 +8,11 @@ terminal that eats F10/F11 loses nothing.
 import gc
 from functools import partial
 
+from textual import events
 from textual.actions import SkipAction
 from textual.app import App
 from textual.command import Hit, Hits, Provider
+from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from .data.errors import DomainError
@@ -19,6 +21,8 @@ from .screens import keymap
 from .screens.compat import end_without_crash_screen
 from .screens.hooks import hooks_of
 from .screens.hubs import HUBS, hub_by_id, screen_factory
+from .screens.typeahead import KeyQueue
+from .screens.windows import Windows
 
 
 class SpectraCommands(Provider):
@@ -49,6 +53,8 @@ class SpectraApp(App):
     def __init__(self, keys_file=None, cursor_blink: bool = True, **kwargs):
         super().__init__(**kwargs)
         self.cursor_blink = cursor_blink
+        self.typed_keys = KeyQueue(self, deliver=super().on_event)
+        self.windows = Windows(self)
         user = current_user()
         self.sub_title = user.full_name if user else ""  # every screen's title bar names who is signed in
         self.keymap_problem = ""
@@ -62,6 +68,7 @@ class SpectraApp(App):
             self.set_keymap(overrides)
 
     first_frame_shown = False
+    _quit_question: Screen | None = None  # "Quit anyway?" while it is asked
     crash: BaseException | None = None
     camera_connector = None
     """A function that opens the camera, instead of the real one (tests and
@@ -76,6 +83,13 @@ class SpectraApp(App):
         still see the error raised (Textual keeps it in ``_exception``)."""
         self.crash = self.crash or error
         end_without_crash_screen(self, error)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys from the terminal go out one at a time, in order (screens/typeahead.py)."""
+        if isinstance(event, events.Key):
+            await self.typed_keys.receive(event)
+        else:
+            await super().on_event(event)
 
     def on_ready(self) -> None:
         """The first frame is out (Textual's Ready event): now the first
@@ -114,7 +128,31 @@ class SpectraApp(App):
         except KeyError:
             self.notify(f"There is no hub '{hub_id}'.", severity="error")
             return
-        self.switch_mode(hub_id)
+        self.windows.show_hub(hub_id)  # the hub itself; a record or form open over it stays open
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit; first asked when a record or form left open has unsaved changes."""
+        unsaved = [window.title for window, _shown in self.windows.open_windows() if window.unsaved]
+        if not unsaved or self.screen is self._quit_question:  # (Ctrl+Q again: quit)
+            self.exit()
+            return
+        from .screens.dialogs import ConfirmDialog
+
+        def answered(quit_anyway: bool | None) -> None:
+            self._quit_question = None
+            if quit_anyway:
+                self.exit()
+
+        self._quit_question = ConfirmDialog(
+            f"Unsaved changes in: {', '.join(unsaved)}. Quit anyway? ({keymap.key('windows')} lists them)",
+            "Quit anyway",
+            "Stay",
+        )
+        self.push_screen(self._quit_question, answered)
+
+    def action_windows(self) -> None:
+        """The records and forms left open, to bring one back (screens/windows.py)."""
+        self.windows.choose()
 
     def _screen_captures_f3(self, hub_id: str) -> bool:
         """True when F3 opens this hub and the screen wants F3 for itself
@@ -190,7 +228,9 @@ class SpectraApp(App):
         session record call this). Nothing is written until its Confirm."""
         from .screens.wizard import SchedulingWizard
 
-        if any(isinstance(screen, SchedulingWizard) for screen in self.screen_stack):
+        open_wizard = self.windows.find(SchedulingWizard)
+        if open_wizard is not None:
+            self.windows.bring_back(open_wizard)
             self.notify("The Scheduling Wizard is already open: finish or cancel that booking first.", timeout=5)
             return
 
@@ -223,23 +263,11 @@ class SpectraApp(App):
         return True
 
     def action_save_close(self) -> None:
-        """Ctrl+W: the screen saves once the focused field has taken the keys
-        typed before Ctrl+W (typed ahead of the screen, they are still queued
-        in the field: acting in the field's own queue comes after them)."""
-        screen = self.screen
-        save_close = hooks_of(screen).action_save_close
-        if save_close is None:  # not offered there (check_action)
-            return
-        focused = screen.focused
-        if focused is None:
+        """Ctrl+W: the screen saves (the keys typed before it are in its
+        fields: keys are handled one at a time, screens/typeahead.py)."""
+        save_close = hooks_of(self.screen).action_save_close
+        if save_close is not None:  # else not offered there (check_action)
             save_close()
-            return
-
-        def save() -> None:
-            if screen.is_current:  # not closed meanwhile (an Escape typed ahead)
-                save_close()
-
-        focused.call_later(save)
 
     def action_toggle_shortcuts(self) -> None:
         if self.screen.query("HelpPanel"):

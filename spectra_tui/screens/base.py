@@ -213,6 +213,10 @@ class RecordScreen(SpectraScreen):
     BINDINGS = keymap.bindings("record")
     dirty = False
 
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return bool(self.dirty)
+
     def compose_header(self) -> ComposeResult:
         yield TitleBar()
 

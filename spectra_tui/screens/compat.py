@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import gc
 
+from textual import events
+from textual.screen import Screen
+
 TESTED_TEXTUAL = "8.2.8"
 
 
@@ -59,3 +62,45 @@ def end_without_crash_screen(app, error: Exception) -> None:
         app._exception = error
         app._exception_event.set()
     app._close_messages_no_wait()
+
+
+def screens_of_mode(app, mode: str) -> list[Screen]:
+    """The screen stack of ``mode`` (the app's current one or not; [] when
+    the mode was never opened). Textual shows only the current mode's."""
+    return list(app._screen_stacks.get(mode, []))
+
+
+def lift_screens(app, mode: str) -> list[Screen]:
+    """Take the screens above ``mode``'s first one (its hub) off its stack,
+    ALIVE: what they hold (typed fields, result callbacks) stays. Textual has
+    no call for this (pop_screen closes a screen and drops its callbacks),
+    so the stack list is changed here, with the suspend and resume that
+    push_screen and switch_mode send. ``put_back_screens`` restores them."""
+    stack = app._screen_stacks.get(mode)
+    if not stack or len(stack) < 2:
+        return []
+    lifted = stack[1:]
+    shown = app.current_mode == mode
+    del stack[1:]
+    if shown:
+        lifted[-1].post_message(events.ScreenSuspend())
+        _show_top(app, stack[-1])
+    return lifted
+
+
+def put_back_screens(app, mode: str, screens: list[Screen]) -> None:
+    """Put lifted screens back on top of ``mode``'s stack, as they were."""
+    stack = app._screen_stacks[mode]
+    shown = app.current_mode == mode
+    if shown:
+        stack[-1].post_message(events.ScreenSuspend())
+    stack.extend(screens)
+    if shown:
+        _show_top(app, screens[-1])
+
+
+def _show_top(app, screen: Screen) -> None:
+    screen._screen_resized(app.size)  # (the terminal may have been resized meanwhile)
+    screen.post_message(events.ScreenResume())
+    screen.refresh()
+    app.screen_change_signal.publish(screen)

@@ -37,6 +37,11 @@ class ScreenHooks:
         """The client a task made here (Ctrl+D) is about; None: no client."""
         return None
 
+    @property
+    def has_unsaved_changes(self) -> bool:
+        """Something typed here is not saved yet (the window switcher says so)."""
+        return False
+
     def show_first_data(self) -> None:
         """The first screen loads its data here, after the app's first frame is out."""
 

@@ -102,6 +102,7 @@ APP_ACTIONS: list[Action] = [
     _not_built("change_user", "Change User", "ctrl+u", priority=False),
     # Shown and run only on screens that save (SpectraApp.check_action).
     _app("save_close", "Save & Close", "ctrl+w", "save_close"),
+    _app("windows", "Open windows: records and forms left open", "ctrl+g", "windows", GENERAL_GROUP, show=False),
     _app("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),
     _app("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
     _app("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False, label="Commands"),
@@ -177,7 +178,14 @@ SCREEN_ACTIONS: list[Action] = [
     ),
     *_in("record", [("close", "Close the record", "escape", "close", {"label": "Close"})]),
     *_in("help", [("pages", "To the list of help pages", "down", "to_pages", {"label": "Pages", "show": False})]),
-    *_in("table", [("open", "Open the highlighted line", "enter", "choose", {"label": "Open"})]),
+    *_in(
+        "table",
+        [
+            ("open", "Open the highlighted line", "enter", "choose", {"label": "Open"}),
+            ("first_row", "First line", "home,ctrl+home", "first_row", HIDDEN),
+            ("last_row", "Last line (the whole list is loaded)", "end,ctrl+end", "last_row", HIDDEN),
+        ],
+    ),
     *_in(
         "home",
         [
@@ -336,6 +344,8 @@ SCREEN_ACTIONS: list[Action] = [
         [
             ("previous", "Previous tab", "left", "step(-1)", HIDDEN),
             ("next", "Next tab", "right", "step(1)", HIDDEN),
+            ("into", "Into the tab", "down", "into(False)", HIDDEN),
+            ("open", "Open the tab's highlighted line", "enter", "into(True)", HIDDEN),
         ],
     ),
     *_in(

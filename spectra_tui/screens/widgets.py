@@ -13,6 +13,7 @@ from textual.worker import get_current_worker
 
 from ..data.images import thread_connection
 from . import keymap
+from .typeahead import hold_keys
 
 PAGE_SIZE = 60
 PAGE_LOADS = "page-loads"  # the worker group of every PagedTable fetch (tests wait on it)
@@ -25,7 +26,8 @@ class PagedTable(DataTable):
     (None for the first page): keyset pagination, so the hub stays fast at
     100,000 records. ``cells(row)`` makes a row's cells, ``key(row)`` its key.
     When the cursor comes near the last loaded row, the next page is loaded.
-    Enter posts ``PagedTable.Chosen`` with the row object.
+    Enter posts ``PagedTable.Chosen`` with the row object. Home and End go to
+    the first and the last row (End loads the pages still to come first).
 
     Every page is fetched in a thread worker (its own database connection),
     so a slow database never holds up typing; the rows shown stay until the
@@ -68,6 +70,8 @@ class PagedTable(DataTable):
         self._generation = 0  # which load() the pages in flight belong to
         self._first_page_due = False
         self._when_loaded: list[Callable[[], None]] = []
+        self._to_last_row = False  # End pressed: each page that arrives moves on to the last row
+        self._at_last_row: list[Callable[[], None]] = []  # keys typed after End, waiting for the last row
         self._narrow_columns = narrow_columns
         self._narrow_below = narrow_below
         self._layout: list[tuple[int, str | Text, int | None]] = []
@@ -121,13 +125,17 @@ class PagedTable(DataTable):
         self._fetch = fetch
         self._generation += 1
         self._first_page_due = True
+        hold_keys(self, self._when_loaded.append)  # keys typed after the one that loaded it are for the rows
         self._loading = True
         self._fetch_page(self._generation, fetch, None, describe, then)
 
     def when_loaded(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` once the newest load's first page is shown (now if it is)."""
+        """Call ``callback`` once the newest load's first page is shown (now
+        if it is); keys typed meanwhile wait for it (they may be meant for
+        the rows: Enter, then Enter on the first result)."""
         if self._first_page_due:
             self._when_loaded.append(callback)
+            hold_keys(self, self._when_loaded.append)
         else:
             callback()
 
@@ -147,7 +155,8 @@ class PagedTable(DataTable):
         if self._exhausted or self._fetch is None or self._loading:
             return
         self._loading = True
-        self._fetch_page(self._generation, self._fetch, self._rows[-1] if self._rows else None, None, None)
+        limit = PAGE_SIZE * 10 if self._to_last_row else PAGE_SIZE  # on the way to End: bigger steps
+        self._fetch_page(self._generation, self._fetch, self._rows[-1] if self._rows else None, None, None, limit)
 
     @work(thread=True, exclusive=True, group=PAGE_LOADS)
     def _fetch_page(
@@ -157,26 +166,35 @@ class PagedTable(DataTable):
         after: Any,
         describe: Callable[[list], Any] | None,
         then: Callable[[Any], None] | None,
+        limit: int = PAGE_SIZE,
     ) -> None:
         worker = get_current_worker()
         with thread_connection():
             if worker.is_cancelled:  # a newer load came before this one started
                 return
-            page = fetch(after, PAGE_SIZE)
+            page = fetch(after, limit)
             described = describe(page) if describe is not None and not worker.is_cancelled else None
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_page, generation, after is None, page, described, then)
+            self.app.call_from_thread(self._show_page, generation, after is None, page, described, then, limit)
 
     def _show_page(
-        self, generation: int, first: bool, page: list, described: Any, then: Callable[[Any], None] | None
+        self,
+        generation: int,
+        first: bool,
+        page: list,
+        described: Any,
+        then: Callable[[Any], None] | None,
+        limit: int = PAGE_SIZE,
     ) -> None:
         if generation != self._generation:
             return  # stale: a newer load is on its way
         if first:
             self._rows = []
+            self._to_last_row = False  # a new list: End is pressed again for its end
+            self._release_keys()
             self.clear()  # resets the cursor; its watcher asks for no page while _loading
             self._exhausted = False
-        if len(page) < PAGE_SIZE:
+        if len(page) < limit:
             self._exhausted = True
         for row in page:
             self._rows.append(row)
@@ -184,6 +202,8 @@ class PagedTable(DataTable):
         if first and self.row_count:
             self.move_cursor(row=0)
         self._loading = False
+        if self._to_last_row:
+            self.action_last_row()
         if not first:
             return
         self._first_page_due = False
@@ -219,6 +239,29 @@ class PagedTable(DataTable):
         super().watch_cursor_coordinate(old, new)
         if new.row >= len(self._rows) - 10:
             self._load_more()
+
+    def action_first_row(self) -> None:
+        self._to_last_row = False
+        if self.row_count:
+            self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        """End: the last row of the whole list, once every page has come (the
+        cursor goes down with each page meanwhile). Keys typed after End
+        wait for it: End then Enter opens the last row."""
+        if self.row_count:
+            self.move_cursor(row=self.row_count - 1)
+        self._to_last_row = not self._exhausted and self._fetch is not None
+        if self._to_last_row:
+            hold_keys(self, self._at_last_row.append)  # (not held when called as a page comes)
+            self._load_more()
+            return
+        self._release_keys()
+
+    def _release_keys(self) -> None:
+        waiting, self._at_last_row = self._at_last_row, []
+        for then in waiting:
+            then()
 
     def action_choose(self) -> None:
         row = self.selected

@@ -22,7 +22,7 @@ from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.models import User
 from spectra_tui.data.users import sign_in
 
-from .pages import page_loads_done
+from .pages import page_loads_done, typed_keys_done
 
 FIXED_DAY = dt.date(2026, 11, 26)
 FIXED_NOW = dt.datetime(2026, 11, 26, 10, 30)
@@ -80,17 +80,20 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def page_loads_awaited(request, monkeypatch):
-    """Pilot.press and Pilot.pause also wait for the tables' page loads."""
+    """Pilot.press and Pilot.pause also wait for the tables' page loads and
+    for the keys still waiting their turn (screens/typeahead.py)."""
     if request.node.get_closest_marker("pages_unawaited"):
         return
     press, pause = Pilot.press, Pilot.pause
 
     async def press_then_wait(self, *keys):
         await press(self, *keys)
+        await typed_keys_done(self.app)
         while await page_loads_done(self.app):
             await pause(self)  # what the rows' arrival set off (a focus move, a message)
 
     async def pause_after_loads(self, delay=None):
+        await typed_keys_done(self.app)
         await page_loads_done(self.app)
         await pause(self, delay)
         while await page_loads_done(self.app):

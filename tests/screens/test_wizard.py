@@ -8,6 +8,7 @@ import pytest
 
 from spectra_tui.data import booking, ledger, settings
 from spectra_tui.data import sessions as session_data
+from spectra_tui.data.when import clock
 from spectra_tui.data.models import Appointment, AuditLog, Client, Invoice, LedgerEntry, Session, SessionType, User
 from spectra_tui.screens.dialogs import ChoiceDialog, ConfirmDialog
 from spectra_tui.screens.wizard import ChoiceField, NewClientDialog, SchedulingWizard
@@ -407,3 +408,18 @@ async def test_the_whole_wizard_fits_80x24(app, size):
                     assert widget.region.bottom <= box.region.bottom, widget
             if step != "summary":
                 await pilot.press("enter")
+
+
+async def test_a_suggested_time_chosen_shows_in_the_wizards_header(app):
+    """The line under the step bar (what is decided so far) follows the
+    free time chosen at the check, not the time typed before."""
+    settings.put("conflict_policy", "never")
+    async with app.run_test(size=SIZE) as pilot:
+        wizard = await to_check(app, pilot, BUSY)
+        assert clock(BUSY) in text_of(wizard, "#wz-sofar")
+        await pilot.press("enter")  # the first free time offered
+        await pilot.pause()
+        chosen = wizard.state.start
+        assert chosen != BUSY
+        header = text_of(wizard, "#wz-sofar")
+        assert f"{chosen:%a %b} {chosen.day} {clock(chosen)}" in header and clock(BUSY) not in header

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Label, Static, TextArea
 
 from ...data import clients as client_data
@@ -293,12 +294,22 @@ class ClientRecord(SavesClientFields, RecordScreen):
         await self._fill_tab(tab)
         self.query_one("#record-tabs", ContentSwitcher).current = tab
         self.query_one(TabStrip).show(tab)
-        if not focus_content:
-            return
-        pane = self.query_one(f"#record-tabs > #{tab}")
+        if focus_content:
+            self._focus_tab_content()
+
+    def _focus_tab_content(self) -> Widget | None:
+        pane = self.query_one(f"#record-tabs > #{self.active_tab}")
         targets = pane.query("Input, PagedTable, TextArea")
-        if targets:
-            targets.first().focus()
+        if not targets:
+            return None
+        return targets.first().focus()
+
+    def enter_tab(self, open_line: bool) -> None:
+        """From the tab strip into the tab shown; with ``open_line``, a list's
+        highlighted line opens too (once its rows are in)."""
+        target = self._focus_tab_content()
+        if open_line and isinstance(target, PagedTable):
+            target.when_loaded(target.action_choose)
 
     async def action_step_tab(self, step: int) -> None:
         tabs = self.TABS

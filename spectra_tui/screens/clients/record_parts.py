@@ -141,7 +141,8 @@ class TabStrip(Static, can_focus=True):
     """The record's tab names on one line, the current one highlighted.
 
     Left/Right (when it has the focus), Ctrl+PgUp/PgDn, Alt+1..7 or a click
-    choose a tab; the screen's ``action_show_tab`` does the switching.
+    choose a tab; the screen's ``action_show_tab`` does the switching. Down
+    goes into the tab, Enter too, opening a list's highlighted line.
     (Alt+digit reaches the app only in terminals with the kitty keyboard
     protocol: elsewhere Textual reads ESC+digit as macOS Option characters,
     so Ctrl+PgUp/PgDn, which every terminal sends, are the keys to rely on.) (A light stand-in for
@@ -182,3 +183,8 @@ class TabStrip(Static, can_focus=True):
     async def action_step(self, step: int) -> None:
         index = (self.tabs.index(self.active) + step) % len(self.tabs)
         await record_of(self).action_show_tab(self.tabs[index], focus_content=False)
+
+    def action_into(self, open_line: bool) -> None:
+        """Down: into the tab's list or fields. Enter: the same, and a list's
+        highlighted line opens (no Tab needed first)."""
+        record_of(self).enter_tab(open_line)

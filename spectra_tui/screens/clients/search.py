@@ -97,13 +97,7 @@ class ClientSearch(Vertical):
     def action_enter(self) -> None:
         """Enter in a search field goes to the results (never opens anything);
         Enter on a result opens it."""
-        focused = self.screen.focused
-        if isinstance(focused, Input):
-            # The field may still hold keys typed just before: act after them,
-            # in the field's own queue, so the results match what was typed.
-            focused.call_later(self.table.when_loaded, self._enter_after_typing)
-        else:
-            self.table.when_loaded(self._enter_after_typing)
+        self.table.when_loaded(self._enter_after_typing)  # (the keys typed before are in the field)
 
     def _enter_after_typing(self) -> None:
         if self.screen.focused is self.table:

@@ -138,6 +138,7 @@ class CheckStep(WizardStep):
             s.default_time = start.time()
             self.wizard.details_step.show_start(start)
             self.enter()
+            self.wizard.draw_steps()  # the line of what is decided so far shows the new time
             self.call_after_refresh(self.wizard.focus_step)
 
     def leave(self) -> bool:

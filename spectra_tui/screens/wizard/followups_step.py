@@ -69,6 +69,8 @@ class FollowUpsStep(WizardStep):
                 )
             )
         listing.display = bool(self.state.follow_ups)
+        if self.state.follow_ups:  # Enter on the list acts on a line at once (no Down first)
+            listing.highlighted = 0
 
     def _parse_follow_up(self, text: str) -> dt.datetime:
         """'+1w 4pm' counts from the booking itself; anything else from today."""

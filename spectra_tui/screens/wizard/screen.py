@@ -120,6 +120,10 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
         self.current: WizardStep = self.client_step
 
     @property
+    def has_unsaved_changes(self) -> bool:
+        return self.state.entered
+
+    @property
     def step(self) -> str:
         """The current step's id ("client" … "summary")."""
         return self.current.step_id
