@@ -104,3 +104,15 @@ def _show_top(app, screen: Screen) -> None:
     screen.post_message(events.ScreenResume())
     screen.refresh()
     app.screen_change_signal.publish(screen)
+
+
+def key_stopped(key) -> bool:
+    """Whether a handler stopped ``key`` on its way up (Textual keeps that
+    flag private; screens/typeahead.py follows a key only as far as it goes)."""
+    return bool(key._stop_propagation)
+
+
+def parent_of(node):
+    """A message pump's parent (a widget's, a screen's: the app), which
+    Textual keeps private on MessagePump; None at the app."""
+    return node._parent

@@ -36,6 +36,8 @@ from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.timer import Timer
 
+from .compat import key_stopped, parent_of
+
 STUCK_AFTER = 2.0
 """Seconds after which a key still not done lets the next ones go (a widget
 closed with our callback in its queue): a key may then come out of order,
@@ -84,7 +86,7 @@ class KeyQueue:
         if key.is_forwarded:
             if key is self._current:
                 self._reached_app = True
-            await self._deliver(key)
+            await self._deliver_unless_closing(key)
             return
         self._waiting.append(key)
         if self._watchdog is None:
@@ -105,10 +107,14 @@ class KeyQueue:
         self._since = monotonic()
         self._current, self._reached_app = key, False
         try:
-            await self._deliver(key)
+            delivered = await self._deliver_unless_closing(key)
         except BaseException:
             self._steps = None
             raise
+        if not delivered:
+            self._steps = None
+            self._waiting.clear()
+            return
         self._key_screen = screen
         self._steps = self._path(key, target, screen)
         self._step()
@@ -138,6 +144,17 @@ class KeyQueue:
             yield from self._upwards(focused)
         yield from self._screen_and_focus(screen, drawn=True)
 
+    async def _deliver_unless_closing(self, key: events.Key) -> bool:
+        """Hand ``key`` to Textual; False when the app closed its last screen
+        meanwhile (keys typed as it quits have nothing left to go to)."""
+        try:
+            await self._deliver(key)
+        except ScreenStackError:
+            if self._screen() is not None:
+                raise
+            return False
+        return True
+
     def _screen(self) -> Screen | None:
         try:
             return self._app.screen
@@ -151,9 +168,9 @@ class KeyQueue:
         current: MessagePump | None = node
         while current is not None:
             yield current
-            if key is not None and key._stop_propagation and not isinstance(current, Screen):
+            if key is not None and key_stopped(key) and not isinstance(current, Screen):
                 return
-            current = current._parent
+            current = parent_of(current)
 
     def _step(self) -> None:
         """Queue a callback behind what ``node`` has to handle; the last one frees the next key."""

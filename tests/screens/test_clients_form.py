@@ -226,6 +226,7 @@ async def test_a_save_shows_every_broken_field_at_once(app):
         await open_form(pilot)
         for name, value in (("phone_home", "12345"), ("email", "kim@"), ("birthday", "02/30/1990")):
             field(app, name).value = value  # typed, not yet checked (the fields were not left)
+        await pilot.pause()  # the fields have taken their changes, as typed keys would have been
         await pilot.press("ctrl+w")
         await pilot.pause()
         assert isinstance(app.screen, ClientForm)

@@ -10,7 +10,7 @@ from spectra_tui.data import clients as client_data
 from spectra_tui.data.clients import ClientQuery, count_clients, search_clients
 from spectra_tui.screens.widgets import PAGE_SIZE, PagedTable
 
-from .pages import page_loads_done
+from .pages import page_loads_done, typed_keys_done
 
 
 @pytest.mark.pages_unawaited
@@ -71,6 +71,8 @@ async def test_enter_typed_before_the_results_arrive_opens_the_newest_first_resu
         await pilot.press("enter", "enter")  # "mc", Enter, Enter typed fast: open the first "mc" client
         assert not isinstance(app.screen, ClientRecord)
         release.set()
+        await page_loads_done(app)
+        await typed_keys_done(app)  # the two Enters waited for the rows: now they are handled
         await page_loads_done(app)
         await pilot.pause()
         first = search_clients(ClientQuery(name="mc"), 1)[0]
