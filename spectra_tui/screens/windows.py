@@ -54,6 +54,10 @@ def screen_title(screen: Screen) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)
 
 
+class WindowSwitcher(ChoiceDialog):
+    """The list of open windows (Ctrl+G)."""
+
+
 class Windows:
     """The app's windows left open and put aside (one list per app)."""
 
@@ -101,7 +105,11 @@ class Windows:
         return None
 
     def choose(self) -> None:
-        """The window switcher: every open record and form; Enter brings one back."""
+        """The window switcher: every open record and form; Enter brings one
+        back. Its key again closes it (the switcher is not a window)."""
+        if isinstance(self._app.screen, WindowSwitcher):
+            self._app.screen.dismiss(None)
+            return
         found = self.open_windows()
         if not found:
             self._app.notify("No record or form is open.", timeout=4)
@@ -112,4 +120,6 @@ class Windows:
             if answer is not None:
                 self.bring_back(found[int(answer)][0])
 
-        self._app.push_screen(ChoiceDialog(f"Open windows ({keymap.key('windows')} shows this list)", options), chosen)
+        self._app.push_screen(
+            WindowSwitcher(f"Open windows ({keymap.key('windows')} shows or closes this list)", options), chosen
+        )

@@ -103,3 +103,15 @@ async def test_quit_asks_when_a_window_has_unsaved_changes(app):
         await pilot.press("ctrl+q", "y")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_the_switcher_key_again_closes_the_switcher_which_is_not_a_window(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+n", *"Una")
+        await pilot.press("f2", "ctrl+g")
+        assert switcher_lines(app) == ["New Client  (Home · unsaved changes)"]
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeHub)
+        await pilot.press("ctrl+g")
+        assert switcher_lines(app) == ["New Client  (Home · unsaved changes)"]
