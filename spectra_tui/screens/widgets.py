@@ -281,6 +281,7 @@ class FieldTable(PagedTable):
     """
 
     GAP = 2
+    EDGE = 4  # the scrollbar and the cell padding around the one column
 
     def __init__(
         self,
@@ -314,6 +315,10 @@ class FieldTable(PagedTable):
     def _wanted_layout(self, width: int) -> list[tuple[int, str | Text, int | None]]:
         if self._narrow_fields and 0 < width < self._narrow_below:
             self._shown = [(i, w, self._fields[i][2]) for i, w in self._narrow_fields]
+            # The last field takes the room left (an e-mail is not cut off with columns to spare).
+            *first, (last, last_width, justify) = self._shown
+            room = width - self.EDGE - sum(w + self.GAP for _i, w, _j in first)
+            self._shown = [*first, (last, max(last_width, room), justify)]
         else:
             self._shown = [(i, w, j) for i, (_l, w, j) in enumerate(self._fields)]
         total = sum(w for _i, w, _j in self._shown) + self.GAP * (len(self._shown) - 1)
