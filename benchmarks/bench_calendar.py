@@ -38,7 +38,7 @@ if str(ROOT) not in sys.path:  # run as a script: `benchmarks` and `spectra_tui`
 
 from benchmarks._common import percentile, run_as_script, write_result
 
-from spectra_tui.data import booking, calendar, catalog, settings, users
+from spectra_tui.data import accounts, booking, calendar, catalog, settings, users
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.models import Appointment, Client, Session, database
 
@@ -55,7 +55,7 @@ def build_studio(seed: int = 1) -> dict:
     """The studio and its month of bookings (bulk inserts: the benchmark times reading)."""
     rng = random.Random(seed)
     settings.put("conflict_policy", "always")
-    people = [users.create_user(f"photo{i}", f"Photographer {i}", "photographer", f"#{rng.randrange(0xffffff):06x}")
+    people = [accounts.create_user(f"photo{i}", f"Photographer {i}", "photographer", f"#{rng.randrange(0xffffff):06x}")
               for i in range(PHOTOGRAPHERS)]
     types = [catalog.create_session_type(name, length, fee, color) for name, length, fee, color in (
         ("Family", 90, 15000, "#87afd7"), ("Newborn", 120, 20000, "#d7afd7"), ("Senior", 90, 12500, "#d7af5f"),

@@ -25,7 +25,7 @@ os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="spectra-test-config-")
 atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], True)
 
 from pg_cluster import ON_POSTGRES  # tests/ is on sys.path (the rootdir conftest's folder)
-from spectra_tui.data import catalog, clients, clock, db as dbmod, users
+from spectra_tui.data import accounts, catalog, clients, clock, db as dbmod, users
 
 
 @pytest.fixture(scope="session")
@@ -76,8 +76,8 @@ def _pg_admin(server: str, statement: str) -> None:
 
 
 @pytest.fixture
-def db(db_target):
-    """A fresh studio database opened through the real ``open_database``."""
+def empty_db(db_target):
+    """A fresh studio database opened through the real ``open_database``, with nothing in it."""
     database = dbmod.open_database(db_target, create=True)
     try:
         yield database
@@ -88,9 +88,18 @@ def db(db_target):
 
 
 @pytest.fixture
+def db(empty_db):
+    """A fresh studio database with its owner's account, the owner signed in
+    (the first account of a studio is its owner's; only an owner or a manager
+    adds the others: see tests/staff.py)."""
+    users.sign_in(accounts.create_user("owner", "Studio Owner", "owner"))
+    return empty_db
+
+
+@pytest.fixture
 def studio(db):
-    front = users.create_user("rita", "Rita Gomez", "receptionist")
-    photographer = users.create_user("ava", "Ava Reyes", "photographer")
+    front = accounts.create_user("rita", "Rita Gomez", "front_desk")
+    photographer = accounts.create_user("ava", "Ava Reyes", "photographer")
     session_type = catalog.create_session_type("Family", 90, 15000)
     print_8x10 = catalog.create_price_item("P8X10", "Print 8x10", 4500)
     client = clients.save_client(None, {"first_name": "ann", "last_name": "lee",

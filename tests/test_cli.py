@@ -1,7 +1,6 @@
 """`spectra demo` and `spectra check` as a user runs them: exit codes,
 readable messages (never a traceback), and check naming what was tampered with."""
 import os
-import shutil
 import sqlite3
 import stat
 import subprocess

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from staff import add_user
 from spectra_tui.data import audit
 from test_cli import make_studio, query, spectra  # noqa: F401 - tests/ is on sys.path
 
@@ -54,8 +55,8 @@ def studio_file(tmp_path):
     path = tmp_path / "studio.db"
     open_database(path, create=True)
     try:
-        users.sign_in(users.create_user("rita", "Rita Gomez"))
-        users.create_user("front2", "Front Desk Two")
+        users.sign_in(add_user("rita", "Rita Gomez"))
+        add_user("front2", "Front Desk Two")
         client = clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
         invoice = invoices.create_invoice(Invoice.GENERIC, client=client)
         invoices.add_line(invoice, description="Wall portrait", unit_price_cents=100000, taxable=False)

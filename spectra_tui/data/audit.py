@@ -70,6 +70,7 @@ INVOICE_FIELDS = (
 )
 LINE_FIELDS = ("id", "invoice", "position", "description", "quantity", "unit_price_cents", "taxable", "image_number")
 STATE_HASHED = ("ledger", "invoice")  # entities whose entries carry a row_hash
+NEVER_AUDITED = frozenset({"password_hash"})  # not even a hash of a secret goes into the log
 
 
 def _jsonable(value: Any) -> Any:
@@ -84,7 +85,8 @@ def snapshot(row: Model | None) -> dict:
         return {}
     data = {}
     for name, field in row._meta.fields.items():
-        data[name] = _jsonable(row.__data__.get(field.name))
+        if name not in NEVER_AUDITED:
+            data[name] = _jsonable(row.__data__.get(field.name))
     return data
 
 

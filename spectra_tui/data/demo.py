@@ -14,12 +14,13 @@ from collections import defaultdict
 from typing import Any
 
 from . import catalog, invoices, ledger, phone_calls, sessions, settings, tasks
+from .accounts import create_user
 from .clients import _apply_keys, clean_client_fields, search_key
 from .clock import set_clock, to_utc
 from .clock import today as studio_today
 from .errors import DomainError, ValidationError
 from .models import ALL_MODELS, Client, FamilyMember, Holiday, Invoice, User, database
-from .users import create_user, sign_in
+from .users import sign_in
 
 DEFAULT_CLIENTS = 300
 ACTIVE_CLIENTS = 400  # clients that get sessions and money history
@@ -125,6 +126,9 @@ CITIES = [
 AREA_CODES = ["512", "737"]
 LEAD_SOURCES = ["Referral", "Google", "Instagram", "Facebook", "Walk-in", "School", "Repeat client"]
 
+# Every demo account (admin the owner, rita and sam at the front desk, the
+# photographers) signs in with this PIN (the README says so).
+DEMO_PIN = "1234"
 PHOTOGRAPHERS = [("ava", "Ava Reyes", "#d75f5f"), ("ben", "Ben Carter", "#5f87d7"), ("cleo", "Cleo Park", "#5faf5f")]
 SESSION_TYPES = [
     ("Family", 90, 15000, "#87afd7"),
@@ -224,12 +228,14 @@ def _bulk_clients(rng: random.Random, count: int, created: dt.datetime) -> None:
 
 
 def _studio_setup() -> dict:
+    owner = create_user("admin", "Studio Admin", "owner", password=DEMO_PIN)
+    sign_in(owner)  # who adds the others
     staff = {
-        "admin": create_user("admin", "Studio Admin", "admin"),
-        "front": create_user("rita", "Rita Gomez", "receptionist"),
-        "front2": create_user("sam", "Sam Okafor", "receptionist"),
+        "admin": owner,
+        "front": create_user("rita", "Rita Gomez", "front_desk", password=DEMO_PIN),
+        "front2": create_user("sam", "Sam Okafor", "front_desk", password=DEMO_PIN),
     }
-    photographers = [create_user(u, n, "photographer", c) for u, n, c in PHOTOGRAPHERS]
+    photographers = [create_user(u, n, "photographer", c, password=DEMO_PIN) for u, n, c in PHOTOGRAPHERS]
     types = [catalog.create_session_type(n, m, f, c) for n, m, f, c in SESSION_TYPES]
     items = {code: catalog.create_price_item(code, name, price) for code, name, price in ITEMS}
     packages = [

@@ -39,3 +39,7 @@ class ConflictError(DomainError):
         super().__init__(message)
         self.conflicts = conflicts or []
         self.can_override = can_override
+
+
+class PermissionDenied(DomainError):
+    """The signed-in user's role may not do this (data/permissions.py)."""

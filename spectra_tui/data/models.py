@@ -161,20 +161,37 @@ class Counter(BaseModel):
     value = IntegerField(default=0)
 
 
-class User(BaseModel):
-    ROLES = ("admin", "receptionist", "photographer", "assistant")
+class User(VersionedModel):
+    """A member of the staff. ``role`` sets what they may do (permissions.py);
+    ``photographs`` puts them in the calendar's photographer columns, whatever
+    their role (in a small studio the owner is often the photographer).
 
-    id = AutoField()
+    The password or PIN is kept only as an argon2id hash (passwords.py); the
+    failed sign-ins and the lock are here so every terminal sees them."""
+
+    ROLES = ("front_desk", "photographer", "manager", "owner")
+    ROLE_LABELS = {"front_desk": "Front desk", "photographer": "Photographer", "manager": "Manager", "owner": "Owner"}
+
     username = CharField(unique=True)
     full_name = CharField()
-    role = CharField(default="receptionist")
+    initials = CharField(default="")
+    role = CharField(default="front_desk")
+    photographs = BooleanField(default=False)
     color = CharField(default="#5f87af")  # calendar column colour for photographers
     active = BooleanField(default=True)
+    password_hash = CharField(default="")  # argon2id, never the secret itself
+    failed_sign_ins = IntegerField(default=0)
+    last_failed_at = DateTimeField(null=True)  # UTC instant
+    locked_until = DateTimeField(null=True)  # UTC instant
     created_at = DateTimeField(default=clock.utc_now)
 
     @property
     def is_photographer(self) -> bool:
-        return self.role == "photographer"
+        return bool(self.photographs)
+
+    @property
+    def role_label(self) -> str:
+        return self.ROLE_LABELS.get(self.role, self.role)
 
     def __str__(self) -> str:
         return self.full_name

@@ -3,7 +3,7 @@
 What a person types (tax as a percentage, hours as "09:00-18:00" or
 "closed") is read and checked here, all of it before anything is written;
 then every changed setting is stored in one transaction with one audit
-entry. Only an admin changes the studio's settings.
+entry. Only a manager or the owner changes the studio's settings.
 """
 
 import datetime as dt
@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from . import audit, settings
 from .booking import DAY_NAMES, clean_studio_hours
 from .db import write_transaction
-from .errors import DomainError, ValidationError
+from .errors import ValidationError
 from .models import database
 from .money import check_locale
+from .permissions import Permission, require
 from .text import one_line
-from .users import current_user
 
 MAX_NAME = 100
 CLOSED = "closed"
@@ -157,10 +157,7 @@ def _time(text: str) -> dt.time:
 @write_transaction
 def save(setup: StudioSetup) -> list[str]:
     """Store what changed (one transaction, one audit entry); the names of the settings changed."""
-    user = current_user()
-    if user is None or user.role != "admin":
-        who = f"{user.username} is a {user.role}" if user else "nobody is signed in"
-        raise DomainError(f"Only an admin changes the studio settings ({who}).")
+    require(Permission.CHANGE_SETTINGS)
     wanted = read(setup)
     with database.atomic():
         before = {key: settings.get(key) for key in wanted}

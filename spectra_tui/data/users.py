@@ -1,10 +1,12 @@
-"""Staff users and who is signed in at this terminal (--user or $SPECTRA_USER).
+"""Who is signed in at this terminal, and the staff as lists.
 
-The signed-in user is per process: each terminal runs its own process.
-The audit log records this user's name with every change.
+The signed-in user is per process: each terminal runs its own process. The
+audit log records this user's name with every change. Only accounts.py signs
+someone in after checking a password (the app's sign-in screen, the CLI's
+credentials); tests and the demo builder call ``sign_in`` directly.
 """
 
-from .errors import NotFound, ValidationError
+from .errors import NotFound
 from .models import User
 
 _current: User | None = None
@@ -24,34 +26,41 @@ def current_user_name() -> str:
     return _current.username if _current is not None else SYSTEM_NAME
 
 
-def create_user(username: str, full_name: str, role: str = "receptionist", color: str = "#5f87af") -> User:
-    username = (username or "").strip().lower()
-    full_name = (full_name or "").strip()
-    if not username or not username.replace(".", "").replace("_", "").replace("-", "").isalnum():
-        raise ValidationError("A user name needs letters or digits (., _ and - allowed).", "username")
-    if not full_name:
-        raise ValidationError("Enter the person's full name.", "full_name")
-    if role not in User.ROLES:
-        raise ValidationError(f"Role must be one of: {', '.join(User.ROLES)}.", "role")
-    if User.select().where(User.username == username).exists():
-        raise ValidationError(f"The user name '{username}' is taken.", "username")
-    return User.create(username=username, full_name=full_name, role=role, color=color)
-
-
-def find_user(name: str) -> User:
-    """A user by user name or full name (case-insensitive)."""
+def find_user(name: str, include_disabled: bool = False) -> User:
+    """A user by user name, initials or full name (case-insensitive)."""
     key = (name or "").strip().lower()
-    for user in User.select().where(User.active == True):  # noqa: E712
-        if key in (user.username.lower(), user.full_name.lower()):
-            return user
-    raise NotFound(f"No active user named '{name}'.")
+    query = User.select() if include_disabled else User.select().where(User.active == True)  # noqa: E712
+    matches = [
+        user for user in query if key and key in (user.username.lower(), user.full_name.lower(), user.initials.lower())
+    ]
+    exact = [user for user in matches if user.username.lower() == key]  # a user name wins over others' initials
+    if exact or len(matches) == 1:
+        return (exact or matches)[0]
+    if matches:
+        raise NotFound(f"'{name}' could be {' or '.join(u.username for u in matches)}: type the user name.")
+    raise NotFound(f"No {'' if include_disabled else 'active '}user named '{name}'.")
 
 
 def photographers() -> list[User]:
     return list(
-        User.select().where((User.role == "photographer") & (User.active == True)).order_by(User.full_name)  # noqa: E712
+        User.select().where((User.photographs == True) & (User.active == True)).order_by(User.full_name)  # noqa: E712
     )
 
 
 def active_users() -> list[User]:
     return list(User.select().where(User.active == True).order_by(User.full_name))  # noqa: E712
+
+
+def all_users() -> list[User]:
+    """Every account, the disabled ones last (the Staff screen)."""
+    return list(User.select().order_by(User.active.desc(), User.full_name))
+
+
+def needs_first_start() -> bool:
+    """True until the studio has an active owner who can sign in: the app
+    then opens on the first-start setup instead of the sign-in screen."""
+    return not (
+        User.select()
+        .where((User.role == "owner") & (User.active == True) & (User.password_hash != ""))  # noqa: E712
+        .exists()
+    )

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from staff import add_user  # tests/ is on sys.path
 from spectra_tui.data import catalog, clients, clock, models, settings, users
 from spectra_tui.data.models import Appointment, AuditLog, Client, Counter, Invoice, LedgerEntry, Session
 
@@ -43,10 +44,10 @@ def bk(db):
     rooms, two clients; signed in as the receptionist; policy 'ask'."""
     frozen = clock.to_utc(NOW)  # the studio's wall clock shows NOW
     clock.set_clock(lambda: frozen)
-    front = users.create_user("rita", "Rita Gomez", "receptionist")
-    admin = users.create_user("admin", "Studio Admin", "admin")
-    ava = users.create_user("ava", "Ava Reyes", "photographer", "#d75f5f")
-    ben = users.create_user("ben", "Ben Carter", "photographer", "#5f87d7")
+    front = add_user("rita", "Rita Gomez", "front_desk")
+    admin = add_user("admin", "Studio Admin", "owner")
+    ava = add_user("ava", "Ava Reyes", "photographer", "#d75f5f")
+    ben = add_user("ben", "Ben Carter", "photographer", "#5f87d7")
     family = catalog.create_session_type("Family", 90, 15000, "#87afd7")
     headshot = catalog.create_session_type("Headshot", 30, 7500, "#87d7af")
     studio_a = catalog.create_room("Studio A")

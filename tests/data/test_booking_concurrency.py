@@ -17,7 +17,6 @@ import textwrap
 import uuid
 from pathlib import Path
 
-import pytest
 
 from spectra_tui.data import settings
 from spectra_tui.data.check import run_checks

@@ -2,7 +2,8 @@
 and the photographer rule the calendar screen used to hold itself)."""
 import pytest
 
-from spectra_tui.data import booking, calendar, sessions, users
+from staff import add_user
+from spectra_tui.data import booking, calendar, sessions
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.models import Session
 
@@ -47,7 +48,7 @@ def test_a_session_needs_an_active_photographer(bk):
         sessions.check_photographer(None)
     with pytest.raises(ValidationError, match="Studio Admin is not an active photographer"):
         sessions.check_photographer(bk.admin)
-    gone = users.create_user("dan", "Dan Old", "photographer")
+    gone = add_user("dan", "Dan Old", "photographer")
     gone.active = False
     gone.save()
     with pytest.raises(ValidationError, match="not an active photographer"):

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from staff import add_user
 from spectra_tui.data import booking, calendar, sessions, settings
 from spectra_tui.data.calendar import APPOINTMENT_COLOR, CalendarRow
 
@@ -228,11 +229,10 @@ def test_conflict_check_is_a_constant_number_of_queries(bk, queries):
 def test_the_week_renders_fast_with_a_thousand_bookings_a_month(bk):
     """The calendar budget is 100 ms for a week of 5 photographers with 1,000
     bookings in the month (benchmarks/bench_calendar.py measures p50/p95)."""
-    from spectra_tui.data import users
     from spectra_tui.data.models import Appointment, Session
 
     settings.put("conflict_policy", "always")
-    people = [bk.ava, bk.ben] + [users.create_user(f"p{i}", f"Photographer {i}", "photographer") for i in range(3)]
+    people = [bk.ava, bk.ben] + [add_user(f"p{i}", f"Photographer {i}", "photographer") for i in range(3)]
     rng = random.Random(3)
     first = MONDAY - dt.timedelta(days=7)
     session_rows, appointment_rows = [], []

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from spectra_tui.data import booking, clock, invoices, ledger, phone_calls, sessions, settings
+from spectra_tui.data import booking, clock, invoices, phone_calls, sessions, settings
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.models import AuditLog, Invoice, LedgerEntry
 
@@ -196,7 +196,7 @@ def test_the_same_instant_is_the_same_day_and_the_same_stamps_under_any_tz(studi
     assert abs((real[-1].at - dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)).total_seconds()) < 120
 
 
-def test_the_demo_s_today_is_the_studio_s(db):
+def test_the_demo_s_today_is_the_studio_s(empty_db):
     from spectra_tui.data.demo import fill_demo
     from spectra_tui.data.models import Holiday
 

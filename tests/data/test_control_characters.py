@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from spectra_tui.data import catalog, clients, invoices, ledger, phone_calls, sessions, settings, tasks, users
+from spectra_tui.data import accounts, catalog, clients, invoices, ledger, phone_calls, sessions, settings, tasks
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.models import (
     ALL_MODELS,
@@ -121,7 +121,7 @@ def test_catalog_users_and_settings(db):
     assert catalog.create_session_type(f"Pets{TITLE_TRAP}", 60, 100).name == "Pets]0;pwned"
     assert catalog.create_price_item("P\x1b5X7", f"Print{TITLE_TRAP}", 100).name == "Print]0;pwned"
     assert catalog.create_room("Studio\x00 B").name == "Studio B"
-    assert users.create_user("zoe", f"Zoe{TITLE_TRAP}").full_name == "Zoe]0;pwned"
+    assert accounts.create_user("zoe", f"Zoe{TITLE_TRAP}").full_name == "Zoe]0;pwned"
     settings.put("studio_name", f"Bright{TITLE_TRAP} Studio")
     settings.put("session_statuses", ["Pending\x1b", "Done"])
     assert settings.get("studio_name") == "Bright]0;pwned Studio"

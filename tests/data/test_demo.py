@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from spectra_tui.data import check, ledger, settings, users
+from spectra_tui.data import accounts, check, ledger, settings, users
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.demo import DemoRefused, fill_demo
 from spectra_tui.data.errors import ValidationError
@@ -26,7 +26,7 @@ def snapshot():
     }
 
 
-def test_the_demo_passes_spectra_check(db):
+def test_the_demo_passes_spectra_check(empty_db):
     summary = fill_demo(clients=40, seed=7, today=TODAY)
     assert summary.startswith("Demo studio ready: 40 clients")
     assert check.run_checks() == []
@@ -46,14 +46,14 @@ def test_the_demo_passes_spectra_check(db):
     assert users.current_user() is None and abs((utc_now() - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()) < 5
 
 
-def test_the_demo_refuses_a_database_with_data(db):
-    users.create_user("owner", "Studio Owner", "admin")
+def test_the_demo_refuses_a_database_with_data(empty_db):
+    accounts.create_user("owner", "Studio Owner", "owner")
     with pytest.raises(DemoRefused, match="already holds data"):
         fill_demo(clients=5, today=TODAY)
     assert (User.select().count(), Client.select().count(), Invoice.select().count()) == (1, 0, 0)
 
 
-def test_the_demo_refuses_a_demo_database(db):
+def test_the_demo_refuses_a_demo_database(empty_db):
     fill_demo(clients=5, seed=1, today=TODAY)
     before = snapshot()
     with pytest.raises(DemoRefused):
@@ -62,13 +62,13 @@ def test_the_demo_refuses_a_demo_database(db):
 
 
 @pytest.mark.parametrize("bad", [0, -3, 1_000_001, "10", 2.5])
-def test_a_bad_client_count_is_refused(db, bad):
+def test_a_bad_client_count_is_refused(empty_db, bad):
     with pytest.raises(ValidationError, match="from 1 to 1,000,000"):
         fill_demo(clients=bad, today=TODAY)
     assert User.select().count() == 0
 
 
-def test_same_seed_same_studio(tmp_path, db):
+def test_same_seed_same_studio(tmp_path, empty_db):
     fill_demo(clients=30, seed=11, today=TODAY)
     first = snapshot()
     close_database()

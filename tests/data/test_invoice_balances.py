@@ -138,7 +138,7 @@ def test_check_names_an_invoice_whose_stored_balance_was_changed_with_sql(sessio
 
 
 @pytest.fixture
-def demo(db):
+def demo(empty_db):
     """A demo studio's books, plus voided payments, a void invoice, credit memos and ties."""
     today = dt.date(2026, 11, 26)
     fill_demo(clients=40, seed=3, today=today)
@@ -210,7 +210,8 @@ def test_the_lists_page_exactly_as_when_balances_came_from_the_ledger(demo):
     assert walk(lambda after, limit: invoices.open_balances(limit, after), size=1) == home
 
 
-def test_migration_0002_fills_the_figures_of_existing_invoices(demo, db, tmp_path):
+def test_migration_0002_fills_the_figures_of_existing_invoices(demo, empty_db, tmp_path):
+    db = empty_db
     before = {i.id: (i.paid_cents, i.balance_cents) for i in Invoice.select()}
     assert any(paid for paid, _balance in before.values()) and any(b < 0 for _p, b in before.values())
     # The database as it was before 0002: no columns, no indexes, no history row.

@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, multiple, rule
 from peewee import fn
 
+from staff import add_user
 from spectra_tui.data import catalog, check, clients, invoices, ledger, sessions, users
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.errors import DomainError
@@ -57,8 +58,8 @@ class LedgerMachine(RuleBasedStateMachine):
         self.folder = tempfile.mkdtemp(prefix="spectra-prop-")
         open_database(Path(self.folder) / "t.db", create=True)
         set_clock(lambda: to_utc(dt.datetime(2030, 1, 15, 12, 0)))
-        users.sign_in(users.create_user("rita", "Rita Gomez"))
-        photographer = users.create_user("ava", "Ava Reyes", "photographer")
+        users.sign_in(add_user("rita", "Rita Gomez"))
+        photographer = add_user("ava", "Ava Reyes", "photographer")
         family = catalog.create_session_type("Family", 60, 15000)
         self.clients = [clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"}),
                         clients.save_client(None, {"first_name": "Bo", "last_name": "Park"})]

@@ -1,11 +1,10 @@
 """Rule 4: money is exact (integer cents, HALF_UP, never a float); sales tax."""
 import ast
-import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given, strategies as st
 
 from spectra_tui.data import invoices, settings
 from spectra_tui.data.errors import DomainError, ValidationError

@@ -5,8 +5,8 @@ import json
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+from staff import add_user
 from spectra_tui.data import check, clients
 from spectra_tui.data.models import Invoice
 
@@ -41,9 +41,8 @@ print(json.dumps({"numbers": numbers, "started": started, "ended": time.time()})
 
 
 def test_two_processes_save_1000_invoices_without_gaps_or_locks(db, db_target, tmp_path):
-    from spectra_tui.data import users
-    users.create_user("front1", "Front Desk One")
-    users.create_user("front2", "Front Desk Two")
+    add_user("front1", "Front Desk One")
+    add_user("front2", "Front Desk Two")
     clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
     db_path = db_target  # created and migrated by the db fixture, in this process
     writers = [subprocess.Popen([sys.executable, "-c", WRITER, db_path, name, str(PER_PROCESS), str(tmp_path)],

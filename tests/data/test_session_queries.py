@@ -8,7 +8,7 @@ from spectra_tui.data import booking, clients, sessions
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.models import Session, SessionImage
 from spectra_tui.data.sessions import SessionQuery, search_sessions
-from spectra_tui.data.users import create_user
+from staff import add_user
 
 DAY = dt.datetime(2026, 3, 2, 10, 0)
 
@@ -17,7 +17,7 @@ DAY = dt.datetime(2026, 3, 2, 10, 0)
 def booked(studio):
     """Six sessions over six days: Ann Lee's and Bob Kim's, two photographers."""
     bob = clients.save_client(None, {"first_name": "Bob", "last_name": "Kim", "phone_mobile": "(512) 555-0199"})
-    cleo = create_user("cleo", "Cleo Park", "photographer")
+    cleo = add_user("cleo", "Cleo Park", "photographer")
     made = []
     for day in range(6):
         client = studio.client if day % 2 == 0 else bob

@@ -23,7 +23,8 @@ import pytest
 from peewee import fn
 
 from pg_cluster import ON_POSTGRES
-from spectra_tui.data import catalog, clients, users
+from staff import add_user
+from spectra_tui.data import catalog, clients
 from spectra_tui.data.check import run_checks
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.models import Invoice, LedgerEntry, Session
@@ -224,8 +225,8 @@ def run(stress_target, tmp_path_factory):
     names = [f"w{n}" for n in range(1, WRITERS + 1)]
     catalog.create_session_type("Family", 60, 15000)
     for name in names:
-        users.create_user(name, f"Front desk {name}")
-        users.create_user(f"{name}-photo", f"Photographer {name}", "photographer")
+        add_user(name, f"Front desk {name}")
+        add_user(f"{name}-photo", f"Photographer {name}", "photographer")
         for k in range(CLIENTS_PER_WRITER):
             clients.save_client(None, {"first_name": f"c{k}", "last_name": name})
     close_database()

@@ -6,15 +6,16 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from staff import add_user
 
 from spectra_tui.data import booking, settings, studio_setup, users
-from spectra_tui.data.errors import DomainError, ValidationError
+from spectra_tui.data.errors import DomainError, PermissionDenied, ValidationError
 from spectra_tui.data.models import AuditLog
 
 
 @pytest.fixture
 def admin(studio):
-    boss = users.create_user("boss", "Studio Boss", "admin")
+    boss = add_user("boss", "Studio Boss", "owner")
     users.sign_in(boss)
     return boss
 
@@ -46,8 +47,9 @@ def test_an_admin_saves_what_changed_in_one_audited_step(admin, tmp_path):
     assert AuditLog.select().where(AuditLog.action == "settings.change").count() == 1
 
 
-def test_only_an_admin_changes_the_settings(studio):
-    with pytest.raises(DomainError, match="Only an admin.*rita is a receptionist"):
+def test_only_a_manager_or_the_owner_changes_the_settings(studio):
+    with pytest.raises(PermissionDenied, match="Only a manager or the owner may change the studio's settings; "
+                       "Rita Gomez is signed in as front desk"):
         studio_setup.save(dataclasses.replace(studio_setup.current(), tax_percent="5"))
     assert settings.tax_rate() == Decimal("0.0825")
 

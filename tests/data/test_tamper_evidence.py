@@ -11,7 +11,7 @@ import json
 import os
 
 import pytest
-from peewee import IntegerField
+from peewee import IntegerField, Table
 
 from spectra_tui.data import audit, check, invoices, ledger, studio_key
 from spectra_tui.data.models import AuditLog, Counter, Invoice, InvoiceLine, LedgerEntry
@@ -373,7 +373,11 @@ def test_a_studio_of_an_earlier_version_is_upgraded_and_keyed(tmp_path):
         payment = LedgerEntry.create(kind="payment", client=client, invoice=invoice, amount_cents=5000,
                                      method="cash", note="old note", created_at=wall)
         legacy_record("ledger.payment", "ledger", payment.id, LedgerEntry.get_by_id(payment.id))
-        ava = User.create(username="ava", full_name="Ava Reyes", role="photographer", created_at=wall)
+        user_table = Table("user").bind(old)  # the user table as 0003 made it
+        ava = user_table.insert(username="ava", full_name="Ava Reyes", role="photographer", color="#5f87af",
+                                active=True, created_at=wall).execute()
+        user_table.insert(username="boss", full_name="Mary Ann Boss", role="admin", color="#5f87af", active=True,
+                          created_at=wall).execute()
         family = SessionType.create(name="Family", length_minutes=60)
         booked = dt.datetime(2029, 5, 3, 10, 0)  # a wall time: stays as it is
         session = Session.create(number=1001, client=client, photographer=ava, session_type=family, start=booked,
@@ -396,6 +400,9 @@ def test_a_studio_of_an_earlier_version_is_upgraded_and_keyed(tmp_path):
         seals = {(r.entity, r.entity_id) for r in AuditLog.select().where(AuditLog.action == "audit.seal")}
         assert seals == {("invoice", invoice.id), ("ledger", payment.id)}
         assert check.run_checks() == []
+        # 0007: the roles of sign-in; a photographer photographs; initials from the names; no password yet
+        staff = {u.username: (u.role, u.photographs, u.initials, u.password_hash) for u in User.select()}
+        assert staff == {"ava": ("photographer", True, "AR", ""), "boss": ("owner", False, "MAB", "")}
         db = database.obj
         sql(db, "UPDATE ledger_entry SET note = 'new note' WHERE id = ?", payment.id)
         sql(db, "UPDATE audit_log SET user_name = 'nobody' WHERE id = 1")  # an unkeyed entry

@@ -2,9 +2,8 @@
 the save is refused with "changed in another terminal", the screen takes
 the stored version, what was typed here is kept, and saving again writes
 the typed fields over the other terminal's change without undoing it."""
-from textual.widgets import Input, Select, TextArea
+from textual.widgets import Input, TextArea
 
-from spectra_tui.data import clients as client_data
 from spectra_tui.data.models import Client, Session
 from spectra_tui.data.versions import write_changes
 from spectra_tui.screens.clients import ClientRecord

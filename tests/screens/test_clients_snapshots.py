@@ -3,8 +3,7 @@
 At 80x24 every screen must show its content whole: nothing cut off."""
 import pytest
 
-from spectra_tui.data.models import Client
-from spectra_tui.screens.clients import ClientRecord, ClientSearchDialog
+from spectra_tui.screens.clients import ClientRecord
 
 from .test_clients_record import busy_client
 

@@ -1,7 +1,6 @@
 """Every action remapped at once (keys.toml): the bindings, the hub bar, the
 key bar, Help and the hints all follow; nothing still shows a default key."""
 import importlib
-import inspect
 import itertools
 import pkgutil
 import string

@@ -105,7 +105,7 @@ class PeopleFilterDialog(ModalScreen[tuple[set[int] | None, bool] | None]):
         staff.sort(key=lambda u: (not u.is_photographer, u.full_name))
         options = [
             Selection(
-                f"{u.full_name}" + ("" if u.is_photographer else f"  ({u.role})"),
+                f"{u.full_name}" + ("" if u.is_photographer else f"  ({u.role_label})"),
                 u.id,
                 self.people is None or u.id in self.people,
             )

@@ -63,7 +63,7 @@ class DetailsStep(WizardStep):
             staff = s.given_session.photographer
         self.query_one("#wz-staff", ChoiceField).set_options(
             [(None, "Nobody in particular")]
-            + [(u.id, f"{u.full_name}" + ("" if u.is_photographer else f" ({u.role})")) for u in choices.staff],
+            + [(u.id, f"{u.full_name}" + ("" if u.is_photographer else f" ({u.role_label})")) for u in choices.staff],
             staff.id if staff else None,
         )
         self.query_one("#wz-room", ChoiceField).set_options(
