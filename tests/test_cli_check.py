@@ -55,8 +55,8 @@ def studio_file(tmp_path):
     path = tmp_path / "studio.db"
     open_database(path, create=True)
     try:
-        users.sign_in(add_user("rita", "Rita Gomez"))
-        add_user("front2", "Front Desk Two")
+        users.sign_in(add_user("rita", "Rita Gomez", "manager"))  # voids: a manager's
+        add_user("front2", "Front Desk Two", "manager")  # its writer voids
         client = clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
         invoice = invoices.create_invoice(Invoice.GENERIC, client=client)
         invoices.add_line(invoice, description="Wall portrait", unit_price_cents=100000, taxable=False)

@@ -22,9 +22,10 @@ from peewee import SQL, Case, ColumnBase, fn
 from . import audit, clock, ledger, settings, versions
 from .counters import next_number
 from .db import write_transaction
-from .errors import NotFound, ValidationError
+from .errors import NotFound, PermissionDenied, ValidationError
 from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, Session, SessionImage, database, refresh
 from .money import MAX_CENTS, format_money, tax_on
+from .permissions import Permission, allowed, require
 from .text import one_line
 from .users import current_user_name
 
@@ -270,6 +271,16 @@ def _number_ranges(numbers: list[int], most: int = 6) -> str:
     return ", ".join(words) + (", …" if len(runs) > most else "")
 
 
+def _check_price_change(item: PriceItem, price_cents: int) -> None:
+    """Selling a price-list item at another price is a manager's or the owner's call."""
+    if not allowed(Permission.CHANGE_PRICE):
+        raise PermissionDenied(
+            f"{item.name} sells at {format_money(item.price_cents)} on the price list; only a manager or the "
+            f"owner may change its price ({format_money(price_cents)} asked). A free line has a price of its own.",
+            "price",
+        )
+
+
 @write_transaction
 def add_line(
     invoice: Invoice,
@@ -289,6 +300,8 @@ def add_line(
             contents = ", ".join(f"{pi.quantity} x {pi.item.name}" for pi in item.contents)
             description = f"{description} ({contents})" if contents else description
             description = description[:200]
+        if unit_price_cents is not None and unit_price_cents != item.price_cents:
+            _check_price_change(item, unit_price_cents)
         unit_price_cents = item.price_cents if unit_price_cents is None else unit_price_cents
         taxable = item.taxable if taxable is None else taxable
     if unit_price_cents is None:
@@ -342,6 +355,8 @@ def update_line(
         raise ValidationError("Enter the price.", "price")
     new_price = line.unit_price_cents if unit_price_cents is ... else unit_price_cents
     new_image = line.image_number if image_number is ... else image_number
+    if new_price != line.unit_price_cents and line.item is not None and new_price != line.item.price_cents:
+        _check_price_change(line.item, new_price)
     new_description = _check_line_values(new_description, new_quantity, new_price, new_image)
     if new_image != line.image_number:
         _check_image_number(invoice, new_image)
@@ -427,7 +442,8 @@ def _refuse_void_with_money(invoice: Invoice) -> None:
 @write_transaction
 def void_invoice(invoice: Invoice, reason: str) -> Invoice:
     """'Delete' an invoice: it stays, numbered, with status Void.
-    Refused while it holds money (see _refuse_void_with_money)."""
+    Refused while it holds money (see _refuse_void_with_money); a manager's or the owner's to do."""
+    require(Permission.VOID_INVOICE)
     if not (reason or "").strip():
         raise ValidationError("Give the reason for voiding the invoice.", "reason")
     with database.atomic():

@@ -22,11 +22,12 @@ from dataclasses import dataclass
 
 from peewee import Case, fn
 
-from . import audit
+from . import audit, settings
 from .db import write_transaction
-from .errors import NotFound, ValidationError
+from .errors import NotFound, PermissionDenied, ValidationError
 from .models import Client, Invoice, LedgerEntry, database, refresh, tuples
 from .money import MAX_CENTS, format_money
+from .permissions import Permission, allowed, require
 from .text import one_line
 from .users import current_user_name
 
@@ -403,11 +404,22 @@ def apply_deposits(deposits: list[LedgerEntry], invoice: Invoice) -> int:
         return applied
 
 
+def _check_refund_limit(amount: int) -> None:
+    """A refund above the studio's limit is a manager's or the owner's to give."""
+    limit = settings.get("refund_limit_cents")
+    if amount > limit and not allowed(Permission.LARGE_REFUND):
+        raise PermissionDenied(
+            f"A refund above {format_money(limit)} needs a manager or the owner "
+            f"({format_money(amount)} asked); a refund up to {format_money(limit)} anyone may give."
+        )
+
+
 @write_transaction
 def refund(invoice: Invoice, amount_cents: int, method: str, reference: str = "", note: str = "") -> LedgerEntry:
     """Pay money back out of an invoice's credit balance."""
     _payable(invoice, "a refund")
     amount = _amount(amount_cents)
+    _check_refund_limit(amount)
     method, reference = _method(method, reference)
     with database.atomic():
         _payable(refresh(invoice), "a refund")
@@ -430,6 +442,7 @@ def refund_deposit(
     if deposit.kind != DEPOSIT:
         raise ValidationError("That entry is not a deposit.")
     amount = _amount(amount_cents)
+    _check_refund_limit(amount)
     method, reference = _method(method, reference)
     with database.atomic():
         left = deposit_remaining([deposit.id])[deposit.id]
@@ -475,7 +488,8 @@ def void_entry(entry: LedgerEntry, reason: str) -> LedgerEntry:
     """Cancel a ledger entry entered by mistake, by a new 'void' entry.
 
     Refused when what followed depends on it (e.g. a payment already refunded,
-    a deposit already applied)."""
+    a deposit already applied). Voiding is for a manager or the owner."""
+    require(Permission.VOID_PAYMENT)
     if not (reason or "").strip():
         raise ValidationError("Give the reason for the void.", "reason")
     if entry.kind == VOID:

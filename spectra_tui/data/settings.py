@@ -46,6 +46,8 @@ DEFAULTS: dict[str, Any] = {
     "timezone": "America/Chicago",
     "image_root": "",
     "locale": DEFAULT_LOCALE,  # how amounts are typed: "en_US" reads 1,234.50; "de_DE" reads 1.234,50
+    # A refund above this (integer cents) needs a manager or the owner (permissions.LARGE_REFUND).
+    "refund_limit_cents": 10000,
 }
 
 
@@ -105,6 +107,10 @@ def validate(key: str, value: Any) -> Any:
         return str(rate)
     if key == "locale":
         return check_locale(value)
+    if key == "refund_limit_cents" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000_000
+    ):
+        raise ValidationError("The refund limit is an amount in cents, from 0 to 1,000,000.00.")
     if key == "tax_included" and not isinstance(value, bool):
         raise ValidationError("'Tax included' is either on or off (True or False).")
     return value

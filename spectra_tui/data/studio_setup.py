@@ -17,7 +17,7 @@ from .booking import DAY_NAMES, clean_studio_hours
 from .db import write_transaction
 from .errors import ValidationError
 from .models import database
-from .money import check_locale
+from .money import check_locale, parse_money, typed_amount
 from .permissions import Permission, require
 from .text import one_line
 
@@ -37,6 +37,7 @@ class StudioSetup:
     timezone: str
     image_root: str  # empty: the default folder
     locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
+    refund_limit: str  # an amount as typed: a refund above it needs a manager or the owner
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
 
 
@@ -52,6 +53,7 @@ def current() -> StudioSetup:
         timezone=settings.get("timezone") or "",
         image_root=settings.get("image_root") or "",
         locale=settings.get("locale"),
+        refund_limit=typed_amount(settings.get("refund_limit_cents"), settings.get("locale")),
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
     )
 
@@ -97,8 +99,17 @@ def read(setup: StudioSetup) -> dict:
         "timezone": zone,
         "image_root": _image_root(setup.image_root),
         "locale": check_locale(setup.locale),
+        "refund_limit_cents": _refund_limit(setup.refund_limit, check_locale(setup.locale)),
         "studio_hours": _hours(setup.hours),
     }
+
+
+def _refund_limit(text: str, locale: str) -> int:
+    try:
+        cents = parse_money(text, "refund limit", locale=locale)
+    except ValidationError as error:
+        raise ValidationError(str(error), "refund_limit") from None
+    return _checked("refund_limit_cents", cents)
 
 
 def _checked(key: str, value):

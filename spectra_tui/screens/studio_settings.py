@@ -1,7 +1,7 @@
 """Studio Settings (F10, or "Studio Settings" in the command palette): the
 studio's name, sales tax, how overlapping bookings are handled, the calendar
 slot, time zone, image folder and opening hours. Every terminal shares them;
-only an admin saves them (data/studio_setup.py holds the rules)."""
+only a manager or the owner saves them (data/studio_setup.py holds the rules)."""
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static
 from ..data import studio_setup
 from ..data.booking import DAY_NAMES
 from ..data.errors import DomainError
+from ..data.permissions import Permission, why_not
 from . import keymap
 from .base import KeyBar, RecordScreen
 from .dialogs import NO_VALIDATION
@@ -39,8 +40,9 @@ class StudioSettingsScreen(RecordScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
+        refused = why_not(Permission.CHANGE_SETTINGS)
         yield Static(
-            "Shared by every terminal; only an admin saves them. "
+            (f"{refused} You may read them. " if refused else "Shared by every terminal. ")
             + keymap.hint(("save_close", "saves"), ("record.close", "closes")),
             id="settings-head",
         )
@@ -56,6 +58,9 @@ class StudioSettingsScreen(RecordScreen):
             )
             yield from self._row(
                 "locale", "Amounts typed as", Input(shown.locale, placeholder="en_US: 1,234.50 · de_DE: 1.234,50")
+            )
+            yield from self._row(
+                "refund_limit", "Refund limit", Input(shown.refund_limit, placeholder="above it: a manager's refund")
             )
             yield Static("Calendar", classes="section")
             yield from self._row(
@@ -116,6 +121,7 @@ class StudioSettingsScreen(RecordScreen):
             timezone=text("timezone"),
             image_root=text("image_root"),
             locale=text("locale"),
+            refund_limit=text("refund_limit"),
             hours=tuple(text(f"hours_{day}") for day in range(7)),
         )
 
@@ -128,7 +134,7 @@ class StudioSettingsScreen(RecordScreen):
 
     def show_error(self, error: DomainError) -> None:
         """The message under the field it names; a rule about no field (only
-        an admin saves) as a notification."""
+        a manager or the owner saves) as a notification."""
         field = "hours_0" if error.field == "hours" else error.field
         if not field or not self.query(f"#err-{field}"):
             super().show_error(error)

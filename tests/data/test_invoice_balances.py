@@ -9,13 +9,14 @@ import sqlite3
 import pytest
 from peewee import SQL, SqliteDatabase, fn
 
-from spectra_tui.data import check, invoices, ledger, sessions
+from spectra_tui.data import check, invoices, ledger, sessions, users
 from spectra_tui.data import db as dbmod
 from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.invoices import InvoiceQuery
 from spectra_tui.data.clock import set_clock, to_utc
 from spectra_tui.data.models import Invoice
+from spectra_tui.data.users import find_user
 
 SF, IO, RO, GEN, CM, EST = Invoice.KINDS
 
@@ -143,6 +144,7 @@ def demo(empty_db):
     today = dt.date(2026, 11, 26)
     fill_demo(clients=40, seed=3, today=today)
     set_clock(lambda: to_utc(dt.datetime(2026, 11, 27, 12, 0)))
+    users.sign_in(find_user("admin"))  # the demo's owner: voids are a manager's or the owner's
     try:
         for invoice in list(Invoice.select().where((Invoice.kind == IO) & (Invoice.status == Invoice.OPEN)).limit(6)):
             ledger.void_entry(ledger.take_payment(invoice, 1234, "cash"), "typed twice")
@@ -154,6 +156,7 @@ def demo(empty_db):
             invoices.add_line(tie, description="Frame", unit_price_cents=6000, taxable=False)
     finally:
         set_clock(None)
+        users.sign_in(None)
     return today
 
 

@@ -58,7 +58,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.folder = tempfile.mkdtemp(prefix="spectra-prop-")
         open_database(Path(self.folder) / "t.db", create=True)
         set_clock(lambda: to_utc(dt.datetime(2030, 1, 15, 12, 0)))
-        users.sign_in(add_user("rita", "Rita Gomez"))
+        users.sign_in(add_user("rita", "Rita Gomez", "manager"))  # voids: a manager's
         photographer = add_user("ava", "Ava Reyes", "photographer")
         family = catalog.create_session_type("Family", 60, 15000)
         self.clients = [clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"}),

@@ -225,7 +225,7 @@ def run(stress_target, tmp_path_factory):
     names = [f"w{n}" for n in range(1, WRITERS + 1)]
     catalog.create_session_type("Family", 60, 15000)
     for name in names:
-        add_user(name, f"Front desk {name}")
+        add_user(name, f"Front desk {name}", "manager")  # its writers void and refund
         add_user(f"{name}-photo", f"Photographer {name}", "photographer")
         for k in range(CLIENTS_PER_WRITER):
             clients.save_client(None, {"first_name": f"c{k}", "last_name": name})

@@ -48,6 +48,7 @@ def test_an_admin_saves_what_changed_in_one_audited_step(admin, tmp_path):
 
 
 def test_only_a_manager_or_the_owner_changes_the_settings(studio):
+    users.sign_in(add_user("sam", "Rita Gomez", "front_desk"))
     with pytest.raises(PermissionDenied, match="Only a manager or the owner may change the studio's settings; "
                        "Rita Gomez is signed in as front desk"):
         studio_setup.save(dataclasses.replace(studio_setup.current(), tax_percent="5"))

@@ -57,6 +57,13 @@ def demo_db(demo_template, tmp_path):
 
 
 @pytest.fixture
+def as_admin(demo_db):
+    """The demo's owner (user name admin) signed in instead of Rita (front
+    desk): for what only a manager or the owner may do (voids, settings)."""
+    sign_in(User.get(User.username == "admin"))
+
+
+@pytest.fixture
 def make_app(demo_db, tmp_path):
     """A factory of SpectraApp on the demo database, with the default keys only."""
     from spectra_tui.app import SpectraApp

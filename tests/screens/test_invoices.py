@@ -179,6 +179,27 @@ async def test_add_a_line_by_code_then_from_the_price_list(app):
         assert record.query_one("#ir-lines", DataTable).row_count == len(invoice_data.lines_of(invoice))
 
 
+async def test_the_front_desk_cannot_sell_a_price_list_item_at_another_price(app):
+    invoice = open_invoice_without_deposits()
+    lines_before = len(invoice_data.lines_of(invoice))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_record(app, pilot, invoice)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        await type_text(pilot, "p8x10")
+        await pilot.press("enter")
+        await pilot.pause()
+        dialog.query_one("#price", Input).value = "39.00"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is dialog  # kept open with what was typed
+        assert "Print 8x10 sells at $45.00 on the price list; only a manager or the owner may change its price" \
+            in text_of(dialog, "#error")
+        assert dialog.query_one("#price", Input).value == "39.00"
+    assert len(invoice_data.lines_of(invoice)) == lines_before
+
+
 async def test_a_bad_line_shows_the_rule_and_keeps_what_was_typed(app):
     invoice = open_invoice_without_deposits()
     lines_before = len(invoice_data.lines_of(invoice))
@@ -360,7 +381,7 @@ async def test_refund_is_refused_plainly_without_a_credit(app):
     assert entries(invoice, E.REFUND) == []
 
 
-async def test_void_a_payment_with_a_reason(app):
+async def test_void_a_payment_with_a_reason(as_admin, app):
     invoice = paid_invoice()
     payment = entries(invoice, E.PAYMENT)[-1]
     async with app.run_test(size=SIZE) as pilot:
@@ -386,11 +407,11 @@ async def test_void_a_payment_with_a_reason(app):
         void_row = ledger_table.get_row_at(len(record._entries) - 1)
         assert str(void_row[3]) == "-" + format_money(payment.amount_cents)  # a void carries its sign
     void = E.select().where((E.kind == E.VOID) & (E.related == payment.id)).get()
-    assert (void.note, void.created_by) == ("Card declined", "rita")
+    assert (void.note, void.created_by) == ("Card declined", "admin")
     assert ledger.invoice_money(invoice).due == payment.amount_cents
 
 
-async def test_voiding_an_invoice_with_payments_is_refused_with_the_rules_message(app):
+async def test_voiding_an_invoice_with_payments_is_refused_with_the_rules_message(as_admin, app):
     invoice = paid_invoice()
     async with app.run_test(size=SIZE) as pilot:
         await open_record(app, pilot, invoice)
@@ -408,7 +429,33 @@ async def test_voiding_an_invoice_with_payments_is_refused_with_the_rules_messag
     assert Invoice.get_by_id(invoice.id).status == Invoice.OPEN
 
 
-async def test_void_an_invoice_without_payments(app):
+async def test_the_front_desk_is_told_at_once_that_voids_are_a_manager_s(app):
+    """Rita (front desk) presses the void keys: no reason is asked for, the
+    refusal says who may; the File menu marks them; nothing is written."""
+    invoice = paid_invoice()
+    voids = E.select().where(E.kind == E.VOID).count()
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_record(app, pilot, invoice)
+        await pilot.press("X")
+        await pilot.pause()
+        assert app.screen is record
+        messages = [str(n.message) for n in app._notifications]
+        assert "Only a manager or the owner may void an invoice; Rita Gomez is signed in as front desk." in messages
+        record.query_one("#ir-ledger", DataTable).focus()
+        await pilot.press("v")
+        await pilot.pause()
+        assert app.screen is record
+        assert any("may void a payment" in str(n.message) for n in app._notifications)
+        await pilot.press("f")
+        await pilot.pause()
+        labels = dict(app.screen.options)
+        assert "Void invoice (manager)" in str(labels["void_invoice"])
+        assert "(manager)" in str(labels["void_entry"]) and "(manager)" not in str(labels["payment"])
+    assert E.select().where(E.kind == E.VOID).count() == voids
+    assert Invoice.get_by_id(invoice.id).status != Invoice.VOID
+
+
+async def test_void_an_invoice_without_payments(as_admin, app):
     invoice = invoice_data.create_invoice(Invoice.GENERIC, client=Client.get_by_id(1))
     async with app.run_test(size=SIZE) as pilot:
         record = await open_record(app, pilot, invoice)
@@ -529,7 +576,7 @@ async def test_header_and_totals_labels_keep_apart_from_the_values_before_them(a
         assert "   Tax " in str(record.query_one("#ir-totals", Static).render())
 
 
-async def test_tab_then_enter_in_payments_and_credits_voids_the_highlighted_entry(app):
+async def test_tab_then_enter_in_payments_and_credits_voids_the_highlighted_entry(as_admin, app):
     invoice = paid_invoice()
     payment = entries(invoice, E.PAYMENT)[-1]
     async with app.run_test(size=SIZE) as pilot:

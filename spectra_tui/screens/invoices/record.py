@@ -19,6 +19,7 @@ from ...data.clock import to_local
 from ...data.errors import DomainError, NotFound
 from ...data.models import Invoice, InvoiceLine, LedgerEntry
 from ...data.money import format_money
+from ...data.permissions import Permission, allowed, why_not
 from ...data.versions import ChangedElsewhere, reloaded
 from .. import keymap
 from ..base import KeyBar, RecordScreen
@@ -454,8 +455,15 @@ class InvoiceRecord(RecordScreen):
             ),
         )
 
+    def _may(self, permission: Permission) -> bool:
+        """False, after saying who may, when the signed-in user may not."""
+        refused = why_not(permission)
+        if refused:
+            self.notify(refused, title="Not allowed", severity="error", timeout=8)
+        return not refused
+
     def action_void_entry(self) -> None:
-        if not self._saved_first():
+        if not self._saved_first() or not self._may(Permission.VOID_PAYMENT):
             return
         table = self.query_one("#ir-ledger", DataTable)
         live = [e for e in self._entries if e.kind != LedgerEntry.VOID and e.id not in self._voided]
@@ -539,7 +547,7 @@ class InvoiceRecord(RecordScreen):
         )
 
     def action_void_invoice(self) -> None:
-        if not self._saved_first():
+        if not self._saved_first() or not self._may(Permission.VOID_INVOICE):
             return
         invoice = self.invoice
         self.app.push_screen(
@@ -574,19 +582,26 @@ class InvoiceRecord(RecordScreen):
         self.app.push_screen(ChoiceDialog("Open", options), chosen)
 
     def action_file_menu(self) -> None:
+        def manager_only(permission: Permission) -> str:
+            return "" if allowed(permission) else " (manager)"
+
         options = [
             ("payment", "Payment (deposits offered first)", "invoice_record.payment"),
             ("refund", "Refund from the credit balance", "invoice_record.refund"),
             ("transfer", "Transfer Credit Balance", "invoice_record.transfer"),
             ("deposit", "Take a deposit for the client", "invoice_record.deposit"),
-            ("void_entry", "Void a payment or credit entry", "invoice_record.void_entry"),
+            (
+                "void_entry",
+                "Void a payment or credit entry" + manager_only(Permission.VOID_PAYMENT),
+                "invoice_record.void_entry",
+            ),
             ("bill_to", "Change Bill-To", "invoice_record.bill_to"),
             ("add_line", "Add a line", "invoice_record.add_line"),
         ]
         if self.invoice.is_estimate:
             options.append(("convert", "Convert estimate into an invoice", "invoice_record.convert"))
         options += [
-            ("void_invoice", "Void invoice", "invoice_record.void_invoice"),
+            ("void_invoice", "Void invoice" + manager_only(Permission.VOID_INVOICE), "invoice_record.void_invoice"),
             ("open_related", "Open client / session", "invoice_record.open_related"),
             ("save_close", "Save & Close", "save_close"),
         ]
