@@ -243,19 +243,34 @@ def test_which_commands_run_as_a_user(run, studio, tmp_path, command, needs_user
 
 # ---------------------------------------------------------------- no password in clear
 
+def options(parser, command=""):
+    """(command, option) for every option of ``parser`` and its subcommands."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from options(sub, f"{command} {name}".strip())
+        else:
+            yield command, action
+
+
 def test_no_option_takes_a_password_as_an_argument():
     """`ps` shows every process's arguments to everyone."""
-    def options(parser):
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                for sub in action.choices.values():
-                    yield from options(sub)
-            else:
-                yield action
-
-    suspicious = [(a.option_strings, a.nargs) for a in options(build_parser())
+    suspicious = [(a.option_strings, a.nargs) for _, a in options(build_parser())
                   if any(word in " ".join(a.option_strings) for word in ("pass", "pin", "secret"))]
     assert suspicious and all(nargs == 0 for _, nargs in suspicious), suspicious
+
+
+def test_no_command_option_overwrites_who_runs_the_command():
+    """A command's own option stored as args.user (say `timesheet --user NAME`,
+    whose sheet) would replace `spectra --user NAME`, the user it runs as: it
+    needs a dest of its own (dest="for_user"). --db and --credentials may
+    follow a command only as the same option, absent unless given."""
+    for command, action in options(build_parser()):
+        if not command:
+            continue
+        assert action.dest != "user", f"`spectra {command}` {action.option_strings}: give it another dest"
+        if action.dest in ("db", "credentials"):
+            assert action.default == argparse.SUPPRESS, f"`spectra {command}` {action.option_strings}"
 
 
 def test_a_crash_after_passwords_were_read_keeps_them_out_of_the_crash_log(run, studio, monkeypatch, tmp_path):
