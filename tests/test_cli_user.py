@@ -144,8 +144,8 @@ def test_disable_enable_and_unlock(run, studio):
     code, out, _ = run("--db", studio, "user", "disable", "RG", env=AS_OWNER)
     assert (code, out) == (0, "Disabled rita (Rita Gomez): the account can no longer sign in; its history stays.\n")
     code, _, err = run("--db", studio, "user", "list", env=AS_RITA)
-    assert (code, err) == (2, "spectra: Rita Gomez's account is disabled: a manager can enable it. "
-                              "(the user and password from $SPECTRA_USER and $SPECTRA_PASSWORD)\n")
+    assert (code, err) == (2, "spectra: Rita Gomez's account is disabled: a manager can enable it; "
+                              "the user and password came from $SPECTRA_USER and $SPECTRA_PASSWORD.\n")
     assert run("--db", studio, "user", "enable", "rita", env=AS_OWNER)[:2] == \
         (0, "Enabled rita (Rita Gomez): the account can sign in again.\n")
 
@@ -204,8 +204,8 @@ def test_refusals_of_the_rules_are_one_line(run, studio):
 def test_a_wrong_password_counts_toward_the_lockout(run, studio):
     code, _, err = run("--db", studio, "user", "list", env={"SPECTRA_USER": "admin", "SPECTRA_PASSWORD": "guess-1234"})
     assert code == 2
-    assert err == ("spectra: Wrong user name or password (5 tries left before the account locks). "
-                   "(the user and password from $SPECTRA_USER and $SPECTRA_PASSWORD)\n")
+    assert err == ("spectra: Wrong user name or password (5 tries left before the account locks); "
+                   "the user and password came from $SPECTRA_USER and $SPECTRA_PASSWORD.\n")
     assert stored(studio, "admin").failed_sign_ins == 1
 
 

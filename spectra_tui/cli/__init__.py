@@ -9,8 +9,8 @@ A command that changes the studio runs as a staff user, signed in with a
 password (cli/credentials.py says from where; the lockout applies) before its
 handler runs: it sets ``needs_user`` (True, or a function of the parsed
 arguments asked once the studio is open: the first owner's account needs
-nobody). They are `user`, `capture` and `import-images` (their images are
-audited with the user's name). Commands that only read (check, sessions,
+nobody). They are `user`, `capture` and `import-images` (each picture's
+audit entry names who brought it in). Commands that only read (check, sessions,
 ical) or make a studio (init, demo) run without a user and ignore --user.
 
 A refusal exits 2 with one line; an unexpected error exits 1 with one line,
@@ -87,7 +87,7 @@ def sign_in_for_command(args) -> None:
     try:
         sign_in_as(found.user, found.password)
     except SignInRefused as refused:
-        raise SignInRefused(f"{refused} (the user and password from {found.source})") from None
+        raise SignInRefused(f"{str(refused).rstrip('.')}; the user and password came from {found.source}.") from None
 
 
 # Options whose value may begin with a dash ("--date -1d"): argparse would take it for an option.
