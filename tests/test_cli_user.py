@@ -131,8 +131,8 @@ def test_list_shows_every_account_but_never_a_hash(run, studio):
     code, out, _ = run("--db", studio, "user", "list", env=AS_OWNER)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["User", "Initials", "Name", "Role", "Photographs", "Active", "Locked", "until",
-                                "Password"]
+    assert lines[0].split() == ["User", "Init.", "Name", "Role", "Shoots", "Active", "Password", "Locked", "until"]
+    assert max(len(line) for line in lines) <= 80
     rows = {line.split()[0]: line.split() for line in lines[1:]}
     assert rows["admin"] == ["admin", "AA", "Ann", "Admin", "Owner", "no", "yes", "yes"]
     assert rows["ava"] == ["ava", "AR", "Ava", "Reyes", "Photographer", "yes", "yes", "no"]

@@ -63,7 +63,9 @@ def register(subparsers) -> None:
         action.add_argument("username", metavar="NAME", help="user name, initials or full name")
         action.set_defaults(handler=handler, needs_user=True)
 
-    listing = actions.add_parser("list", help="every account: role, active, locked, whether it has a password")
+    listing = actions.add_parser(
+        "list", help="every account: role, photographs (Shoots), active, whether it has a password, locked until"
+    )
     listing.set_defaults(handler=run_list, needs_user=True)
 
     for action in actions.choices.values():
@@ -162,7 +164,8 @@ def run_list(args) -> int:
 
     require(Permission.MANAGE_USERS)
     now = clock.utc_now()
-    rows = [("User", "Initials", "Name", "Role", "Photographs", "Active", "Locked until", "Password")]
+    # Password before Locked until, mostly empty: the usual row fits 80 columns. Shoots: in the photographer columns.
+    rows = [("User", "Init.", "Name", "Role", "Shoots", "Active", "Password", "Locked until")]
     for user in all_users():
         locked = user.locked_until is not None and user.locked_until > now
         rows.append(
@@ -173,8 +176,8 @@ def run_list(args) -> int:
                 user.role_label,
                 yes_no(user.photographs),
                 yes_no(user.active),
-                f"{clock.to_local(user.locked_until):%m/%d/%Y %H:%M}" if locked else "",
                 yes_no(bool(user.password_hash)),  # whether there is one; never the hash
+                f"{clock.to_local(user.locked_until):%m/%d/%Y %H:%M}" if locked else "",
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
