@@ -114,7 +114,8 @@ def test_demo_is_deterministic(demo_db, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["demo", "--clients", "0"], "from 1 to 1,000,000"),
-    (["--user", "nobody", "check"], "No active user named 'nobody'"),
+    (["--user", "nobody", "--credentials", "/nowhere/credentials", "user", "list"],
+     "There is no credentials file at /nowhere/credentials."),
 ])
 def test_bad_arguments_get_a_readable_message(demo_db, args, message):
     result = spectra("--db", demo_db, *args)

@@ -21,8 +21,13 @@ SCRIPT = Path(sys.executable).with_name("spectra")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
 
 
+# capture and import-images run as a user (the demo's photographer Ava, its PIN)
+AS_AVA = {"SPECTRA_USER": "ava", "SPECTRA_PASSWORD": "1234"}
+
+
 def spectra(*args, env=None, timeout=300):
     environment = {key: value for key, value in os.environ.items() if key not in ("VCAMERADIR", "SPECTRA_USER")}
+    environment.update(AS_AVA)
     environment.update(env or {})
     result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=timeout,
                             env=environment)
@@ -193,6 +198,7 @@ def test_import_images_all_good_exits_zero(studio_db, image_env, tmp_path):
     make_jpeg(tmp_path / "folder" / "a.jpg", 5)
     result = spectra("--db", studio_db, "import-images", a_session(studio_db), tmp_path / "folder", env=env)
     assert result.returncode == 0 and "Imported 1 image (number 1)." in result.stdout
+    assert query(studio_db, "SELECT user_name FROM audit_log WHERE action = 'image.add'") == [("ava",)]
 
 
 def test_import_images_names_each_duplicate_and_counts_what_it_ignored(studio_db, image_env, tmp_path):
@@ -243,7 +249,7 @@ def test_import_images_ctrl_c_stops_cleanly(studio_db, image_env, tmp_path):
     environment = {key: value for key, value in os.environ.items() if key != "SPECTRA_USER"}
     process = subprocess.Popen(COMMAND + ["--db", str(studio_db), "import-images", str(number), str(card),
                                           "--workers", "2"],
-                               env={**environment, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**environment, **AS_AVA, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)
     originals = root / str(number) / "originals"
     deadline = time.monotonic() + 120

@@ -3,9 +3,18 @@
 Each subcommand lives in its own module of this package with
 ``register(subparsers)``; its handler receives the parsed arguments after the
 database is open and returns the exit code. Only a command that sets
-``makes_studio`` (init, demo) may make a new studio. A refusal exits 2 with
-one line; an unexpected error exits 1 with one line, its traceback in a log
-file (cli/crash.py).
+``makes_studio`` (init, demo) may make a new studio.
+
+A command that changes the studio runs as a staff user, signed in with a
+password (cli/credentials.py says from where; the lockout applies) before its
+handler runs: it sets ``needs_user`` (True, or a function of the parsed
+arguments asked once the studio is open: the first owner's account needs
+nobody). They are `user`, `capture` and `import-images` (each picture's
+audit entry names who brought it in). Commands that only read (check, sessions,
+ical) or make a studio (init, demo) run without a user and ignore --user.
+
+A refusal exits 2 with one line; an unexpected error exits 1 with one line,
+its traceback in a log file (cli/crash.py).
 """
 
 import argparse
@@ -17,7 +26,7 @@ import sys
 from ..data.errors import DomainError
 
 # Modules of this package that add subcommands, in the order --help lists them.
-COMMAND_MODULES = ("init", "demo", "check", "ical", "sessions", "capture", "import_images")
+COMMAND_MODULES = ("init", "demo", "check", "ical", "sessions", "capture", "import_images", "user")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,25 +40,54 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file or postgresql:// URL (default: $SPECTRA_DB, else a file in your data directory)",
     )
-    parser.add_argument("--user", metavar="NAME", help="sign in as this staff user (default: $SPECTRA_USER)")
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="the staff user a command runs as (default: $SPECTRA_USER); the password comes from "
+        "$SPECTRA_PASSWORD, the credentials file or the terminal, never from an argument",
+    )
+    parser.add_argument(
+        "--credentials",
+        metavar="FILE",
+        help="the credentials file (user = NAME, password = SECRET; chmod 600) of a command run as a user "
+        "(default: credentials in your config folder, when there is one)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(subparsers)
     for command in subparsers.choices.values():  # `spectra init --db PATH` reads as well as `spectra --db PATH init`
-        command.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="as before the command")
+        add_common_options(command)
     return parser
+
+
+def add_common_options(command: argparse.ArgumentParser) -> None:
+    """The options a command also takes after its name (`spectra user list --db X`)."""
+    command.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="as before the command")
+    command.add_argument("--credentials", metavar="FILE", default=argparse.SUPPRESS, help="as before the command")
 
 
 def open_db(args) -> None:
     from ..data.db import open_database
-    from ..data.users import find_user, sign_in
 
     makes = getattr(args, "makes_studio", "")  # "" opens an existing one; "new" (init), "if missing" (demo)
     # a subcommand that only reads (check) opens the studio as it is: read-only, not migrated
     open_database(args.db, create=bool(makes), must_be_new=makes == "new", read_only=getattr(args, "read_only", False))
-    name = args.user or os.environ.get("SPECTRA_USER")
-    if name:
-        sign_in(find_user(name))
+    needs_user = getattr(args, "needs_user", False)
+    if needs_user is True or (callable(needs_user) and needs_user(args)):
+        sign_in_for_command(args)
+
+
+def sign_in_for_command(args) -> None:
+    """Sign in the user the command runs as, checking the password (cli/credentials.py)."""
+    from ..data.accounts import SignInRefused, sign_in_as
+    from .credentials import ENV_PASSWORD, find_credentials, terminal_asker
+
+    found = find_credentials(args.user, args.credentials, ask=terminal_asker())
+    os.environ.pop(ENV_PASSWORD, None)  # read: not handed down to the processes this one starts
+    try:
+        sign_in_as(found.user, found.password)
+    except SignInRefused as refused:
+        raise SignInRefused(f"{str(refused).rstrip('.')}; the user and password came from {found.source}.") from None
 
 
 # Options whose value may begin with a dash ("--date -1d"): argparse would take it for an option.

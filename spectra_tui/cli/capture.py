@@ -1,4 +1,6 @@
-"""`spectra capture SESSION_NO`: take pictures with the camera straight into a session."""
+"""`spectra capture SESSION_NO`: take pictures with the camera straight into a session.
+
+Runs as a staff user (cli/credentials.py): each stored picture is audited with their name."""
 
 import hashlib
 import os
@@ -23,7 +25,7 @@ def register(subparsers) -> None:
         "--port", metavar="PORT", help="the camera's port, e.g. usb:001,007 (default: the first camera)"
     )
     parser.add_argument("--vcam", metavar="DIR", help="use libgphoto2's virtual camera, sending the JPEG in DIR")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, needs_user=True)
 
 
 def use_virtual_camera(folder: str) -> None:

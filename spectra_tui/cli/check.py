@@ -5,6 +5,7 @@ file included). Exit 2: nothing could be proven: the studio needs upgrading
 by the app first, or its key is not on this machine. The database is opened
 read-only and never migrated or written; a clean check moves this machine's
 anchor of the chain forward (a file beside the studio key, see studio_key.py).
+Runs without a user: it only reads (and signing in would write the sign-in counters).
 """
 
 

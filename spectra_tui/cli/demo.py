@@ -1,4 +1,6 @@
-"""`spectra demo`: fill an empty database with a realistic studio (made if missing)."""
+"""`spectra demo`: fill an empty database with a realistic studio (made if missing).
+
+Runs without a user: an empty studio has none; the demo adds its staff itself."""
 
 
 def register(subparsers) -> None:

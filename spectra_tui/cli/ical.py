@@ -1,4 +1,6 @@
-"""`spectra ical`: the bookings from today as an RFC 5545 calendar (.ics)."""
+"""`spectra ical`: the bookings from today as an RFC 5545 calendar (.ics).
+
+Runs without a user: it only reads (--user is ignored)."""
 
 import sys
 from pathlib import Path

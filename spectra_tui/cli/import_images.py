@@ -1,4 +1,6 @@
-"""`spectra import-images SESSION_NO DIR`: copy a folder or memory card into a session."""
+"""`spectra import-images SESSION_NO DIR`: copy a folder or memory card into a session.
+
+Runs as a staff user (cli/credentials.py): each picture is audited with their name."""
 
 import signal
 import sys
@@ -27,7 +29,7 @@ def register(subparsers) -> None:
     parser.add_argument("session", type=int, metavar="SESSION_NO", help="the session number")
     parser.add_argument("folder", metavar="DIR", help="the folder or the memory card's mount point")
     parser.add_argument("--workers", type=int, metavar="N", help="processes preparing pictures (default: one a core)")
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, needs_user=True)
 
 
 class ProgressPrinter:

@@ -1,4 +1,6 @@
-"""`spectra init`: make a new, empty studio (the schema, nothing else)."""
+"""`spectra init`: make a new, empty studio (the schema, nothing else).
+
+Runs without a user: a new studio has none (its owner: `spectra user add NAME --role owner`)."""
 
 
 def register(subparsers) -> None:

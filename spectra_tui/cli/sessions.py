@@ -1,4 +1,6 @@
-"""`spectra sessions`: the day's sessions with their numbers, for photographers at a shell."""
+"""`spectra sessions`: the day's sessions with their numbers, for photographers at a shell.
+
+Runs without a user: it only reads (--user is ignored)."""
 
 from ..data.errors import ValidationError
 
