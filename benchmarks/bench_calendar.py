@@ -55,6 +55,7 @@ def build_studio(seed: int = 1) -> dict:
     """The studio and its month of bookings (bulk inserts: the benchmark times reading)."""
     rng = random.Random(seed)
     settings.put("conflict_policy", "always")
+    users.sign_in(accounts.create_user("owner", "Studio Owner", "owner"))  # who adds the staff
     people = [accounts.create_user(f"photo{i}", f"Photographer {i}", "photographer", f"#{rng.randrange(0xffffff):06x}")
               for i in range(PHOTOGRAPHERS)]
     types = [catalog.create_session_type(name, length, fee, color) for name, length, fee, color in (
