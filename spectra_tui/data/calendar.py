@@ -357,7 +357,7 @@ def calendar_week(
         people = list(
             tuples(
                 User.select(User.id, User.full_name, User.color)
-                .where((User.role == "photographer") & (User.active == True))  # noqa: E712
+                .where((User.photographs == True) & (User.active == True))  # noqa: E712
                 .order_by(User.full_name)
             )
         )

@@ -3,7 +3,7 @@ and the photographer rule the calendar screen used to hold itself)."""
 import pytest
 
 from staff import add_user
-from spectra_tui.data import booking, calendar, sessions
+from spectra_tui.data import booking, calendar, sessions, users
 from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.models import Session
 
@@ -60,3 +60,11 @@ def test_dropping_a_session_on_staff_is_refused_by_the_same_rule(bk):
     changes = calendar.move_changes(rows_of(session)[("session", session.id)], person_id=bk.admin.id)
     with pytest.raises(ValidationError, match="Studio Admin is not an active photographer"):
         booking.reschedule(session, at(1, "10:00"), **changes)
+
+
+def test_whoever_photographs_has_a_column_whatever_their_role(bk):
+    """A small studio's owner who is also its photographer."""
+    owner = add_user("dana", "Dana Cole", "owner", photographs=True)
+    week = calendar.calendar_week(MONDAY)
+    assert owner.id in [column.id for column in week.columns]
+    assert owner.id in [user.id for user in users.photographers()]
