@@ -404,13 +404,19 @@ def apply_deposits(deposits: list[LedgerEntry], invoice: Invoice) -> int:
         return applied
 
 
+def refund_limit() -> int | None:
+    """The most the signed-in user may refund at once; None: no limit (a manager or the owner)."""
+    return None if allowed(Permission.LARGE_REFUND) else int(settings.get("refund_limit_cents"))
+
+
 def _check_refund_limit(amount: int) -> None:
     """A refund above the studio's limit is a manager's or the owner's to give."""
-    limit = settings.get("refund_limit_cents")
-    if amount > limit and not allowed(Permission.LARGE_REFUND):
+    limit = refund_limit()
+    if limit is not None and amount > limit:
         raise PermissionDenied(
             f"A refund above {format_money(limit)} needs a manager or the owner "
-            f"({format_money(amount)} asked); a refund up to {format_money(limit)} anyone may give."
+            f"({format_money(amount)} asked); a refund up to {format_money(limit)} anyone may give.",
+            "amount",
         )
 
 

@@ -401,7 +401,9 @@ class RefundDialog(MoneyDialog):
             f"Credit balance {format_money(self.money.credit)}",
             classes="summary",
         )
-        yield from self.amount_row(self.money.credit, "at most the credit balance")
+        limit = ledger.refund_limit()
+        beyond = f"; above {format_money(limit)} a manager's" if limit is not None and limit < self.money.credit else ""
+        yield from self.amount_row(self.money.credit, f"at most the credit balance{beyond}")
         yield from self.method_rows()
 
     def on_mount(self) -> None:

@@ -179,6 +179,30 @@ async def test_add_a_line_by_code_then_from_the_price_list(app):
         assert record.query_one("#ir-lines", DataTable).row_count == len(invoice_data.lines_of(invoice))
 
 
+async def test_the_front_desk_refunds_up_to_the_studio_s_limit(app):
+    """$150 of credit: the dialog says above $100.00 is a manager's; asked
+    for all of it, it refuses with the amount kept; $100.00 goes through."""
+    invoice = open_invoice_without_deposits()
+    ledger.take_payment(invoice, ledger.invoice_money(invoice).due + 15000, "cash")
+    async with app.run_test(size=SIZE) as pilot:
+        record = await open_record(app, pilot, invoice)
+        await pilot.press("r")
+        await pilot.pause()
+        refund = app.screen
+        assert isinstance(refund, RefundDialog)
+        assert "above $100.00 a manager's" in text_of(refund, "#amount-hint")
+        refund.query_one("#method-cash").value = True
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is refund and refund.query_one("#amount", Input).value == "150.00"
+        assert "A refund above $100.00 needs a manager or the owner ($150.00 asked)" in text_of(refund, "#error")
+        refund.query_one("#amount", Input).value = "100"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is record
+    assert ledger.invoice_money(invoice).credit == 5000
+
+
 async def test_the_front_desk_cannot_sell_a_price_list_item_at_another_price(app):
     invoice = open_invoice_without_deposits()
     lines_before = len(invoice_data.lines_of(invoice))
