@@ -17,7 +17,7 @@ import sys
 from ..data.errors import DomainError
 
 # Modules of this package that add subcommands, in the order --help lists them.
-COMMAND_MODULES = ("init", "demo", "check", "ical", "sessions", "capture", "import_images")
+COMMAND_MODULES = ("init", "demo", "check", "ical", "sessions", "capture", "import_images", "timesheet")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,7 +53,7 @@ def open_db(args) -> None:
 
 
 # Options whose value may begin with a dash ("--date -1d"): argparse would take it for an option.
-DASHED_VALUE_OPTIONS = ("--date",)
+DASHED_VALUE_OPTIONS = ("--date", "--week")
 
 
 def attach_dashed_values(argv: list[str]) -> list[str]:
