@@ -131,13 +131,19 @@ def _spread_overtime(days: Iterable[SheetDay], threshold: int) -> None:
 def require_sheet_access(user: User) -> None:
     """Everyone reads their own time sheet; another person's is for a manager or the owner."""
     viewer = current_user()
-    if viewer is not None and viewer.id == user.id:
-        return
+    refusal = others_refusal()
+    if refusal and (viewer is None or viewer.id != user.id):
+        raise PermissionDenied(refusal)
+
+
+def others_refusal() -> str:
+    """Why the signed-in user may not read other people's time sheets ("" when they may)."""
+    viewer = current_user()
     if allowed(Permission.EDIT_TIME_CLOCK, viewer):
-        return
+        return ""
     if viewer is None:
-        raise PermissionDenied("Sign in as a manager or the owner to read the staff's time sheets.")
-    raise PermissionDenied(
+        return "Sign in as a manager or the owner to read the staff's time sheets."
+    return (
         f"Only a manager or the owner may read another person's time sheet; "
         f"{viewer.full_name} is signed in as {viewer.role_label.lower()}."
     )
