@@ -113,8 +113,9 @@ class TimeSheetScreen(SpectraScreen):
         self.title = "Spectra · Time sheet"
         threshold = timesheet.hours(sheet.threshold).normalize()
         self.query_one("#sheet-head", Static).update(
-            f"{self.user.full_name} · week of {sheet.start:%a %m/%d/%Y} – {sheet.end:%a %m/%d/%Y} · "
-            f"{timesheet.hours(sheet.paid)} h paid · overtime past {threshold:f} h: {timesheet.hours(sheet.overtime)} h"
+            f"{self.user.full_name} · week of {sheet.start:%a %m/%d/%Y} – {sheet.end:%a %m/%d/%Y}\n"
+            f"[dim]{timesheet.hours(sheet.paid)} h paid · overtime past {threshold:f} h: "
+            f"{timesheet.hours(sheet.overtime)} h[/dim]"
         )
         days = self.query_one("#sheet-days", DataTable)
         days.clear()

@@ -5,6 +5,7 @@ through weeks, and only a manager edits an entry (with a reason), a front
 desk user being told why not. Keystrokes in, the database checked."""
 import datetime as dt
 
+import pytest
 from textual.widgets import DataTable, OptionList, Static, TextArea
 
 from spectra_tui.data import clock, users
@@ -15,6 +16,7 @@ from spectra_tui.screens.time_clock import TimeClockDialog
 from spectra_tui.screens.time_sheet import EntryDialog, TimeSheetScreen
 
 from .conftest import FIXED_NOW
+from .layout import SIZE_IDS, SIZES, assert_fits
 
 
 def said(app) -> list[str]:
@@ -111,7 +113,8 @@ async def test_the_time_sheet_shows_the_week_and_steps_through_weeks(app, demo_d
         assert [str(c) for c in days.get_row_at(1)] == ["Mon 11/23", "14.50", "·", "0.50", "14.50", "·"]
         assert [str(c) for c in days.get_row_at(2)] == ["Tue 11/24", "1.50", "·", "·", "1.50", "·"]
         assert [str(c) for c in days.get_row_at(7)] == ["Week", "16.00", "·", "0.50", "16.00", "·"]
-        assert "week of Sun 11/22/2026 – Sat 11/28/2026 · 16.00 h paid" in text_of(app, "#sheet-head")
+        assert text_of(app, "#sheet-head") == ("Rita Gomez · week of Sun 11/22/2026 – Sat 11/28/2026\n"
+                                               "16.00 h paid · overtime past 40 h: 0.00 h")
         assert app.screen.query_one("#sheet-entries", DataTable).row_count == 3
         await pilot.press("left")
         assert "week of Sun 11/15/2026" in text_of(app, "#sheet-head")
@@ -162,3 +165,40 @@ async def test_a_manager_edits_another_person_s_entry_with_a_reason(app, demo_db
     assert rita_s_entries() == [("regular", dt.datetime(2026, 11, 23, 8, 45), dt.datetime(2026, 11, 23, 12))]
     (log,) = AuditLog.select().where(AuditLog.action == "time.edit")
     assert log.user_name == "admin" and '"reason":"forgot to clock in"' in log.after
+
+
+def a_week_of_rita_s() -> None:
+    for day in (23, 24, 25):
+        work("rita", dt.datetime(2026, 11, day, 9), dt.datetime(2026, 11, day, 12, 30))
+        work("rita", dt.datetime(2026, 11, day, 12, 30), dt.datetime(2026, 11, day, 13), "lunch")
+        work("rita", dt.datetime(2026, 11, day, 13), dt.datetime(2026, 11, day, 17, 45))
+    work("rita", dt.datetime(2026, 11, 26, 8, 50), dt.datetime(2026, 11, 26, 10), "regular")
+    work("rita", dt.datetime(2026, 11, 26, 10), dt.datetime(2026, 11, 26, 10, 15), "break")
+    rita = User.get(User.username == "rita")
+    TimeEntry.create(user=rita.id, code="regular", started_at=clock.to_utc(dt.datetime(2026, 11, 26, 10, 15)))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_time_clock_snapshot(snap_compare, app, demo_db, size):
+    a_week_of_rita_s()
+
+    async def run_before(pilot):
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert text_of(pilot.app, "#clock-hours") == "Today 1.67 h · this week 26.42 h paid"  # 1:25 + 3 x 8:15
+        assert_fits(pilot.app.screen)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_time_sheet_snapshot(snap_compare, app, demo_db, size):
+    a_week_of_rita_s()
+
+    async def run_before(pilot):
+        await pilot.press("ctrl+t", "s")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, TimeSheetScreen)
+        assert_fits(pilot.app.screen)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=size)
