@@ -59,14 +59,17 @@ def _balance_values(row: invoice_data.InvoiceRow) -> tuple:
 
 
 def in_now() -> str:
-    """Who is clocked in now (the time clock, Ctrl+T): 'In now: Rita Gomez 9:02 AM · Ava Reyes (lunch) 12:01 PM'."""
+    """Who is clocked in now (the time clock, Ctrl+T): 'In now (2): Rita Gomez 9:02 AM · Ava Reyes (lunch) 12:01 PM'."""
     people = [
         user.full_name
         + ("" if entry.code == "regular" else f" ({entry.code})")
         + f" {timeclock.wall_clock(entry.started_at)}"
         for user, entry in timeclock.who_is_in()
     ]
-    return "In now: " + (" · ".join(people) if people else "nobody")
+    if not people:
+        return "In now: nobody"
+    count = f" ({len(people)})" if len(people) > 1 else ""  # a narrow line may show only the first names
+    return f"In now{count}: " + " · ".join(people)
 
 
 class StageTable:

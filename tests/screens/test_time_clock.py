@@ -202,3 +202,14 @@ def test_time_sheet_snapshot(snap_compare, app, demo_db, size):
         assert_fits(pilot.app.screen)
 
     assert snap_compare(app, run_before=run_before, terminal_size=size)
+
+
+async def test_home_names_everyone_in_with_how_many_at_80_columns(app, demo_db):
+    for username, code, start in (("sam", "break", dt.datetime(2026, 11, 26, 10, 15)),
+                                  ("rita", "regular", dt.datetime(2026, 11, 26, 10))):
+        user = User.get(User.username == username)
+        TimeEntry.create(user=user.id, code=code, started_at=clock.to_utc(start))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert text_of(app, "#in-now") == "In now (2): Rita Gomez 10:00 AM · Sam Okafor (break) 10:15 AM"
+        assert_fits(app.screen)
