@@ -193,6 +193,16 @@ class SpectraApp(App):
 
         self.push_screen(TaskDialog(client=client), saved)
 
+    def action_time_clock(self) -> None:
+        """Ctrl+T: in a note, a time stamp at the cursor; elsewhere the Time Clock dialog."""
+        from .screens.time_clock import open_time_clock, stamp_note
+
+        focused = self.focused
+        if isinstance(focused, TextArea) and not focused.read_only:
+            stamp_note(focused)
+        else:
+            open_time_clock(self)
+
     def action_not_built(self, action_id: str) -> None:
         """A key of the desktop program whose screen is not built yet says so."""
         from .screens.not_built import message

@@ -26,7 +26,7 @@ import sys
 from ..data.errors import DomainError
 
 # Modules of this package that add subcommands, in the order --help lists them.
-COMMAND_MODULES = ("init", "demo", "check", "ical", "sessions", "capture", "import_images", "user")
+COMMAND_MODULES = ("init", "demo", "check", "ical", "sessions", "capture", "import_images", "user", "timesheet")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,7 +91,7 @@ def sign_in_for_command(args) -> None:
 
 
 # Options whose value may begin with a dash ("--date -1d"): argparse would take it for an option.
-DASHED_VALUE_OPTIONS = ("--date",)
+DASHED_VALUE_OPTIONS = ("--date", "--week")
 
 
 def attach_dashed_values(argv: list[str]) -> list[str]:

@@ -599,6 +599,26 @@ class PhoneCall(BaseModel):
         indexes = ((("client", "at"), False),)
 
 
+class TimeEntry(VersionedModel):
+    """A stretch of a user's time on the clock, with its time code (timeclock.py).
+
+    ``started_at`` and ``ended_at`` are UTC instants; ``ended_at`` is None
+    while the user is in. A user has at most one open entry (a partial unique
+    index, made by migration 0008, backs the service's rule)."""
+
+    user = ForeignKeyField(User, backref="time_entries", on_delete="RESTRICT")
+    user_id: ForeignKeyField[int]
+    code = CharField(default="regular")
+    started_at = DateTimeField()
+    ended_at = DateTimeField(null=True)
+    note = TextField(default="")
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=clock.utc_now)
+
+    class Meta:
+        indexes = ((("user", "started_at"), False),)
+
+
 ALL_MODELS = [
     Setting,
     Counter,
@@ -620,4 +640,5 @@ ALL_MODELS = [
     AuditLog,
     Task,
     PhoneCall,
+    TimeEntry,
 ]

@@ -48,7 +48,12 @@ DEFAULTS: dict[str, Any] = {
     "locale": DEFAULT_LOCALE,  # how amounts are typed: "en_US" reads 1,234.50; "de_DE" reads 1.234,50
     # A refund above this (integer cents) needs a manager or the owner (permissions.LARGE_REFUND).
     "refund_limit_cents": 10000,
+    # The time clock (timeclock.py): the first day of a time sheet's week, and
+    # the paid hours of a week past which the rest is overtime.
+    "week_starts_on": "sunday",
+    "overtime_hours_per_week": "40",
 }
+WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
 
 
 def get(key: str) -> Any:
@@ -111,9 +116,39 @@ def validate(key: str, value: Any) -> Any:
         isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000_000
     ):
         raise ValidationError("The refund limit is an amount in cents, from 0 to 1,000,000.00.")
+    if key == "week_starts_on":
+        if not isinstance(value, str) or value.strip().lower() not in WEEKDAY_NAMES:
+            raise ValidationError("The week starts on a day of the week: sunday, monday ... saturday.")
+        return value.strip().lower()
+    if key == "overtime_hours_per_week":
+        return str(_overtime_hours(value))
     if key == "tax_included" and not isinstance(value, bool):
         raise ValidationError("'Tax included' is either on or off (True or False).")
     return value
+
+
+def _overtime_hours(value: Any) -> Decimal:
+    """Hours as a whole number or text ("40", "37.5"), more than 0 and at most a week's 168."""
+    try:
+        if isinstance(value, (bool, float)) or not isinstance(value, (str, int, Decimal)):
+            raise InvalidOperation
+        hours = Decimal(str(value).strip())
+        if not hours.is_finite() or hours <= 0 or hours > 168 or hours != hours.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except InvalidOperation:
+        raise ValidationError(
+            "Overtime starts after a number of hours in a week, more than 0 and at most 168 (e.g. 40 or 37.5)."
+        ) from None
+    return hours.quantize(Decimal(1)) if hours == hours.to_integral() else hours.normalize()
+
+
+def overtime_hours_per_week() -> Decimal:
+    return Decimal(str(get("overtime_hours_per_week")))
+
+
+def week_start_weekday() -> int:
+    """The weekday (0 = Monday, as date.weekday()) a time sheet's week starts on."""
+    return WEEKDAY_NAMES.index(get("week_starts_on"))
 
 
 def tax_rate() -> Decimal:

@@ -17,9 +17,10 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widgets import Static
 
-from ..data import clock
+from ..data import clock, timeclock
 from ..data import invoices as invoice_data
 from ..data import sessions as session_data
 from ..data import tasks as task_data
@@ -55,6 +56,20 @@ def _balance_values(row: invoice_data.InvoiceRow) -> tuple:
         format_money(invoice.total_cents),
         format_money(row.balance),
     )
+
+
+def in_now() -> str:
+    """Who is clocked in now (the time clock, Ctrl+T): 'In now (2): Rita Gomez 9:02 AM · Ava Reyes (lunch) 12:01 PM'."""
+    people = [
+        user.full_name
+        + ("" if entry.code == "regular" else f" ({entry.code})")
+        + f" {timeclock.wall_clock(entry.started_at)}"
+        for user, entry in timeclock.who_is_in()
+    ]
+    if not people:
+        return "In now: nobody"
+    count = f" ({len(people)})" if len(people) > 1 else ""  # a narrow line may show only the first names
+    return f"In now{count}: " + " · ".join(people)
 
 
 class StageTable:
@@ -97,11 +112,17 @@ class HomeHub(HubScreen):
     HomeHub .empty-note.-shown { display: block; }
     HomeHub #stages { padding: 0 1; height: auto; }
     HomeHub .section-title { height: 1; }
+    HomeHub #today-row { height: 1; }
+    HomeHub #today-title { width: auto; }
+    HomeHub #in-now { width: 1fr; height: 1; padding: 0 1 0 2; text-align: right; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = keymap.bindings("home")
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="today-title", classes="section-title")
+        with Horizontal(id="today-row"):
+            yield Static("", id="today-title", classes="section-title")
+            yield Static("", id="in-now")  # the time clock: who is in now
         yield Static("Nothing is booked today.", id="schedule-empty", classes="empty-note")
         yield FieldTable(  # one cell a row: the hub draws fast at start-up
             [("Time", 5), ("Client", 22), ("What", 22), ("With", 14), ("Status", 26)],
@@ -162,6 +183,7 @@ class HomeHub(HubScreen):
     def _fill(self) -> None:
         today = clock.today()
         self.query_one("#today-title", Static).update(f"Today · {today:%A, %B} {today.day}, {today.year}")
+        self.query_one("#in-now", Static).update(in_now())
         self._reload(
             "schedule",
             lambda after, limit: session_data.day_schedule(today) if after is None else [],

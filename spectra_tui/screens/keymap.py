@@ -98,7 +98,8 @@ APP_ACTIONS: list[Action] = [
     _not_built("new_email", "New Email", "ctrl+e", priority=False),
     _not_built("new_quick_sale", "New Quick Sale", "ctrl+i", fallback="alt+i"),  # Ctrl+I: Tab in most terminals
     _not_built("new_sms", "New SMS Text Message", "ctrl+m", fallback="alt+m"),  # Ctrl+M: Enter in most terminals
-    _not_built("time_clock", "Time stamp, Time clock", "ctrl+t"),
+    # Ctrl+T: in a note, the date, time and initials at the cursor; elsewhere the time clock.
+    _app("time_clock", "Time stamp, Time clock", "ctrl+t", "time_clock", show=False),
     _not_built("change_user", "Change User", "ctrl+u", priority=False),
     # Shown and run only on screens that save (SpectraApp.check_action).
     _app("save_close", "Save & Close", "ctrl+w", "save_close"),
@@ -142,6 +143,8 @@ SCOPES: dict[str, str] = {
     "deposit_list": "Apply deposits",
     "wizard": "Scheduling Wizard",
     "choice": "Choice fields",
+    "clock_dialog": "Time clock",
+    "time_sheet": "Time sheet",
 }
 
 CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
@@ -444,6 +447,33 @@ SCREEN_ACTIONS: list[Action] = [
             ("next", "Next choice", "right,space", "step(1)", HIDDEN),
             ("first", "First choice", "home", "jump(0)", {"label": "First", "show": False}),
             ("last", "Last choice", "end", "jump(-1)", {"label": "Last", "show": False}),
+        ],
+    ),
+]
+
+# The time clock (screens/time_clock.py, time_sheet.py). A code's key for each time code of data/timeclock.py.
+SCREEN_ACTIONS += [
+    *_in(
+        "clock_dialog",
+        [
+            ("regular", "Clock in: regular time", "r", "clock_in('regular')", {"label": "Regular"}),
+            ("break", "Clock in: a break (paid)", "b", "clock_in('break')", {"label": "Break"}),
+            ("lunch", "Clock in: lunch (unpaid)", "l", "clock_in('lunch')", {"label": "Lunch"}),
+            ("out", "Clock out", "o", "clock_out", {"label": "Out"}),
+            ("sheet", "This week's time sheet", "s", "time_sheet", {"label": "Time sheet"}),
+            ("close", "Close", "escape", "close"),
+        ],
+    ),
+    *_in(
+        "time_sheet",
+        [
+            ("previous_week", "Previous week", "left,pageup", "week(-1)", {"label": "Week before", "priority": True}),
+            ("next_week", "Next week", "right,pagedown", "week(1)", {"label": "Week after", "priority": True}),
+            ("this_week", "This week", "t", "this_week", {"label": "This week", "show": False}),
+            ("edit", "Edit the entry (managers)", "e", "edit_entry", {"label": "Edit"}),
+            ("add", "Add an entry (managers)", "a", "add_entry", {"label": "Add"}),
+            ("person", "Another person's sheet (managers)", "u", "choose_person", {"label": "Person"}),
+            ("close", "Close", "escape", "close"),
         ],
     ),
 ]

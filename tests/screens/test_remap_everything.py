@@ -17,7 +17,8 @@ from spectra_tui.screens.clients import ClientForm
 from spectra_tui.screens.help import HelpHub
 from spectra_tui.screens.workflow import WorkflowHub
 
-MODIFIERS = ["ctrl+alt", "ctrl+shift", "alt+shift", "ctrl+alt+shift", "ctrl+super", "alt+super", "shift+super"]
+MODIFIERS = ["ctrl+alt", "ctrl+shift", "alt+shift", "ctrl+alt+shift", "ctrl+super", "alt+super", "shift+super",
+             "ctrl+alt+super", "ctrl+shift+super"]
 
 
 def everything_remapped() -> dict[str, str]:
