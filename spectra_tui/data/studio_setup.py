@@ -39,6 +39,8 @@ class StudioSetup:
     locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
     refund_limit: str  # an amount as typed: a refund above it needs a manager or the owner
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
+    week_starts_on: str = "sunday"  # the time sheets' week (settings.WEEKDAY_NAMES)
+    overtime_hours_per_week: str = "40"  # a week's paid hours past which the rest is overtime
 
 
 def current() -> StudioSetup:
@@ -55,6 +57,8 @@ def current() -> StudioSetup:
         locale=settings.get("locale"),
         refund_limit=typed_amount(settings.get("refund_limit_cents"), settings.get("locale")),
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
+        week_starts_on=settings.get("week_starts_on"),
+        overtime_hours_per_week=settings.get("overtime_hours_per_week"),
     )
 
 
@@ -101,10 +105,17 @@ def read(setup: StudioSetup) -> dict:
         "locale": check_locale(setup.locale),
         "refund_limit_cents": _refund_limit(setup.refund_limit, check_locale(setup.locale)),
         "studio_hours": _hours(setup.hours),
+        "week_starts_on": _checked("week_starts_on", setup.week_starts_on),
+        "overtime_hours_per_week": _checked("overtime_hours_per_week", (setup.overtime_hours_per_week or "").strip()),
     }
 
 
 def _refund_limit(text: str, locale: str) -> int:
+    """The limit typed, read in the locale being saved; left as it was shown, it
+    stays (it was shown in the stored locale, which this save may change)."""
+    stored = settings.get("refund_limit_cents")
+    if text.strip() == typed_amount(stored, settings.get("locale")):
+        return stored
     try:
         cents = parse_money(text, "refund limit", locale=locale)
     except ValidationError as error:

@@ -12,11 +12,13 @@ from ..data import studio_setup
 from ..data.booking import DAY_NAMES
 from ..data.errors import DomainError
 from ..data.permissions import Permission, why_not
+from ..data.settings import WEEKDAY_NAMES
 from . import keymap
 from .base import KeyBar, RecordScreen
 from .dialogs import NO_VALIDATION
 
 POLICIES = [("Refused", "never"), ("Asked about first", "ask"), ("Allowed", "always")]
+WEEK_STARTS = [(day.capitalize(), day) for day in (*WEEKDAY_NAMES[6:], *WEEKDAY_NAMES[:6])]  # Sunday first
 SLOTS = [(f"{minutes} minutes", str(minutes)) for minutes in (5, 10, 15, 20, 30, 60)]
 
 
@@ -81,6 +83,17 @@ class StudioSettingsScreen(RecordScreen):
             yield from self._row(
                 "image_root", "Image folder", Input(shown.image_root, placeholder="empty: the default folder")
             )
+            yield Static("Time clock", classes="section")
+            yield from self._row(
+                "week_starts_on",
+                "Time sheet weeks start",
+                Select(WEEK_STARTS, value=shown.week_starts_on, allow_blank=False, compact=True),
+            )
+            yield from self._row(
+                "overtime_hours_per_week",
+                "Overtime after (hours)",
+                Input(shown.overtime_hours_per_week, placeholder="40 (a week's paid hours)"),
+            )
         yield KeyBar()
 
     @staticmethod
@@ -123,6 +136,8 @@ class StudioSettingsScreen(RecordScreen):
             locale=text("locale"),
             refund_limit=text("refund_limit"),
             hours=tuple(text(f"hours_{day}") for day in range(7)),
+            week_starts_on=str(self.query_one("#s-week_starts_on", Select).value),
+            overtime_hours_per_week=text("overtime_hours_per_week"),
         )
 
     def save(self) -> bool:

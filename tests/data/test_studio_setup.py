@@ -81,3 +81,22 @@ def test_a_mistake_is_named_at_its_field_and_nothing_is_stored(admin, change, fi
         studio_setup.save(dataclasses.replace(studio_setup.current(), **{"tax_percent": "5", **change}))
     assert refused.value.field == field and str(refused.value)
     assert {key: settings.get(key) for key in settings.DEFAULTS} == before
+
+
+def test_the_time_clock_s_week_and_overtime_are_studio_settings(studio):
+    setup = dataclasses.replace(studio_setup.current(), week_starts_on="monday", overtime_hours_per_week="37.5")
+    assert studio_setup.save(setup) == ["overtime_hours_per_week", "week_starts_on"]
+    assert (settings.week_start_weekday(), str(settings.overtime_hours_per_week())) == (0, "37.5")
+    for bad in ("none", "0", "169"):
+        with pytest.raises(ValidationError) as caught:
+            studio_setup.save(dataclasses.replace(setup, overtime_hours_per_week=bad))
+        assert caught.value.field == "overtime_hours_per_week"
+
+
+def test_the_refund_limit_is_typed_as_an_amount(studio):
+    setup = dataclasses.replace(studio_setup.current(), refund_limit="250")
+    assert studio_setup.save(setup) == ["refund_limit_cents"] and settings.get("refund_limit_cents") == 25000
+    for bad in ("lots", "-5", "10.555"):
+        with pytest.raises(ValidationError) as caught:
+            studio_setup.save(dataclasses.replace(setup, refund_limit=bad))
+        assert caught.value.field == "refund_limit"
