@@ -46,7 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "timezone": "America/Chicago",
     "image_root": "",
     "locale": DEFAULT_LOCALE,  # how amounts are typed: "en_US" reads 1,234.50; "de_DE" reads 1.234,50
+    "idle_sign_out_minutes": 0,  # a terminal left this long without a key or a click signs out; 0: never
 }
+MAX_IDLE_MINUTES = 720
 
 
 def get(key: str) -> Any:
@@ -105,6 +107,12 @@ def validate(key: str, value: Any) -> Any:
         return str(rate)
     if key == "locale":
         return check_locale(value)
+    if key == "idle_sign_out_minutes" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_IDLE_MINUTES
+    ):
+        raise ValidationError(
+            f"Idle sign-out is a whole number of minutes from 1 to {MAX_IDLE_MINUTES}, or 0 to never sign out."
+        )
     if key == "tax_included" and not isinstance(value, bool):
         raise ValidationError("'Tax included' is either on or off (True or False).")
     return value

@@ -38,6 +38,7 @@ class StudioSetup:
     image_root: str  # empty: the default folder
     locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
+    idle_sign_out_minutes: str  # "0": never
 
 
 def current() -> StudioSetup:
@@ -53,6 +54,7 @@ def current() -> StudioSetup:
         image_root=settings.get("image_root") or "",
         locale=settings.get("locale"),
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
+        idle_sign_out_minutes=str(settings.get("idle_sign_out_minutes")),
     )
 
 
@@ -98,6 +100,7 @@ def read(setup: StudioSetup) -> dict:
         "image_root": _image_root(setup.image_root),
         "locale": check_locale(setup.locale),
         "studio_hours": _hours(setup.hours),
+        "idle_sign_out_minutes": _idle_minutes(setup.idle_sign_out_minutes),
     }
 
 
@@ -107,6 +110,19 @@ def _checked(key: str, value):
         return settings.validate(key, value)
     except ValidationError as error:
         raise ValidationError(str(error), key) from None
+
+
+def _idle_minutes(text: str) -> int:
+    """'15' -> 15; empty -> 0 (never sign out); the settings module's rule for the rest."""
+    text = (text or "").strip()
+    try:
+        minutes = int(text) if text else 0
+    except ValueError:
+        raise ValidationError(
+            f"'{text}' is not a number of minutes: type how long a terminal may sit idle, or 0 for never.",
+            "idle_sign_out_minutes",
+        ) from None
+    return _checked("idle_sign_out_minutes", minutes)
 
 
 def _image_root(text: str) -> str:

@@ -1,6 +1,6 @@
 """Studio Settings (F10, or "Studio Settings" in the command palette): the
 studio's name, sales tax, how overlapping bookings are handled, the calendar
-slot, time zone, image folder and opening hours. Every terminal shares them;
+slot, time zone, idle sign-out, image folder and opening hours. Every terminal shares them;
 only an admin saves them (data/studio_setup.py holds the rules)."""
 
 from textual import on
@@ -69,6 +69,12 @@ class StudioSettingsScreen(RecordScreen):
                 Select(SLOTS, value=shown.slot_minutes, allow_blank=False, compact=True),
             )
             yield from self._row("timezone", "Time zone", Input(shown.timezone, placeholder="America/Chicago"))
+            yield Static("Signing in", classes="section")
+            yield from self._row(
+                "idle_sign_out_minutes",
+                "Idle sign-out (min)",
+                Input(shown.idle_sign_out_minutes, placeholder="0: never; e.g. 15"),
+            )
             yield Static("Opening hours", classes="section")
             for day, name in enumerate(DAY_NAMES):
                 yield from self._row(f"hours_{day}", name, Input(shown.hours[day], placeholder="09:00-18:00 or closed"))
@@ -117,6 +123,7 @@ class StudioSettingsScreen(RecordScreen):
             image_root=text("image_root"),
             locale=text("locale"),
             hours=tuple(text(f"hours_{day}") for day in range(7)),
+            idle_sign_out_minutes=text("idle_sign_out_minutes"),
         )
 
     def save(self) -> bool:
