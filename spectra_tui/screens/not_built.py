@@ -14,7 +14,6 @@ WILL_OPEN = {
     "new_quick_sale": "a quick sale: an invoice paid at the counter, with no session",
     "new_sms": "a new text message to the client of the open record",
     "time_clock": "the time clock: clock in or out, and stamp the time into a note",
-    "change_user": "the sign-in, to hand this terminal to another member of staff",
 }
 
 
