@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import importlib
 from typing import TYPE_CHECKING
 
 from textual.command import CommandPalette
@@ -57,7 +58,7 @@ class UnsavedQuestion(ChoiceDialog):
     def __init__(self, unsaved: list[Window]) -> None:
         titles = ", ".join(window.title for window in unsaved)
         super().__init__(
-            f"Unsaved changes in: {titles}. Before the next person signs in:",
+            f"Change User: unsaved changes in {titles}.",
             [
                 ("save", "Save them"),
                 ("aside", "Put them aside (they come back when you sign in again)"),
@@ -84,9 +85,9 @@ class TerminalUser:
         if current_user() is not None:
             return
         if needs_first_start():
-            from .first_start import FirstStartScreen
-
-            self.app.push_screen(FirstStartScreen(), self._first_start_done)
+            # (imported by name: the setup is its own module, loaded only for a new studio)
+            first_start = importlib.import_module(f"{__package__}.first_start")
+            self.app.push_screen(first_start.FirstStartScreen(), self._first_start_done)
         else:
             self.app.push_screen(SignInScreen(self.name), self.signed_in)
 
@@ -197,7 +198,8 @@ class TerminalUser:
         minutes = settings.get("idle_sign_out_minutes") if user is not None else 0
         if user is None or not minutes or clock.utc_now() - self.last_input < dt.timedelta(minutes=minutes):
             return
+        after = "1 minute" if minutes == 1 else f"{minutes} minutes"
         self.sign_out(
-            why=f"{user.full_name} was signed out after {minutes} minutes without use; "
+            why=f"{user.full_name} was signed out after {after} without use; "
             "what was open comes back when they sign in again."
         )

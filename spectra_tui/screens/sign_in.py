@@ -38,6 +38,8 @@ class SignInScreen(ScreenHooks, Screen[User]):
     SignInScreen #studio-name { text-style: bold; color: $accent; text-align: center; width: 100%; }
     SignInScreen #sign-in-why { color: $text-muted; text-align: center; width: 100%; margin-bottom: 1; }
     SignInScreen Label { color: $text-muted; margin-top: 1; }
+    SignInScreen Input { background: $boost; }
+    SignInScreen Input:focus { background: $panel; }
     SignInScreen #sign-in-error { color: $error; height: auto; margin-top: 1; }
     SignInScreen #sign-in-keys { color: $text-muted; margin-top: 1; }
     """
