@@ -7,6 +7,7 @@ from textual.widgets import Input
 
 from spectra_tui.data import clock, settings, users
 from spectra_tui.data.models import Client
+from spectra_tui.screens.base import TitleBar
 from spectra_tui.screens.change_user import TerminalUser, UnsavedQuestion
 from spectra_tui.screens.clients import ClientForm
 from spectra_tui.screens.home import HomeHub
@@ -45,6 +46,7 @@ async def test_put_aside_hides_the_form_from_the_next_user_and_gives_it_back(app
         assert isinstance(app.screen, SignInScreen) and users.current_user() is None and app.sub_title == ""
         await sign_in(pilot, "sam")
         assert isinstance(app.screen, HomeHub) and app.sub_title == "Sam Okafor"
+        assert str(app.screen.query_one(TitleBar).render()) == "Spectra · Home — Sam Okafor"  # Home names him
         assert app.windows.open_windows() == []
         await pilot.press("ctrl+g")  # Rita's form is not Sam's to see
         assert "No record or form is open." in said(app)

@@ -1,10 +1,12 @@
 """Signing in: the app opens on the sign-in screen when nobody is signed in;
 refusals (wrong, locked, disabled) are said under the fields; nothing but
 quitting gets past it; the first start is opened instead when the studio
-has no owner who can sign in yet."""
+has no owner who can sign in yet. Snapshots at 120x40 and 80x24."""
 import datetime as dt
 import sys
 import types
+
+import pytest
 
 from textual.screen import Screen
 from textual.widgets import Input, Static
@@ -16,6 +18,7 @@ from spectra_tui.screens.home import HomeHub
 from spectra_tui.screens.sign_in import SignInScreen
 
 from .conftest import FIXED_NOW
+from .layout import SIZE_IDS, SIZES, assert_fits
 
 
 def signed_out():
@@ -174,3 +177,16 @@ async def test_leaving_the_first_start_quits(make_app, monkeypatch):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert not app.is_running
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+def test_sign_in_snapshot(snap_compare, make_app, size):
+    """A wrong PIN typed: the message under the fields, the PIN cleared."""
+    signed_out()
+
+    async def run_before(pilot):
+        await pilot.press(*"4321", "enter")
+        await pilot.pause()
+        assert_fits(pilot.app.screen)
+
+    assert snap_compare(make_app(user_name="rita"), run_before=run_before, terminal_size=size)
