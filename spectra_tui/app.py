@@ -151,8 +151,9 @@ class SpectraApp(App):
             if quit_anyway:
                 self.exit()
 
+        listed = f" ({keymap.key('windows')} lists them)" if current_user() is not None else ""
         self._quit_question = ConfirmDialog(
-            f"Unsaved changes in: {', '.join(unsaved)}. Quit anyway? ({keymap.key('windows')} lists them)",
+            f"Unsaved changes in: {', '.join(unsaved)}. Quit anyway?{listed}",
             "Quit anyway",
             "Stay",
         )

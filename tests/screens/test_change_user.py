@@ -10,6 +10,7 @@ from spectra_tui.data.models import Client
 from spectra_tui.screens.base import TitleBar
 from spectra_tui.screens.change_user import TerminalUser, UnsavedQuestion
 from spectra_tui.screens.clients import ClientForm
+from spectra_tui.screens.dialogs import ConfirmDialog
 from spectra_tui.screens.home import HomeHub
 from spectra_tui.screens.sign_in import SignInScreen
 
@@ -146,3 +147,20 @@ async def test_idle_sign_out_is_off_by_default_and_runs_on_its_own_timer(make_ap
         settings.put("idle_sign_out_minutes", 1)
         await pilot.pause(0.2)
         assert isinstance(app.screen, SignInScreen)
+
+
+async def test_quitting_at_the_sign_in_asks_when_forms_are_put_aside(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_client_left_open(pilot, "Una")
+        await pilot.press("f2", "ctrl+u", "down", "enter")  # put aside
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question == "Unsaved changes in: 1 put aside at Change User. Quit anyway?"
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and app.is_running
+        await pilot.press("ctrl+q", "y")
+        await pilot.pause()
+        assert not app.is_running
