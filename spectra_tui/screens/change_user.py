@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from textual.command import CommandPalette
 
 from ..data import clock, settings
+from ..data.db import StorageError
 from ..data.models import User
 from ..data.users import current_user, needs_first_start, sign_in
 from . import keymap
@@ -195,8 +196,13 @@ class TerminalUser:
     def check_idle(self) -> None:
         """Sign out a terminal left unused for the studio's idle minutes (its windows put aside)."""
         user = current_user()
-        minutes = settings.get("idle_sign_out_minutes") if user is not None else 0
-        if user is None or not minutes or clock.utc_now() - self.last_input < dt.timedelta(minutes=minutes):
+        if user is None:
+            return
+        try:
+            minutes = settings.get("idle_sign_out_minutes")
+        except StorageError:  # the database away for a moment: the next check (a timer's) tells
+            return
+        if not minutes or clock.utc_now() - self.last_input < dt.timedelta(minutes=minutes):
             return
         after = "1 minute" if minutes == 1 else f"{minutes} minutes"
         self.sign_out(

@@ -164,3 +164,21 @@ async def test_quitting_at_the_sign_in_asks_when_forms_are_put_aside(app):
         await pilot.press("ctrl+q", "y")
         await pilot.pause()
         assert not app.is_running
+
+
+async def test_the_palette_changes_user_from_inside_a_form(app):
+    """In a field Ctrl+U deletes to the line's start; the palette's Change User works there."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await new_client_left_open(pilot, "Una")
+        await pilot.press("ctrl+u")
+        assert app.screen is form and form.query_one("#f-first_name", Input).value == ""
+        await pilot.press(*"Una", "ctrl+k", *"Change User")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedQuestion)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "rita")
+        assert app.screen is form and form.query_one("#f-first_name", Input).value == "Una"
