@@ -121,13 +121,14 @@ class TerminalUser:
 
     def _save(self, unsaved: list[Window]) -> None:
         """Each window's own Save & Close, in turn; the first that does not
-        save stays shown (its message with it) and Change User stops."""
+        save (a rule broken, a dialog open over the form) stays shown, its
+        message with it, and Change User stops."""
         app = self.app
         for window in unsaved:
             app.windows.bring_back(window)
-            save = hooks_of(app.screen).action_save_close
-            if save is not None:
-                save()
+            top = hooks_of(app.screen)
+            if top.has_unsaved_changes and top.action_save_close is not None:  # (never a dialog's action over it)
+                top.action_save_close()
             stack = screens_of_mode(app, window.mode)
             if any(screen in stack and hooks_of(screen).has_unsaved_changes for screen in window.screens):
                 app.notify(

@@ -182,3 +182,17 @@ async def test_the_palette_changes_user_from_inside_a_form(app):
         assert isinstance(app.screen, SignInScreen)
         await sign_in(pilot, "rita")
         assert app.screen is form and form.query_one("#f-first_name", Input).value == "Una"
+
+
+async def test_save_them_never_answers_a_dialog_left_open_over_a_form(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await new_client_left_open(pilot, "Una")
+        await pilot.press("escape")  # "Leave without saving?" over the form
+        await pilot.pause()
+        question = app.screen
+        assert isinstance(question, ConfirmDialog)
+        await pilot.press("f2", "ctrl+u", "enter")  # Save them
+        await pilot.pause()
+        assert app.screen is question and users.current_user().username == "rita"
+        assert any("is not saved: nobody was signed out" in m for m in said(app))
+        assert Client.select().where(Client.first_name == "Una").count() == 0
