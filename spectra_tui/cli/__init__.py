@@ -31,12 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file or postgresql:// URL (default: $SPECTRA_DB, else a file in your data directory)",
     )
-    parser.add_argument(
-        "--user",
-        metavar="NAME",
-        help="the staff user: a command runs as this user; the app only fills the name in on its sign-in "
-        "(default: $SPECTRA_USER)",
-    )
+    parser.add_argument("--user", metavar="NAME", help="sign in as this staff user (default: $SPECTRA_USER)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(subparsers)
@@ -45,20 +40,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def open_db(args, sign_in_user: bool = True) -> None:
+def open_db(args) -> None:
     from ..data.db import open_database
     from ..data.users import find_user, sign_in
 
     makes = getattr(args, "makes_studio", "")  # "" opens an existing one; "new" (init), "if missing" (demo)
     # a subcommand that only reads (check) opens the studio as it is: read-only, not migrated
     open_database(args.db, create=bool(makes), must_be_new=makes == "new", read_only=getattr(args, "read_only", False))
-    name = user_name(args)
-    if name and sign_in_user:
+    name = args.user or os.environ.get("SPECTRA_USER")
+    if name:
         sign_in(find_user(name))
-
-
-def user_name(args) -> str:
-    return args.user or os.environ.get("SPECTRA_USER") or ""
 
 
 # Options whose value may begin with a dash ("--date -1d"): argparse would take it for an option.
@@ -109,9 +100,12 @@ def skip_postgres_drivers() -> None:
 
 
 def run_app(args) -> int:
-    """The app: whoever --user names still signs in with their password
-    (the name is filled in on the sign-in screen)."""
-    open_db(args, sign_in_user=False)
+    """The app signs in on its own screen, checking the password: --user (or
+    $SPECTRA_USER) only fills in the name there."""
+    open_db(args)
+    from ..data.users import sign_in
+
+    sign_in(None)  # (a subcommand runs as --user; the app asks)
     from ..app import SpectraApp
 
     try:
@@ -124,7 +118,7 @@ def run_app(args) -> int:
     # frozen, the garbage collector no longer walks it while the first
     # screen is made (a full collection there cost ~15 ms of start-up).
     gc.freeze()
-    app = SpectraApp(user_name=user_name(args))
+    app = SpectraApp(user_name=args.user or os.environ.get("SPECTRA_USER") or "")
     app.run()
     if app.crash is not None:  # SpectraApp ended on it without printing it (locals hold client data)
         raise app.crash

@@ -36,9 +36,9 @@ class StudioSetup:
     slot_minutes: str
     timezone: str
     image_root: str  # empty: the default folder
+    idle_sign_out_minutes: str  # "0" (or empty): never
     locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
-    idle_sign_out_minutes: str  # "0": never
 
 
 def current() -> StudioSetup:
@@ -52,9 +52,9 @@ def current() -> StudioSetup:
         slot_minutes=str(settings.get("slot_minutes")),
         timezone=settings.get("timezone") or "",
         image_root=settings.get("image_root") or "",
+        idle_sign_out_minutes=str(settings.get("idle_sign_out_minutes")),
         locale=settings.get("locale"),
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
-        idle_sign_out_minutes=str(settings.get("idle_sign_out_minutes")),
     )
 
 
@@ -98,9 +98,9 @@ def read(setup: StudioSetup) -> dict:
         "slot_minutes": _checked("slot_minutes", slot),
         "timezone": zone,
         "image_root": _image_root(setup.image_root),
+        "idle_sign_out_minutes": _idle_minutes(setup.idle_sign_out_minutes),
         "locale": check_locale(setup.locale),
         "studio_hours": _hours(setup.hours),
-        "idle_sign_out_minutes": _idle_minutes(setup.idle_sign_out_minutes),
     }
 
 

@@ -1,6 +1,6 @@
 """Studio Settings (F10, or "Studio Settings" in the command palette): the
 studio's name, sales tax, how overlapping bookings are handled, the calendar
-slot, time zone, idle sign-out, image folder and opening hours. Every terminal shares them;
+slot, time zone, image folder and opening hours. Every terminal shares them;
 only an admin saves them (data/studio_setup.py holds the rules)."""
 
 from textual import on
@@ -121,9 +121,9 @@ class StudioSettingsScreen(RecordScreen):
             slot_minutes=str(self.query_one("#s-slot_minutes", Select).value),
             timezone=text("timezone"),
             image_root=text("image_root"),
+            idle_sign_out_minutes=text("idle_sign_out_minutes"),
             locale=text("locale"),
             hours=tuple(text(f"hours_{day}") for day in range(7)),
-            idle_sign_out_minutes=text("idle_sign_out_minutes"),
         )
 
     def save(self) -> bool:
