@@ -163,6 +163,16 @@ class SpectraApp(App):
         """The records and forms left open, to bring one back (screens/windows.py)."""
         self.windows.choose()
 
+    def action_change_user(self) -> None:
+        """Ctrl+U: the sign-in screen for the next person (screens/change_user.py).
+        Not a priority key: in a text field Ctrl+U deletes to the line's start,
+        as in every terminal, and people (and our tests) clear a field with it;
+        taking it there would sign someone out when they meant to retype a
+        value. So from a hub, a list or a record Ctrl+U changes user; from
+        inside a field the palette's "Change User" does, or a hub key (the
+        form is kept) and then Ctrl+U."""
+        self.terminal_user.change_user()
+
     def _screen_captures_f3(self, hub_id: str) -> bool:
         """True when F3 opens this hub and the screen wants F3 for itself
         (a screen sets ``CAPTURES_F3``, e.g. while the focus is in client fields)."""
@@ -201,16 +211,6 @@ class SpectraApp(App):
                 self.notify(f"Task saved: {task.title}{due}.", timeout=4)
 
         self.push_screen(TaskDialog(client=client), saved)
-
-    def action_change_user(self) -> None:
-        """Ctrl+U: the sign-in screen for the next person (screens/change_user.py).
-        Not a priority key: in a text field Ctrl+U deletes to the line's start,
-        as in every terminal, and people (and our tests) clear a field with it;
-        taking it there would sign someone out when they meant to retype a
-        value. So from a hub, a list or a record Ctrl+U changes user; from
-        inside a field the palette's "Change User" does, or a hub key (the
-        form is kept) and then Ctrl+U."""
-        self.terminal_user.change_user()
 
     def action_not_built(self, action_id: str) -> None:
         """A key of the desktop program whose screen is not built yet says so."""

@@ -98,4 +98,3 @@ def test_a_mistake_is_named_at_its_field_and_nothing_is_stored(admin, change, fi
         studio_setup.save(dataclasses.replace(studio_setup.current(), **{"tax_percent": "5", **change}))
     assert refused.value.field == field and str(refused.value)
     assert {key: settings.get(key) for key in settings.DEFAULTS} == before
-
