@@ -18,6 +18,7 @@ from textual.widgets import Input, TextArea
 from .data.errors import DomainError
 from .data.users import current_user
 from .screens import keymap
+from .screens.change_user import TerminalUser, refused
 from .screens.compat import end_without_crash_screen
 from .screens.hooks import hooks_of
 from .screens.hubs import HUBS, hub_by_id, screen_factory
@@ -50,8 +51,9 @@ class SpectraApp(App):
     COMMANDS = App.COMMANDS | {SpectraCommands}
     BINDINGS = keymap.app_bindings()
 
-    def __init__(self, keys_file=None, cursor_blink: bool = True, **kwargs):
+    def __init__(self, keys_file=None, cursor_blink: bool = True, user_name: str = "", **kwargs):
         super().__init__(**kwargs)
+        self.terminal_user = TerminalUser(self, user_name)  # sign-in, Change User, idle sign-out
         self.cursor_blink = cursor_blink
         self.typed_keys = KeyQueue(self, deliver=super().on_event)
         self.windows = Windows(self)
@@ -86,6 +88,8 @@ class SpectraApp(App):
 
     async def on_event(self, event: events.Event) -> None:
         """Keys from the terminal go out one at a time, in order (screens/typeahead.py)."""
+        if isinstance(event, events.Key | events.MouseEvent):
+            self.terminal_user.note_input()  # (idle sign-out)
         if isinstance(event, events.Key):
             await self.typed_keys.receive(event)
         else:
@@ -101,6 +105,8 @@ class SpectraApp(App):
     def on_mount(self) -> None:
         if self.keymap_problem:
             self.notify(self.keymap_problem + " Using the default keys.", severity="error", timeout=15)
+        self.terminal_user.start()  # nobody signed in: the sign-in screen (or the first start) first
+        self.set_interval(TerminalUser.IDLE_CHECK_SECONDS, self.terminal_user.check_idle)
         self.call_after_refresh(gc.freeze)
 
     # gc.freeze(), once the first screen is drawn: the ~100,000 objects of
@@ -133,6 +139,8 @@ class SpectraApp(App):
     async def action_quit(self) -> None:
         """Ctrl+Q: quit; first asked when a record or form left open has unsaved changes."""
         unsaved = [window.title for window, _shown in self.windows.open_windows() if window.unsaved]
+        if self.windows.unsaved_put_away():  # (put aside at Change User: whose, not said)
+            unsaved.append(f"{self.windows.unsaved_put_away()} put aside at Change User")
         if not unsaved or self.screen is self._quit_question:  # (Ctrl+Q again: quit)
             self.exit()
             return
@@ -143,8 +151,9 @@ class SpectraApp(App):
             if quit_anyway:
                 self.exit()
 
+        listed = f" ({keymap.key('windows')} lists them)" if current_user() is not None else ""
         self._quit_question = ConfirmDialog(
-            f"Unsaved changes in: {', '.join(unsaved)}. Quit anyway? ({keymap.key('windows')} lists them)",
+            f"Unsaved changes in: {', '.join(unsaved)}. Quit anyway?{listed}",
             "Quit anyway",
             "Stay",
         )
@@ -153,6 +162,16 @@ class SpectraApp(App):
     def action_windows(self) -> None:
         """The records and forms left open, to bring one back (screens/windows.py)."""
         self.windows.choose()
+
+    def action_change_user(self) -> None:
+        """Ctrl+U: the sign-in screen for the next person (screens/change_user.py).
+        Not a priority key: in a text field Ctrl+U deletes to the line's start,
+        as in every terminal, and people (and our tests) clear a field with it;
+        taking it there would sign someone out when they meant to retype a
+        value. So from a hub, a list or a record Ctrl+U changes user; from
+        inside a field the palette's "Change User" does, or a hub key (the
+        form is kept) and then Ctrl+U."""
+        self.terminal_user.change_user()
 
     def _screen_captures_f3(self, hub_id: str) -> bool:
         """True when F3 opens this hub and the screen wants F3 for itself
@@ -265,9 +284,12 @@ class SpectraApp(App):
         return binding.key_display or keymap.key_display(binding.key)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
-        """Save & Close exists on the screens that save (records, forms,
+        """While nobody is signed in no shortcut gets past the sign-in.
+        Save & Close exists on the screens that save (records, forms,
         dialogs): shown and run there, hidden on the hubs, where Ctrl+W is
         left to the field as in any terminal."""
+        if refused(action):  # nobody signed in: the sign-in screen, or the first start, first
+            return False
         if action == "save_close":
             return hooks_of(self.screen).action_save_close is not None
         return True

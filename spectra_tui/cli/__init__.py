@@ -138,7 +138,12 @@ def skip_postgres_drivers() -> None:
 
 
 def run_app(args) -> int:
+    """The app signs in on its own screen, checking the password: --user (or
+    $SPECTRA_USER) only fills in the name there."""
     open_db(args)
+    from ..data.users import sign_in
+
+    sign_in(None)  # (a subcommand runs as --user; the app asks)
     from ..app import SpectraApp
 
     try:
@@ -151,7 +156,7 @@ def run_app(args) -> int:
     # frozen, the garbage collector no longer walks it while the first
     # screen is made (a full collection there cost ~15 ms of start-up).
     gc.freeze()
-    app = SpectraApp()
+    app = SpectraApp(user_name=args.user or os.environ.get("SPECTRA_USER") or "")
     app.run()
     if app.crash is not None:  # SpectraApp ended on it without printing it (locals hold client data)
         raise app.crash

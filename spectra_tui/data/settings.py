@@ -22,6 +22,7 @@ DEFAULT_STATUSES = [
     "Complete",
 ]
 CONFLICT_POLICIES = ("never", "ask", "always")  # allow overlapping bookings?
+MAX_IDLE_MINUTES = 720  # idle sign-out: at most half a day
 
 # Studio hours per weekday (0 = Monday); None = closed that day.
 DEFAULT_HOURS = {
@@ -41,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "currency_symbol": "$",
     "session_statuses": DEFAULT_STATUSES,
     "conflict_policy": "ask",
+    "idle_sign_out_minutes": 0,  # a terminal left this long without a key or a click signs out; 0: never
     "slot_minutes": 30,
     "studio_hours": DEFAULT_HOURS,
     "timezone": "America/Chicago",
@@ -99,6 +101,12 @@ def validate(key: str, value: Any) -> Any:
             raise ValidationError("Each session status may appear only once.")
     if key == "slot_minutes" and (not isinstance(value, int) or value not in (5, 10, 15, 20, 30, 60)):
         raise ValidationError("The calendar slot must be 5, 10, 15, 20, 30 or 60 minutes.")
+    if key == "idle_sign_out_minutes" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_IDLE_MINUTES
+    ):
+        raise ValidationError(
+            f"Idle sign-out is a whole number of minutes from 1 to {MAX_IDLE_MINUTES}, or 0 to never sign out."
+        )
     if key == "tax_rate":
         # A Decimal or its text (no float: money is exact); stored as text.
         try:

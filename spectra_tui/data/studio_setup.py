@@ -36,6 +36,7 @@ class StudioSetup:
     slot_minutes: str
     timezone: str
     image_root: str  # empty: the default folder
+    idle_sign_out_minutes: str  # "0" (or empty): never
     locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
     refund_limit: str  # an amount as typed: a refund above it needs a manager or the owner
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
@@ -54,6 +55,7 @@ def current() -> StudioSetup:
         slot_minutes=str(settings.get("slot_minutes")),
         timezone=settings.get("timezone") or "",
         image_root=settings.get("image_root") or "",
+        idle_sign_out_minutes=str(settings.get("idle_sign_out_minutes")),
         locale=settings.get("locale"),
         refund_limit=typed_amount(settings.get("refund_limit_cents"), settings.get("locale")),
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
@@ -102,6 +104,7 @@ def read(setup: StudioSetup) -> dict:
         "slot_minutes": _checked("slot_minutes", slot),
         "timezone": zone,
         "image_root": _image_root(setup.image_root),
+        "idle_sign_out_minutes": _idle_minutes(setup.idle_sign_out_minutes),
         "locale": check_locale(setup.locale),
         "refund_limit_cents": _refund_limit(setup.refund_limit, check_locale(setup.locale)),
         "studio_hours": _hours(setup.hours),
@@ -129,6 +132,19 @@ def _checked(key: str, value):
         return settings.validate(key, value)
     except ValidationError as error:
         raise ValidationError(str(error), key) from None
+
+
+def _idle_minutes(text: str) -> int:
+    """'15' -> 15; empty -> 0 (never sign out); the settings module's rule for the rest."""
+    text = (text or "").strip()
+    try:
+        minutes = int(text) if text else 0
+    except ValueError:
+        raise ValidationError(
+            f"'{text}' is not a number of minutes: type how long a terminal may sit idle, or 0 for never.",
+            "idle_sign_out_minutes",
+        ) from None
+    return _checked("idle_sign_out_minutes", minutes)
 
 
 def _image_root(text: str) -> str:

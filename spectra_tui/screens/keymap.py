@@ -93,14 +93,16 @@ APP_ACTIONS: list[Action] = [
     _app("session_search", "Session Search", "ctrl+s", "session_search"),
     _app("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
     _app("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
-    # Ctrl+E and Ctrl+U also edit a text field (end of line, delete to its start): a
-    # field keeps them (not priority) until their screens are built; elsewhere they say so.
+    # Ctrl+E also edits a text field (end of line): a field keeps it (not priority)
+    # until its screen is built; elsewhere it says so.
     _not_built("new_email", "New Email", "ctrl+e", priority=False),
     _not_built("new_quick_sale", "New Quick Sale", "ctrl+i", fallback="alt+i"),  # Ctrl+I: Tab in most terminals
     _not_built("new_sms", "New SMS Text Message", "ctrl+m", fallback="alt+m"),  # Ctrl+M: Enter in most terminals
     # Ctrl+T: in a note, the date, time and initials at the cursor; elsewhere the time clock.
     _app("time_clock", "Time stamp, Time clock", "ctrl+t", "time_clock", show=False),
-    _not_built("change_user", "Change User", "ctrl+u", priority=False),
+    # Not priority: in a text field Ctrl+U keeps deleting to the line's start (see
+    # SpectraApp.action_change_user); everywhere else it changes user.
+    Action("change_user", "Change User", "ctrl+u", "change_user", GENERAL_GROUP, show=False),
     # Shown and run only on screens that save (SpectraApp.check_action).
     _app("save_close", "Save & Close", "ctrl+w", "save_close"),
     _app("windows", "Open windows: records and forms left open", "ctrl+g", "windows", GENERAL_GROUP, show=False),

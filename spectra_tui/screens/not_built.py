@@ -13,7 +13,6 @@ WILL_OPEN = {
     "new_email": "a new email to the client of the open record",
     "new_quick_sale": "a quick sale: an invoice paid at the counter, with no session",
     "new_sms": "a new text message to the client of the open record",
-    "change_user": "the sign-in, to hand this terminal to another member of staff",
 }
 
 

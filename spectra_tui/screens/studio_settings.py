@@ -76,6 +76,12 @@ class StudioSettingsScreen(RecordScreen):
                 Select(SLOTS, value=shown.slot_minutes, allow_blank=False, compact=True),
             )
             yield from self._row("timezone", "Time zone", Input(shown.timezone, placeholder="America/Chicago"))
+            yield Static("Signing in", classes="section")
+            yield from self._row(
+                "idle_sign_out_minutes",
+                "Idle sign-out (min)",
+                Input(shown.idle_sign_out_minutes, placeholder="0: never; e.g. 15"),
+            )
             yield Static("Opening hours", classes="section")
             for day, name in enumerate(DAY_NAMES):
                 yield from self._row(f"hours_{day}", name, Input(shown.hours[day], placeholder="09:00-18:00 or closed"))
@@ -133,6 +139,7 @@ class StudioSettingsScreen(RecordScreen):
             slot_minutes=str(self.query_one("#s-slot_minutes", Select).value),
             timezone=text("timezone"),
             image_root=text("image_root"),
+            idle_sign_out_minutes=text("idle_sign_out_minutes"),
             locale=text("locale"),
             refund_limit=text("refund_limit"),
             hours=tuple(text(f"hours_{day}") for day in range(7)),

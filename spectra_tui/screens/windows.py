@@ -6,6 +6,10 @@ was open above it is lifted off the stack, alive (typed fields, unsaved
 changes and all), and kept as a window. The window switcher (its key, or
 the command palette) lists every open window with its title and whether it
 has unsaved changes; choosing one puts it back over its hub and shows it.
+
+At Change User every window of the user leaving is put away in their
+desk: hidden from the next user (not listed, not reachable), given back
+when the same user signs in again on this terminal.
 """
 
 from __future__ import annotations
@@ -58,12 +62,22 @@ class WindowSwitcher(ChoiceDialog):
     """The list of open windows (Ctrl+G)."""
 
 
+@dataclass(eq=False)
+class Desk:
+    """A signed-out user's windows, and what they were looking at."""
+
+    windows: list[Window]
+    mode: str
+    shown: Window | None = None
+
+
 class Windows:
     """The app's windows left open and put aside (one list per app)."""
 
     def __init__(self, app: App) -> None:
         self._app = app
         self._aside: list[Window] = []
+        self._desks: dict[int, Desk] = {}  # user id -> their windows, while someone else is signed in
 
     def _lift(self, mode: str) -> None:
         screens = lift_screens(self._app, mode)
@@ -96,6 +110,37 @@ class Windows:
             self._lift(window.mode)
             put_back_screens(app, window.mode, window.screens)
         app.switch_mode(window.mode)
+
+    def put_desk_away(self, user_id: int) -> None:
+        """Every open window of the user leaving, hidden until they sign in again (Change User)."""
+        current = self._app.current_mode
+        shown = None
+        for hub in HUBS:
+            before = len(self._aside)
+            self._lift(hub.id)
+            if hub.id == current and len(self._aside) > before:
+                shown = self._aside[-1]
+        desk = self._desks.setdefault(user_id, Desk([], current))
+        desk.windows.extend(self._aside)
+        desk.mode, desk.shown = current, shown
+        self._aside = []
+
+    def give_desk_back(self, user_id: int) -> bool:
+        """The windows the user left at Change User, the one they were looking at shown again."""
+        desk = self._desks.pop(user_id, None)
+        if desk is None:
+            return False
+        self._aside.extend(window for window in desk.windows if window is not desk.shown)
+        if desk.shown is not None:
+            self._aside.append(desk.shown)
+            self.bring_back(desk.shown)
+        else:
+            self._app.switch_mode(desk.mode)
+        return True
+
+    def unsaved_put_away(self) -> int:
+        """How many windows put away at Change User have unsaved changes (quitting loses them)."""
+        return sum(window.unsaved for desk in self._desks.values() for window in desk.windows)
 
     def find(self, screen_type: type[Screen]) -> Window | None:
         """The open window holding a screen of this type (e.g. the Scheduling Wizard)."""

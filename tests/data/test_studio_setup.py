@@ -27,6 +27,21 @@ def test_the_current_settings_read_as_typed(db):
     assert studio_setup.read(setup)["tax_rate"] == "0.0825"
 
 
+def test_idle_sign_out_is_off_by_default_and_saved_in_minutes(admin):
+    assert settings.get("idle_sign_out_minutes") == 0 and studio_setup.current().idle_sign_out_minutes == "0"
+    assert studio_setup.save(dataclasses.replace(studio_setup.current(), idle_sign_out_minutes=" 15 ")) == [
+        "idle_sign_out_minutes"]
+    assert settings.get("idle_sign_out_minutes") == 15
+    studio_setup.save(dataclasses.replace(studio_setup.current(), idle_sign_out_minutes=""))  # empty: off
+    assert settings.get("idle_sign_out_minutes") == 0
+
+
+@pytest.mark.parametrize("value", [True, -1, 721, "15", 2.5])
+def test_the_idle_setting_takes_whole_minutes_only(db, value):
+    with pytest.raises(ValidationError, match="whole number of minutes"):
+        settings.put("idle_sign_out_minutes", value)
+
+
 def test_an_admin_saves_what_changed_in_one_audited_step(admin, tmp_path):
     setup = dataclasses.replace(studio_setup.current(), studio_name="  Lumen   Portraits ", tax_percent="7.5%",
                                 tax_included=True, conflict_policy="never", slot_minutes="15",
@@ -74,6 +89,9 @@ def test_only_a_manager_or_the_owner_changes_the_settings(studio):
     ({"hours": ("17-9",) + ("closed",) * 6}, "hours_0"),
     ({"hours": ("closed", "nine to five") + ("closed",) * 5}, "hours_1"),
     ({"hours": ("closed",) * 3 + ("25:00-26:00",) + ("closed",) * 3}, "hours_3"),
+    ({"idle_sign_out_minutes": "ten"}, "idle_sign_out_minutes"),
+    ({"idle_sign_out_minutes": "-5"}, "idle_sign_out_minutes"),
+    ({"idle_sign_out_minutes": "721"}, "idle_sign_out_minutes"),
 ])
 def test_a_mistake_is_named_at_its_field_and_nothing_is_stored(admin, change, field):
     before = {key: settings.get(key) for key in settings.DEFAULTS}

@@ -71,6 +71,11 @@ class Terminal:
                 raise AssertionError(f"{words!r} never shown; last drawn: {self.text()[-600:]!r}")
             time.sleep(0.05)
 
+    def sign_in(self, pin: str = "1234") -> None:
+        """The app opens on the sign-in, the name (--user) filled in: the PIN, then Enter."""
+        self.wait_for("Password or PIN")
+        self.send(pin + ENTER)
+
     def send(self, keys: str) -> None:
         """The keys as one burst: one write, read by the app in one go."""
         os.write(self._master, keys.encode())

@@ -40,6 +40,7 @@ def test_a_burst_through_a_real_terminal_saves_what_was_typed(demo_db):
     to the terminal: the client is saved with each name in its own field."""
     terminal = Terminal(Path(demo_db.database))
     try:
+        terminal.sign_in()
         terminal.wait_for("Open balances")
         terminal.send(CTRL_N + "Cal" + TAB + "Dee" + TAB + "Burstley" + CTRL_W + F5)
         terminal.wait_for("saved (client #")
