@@ -40,8 +40,8 @@ class StudioSetup:
     locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
     refund_limit: str  # an amount as typed: a refund above it needs a manager or the owner
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
-    week_starts_on: str = "sunday"  # the time sheets' week (settings.WEEKDAY_NAMES)
-    overtime_hours_per_week: str = "40"  # a week's paid hours past which the rest is overtime
+    week_starts_on: str  # the time sheets' week (settings.WEEKDAY_NAMES)
+    overtime_hours_per_week: str  # a week's paid hours past which the rest is overtime
 
 
 def current() -> StudioSetup:
