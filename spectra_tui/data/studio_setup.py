@@ -38,6 +38,7 @@ class StudioSetup:
     image_root: str  # empty: the default folder
     locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
+    studio_address: str = ""  # several lines
 
 
 def current() -> StudioSetup:
@@ -53,6 +54,7 @@ def current() -> StudioSetup:
         image_root=settings.get("image_root") or "",
         locale=settings.get("locale"),
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
+        studio_address=settings.get("studio_address"),
     )
 
 
@@ -98,6 +100,7 @@ def read(setup: StudioSetup) -> dict:
         "image_root": _image_root(setup.image_root),
         "locale": check_locale(setup.locale),
         "studio_hours": _hours(setup.hours),
+        "studio_address": _checked("studio_address", setup.studio_address or ""),
     }
 
 
