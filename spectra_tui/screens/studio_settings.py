@@ -6,7 +6,7 @@ only an admin saves them (data/studio_setup.py holds the rules)."""
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ..data import studio_setup
 from ..data.booking import DAY_NAMES
@@ -28,6 +28,7 @@ class StudioSettingsScreen(RecordScreen):
     StudioSettingsScreen .setting:focus-within .setting-label { color: $accent; text-style: bold; }
     StudioSettingsScreen .setting Input { width: 1fr; max-width: 50; }
     StudioSettingsScreen .setting Select { width: 30; }
+    StudioSettingsScreen .setting TextArea { width: 1fr; max-width: 50; height: 4; }
     StudioSettingsScreen .section { margin-top: 1; text-style: bold; }
     StudioSettingsScreen .setting-error { color: $error; height: auto; display: none; padding-left: 24; }
     StudioSettingsScreen .setting-error.-shown { display: block; }
@@ -47,6 +48,11 @@ class StudioSettingsScreen(RecordScreen):
         shown = self.shown
         with VerticalScroll(can_focus=False):
             yield from self._row("studio_name", "Studio name", Input(shown.studio_name))
+            yield from self._row(
+                "studio_address",
+                "Address",
+                TextArea(shown.studio_address, soft_wrap=True, tab_behavior="focus", compact=True),
+            )
             yield Static("Sales tax", classes="section")
             yield from self._row("tax_percent", "Tax rate (%)", Input(shown.tax_percent, placeholder="8.25"))
             yield from self._row(
@@ -76,6 +82,15 @@ class StudioSettingsScreen(RecordScreen):
             yield from self._row(
                 "image_root", "Image folder", Input(shown.image_root, placeholder="empty: the default folder")
             )
+            yield Static("Staff and setup", classes="section")
+            yield Static(
+                keymap.hint(
+                    ("staff", "opens the staff's accounts"),
+                    ("set_up_studio", "walks through the setup (rooms, session types)"),
+                )
+                + f"; also in the command palette ({keymap.key('palette')})",
+                classes="setting",
+            )
         yield KeyBar()
 
     @staticmethod
@@ -96,6 +111,7 @@ class StudioSettingsScreen(RecordScreen):
     @on(Input.Changed)
     @on(Checkbox.Changed)
     @on(Select.Changed)
+    @on(TextArea.Changed)
     def _edited(self) -> None:
         self.dirty = self.typed() != self.shown
 
@@ -117,6 +133,7 @@ class StudioSettingsScreen(RecordScreen):
             image_root=text("image_root"),
             locale=text("locale"),
             hours=tuple(text(f"hours_{day}") for day in range(7)),
+            studio_address=self.query_one("#s-studio_address", TextArea).text,
         )
 
     def save(self) -> bool:

@@ -1,0 +1,167 @@
+"""The first start of a new studio, from an EMPTY database: the setup's steps
+(the studio, the owner, a photographer, a room, a session type), then the
+first session booked with the Scheduling Wizard; the setup opened again later.
+
+Until the app routes a new studio to the setup by itself at start (the
+sign-in helper's part of issue 12), these tests push FirstStartScreen over
+the app as that routing will."""
+import datetime as dt
+
+import pytest
+
+from spectra_tui.data import settings, users
+from spectra_tui.data.clock import set_clock, to_utc
+from spectra_tui.data.db import close_database, open_database
+from spectra_tui.data.models import Room, Session, SessionType, User
+from spectra_tui.screens.first_start import FirstStartScreen
+from spectra_tui.screens.staff import AccountDialog
+from spectra_tui.screens.wizard import NewClientDialog, SchedulingWizard
+
+SIZE = (120, 40)
+NOW = dt.datetime(2026, 11, 26, 10, 30)  # a Thursday; the session is booked for Tuesday Dec 1, 10am
+
+
+@pytest.fixture
+def new_studio(tmp_path):
+    """A database with nothing in it (as `spectra init` makes), nobody signed in."""
+    open_database(tmp_path / "new.db", create=True)
+    set_clock(lambda: to_utc(NOW))
+    yield
+    set_clock(None)
+    users.sign_in(None)
+    close_database()
+
+
+@pytest.fixture
+def new_app(new_studio, tmp_path):
+    from spectra_tui.app import SpectraApp
+
+    return SpectraApp(keys_file=tmp_path / "no-user-keys.toml", cursor_blink=False)
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*["space" if char == " " else char for char in text])
+
+
+def shown(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def open_setup(app, pilot, **kwargs) -> FirstStartScreen:
+    setup = FirstStartScreen(**kwargs)
+    answers = []
+    app.push_screen(setup, answers.append)
+    await pilot.pause()
+    setup.answers = answers
+    return setup
+
+
+async def test_an_empty_studio_is_set_up_then_its_first_session_booked(new_app):
+    app = new_app
+    assert User.select().count() == 0 and users.needs_first_start()
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(app, pilot)
+        assert "Step 1 of 5: The studio" in shown(setup, "#setup-progress")
+        # (a) the studio: name, address (two lines), time zone, tax
+        setup.query_one("#f-studio_name").value = ""
+        await type_text(pilot, "Lumen Portraits")
+        await pilot.press("tab")
+        await type_text(pilot, "12 Elm Street")
+        await pilot.press("enter")
+        await type_text(pilot, "Austin, TX")
+        await pilot.press("tab")
+        assert app.focused.id == "f-timezone"
+        await pilot.press("tab")
+        app.focused.value = ""
+        await type_text(pilot, "7.5")
+        await pilot.press("enter")  # the last field: checked, kept for the owner's account
+        assert "Step 2 of 5: The owner" in shown(setup, "#setup-progress")
+        assert settings.get("studio_name") != "Lumen Portraits"  # nobody may store settings before the owner
+        # (b) the owner: cannot be skipped
+        await pilot.press("pagedown")
+        assert setup.current.step_id == "owner" and "owner's account" in shown(setup, "#setup-error")
+        await type_text(pilot, "Olivia Stone")
+        await pilot.press("tab")
+        await type_text(pilot, "olivia")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "2468")
+        await pilot.press("tab")
+        await type_text(pilot, "2468")
+        await pilot.press("enter")
+        assert "Step 3 of 5: Staff" in shown(setup, "#setup-progress")
+        owner = users.current_user()
+        assert owner.username == "olivia" and owner.role == "owner" and app.sub_title == "Olivia Stone"
+        assert settings.get("studio_name") == "Lumen Portraits" and settings.get("tax_rate") == "0.075"
+        assert settings.get("studio_address") == "12 Elm Street\nAustin, TX"
+        # (c) the staff: a photographer with a PIN
+        await pilot.press("a")
+        assert isinstance(app.screen, AccountDialog)
+        await type_text(pilot, "Ava Reyes")
+        await pilot.press("enter")
+        await type_text(pilot, "ava")
+        await pilot.press("enter", "enter")  # initials: from the name
+        assert app.focused.id == "f-role"
+        await pilot.press("right")  # front desk -> photographer (ticks "photographs")
+        await pilot.press("enter", "enter", "enter")  # photographs, colour
+        await type_text(pilot, "1357")
+        await pilot.press("enter")
+        await type_text(pilot, "1357")
+        await pilot.press("enter")
+        assert app.screen is setup
+        ava = User.get(User.username == "ava")
+        assert (ava.role, ava.photographs, ava.initials) == ("photographer", True, "AR") and ava.password_hash
+        assert [u.username for u in setup.query_one("#staff-table").loaded_rows] == ["ava", "olivia"]
+        await pilot.press("ctrl+w")  # nothing to save: on
+        # (d) a room
+        assert "Step 4 of 5: Rooms" in shown(setup, "#setup-progress")
+        await type_text(pilot, "Studio A")
+        await pilot.press("enter")
+        assert [room.name for room in Room.select()] == ["Studio A"]
+        assert "Studio A" in shown(setup, "#rooms-list")
+        await pilot.press("ctrl+w")
+        # (e) a session type
+        assert "Step 5 of 5: Session types" in shown(setup, "#setup-progress")
+        await type_text(pilot, "Family")
+        await pilot.press("enter")
+        await type_text(pilot, "90")
+        await pilot.press("enter")
+        await type_text(pilot, "150")
+        await pilot.press("enter")
+        family = SessionType.get(SessionType.name == "Family")
+        assert (family.length_minutes, family.fee_cents) == (90, 15000)
+        await pilot.press("ctrl+w")  # the last step: done
+        await pilot.pause()
+        assert app.screen is not setup and setup.answers == [owner]
+
+        # The first session, for a new client, with the Scheduling Wizard (Ctrl+P)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        wizard = app.screen_stack[-2]
+        assert isinstance(wizard, SchedulingWizard)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NewClientDialog)
+        await type_text(pilot, "carla")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "mendez")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "5125550142")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert app.screen is wizard and wizard.step == "kind"
+        await pilot.press("enter")  # a session
+        assert wizard.step == "details"
+        assert "Family" in shown(wizard, "#wz-type") and "Ava Reyes" in shown(wizard, "#wz-photographer")
+        await pilot.press("enter")  # no date yet: the date field gets the focus
+        await type_text(pilot, "12/1 10am")
+        await pilot.press("enter")
+        assert wizard.step == "check", shown(wizard, "#wz-error")
+        await pilot.press("ctrl+w")  # to the summary
+        assert wizard.step == "summary"
+        await pilot.press("ctrl+w")  # confirm
+        await pilot.pause()
+        assert not isinstance(app.screen, SchedulingWizard)
+    session = Session.get()
+    assert session.client.full_name == "Carla Mendez"
+    assert (session.start, session.photographer.username, session.session_type.name) == (
+        dt.datetime(2026, 12, 1, 10, 0), "ava", "Family")
