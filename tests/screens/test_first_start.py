@@ -165,3 +165,87 @@ async def test_an_empty_studio_is_set_up_then_its_first_session_booked(new_app):
     assert session.client.full_name == "Carla Mendez"
     assert (session.start, session.photographer.username, session.session_type.name) == (
         dt.datetime(2026, 12, 1, 10, 0), "ava", "Family")
+
+
+# ---------------------------------------------------------------- what an empty studio's screens say
+
+
+@pytest.fixture
+def owner_app(new_app):
+    """The new studio with only its owner (signed in): no staff, rooms or session types."""
+    from spectra_tui.data import accounts, clients
+
+    users.sign_in(accounts.create_user("olivia", "Olivia Stone", "owner", password="2468"))
+    new_app.client = clients.save_client(None, {"first_name": "ann", "last_name": "lee"})
+    return new_app
+
+
+async def test_the_wizard_says_what_is_missing_and_its_key_sets_it_up(owner_app):
+    from spectra_tui.data import accounts
+
+    app = owner_app
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_scheduling_wizard(client=app.client)
+        await pilot.pause()
+        wizard = app.screen
+        await pilot.press("enter", "enter")  # the client, a session
+        assert wizard.step == "details"
+        missing = shown(wizard, "#wz-missing")
+        assert "No session types yet: Alt+S sets them up." in missing
+        assert "No photographer yet: Alt+S adds the staff" in missing
+        await pilot.press("alt+s")  # the setup, at its staff step
+        setup = app.screen
+        assert isinstance(setup, FirstStartScreen) and setup.current.step_id == "staff"
+        accounts.create_user("ava", "Ava Reyes", "photographer")  # (as the staff step's Add would)
+        await pilot.press("pagedown", "pagedown")  # past the rooms
+        assert setup.current.step_id == "session_types"
+        await type_text(pilot, "Family")
+        await pilot.press("tab")
+        await type_text(pilot, "90")
+        await pilot.press("tab")
+        await type_text(pilot, "150")
+        await pilot.press("ctrl+w")  # adds it, and the setup is done
+        await pilot.pause()
+        assert app.screen is wizard and wizard.step == "details"
+        assert not wizard.query_one("#wz-missing").display  # the choices were read again
+        assert "Family" in shown(wizard, "#wz-type") and "Ava Reyes" in shown(wizard, "#wz-photographer")
+
+
+async def test_the_setup_opened_again_shows_what_is_there_and_keeps_to_managers(owner_app):
+    from staff import add_user
+
+    app = owner_app
+    rita = add_user("rita", "Rita Gomez", "front_desk")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")  # Home's entry
+        setup = app.screen
+        assert isinstance(setup, FirstStartScreen)
+        await pilot.press("pagedown")
+        assert "The studio's owner: Olivia Stone. Nothing to do here." in shown(setup, "#owner-lead")
+        users.sign_in(rita)
+        await pilot.press("pagedown", "pagedown")
+        assert setup.current.step_id == "rooms"
+        await type_text(pilot, "Studio A")
+        await pilot.press("enter")
+        assert "Only a manager or the owner may change the studio's settings" in shown(setup, "#setup-error")
+        assert Room.select().count() == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, FirstStartScreen)
+
+
+async def test_leaving_the_first_start_before_the_owner_exists_asks(new_app):
+    from spectra_tui.screens.dialogs import ConfirmDialog
+
+    app = new_app
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(app, pilot)
+        await pilot.press("pagedown")  # the studio step skipped
+        assert setup.current.step_id == "owner"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        assert setup.answers == [None] and User.select().count() == 0
