@@ -44,7 +44,8 @@ class FirstStartScreen(SpectraScreen):
     FirstStartScreen .field-box { height: auto; width: 1fr; max-width: 60; }
     FirstStartScreen Input { background: $boost; }
     FirstStartScreen Input:focus { background: $accent 30%; }
-    FirstStartScreen TextArea { height: 4; }
+    FirstStartScreen TextArea { height: 3; background: $boost; }
+    FirstStartScreen TextArea:focus { background: $accent 30%; }
     FirstStartScreen .field-error { color: $error; height: auto; display: none; }
     FirstStartScreen .field-error.-shown { display: block; }
     FirstStartScreen #setup-error { height: auto; padding: 0 1; color: $error; }
@@ -71,6 +72,12 @@ class FirstStartScreen(SpectraScreen):
 
     def on_mount(self) -> None:
         self.show(self.current)
+
+    def on_screen_resume(self) -> None:
+        """Back from a dialog (a person added): the ticks of the steps done."""
+        super().on_screen_resume()
+        if self.is_mounted:
+            self.draw_bar()
 
     def step(self, step_id: str) -> SetupStep:
         return next(step for step in self.steps if step.step_id == step_id)
@@ -101,14 +108,11 @@ class FirstStartScreen(SpectraScreen):
                 bar.append("›", "dim")
         self.query_one("#setup-bar", Static).update(bar)
         last = self.current is self.steps[-1]
-        self.query_one("#setup-keys", Static).update(
-            keymap.hint(
-                ("save_close", "saves and finishes" if last else "saves and goes on"),
-                ("setup.next", "finishes" if last else "skips this step"),
-                ("setup.back", "back a step"),
-                ("record.close", "leaves the setup"),
-            )
-        )
+        keys = [("save_close", "saves and finishes" if last else "saves and goes on")]
+        if not (self.current.required and not self.current.done()):
+            keys.append(("setup.next", "finishes" if last else "skips this step"))
+        keys += [("setup.back", "back a step"), ("record.close", "leaves the setup")]
+        self.query_one("#setup-keys", Static).update(keymap.hint(*keys))
 
     def say(self, message: str) -> None:
         self.query_one("#setup-error", Static).update(message)

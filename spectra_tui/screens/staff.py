@@ -67,7 +67,7 @@ class StaffPanel(Vertical):
             [("Name", 24), ("User name", 12), ("Initials", 8), ("Role", 12), ("Photographs", 11), ("Status", 16)],
             values=_values,
             key=lambda user: user.id,
-            narrow_fields=[(0, 22), (1, 12), (3, 12), (4, 5), (5, 12)],
+            narrow_fields=[(0, 22), (3, 12), (4, 11), (5, 12)],
             id="staff-table",
         )
 
@@ -247,7 +247,7 @@ class AccountDialog(SmallForm):
             yield Static("", id="small-error")
             yield Label(
                 keymap.hint(("dialog.next", "next/save"), ("save_close", "save"), ("dialog.cancel", "cancel"))
-                + f" · {keymap.widget_key('choice')} change the role",
+                + f" · {keymap.widget_key('choice')} role",
                 classes="small-keys",
             )
 

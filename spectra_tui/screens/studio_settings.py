@@ -28,7 +28,7 @@ class StudioSettingsScreen(RecordScreen):
     StudioSettingsScreen .setting:focus-within .setting-label { color: $accent; text-style: bold; }
     StudioSettingsScreen .setting Input { width: 1fr; max-width: 50; }
     StudioSettingsScreen .setting Select { width: 30; }
-    StudioSettingsScreen .setting TextArea { width: 1fr; max-width: 50; height: 4; }
+    StudioSettingsScreen .setting TextArea { width: 1fr; max-width: 50; height: 3; }
     StudioSettingsScreen .section { margin-top: 1; text-style: bold; }
     StudioSettingsScreen .setting-error { color: $error; height: auto; display: none; padding-left: 24; }
     StudioSettingsScreen .setting-error.-shown { display: block; }
@@ -51,7 +51,13 @@ class StudioSettingsScreen(RecordScreen):
             yield from self._row(
                 "studio_address",
                 "Address",
-                TextArea(shown.studio_address, soft_wrap=True, tab_behavior="focus", compact=True),
+                TextArea(
+                    shown.studio_address,
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    compact=True,
+                    placeholder="street, town… (a few lines)",
+                ),
             )
             yield Static("Sales tax", classes="section")
             yield from self._row("tax_percent", "Tax rate (%)", Input(shown.tax_percent, placeholder="8.25"))

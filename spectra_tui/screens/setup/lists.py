@@ -86,7 +86,7 @@ class RoomsStep(_ListStep):
     def compose(self) -> ComposeResult:
         yield Static("The studio's rooms (a booking may take one):", classes="lead")
         yield from self.compose_list()
-        yield from field_row("name", "New room", text_input("name", placeholder="Studio A"))
+        yield from field_row("name", "New room", text_input("name", placeholder="e.g. Main studio"))
         yield Static(f"{keymap.widget_key('submit')} adds it", classes="hint")
 
     def names(self) -> list[str]:
@@ -103,7 +103,7 @@ class SessionTypesStep(_ListStep):
     def compose(self) -> ComposeResult:
         yield Static("What the studio books, with its length and fee:", classes="lead")
         yield from self.compose_list()
-        yield from field_row("name", "New type", text_input("name", placeholder="Family portrait"))
+        yield from field_row("name", "New type", text_input("name", placeholder="e.g. Family portrait"))
         yield from field_row("length", "Length (min)", text_input("length", placeholder="60"))
         yield from field_row("fee", "Fee", text_input("fee", placeholder="150.00"))
         yield Static(f"{keymap.widget_key('submit')} on the fee adds it", classes="hint")

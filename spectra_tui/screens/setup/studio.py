@@ -29,7 +29,14 @@ class StudioStep(SetupStep):
         shown = studio_setup.current()
         yield Static("The studio's name and address head what clients receive.", classes="lead")
         yield from field_row("studio_name", "Studio name", text_input("studio_name", shown.studio_name))
-        address = TextArea(shown.studio_address, id="f-studio_address", soft_wrap=True, tab_behavior="focus")
+        address = TextArea(
+            shown.studio_address,
+            id="f-studio_address",
+            soft_wrap=True,
+            tab_behavior="focus",
+            compact=True,
+            placeholder="street, town… (a few lines)",
+        )
         yield from field_row("studio_address", "Address", address)
         yield from field_row(
             "timezone", "Time zone", text_input("timezone", shown.timezone, "America/Chicago, Europe/London…")
