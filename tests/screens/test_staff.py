@@ -118,3 +118,20 @@ async def test_the_owner_adds_a_person_and_a_bad_field_is_said_there(app):
         dana = user("dana")
         assert (dana.full_name, dana.role, dana.initials, dana.photographs) == ("Dana Cho", "front_desk", "DC", False)
         assert screen.query_one("#staff-table").selected.id == dana.id
+
+
+async def test_the_palette_opens_staff_and_the_setup(app):
+    from spectra_tui.screens.first_start import FirstStartScreen
+
+    users.sign_in(user("admin"))
+    async with app.run_test(size=SIZE) as pilot:
+        for words, screen_class in (("Staff", StaffScreen), ("Set up the studio", FirstStartScreen)):
+            await pilot.press("ctrl+k")
+            await pilot.pause()
+            await type_text(pilot, words)
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, screen_class), words
+            await pilot.press("escape")
+            await pilot.pause()
