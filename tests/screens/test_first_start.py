@@ -249,3 +249,20 @@ async def test_leaving_the_first_start_before_the_owner_exists_asks(new_app):
         await pilot.press("y")
         await pilot.pause()
         assert setup.answers == [None] and User.select().count() == 0
+
+
+async def test_an_upgraded_studio_s_owner_is_asked_only_for_a_password(new_app):
+    from spectra_tui.data import accounts
+
+    boss = accounts.create_user("boss", "Old Boss", "owner")  # from before sign-in: no password
+    app = new_app
+    async with app.run_test(size=SIZE) as pilot:
+        setup = await open_setup(app, pilot, start_at="owner")
+        assert "Old Boss (user name boss) owns the studio but has no password yet" in shown(setup, "#owner-lead")
+        assert not setup.query_one("#row-full_name").display and app.focused.id == "f-password"
+        await type_text(pilot, "longpassword")
+        await pilot.press("tab")
+        await type_text(pilot, "longpassword")
+        await pilot.press("enter")
+        assert setup.current.step_id == "staff" and users.current_user().id == boss.id
+    assert User.select().count() == 1 and accounts.authenticate("boss", "longpassword").id == boss.id

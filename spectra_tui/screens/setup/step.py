@@ -25,7 +25,7 @@ def text_input(field: str, value: str = "", placeholder: str = "", password: boo
 
 def field_row(field: str, label: str, widget: Widget) -> ComposeResult:
     """A labelled field with its error line under it."""
-    with Horizontal(classes="field"):
+    with Horizontal(classes="field", id=f"row-{field}"):
         yield Label(label, classes="field-label")
         with Vertical(classes="field-box"):
             yield widget

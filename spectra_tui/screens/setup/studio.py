@@ -94,12 +94,12 @@ class OwnerStep(SetupStep):
         lead = self.query_one("#owner-lead", Static)
         upgraded = accounts.owner_without_password()
         for field in ("full_name", "username", "initials"):
-            self.query_one(f"#f-{field}").parent.parent.display = upgraded is None  # type: ignore[union-attr]
+            self.query_one(f"#row-{field}").display = upgraded is None
         if not users.needs_first_start():
             owners = [u.full_name for u in users.active_users() if u.role == "owner"]
             lead.update(f"The studio's owner: {', '.join(owners)}. Nothing to do here.")
             for field in ("full_name", "username", "initials", "password", "again"):
-                self.query_one(f"#f-{field}").parent.parent.display = False  # type: ignore[union-attr]
+                self.query_one(f"#row-{field}").display = False
         elif upgraded is not None:
             lead.update(
                 f"{upgraded.full_name} (user name {upgraded.username}) owns the studio but has no password "
