@@ -1,7 +1,7 @@
 """The studio's catalog: session types, price-list items and packages, rooms.
 
-Adding a session type or a room changes what the studio offers: a manager's
-or the owner's work (Permission.CHANGE_SETTINGS).
+Adding a session type, a price-list item or a room changes what the studio
+offers: a manager's or the owner's work (Permission.CHANGE_SETTINGS).
 """
 
 from . import audit
@@ -44,6 +44,7 @@ def create_session_type(name: str, length_minutes: int, fee_cents: int, color: s
 
 @write_transaction
 def create_price_item(code: str, name: str, price_cents: int, taxable: bool = True) -> PriceItem:
+    require(Permission.CHANGE_SETTINGS)
     code = one_line(code).upper()
     if not code:
         raise ValidationError("Enter the item code.", "code")
@@ -55,6 +56,11 @@ def create_price_item(code: str, name: str, price_cents: int, taxable: bool = Tr
         )
         audit.record("price_item.create", "price_item", row.id, None, row)
     return row
+
+
+def add_price_item(code: str, name: str, price: str) -> PriceItem:
+    """A price-list item from what a person typed: the price as an amount ("45" or "45.00")."""
+    return create_price_item(code, name, parse_money(price or "", "price"))
 
 
 @write_transaction

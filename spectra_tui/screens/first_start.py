@@ -3,7 +3,8 @@ through opened again later (Home, the command palette, a screen that misses
 something, e.g. the Scheduling Wizard with no session types).
 
 The steps: the studio (name, address, time zone, sales tax), the owner's
-account (then signed in), the staff, the rooms, the session types. Every
+account (then signed in), the staff, the rooms, the session types, the
+price list. Every
 step but the owner's account can be skipped; later the steps show what the
 studio has, and changing it takes a manager or the owner (data/ checks it).
 The screen dismisses with the signed-in user (the owner at a first start),

@@ -419,7 +419,13 @@ SCREEN_ACTIONS: list[Action] = [
             ),
         ],
     ),
-    *_in("invoice_line", [("price_list", "Price list", "ctrl+f", "price_list", {"priority": True})]),
+    *_in(
+        "invoice_line",
+        [
+            ("price_list", "Price list", "ctrl+f", "price_list", {"priority": True}),
+            ("set_up", "Set up the price list (when it is empty)", "alt+s", "set_up", PRIORITY_HIDDEN),
+        ],
+    ),
     *_in(
         "money_method",
         [

@@ -54,6 +54,18 @@ def test_rooms_and_session_types_are_a_managers_work(db):
     assert [r.name for r in Room.select().order_by(Room.name)] == ["Studio A", "Studio B"]
 
 
+def test_a_price_list_item_as_typed_is_a_managers_work(db):
+    item = catalog.add_price_item(" p8x10 ", "Print 8x10", "45")
+    assert (item.code, item.name, item.price_cents, item.taxable) == ("P8X10", "Print 8x10", 4500, True)
+    with pytest.raises(ValidationError) as refused:
+        catalog.add_price_item("FRM", "Frame", "lots")
+    assert refused.value.field == "price"
+    users.sign_in(add_user("rita", "Rita Gomez", "front_desk"))
+    with pytest.raises(PermissionDenied):
+        catalog.add_price_item("FRM", "Frame", "20")
+    assert [i.code for i in catalog.price_list()] == ["P8X10"]
+
+
 def test_a_session_type_as_typed(db):
     family = catalog.add_session_type(" Family ", "90", "150")
     assert (family.name, family.length_minutes, family.fee_cents) == ("Family", 90, 15000)

@@ -61,7 +61,7 @@ async def test_an_empty_studio_is_set_up_then_its_first_session_booked(new_app):
     assert User.select().count() == 0 and users.needs_first_start()
     async with app.run_test(size=SIZE) as pilot:
         setup = await open_setup(app, pilot)
-        assert "Step 1 of 5: The studio" in shown(setup, "#setup-progress")
+        assert "Step 1 of 6: The studio" in shown(setup, "#setup-progress")
         # (a) the studio: name, address (two lines), time zone, tax
         setup.query_one("#f-studio_name").value = ""
         await type_text(pilot, "Lumen Portraits")
@@ -75,7 +75,7 @@ async def test_an_empty_studio_is_set_up_then_its_first_session_booked(new_app):
         app.focused.value = ""
         await type_text(pilot, "7.5")
         await pilot.press("enter")  # the last field: checked, kept for the owner's account
-        assert "Step 2 of 5: The owner" in shown(setup, "#setup-progress")
+        assert "Step 2 of 6: The owner" in shown(setup, "#setup-progress")
         assert settings.get("studio_name") != "Lumen Portraits"  # nobody may store settings before the owner
         # (b) the owner: cannot be skipped
         await pilot.press("pagedown")
@@ -88,7 +88,7 @@ async def test_an_empty_studio_is_set_up_then_its_first_session_booked(new_app):
         await pilot.press("tab")
         await type_text(pilot, "2468")
         await pilot.press("enter")
-        assert "Step 3 of 5: Staff" in shown(setup, "#setup-progress")
+        assert "Step 3 of 6: Staff" in shown(setup, "#setup-progress")
         owner = users.current_user()
         assert owner.username == "olivia" and owner.role == "owner" and app.sub_title == "Olivia Stone"
         assert settings.get("studio_name") == "Lumen Portraits" and settings.get("tax_rate") == "0.075"
@@ -113,14 +113,14 @@ async def test_an_empty_studio_is_set_up_then_its_first_session_booked(new_app):
         assert [u.username for u in setup.query_one("#staff-table").loaded_rows] == ["ava", "olivia"]
         await pilot.press("ctrl+w")  # nothing to save: on
         # (d) a room
-        assert "Step 4 of 5: Rooms" in shown(setup, "#setup-progress")
+        assert "Step 4 of 6: Rooms" in shown(setup, "#setup-progress")
         await type_text(pilot, "Studio A")
         await pilot.press("enter")
         assert [room.name for room in Room.select()] == ["Studio A"]
         assert "Studio A" in shown(setup, "#rooms-list")
         await pilot.press("ctrl+w")
         # (e) a session type
-        assert "Step 5 of 5: Session types" in shown(setup, "#setup-progress")
+        assert "Step 5 of 6: Session types" in shown(setup, "#setup-progress")
         await type_text(pilot, "Family")
         await pilot.press("enter")
         await type_text(pilot, "90")
@@ -129,7 +129,9 @@ async def test_an_empty_studio_is_set_up_then_its_first_session_booked(new_app):
         await pilot.press("enter")
         family = SessionType.get(SessionType.name == "Family")
         assert (family.length_minutes, family.fee_cents) == (90, 15000)
-        await pilot.press("ctrl+w")  # the last step: done
+        await pilot.press("ctrl+w")
+        assert "Step 6 of 6: Price list (may be skipped)" in shown(setup, "#setup-progress")
+        await pilot.press("pagedown")  # skipped, the last step: done
         await pilot.pause()
         assert app.screen is not setup and setup.answers == [owner]
 
@@ -204,7 +206,9 @@ async def test_the_wizard_says_what_is_missing_and_its_key_sets_it_up(owner_app)
         await type_text(pilot, "90")
         await pilot.press("tab")
         await type_text(pilot, "150")
-        await pilot.press("ctrl+w")  # adds it, and the setup is done
+        await pilot.press("ctrl+w")  # adds it
+        assert setup.current.step_id == "price_list"
+        await pilot.press("escape")  # leaves the setup
         await pilot.pause()
         assert app.screen is wizard and wizard.step == "details"
         assert not wizard.query_one("#wz-missing").display  # the choices were read again
@@ -266,3 +270,38 @@ async def test_an_upgraded_studio_s_owner_is_asked_only_for_a_password(new_app):
         await pilot.press("enter")
         assert setup.current.step_id == "staff" and users.current_user().id == boss.id
     assert User.select().count() == 1 and accounts.authenticate("boss", "longpassword").id == boss.id
+
+
+async def test_an_invoice_line_with_an_empty_price_list_leads_to_its_setup(owner_app):
+    from spectra_tui.data import invoices
+    from spectra_tui.data.models import Invoice
+    from spectra_tui.screens.invoices.line_dialog import LineDialog
+    from spectra_tui.screens.open_record import open_invoice
+
+    app = owner_app
+    invoice = invoices.create_invoice(Invoice.GENERIC, client=app.client)
+    async with app.run_test(size=SIZE) as pilot:
+        open_invoice(app, invoice)
+        await pilot.pause()
+        await pilot.press("a")
+        dialog = app.screen
+        assert isinstance(dialog, LineDialog)
+        assert "The price list is empty: Alt+S sets it up" in shown(dialog, "#item-hint")
+        await pilot.press("enter")  # (would list the price list)
+        assert "The price list is empty" in shown(dialog, "#error")
+        await pilot.press("alt+s")
+        setup = app.screen
+        assert isinstance(setup, FirstStartScreen) and setup.current.step_id == "price_list"
+        await type_text(pilot, "p8x10")
+        await pilot.press("tab")
+        await type_text(pilot, "Print 8x10")
+        await pilot.press("tab")
+        await type_text(pilot, "45")
+        await pilot.press("ctrl+w")  # adds it; the last step: done
+        await pilot.pause()
+        assert app.screen is dialog
+        assert "look up or list" in shown(dialog, "#item-hint")
+        dialog.query_one("#code").focus()
+        await type_text(pilot, "p8x10")
+        await pilot.press("enter")
+        assert dialog.item is not None and dialog.item.price_cents == 4500

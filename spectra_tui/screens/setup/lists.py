@@ -119,3 +119,25 @@ class SessionTypesStep(_ListStep):
             return self.query_one(f"#f-{field}", Input).value
 
         catalog.add_session_type(text("name"), text("length"), text("fee"))
+
+
+class PriceListStep(_ListStep):
+    step_id = "price_list"
+    title = "Price list"
+
+    def compose(self) -> ComposeResult:
+        yield Static("What the studio sells on invoices (prints, frames, files…):", classes="lead")
+        yield from self.compose_list()
+        yield from field_row("code", "Item code", text_input("code", placeholder="e.g. P8X10"))
+        yield from field_row("name", "Name", text_input("name", placeholder="e.g. Print 8x10"))
+        yield from field_row("price", "Price", text_input("price", placeholder="45.00"))
+        yield Static(f"{keymap.widget_key('submit')} on the price adds it", classes="hint")
+
+    def names(self) -> list[str]:
+        return [f"{item.code} · {item.name} · {format_money(item.price_cents)}" for item in catalog.price_list()]
+
+    def add(self) -> None:
+        def text(field: str) -> str:
+            return self.query_one(f"#f-{field}", Input).value
+
+        catalog.add_price_item(text("code"), text("name"), text("price"))
