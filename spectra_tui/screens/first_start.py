@@ -100,14 +100,22 @@ class FirstStartScreen(SpectraScreen):
         self.call_after_refresh(step.focus_first)
 
     def draw_bar(self) -> None:
-        bar = Text(no_wrap=True, overflow="ellipsis")
+        """Every step, done ones ticked; when that does not fit, only the current one named."""
+        full = Text(no_wrap=True, overflow="ellipsis")
+        compact = Text(no_wrap=True, overflow="ellipsis")
         for index, step in enumerate(self.steps):
             done = step.done()
             style = "reverse bold" if step is self.current else ("green" if done else "dim")
-            bar.append(f" {index + 1} {step.title}{' ✓' if done else ''} ", style)
+            tick = " ✓" if done else ""
+            full.append(f" {index + 1} {step.title}{tick} ", style)
+            compact.append(
+                f" {index + 1} {step.title}{tick} " if step is self.current else f" {index + 1}{tick} ", style
+            )
             if index < len(self.steps) - 1:
-                bar.append("›", "dim")
-        self.query_one("#setup-bar", Static).update(bar)
+                full.append("›", "dim")
+                compact.append("›", "dim")
+        width = (self.query_one("#setup-bar").size.width or self.app.size.width) - 2
+        self.query_one("#setup-bar", Static).update(full if full.cell_len <= width else compact)
         last = self.current is self.steps[-1]
         keys = [("save_close", "saves and finishes" if last else "saves and goes on")]
         if not (self.current.required and not self.current.done()):
