@@ -80,6 +80,10 @@ class FirstStartScreen(SpectraScreen):
         if self.is_mounted:
             self.draw_bar()
 
+    @property
+    def has_unsaved_changes(self) -> bool:
+        return self.current.typed_anything()
+
     def step(self, step_id: str) -> SetupStep:
         return next(step for step in self.steps if step.step_id == step_id)
 

@@ -234,6 +234,7 @@ async def test_the_setup_opened_again_shows_what_is_there_and_keeps_to_managers(
         await pilot.press("enter")
         assert "Only a manager or the owner may change the studio's settings" in shown(setup, "#setup-error")
         assert Room.select().count() == 0
+        assert setup.has_unsaved_changes  # the room typed stays (Ctrl+Q, Change User ask first)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, FirstStartScreen)

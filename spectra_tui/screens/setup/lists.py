@@ -57,9 +57,6 @@ class _ListStep(SetupStep):
     def done(self) -> bool:
         return bool(self.names())
 
-    def typed_anything(self) -> bool:
-        return any(field.value.strip() for field in self.query(Input))
-
     def submitted(self, field: Input) -> None:
         fields = list(self.query(Input))
         if field is not fields[-1]:

@@ -56,6 +56,10 @@ class SetupStep(Vertical):
     def save(self) -> None:
         """Store what is typed (nothing typed: nothing to do)."""
 
+    def typed_anything(self) -> bool:
+        """Something typed here is not saved yet."""
+        return any(field.value.strip() for field in self.query(Input))
+
     def submitted(self, field: Input) -> None:
         """Enter in a field: the next field; on the last one, save and go on."""
         fields = list(self.query(Input))

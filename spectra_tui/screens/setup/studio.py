@@ -58,6 +58,9 @@ class StudioStep(SetupStep):
     def done(self) -> bool:
         return self.held is not None or bool(studio_setup.current().studio_address)
 
+    def typed_anything(self) -> bool:
+        return self.held is None and self.typed() != studio_setup.current()
+
     def save(self) -> None:
         typed = self.typed()
         if users.needs_first_start():
