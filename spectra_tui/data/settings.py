@@ -88,8 +88,23 @@ def put(key: str, value: Any) -> None:
         clock.forget_zone()
 
 
+def _address(value: Any) -> str:
+    """The studio's address: a few lines, each trimmed, no empty lines."""
+    if not isinstance(value, str):
+        raise ValidationError("The studio's address is text (a few lines).")
+    lines = [" ".join(line.split()) for line in value.splitlines()]
+    address = "\n".join(line for line in lines if line)
+    if address.count("\n") >= MAX_ADDRESS_LINES:
+        raise ValidationError(f"Keep the studio's address to {MAX_ADDRESS_LINES} lines.")
+    if len(address) > MAX_ADDRESS_CHARACTERS:
+        raise ValidationError(f"The studio's address is too long (at most {MAX_ADDRESS_CHARACTERS} characters).")
+    return address
+
+
 def validate(key: str, value: Any) -> Any:
     """Raise a ValidationError for a bad value; return the value to store."""
+    if key == "studio_address":
+        return _address(value)
     if key == "conflict_policy" and value not in CONFLICT_POLICIES:
         raise ValidationError(f"The conflict policy must be one of: {', '.join(CONFLICT_POLICIES)}.")
     if key == "session_statuses":
@@ -112,24 +127,9 @@ def validate(key: str, value: Any) -> Any:
         return str(rate)
     if key == "locale":
         return check_locale(value)
-    if key == "studio_address":
-        return _address(value)
     if key == "tax_included" and not isinstance(value, bool):
         raise ValidationError("'Tax included' is either on or off (True or False).")
     return value
-
-
-def _address(value: Any) -> str:
-    """The studio's address: a few lines, each trimmed, no empty lines."""
-    if not isinstance(value, str):
-        raise ValidationError("The studio's address is text (a few lines).")
-    lines = [" ".join(line.split()) for line in value.splitlines()]
-    address = "\n".join(line for line in lines if line)
-    if address.count("\n") >= MAX_ADDRESS_LINES:
-        raise ValidationError(f"Keep the studio's address to {MAX_ADDRESS_LINES} lines.")
-    if len(address) > MAX_ADDRESS_CHARACTERS:
-        raise ValidationError(f"The studio's address is too long (at most {MAX_ADDRESS_CHARACTERS} characters).")
-    return address
 
 
 def tax_rate() -> Decimal:

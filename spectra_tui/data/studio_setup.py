@@ -30,6 +30,7 @@ class StudioSetup:
     """The settings as text, the way the screen shows and takes them."""
 
     studio_name: str
+    studio_address: str  # several lines
     tax_percent: str  # "8.25" for 8.25 %
     tax_included: bool
     conflict_policy: str  # settings.CONFLICT_POLICIES
@@ -38,7 +39,6 @@ class StudioSetup:
     image_root: str  # empty: the default folder
     locale: str  # how amounts are typed: "en_US" reads 1,234.50, "de_DE" 1.234,50
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
-    studio_address: str = ""  # several lines
 
 
 def current() -> StudioSetup:
@@ -46,6 +46,7 @@ def current() -> StudioSetup:
     stored_hours = settings.get("studio_hours") or {}
     return StudioSetup(
         studio_name=settings.get("studio_name"),
+        studio_address=settings.get("studio_address"),
         tax_percent=format(rate.normalize(), "f"),  # 0.0825 -> '8.25'
         tax_included=bool(settings.get("tax_included")),
         conflict_policy=settings.get("conflict_policy"),
@@ -54,7 +55,6 @@ def current() -> StudioSetup:
         image_root=settings.get("image_root") or "",
         locale=settings.get("locale"),
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
-        studio_address=settings.get("studio_address"),
     )
 
 
@@ -92,6 +92,7 @@ def read(setup: StudioSetup) -> dict:
         ) from None
     return {
         "studio_name": name,
+        "studio_address": _checked("studio_address", setup.studio_address or ""),
         "tax_rate": str(percent / 100),
         "tax_included": bool(setup.tax_included),
         "conflict_policy": setup.conflict_policy,
@@ -100,7 +101,6 @@ def read(setup: StudioSetup) -> dict:
         "image_root": _image_root(setup.image_root),
         "locale": check_locale(setup.locale),
         "studio_hours": _hours(setup.hours),
-        "studio_address": _checked("studio_address", setup.studio_address or ""),
     }
 
 

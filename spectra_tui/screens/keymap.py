@@ -116,6 +116,8 @@ APP_ACTIONS: list[Action] = [
 SCOPES: dict[str, str] = {
     "dialog": "Every dialog",
     "help": "Help",
+    "setup": "Setting up the studio",
+    "staff_list": "Staff",
     "table": "Every list",
     "record": "Every record",
     "home": "Home",
@@ -144,8 +146,6 @@ SCOPES: dict[str, str] = {
     "deposits": "Apply deposits",
     "deposit_list": "Apply deposits",
     "wizard": "Scheduling Wizard",
-    "setup": "Setting up the studio",
-    "staff_list": "Staff",
     "choice": "Choice fields",
 }
 

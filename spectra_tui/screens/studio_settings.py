@@ -29,6 +29,7 @@ class StudioSettingsScreen(RecordScreen):
     StudioSettingsScreen .setting Input { width: 1fr; max-width: 50; }
     StudioSettingsScreen .setting Select { width: 30; }
     StudioSettingsScreen .setting TextArea { width: 1fr; max-width: 50; height: 3; }
+    StudioSettingsScreen #settings-staff { height: auto; margin-top: 1; color: $text-muted; }
     StudioSettingsScreen .section { margin-top: 1; text-style: bold; }
     StudioSettingsScreen .setting-error { color: $error; height: auto; display: none; padding-left: 24; }
     StudioSettingsScreen .setting-error.-shown { display: block; }
@@ -59,6 +60,14 @@ class StudioSettingsScreen(RecordScreen):
                     placeholder="street, town… (a few lines)",
                 ),
             )
+            yield Static(
+                keymap.hint(
+                    ("staff", "opens the staff's accounts"),
+                    ("set_up_studio", "walks through the setup (rooms, session types, price list)"),
+                )
+                + f"; also in the command palette ({keymap.key('palette')})",
+                id="settings-staff",
+            )
             yield Static("Sales tax", classes="section")
             yield from self._row("tax_percent", "Tax rate (%)", Input(shown.tax_percent, placeholder="8.25"))
             yield from self._row(
@@ -87,15 +96,6 @@ class StudioSettingsScreen(RecordScreen):
             yield Static("Images", classes="section")
             yield from self._row(
                 "image_root", "Image folder", Input(shown.image_root, placeholder="empty: the default folder")
-            )
-            yield Static("Staff and setup", classes="section")
-            yield Static(
-                keymap.hint(
-                    ("staff", "opens the staff's accounts"),
-                    ("set_up_studio", "walks through the setup (rooms, session types)"),
-                )
-                + f"; also in the command palette ({keymap.key('palette')})",
-                classes="setting",
             )
         yield KeyBar()
 
@@ -131,6 +131,7 @@ class StudioSettingsScreen(RecordScreen):
 
         return studio_setup.StudioSetup(
             studio_name=text("studio_name"),
+            studio_address=self.query_one("#s-studio_address", TextArea).text,
             tax_percent=text("tax_percent"),
             tax_included=self.query_one("#s-tax_included", Checkbox).value,
             conflict_policy=str(self.query_one("#s-conflict_policy", Select).value),
@@ -139,7 +140,6 @@ class StudioSettingsScreen(RecordScreen):
             image_root=text("image_root"),
             locale=text("locale"),
             hours=tuple(text(f"hours_{day}") for day in range(7)),
-            studio_address=self.query_one("#s-studio_address", TextArea).text,
         )
 
     def save(self) -> bool:

@@ -30,7 +30,7 @@ from spectra_tui.data import catalog, check, clients, invoices, ledger, sessions
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.errors import DomainError
 from spectra_tui.data.clock import set_clock, to_utc
-from spectra_tui.data.models import AuditLog, Invoice, InvoiceLine, LedgerEntry, User
+from spectra_tui.data.models import AuditLog, Invoice, InvoiceLine, LedgerEntry
 
 SF, IO, RO, GEN, CM, EST = Invoice.KINDS
 # An amount is a number of cents, or a word resolved against the model at the
@@ -58,10 +58,9 @@ class LedgerMachine(RuleBasedStateMachine):
         self.folder = tempfile.mkdtemp(prefix="spectra-prop-")
         open_database(Path(self.folder) / "t.db", create=True)
         set_clock(lambda: to_utc(dt.datetime(2030, 1, 15, 12, 0)))
-        photographer = add_user("ava", "Ava Reyes", "photographer")  # (makes the owner, who is signed in)
-        users.sign_in(User.get(User.role == "owner"))
-        family = catalog.create_session_type("Family", 60, 15000)  # a manager's or the owner's work
-        users.sign_in(add_user("rita", "Rita Gomez"))
+        users.sign_in(add_user("rita", "Rita Gomez", "manager"))  # voids: a manager's
+        photographer = add_user("ava", "Ava Reyes", "photographer")
+        family = catalog.create_session_type("Family", 60, 15000)
         self.clients = [clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"}),
                         clients.save_client(None, {"first_name": "Bo", "last_name": "Park"})]
         self.sessions = [sessions.create_session(c, photographer, family, dt.datetime(2030, 2, 1, 10 + i))
