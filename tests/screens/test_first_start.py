@@ -86,6 +86,13 @@ async def test_an_empty_studio_is_set_up_then_its_first_session_booked(new_app):
         await pilot.press("tab", "tab")
         await type_text(pilot, "2468")
         await pilot.press("tab")
+        await type_text(pilot, "2469")
+        await pilot.press("enter")  # not the same twice: said at the field, both typed again
+        assert "not the same" in shown(setup, "#err-again") and User.select().count() == 0
+        assert setup.query_one("#f-password").value == "" and app.focused.id == "f-again"
+        setup.query_one("#f-password").focus()
+        await type_text(pilot, "2468")
+        await pilot.press("tab")
         await type_text(pilot, "2468")
         await pilot.press("enter")
         assert "Step 3 of 6: Staff" in shown(setup, "#setup-progress")

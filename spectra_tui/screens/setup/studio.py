@@ -125,5 +125,9 @@ class OwnerStep(SetupStep):
             return self.query_one(f"#f-{field}", Input).value
 
         account = Account(text("username"), text("full_name"), "owner", text("initials"))
-        owner = accounts.set_up_owner(account, text("password"), text("again"))
+        try:
+            owner = accounts.set_up_owner(account, text("password"), text("again"))
+        finally:  # the password is never kept on the screen: typed again after a refusal
+            for field in ("password", "again"):
+                self.query_one(f"#f-{field}", Input).value = ""
         self.setup.signed_in(owner)
