@@ -235,6 +235,22 @@ class SpectraApp(App):
         if not isinstance(self.screen, StudioSettingsScreen):
             self.push_screen(StudioSettingsScreen())
 
+    # ------------------------------------------------------------ the studio's setup and staff
+
+    def action_set_up_studio(self, step: str = "") -> None:
+        """The setup's steps (from Home, the palette, a screen missing something), at ``step`` if given."""
+        from .screens.first_start import FirstStartScreen
+
+        if not isinstance(self.screen, FirstStartScreen):
+            self.push_screen(FirstStartScreen(start_at=step))
+
+    def action_staff(self) -> None:
+        """The Staff screen (a manager's or the owner's; others see why not)."""
+        from .screens.staff import StaffScreen
+
+        if not isinstance(self.screen, StaffScreen):
+            self.push_screen(StaffScreen())
+
     def action_session_search(self) -> None:
         from .screens.open_record import open_session
         from .screens.sessions import SessionSearchDialog

@@ -12,6 +12,7 @@ account locks for ``LOCK_MINUTES`` or until a manager unlocks it. The tries
 are counted in the database, so every terminal sees the same count.
 """
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from .errors import DomainError, FieldErrors, NotFound, ValidationError
 from .models import User
 from .permissions import Permission, require
 from .text import one_line
-from .users import current_user, needs_first_start, sign_in
+from .users import all_users, current_user, needs_first_start, sign_in
 
 SLOW_AFTER = 3
 LOCK_AFTER = 6
@@ -111,6 +112,48 @@ def add_account(account: Account, secret: str | None = None) -> User:
     user = User.create(**values)
     audit.record("user.add", "user", user.id, None, user)
     return user
+
+
+def staff_accounts() -> list[User]:
+    """Every account, the disabled ones last: the Staff screen's list (a manager's or the owner's)."""
+    require(Permission.MANAGE_USERS)
+    return all_users()
+
+
+def check_typed_twice(secret: str, again: str) -> None:
+    """A new password or PIN is typed twice: the same both times."""
+    if (secret or "") != (again or ""):
+        raise ValidationError("The two passwords (or PINs) are not the same: type them again.", "again")
+
+
+def owner_without_password() -> User | None:
+    """An upgraded studio's owner account that cannot sign in yet (no password)."""
+    return (
+        User.select()
+        .where((User.role == "owner") & (User.active == True) & (User.password_hash == ""))  # noqa: E712
+        .order_by(User.id)
+        .first()
+    )
+
+
+@write_transaction
+def set_up_owner(account: Account, secret: str, again: str) -> User:
+    """The first start's owner account, then signed in: a new studio's first
+    account; or, in an upgraded studio whose owner has no password yet, that
+    owner's password (the account as it is). Refused once the studio has an
+    owner who can sign in."""
+    if not needs_first_start():
+        raise DomainError("The studio's owner account is already set up: the owner signs in with it.")
+    check_typed_twice(secret, again)
+    existing = owner_without_password()
+    if existing is not None:
+        owner = set_secret(existing, secret)
+    elif User.select().exists():
+        raise DomainError("The studio has accounts but no owner: run `spectra user add` to make the owner's.")
+    else:
+        owner = add_account(dataclasses.replace(account, role="owner"), secret)
+    sign_in(owner)
+    return owner
 
 
 def create_user(

@@ -1,10 +1,15 @@
-"""The studio's catalog: session types, price-list items and packages, rooms."""
+"""The studio's catalog: session types, price-list items and packages, rooms.
+
+Adding a session type, a price-list item or a room changes what the studio
+offers: a manager's or the owner's work (Permission.CHANGE_SETTINGS).
+"""
 
 from . import audit
 from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import PackageItem, PriceItem, Room, SessionType, database
-from .money import MAX_CENTS
+from .money import MAX_CENTS, parse_money
+from .permissions import Permission, require
 from .text import one_line
 
 
@@ -25,6 +30,7 @@ def _price(cents) -> int:
 
 @write_transaction
 def create_session_type(name: str, length_minutes: int, fee_cents: int, color: str = "#87af87") -> SessionType:
+    require(Permission.CHANGE_SETTINGS)
     name = _name(name, "session type")
     if not isinstance(length_minutes, int) or not 5 <= length_minutes <= 720:
         raise ValidationError("A session lasts from 5 minutes to 12 hours.", "length")
@@ -38,6 +44,7 @@ def create_session_type(name: str, length_minutes: int, fee_cents: int, color: s
 
 @write_transaction
 def create_price_item(code: str, name: str, price_cents: int, taxable: bool = True) -> PriceItem:
+    require(Permission.CHANGE_SETTINGS)
     code = one_line(code).upper()
     if not code:
         raise ValidationError("Enter the item code.", "code")
@@ -49,6 +56,11 @@ def create_price_item(code: str, name: str, price_cents: int, taxable: bool = Tr
         )
         audit.record("price_item.create", "price_item", row.id, None, row)
     return row
+
+
+def add_price_item(code: str, name: str, price: str) -> PriceItem:
+    """A price-list item from what a person typed: the price as an amount ("45" or "45.00")."""
+    return create_price_item(code, name, parse_money(price or "", "price"))
 
 
 @write_transaction
@@ -70,11 +82,26 @@ def create_package(
     return package
 
 
+def add_session_type(name: str, length: str, fee: str) -> SessionType:
+    """A session type from what a person typed: the length in minutes ("90"),
+    the fee as an amount ("150" or "150.00"); the message names the field."""
+    typed_length = (length or "").strip()
+    if not typed_length.isascii() or not typed_length.isdigit():
+        raise ValidationError("Type the length in minutes, e.g. 60.", "length")
+    fee_cents = parse_money(fee or "0", "fee")
+    return create_session_type(name, int(typed_length), fee_cents)
+
+
+@write_transaction
 def create_room(name: str) -> Room:
+    require(Permission.CHANGE_SETTINGS)
     name = _name(name, "room")
     if Room.select().where(Room.name == name).exists():
         raise ValidationError(f"There is already a room '{name}'.", "name")
-    return Room.create(name=name)
+    with database.atomic():
+        room = Room.create(name=name)
+        audit.record("room.create", "room", room.id, None, room)
+    return room
 
 
 def price_list(include_packages: bool = True) -> list[PriceItem]:

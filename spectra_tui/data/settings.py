@@ -37,6 +37,7 @@ DEFAULT_HOURS = {
 
 DEFAULTS: dict[str, Any] = {
     "studio_name": "Spectra Portrait Studio",
+    "studio_address": "",  # several lines (street, city...): heads invoices and calendars sent to clients
     "tax_rate": "0.0825",
     "tax_included": False,
     "currency_symbol": "$",
@@ -62,14 +63,20 @@ def get(key: str) -> Any:
     if key not in DEFAULTS:
         raise KeyError(key)
     row = Setting.get_or_none(Setting.key == key)
-    return _without_controls(json.loads(row.value)) if row else DEFAULTS[key]
+    return _without_controls(json.loads(row.value), key in MULTILINE_SETTINGS) if row else DEFAULTS[key]
 
 
-def _without_controls(value: Any) -> Any:
+MULTILINE_SETTINGS = ("studio_address",)
+MAX_ADDRESS_LINES = 6
+MAX_ADDRESS_CHARACTERS = 300
+
+
+def _without_controls(value: Any, multiline: bool = False) -> Any:
     """Each text of a setting's value (a name, the statuses, the hours) without
-    control characters: JSON would store an ESC escaped, past the column's rule."""
+    control characters: JSON would store an ESC escaped, past the column's rule.
+    A ``multiline`` text (the address) keeps its line breaks."""
     if isinstance(value, str):
-        return strip_controls(value)
+        return strip_controls(value, multiline=multiline)
     if isinstance(value, list):
         return [_without_controls(item) for item in value]
     if isinstance(value, dict):
@@ -80,7 +87,7 @@ def _without_controls(value: Any) -> Any:
 def put(key: str, value: Any) -> None:
     if key not in DEFAULTS:
         raise ValidationError(f"There is no setting called '{key}'.")
-    value = validate(key, _without_controls(value))
+    value = validate(key, _without_controls(value, key in MULTILINE_SETTINGS))
     text = json.dumps(value)
     # An upsert both SQLite and PostgreSQL know (REPLACE is SQLite's alone).
     Setting.insert(key=key, value=text).on_conflict(
@@ -90,8 +97,23 @@ def put(key: str, value: Any) -> None:
         clock.forget_zone()
 
 
+def _address(value: Any) -> str:
+    """The studio's address: a few lines, each trimmed, no empty lines."""
+    if not isinstance(value, str):
+        raise ValidationError("The studio's address is text (a few lines).")
+    lines = [" ".join(line.split()) for line in value.splitlines()]
+    address = "\n".join(line for line in lines if line)
+    if address.count("\n") >= MAX_ADDRESS_LINES:
+        raise ValidationError(f"Keep the studio's address to {MAX_ADDRESS_LINES} lines.")
+    if len(address) > MAX_ADDRESS_CHARACTERS:
+        raise ValidationError(f"The studio's address is too long (at most {MAX_ADDRESS_CHARACTERS} characters).")
+    return address
+
+
 def validate(key: str, value: Any) -> Any:
     """Raise a ValidationError for a bad value; return the value to store."""
+    if key == "studio_address":
+        return _address(value)
     if key == "conflict_policy" and value not in CONFLICT_POLICIES:
         raise ValidationError(f"The conflict policy must be one of: {', '.join(CONFLICT_POLICIES)}.")
     if key == "session_statuses":

@@ -30,6 +30,7 @@ class StudioSetup:
     """The settings as text, the way the screen shows and takes them."""
 
     studio_name: str
+    studio_address: str  # several lines
     tax_percent: str  # "8.25" for 8.25 %
     tax_included: bool
     conflict_policy: str  # settings.CONFLICT_POLICIES
@@ -49,6 +50,7 @@ def current() -> StudioSetup:
     stored_hours = settings.get("studio_hours") or {}
     return StudioSetup(
         studio_name=settings.get("studio_name"),
+        studio_address=settings.get("studio_address"),
         tax_percent=format(rate.normalize(), "f"),  # 0.0825 -> '8.25'
         tax_included=bool(settings.get("tax_included")),
         conflict_policy=settings.get("conflict_policy"),
@@ -98,6 +100,7 @@ def read(setup: StudioSetup) -> dict:
         ) from None
     return {
         "studio_name": name,
+        "studio_address": _checked("studio_address", setup.studio_address or ""),
         "tax_rate": str(percent / 100),
         "tax_included": bool(setup.tax_included),
         "conflict_policy": setup.conflict_policy,

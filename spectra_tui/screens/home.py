@@ -265,3 +265,7 @@ class HomeHub(HubScreen):
 
     def _open_client(self, client) -> None:
         open_client(self.app, client)
+
+    def action_set_up(self) -> None:
+        """s: the studio's setup (staff, rooms, session types), showing what is there."""
+        spectra_app(self).action_set_up_studio()

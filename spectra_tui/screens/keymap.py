@@ -110,12 +110,17 @@ APP_ACTIONS: list[Action] = [
     _app("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
     _app("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False, label="Commands"),
     _app("quit", "Quit", "ctrl+q", "quit", GENERAL_GROUP, show=False),
+    # The studio's setup and staff: palette entries first (Home, F10 and the wizard lead there too).
+    _app("set_up_studio", "Set up the studio", "ctrl+f10", "set_up_studio", GENERAL_GROUP, show=False),
+    _app("staff", "Staff", "ctrl+f9", "staff", GENERAL_GROUP, show=False),
 ]
 
 # Screen scopes: id prefix -> the heading in Help.
 SCOPES: dict[str, str] = {
     "dialog": "Every dialog",
     "help": "Help",
+    "setup": "Setting up the studio",
+    "staff_list": "Staff",
     "table": "Every list",
     "record": "Every record",
     "home": "Home",
@@ -196,6 +201,7 @@ SCREEN_ACTIONS: list[Action] = [
         [
             ("open_client", "Open the line's client", "c", "open_client", {"label": "Open client"}),
             ("task_done", "Mark the task done", "d", "task_done", {"label": "Task done"}),
+            ("set_up", "Set up the studio (staff, rooms, session types)", "s", "set_up", {"label": "Set up"}),
         ],
     ),
     *_in("stage_list", [("go", "Run the stage's main action", "enter", "choose", {"label": "Go", "show": False})]),
@@ -418,7 +424,13 @@ SCREEN_ACTIONS: list[Action] = [
             ),
         ],
     ),
-    *_in("invoice_line", [("price_list", "Price list", "ctrl+f", "price_list", {"priority": True})]),
+    *_in(
+        "invoice_line",
+        [
+            ("price_list", "Price list", "ctrl+f", "price_list", {"priority": True}),
+            ("set_up", "Set up the price list (when it is empty)", "alt+s", "set_up", PRIORITY_HIDDEN),
+        ],
+    ),
     *_in(
         "money_method",
         [
@@ -440,6 +452,25 @@ SCREEN_ACTIONS: list[Action] = [
         [
             ("next", "Next step", "enter", "next", {"label": "Next"}),
             ("back", "Back a step (cancel on the first)", "escape", "back", {"label": "Back"}),
+            ("set_up", "Set up what the booking is missing", "alt+s", "set_up", {"label": "Set up", **PRIORITY_HIDDEN}),
+        ],
+    ),
+    # The setup's steps: forms, so the keys are ones a field does not take.
+    *_in(
+        "setup",
+        [
+            ("next", "Next step (nothing typed is saved)", "pagedown", "step(1)", {"label": "Skip", "priority": True}),
+            ("back", "Previous step", "pageup", "step(-1)", {"label": "Back", "priority": True}),
+        ],
+    ),
+    *_in(
+        "staff_list",
+        [
+            ("add", "Add a person", "a,insert", "add", {"label": "Add"}),
+            ("edit", "Edit the account", "e", "edit", {"label": "Edit"}),
+            ("password", "Set the password or PIN", "p", "password", {"label": "Password"}),
+            ("active", "Disable or enable the account", "d", "toggle_active", {"label": "Disable/Enable"}),
+            ("unlock", "Unlock the account", "u", "unlock", {"label": "Unlock"}),
         ],
     ),
     *_in(

@@ -6,7 +6,7 @@ only a manager or the owner saves them (data/studio_setup.py holds the rules).""
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Checkbox, Input, Label, Select, Static
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from ..data import studio_setup
 from ..data.booking import DAY_NAMES
@@ -31,6 +31,8 @@ class StudioSettingsScreen(RecordScreen):
     StudioSettingsScreen .setting:focus-within .setting-label { color: $accent; text-style: bold; }
     StudioSettingsScreen .setting Input { width: 1fr; max-width: 50; }
     StudioSettingsScreen .setting Select { width: 30; }
+    StudioSettingsScreen .setting TextArea { width: 1fr; max-width: 50; height: 3; }
+    StudioSettingsScreen #settings-staff { height: auto; margin-top: 1; color: $text-muted; }
     StudioSettingsScreen .section { margin-top: 1; text-style: bold; }
     StudioSettingsScreen .setting-error { color: $error; height: auto; display: none; padding-left: 24; }
     StudioSettingsScreen .setting-error.-shown { display: block; }
@@ -51,6 +53,25 @@ class StudioSettingsScreen(RecordScreen):
         shown = self.shown
         with VerticalScroll(can_focus=False):
             yield from self._row("studio_name", "Studio name", Input(shown.studio_name))
+            yield from self._row(
+                "studio_address",
+                "Address",
+                TextArea(
+                    shown.studio_address,
+                    soft_wrap=True,
+                    tab_behavior="focus",
+                    compact=True,
+                    placeholder="street, town… (a few lines)",
+                ),
+            )
+            yield Static(
+                keymap.hint(
+                    ("staff", "opens the staff's accounts"),
+                    ("set_up_studio", "walks through the setup (rooms, session types, price list)"),
+                )
+                + f"; also in the command palette ({keymap.key('palette')})",
+                id="settings-staff",
+            )
             yield Static("Sales tax", classes="section")
             yield from self._row("tax_percent", "Tax rate (%)", Input(shown.tax_percent, placeholder="8.25"))
             yield from self._row(
@@ -120,6 +141,7 @@ class StudioSettingsScreen(RecordScreen):
     @on(Input.Changed)
     @on(Checkbox.Changed)
     @on(Select.Changed)
+    @on(TextArea.Changed)
     def _edited(self) -> None:
         self.dirty = self.typed() != self.shown
 
@@ -133,6 +155,7 @@ class StudioSettingsScreen(RecordScreen):
 
         return studio_setup.StudioSetup(
             studio_name=text("studio_name"),
+            studio_address=self.query_one("#s-studio_address", TextArea).text,
             tax_percent=text("tax_percent"),
             tax_included=self.query_one("#s-tax_included", Checkbox).value,
             conflict_policy=str(self.query_one("#s-conflict_policy", Select).value),

@@ -40,10 +40,10 @@ def test_user_names_are_unique(db):
 def test_the_signed_in_user_is_who_the_audit_names(db):
     users.sign_in(None)
     assert users.current_user_name() == "system"
-    users.sign_in(add_user("rita", "Rita Gomez"))
-    catalog.create_room("Studio A")  # rooms are not audited; a session type is
+    users.sign_in(add_user("mia", "Mia Park", "manager"))  # rooms and session types: a manager's work
+    catalog.create_room("Studio A")
     catalog.create_session_type("Pet", 60, 9500)
-    assert AuditLog.select().order_by(AuditLog.id.desc()).first().user_name == "rita"
+    assert AuditLog.select().order_by(AuditLog.id.desc()).first().user_name == "mia"
 
 
 # ---------------------------------------------------------------- catalog

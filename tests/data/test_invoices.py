@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from spectra_tui.data import audit, check, clients, invoices, ledger, sessions
+from spectra_tui.data import audit, check, clients, invoices, ledger, sessions, users
 from spectra_tui.data.errors import NotFound, ValidationError
 from spectra_tui.data.models import AuditLog, Invoice, InvoiceLine
 
@@ -188,6 +188,7 @@ def test_lines_and_totals(studio, session):
 
 def test_package_line_lists_its_contents(studio):
     from spectra_tui.data import catalog
+    users.sign_in(users.find_user("owner"))  # the price list: a manager's or the owner's
     wallets = catalog.create_price_item("W", "Wallets", 900)
     package = catalog.create_package("PKG", "Bronze", 29900, [(studio.item, 1), (wallets, 8)])
     invoice = invoices.create_invoice(GEN, client=studio.client)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from spectra_tui.data import invoices, settings
+from spectra_tui.data import invoices, settings, users
 from spectra_tui.data.errors import DomainError, ValidationError
 from spectra_tui.data.models import Invoice
 from spectra_tui.data.money import (
@@ -195,8 +195,10 @@ def test_studio_rate_setting_and_item_taxable_flag(studio):
     settings.put("tax_rate", Decimal("0.1"))
     assert settings.tax_rate() == Decimal("0.1")
     invoice = invoices.create_invoice(Invoice.GENERIC, client=studio.client)
+    users.sign_in(users.find_user("owner"))  # the price list: a manager's or the owner's
     frame = catalog.create_price_item("FRM", "Frame", 2005, taxable=True)
     digital = catalog.create_price_item("DIG", "Digital file", 3500, taxable=False)
+    users.sign_in(studio.front)
     invoices.add_line(invoice, frame)
     line = invoices.add_line(invoice, digital)
     assert line.taxable is False

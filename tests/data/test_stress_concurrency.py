@@ -24,7 +24,7 @@ from peewee import fn
 
 from pg_cluster import ON_POSTGRES
 from staff import add_user
-from spectra_tui.data import catalog, clients
+from spectra_tui.data import accounts, catalog, clients, users
 from spectra_tui.data.check import run_checks
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.models import Invoice, LedgerEntry, Session
@@ -223,12 +223,14 @@ def run(stress_target, tmp_path_factory):
     folder = tmp_path_factory.mktemp("stress-run")
     open_database(stress_target, create=True)
     names = [f"w{n}" for n in range(1, WRITERS + 1)]
+    users.sign_in(accounts.create_user("owner", "Studio Owner", "owner"))  # session types: the owner's work
     catalog.create_session_type("Family", 60, 15000)
     for name in names:
         add_user(name, f"Front desk {name}", "manager")  # its writers void and refund
         add_user(f"{name}-photo", f"Photographer {name}", "photographer")
         for k in range(CLIENTS_PER_WRITER):
             clients.save_client(None, {"first_name": f"c{k}", "last_name": name})
+    users.sign_in(None)
     close_database()
     env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     (folder / "writer.py").write_text(WRITER)

@@ -23,7 +23,7 @@ MODIFIERS = ["ctrl+alt", "ctrl+shift", "alt+shift", "ctrl+alt+shift", "ctrl+supe
 
 def everything_remapped() -> dict[str, str]:
     """A key of its own for every action, none of them a default key."""
-    keys = (f"{m}+{c}" for m, c in itertools.product(MODIFIERS, string.ascii_lowercase))
+    keys = (f"{m}+{c}" for m, c in itertools.product(MODIFIERS, string.ascii_lowercase + string.digits))
     return {action.id: key for action, key in zip(keymap.ACTIONS, keys, strict=False)}
 
 

@@ -83,3 +83,27 @@ def test_studio_settings_snapshot(snap_compare, as_admin, make_app, size):
         assert_fits(pilot.app.screen)
 
     assert snap_compare(make_app(), run_before=run_before, terminal_size=size)
+
+
+async def test_the_address_is_typed_on_several_lines_and_staff_is_a_key_away(as_admin, make_app):
+    from textual.widgets import TextArea
+
+    from spectra_tui.screens.staff import StaffScreen
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        screen = app.screen
+        screen.set_focus(screen.query_one("#s-studio_address", TextArea))
+        await pilot.press(*"12 Elm St", "enter", *"Austin")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeHub)
+        assert settings.get("studio_address") == "12 Elm St\nAustin"
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.screen.query_one("#s-studio_address", TextArea).text == "12 Elm St\nAustin"
+        await pilot.press("ctrl+f9")  # the staff's accounts, from the settings
+        await pilot.pause()
+        assert isinstance(app.screen, StaffScreen)

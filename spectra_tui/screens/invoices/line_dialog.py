@@ -108,6 +108,8 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
             return "the item of a saved line stays; remove the line to change it"
         if self.item is not None:
             return f"{self.item.name} · {format_money(self.item.price_cents)}"
+        if not catalog.price_list():
+            return f"The price list is empty: {keymap.key('invoice_line.set_up')} sets it up"
         submit = keymap.widget_key("submit")
         return f"{submit}: look up or list · {keymap.key('invoice_line.price_list')}: price list"
 
@@ -155,6 +157,13 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
     def action_price_list(self, text: str = "") -> None:
         if self.line is not None:
             return
+        if not catalog.price_list():
+            self._error(
+                f"The price list is empty: {keymap.key('invoice_line.set_up')} sets it up "
+                "(or type a description and a price).",
+                "description",
+            )
+            return
         key = (text or "").strip().lower()
         items = [
             item for item in catalog.price_list() if not key or key in item.code.lower() or key in item.name.lower()
@@ -178,6 +187,15 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
             ),
             chosen,
         )
+
+    def action_set_up(self) -> None:
+        """The setup's price-list step; back here, the hint reads the list again."""
+        from ..first_start import FirstStartScreen
+
+        def back(_user) -> None:
+            self.query_one("#item-hint", Static).update(self._item_hint())
+
+        self.app.push_screen(FirstStartScreen(start_at="price_list"), back)
 
     @on(Input.Changed, "#code")
     def _code_changed(self, event: Input.Changed) -> None:

@@ -42,6 +42,7 @@ class DetailsStep(WizardStep):
         yield Static("", id="wz-when-back", classes="shown-back")
         yield row("Length (min)", Input(id="wz-length", compact=True, type="integer"))
         yield row("Notes", Input(id="wz-notes", compact=True))
+        yield Static("", id="wz-missing", classes="missing")
         yield Static(
             f"{keymap.key('choice.previous')}/{keymap.key('choice.next')} change a choice · "
             "the date is always shown back before it is taken",
@@ -72,6 +73,28 @@ class DetailsStep(WizardStep):
         if s.start is not None:
             self.show_start(s.start)
         self.type_changed()
+        self.say_missing()
+
+    def missing(self) -> str:
+        """What a session cannot be booked without, and the setup step that adds it ("" when nothing)."""
+        choices = self.state.choices
+        if self.state.kind != SESSION:
+            return ""
+        if not choices.photographers:
+            return "staff"
+        return "" if choices.session_types else "session_types"
+
+    def say_missing(self) -> None:
+        """A line per thing missing ("No session types yet: ... sets them up"), naming the key that opens the setup."""
+        choices, key = self.state.choices, keymap.key("wizard.set_up")
+        lines = []
+        if self.state.kind == SESSION and not choices.session_types:
+            lines.append(f"No session types yet: {key} sets them up.")
+        if self.state.kind == SESSION and not choices.photographers:
+            lines.append(f"No photographer yet: {key} adds the staff (and who photographs).")
+        missing = self.query_one("#wz-missing", Static)
+        missing.update("\n".join(lines))
+        missing.display = bool(lines)
 
     def show_start(self, start: dt.datetime) -> None:
         self.query_one("#wz-when", Input).value = typed(start)
@@ -101,6 +124,7 @@ class DetailsStep(WizardStep):
 
     def enter(self) -> None:
         self.kind_changed()
+        self.say_missing()
         self._when_back()
 
     def kind_changed(self) -> None:
@@ -175,7 +199,7 @@ class DetailsStep(WizardStep):
             if s.session_type is None or s.photographer is None:
                 return self._refuse(
                     "A session always involves the camera: the studio needs session types and "
-                    "photographers set up first."
+                    f"photographers set up first ({keymap.key('wizard.set_up')} sets them up)."
                 )
             s.staff = None
         else:

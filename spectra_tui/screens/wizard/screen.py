@@ -57,6 +57,7 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
     SchedulingWizard .shown-back { height: auto; padding-left: 15; color: $success; }
     SchedulingWizard .shown-back.-error { color: $error; }
     SchedulingWizard .hint { height: auto; color: $text-muted; margin-top: 1; }
+    SchedulingWizard .missing { height: auto; color: $warning; margin-top: 1; }
     SchedulingWizard .lead { height: auto; margin-bottom: 1; }
     SchedulingWizard OptionList { height: auto; max-height: 8; }
     SchedulingWizard #wz-check-result { height: auto; margin-bottom: 1; }
@@ -288,6 +289,23 @@ class SchedulingWizard(ScreenHooks, ModalScreen):
             self.client_step.new_client()
         else:
             self.notify(f"Go back to the first step ({keymap.key('wizard.back')}) to change the client.", timeout=4)
+
+    def action_set_up(self) -> None:
+        """Alt+S: the setup's step that adds what this booking is missing; back here, the choices are read again."""
+        from ..first_start import FirstStartScreen
+
+        missing = self.details_step.missing()
+        if not missing:
+            self.notify("Nothing is missing for this booking.", timeout=3)
+            return
+
+        def refreshed(_user) -> None:
+            self.state.choices = StudioChoices.load()
+            self.details_step.fill()
+            self.details_step.enter()
+            self.draw_steps()
+
+        self.app.push_screen(FirstStartScreen(start_at=missing), refreshed)
 
     # ------------------------------------------------------------ what any step's fields say
 
