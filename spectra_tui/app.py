@@ -206,6 +206,19 @@ class SpectraApp(App):
         if not isinstance(self.screen, StudioSettingsScreen):
             self.push_screen(StudioSettingsScreen())
 
+    def action_open_audit_log(self) -> None:
+        """The audit log (its key, the palette, Studio Settings); the screen
+        itself tells anyone but a manager or the owner why they may not read it."""
+        from .screens.audit_log import AuditLogScreen
+
+        if isinstance(self.screen, AuditLogScreen):
+            return
+        left_open = self.windows.find(AuditLogScreen)
+        if left_open is not None:
+            self.windows.bring_back(left_open)
+        else:
+            self.push_screen(AuditLogScreen())
+
     def action_session_search(self) -> None:
         from .screens.open_record import open_session
         from .screens.sessions import SessionSearchDialog

@@ -2,8 +2,9 @@
 entry's before and after as field-level changes people can read.
 
 Filters are typed the way people say them: a user by user name, initials or
-full name; a record as "invoice 1001", "E12", "session 1004", "client Ann Lee"
-(or just a client's name), "payment 37", "task 3"; an action exactly
+full name; a record as "invoice 1001" (with the money entries on it), "E12",
+"session 1004", "client Ann Lee" (or just a client's name), "payment 37",
+"task 3"; an action exactly
 ("invoice.void") or a family ("ledger" or "ledger." is every ledger.*); and
 studio days (data/when.py) turned into UTC instants at the studio's midnights.
 
@@ -57,7 +58,7 @@ from .when import parse_day_range
 
 PAGE_LIMIT = 500
 COUNT_CAP = 10000
-RECORD_EXAMPLES = "'invoice 1001', 'E12', 'session 1004', 'client Ann Lee' or 'payment 37'"
+RECORD_EXAMPLES = "'invoice 1001', 'E12', 'session 1004' or 'payment 37'"
 
 # What people type for a kind of record -> the entity the log names it by.
 ENTITY_WORDS = {
@@ -156,15 +157,17 @@ def read_filters(
     """The filters as typed: an AuditQuery, or a ValidationError naming its
     field ("user", "record", "action", "from" or "to")."""
     require(Permission.READ_AUDIT_LOG)
+    user_name = read_user(user)  # (read in the order of the fields: the first mistake is said)
+    entity, entity_id, found = read_record(record)
+    action_typed = read_action(action)
     first, last = parse_day_range(day_from, day_to)
     if first and last and first > last:
         raise ValidationError(f"From ({first:%m/%d/%Y}) is after To ({last:%m/%d/%Y}).", "to")
-    entity, entity_id, found = read_record(record)
     return AuditQuery(
-        user_name=read_user(user),
+        user_name=user_name,
         entity=entity,
         entity_id=entity_id,
-        action=read_action(action),
+        action=action_typed,
         start=day_start(first) if first else None,
         end=day_start(last + dt.timedelta(days=1)) if last else None,
         record=found,
@@ -254,7 +257,7 @@ def _session_by_number(text: str) -> Session:
 def _client_by_name(name: str) -> tuple[str, int | None, str]:
     found = search_clients(ClientQuery(name=name), limit=4)
     if not found:
-        raise NotFound(f"No client is called '{name[:40]}' (or type a record like {RECORD_EXAMPLES}).")
+        raise NotFound(f"No client is called '{name[:40]}'; or type a record like {RECORD_EXAMPLES}.")
     exact = [client for client in found if client.full_name.lower() == name.lower()]
     if len(found) > 1 and len(exact) != 1:
         names = ", ".join(client.full_name for client in found[:3])
@@ -270,7 +273,9 @@ def _where(query: AuditQuery) -> list:
     conditions = []
     if query.user_name:
         conditions.append(AuditLog.user_name == query.user_name)
-    if query.entity:
+    if query.entity == "invoice" and query.entity_id is not None:
+        conditions.append(_invoice_and_its_money(query.entity_id))
+    elif query.entity:
         conditions.append(AuditLog.entity == query.entity)
         if query.entity_id is not None:
             conditions.append(AuditLog.entity_id == query.entity_id)
@@ -283,6 +288,18 @@ def _where(query: AuditQuery) -> list:
     if query.end is not None:
         conditions.append(AuditLog.at < query.end)
     return conditions
+
+
+def _invoice_and_its_money(invoice_id: int):
+    """The invoice's own entries and those of the money entries on it
+    (payments, deposits applied, refunds, transfers in and out, their voids)."""
+    money = LedgerEntry.select(LedgerEntry.id).where(
+        (LedgerEntry.invoice == invoice_id) | (LedgerEntry.target_invoice == invoice_id)
+    )
+    voids = LedgerEntry.select(LedgerEntry.id).where(LedgerEntry.related.in_(money))
+    return ((AuditLog.entity == "invoice") & (AuditLog.entity_id == invoice_id)) | (
+        (AuditLog.entity == "ledger") & (AuditLog.entity_id.in_(money) | AuditLog.entity_id.in_(voids))
+    )
 
 
 def _starts_with(prefix: str):

@@ -104,6 +104,8 @@ APP_ACTIONS: list[Action] = [
     _app("save_close", "Save & Close", "ctrl+w", "save_close"),
     _app("windows", "Open windows: records and forms left open", "ctrl+g", "windows", GENERAL_GROUP, show=False),
     _app("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),
+    # The audit log (managers and the owner): also in the palette and named in Studio Settings.
+    _app("audit_log", "Audit log", "alt+l", "open_audit_log", GENERAL_GROUP, show=False),
     _app("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
     _app("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False, label="Commands"),
     _app("quit", "Quit", "ctrl+q", "quit", GENERAL_GROUP, show=False),
@@ -142,6 +144,7 @@ SCOPES: dict[str, str] = {
     "deposit_list": "Apply deposits",
     "wizard": "Scheduling Wizard",
     "choice": "Choice fields",
+    "audit": "Audit log",
 }
 
 CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
@@ -435,6 +438,13 @@ SCREEN_ACTIONS: list[Action] = [
         [
             ("next", "Next step", "enter", "next", {"label": "Next"}),
             ("back", "Back a step (cancel on the first)", "escape", "back", {"label": "Back"}),
+        ],
+    ),
+    *_in(
+        "audit",
+        [
+            ("results", "To the entries", "down", "focus_results", {"label": "Entries", "show": False}),
+            ("filters", "Back to the filters", "slash", "focus_filters", {"label": "Filters"}),
         ],
     ),
     *_in(

@@ -41,7 +41,7 @@ class StudioSettingsScreen(RecordScreen):
         yield from self.compose_header()
         yield Static(
             "Shared by every terminal; only an admin saves them. "
-            + keymap.hint(("save_close", "saves"), ("record.close", "closes")),
+            + keymap.hint(("save_close", "saves"), ("record.close", "closes"), ("audit_log", "the audit log")),
             id="settings-head",
         )
         shown = self.shown

@@ -125,8 +125,8 @@ def books(manager):
 
 def test_by_record_as_people_type_it(books):
     fee, session, estimate = books["fee"], books["session"], books["estimate"]
-    assert actions(record=f"invoice {fee.number}") == ["invoice.line_add", "invoice.create"]
-    assert actions(record=f"inv #{fee.number}") == ["invoice.line_add", "invoice.create"]
+    assert actions(record=f"invoice {fee.number}") == ["ledger.payment", "invoice.line_add", "invoice.create"]
+    assert actions(record=f"inv #{fee.number}") == ["ledger.payment", "invoice.line_add", "invoice.create"]
     assert actions(record=f"E{estimate.number}") == ["invoice.create"]
     assert actions(record=f"estimate {estimate.number}") == ["invoice.create"]
     assert actions(record=f"session {session.number}") == ["session.create"]
