@@ -301,3 +301,11 @@ def test_no_password_pin_or_hash_ever_shows(manager):
     assert audit_log.changes(edit) == [audit_log.Change("role", "front_desk", "manager"),
                                        audit_log.Change("note", "", "(hidden)")]
     assert json.loads(password.after) == {"note": "password or PIN set"}
+
+
+def test_an_invoices_entries_include_the_money_on_it(books):
+    fee = books["fee"]
+    void = ledger.void_entry(books["payment"], "charged the wrong card")
+    assert actions(record=f"invoice {fee.number}") == [
+        f"ledger.{void.kind}", "ledger.payment", "invoice.line_add", "invoice.create"]
+    assert actions(record=f"E{books['estimate'].number}") == ["invoice.create"]  # nothing of another invoice's

@@ -162,3 +162,25 @@ async def test_it_fits_and_shows_the_changes_at_both_sizes(as_manager, make_app,
         amount = next(c.after for c in audit_log.changes(row.entry) if c.field == "amount")
         assert amount.startswith("$") and f"{entry.amount_cents // 100:,}" in amount and amount in text
         assert "amount" in text and entry.method in text
+
+
+async def test_a_password_change_shows_only_that_a_password_was_set(as_manager, make_app):
+    from spectra_tui.data import accounts
+
+    rita = accounts.set_secret(User.get(User.username == "rita"), "60318274")
+    hashed = User.get_by_id(rita.id).password_hash
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("alt+l")
+        await pilot.pause()
+        await type_into(pilot, "record", "user rita")
+        await pilot.press("enter")
+        await pilot.pause()
+        text = shown(app)
+        assert "user.password · User rita (Rita Gomez) · mia" in text and "password or PIN set" in text
+        for row in app.screen.query_one("#a-entries", FieldTable).loaded_rows:  # each of Rita's entries in turn
+            app.screen.query_one("#a-entries", FieldTable).move_to_key(row.entry.id)
+            await pilot.pause()
+            text = shown(app)
+            assert row.entry.action in text
+            assert "60318274" not in text and "$argon2" not in text and hashed[-20:] not in text
