@@ -20,7 +20,7 @@ from ..data.permissions import Permission, why_not
 from . import keymap
 from .base import KeyBar, SpectraScreen, TitleBar
 from .formats import fmt_clock
-from .widgets import FieldTable, Note, PagedTable
+from .widgets import PAGE_SIZE, FieldTable, Note, PagedTable
 
 FILTERS = ("user", "record", "action", "from", "to")
 
@@ -135,7 +135,7 @@ class AuditLogScreen(SpectraScreen):
         self.table.load(
             lambda after, limit: audit_log.search(query, limit, after),
             show,
-            lambda page: audit_log.count(query),
+            lambda page: len(page) if len(page) < PAGE_SIZE else audit_log.count(query),  # a short list: counted
         )
         return True
 
