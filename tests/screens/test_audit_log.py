@@ -115,7 +115,7 @@ async def test_studio_settings_names_it_and_opens_it(demo_db, make_app):
         await pilot.press("f10")
         await pilot.pause()
         assert isinstance(app.screen, StudioSettingsScreen)
-        assert f"{keymap.key('audit_log')} the audit log" in shown(app)
+        assert f"{keymap.key('audit_log')} opens the audit log" in shown(app)
         await pilot.press("alt+l")
         await pilot.pause()
         assert isinstance(app.screen, AuditLogScreen) and app.screen.query(FieldTable)
