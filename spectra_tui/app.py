@@ -154,6 +154,19 @@ class SpectraApp(App):
         """The records and forms left open, to bring one back (screens/windows.py)."""
         self.windows.choose()
 
+    def action_open_audit_log(self) -> None:
+        """The audit log (its key, the palette, Studio Settings); the screen
+        itself tells anyone but a manager or the owner why they may not read it."""
+        from .screens.audit_log import AuditLogScreen
+
+        if isinstance(self.screen, AuditLogScreen):
+            return
+        left_open = self.windows.find(AuditLogScreen)
+        if left_open is not None:
+            self.windows.bring_back(left_open)
+        else:
+            self.push_screen(AuditLogScreen())
+
     def _screen_captures_f3(self, hub_id: str) -> bool:
         """True when F3 opens this hub and the screen wants F3 for itself
         (a screen sets ``CAPTURES_F3``, e.g. while the focus is in client fields)."""
@@ -205,19 +218,6 @@ class SpectraApp(App):
 
         if not isinstance(self.screen, StudioSettingsScreen):
             self.push_screen(StudioSettingsScreen())
-
-    def action_open_audit_log(self) -> None:
-        """The audit log (its key, the palette, Studio Settings); the screen
-        itself tells anyone but a manager or the owner why they may not read it."""
-        from .screens.audit_log import AuditLogScreen
-
-        if isinstance(self.screen, AuditLogScreen):
-            return
-        left_open = self.windows.find(AuditLogScreen)
-        if left_open is not None:
-            self.windows.bring_back(left_open)
-        else:
-            self.push_screen(AuditLogScreen())
 
     def action_session_search(self) -> None:
         from .screens.open_record import open_session

@@ -117,6 +117,7 @@ SCOPES: dict[str, str] = {
     "help": "Help",
     "table": "Every list",
     "record": "Every record",
+    "audit": "Audit log",
     "home": "Home",
     "workflow": "Workflow",
     "stage_list": "Workflow",
@@ -144,7 +145,6 @@ SCOPES: dict[str, str] = {
     "deposit_list": "Apply deposits",
     "wizard": "Scheduling Wizard",
     "choice": "Choice fields",
-    "audit": "Audit log",
 }
 
 CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
