@@ -95,10 +95,22 @@ class AuditLogScreen(SpectraScreen):
 
     def on_mount(self) -> None:
         self.title = "Spectra · Audit log"
+        self._start()
+
+    def _start(self) -> None:
         if self.query("#a-denied"):
             return
-        self.search()
+        self.search(force=True)
         self.query_one("#a-user", Input).focus()
+
+    async def on_screen_resume(self) -> None:
+        """Back on top, maybe after Change User: the log for a manager or the
+        owner, the refusal for anyone else, whoever opened it. (SpectraScreen's
+        own handler runs too: Textual calls each class's.)"""
+        if bool(why_not(Permission.READ_AUDIT_LOG)) != bool(self.query("#a-denied")):
+            self._query, self._shown_entry = None, None
+            await self.recompose()
+            self._start()
 
     @property
     def table(self) -> PagedTable:

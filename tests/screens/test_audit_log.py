@@ -184,3 +184,28 @@ async def test_a_password_change_shows_only_that_a_password_was_set(as_manager, 
             text = shown(app)
             assert row.entry.action in text
             assert "60318274" not in text and "$argon2" not in text and hashed[-20:] not in text
+
+
+async def test_left_open_when_the_user_changes_it_follows_who_is_signed_in(as_manager, make_app):
+    from spectra_tui.screens.dialogs import ConfirmDialog
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("alt+l")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query(FieldTable)
+        sign_in(User.get(User.username == "rita"))  # as Change User would, over the screen
+        await app.push_screen(ConfirmDialog("Signed in?", "Yes", "No"))
+        await pilot.pause()
+        app.screen.dismiss(None)
+        await pilot.pause()
+        assert app.screen is screen and not screen.query(FieldTable)
+        assert "Rita Gomez is signed in as front desk" in shown(app)
+        sign_in(as_manager)
+        await app.push_screen(ConfirmDialog("Signed in?", "Yes", "No"))
+        await pilot.pause()
+        app.screen.dismiss(None)
+        await pilot.pause()
+        assert app.screen is screen and len(screen.query_one("#a-entries", FieldTable).loaded_rows) == PAGE_SIZE
+        assert app.focused is screen.query_one("#a-user")
