@@ -103,14 +103,17 @@ class AuditLogScreen(SpectraScreen):
         self.search(force=True)
         self.query_one("#a-user", Input).focus()
 
-    async def on_screen_resume(self) -> None:
+    def on_screen_resume(self) -> None:
         """Back on top, maybe after Change User: the log for a manager or the
         owner, the refusal for anyone else, whoever opened it. (SpectraScreen's
         own handler runs too: Textual calls each class's.)"""
         if bool(why_not(Permission.READ_AUDIT_LOG)) != bool(self.query("#a-denied")):
-            self._query, self._shown_entry = None, None
-            await self.recompose()
-            self._start()
+            self.call_later(self._recompose_for_the_user)
+
+    async def _recompose_for_the_user(self) -> None:
+        self._query, self._shown_entry = None, None
+        await self.recompose()
+        self._start()
 
     @property
     def table(self) -> PagedTable:
