@@ -183,12 +183,18 @@ class AuditLogScreen(SpectraScreen):
         if not found:
             changes.update(Text("No field changed in this entry: it marks the record only.", style="dim"))
             return
+        columns = ["Before", "After"]
+        if not any(change.before for change in found):
+            columns = ["After"]  # a new record: no Before column taking half the room
+        elif not any(change.after for change in found):
+            columns = ["Before"]  # a record removed
         table = Table(expand=True, box=None, padding=(0, 1), header_style="bold")
         table.add_column("Field", max_width=24, style="dim")
-        table.add_column("Before", ratio=2)
-        table.add_column("After", ratio=2)
+        for column in columns:
+            table.add_column(column, ratio=1)
         for change in found:
-            table.add_row(change.field, change.before, change.after)
+            values = {"Before": change.before, "After": change.after}
+            table.add_row(change.field, *(values[column] for column in columns))
         changes.update(table)
         self.query_one("#a-changes", VerticalScroll).scroll_home(animate=False)
 

@@ -60,11 +60,16 @@ async def test_a_manager_opens_it_from_the_palette_and_reads_an_invoices_history
         assert all(row.record.endswith("1002") for row in rows)
         text = shown(app)
         assert f"{len(rows)} entries about Invoice 1002, newest first" in text
+        table.move_to_key(next(row.entry.id for row in rows if row.entry.action == "invoice.line_add"))
+        await pilot.pause()
+        text = shown(app)  # a change: each field before and after
+        assert "invoice.line_add · Invoice 1002 · rita" in text
+        assert "Field Before After" in text and "total $0.00 $" in text
         await pilot.press("end")  # the oldest: the invoice made, each field with what it was made with
         await pilot.pause()
         text = shown(app)
         assert "invoice.create · Invoice 1002 · rita" in text
-        assert "Field" in text and "Before" in text and "After" in text
+        assert "Field After" in text and "Before" not in text
         assert "$0.00" in text and invoice.client.full_name in text and "11/01/2026" in text
         await pilot.press("enter")  # into the changes (a long one scrolls)
         await pilot.pause()
