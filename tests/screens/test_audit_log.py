@@ -214,3 +214,29 @@ async def test_left_open_when_the_user_changes_it_follows_who_is_signed_in(as_ma
         await pilot.pause()
         assert app.screen is screen and len(screen.query_one("#a-entries", FieldTable).loaded_rows) == PAGE_SIZE
         assert app.focused is screen.query_one("#a-user")
+
+
+@pytest.mark.pages_unawaited
+async def test_keys_held_for_a_page_that_came_before_the_key_was_done_go_at_once(as_manager, make_app, monkeypatch):
+    """Enter in a filter, then Down: the Enter loads the entries and holds the
+    next keys until the first page is shown. A fast page can be shown before
+    the Enter is done with (the screen not yet drawn): the held keys must go
+    then, not wait for the key queue's watchdog (1-2 s: Down seemed lost)."""
+    from spectra_tui.screens import widgets
+
+    holds = []
+    async with make_app().run_test(size=(120, 40)) as pilot:
+        await pilot.press("alt+l")
+        table = pilot.app.screen.query_one("#a-entries", FieldTable)
+        monkeypatch.setattr(widgets, "hold_keys", lambda node, until: holds.append(until))
+        table.load(lambda after, limit: [] if after else audit_log.search(audit_log.AuditQuery(), limit))
+        table.when_loaded(lambda: None)
+        for _ in range(100):  # the page comes (in its worker thread)
+            await pilot.pause(0.02)
+            if not table._first_page_due:
+                break
+        assert not table._first_page_due and len(holds) == 2
+        released = []
+        for until in holds:  # the key queue asks only now: the page is already there
+            until(lambda: released.append(True))
+        assert released == [True, True]
