@@ -154,19 +154,6 @@ class SpectraApp(App):
         """The records and forms left open, to bring one back (screens/windows.py)."""
         self.windows.choose()
 
-    def action_open_audit_log(self) -> None:
-        """The audit log (its key, the palette, Studio Settings); the screen
-        itself tells anyone but a manager or the owner why they may not read it."""
-        from .screens.audit_log import AuditLogScreen
-
-        if isinstance(self.screen, AuditLogScreen):
-            return
-        left_open = self.windows.find(AuditLogScreen)
-        if left_open is not None:
-            self.windows.bring_back(left_open)
-        else:
-            self.push_screen(AuditLogScreen())
-
     def _screen_captures_f3(self, hub_id: str) -> bool:
         """True when F3 opens this hub and the screen wants F3 for itself
         (a screen sets ``CAPTURES_F3``, e.g. while the focus is in client fields)."""
@@ -192,6 +179,19 @@ class SpectraApp(App):
         from .screens.clients import ClientForm
 
         self.push_screen(ClientForm())
+
+    def action_open_audit_log(self) -> None:
+        """The audit log (its key, the palette, Studio Settings); the screen
+        itself tells anyone but a manager or the owner why they may not read it."""
+        from .screens.audit_log import AuditLogScreen
+
+        if isinstance(self.screen, AuditLogScreen):
+            return
+        left_open = self.windows.find(AuditLogScreen)
+        if left_open is not None:
+            self.windows.bring_back(left_open)
+        else:
+            self.push_screen(AuditLogScreen())
 
     def action_new_task(self) -> None:
         """Ctrl+D: a new task; from a record it is about the record's client."""
