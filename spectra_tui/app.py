@@ -199,6 +199,19 @@ class SpectraApp(App):
 
         self.push_screen(ClientForm())
 
+    def action_open_audit_log(self) -> None:
+        """The audit log (its key, the palette, Studio Settings); the screen
+        itself tells anyone but a manager or the owner why they may not read it."""
+        from .screens.audit_log import AuditLogScreen
+
+        if isinstance(self.screen, AuditLogScreen):
+            return
+        left_open = self.windows.find(AuditLogScreen)
+        if left_open is not None:
+            self.windows.bring_back(left_open)
+        else:
+            self.push_screen(AuditLogScreen())
+
     def action_new_task(self) -> None:
         """Ctrl+D: a new task; from a record it is about the record's client."""
         from .screens.tasks import TaskDialog

@@ -107,6 +107,8 @@ APP_ACTIONS: list[Action] = [
     _app("save_close", "Save & Close", "ctrl+w", "save_close"),
     _app("windows", "Open windows: records and forms left open", "ctrl+g", "windows", GENERAL_GROUP, show=False),
     _app("settings", "Studio Settings", "f10", "open_settings", GENERAL_GROUP, show=False),
+    # The audit log (managers and the owner): also in the palette and named in Studio Settings.
+    _app("audit_log", "Audit log", "alt+l", "open_audit_log", GENERAL_GROUP, show=False),
     _app("shortcuts", "Shortcuts of this screen", "ctrl+o", "toggle_shortcuts", GENERAL_GROUP, label="Keys"),
     _app("palette", "Command palette", "ctrl+k", "command_palette", GENERAL_GROUP, show=False, label="Commands"),
     _app("quit", "Quit", "ctrl+q", "quit", GENERAL_GROUP, show=False),
@@ -123,6 +125,7 @@ SCOPES: dict[str, str] = {
     "staff_list": "Staff",
     "table": "Every list",
     "record": "Every record",
+    "audit": "Audit log",
     "home": "Home",
     "workflow": "Workflow",
     "stage_list": "Workflow",
@@ -471,6 +474,13 @@ SCREEN_ACTIONS: list[Action] = [
             ("password", "Set the password or PIN", "p", "password", {"label": "Password"}),
             ("active", "Disable or enable the account", "d", "toggle_active", {"label": "Disable/Enable"}),
             ("unlock", "Unlock the account", "u", "unlock", {"label": "Unlock"}),
+        ],
+    ),
+    *_in(
+        "audit",
+        [
+            ("results", "To the entries", "down", "focus_results", {"label": "Entries", "show": False}),
+            ("filters", "Back to the filters", "slash", "focus_filters", {"label": "Filters"}),
         ],
     ),
     *_in(

@@ -125,7 +125,7 @@ class PagedTable(DataTable):
         self._fetch = fetch
         self._generation += 1
         self._first_page_due = True
-        hold_keys(self, self._when_loaded.append)  # keys typed after the one that loaded it are for the rows
+        hold_keys(self, self._after_first_page)  # keys typed after the one that loaded it are for the rows
         self._loading = True
         self._fetch_page(self._generation, fetch, None, describe, then)
 
@@ -135,9 +135,18 @@ class PagedTable(DataTable):
         the rows: Enter, then Enter on the first result)."""
         if self._first_page_due:
             self._when_loaded.append(callback)
-            hold_keys(self, self._when_loaded.append)
+            hold_keys(self, self._after_first_page)
         else:
             callback()
+
+    def _after_first_page(self, release: Callable[[], None]) -> None:
+        """Let the held keys go once the first page is shown: at once when it
+        already is (it may come before the key that loaded it is done with;
+        put in the list then, the keys would wait for the watchdog)."""
+        if self._first_page_due:
+            self._when_loaded.append(release)
+        else:
+            release()
 
     def focus_when_loaded(self) -> None:
         """Take the focus once the newest results are in, if there are any
