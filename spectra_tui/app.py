@@ -164,13 +164,8 @@ class SpectraApp(App):
         self.windows.choose()
 
     def action_change_user(self) -> None:
-        """Ctrl+U: the sign-in screen for the next person (screens/change_user.py).
-        Not a priority key: in a text field Ctrl+U deletes to the line's start,
-        as in every terminal, and people (and our tests) clear a field with it;
-        taking it there would sign someone out when they meant to retype a
-        value. So from a hub, a list or a record Ctrl+U changes user; from
-        inside a field the palette's "Change User" does, or a hub key (the
-        form is kept) and then Ctrl+U."""
+        """Ctrl+U, from anywhere: the sign-in screen for the next person
+        (screens/change_user.py); unsaved forms are saved or put aside first."""
         self.terminal_user.change_user()
 
     def _screen_captures_f3(self, hub_id: str) -> bool:

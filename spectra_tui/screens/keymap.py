@@ -100,9 +100,9 @@ APP_ACTIONS: list[Action] = [
     _not_built("new_sms", "New SMS Text Message", "ctrl+m", fallback="alt+m"),  # Ctrl+M: Enter in most terminals
     # Ctrl+T: in a note, the date, time and initials at the cursor; elsewhere the time clock.
     _app("time_clock", "Time stamp, Time clock", "ctrl+t", "time_clock", show=False),
-    # Not priority: in a text field Ctrl+U keeps deleting to the line's start (see
-    # SpectraApp.action_change_user); everywhere else it changes user.
-    Action("change_user", "Change User", "ctrl+u", "change_user", GENERAL_GROUP, show=False),
+    # From anywhere, as in the desktop program: in a text field too, where a
+    # terminal's Ctrl+U deletes to the line's start (Home then Shift+End selects it).
+    _app("change_user", "Change User", "ctrl+u", "change_user", GENERAL_GROUP, show=False),
     # Shown and run only on screens that save (SpectraApp.check_action).
     _app("save_close", "Save & Close", "ctrl+w", "save_close"),
     _app("windows", "Open windows: records and forms left open", "ctrl+g", "windows", GENERAL_GROUP, show=False),

@@ -37,7 +37,7 @@ def field(app, name: str) -> Input:
 
 async def replace_text(pilot, box: Input, text: str):
     box.focus()
-    await pilot.press("ctrl+u")  # clear the field (Input's delete-to-start)
+    await pilot.press("home", "shift+end", "backspace")  # clear the field
     box.value = ""
     await pilot.press(*text)
 
