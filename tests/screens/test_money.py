@@ -240,7 +240,7 @@ async def test_strict_amounts_are_explained_in_the_dialog(app):
             assert app.screen is dialog and said in str(dialog.query_one("#error", Static).render())
 
 
-async def test_every_letter_shown_in_the_file_menu_works(app):
+async def test_every_letter_shown_in_the_file_menu_works(as_admin, app):
     from spectra_tui.screens.dialogs import MenuDialog, ReasonDialog
     from spectra_tui.screens.invoices.line_dialog import LineDialog
 
