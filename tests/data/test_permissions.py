@@ -162,3 +162,19 @@ def test_a_disabled_manager_may_not(books):
     users.sign_in(User.get(User.username == "owner"))
     accounts.set_active(manager, False)
     assert not permissions.allowed(Permission.VOID_INVOICE, User.get_by_id(manager.id))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_editing_a_time_clock_entry(books, role):
+    from spectra_tui.data import timeclock
+
+    worked = timeclock.add_entry(books.studio.front, timeclock.EntryFields("11/2 9am", "11/2 5pm", "regular", "paper sheet"))
+    fix = timeclock.EntryFields("11/2 9:15am", "11/2 5pm", "regular", "came in late")
+    assert attempt(role, lambda: timeclock.edit_entry(worked, fix)) is MAY[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_reading_the_audit_log(books, role):
+    from spectra_tui.data import audit_log
+
+    assert attempt(role, lambda: audit_log.search(audit_log.AuditQuery())) is MAY[role]
