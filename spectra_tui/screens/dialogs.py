@@ -6,6 +6,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -248,19 +249,19 @@ class SmallForm(ScreenHooks, ModalScreen):
                 with Horizontal(classes="field"):
                     yield Label(label, classes="field-label")
                     with Vertical(classes="field-box"):
-                        yield Input(
-                            self.initial(field),
-                            placeholder=placeholder,
-                            id=f"f-{field}",
-                            compact=True,
-                            validate_on=NO_VALIDATION,
-                        )
+                        yield self.field_widget(field, placeholder)
                         yield Static("", classes="field-error", id=f"err-{field}")
             yield Static("", id="small-error")
-            yield Label(
-                keymap.hint(("dialog.next", "next/save"), ("save_close", "save"), ("dialog.cancel", "cancel")),
-                classes="small-keys",
-            )
+            yield Label(self.keys_hint(), classes="small-keys")
+
+    def field_widget(self, field: str, placeholder: str) -> Widget:
+        """The field's box (an Input; a form with a choice or a tick box overrides this)."""
+        return Input(
+            self.initial(field), placeholder=placeholder, id=f"f-{field}", compact=True, validate_on=NO_VALIDATION
+        )
+
+    def keys_hint(self) -> str:
+        return keymap.hint(("dialog.next", "next/save"), ("save_close", "save"), ("dialog.cancel", "cancel"))
 
     def values(self) -> dict[str, Any]:
         return {field: self.query_one(f"#f-{field}", Input).value for field, _label, _placeholder in self.FIELDS}

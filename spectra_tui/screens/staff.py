@@ -14,8 +14,9 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
-from textual.widgets import Checkbox, Input, Label, Static
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Static
 
 from ..data import accounts, clock
 from ..data.accounts import Account
@@ -235,23 +236,10 @@ class AccountDialog(SmallForm):
             field, user.color if field == "color" else ""
         )
 
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label(self.TITLE_TEXT, classes="small-title")
-            for field, label, placeholder in self.FIELDS:
-                with Horizontal(classes="field"):
-                    yield Label(label, classes="field-label")
-                    with Vertical(classes="field-box"):
-                        yield self._widget(field, placeholder)
-                        yield Static("", classes="field-error", id=f"err-{field}")
-            yield Static("", id="small-error")
-            yield Label(
-                keymap.hint(("dialog.next", "next/save"), ("save_close", "save"), ("dialog.cancel", "cancel"))
-                + f" · {keymap.widget_key('choice')} role",
-                classes="small-keys",
-            )
+    def keys_hint(self) -> str:
+        return super().keys_hint() + f" · {keymap.widget_key('choice')} role"
 
-    def _widget(self, field: str, placeholder: str):
+    def field_widget(self, field: str, placeholder: str) -> Widget:
         if field == "role":
             return ChoiceField(ROLE_CHOICES, self.user.role if self.user else "front_desk", id="f-role")
         if field == "photographs":

@@ -49,6 +49,9 @@ class _ListStep(SetupStep):
     def add(self) -> None:
         raise NotImplementedError
 
+    def typed(self, field: str) -> str:
+        return self.query_one(f"#f-{field}", Input).value
+
     def show(self) -> None:
         names = self.names()
         shown = "\n".join(f"• {name}" for name in names) if names else "None yet."
@@ -90,7 +93,7 @@ class RoomsStep(_ListStep):
         return [room.name for room in cal.rooms()]
 
     def add(self) -> None:
-        catalog.create_room(self.query_one("#f-name", Input).value)
+        catalog.create_room(self.typed("name"))
 
 
 class SessionTypesStep(_ListStep):
@@ -112,10 +115,7 @@ class SessionTypesStep(_ListStep):
         ]
 
     def add(self) -> None:
-        def text(field: str) -> str:
-            return self.query_one(f"#f-{field}", Input).value
-
-        catalog.add_session_type(text("name"), text("length"), text("fee"))
+        catalog.add_session_type(self.typed("name"), self.typed("length"), self.typed("fee"))
 
 
 class PriceListStep(_ListStep):
@@ -134,7 +134,4 @@ class PriceListStep(_ListStep):
         return [f"{item.code} · {item.name} · {format_money(item.price_cents)}" for item in catalog.price_list()]
 
     def add(self) -> None:
-        def text(field: str) -> str:
-            return self.query_one(f"#f-{field}", Input).value
-
-        catalog.add_price_item(text("code"), text("name"), text("price"))
+        catalog.add_price_item(self.typed("code"), self.typed("name"), self.typed("price"))
