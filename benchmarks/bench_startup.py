@@ -2,9 +2,10 @@
 
 Each start is a fresh Python process (what a receptionist waits for after
 typing ``spectra``): interpreter, imports, opening the database, composing
-the Home hub, until the app outputs its first frame of it (headless, 120x40;
-a frame is what ``App._display`` receives). The time until a frame shows
-the Home hub's data (its open balances) is reported too. The yardstick is a
+the sign-in screen, until the app outputs its first frame of it (headless,
+120x40; a frame is what ``App._display`` receives). Then Rita signs in with
+the demo's PIN (checked against its argon2id hash), and the time until a
+frame shows the Home hub's data (its open balances) is reported too. The yardstick is a
 bare Textual app with a Header, a DataTable and a Footer, started the same
 way, in the same run, alternating with Spectra so both see the same
 machine. Target: Spectra's median within 1.5x of the bare app's median.
@@ -42,7 +43,8 @@ LOADED = "DATA-SHOWN"
 
 def child(kind: str, db: str | None) -> None:
     """Start one app headless; print READY when it outputs its first frame of
-    the first screen, LOADED when a frame shows the Home hub's data; exit."""
+    the first screen (Spectra: the sign-in screen), LOADED when a frame shows
+    the Home hub's data (Spectra: once Rita has signed in); exit."""
     if kind == "spectra":
         # The real start: `spectra --db DB --user rita` through the CLI (its
         # parser, its imports, opening the database, the terminal-graphics
@@ -61,11 +63,16 @@ def child(kind: str, db: str | None) -> None:
         App.run = run_headless
         os.environ["SPECTRA_KEYS"] = str(Path(db).with_suffix(".no-keys.toml"))
 
-        def shown(screen) -> bool:  # the Home hub
-            return type(screen).__name__ == "HomeHub" and screen.is_mounted
+        def shown(screen) -> bool:  # the sign-in screen, the first a person sees
+            if type(screen).__name__ != "SignInScreen" or not screen.is_mounted:
+                return False
+            # Rita signs in as a person would (the demo's PIN, checked against its argon2id hash)
+            screen.query_one("#sign-in-secret").value = "1234"
+            screen.app.call_later(screen.sign_in)
+            return True
 
-        def loaded(screen) -> bool:  # ... with its open balances in the table
-            balances = screen.query("#balances")
+        def loaded(screen) -> bool:  # then the Home hub with its open balances in the table
+            balances = screen.query("#balances") if type(screen).__name__ == "HomeHub" else None
             return bool(balances) and balances.first().row_count > 0
 
     else:
@@ -120,7 +127,7 @@ def child(kind: str, db: str | None) -> None:
 
 def time_start(kind: str, db: Path | None) -> tuple[float, float]:
     """Wall times from spawning the process to its first frame, and to the
-    frame with the Home hub's data, in ms."""
+    frame with the Home hub's data (after signing in), in ms."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", kind]
     if db is not None:
         command += ["--db", str(db)]
@@ -178,9 +185,9 @@ def main(argv: list[str] | None = None) -> dict:
     result = {
         "name": NAME,
         "pass": passed,
-        "summary": (f"first frame: Spectra (Home hub, {DEMO_CLIENTS}-client demo) median {spectra_median:.0f} ms "
-                    f"vs bare Textual app {bare_median:.0f} ms = {ratio:.2f}x (target <= {TARGET_RATIO}x); "
-                    f"Home data shown at {data_median:.0f} ms"),
+        "summary": (f"first frame: Spectra (the sign-in screen, {DEMO_CLIENTS}-client demo) median "
+                    f"{spectra_median:.0f} ms vs bare Textual app {bare_median:.0f} ms = {ratio:.2f}x "
+                    f"(target <= {TARGET_RATIO}x); signed in (PIN checked), Home data shown at {data_median:.0f} ms"),
         "spectra_median_ms": round(spectra_median, 1),
         "bare_median_ms": round(bare_median, 1),
         "ratio": round(ratio, 3),
