@@ -90,9 +90,11 @@ class KeyBar(Widget):
                 continue
             seen.add(binding.action)
             click = Style.from_meta({"@click": f"app.simulate_key({key!r})"})
+            # (the palette's key is a priority binding: a field's own binding of it never runs)
+            description = keymap.action_of("palette").label if key == palette_key else binding.description
             entry = Text.assemble(
                 (f" {self.app.get_key_display(binding)} ", key_style + click),
-                (f"{binding.description} ", description_style + click),
+                (f"{description} ", description_style + click),
             )
             if not enabled:
                 entry.stylize("dim")

@@ -57,3 +57,17 @@ async def test_a_click_on_a_key_presses_it(app):
         await pilot.click(KeyBar, offset=(text.index("Client Search"), 0))
         await pilot.pause()
         assert isinstance(app.screen, ClientSearchDialog)
+
+
+async def test_ctrl_k_is_commands_even_in_a_plain_text_field(as_admin, app):
+    """A plain Input binds Ctrl+K (delete to the right) too; the palette's
+    priority binding wins when pressed, and the bar says so."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("ctrl+f10")  # the setup: its first step's fields are plain Inputs
+        await pilot.pause()
+        assert type(app.focused).__name__ == "Input"
+        text = bar_text(app)
+        assert "Ctrl+K Commands" in text and "Delete all" not in text
+        await pilot.press("ctrl+k")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CommandPalette"
