@@ -560,6 +560,10 @@ class AuditLog(BaseModel):
     prev_hash = _CharBase(default="")
     hash = _CharBase()
 
+    class Meta:
+        # (migration 0009) a record's history and a user's entries, newest first
+        indexes = ((("entity", "entity_id", "id"), False), (("user_name", "id"), False))
+
 
 class Task(VersionedModel):
     """A to-do of the studio: due on a day (or whenever), maybe about a
