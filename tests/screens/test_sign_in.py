@@ -3,6 +3,8 @@ refusals (wrong, locked, disabled) are said under the fields; nothing but
 quitting gets past it; the first start is opened instead when the studio
 has no owner who can sign in yet. Snapshots at 120x40 and 80x24."""
 import datetime as dt
+import html
+import re
 import sys
 import types
 
@@ -190,3 +192,18 @@ def test_sign_in_snapshot(snap_compare, make_app, size):
         assert_fits(pilot.app.screen)
 
     assert snap_compare(make_app(user_name="rita"), run_before=run_before, terminal_size=size)
+
+
+async def test_a_pin_typed_never_shows_on_the_screen(make_app):
+    """Typed at the sign-in, the PIN is masked: the whole screen's text (as
+    a terminal would show it) holds the name and no digit of the PIN."""
+    signed_out()
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"rita", "enter", *"9753")
+        await pilot.pause()
+        texts = re.findall(r">([^<]*)</text>", app.export_screenshot())  # what each cell shows
+        screen_text = html.unescape("".join(texts)).replace("\xa0", " ")
+        assert "rita" in screen_text and "Password or PIN" in screen_text
+        assert not any(digit in screen_text for digit in "9753")
