@@ -255,6 +255,7 @@ SCREEN_ACTIONS: list[Action] = [
             ("previous", "Previous image", "left,pageup,h", "move(-1)", HIDDEN),
             ("first", "First image", "home", "jump(0)", HIDDEN),
             ("last", "Last image", "end", "jump(-1)", HIDDEN),
+            ("go_to", "Go to image number…", "g", "go_to", HIDDEN),
             ("order_info", "Order info", "o", "order_info", HIDDEN),
             ("end", "End the presentation", "escape", "end", {"label": "End", "show": False}),
         ],

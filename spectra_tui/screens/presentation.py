@@ -1,77 +1,48 @@
 """The sales presentation (Workflow hub, Present Images stage) and Order Info.
 
-Start Presentation shows the session's images fullscreen: an external viewer
-when there is a display and one of ``VIEWERS`` is installed, else in the
-terminal (``PresentationScreen``, also what v always opens). Order Info opens
-the session's Initial Order invoice (a new one, or its open one); from the
-presentation the image on screen goes into the Image # of the lines added.
+Start Presentation shows the session's images (or the list the caller gives,
+in its order). With a display (DISPLAY / WAYLAND_DISPLAY) an external viewer
+runs beside the app (capture/viewer.py): the app does not suspend, and
+``ViewerPresentationScreen`` drives it (next, previous, go to image N) and
+shows which image is on it. Without a display (over SSH), or when no viewer is
+installed, the images are shown in the terminal (``PresentationScreen``, also
+what v always opens). Order Info opens the session's Initial Order invoice
+(a new one, or its open one); from the presentation the image on screen goes
+into the Image # of the lines added.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-from pathlib import Path
+from collections.abc import Callable
 
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.containers import Container, Horizontal
 from textual.screen import Screen
 from textual.widgets import Digits, Static
 
+from ..capture.viewer import INSTALL_HINT, Viewer, ViewerError, has_display, start_viewer
 from ..data import images as image_data
+from ..data.errors import ValidationError
 from ..data.models import Invoice, Session
 from . import keymap
-from .dialogs import ChoiceDialog
+from .dialogs import ChoiceDialog, ReasonDialog
 from .open_record import open_invoice, open_new_invoice
 from .pictures import preview_at, preview_widget, show_picture
 
-# Fullscreen viewers from Debian packages that take a list of files, best first.
-VIEWERS: list[tuple[str, list[str]]] = [
-    ("feh", ["-F", "-Z", "--auto-rotate", "-d"]),  # -d draws the file name: the image number
-    ("imv", ["-f"]),
-    ("imv-wayland", ["-f"]),
-    ("imv-x11", ["-f"]),
-    ("nsxiv", ["-f", "-b"]),
-    ("pqiv", ["-f"]),
-    ("mpv", ["--fs", "--image-display-duration=inf"]),
-]
+VIEWER_POLL_SECONDS = 1.0  # how often the viewer is asked which image it shows (its own keys move it too)
 
 
-def has_display() -> bool:
-    """A graphical display to open a viewer on (none over SSH)."""
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+def presentable_images(session: Session) -> list[image_data.ImageFile]:
+    """The session's images that can be shown (a RAW file without a preview cannot), by number."""
+    return [image for image in image_data.session_image_files(session) if image.for_viewer is not None]
 
 
-def installed_viewer() -> list[str] | None:
-    """The command of the first of ``VIEWERS`` installed, with its options; None when none is."""
-    for program, options in VIEWERS:
-        path = shutil.which(program)
-        if path:
-            return [path, *options]
-    return None
-
-
-def external_viewer() -> list[str] | None:
-    """The command of a fullscreen image viewer, when a display exists; None over SSH / without one."""
-    return installed_viewer() if has_display() else None
-
-
-def no_viewer_message() -> str:
-    """What to install for a fullscreen presentation: the viewers Spectra looks for."""
-    names = [program for program, _ in VIEWERS]
-    return (
-        f"No fullscreen image viewer is installed, so the presentation is in the terminal. "
-        f"Spectra uses the first of {', '.join(names[:-1])} or {names[-1]} it finds: "
-        f"install one (e.g. sudo apt install {names[0]}) for a fullscreen presentation."
-    )
-
-
-def start_presentation(app, session: Session, external: bool = True) -> None:
-    """Show the session's images fullscreen: an external viewer when there is
-    a display (and one installed), else in the terminal."""
-    files = image_data.session_image_files(session)
-    shown = [image for image in files if image.shown is not None]
+def start_presentation(
+    app, session: Session, external: bool = True, images: list[image_data.ImageFile] | None = None
+) -> None:
+    """Show ``images`` (default: the session's, by number): in an external viewer
+    beside the app when there is a display and ``external``, else in the terminal."""
+    shown = [image for image in (presentable_images(session) if images is None else images) if image.for_viewer]
     if not shown:
         app.notify(
             f"Session {session.number} has no images to show yet: capture or import them first (Capture Images stage).",
@@ -80,35 +51,35 @@ def start_presentation(app, session: Session, external: bool = True) -> None:
             timeout=6,
         )
         return
-    viewer = installed_viewer() if external and has_display() else None
-    if external and has_display() and viewer is None:
-        app.notify(no_viewer_message(), title="No viewer", severity="warning", timeout=12)
-    if viewer is not None:
-        paths = [str(image.for_viewer) for image in shown if image.for_viewer is not None]
+    if external and has_display():
         try:
-            with app.suspend():
-                completed = subprocess.run([*viewer, *paths], check=False)
-        except SuspendNotSupported:
-            pass  # e.g. in a browser (textual-serve): present in the terminal instead
-        except OSError as error:
+            viewer = start_viewer([image.for_viewer for image in shown if image.for_viewer is not None])
+        except ViewerError as error:
             app.notify(
-                f"The viewer {Path(viewer[0]).name} could not start ({error}); presenting in the terminal.",
-                severity="warning",
-                timeout=6,
+                f"{error} The presentation is in the terminal.", title="No viewer", severity="warning", timeout=12
             )
         else:
-            if completed.returncode == 0:
+            if not viewer.drivable:
                 app.notify(
-                    f"Presentation of session {session.number} ended: o opens the order (Initial Order invoice).",
-                    timeout=6,
+                    f"{viewer.name} shows the images, moved with its own keys. For the full presentation, "
+                    f"{INSTALL_HINT}.",
+                    title="Plain viewer",
+                    severity="warning",
+                    timeout=12,
                 )
-                return
-            app.notify(
-                f"The viewer {Path(viewer[0]).name} stopped with an error; presenting in the terminal.",
-                severity="warning",
-                timeout=6,
-            )
+            app.push_screen(ViewerPresentationScreen(session, shown, viewer))
+            return
     app.push_screen(PresentationScreen(session, shown))
+
+
+def index_of_image(images: list[image_data.ImageFile], typed: str) -> int:
+    """The place in the presentation of the image numbered ``typed``."""
+    numbers = [image.number for image in images]
+    text = typed.strip().lstrip("#")
+    if text.isdigit() and int(text) in numbers:
+        return numbers.index(int(text))
+    shown = ", ".join(map(str, numbers[:20])) + (" …" if len(numbers) > 20 else "")
+    raise ValidationError(f"No image {typed.strip() or '(none typed)'} in this presentation: it shows {shown}.")
 
 
 def order_info(app, session: Session, image_number: int | None = None) -> None:
@@ -137,9 +108,9 @@ def order_info(app, session: Session, image_number: int | None = None) -> None:
 
 
 class PresentationScreen(Screen):
-    """The session's images fullscreen in the terminal: ←/→ move, the image
-    number big, o Order Info, Escape ends. An image that cannot be read is a
-    line saying so, and the presentation goes on."""
+    """The session's images fullscreen in the terminal: ←/→ move, g goes to an
+    image number, the image number big, o Order Info, Escape ends. An image
+    that cannot be read is a line saying so, and the presentation goes on."""
 
     DEFAULT_CSS = """
     PresentationScreen { background: black; }
@@ -190,9 +161,16 @@ class PresentationScreen(Screen):
         self.query_one("#pres-number", Digits).update(str(image.number))
         self.query_one("#pres-info", Static).update(
             f"[b]{self.session.client.full_name}[/b] · session {self.session.number}\n"
-            f"Image {image.number} · {self.index + 1} of {len(self.images)}\n"
-            f"[dim]{keymap.key('presentation.previous')}/{keymap.key('presentation.next')} move · "
-            f"{keymap.hint(('presentation.order_info', 'order info'), ('presentation.end', 'ends'))}[/dim]"
+            f"{self.where()}\n[dim]{self.keys_hint()}[/dim]"
+        )
+
+    def where(self) -> str:
+        """The line saying which image is shown."""
+        return f"Image {self.current.number} · {self.index + 1} of {len(self.images)}"
+
+    def keys_hint(self) -> str:
+        return f"{keymap.key('presentation.previous')}/{keymap.key('presentation.next')} move · " + keymap.hint(
+            ("presentation.go_to", "go to"), ("presentation.order_info", "order info"), ("presentation.end", "ends")
         )
 
     def action_move(self, step: int) -> None:
@@ -203,6 +181,19 @@ class PresentationScreen(Screen):
         self.index = index % len(self.images)
         self.show()
 
+    def action_go_to(self) -> None:
+        numbers = [image.number for image in self.images]
+        self.app.push_screen(
+            ReasonDialog(
+                "Go to image",
+                f"The image number ({numbers[0]} to {numbers[-1]}):",
+                lambda typed: index_of_image(self.images, typed),
+                confirm="Show",
+                placeholder=f"e.g. {numbers[-1]}",
+            ),
+            lambda index: None if index is None else self.action_jump(index),
+        )
+
     def action_order_info(self) -> None:
         number = self.current.number
         self.notify(f"Image {number} was on screen: the lines you add get Image # {number}.", timeout=5)
@@ -210,3 +201,93 @@ class PresentationScreen(Screen):
 
     def action_end(self) -> None:
         self.dismiss(None)
+
+
+class ViewerPresentationScreen(PresentationScreen):
+    """The presentation on an external viewer beside the app: the keys drive
+    the viewer (in a thread: the app keeps taking keys), the terminal shows the
+    image on it. The viewer ends with this screen (End, or the app's exit);
+    if it is closed on its own, the presentation goes on in the terminal."""
+
+    def __init__(self, session: Session, images: list[image_data.ImageFile], viewer: Viewer):
+        super().__init__(session, images)
+        self.viewer = viewer
+        self.viewer_gone = False
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(VIEWER_POLL_SECONDS, self._ask_viewer)
+        if self.viewer.drivable:
+            self._drive(self.viewer.current)
+
+    def on_unmount(self) -> None:
+        self.viewer.close()
+
+    def where(self) -> str:
+        if self.viewer_gone:
+            return f"{super().where()} · the viewer was closed: the presentation goes on here"
+        if not self.viewer.drivable:
+            return f"{self.viewer.name} shows the images (moved with its own keys): {INSTALL_HINT}"
+        return f"On {self.viewer.name}: {super().where()}"
+
+    def keys_hint(self) -> str:
+        if self.viewer.drivable or self.viewer_gone:
+            return super().keys_hint()
+        return keymap.hint(("presentation.order_info", "order info"), ("presentation.end", "closes the viewer"))
+
+    def _drive(self, call: Callable[[], int]) -> None:
+        """Run a viewer command in a thread; the position it reports is shown."""
+
+        def work() -> None:
+            try:
+                position: int | None = call()
+                trouble = ""
+            except ViewerError as error:
+                position, trouble = None, str(error)
+            try:
+                self.app.call_from_thread(self._viewer_answered, position, trouble)
+            except RuntimeError:
+                pass  # the app ended meanwhile
+
+        self.run_worker(work, thread=True, group="viewer", exit_on_error=False)
+
+    def _viewer_answered(self, position: int | None, trouble: str) -> None:
+        if not self.is_attached or self.viewer_gone:
+            return
+        if position is not None and position != self.index:
+            self.index = position % len(self.images)
+            self.show()
+        elif trouble and not self.viewer.running:
+            self._viewer_closed()
+        elif trouble:
+            self.notify(trouble, title="Viewer", severity="warning", timeout=6)
+
+    def _ask_viewer(self) -> None:
+        if self.viewer_gone:
+            return
+        if not self.viewer.running:
+            self._viewer_closed()
+        elif self.viewer.drivable:
+            self._drive(self.viewer.current)
+
+    def _viewer_closed(self) -> None:
+        self.viewer_gone = True
+        self.viewer.close()
+        self.notify(f"{self.viewer.name} was closed: the presentation goes on in the terminal.", timeout=6)
+        self.show()
+
+    def action_move(self, step: int) -> None:
+        if self.viewer_gone:
+            super().action_move(step)
+        elif not self.viewer.drivable:
+            self.notify(f"Move {self.viewer.name} with its own keys: {INSTALL_HINT}.", timeout=6)
+        else:
+            self._drive(self.viewer.next if step > 0 else self.viewer.previous)
+
+    def action_jump(self, index: int) -> None:
+        if self.viewer_gone:
+            super().action_jump(index)
+        elif not self.viewer.drivable:
+            self.notify(f"Move {self.viewer.name} with its own keys: {INSTALL_HINT}.", timeout=6)
+        else:
+            self._drive(lambda: self.viewer.go_to(index % len(self.images)))

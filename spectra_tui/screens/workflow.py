@@ -10,10 +10,10 @@ actions work on the selected session:
 - Check In (Enter / k): verify the client, the session and its invoices with
   their balances, then advance to "Capture Images Pending".
 - Capture Images: tethered capture (Enter / t), Import Images (i).
-- Present Images: Start Presentation (Enter / p: an external fullscreen viewer
-  when a display and a viewer exist, else in the terminal; v: always in the
-  terminal), Order Info (o: a new Initial Order invoice for the session);
-  both live in presentation.py.
+- Present Images: Start Presentation (Enter / p: an external viewer beside
+  the app, driven from it, when there is a display; else in the terminal;
+  v: always in the terminal), Order Info (o: a new Initial Order invoice for
+  the session); both live in presentation.py.
 - Every stage: a advances the status, s opens the session record, c the client.
 """
 

@@ -22,8 +22,9 @@ from spectra_tui.screens.home import HomeHub
 from spectra_tui.screens.import_images import ImportImagesDialog
 from spectra_tui.screens.invoices import InvoiceRecord
 from spectra_tui.screens.sessions import SessionRecord
-from spectra_tui.screens.presentation import PresentationScreen
+from spectra_tui.screens.presentation import PresentationScreen, ViewerPresentationScreen
 from spectra_tui.screens.workflow import CheckInDialog, WorkflowHub
+from viewers import install_fake_viewer, viewer_log
 
 SIZE = (120, 40)
 FAST_RETRY = (0.05, 0.05, 0.1)
@@ -524,28 +525,94 @@ async def test_presentation_in_the_terminal_moves_and_shows_the_number(app, pres
         assert str(screen.query_one("#pres-number").value) == "1"
         await pilot.press("left")
         assert str(screen.query_one("#pres-number").value) == "4"
+        await pilot.press("g", "2", "enter")
+        await pilot.pause()
+        assert app.screen is screen and str(screen.query_one("#pres-number").value) == "2"
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WorkflowHub)
 
 
-async def test_an_external_viewer_falls_back_to_the_terminal_when_it_cannot_suspend(app, presented, tmp_path,
-                                                                                      monkeypatch):
-    viewer = tmp_path / "bin" / "feh"
-    viewer.parent.mkdir()
-    viewer.write_text("#!/bin/sh\nexit 0\n")
-    viewer.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{viewer.parent}")
+async def test_the_viewer_runs_beside_the_app_and_is_driven_from_it(app, presented, tmp_path, monkeypatch):
+    log = install_fake_viewer(tmp_path / "bin", "mpv", monkeypatch)
     monkeypatch.setenv("DISPLAY", ":0")
-    from spectra_tui.screens.presentation import external_viewer
 
-    assert external_viewer()[:2] == [str(viewer), "-F"]
-    async with app.run_test(size=SIZE) as pilot:  # the test driver cannot suspend
+    def moves() -> list:
+        return [entry["command"] for entry in viewer_log(log)[1:] if entry["command"][0] != "get_property"]
+
+    async with app.run_test(size=SIZE) as pilot:
+        hub = await open_workflow(pilot, "3")
+        await choose(pilot, hub, presented)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: viewer_log(log), what="the viewer to start")
+        screen = app.screen
+        assert isinstance(screen, ViewerPresentationScreen) and screen.viewer.running
+        argv = viewer_log(log)[0]["argv"]
+        files = [image_data.session_image_files(presented)[n - 1].original for n in (1, 2, 4)]
+        assert argv[argv.index("--") + 1:] == [str(path) for path in files]  # the RAW file is left out
+        await pilot.press("right")  # the app takes keys while the viewer runs
+        await wait_for(pilot, lambda: "On mpv: Image 2 · 2 of 3" in text_of(screen, "#pres-info"), what="image 2")
+        assert str(screen.query_one("#pres-number").value) == "2"
+        await pilot.press("left", "left")
+        await wait_for(pilot, lambda: screen.current.number == 4, what="image 4 (looped)")
+        await pilot.press("g")
+        await pilot.pause()
+        await pilot.press("7", "enter")  # no image 7: said in the dialog
+        await pilot.pause()
+        assert "No image 7 in this presentation: it shows 1, 2, 4" in text_of(app.screen, "#reason-error")
+        await pilot.press("backspace", "2", "enter")
+        await wait_for(pilot, lambda: screen.current.number == 2, what="image 2 by its number")
+        assert moves() == [["playlist-next", "weak"], ["playlist-prev", "weak"], ["playlist-prev", "weak"],
+                           ["set_property", "playlist-pos", 1]]
+        await pilot.press("o")  # Order Info over the presentation: the viewer goes on showing image 2
+        await pilot.pause()
+        assert isinstance(app.screen, InvoiceRecord) and screen.viewer.running
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("escape")  # ends the presentation and the viewer
+        await pilot.pause()
+        assert isinstance(app.screen, WorkflowHub)
+        assert not screen.viewer.running and screen.viewer.process.returncode is not None
+
+        await pilot.press("p")  # again; then the app ends with the presentation open
+        await wait_for(pilot, lambda: isinstance(app.screen, ViewerPresentationScreen), what="the presentation")
+        second = app.screen.viewer
+        await wait_for(pilot, lambda: len(viewer_log(log)) > 6 and second.current() == 0, what="the second viewer")
+    assert not second.running
+
+
+async def test_without_mpv_or_imv_a_plain_viewer_and_what_to_install(app, presented, tmp_path, monkeypatch):
+    log = install_fake_viewer(tmp_path / "bin", "feh", monkeypatch)
+    monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")
+    async with app.run_test(size=SIZE) as pilot:
         hub = await open_workflow(pilot, "3")
         await choose(pilot, hub, presented)
         await pilot.press("enter")
+        await wait_for(pilot, lambda: viewer_log(log), what="feh to start")
+        screen = app.screen
+        assert isinstance(screen, ViewerPresentationScreen) and not screen.viewer.drivable
+        assert viewer_log(log)[0]["argv"][1:3] == ["-F", "-Z"]
+        assert notified(app, "install mpv (sudo apt install mpv)")
+        assert "feh shows the images (moved with its own keys)" in text_of(screen, "#pres-info")
+        await pilot.press("right")
+        assert notified(app, "Move feh with its own keys")
+        screen.viewer.process.terminate()  # the client closed feh: the presentation goes on here
+        await wait_for(pilot, lambda: screen.viewer_gone, what="feh closed")
+        await pilot.press("right")
+        assert "Image 2 · 2 of 3 · the viewer was closed" in text_of(screen, "#pres-info")
+
+
+async def test_with_a_display_and_no_viewer_the_presentation_is_in_the_terminal(app, presented, tmp_path,
+                                                                                   monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("DISPLAY", ":0")
+    async with app.run_test(size=SIZE) as pilot:
+        hub = await open_workflow(pilot, "3")
+        await choose(pilot, hub, presented)
+        await pilot.press("p")
         await pilot.pause()
-        assert isinstance(app.screen, PresentationScreen)
+        assert type(app.screen) is PresentationScreen
+        assert notified(app, "No image viewer is installed") and notified(app, "install mpv")
 
 
 async def test_order_info_opens_an_initial_order_invoice_for_the_session(app, presented):
