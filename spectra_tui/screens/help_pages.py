@@ -198,9 +198,11 @@ import the pictures of a folder or memory card. When asked, advance the status t
 
 STEP_PRESENT = """\
 The Workflow hub ({hub_workflow}), stage 3, Sales Presentation ({workflow.stage_3}): select the session,
-{workflow.present} starts the presentation in an image viewer, {workflow.present_here} in the terminal
-({presentation.next} / {presentation.previous} move, {presentation.order_info} Order info, {presentation.end}
-ends it). {workflow.order_info} opens Order info: the order invoice for the session.
+{workflow.present} starts the presentation in an image viewer beside the app (on the display; mpv or
+imv are driven from here, the app shows which image is on the viewer), {workflow.present_here} in the terminal
+({presentation.next} / {presentation.previous} move, {presentation.go_to} goes to an image number,
+{presentation.order_info} Order info, {presentation.end} ends it and closes the viewer).
+{workflow.order_info} opens Order info: the order invoice for the session.
 """
 
 PAGES: list[HelpPage] = [
