@@ -75,7 +75,8 @@ def test_the_viewer_never_outlives_the_app(tmp_path, monkeypatch):
             viewer.current()  # wait until it answers
             {ending}
         """)
-        subprocess.run([sys.executable, "-c", script], env=os.environ | {"PYTHONPATH": os.getcwd()},
+        subprocess.run([sys.executable, "-c", script],
+                       env=os.environ | {"PYTHONPATH": os.getcwd(), "TMPDIR": str(tmp_path)},  # its socket folder
                        capture_output=True, timeout=20, check=False)
         assert gone(viewer_log(log)[0]["pid"]), ending
 
