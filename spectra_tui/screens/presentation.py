@@ -223,6 +223,26 @@ class ViewerPresentationScreen(PresentationScreen):
     def on_unmount(self) -> None:
         self.viewer.close()
 
+    @property
+    def knows_the_image(self) -> bool:
+        """A plain viewer (feh...) cannot say which image it shows: nothing here pretends to know."""
+        return self.viewer.drivable or self.viewer_gone
+
+    def show(self) -> None:
+        super().show()
+        if not self.knows_the_image:
+            missing = self.query_one("#pres-missing", Static)
+            missing.update(f"The images are on {self.viewer.name}, moved with its own keys.")
+            missing.remove_class("-hidden")
+            preview_at(self, "#pres-image").add_class("-hidden")
+            self.query_one("#pres-number", Digits).update("")
+
+    def action_order_info(self) -> None:
+        if self.knows_the_image:
+            super().action_order_info()
+        else:
+            order_info(self.app, self.session)
+
     def where(self) -> str:
         if self.viewer_gone:
             return f"{super().where()} · the viewer was closed: the presentation goes on here"
@@ -231,7 +251,7 @@ class ViewerPresentationScreen(PresentationScreen):
         return f"On {self.viewer.name}: {super().where()}"
 
     def keys_hint(self) -> str:
-        if self.viewer.drivable or self.viewer_gone:
+        if self.knows_the_image:
             return super().keys_hint()
         return keymap.hint(("presentation.order_info", "order info"), ("presentation.end", "closes the viewer"))
 

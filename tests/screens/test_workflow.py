@@ -505,16 +505,17 @@ async def choose(pilot, hub: WorkflowHub, session: Session) -> None:
     await pilot.pause()
 
 
-async def test_presentation_in_the_terminal_moves_and_shows_the_number(app, presented, monkeypatch):
+async def test_presentation_in_the_terminal_moves_and_shows_the_number(app, presented, tmp_path, monkeypatch):
+    log = install_fake_viewer(tmp_path / "bin", "mpv", monkeypatch)
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     async with app.run_test(size=SIZE) as pilot:
         hub = await open_workflow(pilot, "3")
         await choose(pilot, hub, presented)
-        await pilot.press("p")  # no display: in the terminal
+        await pilot.press("p")  # no display (over SSH): in the terminal, though mpv is installed
         await pilot.pause()
         screen = app.screen
-        assert isinstance(screen, PresentationScreen)
+        assert type(screen) is PresentationScreen and viewer_log(log) == []
         assert [image.number for image in screen.images] == [1, 2, 4]  # the RAW file has nothing to show
         assert str(screen.query_one("#pres-number").value) == "1"
         await pilot.press("right")
@@ -594,8 +595,14 @@ async def test_without_mpv_or_imv_a_plain_viewer_and_what_to_install(app, presen
         assert viewer_log(log)[0]["argv"][1:3] == ["-F", "-Z"]
         assert notified(app, "install mpv (sudo apt install mpv)")
         assert "feh shows the images (moved with its own keys)" in text_of(screen, "#pres-info")
+        assert str(screen.query_one("#pres-number").value) == ""  # which image feh shows is not known
         await pilot.press("right")
         assert notified(app, "Move feh with its own keys")
+        await pilot.press("o")  # Order Info without an image number
+        await pilot.pause()
+        assert isinstance(app.screen, InvoiceRecord) and app.screen.image_number is None
+        await pilot.press("escape")
+        await pilot.pause()
         screen.viewer.process.terminate()  # the client closed feh: the presentation goes on here
         await wait_for(pilot, lambda: screen.viewer_gone, what="feh closed")
         await pilot.press("right")
