@@ -8,7 +8,8 @@ from spectra_tui.data import images as image_data
 from spectra_tui.data.models import InvoiceLine
 from spectra_tui.screens.invoices import InvoiceRecord
 from spectra_tui.screens.invoices.line_dialog import LineDialog
-from spectra_tui.screens.presentation import VIEWERS, PresentationScreen
+from spectra_tui.capture.viewer import PLAIN_VIEWERS
+from spectra_tui.screens.presentation import PresentationScreen
 
 from .test_workflow import at_status, jpeg_bytes, notified, open_workflow
 
@@ -87,7 +88,7 @@ async def test_image_number_the_session_does_not_have_is_refused_in_the_line_dia
         assert app.focused is dialog.query_one("#image", Input)
 
 
-async def test_a_display_without_a_viewer_names_the_viewers_that_would_give_fullscreen(
+async def test_a_display_without_a_viewer_names_the_viewers_and_what_to_install(
         app, presented, tmp_path, monkeypatch):
     empty_bin = tmp_path / "bin"
     empty_bin.mkdir()
@@ -96,9 +97,10 @@ async def test_a_display_without_a_viewer_names_the_viewers_that_would_give_full
     async with app.run_test(size=SIZE) as pilot:
         await present(pilot, presented, "p")
         message = next(n.message for n in app._notifications if "viewer" in n.message)
-        assert "No fullscreen image viewer is installed" in message
-        assert all(program in message for program, _ in VIEWERS)
-        assert "sudo apt install feh" in message
+        assert type(app.screen) is PresentationScreen
+        assert "No image viewer is installed" in message and "The presentation is in the terminal" in message
+        assert all(program in message for program in ("mpv", "imv", *(name for name, _ in PLAIN_VIEWERS)))
+        assert "sudo apt install mpv" in message
 
 
 async def test_no_display_and_in_the_terminal_on_purpose_say_nothing_about_viewers(app, presented, monkeypatch):

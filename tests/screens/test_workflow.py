@@ -609,19 +609,6 @@ async def test_without_mpv_or_imv_a_plain_viewer_and_what_to_install(app, presen
         assert "Image 2 · 2 of 3 · the viewer was closed" in text_of(screen, "#pres-info")
 
 
-async def test_with_a_display_and_no_viewer_the_presentation_is_in_the_terminal(app, presented, tmp_path,
-                                                                                   monkeypatch):
-    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
-    monkeypatch.setenv("DISPLAY", ":0")
-    async with app.run_test(size=SIZE) as pilot:
-        hub = await open_workflow(pilot, "3")
-        await choose(pilot, hub, presented)
-        await pilot.press("p")
-        await pilot.pause()
-        assert type(app.screen) is PresentationScreen
-        assert notified(app, "No image viewer is installed") and notified(app, "install mpv")
-
-
 async def test_order_info_opens_an_initial_order_invoice_for_the_session(app, presented):
     async with app.run_test(size=SIZE) as pilot:
         hub = await open_workflow(pilot, "3")
