@@ -232,7 +232,10 @@ class ViewerPresentationScreen(PresentationScreen):
         super().show()
         if not self.knows_the_image:
             missing = self.query_one("#pres-missing", Static)
-            missing.update(f"The images are on {self.viewer.name}, moved with its own keys.")
+            missing.update(
+                f"The images are on {self.viewer.name}, moved with its own keys.\n"
+                f"For the full presentation, {INSTALL_HINT}."
+            )
             missing.remove_class("-hidden")
             preview_at(self, "#pres-image").add_class("-hidden")
             self.query_one("#pres-number", Digits).update("")
@@ -247,7 +250,7 @@ class ViewerPresentationScreen(PresentationScreen):
         if self.viewer_gone:
             return f"{super().where()} · the viewer was closed: the presentation goes on here"
         if not self.viewer.drivable:
-            return f"{self.viewer.name} shows the images (moved with its own keys): {INSTALL_HINT}"
+            return f"On {self.viewer.name}, moved with its own keys"
         return f"On {self.viewer.name}: {super().where()}"
 
     def keys_hint(self) -> str:

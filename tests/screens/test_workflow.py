@@ -594,7 +594,8 @@ async def test_without_mpv_or_imv_a_plain_viewer_and_what_to_install(app, presen
         assert isinstance(screen, ViewerPresentationScreen) and not screen.viewer.drivable
         assert viewer_log(log)[0]["argv"][1:3] == ["-F", "-Z"]
         assert notified(app, "install mpv (sudo apt install mpv)")
-        assert "feh shows the images (moved with its own keys)" in text_of(screen, "#pres-info")
+        assert "On feh, moved with its own keys" in text_of(screen, "#pres-info")
+        assert "install mpv" in text_of(screen, "#pres-missing")
         assert str(screen.query_one("#pres-number").value) == ""  # which image feh shows is not known
         await pilot.press("right")
         assert notified(app, "Move feh with its own keys")
