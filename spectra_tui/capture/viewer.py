@@ -42,7 +42,6 @@ PLAIN_VIEWERS: list[tuple[str, list[str]]] = [
     ("nsxiv", ["-f", "-b"]),
     ("pqiv", ["-f"]),
 ]
-IMV_PROGRAMS = ("imv", "imv-wayland", "imv-x11")
 MPV_OPTIONS = [
     "--fs",
     "--image-display-duration=inf",
@@ -270,14 +269,23 @@ class ImvViewer(Viewer):
         return self.go_to(self.position - 1)
 
 
-def find_viewer(which: Callable[[str], str | None] = shutil.which) -> tuple[str, str | None]:
+def imv_programs(environ: dict[str, str] | None = None) -> list[str]:
+    """imv's programs that can open a window here (Debian ships imv-x11 and
+    imv-wayland; the Wayland one only under Wayland)."""
+    env = os.environ if environ is None else environ
+    return ["imv", "imv-wayland", "imv-x11"] if env.get("WAYLAND_DISPLAY") else ["imv", "imv-x11"]
+
+
+def find_viewer(
+    which: Callable[[str], str | None] = shutil.which, environ: dict[str, str] | None = None
+) -> tuple[str, str | None]:
     """The best viewer installed: (kind, program) with kind "mpv", "imv" or a
     plain viewer's name; ("", None) when none is."""
     mpv = which("mpv")
     if mpv:
         return "mpv", mpv
     imv_msg = which("imv-msg")
-    for name in IMV_PROGRAMS:
+    for name in imv_programs(environ):
         program = which(name)
         if program and imv_msg:
             return "imv", program

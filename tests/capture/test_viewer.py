@@ -106,6 +106,12 @@ def test_which_viewer_best_first_and_the_plain_ones_cannot_be_driven(tmp_path, p
     assert find_viewer(which) == ("feh", "/usr/bin/feh")  # imv without imv-msg cannot be driven
     installed.add("imv-msg")
     assert find_viewer(which) == ("imv", "/usr/bin/imv")
+    installed.discard("imv")
+    installed.update({"imv-x11", "imv-wayland"})  # Debian's imv package
+    assert find_viewer(which, {"DISPLAY": ":0"}) == ("imv", "/usr/bin/imv-x11")
+    assert find_viewer(which, {"WAYLAND_DISPLAY": "wayland-0"}) == ("imv", "/usr/bin/imv-wayland")
+    installed.discard("imv-x11")
+    assert find_viewer(which, {"DISPLAY": ":0"}) == ("feh", "/usr/bin/feh")  # imv-wayland needs Wayland
     installed.clear()
     assert find_viewer(which) == ("", None)
 
