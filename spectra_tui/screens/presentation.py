@@ -296,7 +296,14 @@ class ViewerPresentationScreen(PresentationScreen):
     def _viewer_closed(self) -> None:
         self.viewer_gone = True
         self.viewer.close()
-        self.notify(f"{self.viewer.name} was closed: the presentation goes on in the terminal.", timeout=6)
+        status = self.viewer.process.returncode if self.viewer.process is not None else None
+        if status is not None and status > 0:  # e.g. it could not open a window on the display
+            why, severity = f"stopped with an error (exit status {status})", "warning"
+        else:
+            why, severity = "was closed", "information"
+        self.notify(
+            f"{self.viewer.name} {why}: the presentation goes on in the terminal.", severity=severity, timeout=8
+        )
         self.show()
 
     def action_move(self, step: int) -> None:

@@ -606,8 +606,24 @@ async def test_without_mpv_or_imv_a_plain_viewer_and_what_to_install(app, presen
         await pilot.pause()
         screen.viewer.process.terminate()  # the client closed feh: the presentation goes on here
         await wait_for(pilot, lambda: screen.viewer_gone, what="feh closed")
+        assert notified(app, "feh was closed: the presentation goes on in the terminal")
         await pilot.press("right")
         assert "Image 2 · 2 of 3 · the viewer was closed" in text_of(screen, "#pres-info")
+
+
+async def test_a_viewer_that_cannot_open_a_window_leaves_the_presentation_in_the_terminal(app, presented, tmp_path,
+                                                                                           monkeypatch):
+    install_fake_viewer(tmp_path / "bin", "mpv", monkeypatch)
+    (tmp_path / "bin" / "mpv").write_text("#!/bin/sh\nexit 1\n")  # e.g. "cannot open display"
+    monkeypatch.setenv("DISPLAY", ":0")
+    async with app.run_test(size=SIZE) as pilot:
+        hub = await open_workflow(pilot, "3")
+        await choose(pilot, hub, presented)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: getattr(app.screen, "viewer_gone", False), what="mpv to fail")
+        assert notified(app, "mpv stopped with an error (exit status 1): the presentation goes on in the terminal")
+        await pilot.press("right")
+        assert app.screen.current.number == 2
 
 
 async def test_order_info_opens_an_initial_order_invoice_for_the_session(app, presented):
