@@ -297,12 +297,12 @@ class ViewerPresentationScreen(PresentationScreen):
         self.viewer_gone = True
         self.viewer.close()
         status = self.viewer.process.returncode if self.viewer.process is not None else None
-        if status is not None and status > 0:  # e.g. it could not open a window on the display
-            why, severity = f"stopped with an error (exit status {status})", "warning"
-        else:
-            why, severity = "was closed", "information"
+        failed = status is not None and status > 0  # e.g. it could not open a window on the display
+        why = f"stopped with an error (exit status {status})" if failed else "was closed"
         self.notify(
-            f"{self.viewer.name} {why}: the presentation goes on in the terminal.", severity=severity, timeout=8
+            f"{self.viewer.name} {why}: the presentation goes on in the terminal.",
+            severity="warning" if failed else "information",
+            timeout=8,
         )
         self.show()
 
