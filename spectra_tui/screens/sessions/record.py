@@ -213,8 +213,11 @@ class SessionRecord(RecordScreen):
             table.add_row(*cells, key=str(invoice.id))
 
     def _fill_images(self) -> None:
+        self.query_one("#sr-images", PreparedImagesTable).show(self.session)
+
+    def on_prepared_images_table_changed(self, event: PreparedImagesTable.Changed) -> None:
+        """The images' hint: how many are shown, the prepare keys (after each change)."""
         table = self.query_one("#sr-images", PreparedImagesTable)
-        table.show(self.session)
         hint = (
             f"{table.summary} · {prepare_hint()} · {keymap.key('session_record.import_images')} imports more"
             if table.images
