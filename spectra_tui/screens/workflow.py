@@ -151,7 +151,7 @@ class WorkflowHub(HubScreen):
     WorkflowHub #wf-top Label { width: auto; padding-right: 1; color: $text-muted; }
     WorkflowHub #wf-stage { width: 28; }
     WorkflowHub #wf-count { width: 1fr; padding-left: 2; }
-    WorkflowHub #wf-hint { height: 1; padding: 0 1; color: $text-muted; }
+    WorkflowHub #wf-hint { height: auto; padding: 0 1; color: $text-muted; }
     WorkflowHub #wf-sessions { height: 1fr; }
     """
     AUTO_FOCUS = "#wf-sessions"
