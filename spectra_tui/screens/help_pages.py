@@ -201,6 +201,9 @@ The Workflow hub ({hub_workflow}), stage 3, Sales Presentation ({workflow.stage_
 {workflow.present} starts the presentation in an image viewer, {workflow.present_here} in the terminal
 ({presentation.next} / {presentation.previous} move, {presentation.order_info} Order info, {presentation.end}
 ends it). {workflow.order_info} opens Order info: the order invoice for the session.
+Prepare the images first ({workflow.prepare}, or an open session's Images tab): {prepare.favourite} marks a
+favourite, {prepare.hide} hides an image from the presentation, {prepare.up} / {prepare.down} move it earlier or
+later, {prepare.compare} compares two side by side. Every terminal sees the marks and the order.
 """
 
 PAGES: list[HelpPage] = [
