@@ -108,6 +108,17 @@ def move_to(session: Session, image: SessionImage, position: int) -> int:
     return position
 
 
+def move_to_typed(session: Session, image: SessionImage, typed: str) -> int:
+    """``move_to`` with the position as typed in a form ("3")."""
+    text = (typed or "").strip()
+    if not text.isdigit():
+        raise ValidationError(f"Type the position as a number, 1 for the first image (not '{text}').", "position")
+    try:
+        return move_to(session, image, int(text))
+    except ValidationError as error:
+        raise ValidationError(error.message, "position") from None
+
+
 def move(session: Session, image: SessionImage, step: int) -> int:
     """Move the image ``step`` places (-1: up, one earlier; 1: down), stopping
     at either end; returns the position it has now."""

@@ -203,7 +203,8 @@ The Workflow hub ({hub_workflow}), stage 3, Sales Presentation ({workflow.stage_
 ends it). {workflow.order_info} opens Order info: the order invoice for the session.
 Prepare the images first ({workflow.prepare}, or an open session's Images tab): {prepare.favourite} marks a
 favourite, {prepare.hide} hides an image from the presentation, {prepare.up} / {prepare.down} move it earlier or
-later, {prepare.compare} compares two side by side. Every terminal sees the marks and the order.
+later ({prepare.to_position}: to a position typed), {prepare.compare} compares two side by side. Every terminal
+sees the marks and the order.
 """
 
 PAGES: list[HelpPage] = [

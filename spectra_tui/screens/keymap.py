@@ -269,6 +269,7 @@ SCREEN_ACTIONS: list[Action] = [
             ("hide", "Hide from / show in the presentation", "h", "hide", {"label": "Hide/show"}),
             ("up", "Move up: shown earlier", "shift+up", "move(-1)", {"label": "Up", "fallback": "u"}),
             ("down", "Move down: shown later", "shift+down", "move(1)", {"label": "Down", "fallback": "d"}),
+            ("to_position", "Move to a position (typed)", "t", "move_to", {"label": "To…"}),
             ("compare", "Compare with the next image, side by side", "w", "compare", {"label": "Compare"}),
         ],
     ),

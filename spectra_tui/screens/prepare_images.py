@@ -11,6 +11,8 @@ left out.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.message import Message
@@ -22,7 +24,7 @@ from ..data.models import Session, SessionImage
 from ..data.versions import reloaded
 from . import keymap
 from .base import KeyBar, SpectraScreen, TitleBar
-from .dialogs import WRITE_ERRORS, readable
+from .dialogs import WRITE_ERRORS, SmallForm, readable
 from .formats import fmt_short
 
 
@@ -33,6 +35,7 @@ def prepare_hint() -> str:
         ("prepare.hide", "hide/show"),
         ("prepare.up", "up"),
         ("prepare.down", "down"),
+        ("prepare.to_position", "to a position"),
         ("prepare.compare", "compare"),
     )
 
@@ -130,6 +133,13 @@ class PreparedImagesTable(DataTable):
         if image is not None:
             self._change(lambda: prepare.move(self.session, image, step), image)
 
+    def action_move_to(self) -> None:
+        image = self._chosen()
+        if image is not None:
+            self.app.push_screen(
+                PositionDialog(self.session, image, len(self.images)), lambda _: self.show(keep=image.id)
+            )
+
     def action_compare(self) -> None:
         from .compare_images import CompareImagesScreen
 
@@ -144,12 +154,27 @@ class PreparedImagesTable(DataTable):
         self.app.push_screen(CompareImagesScreen(self.session, image.id, other.id), lambda _: self.show(keep=image.id))
 
 
+class PositionDialog(SmallForm):
+    """Move the image to a typed position of the presentation order."""
+
+    FIELDS = [("position", "Position", "1 is shown first")]
+
+    def __init__(self, session: Session, image: SessionImage, count: int) -> None:
+        self.TITLE_TEXT = f"Move image {image.number} to position (1 to {count})"
+        super().__init__()
+        self.session = session
+        self.image = image
+
+    def perform(self, values: dict[str, Any]) -> int:
+        return prepare.move_to_typed(self.session, self.image, values["position"])
+
+
 class PrepareImagesScreen(SpectraScreen):
     """Prepare a session's images (Workflow hub, Present Images stage)."""
 
     DEFAULT_CSS = """
     PrepareImagesScreen #prep-title { height: 1; padding: 0 1; background: $boost; }
-    PrepareImagesScreen #prep-hint { height: 1; padding: 0 1; color: $text-muted; }
+    PrepareImagesScreen #prep-hint { height: auto; padding: 0 1; color: $text-muted; }
     PrepareImagesScreen PreparedImagesTable { height: 1fr; }
     """
     BINDINGS = keymap.bindings("record.close")

@@ -171,3 +171,14 @@ def test_presentation_files_follow_the_order(session, tmp_path):
     files = prepare.presentation_files(session, root)
     assert [f.number for f in files] == [3, 1]
     assert all(f.shown is not None for f in files)
+
+
+def test_a_typed_position_is_a_number_in_range(session, five):
+    assert prepare.move_to_typed(session, five[0], " 4 ") == 4
+    assert order(session) == [2, 3, 4, 1, 5]
+    for typed, message in (("", "Type the position as a number"), ("two", "Type the position as a number"),
+                           ("-1", "Type the position as a number"), ("9", "a position is 1 to 5, not 9")):
+        with pytest.raises(ValidationError, match=message) as refused:
+            prepare.move_to_typed(session, five[0], typed)
+        assert refused.value.field == "position"
+    assert order(session) == [2, 3, 4, 1, 5]

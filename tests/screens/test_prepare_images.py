@@ -142,3 +142,18 @@ async def test_an_image_removed_in_another_terminal_is_said_readably(app, presen
         await pilot.pause()
         assert notified(app, f"Image 1 of session {presented.number} no longer exists")
         assert app.screen is screen and table_order(screen.table) == [2, 3, 4]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_move_to_a_typed_position(app, presented, size):
+    async with app.run_test(size=size) as pilot:
+        screen = await open_prepare(pilot, presented)
+        await pilot.press("t", "9", "enter")  # out of range: said under the field, nothing moved
+        await pilot.pause()
+        assert "a position is 1 to 4, not 9" in text_of(app.screen, "#err-position")
+        assert stored_order(presented) == [1, 2, 3, 4]
+        await pilot.press("backspace", "3", "enter")
+        await pilot.pause()
+        assert app.screen is screen
+        assert stored_order(presented) == [2, 3, 1, 4] and table_order(screen.table) == [2, 3, 1, 4]
+        assert screen.table.highlighted.number == 1
