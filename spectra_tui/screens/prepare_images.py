@@ -173,7 +173,7 @@ class PrepareImagesScreen(SpectraScreen):
     """Prepare a session's images (Workflow hub, Present Images stage)."""
 
     DEFAULT_CSS = """
-    PrepareImagesScreen #prep-title { height: 1; padding: 0 1; background: $boost; }
+    PrepareImagesScreen #prep-title { height: auto; padding: 0 1; background: $boost; }
     PrepareImagesScreen #prep-hint { height: auto; padding: 0 1; color: $text-muted; }
     PrepareImagesScreen PreparedImagesTable { height: 1fr; }
     """
