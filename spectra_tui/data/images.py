@@ -173,9 +173,14 @@ def image_count(session: Session) -> int:
 
 def session_image_files(session: Session, root: Path | str | None = None) -> list[ImageFile]:
     """The session's images by number, with their files under the image root."""
+    return image_files(session, session_images(session), root)
+
+
+def image_files(session: Session, rows: list[SessionImage], root: Path | str | None = None) -> list[ImageFile]:
+    """``rows`` (images of ``session``), in their order, with their files under the image root."""
     folder = Path(root if root is not None else image_root()).expanduser() / str(session.number)
     files = []
-    for row in session_images(session):
+    for row in rows:
         stem = f"{row.number:04d}.jpg"
         preview, thumb = folder / "previews" / stem, folder / "thumbs" / stem
         files.append(

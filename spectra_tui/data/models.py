@@ -516,10 +516,13 @@ class LedgerEntry(BaseModel):
     created_by = CharField(default="")
 
 
-class SessionImage(BaseModel):
-    """An image of a session; ``number`` is stable and used on invoice lines."""
+class SessionImage(VersionedModel):
+    """An image of a session; ``number`` is stable and used on invoice lines.
 
-    id = AutoField()
+    Prepared for the presentation (data/prepare.py): ``favourite`` and
+    ``hidden`` marks, and ``position`` in the presentation order (None: not
+    placed yet, shown after the placed ones by number)."""
+
     session = ForeignKeyField(Session, backref="images", on_delete="CASCADE")
     session_id: ForeignKeyField[int]
     number = IntegerField()
@@ -530,6 +533,9 @@ class SessionImage(BaseModel):
     height = IntegerField(null=True)
     source = CharField(default="import")  # "import" or "capture"
     imported_at = DateTimeField(default=clock.utc_now)
+    favourite = BooleanField(default=False)
+    hidden = BooleanField(default=False)
+    position = IntegerField(null=True)
 
     class Meta:
         indexes = (

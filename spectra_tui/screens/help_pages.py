@@ -203,6 +203,10 @@ imv are driven from here, the app shows which image is on the viewer), {workflow
 ({presentation.next} / {presentation.previous} move, {presentation.go_to} goes to an image number,
 {presentation.order_info} Order info, {presentation.end} ends it and closes the viewer).
 {workflow.order_info} opens Order info: the order invoice for the session.
+Prepare the images first ({workflow.prepare}, or an open session's Images tab): {prepare.favourite} marks a
+favourite, {prepare.hide} hides an image from the presentation, {prepare.up} / {prepare.down} move it earlier or
+later ({prepare.to_position}: to a position typed), {prepare.compare} compares two side by side. Every terminal
+sees the marks and the order.
 """
 
 PAGES: list[HelpPage] = [

@@ -22,6 +22,7 @@ from textual.widgets import Digits, Static
 
 from ..capture.viewer import INSTALL_HINT, Viewer, ViewerError, has_display, start_viewer
 from ..data import images as image_data
+from ..data import prepare
 from ..data.errors import ValidationError
 from ..data.models import Invoice, Session
 from . import keymap
@@ -33,14 +34,16 @@ VIEWER_POLL_SECONDS = 1.0  # how often the viewer is asked which image it shows 
 
 
 def presentable_images(session: Session) -> list[image_data.ImageFile]:
-    """The session's images that can be shown (a RAW file without a preview cannot), by number."""
-    return [image for image in image_data.session_image_files(session) if image.for_viewer is not None]
+    """The session's images that can be shown, in the order prepared for the
+    presentation, the hidden ones left out (data/prepare.py); a RAW file
+    without a preview cannot be shown."""
+    return [image for image in prepare.presentation_files(session) if image.for_viewer is not None]
 
 
 def start_presentation(
     app, session: Session, external: bool = True, images: list[image_data.ImageFile] | None = None
 ) -> None:
-    """Show ``images`` (default: the session's, by number): in an external viewer
+    """Show ``images`` (default: the session's, as prepared): in an external viewer
     beside the app when there is a display and ``external``, else in the terminal."""
     shown = [image for image in (presentable_images(session) if images is None else images) if image.for_viewer]
     if not shown:

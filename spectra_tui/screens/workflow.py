@@ -14,6 +14,8 @@ actions work on the selected session:
   the app, driven from it, when there is a display; else in the terminal;
   v: always in the terminal), Order Info (o: a new Initial Order invoice for
   the session); both live in presentation.py.
+- Present Images also: Prepare images (r: favourites, hide, order, compare;
+  prepare_images.py).
 - Every stage: a advances the status, s opens the session record, c the client.
 """
 
@@ -40,6 +42,7 @@ from .dialogs import WRITE_ERRORS, readable
 from .hooks import ScreenHooks
 from .import_images import PRESENT_STATUS, ImportImagesDialog
 from .open_record import open_client, open_invoice, open_session
+from .prepare_images import PrepareImagesScreen
 from .presentation import order_info, start_presentation
 from .widgets import PagedTable
 
@@ -69,6 +72,7 @@ def stage_hint(status: str) -> str:
             [
                 ("workflow.present_here", "in the terminal"),
                 ("workflow.order_info", "order info"),
+                ("workflow.prepare", "prepare images"),
                 ("workflow.open_session", "session"),
             ],
         ),
@@ -90,6 +94,7 @@ STAGE_ACTIONS = {
     "present": PRESENT_STATUS,
     "present_here": PRESENT_STATUS,
     "order_info": PRESENT_STATUS,
+    "prepare": PRESENT_STATUS,
 }
 
 
@@ -146,7 +151,7 @@ class WorkflowHub(HubScreen):
     WorkflowHub #wf-top Label { width: auto; padding-right: 1; color: $text-muted; }
     WorkflowHub #wf-stage { width: 28; }
     WorkflowHub #wf-count { width: 1fr; padding-left: 2; }
-    WorkflowHub #wf-hint { height: 1; padding: 0 1; color: $text-muted; }
+    WorkflowHub #wf-hint { height: auto; padding: 0 1; color: $text-muted; }
     WorkflowHub #wf-sessions { height: 1fr; }
     """
     AUTO_FOCUS = "#wf-sessions"
@@ -302,6 +307,11 @@ class WorkflowHub(HubScreen):
         session = self._chosen_session()
         if session is not None:
             order_info(self.app, session)
+
+    def action_prepare(self) -> None:
+        session = self._chosen_session()
+        if session is not None:
+            self.app.push_screen(PrepareImagesScreen(session))
 
     def action_advance(self) -> None:
         session = self._chosen_session()

@@ -117,3 +117,18 @@ async def test_no_display_and_in_the_terminal_on_purpose_say_nothing_about_viewe
         await pilot.pause()
         assert isinstance(app.screen, PresentationScreen)
         assert not notified(app, "viewer")
+
+
+async def test_the_presentation_shows_the_images_as_prepared(app, presented, monkeypatch):
+    """Image 3 moved first, image 2 hidden (data/prepare.py): the show is 3, 1, 4."""
+    from spectra_tui.data import prepare
+    from spectra_tui.data.models import SessionImage
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    shots = {image.number: image for image in SessionImage.select().where(SessionImage.session == presented.id)}
+    prepare.move_to(presented, shots[3], 1)
+    prepare.set_hidden(presented, shots[2], True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await present(pilot, presented)
+        assert [image.number for image in screen.images] == [3, 1, 4]

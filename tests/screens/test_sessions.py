@@ -264,7 +264,7 @@ async def test_tabs_show_invoices_with_balances_images_and_history(app):
         await pilot.pause()
         images = record.query_one("#sr-images", DataTable)
         assert images.row_count == 1
-        assert [str(c) for c in images.get_row_at(0)][:3] == ["1", "DSC_0001.JPG", "6000×4000"]
+        assert [str(c) for c in images.get_row_at(0)][:5] == ["1", "1", "", "DSC_0001.JPG", "6000×4000"]
         await pilot.press("5")
         await pilot.pause()
         assert record.query_one("#sr-history", DataTable).row_count == len(session_data.history(session))

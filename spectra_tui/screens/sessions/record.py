@@ -28,6 +28,7 @@ from ..dialogs import (
 )
 from ..formats import balance_cell, fmt_clock, fmt_day, fmt_long, fmt_short, money_cell
 from ..open_record import open_client, open_invoice, open_new_invoice, reschedule_session
+from ..prepare_images import PreparedImagesTable, prepare_hint
 from ..spectra_app import spectra_app
 
 TABS = keymap.SESSION_TABS
@@ -49,6 +50,7 @@ class SessionRecord(RecordScreen):
     SessionRecord #sr-room { width: 24; }
     SessionRecord #sr-notes { height: 8; min-height: 3; }
     SessionRecord .tab-hint { height: 1; color: $text-muted; }
+    SessionRecord #sr-images-hint { height: auto; }
     SessionRecord DataTable { height: 1fr; }
     """
     BINDINGS = keymap.bindings("session_record")
@@ -106,7 +108,7 @@ class SessionRecord(RecordScreen):
                 yield DataTable(id="sr-invoices", cursor_type="row", zebra_stripes=True)
             with TabPane("Images", id="images"):
                 yield Static("", id="sr-images-hint", classes="tab-hint")
-                yield DataTable(id="sr-images", cursor_type="row", zebra_stripes=True)
+                yield PreparedImagesTable(session=self.session, id="sr-images")
             with TabPane("Status history", id="history"):
                 yield DataTable(id="sr-history", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
@@ -123,7 +125,6 @@ class SessionRecord(RecordScreen):
         if not narrow:
             invoices_table.add_column("Paid", width=11)
         invoices_table.add_column("Balance", width=14)
-        self.query_one("#sr-images", DataTable).add_columns("#", "Original name", "Size", "Source", "Imported")
         self.query_one("#sr-history", DataTable).add_columns("When", "Who", "From", "To", "Note")
         rooms = [(room.name, room.id) for room in cal.rooms()]
         self.query_one("#sr-room", Select).set_options(rooms)
@@ -212,23 +213,14 @@ class SessionRecord(RecordScreen):
             table.add_row(*cells, key=str(invoice.id))
 
     def _fill_images(self) -> None:
-        table = self.query_one("#sr-images", DataTable)
-        table.clear()
-        images = session_data.session_images(self.session)
-        for image in images:
-            size = f"{image.width}×{image.height}" if image.width and image.height else "RAW"
-            table.add_row(
-                str(image.number),
-                image.original_name or image.stored_name,
-                size,
-                image.source,
-                fmt_short(to_local(image.imported_at)),
-                key=str(image.id),
-            )
+        self.query_one("#sr-images", PreparedImagesTable).show(self.session)
+
+    def on_prepared_images_table_changed(self, event: PreparedImagesTable.Changed) -> None:
+        """The images' hint: how many are shown, the prepare keys (after each change)."""
+        table = self.query_one("#sr-images", PreparedImagesTable)
         hint = (
-            f"{len(images)} image{'s' if len(images) != 1 else ''} · "
-            f"{keymap.key('session_record.import_images')} imports more"
-            if images
+            f"{table.summary} · {prepare_hint()} · {keymap.key('session_record.import_images')} imports more"
+            if table.images
             else f"No images yet: {keymap.key('session_record.import_images')} imports them from a card or folder "
             f"(capture: Workflow hub, {keymap.key('hub_workflow')})."
         )
