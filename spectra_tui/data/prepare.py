@@ -15,8 +15,9 @@ Decisions:
   meanwhile, nothing changes twice.
 - A move rewrites the whole session's order as 1..n in one transaction, each
   row guarded by its version (data/versions.py): two terminals moving images
-  at once are serialised (SQLite's IMMEDIATE transaction) or the second is
-  refused (another database), and the order never gets gaps or doubles.
+  at once are serialised (SQLite's IMMEDIATE transaction; on PostgreSQL a
+  deadlock or serialization failure runs the call again, @write_transaction)
+  or the second is refused, and the order never gets gaps or doubles.
 - Every change is audited (who hid image 7 before the client saw the set is a
   question a studio asks); the entries name the image, before and after.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import audit
+from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .images import ImageFile, image_files
 from .models import Session, SessionImage, database
@@ -65,6 +67,7 @@ def _what(session: Session, image: SessionImage) -> str:
     return f"Image {image.number} of session {session.number}"
 
 
+@write_transaction
 def set_favourite(session: Session, image: SessionImage, favourite: bool) -> SessionImage:
     """Mark (or unmark) the image as a favourite; returns it as stored."""
     with database.atomic():
@@ -76,6 +79,7 @@ def set_favourite(session: Session, image: SessionImage, favourite: bool) -> Ses
     return stored
 
 
+@write_transaction
 def set_hidden(session: Session, image: SessionImage, hidden: bool) -> SessionImage:
     """Hide the image from the presentation (or show it again); returns it as stored."""
     with database.atomic():
@@ -87,6 +91,7 @@ def set_hidden(session: Session, image: SessionImage, hidden: bool) -> SessionIm
     return stored
 
 
+@write_transaction
 def move_to(session: Session, image: SessionImage, position: int) -> int:
     """Put the image at ``position`` (1 = shown first) of the session's order,
     the others keeping their order; returns the position it has now."""
@@ -119,6 +124,7 @@ def move_to_typed(session: Session, image: SessionImage, typed: str) -> int:
         raise ValidationError(error.message, "position") from None
 
 
+@write_transaction
 def move(session: Session, image: SessionImage, step: int) -> int:
     """Move the image ``step`` places (-1: up, one earlier; 1: down), stopping
     at either end; returns the position it has now."""
