@@ -30,7 +30,7 @@ from . import audit
 from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .images import ImageFile, image_files
-from .models import Session, SessionImage, database
+from .models import Session, SessionImage
 from .versions import write_changes
 
 
@@ -70,24 +70,21 @@ def _what(session: Session, image: SessionImage) -> str:
 @write_transaction
 def set_favourite(session: Session, image: SessionImage, favourite: bool) -> SessionImage:
     """Mark (or unmark) the image as a favourite; returns it as stored."""
-    with database.atomic():
-        stored = _stored(session, image)
-        before = stored.favourite
-        if write_changes(stored, _what(session, stored), favourite=favourite):
-            action = "image.favourite" if favourite else "image.unfavourite"
-            audit.record(action, "session_image", stored.id, {"favourite": before}, {"favourite": favourite})
-    return stored
+    return _mark(session, image, "favourite", favourite, "image.favourite" if favourite else "image.unfavourite")
 
 
 @write_transaction
 def set_hidden(session: Session, image: SessionImage, hidden: bool) -> SessionImage:
     """Hide the image from the presentation (or show it again); returns it as stored."""
-    with database.atomic():
-        stored = _stored(session, image)
-        before = stored.hidden
-        if write_changes(stored, _what(session, stored), hidden=hidden):
-            action = "image.hide" if hidden else "image.show"
-            audit.record(action, "session_image", stored.id, {"hidden": before}, {"hidden": hidden})
+    return _mark(session, image, "hidden", hidden, "image.hide" if hidden else "image.show")
+
+
+def _mark(session: Session, image: SessionImage, field: str, value: bool, action: str) -> SessionImage:
+    """Set a mark to ``value`` (never flipped blindly), audited when it changes."""
+    stored = _stored(session, image)
+    before = getattr(stored, field)
+    if write_changes(stored, _what(session, stored), **{field: value}):
+        audit.record(action, "session_image", stored.id, {field: before}, {field: value})
     return stored
 
 
@@ -95,22 +92,7 @@ def set_hidden(session: Session, image: SessionImage, hidden: bool) -> SessionIm
 def move_to(session: Session, image: SessionImage, position: int) -> int:
     """Put the image at ``position`` (1 = shown first) of the session's order,
     the others keeping their order; returns the position it has now."""
-    with database.atomic():
-        stored = _stored(session, image)
-        order = prepared_images(session)
-        if not 1 <= position <= len(order):
-            raise ValidationError(
-                f"Session {session.number} has {len(order)} image{'s' if len(order) != 1 else ''}: "
-                f"a position is 1 to {len(order)}, not {position}."
-            )
-        was = next(index for index, row in enumerate(order) if row.id == stored.id) + 1
-        moved = order.pop(was - 1)
-        order.insert(position - 1, moved)
-        for place, row in enumerate(order, 1):
-            write_changes(row, _what(session, row), position=place)
-        if was != position:
-            audit.record("image.move", "session_image", stored.id, {"position": was}, {"position": position})
-    return position
+    return _place(session, _stored(session, image), prepared_images(session), position)
 
 
 def move_to_typed(session: Session, image: SessionImage, typed: str) -> int:
@@ -128,8 +110,24 @@ def move_to_typed(session: Session, image: SessionImage, typed: str) -> int:
 def move(session: Session, image: SessionImage, step: int) -> int:
     """Move the image ``step`` places (-1: up, one earlier; 1: down), stopping
     at either end; returns the position it has now."""
-    with database.atomic():
-        stored = _stored(session, image)
-        order = prepared_images(session)
-        index = next((i for i, row in enumerate(order) if row.id == stored.id), 0)
-        return move_to(session, stored, min(max(index + 1 + step, 1), len(order)))
+    stored = _stored(session, image)
+    order = prepared_images(session)
+    index = next((i for i, row in enumerate(order) if row.id == stored.id), 0)
+    return _place(session, stored, order, min(max(index + 1 + step, 1), len(order)))
+
+
+def _place(session: Session, stored: SessionImage, order: list[SessionImage], position: int) -> int:
+    """Write ``order`` (the session's, as read now) with ``stored`` at ``position``, as 1..n."""
+    if not 1 <= position <= len(order):
+        raise ValidationError(
+            f"Session {session.number} has {len(order)} image{'s' if len(order) != 1 else ''}: "
+            f"a position is 1 to {len(order)}, not {position}."
+        )
+    was = next(index for index, row in enumerate(order) if row.id == stored.id) + 1
+    moved = order.pop(was - 1)
+    order.insert(position - 1, moved)
+    for place, row in enumerate(order, 1):
+        write_changes(row, _what(session, row), position=place)
+    if was != position:
+        audit.record("image.move", "session_image", stored.id, {"position": was}, {"position": position})
+    return position

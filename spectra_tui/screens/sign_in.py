@@ -44,6 +44,8 @@ class SignInScreen(ScreenHooks, Screen[User]):
     SignInScreen #sign-in-keys { color: $text-muted; margin-top: 1; }
     """
 
+    refused_keys: set[str] = set()
+
     def __init__(self, name: str = "", why: str = "") -> None:
         super().__init__()
         self.typed_name = name
@@ -54,14 +56,27 @@ class SignInScreen(ScreenHooks, Screen[User]):
             yield Static(settings.get("studio_name"), id="studio-name")
             yield Static(self.why, id="sign-in-why")
             yield Label("User name or initials")
-            yield Input(self.typed_name, id="sign-in-name", validate_on=set(NO_VALIDATION), compact=True)
+            yield Input(
+                self.typed_name,
+                placeholder="e.g. rita, or RG",
+                id="sign-in-name",
+                validate_on=set(NO_VALIDATION),
+                compact=True,
+            )
             yield Label("Password or PIN")
-            yield Input(id="sign-in-secret", password=True, validate_on=set(NO_VALIDATION), compact=True)
+            yield Input(
+                placeholder="typed, never shown",
+                id="sign-in-secret",
+                password=True,
+                validate_on=set(NO_VALIDATION),
+                compact=True,
+            )
             yield Static("", id="sign-in-error")
             yield Static(f"{keymap.widget_key('submit')} signs in · {keymap.key('quit')} quits", id="sign-in-keys")
 
     def on_mount(self) -> None:
         self.title = "Spectra · Sign in"
+        self.refused_keys = _refused_keys()  # (once: not on every key typed)
         self.query_one("#sign-in-secret" if self.typed_name else "#sign-in-name", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -94,7 +109,7 @@ class SignInScreen(ScreenHooks, Screen[User]):
         """A shortcut of the app pressed here (the app refuses it while
         nobody is signed in) is answered, not silently dropped; the keys a
         field uses itself (Ctrl+U, Ctrl+E...) stay the field's."""
-        if event.key in _refused_keys():
+        if event.key in self.refused_keys:
             event.stop()
             self.query_one("#sign-in-error", Static).update("Sign in first.")
 
