@@ -46,6 +46,7 @@ from .models import (
     Invoice,
     LedgerEntry,
     PriceItem,
+    PriceList,
     Room,
     Session,
     SessionImage,
@@ -84,6 +85,7 @@ ENTITY_WORDS = {
     "settings": "setting",
     "session_type": "session_type",
     "price_item": "price_item",
+    "price_list": "price_list",
     "image": "session_image",
     "session_image": "session_image",
     "room": "room",
@@ -103,6 +105,7 @@ REFERENCES = {
     "room": "room",
     "item": "price_item",
     "package": "price_item",
+    "price_list": "price_list",
     "related": "ledger",
 }
 # Fields that hold an instant (naive UTC, see clock.py): shown in the studio's zone.
@@ -349,6 +352,7 @@ _MODELS: dict[str, Any] = {  # (the models all have an integer ``id``)
     "holiday": Holiday,
     "session_type": SessionType,
     "price_item": PriceItem,
+    "price_list": PriceList,
     "room": Room,
     "session_image": SessionImage,
 }

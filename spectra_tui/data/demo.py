@@ -140,22 +140,23 @@ SESSION_TYPES = [
     ("Maternity", 60, 12500, "#d78787"),
     ("Pet", 60, 9500, "#afaf87"),
 ]
-ITEMS = [
-    ("P4X6", "Print 4x6", 1500),
-    ("P5X7", "Print 5x7", 2500),
-    ("P8X10", "Print 8x10", 4500),
-    ("P11X14", "Print 11x14", 8500),
-    ("P16X20", "Print 16x20", 15000),
-    ("C2030", "Canvas 20x30", 39500),
-    ("DIG1", "Digital file", 3500),
-    ("DIGALL", "All digital files", 45000),
-    ("FRM8", "Frame 8x10", 6000),
-    ("ALB", "Album 10x10", 65000),
+ITEMS = [  # code, description, group, price, cost, quick pick
+    ("P4X6", "Print 4x6", "Prints", 1500, 150, False),
+    ("P5X7", "Print 5x7", "Prints", 2500, 250, True),
+    ("P8X10", "Print 8x10", "Prints", 4500, 400, True),
+    ("P11X14", "Print 11x14", "Prints", 8500, 900, False),
+    ("P16X20", "Print 16x20", "Wall art", 15000, 1800, False),
+    ("C2030", "Canvas 20x30", "Wall art", 39500, 9000, False),
+    ("DIG1", "Digital file", "Digital", 3500, 0, True),
+    ("DIGALL", "All digital files", "Digital", 45000, 0, False),
+    ("FRM8", "Frame 8x10", "Frames & albums", 6000, 2200, False),
+    ("ALB", "Album 10x10", "Frames & albums", 65000, 18000, False),
 ]
-PACKAGES = [
-    ("PKGB", "Bronze package", 29900, [("P8X10", 1), ("P5X7", 2), ("P4X6", 4)]),
-    ("PKGS", "Silver package", 59900, [("P11X14", 1), ("P8X10", 2), ("DIG1", 5)]),
-    ("PKGG", "Gold package", 119900, [("C2030", 1), ("P8X10", 2), ("DIGALL", 1)]),
+NOT_TAXED = {"DIG1", "DIGALL"}  # digital files: no sales tax in the demo's state
+PACKAGES = [  # code, description, price, pieces, min images, max images, fee per image past the minimum
+    ("PKGB", "Bronze package", 29900, [("P8X10", 1), ("P5X7", 2), ("P4X6", 4)], 1, 3, 1500),
+    ("PKGS", "Silver package", 59900, [("P11X14", 1), ("P8X10", 2), ("DIG1", 5)], 2, 6, 1500),
+    ("PKGG", "Gold package", 119900, [("C2030", 1), ("P8X10", 2), ("DIGALL", 1)], 1, 3, 0),
 ]
 
 
@@ -249,11 +250,34 @@ def _studio_setup() -> dict:
         "front2": create_user("sam", "Sam Okafor", "front_desk", password=DEMO_PIN),
     }
     photographers = [create_user(u, n, "photographer", c, password=DEMO_PIN) for u, n, c in PHOTOGRAPHERS]
-    types = [catalog.create_session_type(n, m, f, c) for n, m, f, c in SESSION_TYPES]
-    items = {code: catalog.create_price_item(code, name, price) for code, name, price in ITEMS}
+    standard = catalog.create_price_list(catalog.STANDARD_LIST)
+    types = [catalog.create_session_type(n, m, f, c, price_list=standard) for n, m, f, c in SESSION_TYPES]
+    items = {
+        code: catalog.create_price_item(
+            code,
+            name,
+            price,
+            code not in NOT_TAXED,
+            price_list=standard,
+            group=group,
+            cost_cents=cost,
+            quick_pick=quick,
+        )
+        for code, name, group, price, cost, quick in ITEMS
+    }
     packages = [
-        catalog.create_package(code, name, price, [(items[c], q) for c, q in contents])
-        for code, name, price, contents in PACKAGES
+        catalog.create_package(
+            code,
+            name,
+            price,
+            [(items[c], q) for c, q in pieces],
+            price_list=standard,
+            min_images=least,
+            max_images=most,
+            pose_fee_cents=fee,
+            group="Packages",
+        )
+        for code, name, price, pieces, least, most, fee in PACKAGES
     ]
     for room in ("Studio A", "Studio B", "Outdoor"):
         catalog.create_room(room)

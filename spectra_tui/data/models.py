@@ -277,13 +277,25 @@ class FamilyMember(BaseModel):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class SessionType(BaseModel):
-    id = AutoField()
+class PriceList(VersionedModel):
+    """A price list: the items and packages a session type's orders are built from."""
+
+    name = CharField(unique=True)
+    active = BooleanField(default=True)
+    items: ModelSelect[PriceItem]  # backref of PriceItem.price_list
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SessionType(VersionedModel):
     name = CharField(unique=True)
     length_minutes = IntegerField(default=60)
     fee_cents = IntegerField(default=0)
     color = CharField(default="#87af87")
     active = BooleanField(default=True)
+    price_list = ForeignKeyField(PriceList, null=True, backref="session_types", on_delete="RESTRICT")
+    price_list_id: ForeignKeyField[int | None]
 
     def __str__(self) -> str:
         return self.name
@@ -356,23 +368,39 @@ class Appointment(VersionedModel):
         return clock.wall_end(self.start, self.length_minutes)  # real minutes, across a DST change too
 
 
-class PriceItem(BaseModel):
-    """An item of the price list; a package bundles other items at one price."""
+class PriceItem(VersionedModel):
+    """An item of a price list; a package bundles other items of its list at
+    one price, for ``min_images`` to ``max_images`` images, each image past
+    the minimum adding ``pose_fee_cents`` (data/orders.py). ``name`` is the
+    description; the code is unique within its list. A hidden item is no
+    longer offered (old invoices keep it)."""
 
-    id = AutoField()
-    code = CharField(unique=True)
+    code = CharField()
     name = CharField()
+    price_list = ForeignKeyField(PriceList, backref="items", on_delete="RESTRICT")
+    price_list_id: ForeignKeyField[int]
+    group_name = CharField(default="")
     price_cents = IntegerField()
+    cost_cents = IntegerField(default=0)
     taxable = BooleanField(default=True)
+    hidden = BooleanField(default=False)
+    quick_pick = BooleanField(default=False)
     is_package = BooleanField(default=False)
-    active = BooleanField(default=True)
+    min_images = IntegerField(null=True)
+    max_images = IntegerField(null=True)
+    pose_fee_cents = IntegerField(default=0)
     contents: ModelSelect[PackageItem]  # backref of PackageItem.package
+
+    class Meta:
+        indexes = ((("price_list", "code"), True),)
 
     def __str__(self) -> str:
         return self.name
 
 
 class PackageItem(BaseModel):
+    """A component of a package: ``quantity`` of ``item`` (an item of the same list)."""
+
     id = AutoField()
     package = ForeignKeyField(PriceItem, backref="contents", on_delete="CASCADE")
     package_id: ForeignKeyField[int]
@@ -637,6 +665,7 @@ ALL_MODELS = [
     Holiday,
     Client,
     FamilyMember,
+    PriceList,
     SessionType,
     Session,
     SessionStatusChange,

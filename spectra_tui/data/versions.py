@@ -104,3 +104,16 @@ def write_changes(row: VersionedModel, what: str, **values: Any) -> dict[str, An
     row.version += 1
     row._dirty.clear()
     return changed
+
+
+def bump(row: VersionedModel, what: str) -> None:
+    """Add 1 to ``row``'s version (guarded by it) when what changed lives in
+    other tables (a package's pieces): other terminals' copies become stale."""
+    model = type(row)
+    if (
+        not model.update(version=model.version + 1)
+        .where((model.id == row.id) & (model.version == row.version))
+        .execute()
+    ):
+        raise ChangedElsewhere(what)
+    row.version += 1

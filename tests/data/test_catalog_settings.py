@@ -53,7 +53,7 @@ def test_session_types(db):
     assert (family.name, family.length_minutes, family.fee_cents) == ("Family portrait", 90, 15000)
     assert [t.name for t in catalog.session_types()] == ["Family portrait"]
     for args, field in ((("Family portrait", 60, 0), "name"), (("", 60, 0), "name"), (("X", 4, 0), "length"),
-                        (("X", 60, -1), "price"), (("X", 60, 12.5), "price"), (("X" * 101, 60, 0), "name")):
+                        (("X", 60, -1), "fee"), (("X", 60, 12.5), "fee"), (("X" * 101, 60, 0), "name")):
         with pytest.raises(ValidationError) as info:
             catalog.create_session_type(*args)
         assert info.value.field == field
@@ -74,8 +74,11 @@ def test_price_items_and_packages(db):
         catalog.create_price_item("BIG", "Too big", 10**11)
     package = catalog.create_package("PKG", "Bronze", 29900, [(item, 2), (digital, 1)])
     assert package.is_package and [(c.item.code, c.quantity) for c in package.contents] == [("P8X10", 2), ("DIG", 1)]
-    assert [i.code for i in catalog.price_list()] == ["PKG", "DIG", "P8X10"]
-    assert [i.code for i in catalog.price_list(include_packages=False)] == ["DIG", "P8X10"]
+    assert (package.min_images, package.max_images) == (1, 3)  # one image per piece at most
+    standard = catalog.default_price_list()
+    assert standard.name == "Standard" and item.price_list_id == standard.id  # the first item made the list
+    assert [i.code for i in catalog.items_of(standard)] == ["DIG", "P8X10", "PKG"]
+    assert [i.code for i in catalog.items_of(standard, packages=False)] == ["DIG", "P8X10"]
 
 
 @pytest.mark.parametrize("contents", ["empty", "nested", "zero"])

@@ -63,7 +63,7 @@ def test_a_price_list_item_as_typed_is_a_managers_work(db):
     users.sign_in(add_user("rita", "Rita Gomez", "front_desk"))
     with pytest.raises(PermissionDenied):
         catalog.add_price_item("FRM", "Frame", "20")
-    assert [i.code for i in catalog.price_list()] == ["P8X10"]
+    assert [i.code for i in catalog.items_of(catalog.default_price_list())] == ["P8X10"]
 
 
 def test_a_session_type_as_typed(db):

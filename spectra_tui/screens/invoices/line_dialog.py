@@ -108,7 +108,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
             return "the item of a saved line stays; remove the line to change it"
         if self.item is not None:
             return f"{self.item.name} · {format_money(self.item.price_cents)}"
-        if not catalog.price_list():
+        if not self._offered():
             return f"The price list is empty: {keymap.key('invoice_line.set_up')} sets it up"
         submit = keymap.widget_key("submit")
         return f"{submit}: look up or list · {keymap.key('invoice_line.price_list')}: price list"
@@ -134,6 +134,13 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
         if target:
             self.query_one(target, Input).focus()
 
+    def _price_list(self):
+        """The list this invoice sells from: its session type's, else the studio's default."""
+        return catalog.price_list_for(self.invoice.session if self.invoice.session_id else None)
+
+    def _offered(self) -> list[PriceItem]:
+        return catalog.items_of(self._price_list())
+
     def use_item(self, item: PriceItem) -> None:
         self.item = item
         self.query_one("#code", Input).value = item.code
@@ -148,7 +155,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
         code = code.strip()
         if code:
             try:
-                self.use_item(catalog.find_item(code))
+                self.use_item(catalog.find_item(code, self._price_list()))
                 return
             except DomainError:
                 pass
@@ -157,7 +164,8 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
     def action_price_list(self, text: str = "") -> None:
         if self.line is not None:
             return
-        if not catalog.price_list():
+        offered = self._offered()
+        if not offered:
             self._error(
                 f"The price list is empty: {keymap.key('invoice_line.set_up')} sets it up "
                 "(or type a description and a price).",
@@ -165,9 +173,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
             )
             return
         key = (text or "").strip().lower()
-        items = [
-            item for item in catalog.price_list() if not key or key in item.code.lower() or key in item.name.lower()
-        ] or catalog.price_list()
+        items = [item for item in offered if not key or key in item.code.lower() or key in item.name.lower()] or offered
         by_id = {str(item.id): item for item in items}
 
         def chosen(item_id: str | None) -> None:
@@ -227,7 +233,7 @@ class LineDialog(ScreenHooks, ModalScreen[InvoiceLine | None]):
         try:
             code = self.query_one("#code", Input).value.strip()
             if self.line is None and code and self.item is None:
-                self.item = catalog.find_item(code)
+                self.item = catalog.find_item(code, self._price_list())
             description = self.query_one("#description", Input).value
             quantity = self._whole("quantity", "quantity", True)
             assert quantity is not None  # required: an empty field raised ValidationError

@@ -131,7 +131,10 @@ class PriceListStep(_ListStep):
         yield Static(f"{keymap.widget_key('submit')} on the price adds it", classes="hint")
 
     def names(self) -> list[str]:
-        return [f"{item.code} · {item.name} · {format_money(item.price_cents)}" for item in catalog.price_list()]
+        return [
+            f"{item.code} · {item.name} · {format_money(item.price_cents)}"
+            for item in catalog.items_of(catalog.default_price_list())
+        ]
 
     def add(self) -> None:
         catalog.add_price_item(self.typed("code"), self.typed("name"), self.typed("price"))
