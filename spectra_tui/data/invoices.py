@@ -220,6 +220,11 @@ def _save(invoice: Invoice, **values) -> None:
     ledger.store_balances([invoice])
 
 
+def store_totals(invoice: Invoice) -> None:
+    """Store the totals of the invoice's stored lines (inside the caller's transaction)."""
+    _save(invoice, **stored_totals(invoice))
+
+
 def _check_line_values(description: str, quantity, unit_price_cents, image_number) -> str:
     description = one_line(description)
     if not description:
@@ -326,7 +331,7 @@ def add_line(
             taxable=True if taxable is None else bool(taxable),
             image_number=image_number,
         )
-        _save(invoice, **stored_totals(invoice))
+        store_totals(invoice)
         _check_paid_out(invoice)
         audit.record(
             "invoice.line_add", "invoice", invoice.id, before, {**audit.snapshot(invoice), "line": audit.snapshot(line)}
@@ -374,7 +379,7 @@ def update_line(
             changes["taxable"] = bool(taxable)
         if not versions.write_changes(stored, f"Line {line.position} of {_label(invoice)}", **changes):
             return versions.adopt(line, stored)
-        _save(invoice, **stored_totals(invoice))
+        store_totals(invoice)
         _check_paid_out(invoice)
         audit.record(
             "invoice.line_update",
@@ -400,7 +405,7 @@ def remove_line(line: InvoiceLine) -> None:
             .execute()
         ):
             raise versions.ChangedElsewhere(f"Line {line.position} of {_label(invoice)}")
-        _save(invoice, **stored_totals(invoice))
+        store_totals(invoice)
         _check_paid_out(invoice)
         audit.record("invoice.line_remove", "invoice", invoice.id, before, invoice)
 
@@ -489,7 +494,7 @@ def convert_estimate(estimate: Invoice, kind: str | None = None) -> Invoice:
                 image_number=line.image_number,
             )
         _save(invoice, tax_rate=estimate.tax_rate, tax_included=estimate.tax_included, source=estimate)
-        _save(invoice, **stored_totals(invoice))
+        store_totals(invoice)
         before = audit.snapshot(estimate)
         _save(estimate, status=Invoice.CONVERTED)
         audit.record("estimate.convert", "invoice", estimate.id, before, estimate)
