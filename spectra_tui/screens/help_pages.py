@@ -210,8 +210,8 @@ sees the marks and the order.
 """
 
 ORDER_INFO = """\
-ORDER INFO. During the presentation, {presentation.order_info} opens Order info beside it (or {workflow.order_info} in the
-Workflow hub, stage 3). The left list is the session type's price list, quick picks first; {order_info.add}
+ORDER INFO. During the presentation, {presentation.order_info} opens Order info beside it (or
+{workflow.order_info} in the Workflow hub, stage 3). The left list is the session type's price list, quick picks first; {order_info.add}
 adds the highlighted item for the image in Image # (the image on screen; it follows the viewer, and
 {order_info.previous_image} / {order_info.next_image} move the presentation). {order_info.image} types another
 image number. A package comes with all its pieces from that image: on the order (Tab), {order_info.pieces}
