@@ -215,7 +215,7 @@ ORDER INFO. During the presentation, {presentation.order_info} opens Order info 
 picks first; {order_info.add} adds the highlighted item for the image in Image # (the image on screen; it
 follows the viewer, and {order_info.previous_image} / {order_info.next_image} move the presentation).
 {order_info.image} types another image number. A package comes with all its pieces from that image: on the
-order (Tab), {order_info.pieces} gives each piece its image; each image past the package's minimum adds its
+order ({next_field}), {order_info.pieces} gives each piece its image; each image past the package's minimum adds its
 pose fee. {order_info.more} / {order_info.less} change a quantity, {order_info.remove} removes. The total with
 tax is always shown.
 

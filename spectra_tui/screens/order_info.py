@@ -18,13 +18,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
-from ..data import orders
+from ..data import catalog, orders
 from ..data.errors import ValidationError
 from ..data.models import PriceItem, Session
 from ..data.money import format_money
@@ -40,13 +41,25 @@ FOLLOW_SECONDS = 0.5  # how often the Image # looks at the presentation's image
 
 
 def item_cells(item: PriceItem) -> list[Any]:
-    """A price-list row: code, price, description (a package with its image limits)."""
+    """A price-list row: code, price, description (a package marked; its details under the list)."""
     name = Text(item.name)
     if item.is_package:
-        limits = f"{item.min_images}–{item.max_images}" if item.max_images != item.min_images else f"{item.min_images}"
-        fee = f", +{format_money(item.pose_fee_cents)}/pose" if item.pose_fee_cents else ""
-        name.append(f"  package, {limits} images{fee}", style="dim")
+        name.append("  package", style="dim")
     return [item.code, Text(format_money(item.price_cents), justify="right"), name]
+
+
+def item_details(item: PriceItem) -> str:
+    """All the highlighted row says about an item: group, tax, a package's pieces and image limits."""
+    parts = [f"[b]{escape(item.code)}[/b] {escape(item.name)}", format_money(item.price_cents)]
+    if item.group_name:
+        parts.append(escape(item.group_name))
+    parts.append("taxed" if item.taxable else "not taxed")
+    if item.is_package:
+        limits = f"{item.min_images}–{item.max_images}" if item.max_images != item.min_images else f"{item.min_images}"
+        fee = f", {format_money(item.pose_fee_cents)} a pose past {item.min_images}" if item.pose_fee_cents else ""
+        pieces = ", ".join(f"{quantity} {escape(piece.name)}" for piece, quantity in catalog.components(item))
+        parts.append(f"{limits} images{fee}: {pieces}")
+    return " · ".join(parts)
 
 
 def entry_cells(entry: orders.Entry) -> list[Any]:
@@ -79,6 +92,7 @@ class OrderInfoScreen(SpectraScreen):
     OrderInfoScreen #order-body > Vertical { width: 1fr; }
     OrderInfoScreen .order-caption { height: 1; padding: 0 1; color: $text-muted; }
     OrderInfoScreen DataTable { height: 1fr; }
+    OrderInfoScreen #order-item { height: auto; padding: 0 1; color: $text-muted; }
     OrderInfoScreen #order-totals { height: auto; padding: 0 1; background: $panel; }
     OrderInfoScreen #order-problems { height: auto; padding: 0 1; color: $error; }
     """
@@ -108,8 +122,9 @@ class OrderInfoScreen(SpectraScreen):
             yield Static(self._image_hint(), id="order-image-hint")
         with Horizontal(id="order-body"):
             with Vertical():
-                yield Static(f"Price list {self.order.price_list.name}", classes="order-caption")
+                yield Static(f"Price list {escape(self.order.price_list.name)}", classes="order-caption")
                 yield DataTable(id="order-prices", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="order-item")
             with Vertical():
                 yield Static("The order", classes="order-caption")
                 yield DataTable(id="order-lines", cursor_type="row", zebra_stripes=True)
@@ -121,7 +136,7 @@ class OrderInfoScreen(SpectraScreen):
         hint = keymap.hint(("order_info.image", "types it"), ("order_info.add", "adds the item for it"))
         if self.presentation is not None:
             moves = f"{keymap.key('order_info.previous_image')}/{keymap.key('order_info.next_image')}"
-            hint += f" · {moves} move the presentation"
+            hint += f" · {escape(moves)} move the presentation"
         return hint
 
     def on_mount(self) -> None:
@@ -135,7 +150,9 @@ class OrderInfoScreen(SpectraScreen):
         lines.add_columns("Image", "Qty", "Item", "Amount")
         if not self.items:
             self.query_one("#order-problems", Static).update(
-                f"The price list {self.order.price_list.name} has nothing to sell yet: a manager adds its items."
+                escape(
+                    f"The price list {self.order.price_list.name} has nothing to sell yet: a manager adds its items."
+                )
             )
         if self.presentation is not None:
             self.set_interval(FOLLOW_SECONDS, self._follow_presentation)
@@ -154,14 +171,14 @@ class OrderInfoScreen(SpectraScreen):
             table.move_cursor(row=max(0, min(row, len(self.order.entries) - 1)))
         subtotal, tax, total = self.order.totals()
         self.query_one("#order-head", Static).update(
-            f"[b]{self.order.kind}[/b] · session {self.session.number} · {self.session.client.full_name}"
+            f"[b]{self.order.kind}[/b] · session {self.session.number} · {escape(self.session.client.full_name)}"
         )
         self.query_one("#order-totals", Static).update(
             f"Subtotal {format_money(subtotal)} · Tax {format_money(tax)} · [b]Total {format_money(total)}[/b]"
             f"   {keymap.hint(('save_close', 'records the order'), ('order_info.close', 'leaves'))}"
         )
         if self.items:
-            self.query_one("#order-problems", Static).update(" ".join(self.order.problems()))
+            self.query_one("#order-problems", Static).update(escape(" ".join(self.order.problems())))
 
     def _follow_presentation(self) -> None:
         """The Image # follows the image on screen when that changes."""
@@ -226,6 +243,11 @@ class OrderInfoScreen(SpectraScreen):
             pieces = keymap.key("order_info.pieces")
             where = f"image {entry.images()[0]}" if entry.images() else "no image yet"
             self.notify(f"{item.name}: every piece from {where}; {pieces} on the order chooses each one's.", timeout=5)
+
+    @on(DataTable.RowHighlighted, "#order-prices")
+    def _price_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if 0 <= event.cursor_row < len(self.items):
+            self.query_one("#order-item", Static).update(item_details(self.items[event.cursor_row]))
 
     @on(DataTable.RowSelected, "#order-prices")
     def _price_chosen(self, event: DataTable.RowSelected) -> None:

@@ -342,7 +342,7 @@ def test_a_studio_of_an_earlier_version_is_upgraded_and_keyed(tmp_path):
     if ON_POSTGRES:
         pytest.skip("the upgrade is the same code on PostgreSQL; built here on a file")
     from spectra_tui.data import db as dbmod
-    from spectra_tui.data.models import Client, Session, SessionStatusChange, SessionType, Task, User, database
+    from spectra_tui.data.models import Client, Session, SessionStatusChange, Task, User, database
 
     path = tmp_path / "old.db"
     old = dbmod.make_database(str(path), create=True)
@@ -378,7 +378,8 @@ def test_a_studio_of_an_earlier_version_is_upgraded_and_keyed(tmp_path):
                                 active=True, created_at=wall).execute()
         user_table.insert(username="boss", full_name="Mary Ann Boss", role="admin", color="#5f87af", active=True,
                           created_at=wall).execute()
-        family = SessionType.create(name="Family", length_minutes=60)
+        family = Table("session_type").bind(old).insert(  # as 0001 made it
+            name="Family", length_minutes=60, fee_cents=0, color="#87af87", active=True).execute()
         booked = dt.datetime(2029, 5, 3, 10, 0)  # a wall time: stays as it is
         session = Session.create(number=1001, client=client, photographer=ava, session_type=family, start=booked,
                                  length_minutes=60, status="Booked", status_changed_at=wall, created_at=wall)
