@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from . import audit, invoices
-from .catalog import components, price_list_for
+from .catalog import components, items_of, price_list_for
 from .db import write_transaction
 from .errors import ValidationError
 from .models import Invoice, InvoiceLine, PriceItem, PriceList, Session, SessionImage, database
@@ -177,6 +177,11 @@ class Order:
 
     def _item_ids(self) -> set[int]:
         return {entry.item.id if isinstance(entry, ItemEntry) else entry.package.id for entry in self.entries}
+
+
+def offered_items(order: Order) -> list[PriceItem]:
+    """What the order can take: its price list's items and packages not hidden, quick picks first."""
+    return items_of(order.price_list)
 
 
 def _fresh(item: PriceItem, fresh: dict[int, PriceItem], changed: list[str]) -> PriceItem:

@@ -39,12 +39,14 @@ def open_session(app, session: Session | int, tab: str = "general") -> None:
     app.push_screen(SessionRecord(_get(session_data.session_by_id, session), tab=tab))
 
 
-def open_invoice(app, invoice: Invoice | int, image_number: int | None = None) -> None:
+def open_invoice(app, invoice: Invoice | int, image_number: int | None = None, payment: bool = False) -> None:
     """The invoice (or estimate, credit memo) record; ``image_number`` (the
-    image on screen in a presentation) fills the Image # of the lines added."""
+    image on screen in a presentation) fills the Image # of the lines added;
+    ``payment``: the payment is offered at once (deposits first)."""
     from .invoices.record import InvoiceRecord
 
-    app.push_screen(InvoiceRecord(_get(invoice_data.invoice_by_id, invoice), image_number=image_number))
+    record = InvoiceRecord(_get(invoice_data.invoice_by_id, invoice), image_number=image_number, offer_payment=payment)
+    app.push_screen(record)
 
 
 def open_new_invoice(

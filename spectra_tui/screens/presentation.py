@@ -6,9 +6,8 @@ runs beside the app (capture/viewer.py): the app does not suspend, and
 ``ViewerPresentationScreen`` drives it (next, previous, go to image N) and
 shows which image is on it. Without a display (over SSH), or when no viewer is
 installed, the images are shown in the terminal (``PresentationScreen``, also
-what v always opens). Order Info opens the session's Initial Order invoice
-(a new one, or its open one); from the presentation the image on screen goes
-into the Image # of the lines added.
+what v always opens). Order Info (screens/order_info.py) builds the order
+beside the presentation: its Image # follows the image on screen.
 """
 
 from __future__ import annotations
@@ -24,10 +23,9 @@ from ..capture.viewer import INSTALL_HINT, Viewer, ViewerError, has_display, sta
 from ..data import images as image_data
 from ..data import prepare
 from ..data.errors import ValidationError
-from ..data.models import Invoice, Session
+from ..data.models import Session
 from . import keymap
-from .dialogs import ChoiceDialog, ReasonDialog
-from .open_record import open_invoice, open_new_invoice
+from .dialogs import ReasonDialog
 from .pictures import preview_at, preview_widget, show_picture
 
 VIEWER_POLL_SECONDS = 1.0  # how often the viewer is asked which image it shows (its own keys move it too)
@@ -85,29 +83,12 @@ def index_of_image(images: list[image_data.ImageFile], typed: str) -> int:
     raise ValidationError(f"No image {typed.strip() or '(none typed)'} in this presentation: it shows {shown}.")
 
 
-def order_info(app, session: Session, image_number: int | None = None) -> None:
-    """Order Info: a new Initial Order invoice for the session (or its open one).
+def order_info(app, session: Session, image_number: int | None = None, presentation=None) -> None:
+    """Order Info (screens/order_info.py): a new order for the session;
+    ``image_number`` (the image on screen) is the Image # of what is added."""
+    from .order_info import open_order_info
 
-    ``image_number`` (the image on screen in the presentation) fills the
-    Image # of the lines added to it.
-    """
-    from ..data.invoices import open_invoices_of_session
-
-    existing = open_invoices_of_session(session, Invoice.INITIAL_ORDER)
-    if not existing:
-        open_new_invoice(app, Invoice.INITIAL_ORDER, session=session, image_number=image_number)
-        return
-
-    def chosen(choice: str | None) -> None:
-        if choice == "new":
-            open_new_invoice(app, Invoice.INITIAL_ORDER, session=session, image_number=image_number)
-        elif choice:
-            invoice = next(invoice for invoice in existing if str(invoice.id) == choice)
-            open_invoice(app, invoice, image_number=image_number)
-
-    options = [(str(invoice.id), f"Open Initial Order invoice {invoice.display_number}") for invoice in existing]
-    options.append(("new", "New Initial Order invoice"))
-    app.push_screen(ChoiceDialog(f"Order info · session {session.number}", options), chosen)
+    open_order_info(app, session, image_number, presentation)
 
 
 class PresentationScreen(Screen):
@@ -149,6 +130,11 @@ class PresentationScreen(Screen):
     @property
     def current(self) -> image_data.ImageFile:
         return self.images[self.index]
+
+    @property
+    def knows_the_image(self) -> bool:
+        """Whether ``current`` is the image the client sees."""
+        return True
 
     def show(self) -> None:
         image = self.current
@@ -198,9 +184,7 @@ class PresentationScreen(Screen):
         )
 
     def action_order_info(self) -> None:
-        number = self.current.number
-        self.notify(f"Image {number} was on screen: the lines you add get Image # {number}.", timeout=5)
-        order_info(self.app, self.session, image_number=number)
+        order_info(self.app, self.session, image_number=self.current.number, presentation=self)
 
     def action_end(self) -> None:
         self.dismiss(None)
@@ -247,7 +231,7 @@ class ViewerPresentationScreen(PresentationScreen):
         if self.knows_the_image:
             super().action_order_info()
         else:
-            order_info(self.app, self.session)
+            order_info(self.app, self.session, presentation=self)
 
     def where(self) -> str:
         if self.viewer_gone:

@@ -49,10 +49,11 @@ class InvoiceRecord(RecordScreen):
     """
     BINDINGS = keymap.bindings("invoice_record")
 
-    def __init__(self, invoice: Invoice, image_number: int | None = None):
+    def __init__(self, invoice: Invoice, image_number: int | None = None, offer_payment: bool = False):
         super().__init__()
         self.invoice = invoice
         self.image_number = image_number  # the presentation's image on screen: the Image # of new lines
+        self.offer_payment = offer_payment  # an order just recorded: its payment is offered at once
         self._lines: list[InvoiceLine] = []
         self._entries: list[LedgerEntry] = []
         self._voided: set[int] = set()
@@ -91,6 +92,8 @@ class InvoiceRecord(RecordScreen):
         ledger_table.add_column("Note", width=13 if narrow else 34)
         self.load()
         lines.focus()
+        if self.offer_payment:
+            self.call_after_refresh(self.action_payment)
 
     def on_screen_resume(self) -> None:
         self.load()
