@@ -1,11 +1,14 @@
 """Selling at the presentation, end to end, with the keys only (issue 13).
 
-A session booked today for a new client is checked in from the Workflow hub
-(F3), a folder of JPEGs is imported into it, its images are prepared
-(a favourite, one hidden, one moved) and presented on a viewer beside the
-app: a fake mpv on PATH (tests/fake_mpv.py) that records its arguments and
-the commands it gets, and answers mpv's IPC. The app keeps taking keys while
-the viewer runs, and the viewer ends with the presentation. The database is
+A session booked today for a new client (who paid a deposit) is checked in
+from the Workflow hub (F3), a folder of JPEGs is imported into it, its images
+are prepared (a favourite, one hidden, one moved) and presented on a viewer
+beside the app: a fake mpv on PATH (tests/fake_mpv.py) that records its
+arguments and the commands it gets, and answers mpv's IPC. Order Info, opened
+from the presentation, takes a package for the image on screen with one piece
+from another image; recording it makes the Initial Order invoice, whose
+payment is offered with the deposit first. The app keeps taking keys while the
+viewer runs, and the viewer ends with the presentation. The database is
 checked after each step.
 """
 import datetime as dt
@@ -16,11 +19,23 @@ import pytest
 from textual.widgets import Input
 from viewers import install_fake_viewer, viewer_log
 
-from spectra_tui.data import clients, prepare
+from spectra_tui.data import clients, ledger, prepare
 from spectra_tui.data import sessions as session_data
-from spectra_tui.data.models import Session, SessionImage, SessionStatusChange, SessionType, User
+from spectra_tui.data.models import (
+    Invoice,
+    InvoiceLine,
+    LedgerEntry,
+    Session,
+    SessionImage,
+    SessionStatusChange,
+    SessionType,
+    User,
+)
 from spectra_tui.screens import keymap
 from spectra_tui.screens.import_images import ImportImagesDialog
+from spectra_tui.screens.invoices import InvoiceRecord
+from spectra_tui.screens.money import DepositOfferDialog, PaymentDialog
+from spectra_tui.screens.order_info import OrderInfoScreen, PiecesDialog
 from spectra_tui.screens.prepare_images import PrepareImagesScreen
 from spectra_tui.screens.presentation import ViewerPresentationScreen
 from spectra_tui.screens.workflow import CheckInDialog, WorkflowHub
@@ -30,6 +45,7 @@ from .test_workflow import jpeg_bytes, wait_for
 
 SIZE = (120, 40)
 PICTURES = 4
+DEPOSIT_CENTS = 10000  # paid when the session was booked
 
 
 def key(action_id: str) -> str:
@@ -56,11 +72,13 @@ def alive(pid: int) -> bool:
 
 @pytest.fixture
 def booked_today(demo_db, tmp_path, monkeypatch):
-    """A new client's Family session today at 11:00 (the studio's clock says 10:30)."""
+    """A new client's Family session today at 11:00 (the studio's clock says
+    10:30); the client paid a deposit when booking."""
     monkeypatch.setenv("SPECTRA_IMAGE_ROOT", str(tmp_path / "images"))
     client = clients.save_client(None, {"first_name": "Maya", "last_name": "Okafor", "phone_mobile": "(512) 555-0188"})
     photographer = User.get(User.username == "ava")
     family = SessionType.get(SessionType.name == "Family")
+    ledger.take_deposit(client, DEPOSIT_CENTS, "cash")
     return session_data.create_session(client, photographer, family, dt.datetime.combine(FIXED_DAY, dt.time(11, 0)))
 
 
@@ -82,7 +100,8 @@ async def choose_row(pilot, hub: WorkflowHub, session: Session) -> None:
     assert hub.table.selected.id == session.id
 
 
-async def test_check_in_import_prepare_and_present_beside_the_app(app, booked_today, card, tmp_path, monkeypatch):
+async def test_check_in_import_prepare_present_order_and_pay_with_the_keys(
+        app, booked_today, card, tmp_path, monkeypatch):
     session = booked_today
     log = install_fake_viewer(tmp_path / "bin", "mpv", monkeypatch)
     monkeypatch.setenv("DISPLAY", ":0")
@@ -166,7 +185,66 @@ async def test_check_in_import_prepare_and_present_beside_the_app(app, booked_to
         assert ["playlist-prev", "weak"] in commands() and alive(viewer_pid)
         assert status_of(session) == "Sales Presentation Pending"  # presenting changes nothing stored
 
-        # ---- the presentation ends: the viewer with it
+        # ---- Order Info beside the presentation: the Bronze package for the image on screen (1)
+        await pilot.press(key("presentation.order_info"))
+        order_screen = app.screen
+        assert isinstance(order_screen, OrderInfoScreen) and order_screen.presentation is show
+        assert order_screen.query_one("#order-image", Input).value == "1"
+        bronze = next(item for item in order_screen.items if item.code == "PKGB")
+        await pilot.press(*["down"] * order_screen.items.index(bronze), key("order_info.add"))
+        [entry] = order_screen.order.entries
+        assert entry.package.code == "PKGB" and entry.images() == [1]
+        # one of its 5x7s from image 4: the order's list, the pieces dialog, the second piece
+        await pilot.press("tab", key("order_info.pieces"))
+        assert isinstance(app.screen, PiecesDialog)
+        await pilot.press(key("dialog.next"), "backspace", "4", key("save_close"))
+        assert app.screen is order_screen
+        assert entry.images() == [1, 4] and entry.extra_images() == [4]
+        assert "Total $339.91" in str(order_screen.query_one("#order-totals").render())
+        assert not Invoice.select().where(Invoice.session == session.id).exists()  # nothing written yet
+        # the presentation moves from Order Info, and the Image # follows it
+        await pilot.press(key("order_info.next_image"))
+        await wait_for(pilot, lambda: show.current.number == 2, what="the presentation moved from Order Info")
+        await wait_for(pilot, lambda: order_screen.query_one("#order-image", Input).value == "2",
+                       what="the Image # following the image on screen")
+        assert alive(viewer_pid)
+
+        # ---- record: the Initial Order invoice, its payment offered with the client's deposit first
+        await pilot.press(key("save_close"))
+        invoice = Invoice.get(Invoice.session == session.id)
+        assert (invoice.kind, invoice.client_id) == (Invoice.INITIAL_ORDER, session.client_id)
+        lines = InvoiceLine.select().where(InvoiceLine.invoice == invoice).order_by(InvoiceLine.position)
+        assert [(line.description, line.quantity, line.unit_price_cents, line.image_number) for line in lines] == [
+            ("Bronze package", 1, 29900, None),
+            ("Print 8x10 (in Bronze package)", 1, 0, 1),
+            ("Print 5x7 (in Bronze package)", 1, 0, 4),
+            ("Print 5x7 (in Bronze package)", 1, 0, 1),
+            ("Print 4x6 (in Bronze package)", 4, 0, 1),
+            ("Additional pose (Bronze package)", 1, 1500, 4),
+        ]
+        assert (invoice.subtotal_cents, invoice.tax_cents, invoice.total_cents) == (31400, 2591, 33991)
+        assert isinstance(app.screen, DepositOfferDialog)
+        await pilot.press(key("deposits.apply_all"))
+        payment = app.screen
+        assert isinstance(payment, PaymentDialog)
+        assert payment.query_one("#amount", Input).value == "239.91"  # the rest, after the deposit
+        await pilot.press("enter")
+        record = app.screen
+        assert isinstance(record, InvoiceRecord) and record.invoice.id == invoice.id
+        entries = LedgerEntry.select().where(LedgerEntry.client == session.client_id).order_by(LedgerEntry.id)
+        assert [(e.kind, e.amount_cents, e.invoice_id, e.method) for e in entries] == [
+            (ledger.DEPOSIT, DEPOSIT_CENTS, None, "cash"),
+            (ledger.DEPOSIT_APPLY, DEPOSIT_CENTS, invoice.id, ""),
+            (ledger.PAYMENT, 33991 - DEPOSIT_CENTS, invoice.id, "card"),
+        ]
+        money = ledger.invoice_money(Invoice.get_by_id(invoice.id))
+        assert (money.total, money.paid, money.balance) == (33991, 33991, 0)
+        assert ledger.deposits_on_hand(session.client) == 0
+        assert alive(viewer_pid)  # the show went on beside the order and the payment
+
+        # ---- back to the presentation, then its end: the viewer ends with it
+        await pilot.press(key("record.close"))
+        assert app.screen is show
         await pilot.press(key("presentation.end"))
         assert app.screen is hub
         await wait_for(pilot, lambda: not alive(viewer_pid), what="the viewer to end")
