@@ -53,6 +53,11 @@ def key(action_id: str) -> str:
     return keymap.active().keys(action_id).split(",")[0]
 
 
+def widget_key(name: str) -> str:
+    """A key of Textual's own widgets as hints name it (keymap.WIDGET_KEYS): "submit" is Enter."""
+    return keymap.WIDGET_KEYS[name].split(",")[0]
+
+
 def status_of(session: Session) -> str:
     return Session.get_by_id(session.id).status
 
@@ -128,7 +133,7 @@ async def test_check_in_import_prepare_present_order_and_pay_with_the_keys(
         dialog = app.screen
         assert isinstance(dialog, ImportImagesDialog)
         assert app.focused is dialog.query_one("#imp-path", Input)
-        await pilot.press(*str(card), "enter")
+        await pilot.press(*str(card), widget_key("submit"))
         await wait_for(pilot, lambda: dialog.phase == "done", timeout=30, what="the import")
         rows = SessionImage.select().where(SessionImage.session == session.id).order_by(SessionImage.number)
         assert [(r.number, r.original_name, r.source) for r in rows] == [
@@ -171,7 +176,7 @@ async def test_check_in_import_prepare_present_order_and_pay_with_the_keys(
         await pilot.press(key("presentation.next"))
         await wait_for(pilot, lambda: show.current.number == 1, what="the next image")
         assert ["playlist-next", "weak"] in commands()
-        await pilot.press(key("presentation.go_to"), "2", "enter")
+        await pilot.press(key("presentation.go_to"), "2", widget_key("submit"))
         await wait_for(pilot, lambda: show.current.number == 2, what="image 2")
         assert ["set_property", "playlist-pos", 2] in commands()
         assert "On mpv: Image 2 · 3 of 3" in str(show.query_one("#pres-info").render())
@@ -195,7 +200,7 @@ async def test_check_in_import_prepare_present_order_and_pay_with_the_keys(
         [entry] = order_screen.order.entries
         assert entry.package.code == "PKGB" and entry.images() == [1]
         # one of its 5x7s from image 4: the order's list, the pieces dialog, the second piece
-        await pilot.press("tab", key("order_info.pieces"))
+        await pilot.press(widget_key("next_field"), key("order_info.pieces"))
         assert isinstance(app.screen, PiecesDialog)
         await pilot.press(key("dialog.next"), "backspace", "4", key("save_close"))
         assert app.screen is order_screen
@@ -228,7 +233,7 @@ async def test_check_in_import_prepare_present_order_and_pay_with_the_keys(
         payment = app.screen
         assert isinstance(payment, PaymentDialog)
         assert payment.query_one("#amount", Input).value == "239.91"  # the rest, after the deposit
-        await pilot.press("enter")
+        await pilot.press(widget_key("submit"))
         record = app.screen
         assert isinstance(record, InvoiceRecord) and record.invoice.id == invoice.id
         entries = LedgerEntry.select().where(LedgerEntry.client == session.client_id).order_by(LedgerEntry.id)
