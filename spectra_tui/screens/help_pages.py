@@ -202,11 +202,25 @@ The Workflow hub ({hub_workflow}), stage 3, Sales Presentation ({workflow.stage_
 imv are driven from here, the app shows which image is on the viewer), {workflow.present_here} in the terminal
 ({presentation.next} / {presentation.previous} move, {presentation.go_to} goes to an image number,
 {presentation.order_info} Order info, {presentation.end} ends it and closes the viewer).
-{workflow.order_info} opens Order info: the order invoice for the session.
+{workflow.order_info} opens Order info (below).
 Prepare the images first ({workflow.prepare}, or an open session's Images tab): {prepare.favourite} marks a
 favourite, {prepare.hide} hides an image from the presentation, {prepare.up} / {prepare.down} move it earlier or
 later ({prepare.to_position}: to a position typed), {prepare.compare} compares two side by side. Every terminal
 sees the marks and the order.
+"""
+
+ORDER_INFO = """\
+ORDER INFO. During the presentation, {presentation.order_info} opens Order info beside it (or {workflow.order_info} in the
+Workflow hub, stage 3). The left list is the session type's price list, quick picks first; {order_info.add}
+adds the highlighted item for the image in Image # (the image on screen; it follows the viewer, and
+{order_info.previous_image} / {order_info.next_image} move the presentation). {order_info.image} types another
+image number. A package comes with all its pieces from that image: on the order (Tab), {order_info.pieces}
+gives each piece its image; each image past the package's minimum adds its pose fee. {order_info.more} /
+{order_info.less} change a quantity, {order_info.remove} removes. The total with tax is always shown.
+
+{save_close} records the order: the session's Initial Order invoice (a Re-Order when it has one), one line per
+item and image; its payment is offered at once, the client's deposits first. Nothing is written before that,
+and {order_info.close} asks before throwing a half-built order away.
 """
 
 PAGES: list[HelpPage] = [
@@ -224,7 +238,11 @@ PAGES: list[HelpPage] = [
     HelpPage("STEP 3 · CREATE INVOICE", STEP_INVOICE, "basic steps session fee"),
     HelpPage("STEP 4 · CHECK IN", STEP_CHECK_IN, "basic steps workflow arrive"),
     HelpPage("STEP 5 · CAPTURE IMAGES", STEP_CAPTURE, "basic steps workflow camera tethered import"),
-    HelpPage("STEP 6 · DIGITAL PRESENTATION", STEP_PRESENT, "basic steps workflow sales order"),
+    HelpPage(
+        "STEP 6 · DIGITAL PRESENTATION",
+        STEP_PRESENT + "\n" + ORDER_INFO,
+        "basic steps workflow sales order info package pose re-order sell",
+    ),
 ]
 
 

@@ -740,6 +740,11 @@ _KEY_NAMES = {
     "up": "↑",
     "down": "↓",
     "slash": "/",
+    "plus": "+",
+    "minus": "-",
+    "equals_sign": "=",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 

@@ -1,17 +1,20 @@
-"""The presentation's Order Info carries the image on screen into the invoice
-line's Image # (and Image # is checked against the session's images); with a
+"""The presentation's Order Info: its Image # is the image on screen and
+follows the presentation (and is checked against the session's images), an
+order is recorded as the Initial Order then a Re-Order; with a
 display but no viewer, the fallback names the viewers that would give fullscreen."""
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input
 
 from spectra_tui.data import images as image_data
-from spectra_tui.data.models import InvoiceLine
+from spectra_tui.data.models import Invoice, InvoiceLine
+from spectra_tui.screens.dialogs import ConfirmDialog
 from spectra_tui.screens.invoices import InvoiceRecord
-from spectra_tui.screens.invoices.line_dialog import LineDialog
+from spectra_tui.screens.money import DepositOfferDialog, PaymentDialog
+from spectra_tui.screens.order_info import OrderInfoScreen, PiecesDialog
 from spectra_tui.capture.viewer import PLAIN_VIEWERS
 from spectra_tui.screens.presentation import PresentationScreen
 
-from .test_workflow import at_status, jpeg_bytes, notified, open_workflow
+from .test_workflow import at_status, jpeg_bytes, notified, open_workflow, text_of, wait_for
 
 SIZE = (120, 40)
 
@@ -38,54 +41,95 @@ async def present(pilot, session, key: str = "v") -> PresentationScreen:
     return screen
 
 
-async def test_order_info_puts_the_image_on_screen_into_the_new_line(app, presented):
+async def add(pilot, screen: OrderInfoScreen, code: str) -> None:
+    """Enter on the price list's row of ``code``."""
+    table = screen.query_one("#order-prices", DataTable)
+    table.focus()
+    table.move_cursor(row=[item.code for item in screen.items].index(code))
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_order_info_takes_the_image_on_screen_and_follows_the_presentation(app, presented):
+    invoices_before = Invoice.select().count()
     async with app.run_test(size=SIZE) as pilot:
-        await present(pilot, presented)
+        presentation = await present(pilot, presented)
         await pilot.press("right", "right", "o")  # image 3 on screen
         await pilot.pause()
-        record = app.screen
-        assert isinstance(record, InvoiceRecord)
-        assert notified(app, "Image 3 was on screen")
-        await pilot.press("a")
+        screen = app.screen
+        assert isinstance(screen, OrderInfoScreen) and screen.order.kind == "Initial Order"
+        assert screen.query_one("#order-image", Input).value == "3"
+        await add(pilot, screen, "P8X10")
+        await add(pilot, screen, "P8X10")  # the same item for the same image: one entry, 2 of it
+        await pilot.press("right_square_bracket")  # the presentation moves on, the order stays
+        await wait_for(pilot, lambda: screen.query_one("#order-image", Input).value == "4", what="Image # to follow")
+        assert app.screen is screen and presentation.current.number == 4
+        await add(pilot, screen, "P5X7")
+        assert [(e.item.code, e.image_number, e.quantity) for e in screen.order.entries] == [
+            ("P8X10", 3, 2), ("P5X7", 4, 1)]
+        assert "Tax $9.49 · Total $124.49" in text_of(screen, "#order-totals")  # 115.00 + 8.25%
+        await pilot.press("escape")  # a half-built order: asked first
         await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, LineDialog)
-        assert dialog.query_one("#image", Input).value == "3"
-        dialog.query_one("#code", Input).value = "P8X10"
-        await pilot.press("enter")  # the code is looked up
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
         await pilot.pause()
-        await pilot.press("enter")
+        assert app.screen is screen and len(screen.order.entries) == 2  # kept, nothing lost
+        await pilot.press("escape", "y")
         await pilot.pause()
-        assert app.screen is record
-        assert [line.image_number for line in InvoiceLine.select().where(InvoiceLine.invoice == record.invoice)] == [3]
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("right", "o", "enter")  # image 4; Order Info again opens the open invoice
-        await pilot.pause()
-        assert isinstance(app.screen, InvoiceRecord) and app.screen.invoice.id == record.invoice.id
-        await pilot.press("a")
-        await pilot.pause()
-        assert app.screen.query_one("#image", Input).value == "4"
+        assert app.screen is presentation
+    assert Invoice.select().count() == invoices_before  # nothing was recorded
 
 
-async def test_image_number_the_session_does_not_have_is_refused_in_the_line_dialog(app, presented):
+async def test_an_image_the_session_does_not_have_is_refused(app, presented):
     async with app.run_test(size=SIZE) as pilot:
         await present(pilot, presented)
         await pilot.press("o")
         await pilot.pause()
-        await pilot.press("a")
+        screen = app.screen
+        await pilot.press("i", *"99", "enter")  # typed fast: they replace the Image # (1)
+        await pilot.pause()
+        assert screen.query_one("#order-image", Input).value == "99"
+        await add(pilot, screen, "P8X10")
+        assert notified(app, f"Session {presented.number} has no image 99.") and screen.order.entries == []
+
+
+async def test_recording_a_package_opens_its_invoice_with_the_payment_then_a_re_order(app, presented):
+    async with app.run_test(size=SIZE) as pilot:
+        presentation = await present(pilot, presented)
+        await pilot.press("right", "o")  # image 2
+        await pilot.pause()
+        screen = app.screen
+        await add(pilot, screen, "PKGB")
+        lines = screen.query_one("#order-lines", DataTable)
+        lines.focus()
+        await pilot.press("p")  # the image of each piece
         await pilot.pause()
         dialog = app.screen
-        dialog.query_one("#code", Input).value = "P8X10"
-        await pilot.press("enter")
+        assert isinstance(dialog, PiecesDialog) and len(dialog.FIELDS) == 7
+        dialog.query_one("#f-piece1", Input).value = "4"  # a 5x7 from image 4: one pose past the first
+        await pilot.press("ctrl+w")
         await pilot.pause()
-        dialog.query_one("#image", Input).value = "99"
-        await pilot.press("enter")
+        assert app.screen is screen and "+1 pose" in str(lines.get_row_at(0)[2])
+        await pilot.press("ctrl+w")  # record
         await pilot.pause()
-        assert app.screen is dialog
-        error = str(dialog.query_one("#error", Static).render())
-        assert error == f"Session {presented.number} has no image 99: its images are 1–4."
-        assert app.focused is dialog.query_one("#image", Input)
+        await pilot.pause()
+        record = next(s for s in app.screen_stack if isinstance(s, InvoiceRecord))
+        invoice = record.invoice
+        assert invoice.kind == "Initial Order" and invoice.session_id == presented.id
+        rows = [(line.description, line.image_number, line.unit_price_cents)
+                for line in InvoiceLine.select().where(InvoiceLine.invoice == invoice).order_by(InvoiceLine.position)]
+        assert rows[0] == ("Bronze package", None, 29900) and rows[-1] == ("Additional pose (Bronze package)", 4, 1500)
+        assert isinstance(app.screen, (PaymentDialog, DepositOfferDialog))  # offered at once
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is record
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is presentation  # Order Info closed with the recording
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen.order.kind == "Re-Order"  # the session has its Initial Order now
 
 
 async def test_a_display_without_a_viewer_names_the_viewers_and_what_to_install(

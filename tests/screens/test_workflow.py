@@ -20,7 +20,7 @@ from spectra_tui.screens.capture_pane import CaptureScreen, ShotStrip
 from spectra_tui.screens.clients import ClientForm
 from spectra_tui.screens.home import HomeHub
 from spectra_tui.screens.import_images import ImportImagesDialog
-from spectra_tui.screens.invoices import InvoiceRecord
+from spectra_tui.screens.order_info import OrderInfoScreen
 from spectra_tui.screens.sessions import SessionRecord
 from spectra_tui.screens.presentation import PresentationScreen, ViewerPresentationScreen
 from spectra_tui.screens.workflow import CheckInDialog, WorkflowHub
@@ -567,7 +567,12 @@ async def test_the_viewer_runs_beside_the_app_and_is_driven_from_it(app, present
                            ["set_property", "playlist-pos", 1]]
         await pilot.press("o")  # Order Info over the presentation: the viewer goes on showing image 2
         await pilot.pause()
-        assert isinstance(app.screen, InvoiceRecord) and screen.viewer.running
+        order = app.screen
+        assert isinstance(order, OrderInfoScreen) and screen.viewer.running
+        assert order.query_one("#order-image", Input).value == "2"
+        await pilot.press("right_square_bracket")  # the viewer moves from Order Info; the Image # follows
+        await wait_for(pilot, lambda: order.query_one("#order-image", Input).value == "4", what="Image # 4")
+        assert moves()[-1] == ["playlist-next", "weak"]
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("escape")  # ends the presentation and the viewer
@@ -601,7 +606,7 @@ async def test_without_mpv_or_imv_a_plain_viewer_and_what_to_install(app, presen
         assert notified(app, "Move feh with its own keys")
         await pilot.press("o")  # Order Info without an image number
         await pilot.pause()
-        assert isinstance(app.screen, InvoiceRecord) and app.screen.image_number is None
+        assert isinstance(app.screen, OrderInfoScreen) and app.screen.query_one("#order-image", Input).value == ""
         await pilot.press("escape")
         await pilot.pause()
         screen.viewer.process.terminate()  # the client closed feh: the presentation goes on here
@@ -626,32 +631,23 @@ async def test_a_viewer_that_cannot_open_a_window_leaves_the_presentation_in_the
         assert app.screen.current.number == 2
 
 
-async def test_order_info_opens_an_initial_order_invoice_for_the_session(app, presented):
+async def test_order_info_opens_an_order_for_the_session_with_the_image_on_screen(app, presented):
     async with app.run_test(size=SIZE) as pilot:
         hub = await open_workflow(pilot, "3")
         await choose(pilot, hub, presented)
+        await pilot.press("o")  # from the hub: no image on screen
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, OrderInfoScreen) and screen.order.session.id == presented.id
+        assert screen.query_one("#order-image", Input).value == "" and screen.order.kind == "Initial Order"
+        await pilot.press("escape")  # an empty order: nothing to ask
+        await pilot.pause()
+        assert app.screen is hub
         await pilot.press("v")
         await pilot.pause()
         await pilot.press("right", "o")
         await pilot.pause()
-        record = app.screen
-        assert isinstance(record, InvoiceRecord)
-        assert (record.invoice.kind, record.invoice.session_id) == ("Initial Order", presented.id)
-        assert notified(app, "Image 2 was on screen")
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, PresentationScreen)  # back to the presentation
-        orders = Invoice.select().where((Invoice.session == presented.id) & (Invoice.kind == "Initial Order"))
-        assert orders.count() == 0  # closed untouched: nothing left behind
-        await pilot.press("o", "ctrl+w")  # again, and saved this time
-        await pilot.pause()
-        assert isinstance(app.screen, PresentationScreen) and orders.count() == 1
-        await pilot.press("o")  # again: offers the open one before making a second
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, InvoiceRecord) and app.screen.invoice.id == orders.get().id
-    assert orders.count() == 1
+        assert isinstance(app.screen, OrderInfoScreen) and app.screen.query_one("#order-image", Input).value == "2"
 
 
 async def test_a_session_without_images_has_nothing_to_present(app, image_root):
