@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -105,7 +106,7 @@ class OrderInfoScreen(SpectraScreen):
         with Horizontal(id="order-image-row"):
             yield Static("Image #", id="order-image-label")
             yield Input("" if self.first_image is None else str(self.first_image), id="order-image", compact=True)
-            yield Static(self._image_hint(), id="order-image-hint")
+            yield Static(escape(self._image_hint()), id="order-image-hint")  # "[/]" is not markup
         with Horizontal(id="order-body"):
             with Vertical():
                 yield Static(f"Price list {self.order.price_list.name}", classes="order-caption")
