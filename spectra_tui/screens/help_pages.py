@@ -210,13 +210,14 @@ sees the marks and the order.
 """
 
 ORDER_INFO = """\
-ORDER INFO. During the presentation, {presentation.order_info} opens Order info beside it (or {workflow.order_info} in the
-Workflow hub, stage 3). The left list is the session type's price list, quick picks first; {order_info.add}
-adds the highlighted item for the image in Image # (the image on screen; it follows the viewer, and
-{order_info.previous_image} / {order_info.next_image} move the presentation). {order_info.image} types another
-image number. A package comes with all its pieces from that image: on the order (Tab), {order_info.pieces}
-gives each piece its image; each image past the package's minimum adds its pose fee. {order_info.more} /
-{order_info.less} change a quantity, {order_info.remove} removes. The total with tax is always shown.
+ORDER INFO. During the presentation, {presentation.order_info} opens Order info beside it (or
+{workflow.order_info} in the Workflow hub, stage 3). The left list is the session type's price list, quick
+picks first; {order_info.add} adds the highlighted item for the image in Image # (the image on screen; it
+follows the viewer, and {order_info.previous_image} / {order_info.next_image} move the presentation).
+{order_info.image} types another image number. A package comes with all its pieces from that image: on the
+order (Tab), {order_info.pieces} gives each piece its image; each image past the package's minimum adds its
+pose fee. {order_info.more} / {order_info.less} change a quantity, {order_info.remove} removes. The total with
+tax is always shown.
 
 {save_close} records the order: the session's Initial Order invoice (a Re-Order when it has one), one line per
 item and image; its payment is offered at once, the client's deposits first. Nothing is written before that,

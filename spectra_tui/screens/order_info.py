@@ -317,7 +317,9 @@ class PiecesDialog(SmallForm):
         package = entry.package
         limits = f"{package.min_images}–{package.max_images} images"
         fee = (
-            f"; {format_money(package.pose_fee_cents)} each past {package.min_images}" if package.pose_fee_cents else ""
+            f" · {format_money(package.pose_fee_cents)} a pose past {package.min_images}"
+            if package.pose_fee_cents
+            else ""
         )
         self.TITLE_TEXT = f"{package.name} · {limits}{fee}"
         self.FIELDS = [

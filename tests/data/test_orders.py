@@ -157,3 +157,14 @@ def test_a_price_change_never_alters_a_recorded_order(shop):
     assert Invoice.get_by_id(invoice.id).total_cents == 32890
     entry = AuditLog.select().where(AuditLog.action == "invoice.order").get()
     assert entry.entity_id == invoice.id
+
+
+def test_a_studio_without_a_price_list_is_told_how_to_get_one(db):
+    from spectra_tui.data import accounts, clients
+
+    family = catalog.create_session_type("Family", 60, 0)
+    ava = accounts.create_user("ava", "Ava Reyes", "photographer")
+    ann = clients.save_client(None, {"first_name": "Ann", "last_name": "Lee"})
+    session = sessions.create_session(ann, ava, family, dt.datetime(2030, 3, 4, 10, 0))
+    with pytest.raises(ValidationError, match="no price list yet: a manager sets one up"):
+        orders.start_order(session)
