@@ -119,7 +119,7 @@ class OrderInfoScreen(SpectraScreen):
         with Horizontal(id="order-image-row"):
             yield Static("Image #", id="order-image-label")
             yield Input("" if self.first_image is None else str(self.first_image), id="order-image", compact=True)
-            yield Static(escape(self._image_hint()), id="order-image-hint")  # "[/]" is not markup
+            yield Static(self._image_hint(), id="order-image-hint")
         with Horizontal(id="order-body"):
             with Vertical():
                 yield Static(f"Price list {escape(self.order.price_list.name)}", classes="order-caption")
