@@ -11,7 +11,10 @@ invoice: a line keeps the price it was sold at.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from peewee import fn
 
 from . import audit, versions
 from .db import write_transaction
@@ -486,3 +489,91 @@ def session_types(include_inactive: bool = False) -> list[SessionType]:
     if not include_inactive:
         query = query.where(SessionType.active == True)  # noqa: E712
     return list(query.order_by(SessionType.name))
+
+
+# -- for the price-list manager's screens ------------------------------------
+
+
+@dataclass(frozen=True)
+class ListOverview:
+    """A price list as the manager's list shows it."""
+
+    price_list: PriceList
+    items: int  # its items and packages, hidden ones too
+    session_types: list[str]  # the names of the session types that sell from it
+
+
+def price_list_overview() -> list[ListOverview]:
+    """Every price list, in use or not, with how many items it has and who sells from it."""
+    counts = {
+        row.price_list_id: row.count
+        for row in PriceItem.select(PriceItem.price_list, fn.COUNT(PriceItem.id).alias("count")).group_by(
+            PriceItem.price_list
+        )
+    }
+    sellers: dict[int, list[str]] = {}
+    for kind in SessionType.select().where(SessionType.price_list.is_null(False)).order_by(SessionType.name):
+        sellers.setdefault(kind.price_list_id, []).append(kind.name)
+    return [
+        ListOverview(row, counts.get(row.id, 0), sellers.get(row.id, [])) for row in price_lists(include_inactive=True)
+    ]
+
+
+def get_price_item(item_id: int) -> PriceItem:
+    row = PriceItem.get_or_none(PriceItem.id == item_id)
+    if row is None:
+        raise NotFound("That item no longer exists.")
+    return row
+
+
+def get_session_type(type_id: int) -> SessionType:
+    row = SessionType.get_or_none(SessionType.id == type_id)
+    if row is None:
+        raise NotFound("That session type no longer exists.")
+    return row
+
+
+def search_items(price_list: PriceList, text: str = "") -> list[PriceItem]:
+    """Every item and package of a list (hidden ones too: the manager's view)
+    whose code, description or group contains ``text``; by group, then code."""
+    query = PriceItem.select().where(PriceItem.price_list == price_list.id)
+    wanted = one_line(text or "")
+    if wanted:
+        pattern = f"%{wanted}%"
+        query = query.where(
+            PriceItem.code.ilike(pattern) | PriceItem.name.ilike(pattern) | PriceItem.group_name.ilike(pattern)
+        )
+    return list(query.order_by(PriceItem.group_name, PriceItem.code))
+
+
+def contents_text(package: PriceItem) -> str:
+    """A package's pieces as they are typed: 'P8X10 x2, DIG x1'."""
+    return ", ".join(f"{item.code} x{quantity}" for item, quantity in components(package))
+
+
+def parse_contents(text: str, price_list: PriceList) -> list[tuple[PriceItem, int]]:
+    """What a manager typed as a package's pieces ('P8X10 x2, DIG', a piece
+    without a quantity is one) as (item, quantity) of ``price_list``."""
+    contents: list[tuple[PriceItem, int]] = []
+    for piece in (one_line(text or "")).split(","):
+        words = piece.split()
+        if not words:
+            continue
+        quantity_text = "1"
+        if len(words) == 2 and words[1].lower().lstrip("x").isdigit():
+            quantity_text = words[1].lower().lstrip("x")
+        elif len(words) != 1:
+            raise ValidationError(
+                f"Type each piece as a code and a quantity, e.g. P8X10 x2 (not '{piece.strip()}').", "contents"
+            )
+        if not quantity_text.isascii():
+            raise ValidationError(f"Each package item needs a quantity from 1 to {MAX_COMPONENT_QUANTITY}.", "contents")
+        try:
+            item = find_item(words[0], price_list)
+        except NotFound as error:
+            raise ValidationError(str(error), "contents") from None
+        contents.append((item, int(quantity_text)))
+    if not contents:
+        raise ValidationError("A package needs at least one item, e.g. P8X10 x2, DIG.", "contents")
+    _check_contents(price_list.id, contents)
+    return contents
