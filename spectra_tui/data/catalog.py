@@ -252,6 +252,8 @@ def create_package(
     max_images: int | None = None,
     pose_fee_cents: int = 0,
     group: str = "",
+    cost_cents: int = 0,
+    quick_pick: bool = False,
 ) -> PriceItem:
     """A package: ``contents`` (item, quantity) of its list at one price, for
     ``min_images`` to ``max_images`` images (default: one per piece)."""
@@ -264,7 +266,16 @@ def create_package(
     max_images = units if max_images is None else max_images
     _check_image_limits(min_images, max_images, units)
     with database.atomic():
-        package = create_price_item(code, name, price_cents, taxable, price_list=listed, group=group)
+        package = create_price_item(
+            code,
+            name,
+            price_cents,
+            taxable,
+            price_list=listed,
+            group=group,
+            cost_cents=cost_cents,
+            quick_pick=quick_pick,
+        )
         versions.write_changes(
             package,
             f"Package {package.code}",
@@ -416,7 +427,7 @@ def create_session_type(
             name=name,
             length_minutes=_length(length_minutes),
             fee_cents=_cents(fee_cents, "fee"),
-            color=color,
+            color=_color(color),
             price_list=price_list or default_price_list(),
         )
         audit.record("session_type.create", "session_type", row.id, None, row)
@@ -577,3 +588,13 @@ def parse_contents(text: str, price_list: PriceList) -> list[tuple[PriceItem, in
         raise ValidationError("A package needs at least one item, e.g. P8X10 x2, DIG.", "contents")
     _check_contents(price_list.id, contents)
     return contents
+
+
+def typed_count(text: str, what: str, field: str, blank: int | None = None) -> int | None:
+    """A whole number a person typed ("3"); ``blank`` when nothing is typed."""
+    typed = one_line(text or "")
+    if not typed:
+        return blank
+    if not typed.isascii() or not typed.isdigit() or len(typed) > 6:
+        raise ValidationError(f"Type the {what} as a whole number, e.g. 3.", field)
+    return int(typed)

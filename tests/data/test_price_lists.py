@@ -150,3 +150,26 @@ def test_front_desk_and_photographers_may_not_change_the_catalog(standard, role)
         with pytest.raises(PermissionDenied, match="Only a manager or the owner"):
             attempt()
     assert PriceItem.get_by_id(item.id).price_cents == 100 and PriceList.select().count() == 1
+
+
+def test_a_new_session_type_needs_a_colour_written_as_rrggbb(standard):
+    with pytest.raises(ValidationError, match="#rrggbb") as refused:
+        catalog.create_session_type("Pets", 30, 100, "green")
+    assert refused.value.field == "color" and not SessionType.select().exists()
+    assert catalog.create_session_type("Pets", 30, 100, "#AFAF87").color == "#afaf87"
+
+
+def test_typed_counts(db):
+    assert catalog.typed_count(" 3 ", "minimum of images", "minimum") == 3
+    assert catalog.typed_count("", "maximum of images", "maximum") is None
+    assert catalog.typed_count("", "minimum of images", "minimum", blank=1) == 1
+    for bad in ("two", "-1", "1.5", "٣"):
+        with pytest.raises(ValidationError, match="whole number") as refused:
+            catalog.typed_count(bad, "minimum of images", "minimum")
+        assert refused.value.field == "minimum"
+
+
+def test_a_package_is_made_with_its_cost_and_quick_pick(standard):
+    item = catalog.create_price_item("P8X10", "Print 8x10", 4500, price_list=standard)
+    package = catalog.create_package("PKG", "Bronze", 29900, [(item, 2)], cost_cents=900, quick_pick=True)
+    assert (package.cost_cents, package.quick_pick, package.is_package) == (900, True, True)
