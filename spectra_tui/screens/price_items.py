@@ -86,7 +86,7 @@ class PriceItemsScreen(CatalogScreen):
             ],
             values=_values,
             key=lambda item: item.id,
-            narrow_fields=[(0, 8), (1, 16), (3, 9), (5, 3), (6, 6), (7, 5), (8, 14)],
+            narrow_fields=[(0, 8), (1, 13), (3, 9), (5, 3), (6, 6), (7, 5), (8, 14)],
         )
 
     @property

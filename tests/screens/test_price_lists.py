@@ -293,3 +293,25 @@ async def test_an_empty_studio_starts_its_first_list(as_admin, app):
         await type_text(pilot, "45")
         await pilot.press("ctrl+w")
         assert item("P8X10").price_list_id == standard().id and item("P8X10").price_cents == 4500
+
+
+async def test_studio_settings_and_the_setup_lead_to_the_price_lists(as_admin, app):
+    from spectra_tui.screens.first_start import FirstStartScreen
+    from spectra_tui.screens.studio_settings import StudioSettingsScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f10")
+        settings = app.screen
+        assert isinstance(settings, StudioSettingsScreen)
+        hint = text_of(settings, "#settings-staff")
+        assert "Ctrl+F8 the price lists, items and packages" in hint and "Ctrl+F7 the session types" in hint
+        await pilot.press("ctrl+f7")
+        assert isinstance(app.screen, SessionTypesScreen)
+        await pilot.press("escape")
+        assert app.screen is settings
+        app.push_screen(FirstStartScreen(start_at="price_list"))
+        await pilot.pause()
+        step = app.screen.query_one("#step-price_list")
+        assert "Ctrl+F8 opens the price lists" in " ".join(str(s.render()) for s in step.query(".hint"))
+        await pilot.press("ctrl+f8")  # from inside the step's field
+        assert isinstance(app.screen, PriceListsScreen)
