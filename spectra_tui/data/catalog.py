@@ -19,7 +19,7 @@ from peewee import fn
 from . import audit, versions
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import PackageItem, PriceItem, PriceList, Room, Session, SessionType, database
+from .models import PackageItem, PriceItem, PriceList, Room, Session, SessionType, database, tuples
 from .money import MAX_CENTS, parse_money
 from .permissions import Permission, require
 from .text import one_line
@@ -516,15 +516,15 @@ class ListOverview:
 
 def price_list_overview() -> list[ListOverview]:
     """Every price list, in use or not, with how many items it has and who sells from it."""
-    counts = {
-        row.price_list_id: row.count
-        for row in PriceItem.select(PriceItem.price_list, fn.COUNT(PriceItem.id).alias("count")).group_by(
-            PriceItem.price_list
-        )
-    }
+    counted = PriceItem.select(PriceItem.price_list, fn.COUNT(PriceItem.id)).group_by(PriceItem.price_list)
+    counts: dict[int, int] = {list_id: count for list_id, count in tuples(counted)}
     sellers: dict[int, list[str]] = {}
-    for kind in SessionType.select().where(SessionType.price_list.is_null(False)).order_by(SessionType.name):
-        sellers.setdefault(kind.price_list_id, []).append(kind.name)
+    for name, list_id in tuples(
+        SessionType.select(SessionType.name, SessionType.price_list)
+        .where(SessionType.price_list.is_null(False))
+        .order_by(SessionType.name)
+    ):
+        sellers.setdefault(list_id, []).append(name)
     return [
         ListOverview(row, counts.get(row.id, 0), sellers.get(row.id, [])) for row in price_lists(include_inactive=True)
     ]

@@ -265,8 +265,10 @@ class ItemDialog(SmallForm):
     def values(self) -> dict[str, Any]:
         typed: dict[str, Any] = {}
         for field, _label, _placeholder in self.FIELDS:
-            kind = Checkbox if field in TICKS else Input
-            typed[field] = self.query_one(f"#f-{field}", kind).value  # type: ignore[type-var]
+            if field in TICKS:
+                typed[field] = self.query_one(f"#f-{field}", Checkbox).value
+            else:
+                typed[field] = self.query_one(f"#f-{field}", Input).value
         return typed
 
     def perform(self, values: dict[str, Any]) -> PriceItem:
@@ -330,9 +332,9 @@ class ItemDialog(SmallForm):
             box = self.query_one(f"#f-{field}", Input)
             if box.value == was:
                 box.value = self.initial(field)
-        for field, was in ticks.items():
+        for field, ticked in ticks.items():
             tick = self.query_one(f"#f-{field}", Checkbox)
-            if tick.value == was:
+            if tick.value == ticked:
                 tick.value = self.ticked(field)
 
 

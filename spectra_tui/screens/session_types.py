@@ -126,7 +126,8 @@ class SessionTypeDialog(SmallForm):
 
     def field_widget(self, field: str, placeholder: str) -> Widget:
         if field == "price_list":
-            options = [(listed.id, listed.name) for listed in self.lists] or [(None, "no price list in use")]
+            options: list[tuple[int | None, str]] = [(listed.id, listed.name) for listed in self.lists]
+            options = options or [(None, "no price list in use")]
             default = catalog.default_price_list()
             chosen = self.kind.price_list_id if self.kind else default.id if default else None
             return ChoiceField(options, chosen, id="f-price_list")
