@@ -315,3 +315,23 @@ async def test_studio_settings_and_the_setup_lead_to_the_price_lists(as_admin, a
         assert "Ctrl+F8 opens the price lists" in " ".join(str(s.render()) for s in step.query(".hint"))
         await pilot.press("ctrl+f8")  # from inside the step's field
         assert isinstance(app.screen, PriceListsScreen)
+
+
+async def test_a_stale_session_type_edit_keeps_what_was_typed(as_admin, app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+f7")
+        screen = app.screen
+        family = SessionType.get(SessionType.name == "Family")
+        screen.table.move_to_key(family.id)
+        await pilot.press("e")
+        dialog = app.screen
+        assert isinstance(dialog, SessionTypeDialog)
+        dialog.query_one("#f-fee").value = "160"
+        catalog.update_session_type(catalog.get_session_type(family.id), length_minutes=75)  # another terminal
+        await pilot.press("ctrl+w")
+        assert app.screen is dialog and "changed in another terminal" in text_of(dialog, "#small-error")
+        assert (dialog.query_one("#f-fee").value, dialog.query_one("#f-length").value) == ("160", "75")
+        await pilot.press("ctrl+w")
+        assert app.screen is screen
+        stored = SessionType.get_by_id(family.id)
+        assert (stored.fee_cents, stored.length_minutes) == (16000, 75)
