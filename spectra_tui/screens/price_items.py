@@ -201,6 +201,7 @@ class ItemDialog(SmallForm):
     DEFAULT_CSS = """
     ItemDialog > Vertical { width: 76; }
     ItemDialog .field-label { width: 14; }
+    ItemDialog .small-title { width: 100%; }
     """
     ITEM_FIELDS = [
         ("code", "Code", "one word, e.g. P8X10"),
@@ -343,12 +344,13 @@ class ContentsDialog(SmallForm):
 
     DEFAULT_CSS = """
     ContentsDialog > Vertical { width: 76; }
+    ContentsDialog .small-title { width: 100%; }
     """
     FIELDS = [("contents", "Pieces", "e.g. P8X10 x2, DIG")]
 
     def __init__(self, package: PriceItem):
         self.package = package
-        codes = ", ".join(item.code for item in catalog.items_of(package.price_list, True, packages=False))
+        codes = ", ".join(sorted(item.code for item in catalog.items_of(package.price_list, True, packages=False)))
         self.TITLE_TEXT = (
             f"The pieces of {package.code} ({package.name}): a code and a quantity each, commas between.\n"
             f"Items of {package.price_list.name}: {codes or 'none yet'}"
