@@ -259,6 +259,20 @@ class SpectraApp(App):
         if not isinstance(self.screen, StaffScreen):
             self.push_screen(StaffScreen())
 
+    def action_price_lists(self) -> None:
+        """The price lists, their items and packages (a manager's or the owner's; others see why not)."""
+        from .screens.price_lists import PriceListsScreen
+
+        if not isinstance(self.screen, PriceListsScreen):
+            self.push_screen(PriceListsScreen())
+
+    def action_session_types(self) -> None:
+        """The session types, with the price list each sells from."""
+        from .screens.session_types import SessionTypesScreen
+
+        if not isinstance(self.screen, SessionTypesScreen):
+            self.push_screen(SessionTypesScreen())
+
     def action_session_search(self) -> None:
         from .screens.open_record import open_session
         from .screens.sessions import SessionSearchDialog

@@ -11,12 +11,15 @@ invoice: a line keeps the price it was sold at.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
+
+from peewee import fn
 
 from . import audit, versions
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import PackageItem, PriceItem, PriceList, Room, Session, SessionType, database
+from .models import PackageItem, PriceItem, PriceList, Room, Session, SessionType, database, tuples
 from .money import MAX_CENTS, parse_money
 from .permissions import Permission, require
 from .text import one_line
@@ -249,6 +252,8 @@ def create_package(
     max_images: int | None = None,
     pose_fee_cents: int = 0,
     group: str = "",
+    cost_cents: int = 0,
+    quick_pick: bool = False,
 ) -> PriceItem:
     """A package: ``contents`` (item, quantity) of its list at one price, for
     ``min_images`` to ``max_images`` images (default: one per piece)."""
@@ -261,7 +266,16 @@ def create_package(
     max_images = units if max_images is None else max_images
     _check_image_limits(min_images, max_images, units)
     with database.atomic():
-        package = create_price_item(code, name, price_cents, taxable, price_list=listed, group=group)
+        package = create_price_item(
+            code,
+            name,
+            price_cents,
+            taxable,
+            price_list=listed,
+            group=group,
+            cost_cents=cost_cents,
+            quick_pick=quick_pick,
+        )
         versions.write_changes(
             package,
             f"Package {package.code}",
@@ -413,7 +427,7 @@ def create_session_type(
             name=name,
             length_minutes=_length(length_minutes),
             fee_cents=_cents(fee_cents, "fee"),
-            color=color,
+            color=_color(color),
             price_list=price_list or default_price_list(),
         )
         audit.record("session_type.create", "session_type", row.id, None, row)
@@ -486,3 +500,101 @@ def session_types(include_inactive: bool = False) -> list[SessionType]:
     if not include_inactive:
         query = query.where(SessionType.active == True)  # noqa: E712
     return list(query.order_by(SessionType.name))
+
+
+# -- for the price-list manager's screens ------------------------------------
+
+
+@dataclass(frozen=True)
+class ListOverview:
+    """A price list as the manager's list shows it."""
+
+    price_list: PriceList
+    items: int  # its items and packages, hidden ones too
+    session_types: list[str]  # the names of the session types that sell from it
+
+
+def price_list_overview() -> list[ListOverview]:
+    """Every price list, in use or not, with how many items it has and who sells from it."""
+    counted = PriceItem.select(PriceItem.price_list, fn.COUNT(PriceItem.id)).group_by(PriceItem.price_list)
+    counts: dict[int, int] = {list_id: count for list_id, count in tuples(counted)}
+    sellers: dict[int, list[str]] = {}
+    for name, list_id in tuples(
+        SessionType.select(SessionType.name, SessionType.price_list)
+        .where(SessionType.price_list.is_null(False))
+        .order_by(SessionType.name)
+    ):
+        sellers.setdefault(list_id, []).append(name)
+    return [
+        ListOverview(row, counts.get(row.id, 0), sellers.get(row.id, [])) for row in price_lists(include_inactive=True)
+    ]
+
+
+def get_price_item(item_id: int) -> PriceItem:
+    row = PriceItem.get_or_none(PriceItem.id == item_id)
+    if row is None:
+        raise NotFound("That item no longer exists.")
+    return row
+
+
+def get_session_type(type_id: int) -> SessionType:
+    row = SessionType.get_or_none(SessionType.id == type_id)
+    if row is None:
+        raise NotFound("That session type no longer exists.")
+    return row
+
+
+def search_items(price_list: PriceList, text: str = "") -> list[PriceItem]:
+    """Every item and package of a list (hidden ones too: the manager's view)
+    whose code, description or group contains ``text``; by group, then code."""
+    query = PriceItem.select().where(PriceItem.price_list == price_list.id)
+    wanted = one_line(text or "")
+    if wanted:
+        pattern = f"%{wanted}%"
+        query = query.where(
+            PriceItem.code.ilike(pattern) | PriceItem.name.ilike(pattern) | PriceItem.group_name.ilike(pattern)
+        )
+    return list(query.order_by(PriceItem.group_name, PriceItem.code))
+
+
+def contents_text(package: PriceItem) -> str:
+    """A package's pieces as they are typed: 'P8X10 x2, DIG x1'."""
+    return ", ".join(f"{item.code} x{quantity}" for item, quantity in components(package))
+
+
+def parse_contents(text: str, price_list: PriceList) -> list[tuple[PriceItem, int]]:
+    """What a manager typed as a package's pieces ('P8X10 x2, DIG', a piece
+    without a quantity is one) as (item, quantity) of ``price_list``."""
+    contents: list[tuple[PriceItem, int]] = []
+    for piece in (one_line(text or "")).split(","):
+        words = piece.split()
+        if not words:
+            continue
+        quantity_text = "1"
+        if len(words) == 2 and words[1].lower().lstrip("x").isdigit():
+            quantity_text = words[1].lower().lstrip("x")
+        elif len(words) != 1:
+            raise ValidationError(
+                f"Type each piece as a code and a quantity, e.g. P8X10 x2 (not '{piece.strip()}').", "contents"
+            )
+        if not quantity_text.isascii():
+            raise ValidationError(f"Each package item needs a quantity from 1 to {MAX_COMPONENT_QUANTITY}.", "contents")
+        try:
+            item = find_item(words[0], price_list)
+        except NotFound as error:
+            raise ValidationError(str(error), "contents") from None
+        contents.append((item, int(quantity_text)))
+    if not contents:
+        raise ValidationError("A package needs at least one item, e.g. P8X10 x2, DIG.", "contents")
+    _check_contents(price_list.id, contents)
+    return contents
+
+
+def typed_count(text: str, what: str, field: str, blank: int | None = None) -> int | None:
+    """A whole number a person typed ("3"); ``blank`` when nothing is typed."""
+    typed = one_line(text or "")
+    if not typed:
+        return blank
+    if not typed.isascii() or not typed.isdigit() or len(typed) > 6:
+        raise ValidationError(f"Type the {what} as a whole number, e.g. 3.", field)
+    return int(typed)

@@ -121,6 +121,12 @@ invoice; {client_record.new_estimate} an estimate, {client_record.new_credit_mem
 Lines: {invoice_record.add_line} adds one: the item code, {submit} looks it up (an empty {submit} or
 {invoice_line.price_list}: the price list), {save_close} saves the line — {invoice_record.add_line}, the code,
 {submit}, {save_close}: 3 keys. {invoice_record.edit_line} edits the selected line.
+
+The price lists themselves (a manager or the owner): {price_lists} (or "Price lists" in the command palette):
+{table.open} on a list shows its items and packages; type to find one; {catalog_items.new_item} new item,
+{catalog_items.new_package} new package, {catalog_items.edit} edits (price, cost, taxable, quick pick…),
+{catalog_items.contents} a package's pieces, {catalog_items.hide} hides it from orders. {session_types}: the
+session types with the list each sells from. A new price never changes an invoice already made.
 """
 
 FIND_INVOICE = """\
@@ -229,7 +235,11 @@ PAGES: list[HelpPage] = [
     HelpPage("FIND AN EXISTING CLIENT", FIND_CLIENT, "search look up customer"),
     HelpPage("ENTER A NEW SESSION OR APPOINTMENT", NEW_BOOKING, "book schedule wizard calendar"),
     HelpPage("FIND AN EXISTING SESSION", FIND_SESSION, "search look up"),
-    HelpPage("CREATE A NEW INVOICE", NEW_INVOICE, "order session fee generic estimate credit memo line"),
+    HelpPage(
+        "CREATE A NEW INVOICE",
+        NEW_INVOICE,
+        "order session fee generic estimate credit memo line price list item package session type",
+    ),
     HelpPage("FIND AN EXISTING INVOICE", FIND_INVOICE, "search number look up"),
     HelpPage("ENTER A PAYMENT", PAYMENT, "pay money cash check card refund"),
     HelpPage("APPLY CLIENT DEPOSIT TO AN INVOICE", DEPOSIT, "deposits apply payment"),

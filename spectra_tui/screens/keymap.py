@@ -115,6 +115,9 @@ APP_ACTIONS: list[Action] = [
     # The studio's setup and staff: palette entries first (Home, F10 and the wizard lead there too).
     _app("set_up_studio", "Set up the studio", "ctrl+f10", "set_up_studio", GENERAL_GROUP, show=False),
     _app("staff", "Staff", "ctrl+f9", "staff", GENERAL_GROUP, show=False),
+    # The catalog (managers and the owner): also in the palette, Studio Settings and the setup.
+    _app("price_lists", "Price lists: items and packages", "ctrl+f8", "price_lists", GENERAL_GROUP, show=False),
+    _app("session_types", "Session types", "ctrl+f7", "session_types", GENERAL_GROUP, show=False),
 ]
 
 # Screen scopes: id prefix -> the heading in Help.
@@ -156,6 +159,9 @@ SCOPES: dict[str, str] = {
     "deposit_list": "Apply deposits",
     "wizard": "Scheduling Wizard",
     "choice": "Choice fields",
+    "catalog_lists": "Price lists",
+    "catalog_items": "A price list's items",
+    "catalog_types": "Session types",
     "clock_dialog": "Time clock",
     "time_sheet": "Time sheet",
 }
@@ -570,6 +576,40 @@ SCREEN_ACTIONS += [
             ("add", "Add an entry (managers)", "a", "add_entry", {"label": "Add"}),
             ("person", "Another person's sheet (managers)", "u", "choose_person", {"label": "Person"}),
             ("close", "Close", "escape", "close"),
+        ],
+    ),
+]
+
+# The price-list manager (screens/price_lists.py, price_items.py, session_types.py).
+SCREEN_ACTIONS += [
+    *_in(
+        "catalog_lists",
+        [
+            ("new", "New price list", "n,insert", "new_list", {"label": "New"}),
+            ("rename", "Rename the list", "r", "rename", {"label": "Rename"}),
+            ("in_use", "Take the list out of use / back into use", "u", "toggle_in_use", {"label": "In use"}),
+            ("session_types", "Session types (which list each sells from)", "s", "session_types", {"label": "Types"}),
+        ],
+    ),
+    *_in(
+        "catalog_items",
+        [
+            ("filter", "Type to find an item (code, description, group)", "slash", "focus_filter", {"label": "Find"}),
+            ("results", "To the items", "down", "focus_results", HIDDEN),
+            ("new_item", "New item", "n,insert", "new_item", {"label": "New item"}),
+            ("new_package", "New package", "p", "new_package", {"label": "Package"}),
+            ("edit", "Edit the item (all fields)", "e", "edit", {"label": "Edit"}),
+            ("contents", "The package's pieces", "c", "contents", {"label": "Pieces"}),
+            ("hide", "Hide / show the item", "h", "toggle_hidden", {"label": "Hide/show"}),
+            ("quick_pick", "Quick pick on / off", "q", "toggle_quick_pick", {"label": "Quick pick"}),
+        ],
+    ),
+    *_in(
+        "catalog_types",
+        [
+            ("new", "New session type", "n,insert", "new_type", {"label": "New"}),
+            ("edit", "Edit the session type", "e", "edit", {"label": "Edit"}),
+            ("in_use", "Take the type out of use / back into use", "u", "toggle_in_use", {"label": "In use"}),
         ],
     ),
 ]

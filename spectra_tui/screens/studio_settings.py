@@ -71,6 +71,8 @@ class StudioSettingsScreen(RecordScreen):
                 keymap.hint(
                     ("staff", "opens the staff's accounts"),
                     ("set_up_studio", "walks through the setup (rooms, session types, price list)"),
+                    ("price_lists", "the price lists, items and packages"),
+                    ("session_types", "the session types"),
                 )
                 + f"; also in the command palette ({keymap.key('palette')})",
                 id="settings-staff",

@@ -128,7 +128,11 @@ class PriceListStep(_ListStep):
         yield from field_row("code", "Item code", text_input("code", placeholder="e.g. P8X10"))
         yield from field_row("name", "Name", text_input("name", placeholder="e.g. Print 8x10"))
         yield from field_row("price", "Price", text_input("price", placeholder="45.00"))
-        yield Static(f"{keymap.widget_key('submit')} on the price adds it", classes="hint")
+        yield Static(
+            f"{keymap.widget_key('submit')} on the price adds it; "
+            + keymap.hint(("price_lists", "opens the price lists: groups, costs, packages, more lists")),
+            classes="hint",
+        )
 
     def names(self) -> list[str]:
         return [
