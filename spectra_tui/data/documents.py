@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import clock, invoices, ledger, settings
 from .errors import DomainError, ValidationError
@@ -331,6 +331,16 @@ def _new_pdf(sheet: Sheet) -> "FPDF":
     from fpdf.fonts import TTFFont
 
     class _PDF(FPDF):
+        def _render_styled_text_line(self, *args: Any, **kwargs: Any) -> str:
+            # fpdf2 2.8.9: a line whose text switches to the fallback font leaves that
+            # font selected on the page while fpdf2 believes its own font still is;
+            # the next line in the same font then shows the wrong glyphs ("Hà Nội"
+            # after a Chinese line came out as "Ag yễt"). Each line selects its font again.
+            try:
+                return super()._render_styled_text_line(*args, **kwargs)
+            finally:
+                self.current_font_is_set_on_page = False
+
         def footer(self) -> None:
             self.set_y(-12)
             self.set_font(TEXT_FONT, "", 7)

@@ -195,3 +195,17 @@ def test_saving_where_nothing_can_be_written_says_so(billed, tmp_path):
 def test_a_new_invoice_not_saved_yet_has_no_document(studio):
     with pytest.raises(ValidationError, match="not saved yet"):
         documents.invoice_pdf(invoices.new_invoice(Invoice.GENERIC, client=studio.client))
+
+
+def test_latin_text_after_a_chinese_line_keeps_its_own_glyphs(studio):
+    """fpdf2's fallback font once stayed selected after a Chinese line: the
+    next line's "Hà Nội" came out of the PDF as "Ag yễt"."""
+    client = clients.save_client(None, {"first_name": "An", "last_name": "Nguyễn", "address1": "王府井大街 1号",
+                                        "city": "Hà Nội", "country": "Việt Nam"})
+    invoice = invoices.create_invoice(Invoice.GENERIC, client=client)
+    invoices.add_line(invoice, description="Chân dung 王小明", unit_price_cents=12000, image_number=2)
+    invoices.add_line(invoice, description="Ảnh gia đình", unit_price_cents=3000)
+    text = one_spaced(text_of(documents.invoice_pdf(invoice)))
+    for expected in ("An Nguyễn 王府井大街 1号 Hà Nội Việt Nam", "1 Chân dung 王小明 2 1 $120.00",
+                     "2 Ảnh gia đình 1 $30.00", "Subtotal $150.00"):
+        assert expected in text, expected
