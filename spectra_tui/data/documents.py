@@ -331,7 +331,7 @@ def _new_pdf(sheet: Sheet) -> "FPDF":
     from fpdf.fonts import TTFFont
 
     class _PDF(FPDF):
-        def _render_styled_text_line(self, *args: Any, **kwargs: Any) -> str:
+        def _render_styled_text_line(self, *args: Any, **kwargs: Any) -> bool:
             # fpdf2 2.8.9: a line whose text switches to the fallback font leaves that
             # font selected on the page while fpdf2 believes its own font still is;
             # the next line in the same font then shows the wrong glyphs ("Hà Nội"
