@@ -375,10 +375,10 @@ def _head(pdf: "FPDF", sheet: Sheet, logo: "PillowImage | None") -> None:
         pdf.image(logo, x=pdf.l_margin, y=top, h=LOGO_HEIGHT_MM)
         pdf.set_y(top + LOGO_HEIGHT_MM + 2)
     pdf.set_font(TEXT_FONT, "B", 13)
-    pdf.multi_cell(left_width, 6, sheet.studio_name, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(left_width, 6, sheet.studio_name, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(TEXT_FONT, "", 9)
     for line in sheet.studio_address.splitlines():
-        pdf.multi_cell(left_width, 4.5, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(left_width, 4.5, line, align="L", new_x="LMARGIN", new_y="NEXT")
     left_bottom = pdf.get_y()
     right = pdf.l_margin + left_width
     width = pdf.epw - left_width
@@ -407,10 +407,10 @@ def _bill_to(pdf: "FPDF", sheet: Sheet) -> None:
     pdf.set_font(TEXT_FONT, "", 10)
     for index, line in enumerate(sheet.bill_to):
         pdf.set_font(TEXT_FONT, "B" if index == 0 else "", 10)
-        pdf.multi_cell(pdf.epw * 0.6, 5, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(pdf.epw * 0.6, 5, line, align="L", new_x="LMARGIN", new_y="NEXT")
     if sheet.client:
         pdf.set_font(TEXT_FONT, "", 9)
-        pdf.multi_cell(pdf.epw * 0.6, 5, f"For client: {sheet.client}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(pdf.epw * 0.6, 5, f"For client: {sheet.client}", align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 
 
@@ -485,7 +485,7 @@ def _entries(pdf: "FPDF", sheet: Sheet) -> None:
 def _remarks(pdf: "FPDF", sheet: Sheet) -> None:
     pdf.set_font(TEXT_FONT, "", 9)
     for remark in sheet.remarks:
-        pdf.multi_cell(0, 4.5, remark, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4.5, remark, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
 

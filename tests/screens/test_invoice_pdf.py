@@ -119,3 +119,19 @@ async def test_a_folder_that_cannot_be_made_is_said_and_nothing_breaks(app, fold
         await press_pdf_key(pilot)
         assert any(f"could not be saved in {blocker / 'Spectra'}" in n for n in notes_of(app))
         assert isinstance(app.screen, InvoiceRecord)
+
+
+async def test_a_broken_logo_is_left_out_and_said_the_pdf_saved_all_the_same(app, folder, tmp_path):
+    logo = tmp_path / "logo.png"
+    from PIL import Image
+
+    Image.new("RGB", (20, 20), "red").save(logo)
+    settings.put("studio_logo", str(logo))
+    logo.write_bytes(b"no longer a picture")
+    invoice, _payment = invoice_with_a_payment()
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(InvoiceRecord(invoice))
+        await pilot.pause()
+        await press_pdf_key(pilot)
+        assert (folder / f"invoice-{invoice.number}.pdf").is_file()
+        assert any(f"The studio's logo {logo} could not be read" in n for n in notes_of(app))
