@@ -616,7 +616,7 @@ class InvoiceRecord(RecordScreen):
             options.append(("convert", "Convert estimate into an invoice", "invoice_record.convert"))
         options += [
             ("void_invoice", "Void invoice" + manager_only(Permission.VOID_INVOICE), "invoice_record.void_invoice"),
-            ("save_pdf", "Save as PDF (a payment's receipt: from its line)", "invoice_record.save_pdf"),
+            ("save_pdf", "Save as PDF (on a payment: its receipt)", "invoice_record.save_pdf"),
             ("open_related", "Open client / session", "invoice_record.open_related"),
             ("save_close", "Save & Close", "save_close"),
         ]
