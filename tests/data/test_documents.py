@@ -209,3 +209,16 @@ def test_latin_text_after_a_chinese_line_keeps_its_own_glyphs(studio):
     for expected in ("An Nguyễn 王府井大街 1号 Hà Nội Việt Nam", "1 Chân dung 王小明 2 1 $120.00",
                      "2 Ảnh gia đình 1 $30.00", "Subtotal $150.00"):
         assert expected in text, expected
+
+
+def test_a_deposit_s_and_a_refund_s_receipts(billed, studio):
+    invoice, _payment = billed
+    deposit = ledger.take_deposit(studio.client, 3000, "cash")
+    text = one_spaced(text_of(documents.receipt_pdf(deposit)))
+    assert "DEPOSIT RECEIPT" in text and "Deposit received $30.00" in text and "Paid by: Cash" in text
+    assert "Held for the client towards a later invoice: $30.00 of it left." in text
+    ledger.take_payment(invoice, 10000, "card")  # $150.00 paid on $122.43: a credit of $27.57
+    refund = ledger.refund(invoice, 2757, "card")
+    text = one_spaced(text_of(documents.receipt_pdf(refund)))
+    assert "REFUND RECEIPT" in text and "Refund paid back -$27.57" in text and "Paid back by: Card" in text
+    assert f"Invoice: {invoice.number}" in text and "Balance" in text and "$0.00" in text
