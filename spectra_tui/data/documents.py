@@ -74,6 +74,7 @@ class Sheet:
     facts: tuple[tuple[str, str], ...]  # date, type, session... beside the title
     bill_to: tuple[str, ...]  # the name, then the address lines
     client: str  # the client, when someone else is billed; else ""
+    has_lines: bool = False  # an invoice's kind of document: its lines table, even empty
     rows: tuple[LineRow, ...] = ()
     totals: tuple[tuple[str, str], ...] = ()  # the last one in bold
     entries: tuple[EntryRow, ...] = ()
@@ -119,7 +120,8 @@ def _address_of(client: Client) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line and line.strip())
 
 
-def _studio() -> dict:
+def _studio() -> dict[str, Any]:
+    """What heads every document: the studio, when it was printed, the paper size."""
     locale = str(settings.get("locale"))
     territory = locale.partition("_")[2].upper()
     return {
@@ -229,6 +231,7 @@ def invoice_sheet(invoice: Invoice) -> Sheet:
         facts=tuple(facts),
         bill_to=_address_of(bill_to),
         client=invoice.client.full_name if invoice.client_id != invoice.bill_to_id else "",
+        has_lines=True,
         rows=rows,
         totals=totals,
         entries=entries,
@@ -500,7 +503,7 @@ def render(sheet: Sheet) -> Document:
     pdf = _new_pdf(sheet)
     _head(pdf, sheet, logo)
     _bill_to(pdf, sheet)
-    if sheet.rows or sheet.title in ("INVOICE", "ESTIMATE", "CREDIT MEMO"):
+    if sheet.has_lines:
         _lines(pdf, sheet)
     _figures(pdf, sheet.totals)
     if sheet.entries:

@@ -222,3 +222,15 @@ def test_a_deposit_s_and_a_refund_s_receipts(billed, studio):
     text = one_spaced(text_of(documents.receipt_pdf(refund)))
     assert "REFUND RECEIPT" in text and "Refund paid back -$27.57" in text and "Paid back by: Card" in text
     assert f"Invoice: {invoice.number}" in text and "Balance" in text and "$0.00" in text
+
+
+def test_us_letter_in_the_us_and_a4_elsewhere(billed):
+    invoice, _payment = billed
+
+    def page_size() -> tuple[int, int]:
+        box = PdfReader(io.BytesIO(documents.invoice_pdf(invoice).pdf)).pages[0].mediabox
+        return round(box.width), round(box.height)
+
+    assert page_size() == (612, 792)  # en_US: Letter, in points
+    settings.put("locale", "de_DE")
+    assert page_size() == (595, 842)  # A4
