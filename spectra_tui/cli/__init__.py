@@ -11,7 +11,7 @@ handler runs: it sets ``needs_user`` (True, or a function of the parsed
 arguments asked once the studio is open: the first owner's account needs
 nobody). They are `user`, `capture` and `import-images` (each picture's
 audit entry names who brought it in). Commands that only read (check, sessions,
-ical) or make a studio (init, demo) run without a user and ignore --user.
+ical, invoice-pdf) or make a studio (init, demo) run without a user and ignore --user.
 
 A refusal exits 2 with one line; an unexpected error exits 1 with one line,
 its traceback in a log file (cli/crash.py).
@@ -26,7 +26,18 @@ import sys
 from ..data.errors import DomainError
 
 # Modules of this package that add subcommands, in the order --help lists them.
-COMMAND_MODULES = ("init", "demo", "check", "ical", "sessions", "capture", "import_images", "user", "timesheet")
+COMMAND_MODULES = (
+    "init",
+    "demo",
+    "check",
+    "ical",
+    "sessions",
+    "invoice_pdf",
+    "capture",
+    "import_images",
+    "user",
+    "timesheet",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

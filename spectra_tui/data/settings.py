@@ -5,6 +5,7 @@ Each key has a default; ``get`` returns the stored value or the default.
 
 import json
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from . import clock
@@ -55,6 +56,10 @@ DEFAULTS: dict[str, Any] = {
     # the paid hours of a week past which the rest is overtime.
     "week_starts_on": "sunday",
     "overtime_hours_per_week": "40",
+    # The documents (data/documents.py): the logo heading them (an image file;
+    # "": none) and the folder they are saved in ("": Spectra in the documents folder).
+    "studio_logo": "",
+    "documents_folder": "",
 }
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
 
@@ -152,9 +157,43 @@ def validate(key: str, value: Any) -> Any:
         return value.strip().lower()
     if key == "overtime_hours_per_week":
         return str(_overtime_hours(value))
+    if key == "studio_logo":
+        return _logo(value)
+    if key == "documents_folder":
+        return _documents_folder(value)
     if key == "tax_included" and not isinstance(value, bool):
         raise ValidationError("'Tax included' is either on or off (True or False).")
     return value
+
+
+def _logo(value: Any) -> str:
+    """The logo's path ("" for none): a file Pillow can open (PNG, JPEG...)."""
+    if not isinstance(value, str):
+        raise ValidationError("The studio's logo is the path of an image file (or empty for none).")
+    text = value.strip()
+    if not text:
+        return ""
+    from PIL import Image, UnidentifiedImageError
+
+    path = Path(text).expanduser()
+    if not path.is_file():
+        raise ValidationError(f"There is no image file {path}: give the path of the logo (a PNG or JPEG file).")
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        raise ValidationError(f"{path} is not an image the documents can show: use a PNG or JPEG file.") from None
+    return text
+
+
+def _documents_folder(value: Any) -> str:
+    """Where documents are saved ("" for the default): a folder, made when missing; not a file."""
+    if not isinstance(value, str):
+        raise ValidationError("The documents folder is the path of a folder (or empty for the default).")
+    text = value.strip()
+    if text and Path(text).expanduser().exists() and not Path(text).expanduser().is_dir():
+        raise ValidationError(f"{Path(text).expanduser()} is a file, not a folder: give a folder for the documents.")
+    return text
 
 
 def _overtime_hours(value: Any) -> Decimal:

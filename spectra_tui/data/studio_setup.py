@@ -43,6 +43,8 @@ class StudioSetup:
     hours: tuple[str, ...]  # Monday..Sunday: "09:00-18:00" or "closed"
     week_starts_on: str  # the time sheets' week (settings.WEEKDAY_NAMES)
     overtime_hours_per_week: str  # a week's paid hours past which the rest is overtime
+    studio_logo: str  # the documents' logo: an image file; empty: none
+    documents_folder: str  # where documents (PDF) are saved; empty: Spectra in the documents folder
 
 
 def current() -> StudioSetup:
@@ -63,6 +65,8 @@ def current() -> StudioSetup:
         hours=tuple("-".join(stored_hours[str(day)]) if stored_hours.get(str(day)) else CLOSED for day in range(7)),
         week_starts_on=settings.get("week_starts_on"),
         overtime_hours_per_week=settings.get("overtime_hours_per_week"),
+        studio_logo=settings.get("studio_logo"),
+        documents_folder=settings.get("documents_folder"),
     )
 
 
@@ -113,6 +117,8 @@ def read(setup: StudioSetup) -> dict:
         "studio_hours": _hours(setup.hours),
         "week_starts_on": _checked("week_starts_on", setup.week_starts_on),
         "overtime_hours_per_week": _checked("overtime_hours_per_week", (setup.overtime_hours_per_week or "").strip()),
+        "studio_logo": _checked("studio_logo", setup.studio_logo or ""),
+        "documents_folder": _checked("documents_folder", setup.documents_folder or ""),
     }
 
 

@@ -477,6 +477,7 @@ SCREEN_ACTIONS: list[Action] = [
             ("convert", "Convert the estimate", "c", "convert", {"label": "Convert"}),
             ("deposit", "Apply a deposit", "d", "deposit", {"label": "Deposit", "show": False}),
             ("void_invoice", "Void the invoice", "X", "void_invoice", HIDDEN),
+            ("save_pdf", "Save as PDF (on a payment line: its receipt)", "P", "save_pdf", {"label": "PDF"}),
             (
                 "open_related",
                 "Open the client/session",

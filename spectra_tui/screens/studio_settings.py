@@ -1,7 +1,8 @@
 """Studio Settings (F10, or "Studio Settings" in the command palette): the
 studio's name, sales tax, how overlapping bookings are handled, the calendar
-slot, time zone, image folder and opening hours. Every terminal shares them;
-only a manager or the owner saves them (data/studio_setup.py holds the rules)."""
+slot, time zone, image folder, opening hours, and the logo and folder of the
+PDF documents. Every terminal shares them; only a manager or the owner saves
+them (data/studio_setup.py holds the rules)."""
 
 from textual import on
 from textual.app import ComposeResult
@@ -115,6 +116,15 @@ class StudioSettingsScreen(RecordScreen):
             yield from self._row(
                 "image_root", "Image folder", Input(shown.image_root, placeholder="empty: the default folder")
             )
+            yield Static("Documents (PDF)", classes="section")
+            yield from self._row(
+                "studio_logo", "Logo", Input(shown.studio_logo, placeholder="an image file (PNG, JPEG); empty: none")
+            )
+            yield from self._row(
+                "documents_folder",
+                "Documents folder",
+                Input(shown.documents_folder, placeholder="empty: Spectra in your Documents folder"),
+            )
             yield Static("Time clock", classes="section")
             yield from self._row(
                 "week_starts_on",
@@ -173,6 +183,8 @@ class StudioSettingsScreen(RecordScreen):
             hours=tuple(text(f"hours_{day}") for day in range(7)),
             week_starts_on=str(self.query_one("#s-week_starts_on", Select).value),
             overtime_hours_per_week=text("overtime_hours_per_week"),
+            studio_logo=text("studio_logo"),
+            documents_folder=text("documents_folder"),
         )
 
     def save(self) -> bool:

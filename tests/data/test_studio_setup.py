@@ -118,3 +118,21 @@ def test_the_refund_limit_is_typed_as_an_amount(studio):
         with pytest.raises(ValidationError) as caught:
             studio_setup.save(dataclasses.replace(setup, refund_limit=bad))
         assert caught.value.field == "refund_limit"
+
+
+def test_the_documents_logo_and_folder_are_studio_settings(studio, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), "white").save(logo)
+    setup = dataclasses.replace(studio_setup.current(), studio_logo=f" {logo} ", documents_folder=str(tmp_path / "pdf"))
+    assert studio_setup.save(setup) == ["documents_folder", "studio_logo"]
+    assert (settings.get("studio_logo"), settings.get("documents_folder")) == (str(logo), str(tmp_path / "pdf"))
+    not_an_image = tmp_path / "logo.txt"
+    not_an_image.write_text("no picture")
+    for change, field in (({"studio_logo": str(not_an_image)}, "studio_logo"),
+                          ({"studio_logo": str(tmp_path / "gone.png")}, "studio_logo"),
+                          ({"documents_folder": str(logo)}, "documents_folder")):
+        with pytest.raises(ValidationError) as caught:
+            studio_setup.save(dataclasses.replace(setup, **change))
+        assert caught.value.field == field

@@ -107,3 +107,27 @@ async def test_the_address_is_typed_on_several_lines_and_staff_is_a_key_away(as_
         await pilot.press("ctrl+f9")  # the staff's accounts, from the settings
         await pilot.pause()
         assert isinstance(app.screen, StaffScreen)
+
+
+async def test_the_documents_logo_and_folder_are_typed_here(as_admin, make_app, tmp_path):
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (40, 20), "white").save(logo)
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        await replace(pilot, "studio_logo", str(tmp_path / "nothing.png"))
+        await replace(pilot, "documents_folder", str(tmp_path / "pdf"))
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StudioSettingsScreen)  # refused, at its field
+        assert "There is no image file" in str(screen.query_one("#err-studio_logo").render())
+        assert app.focused is screen.query_one("#s-studio_logo")
+        await replace(pilot, "studio_logo", str(logo))
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeHub)
+    assert (settings.get("studio_logo"), settings.get("documents_folder")) == (str(logo), str(tmp_path / "pdf"))

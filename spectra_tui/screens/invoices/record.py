@@ -35,6 +35,7 @@ from ..money import (
 )
 from ..open_record import choose_client, open_client, open_invoice, open_session
 from .line_dialog import LineDialog
+from .pdf import save_pdf
 
 
 class InvoiceRecord(RecordScreen):
@@ -244,9 +245,11 @@ class InvoiceRecord(RecordScreen):
         for entry in self._entries:
             table.add_row(*self._entry_cells(entry), key=str(entry.id))
         can_void = any(e.kind != LedgerEntry.VOID and e.id not in self._voided for e in self._entries)
+        hints = [("table.open", "voids the highlighted entry")] if can_void else []
+        if self._entries:
+            hints.append(("invoice_record.save_pdf", "saves its receipt as PDF"))
         self.query_one("#ir-ledger-title", Static).update(
-            "Payments and credits"
-            + (f" [dim]· {keymap.hint(('table.open', 'voids the highlighted entry'))}[/dim]" if can_void else "")
+            "Payments and credits" + (f" [dim]· {keymap.hint(*hints)}[/dim]" if hints else "")
         )
         if self._entries:
             table.move_cursor(row=min(max(cursor, 0), len(self._entries) - 1))
@@ -495,6 +498,14 @@ class InvoiceRecord(RecordScreen):
             self._after_dialog(lambda _void: f"Entry #{entry.id} voided. {self._money_summary()}"),
         )
 
+    def action_save_pdf(self) -> None:
+        """The invoice as PDF; from the highlighted line of 'Payments and credits', that payment's receipt."""
+        if not self._saved_first():
+            return
+        table = self.query_one("#ir-ledger", DataTable)
+        on_entry = self.focused is table and 0 <= table.cursor_row < len(self._entries)
+        save_pdf(self, self._entries[table.cursor_row] if on_entry else self.invoice)
+
     @on(DataTable.RowSelected, "#ir-ledger")
     def _entry_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -605,6 +616,7 @@ class InvoiceRecord(RecordScreen):
             options.append(("convert", "Convert estimate into an invoice", "invoice_record.convert"))
         options += [
             ("void_invoice", "Void invoice" + manager_only(Permission.VOID_INVOICE), "invoice_record.void_invoice"),
+            ("save_pdf", "Save as PDF (on a payment: its receipt)", "invoice_record.save_pdf"),
             ("open_related", "Open client / session", "invoice_record.open_related"),
             ("save_close", "Save & Close", "save_close"),
         ]
