@@ -113,8 +113,8 @@ class HomeHub(HubScreen):
 
     DEFAULT_CSS = """
     HomeHub #schedule { height: auto; max-height: 40%; }  /* a quiet day leaves the room to balances */
-    HomeHub #tasks { height: auto; max-height: 25%; }
-    HomeHub #pickup { height: auto; max-height: 20%; }
+    HomeHub #tasks { height: auto; max-height: 20%; }
+    HomeHub #pickup { height: auto; max-height: 15%; }
     HomeHub #balances { height: 1fr; }
     HomeHub .empty-note { padding: 0 2; color: $text-muted; height: 1; display: none; }
     HomeHub .empty-note.-shown { display: block; }
