@@ -53,6 +53,9 @@ def _pickup_values(order) -> tuple:
     return (client.sort_name, client.main_phone, order.vendor, order.invoice.display_number, f"{order.ready_on:%m/%d}")
 
 
+PICKUP_TITLE = "Ready for pickup [dim](production orders)[/dim]"
+
+
 def _balance_values(row: invoice_data.InvoiceRow) -> tuple:
     invoice = row.invoice
     return (
@@ -155,8 +158,7 @@ class HomeHub(HubScreen):
             narrow_fields=[(0, 17), (1, 32), (2, 22)],
             id="tasks",
         )
-        yield Static("Ready for pickup [dim](production orders)[/dim]", classes="section-title")
-        yield Static("Nothing is ready for pickup.", id="pickup-empty", classes="empty-note")
+        yield Static(PICKUP_TITLE, id="pickup-title", classes="section-title")
         yield FieldTable(
             [("Client", 22), ("Phone", 14), ("Vendor", 16), ("Invoice", 7), ("Ready", 5)],
             values=_pickup_values,
@@ -208,9 +210,7 @@ class HomeHub(HubScreen):
         )
         self.query_one("#stages", Static).update(self._stages_table())
         self._reload("tasks", lambda after, limit: task_data.tasks_due(today, limit, after), empty_note="#tasks-empty")
-        self._reload(
-            "pickup", lambda after, limit: production_data.ready_for_pickup(limit, after), empty_note="#pickup-empty"
-        )
+        self._reload("pickup", lambda after, limit: production_data.ready_for_pickup(limit, after))
         self._reload("balances", lambda after, limit: invoice_data.open_balances(limit, after))
 
     def _reload(self, table_id: str, fetch, empty_note: str = "") -> None:
@@ -224,6 +224,11 @@ class HomeHub(HubScreen):
                 table.move_cursor(row=cursor)
             if empty_note:
                 self.query_one(empty_note, Static).set_class(shown == 0, "-shown")
+            if table_id == "pickup":  # a line, not a list, when nothing is ready (room for the balances)
+                table.display = shown > 0
+                self.query_one("#pickup-title", Static).update(
+                    PICKUP_TITLE if shown else "Ready for pickup [dim](production orders): none[/dim]"
+                )
 
         table.load(fetch, loaded)
 
