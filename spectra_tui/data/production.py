@@ -27,7 +27,17 @@ from peewee import fn
 from . import audit, clock, sessions, settings, versions
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import Client, Invoice, InvoiceLine, PriceItem, ProductionOrder, ProductionOrderLine, Session, database
+from .models import (
+    Client,
+    Invoice,
+    InvoiceLine,
+    PriceItem,
+    ProductionOrder,
+    ProductionOrderLine,
+    Session,
+    database,
+    tuples,
+)
 from .users import current_user_name
 from .when import parse_day
 
@@ -62,7 +72,8 @@ def _vendor_lines(invoice: Invoice) -> dict[str, list[InvoiceLine]]:
         .order_by(InvoiceLine.position, InvoiceLine.id)
     )
     for line in lines:
-        by_vendor.setdefault(line.item.vendor, []).append(line)
+        if line.item is not None:  # (always: joined on it)
+            by_vendor.setdefault(line.item.vendor, []).append(line)
     return by_vendor
 
 
@@ -225,11 +236,10 @@ def is_overdue(order: ProductionOrder, today: dt.date | None = None) -> bool:
 
 def _session_target(session_id: int) -> str | None:
     """The stage a session's orders (cancelled ones left out) put it at, or None without any."""
-    statuses = list(
+    statuses = tuples(
         P.select(P.status)
         .join(Invoice, on=(P.invoice == Invoice.id))
         .where((Invoice.session == session_id) & (P.status != P.CANCELLED))
-        .tuples()
     )
     found = {status for (status,) in statuses}
     if not found:
@@ -329,5 +339,5 @@ def ready_for_pickup(limit: int = 50, after: ProductionOrder | None = None) -> l
 
 def vendors_in_use() -> list[str]:
     """The vendors of the settings and of the orders made (a vendor since removed still has its orders)."""
-    made = {vendor for (vendor,) in P.select(fn.DISTINCT(P.vendor)).tuples()}
+    made = {vendor for (vendor,) in tuples(P.select(fn.DISTINCT(P.vendor)))}
     return sorted(made | set(settings.vendors()), key=str.casefold)
