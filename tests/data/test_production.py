@@ -318,3 +318,35 @@ def test_the_lists_use_an_index(lab):
     sql, params = select.order_by(P.due_on, P.id).sql()
     plan = " ".join(str(row) for row in lab.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     assert "status_due_on_id (status=?)" in plan, plan
+
+
+# ---------------------------------------------------------------- migration 0013
+
+def test_a_selling_studio_upgraded_to_0013_has_its_items_made_in_house(db_target):
+    """Items already sold get no vendor (made in house) and nothing is in production."""
+    from peewee import Table
+    from playhouse.migrations import Runner
+
+    from spectra_tui.data import db as dbmod
+    from spectra_tui.data.models import PriceItem, database
+
+    old = dbmod.make_database(db_target, create=True)
+    database.initialize(old)
+    old.connect()
+    try:
+        Runner(old, directory=str(dbmod.MIGRATIONS_DIR)).up(target="0011_price_lists")
+        lists = Table("price_list").bind(old)
+        lists.insert(name="Standard", version=1, active=True).execute()
+        list_id = lists.select(lists.c.id).scalar()
+        Table("price_item").bind(old).insert(
+            code="P8X10", name="Print 8x10", price_cents=4500, taxable=True, is_package=False, price_list_id=list_id
+        ).execute()
+    finally:
+        old.close()
+    dbmod.open_database(db_target)  # the program opens it: 0013 runs
+    try:
+        assert [(i.code, i.vendor) for i in PriceItem.select()] == [("P8X10", "")]
+        assert P.select().count() == 0
+        assert "0013_production_orders" in Runner(database.obj, directory=str(dbmod.MIGRATIONS_DIR)).applied()
+    finally:
+        dbmod.close_database()
