@@ -169,3 +169,22 @@ async def test_the_hub_fits_the_terminal(app, size):
         text = "\n".join(screen_lines(app))
         for words in ("F12 Prod", "Ordered", "Miller's Lab" if size[0] > 100 else "Due", "Next status"):
             assert words in text, (size, words)
+
+
+async def test_an_invoice_in_production_is_not_voided_until_its_orders_are_cancelled(app, as_admin):
+    invoice = new_order_invoice("P8X10")
+    (order,) = production.make_orders(invoice)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(InvoiceRecord(invoice))
+        await pilot.pause()
+        await pilot.press("X")
+        assert isinstance(app.screen, ReasonDialog)
+        await pilot.press(*"mistake")
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReasonDialog)  # refused, what was typed kept
+        said = shown(app, "#reason-error")
+        assert "open production orders" in said and f"#{order.id} Miller's Lab (Ordered)" in said
+        assert Invoice.get_by_id(invoice.id).status == Invoice.OPEN
+        production.cancel(order, "Client cancelled")
+        await pilot.press("enter")
+        assert Invoice.get_by_id(invoice.id).status == Invoice.VOID
