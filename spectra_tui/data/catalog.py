@@ -16,7 +16,7 @@ from typing import Any
 
 from peewee import fn
 
-from . import audit, versions
+from . import audit, settings, versions
 from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import PackageItem, PriceItem, PriceList, Room, Session, SessionType, database, tuples
@@ -180,10 +180,12 @@ def create_price_item(
     group: str = "",
     cost_cents: int = 0,
     quick_pick: bool = False,
+    vendor: str = "",
 ) -> PriceItem:
     require(Permission.CHANGE_SETTINGS)
     code = _code(code)
     values = dict(
+        vendor=_vendor(vendor),
         name=_name(name, "item", "description"),
         price_cents=_cents(price_cents),
         cost_cents=_cents(cost_cents, "cost"),
@@ -295,7 +297,24 @@ def create_package(
     return package
 
 
-ITEM_FIELDS = ("code", "name", "group_name", "price_cents", "cost_cents", "taxable", "hidden", "quick_pick")
+ITEM_FIELDS = ("code", "name", "group_name", "price_cents", "cost_cents", "taxable", "hidden", "quick_pick", "vendor")
+
+
+def _vendor(value: str) -> str:
+    """The vendor that makes an item: one of the studio's vendors (settings), or "" (made in house)."""
+    name = " ".join(str(value or "").split())
+    if not name:
+        return ""
+    for known in settings.vendors():
+        if known.casefold() == name.casefold():
+            return known
+    known_names = ", ".join(sorted(settings.vendors())) or "none yet"
+    raise ValidationError(
+        f"'{name}' is not one of the studio's vendors ({known_names}): add it with its lead time in the settings.",
+        "vendor",
+    )
+
+
 PACKAGE_FIELDS = ("min_images", "max_images", "pose_fee_cents")
 
 
@@ -319,6 +338,7 @@ def update_price_item(item: PriceItem, **values: Any) -> PriceItem:
         "taxable": bool,
         "hidden": bool,
         "quick_pick": bool,
+        "vendor": _vendor,
     }
     changes = {name: checks[name](value) if name in checks else value for name, value in values.items()}
     if "code" in changes:

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import catalog, invoices, ledger, phone_calls, sessions, settings, tasks
+from . import catalog, invoices, ledger, phone_calls, production, sessions, settings, tasks
 from .accounts import create_user
 from .clients import _apply_keys, clean_client_fields, search_key
 from .clock import set_clock, to_utc
 from .clock import today as studio_today
 from .errors import DomainError, ValidationError
-from .models import ALL_MODELS, Client, FamilyMember, Holiday, Invoice, User, database
+from .models import ALL_MODELS, Client, FamilyMember, Holiday, Invoice, ProductionOrder, Session, User, database
 from .users import current_user, sign_in
 
 DEFAULT_CLIENTS = 300
@@ -153,6 +153,10 @@ ITEMS = [  # code, description, group, price, cost, quick pick
     ("ALB", "Album 10x10", "Frames & albums", 65000, 18000, False),
 ]
 NOT_TAXED = {"DIG1", "DIGALL"}  # digital files: no sales tax in the demo's state
+VENDORS = {"Miller's Lab": 7, "Canvas Works": 14}  # lead times in days
+MADE_BY = {"P8X10": "Miller's Lab", "P11X14": "Miller's Lab", "C2030": "Canvas Works"}
+PRODUCTION_STAGES = ("Ready for Pickup", "Picked Up")  # reached through production orders only
+DEMO_PRODUCTION_ORDERS = 10
 PACKAGES = [  # code, description, price, pieces, min images, max images, fee per image past the minimum
     ("PKGB", "Bronze package", 29900, [("P8X10", 1), ("P5X7", 2), ("P4X6", 4)], 1, 3, 1500),
     ("PKGS", "Silver package", 59900, [("P11X14", 1), ("P8X10", 2), ("DIG1", 5)], 2, 6, 1500),
@@ -250,6 +254,7 @@ def _studio_setup() -> dict:
         "front2": create_user("sam", "Sam Okafor", "front_desk", password=DEMO_PIN),
     }
     photographers = [create_user(u, n, "photographer", c, password=DEMO_PIN) for u, n, c in PHOTOGRAPHERS]
+    settings.put("vendors", VENDORS)
     standard = catalog.create_price_list(catalog.STANDARD_LIST)
     types = [catalog.create_session_type(n, m, f, c, price_list=standard) for n, m, f, c in SESSION_TYPES]
     items = {
@@ -262,6 +267,7 @@ def _studio_setup() -> dict:
             group=group,
             cost_cents=cost,
             quick_pick=quick,
+            vendor=MADE_BY.get(code, ""),
         )
         for code, name, group, price, cost, quick in ITEMS
     }
@@ -323,7 +329,8 @@ def _order_invoice(rng, kind, session, env, at: dt.datetime) -> Invoice:
 
 
 def _history_for(rng, client: Client, env: dict, today: dt.date, busy: dict) -> None:
-    statuses = settings.session_statuses()
+    # The walk by hand stops short of the production stages (see _production).
+    statuses = [status for status in settings.session_statuses() if status not in PRODUCTION_STAGES]
     for _ in range(rng.choice([1, 1, 1, 2])):
         day = today + dt.timedelta(days=rng.randint(-180, 60))
         photographer = rng.choice(env["photographers"])
@@ -364,7 +371,7 @@ def _history_for(rng, client: Client, env: dict, today: dt.date, busy: dict) -> 
         for step in range(steps):
             when = start + dt.timedelta(days=step * 6, hours=1)
             _at(when)
-            sessions.advance_status(session)
+            sessions.set_status(session, statuses[step + 1])
         if session.status in statuses[3:]:
             when = start + dt.timedelta(days=14)
             _at(when)
@@ -458,6 +465,30 @@ def _holidays(today: dt.date) -> None:
             Holiday.insert(day=dt.date(year, month, day), name=name).on_conflict_ignore().execute()
 
 
+def _production(today: dt.date) -> None:
+    """Production orders for the latest orders of sessions in production, in
+    every status: ordered a few days apart, each a step further (so a few are
+    overdue, some ready for pickup, some picked up)."""
+    orders = (
+        Invoice.select()
+        .join(Session, on=(Invoice.session == Session.id))
+        .where((Session.status == "In Production") & (Invoice.kind == Invoice.INITIAL_ORDER))
+        .order_by(Invoice.number.desc())
+        .limit(DEMO_PRODUCTION_ORDERS)
+    )
+    for index, invoice in enumerate(list(orders)):
+        ordered = today - dt.timedelta(days=2 + 3 * index)
+        _at(dt.datetime.combine(ordered, dt.time(10, 0)))
+        try:
+            made = production.make_orders(invoice)
+        except ValidationError:
+            continue  # nothing made by a vendor on it
+        for step in range(min(index, len(ProductionOrder.STATUSES) - 1)):
+            _at(dt.datetime.combine(min(today, ordered + dt.timedelta(days=2 * (step + 1))), dt.time(15, 0)))
+            for order in made:
+                production.advance(order)
+
+
 def is_empty() -> bool:
     """No studio data at all: no row in any table (settings, holidays, users...)."""
     return not any(model.select().exists() for model in ALL_MODELS)
@@ -488,6 +519,7 @@ def fill_demo(clients: int = DEFAULT_CLIENTS, seed: int = 1, today: dt.date | No
                 _history_for(rng, client, env, today, busy)
             _meetings(rng, env, today)
             _calls_and_tasks(seed, env, today)
+            _production(today)
     finally:
         set_clock(None)
         sign_in(None)

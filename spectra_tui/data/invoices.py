@@ -19,7 +19,7 @@ from types import EllipsisType
 
 from peewee import SQL, Case, ColumnBase, fn
 
-from . import audit, clock, ledger, settings, versions
+from . import audit, clock, ledger, production, settings, versions
 from .counters import next_number
 from .db import write_transaction
 from .errors import NotFound, PermissionDenied, ValidationError
@@ -447,7 +447,8 @@ def _refuse_void_with_money(invoice: Invoice) -> None:
 @write_transaction
 def void_invoice(invoice: Invoice, reason: str) -> Invoice:
     """'Delete' an invoice: it stays, numbered, with status Void.
-    Refused while it holds money (see _refuse_void_with_money); a manager's or the owner's to do."""
+    Refused while it holds money (see _refuse_void_with_money) or has open
+    production orders; a manager's or the owner's to do."""
     require(Permission.VOID_INVOICE)
     if not (reason or "").strip():
         raise ValidationError("Give the reason for voiding the invoice.", "reason")
@@ -458,6 +459,7 @@ def void_invoice(invoice: Invoice, reason: str) -> Invoice:
         if invoice.status == Invoice.CONVERTED:
             raise ValidationError(f"Estimate {invoice.display_number} was converted; void the invoice made from it.")
         _refuse_void_with_money(invoice)
+        production.refuse_void_with_open_orders(invoice)
         before = audit.snapshot(invoice)
         _save(invoice, status=Invoice.VOID, notes=(invoice.notes + f"\nVoided: {reason.strip()}").strip())
         audit.record("invoice.void", "invoice", invoice.id, before, invoice)

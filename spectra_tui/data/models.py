@@ -389,6 +389,7 @@ class PriceItem(VersionedModel):
     min_images = IntegerField(null=True)
     max_images = IntegerField(null=True)
     pose_fee_cents = IntegerField(default=0)
+    vendor = CharField(default="")  # the lab that makes it (settings "vendors"); "": made in house
     contents: ModelSelect[PackageItem]  # backref of PackageItem.package
 
     class Meta:
@@ -500,6 +501,64 @@ class InvoiceLine(VersionedModel):
     @property
     def amount_cents(self) -> int:
         return self.quantity * self.unit_price_cents
+
+
+class ProductionOrder(VersionedModel):
+    """What a vendor (lab) makes for an invoice (data/production.py): one
+    order per vendor of the invoice's lines. Each status keeps the studio's
+    day it was reached; a cancelled order keeps its reason."""
+
+    ORDERED = "Ordered"
+    AT_LAB = "At Lab"
+    RECEIVED = "Received"
+    READY = "Ready for Pickup"
+    PICKED_UP = "Picked Up"
+    CANCELLED = "Cancelled"
+    STATUSES = (ORDERED, AT_LAB, RECEIVED, READY, PICKED_UP)  # the steps, in order
+    DATE_FIELDS = {
+        ORDERED: "ordered_on",
+        AT_LAB: "at_lab_on",
+        RECEIVED: "received_on",
+        READY: "ready_on",
+        PICKED_UP: "picked_up_on",
+        CANCELLED: "cancelled_on",
+    }
+
+    invoice = ForeignKeyField(Invoice, backref="production_orders", on_delete="RESTRICT")
+    invoice_id: ForeignKeyField[int]
+    vendor = CharField()
+    status = CharField(default=ORDERED)
+    ordered_on = DateField()  # the studio's days
+    at_lab_on = DateField(null=True)
+    received_on = DateField(null=True)
+    ready_on = DateField(null=True)
+    picked_up_on = DateField(null=True)
+    cancelled_on = DateField(null=True)
+    due_on = DateField()
+    cancel_reason = TextField(default="")
+    created_at = DateTimeField(default=clock.utc_now)
+    created_by = CharField(default="")
+    lines: ModelSelect[ProductionOrderLine]  # backref of ProductionOrderLine.order
+
+    class Meta:
+        indexes = (
+            (("status", "due_on", "id"), False),  # the hub's lists by status, soonest due first
+            (("vendor", "status", "due_on", "id"), False),
+            (("due_on", "id"), False),
+        )
+
+    def date_of(self, status: str) -> dt.date | None:
+        return getattr(self, self.DATE_FIELDS[status])
+
+
+class ProductionOrderLine(BaseModel):
+    """An invoice line a production order makes."""
+
+    id = AutoField()
+    order = ForeignKeyField(ProductionOrder, backref="lines", on_delete="CASCADE")
+    order_id: ForeignKeyField[int]
+    invoice_line = ForeignKeyField(InvoiceLine, backref="production_lines", on_delete="CASCADE")
+    invoice_line_id: ForeignKeyField[int]
 
 
 class LedgerEntry(BaseModel):
@@ -674,6 +733,8 @@ ALL_MODELS = [
     PackageItem,
     Invoice,
     InvoiceLine,
+    ProductionOrder,
+    ProductionOrderLine,
     LedgerEntry,
     SessionImage,
     AuditLog,

@@ -20,6 +20,8 @@ DEFAULT_STATUSES = [
     "Sales Presentation Pending",
     "Order Pending",
     "In Production",
+    "Ready for Pickup",  # every production order of the session is ready (data/production.py)
+    "Picked Up",  # ... and picked up
     "Complete",
 ]
 CONFLICT_POLICIES = ("never", "ask", "always")  # allow overlapping bookings?
@@ -60,7 +62,11 @@ DEFAULTS: dict[str, Any] = {
     # "": none) and the folder they are saved in ("": Spectra in the documents folder).
     "studio_logo": "",
     "documents_folder": "",
+    # Production (data/production.py): each vendor (lab) with its lead time in
+    # days; a price item made by a vendor names it (an item made in house: none).
+    "vendors": {},
 }
+MAX_LEAD_DAYS = 365
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
 
 
@@ -161,6 +167,8 @@ def validate(key: str, value: Any) -> Any:
         return _logo(value)
     if key == "documents_folder":
         return _documents_folder(value)
+    if key == "vendors":
+        return _vendors(value)
     if key == "tax_included" and not isinstance(value, bool):
         raise ValidationError("'Tax included' is either on or off (True or False).")
     return value
@@ -209,6 +217,28 @@ def _overtime_hours(value: Any) -> Decimal:
             "Overtime starts after a number of hours in a week, more than 0 and at most 168 (e.g. 40 or 37.5)."
         ) from None
     return hours.quantize(Decimal(1)) if hours == hours.to_integral() else hours.normalize()
+
+
+def _vendors(value: Any) -> dict[str, int]:
+    """Vendor name -> lead time in whole days (0 to MAX_LEAD_DAYS); names trimmed, each once."""
+    if not isinstance(value, dict):
+        raise ValidationError("The vendors are names, each with a lead time in days (e.g. Miller's Lab: 7).")
+    vendors: dict[str, int] = {}
+    for name, days in value.items():
+        clean = " ".join(str(name).split())
+        if not clean:
+            raise ValidationError("A vendor needs a name.")
+        if clean.casefold() in (known.casefold() for known in vendors):
+            raise ValidationError(f"The vendor '{clean}' is listed twice.")
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_LEAD_DAYS:
+            raise ValidationError(f"The lead time of '{clean}' is a whole number of days, from 0 to {MAX_LEAD_DAYS}.")
+        vendors[clean] = days
+    return vendors
+
+
+def vendors() -> dict[str, int]:
+    """The studio's vendors (labs): name -> lead time in days."""
+    return dict(get("vendors"))
 
 
 def overtime_hours_per_week() -> Decimal:

@@ -4,6 +4,7 @@
 - Waiting at each stage: how many sessions wait at each workflow stage, and
   for how long the longest has waited there.
 - Tasks due: open tasks due today or earlier, the longest overdue first.
+- Ready for pickup: production orders ready for the client to pick up (F12: Production).
 - Open balances: invoices with a balance due, largest first (oldest first
   among equal balances), paged from SQL.
 
@@ -22,6 +23,7 @@ from textual.widgets import Static
 
 from ..data import clock, timeclock
 from ..data import invoices as invoice_data
+from ..data import production as production_data
 from ..data import sessions as session_data
 from ..data import tasks as task_data
 from ..data.money import format_money
@@ -44,6 +46,14 @@ def _task_values(task) -> tuple:
     client = task.client.sort_name if task.client_id else ""
     person = task.assigned_to.full_name if task.assigned_to_id else "anyone"
     return (due, task.title, client, person)
+
+
+def _pickup_values(order) -> tuple:
+    client = order.invoice.client
+    return (client.sort_name, client.main_phone, order.vendor, order.invoice.display_number, f"{order.ready_on:%m/%d}")
+
+
+PICKUP_TITLE = "Ready for pickup [dim](production orders)[/dim]"
 
 
 def _balance_values(row: invoice_data.InvoiceRow) -> tuple:
@@ -106,7 +116,8 @@ class HomeHub(HubScreen):
 
     DEFAULT_CSS = """
     HomeHub #schedule { height: auto; max-height: 40%; }  /* a quiet day leaves the room to balances */
-    HomeHub #tasks { height: auto; max-height: 25%; }
+    HomeHub #tasks { height: auto; max-height: 20%; }
+    HomeHub #pickup { height: auto; max-height: 15%; }
     HomeHub #balances { height: 1fr; }
     HomeHub .empty-note { padding: 0 2; color: $text-muted; height: 1; display: none; }
     HomeHub .empty-note.-shown { display: block; }
@@ -146,6 +157,14 @@ class HomeHub(HubScreen):
             key=lambda task: task.id,
             narrow_fields=[(0, 17), (1, 32), (2, 22)],
             id="tasks",
+        )
+        yield Static(PICKUP_TITLE, id="pickup-title", classes="section-title")
+        yield FieldTable(
+            [("Client", 22), ("Phone", 14), ("Vendor", 16), ("Invoice", 7), ("Ready", 5)],
+            values=_pickup_values,
+            key=lambda order: order.id,
+            narrow_fields=[(0, 22), (2, 16), (3, 7), (4, 5)],
+            id="pickup",
         )
         yield Static("Open balances (largest first)", classes="section-title")
         yield FieldTable(
@@ -191,6 +210,7 @@ class HomeHub(HubScreen):
         )
         self.query_one("#stages", Static).update(self._stages_table())
         self._reload("tasks", lambda after, limit: task_data.tasks_due(today, limit, after), empty_note="#tasks-empty")
+        self._reload("pickup", lambda after, limit: production_data.ready_for_pickup(limit, after))
         self._reload("balances", lambda after, limit: invoice_data.open_balances(limit, after))
 
     def _reload(self, table_id: str, fetch, empty_note: str = "") -> None:
@@ -204,6 +224,11 @@ class HomeHub(HubScreen):
                 table.move_cursor(row=cursor)
             if empty_note:
                 self.query_one(empty_note, Static).set_class(shown == 0, "-shown")
+            if table_id == "pickup":  # a line, not a list, when nothing is ready (room for the balances)
+                table.display = shown > 0
+                self.query_one("#pickup-title", Static).update(
+                    PICKUP_TITLE if shown else "Ready for pickup [dim](production orders): none[/dim]"
+                )
 
         table.load(fetch, loaded)
 
@@ -226,7 +251,7 @@ class HomeHub(HubScreen):
 
             self.app.push_screen(TaskDialog(event.row))  # the hub reloads as it comes back
             return
-        if event.table.id == "balances":
+        if event.table.id in ("balances", "pickup"):
             open_invoice(self.app, event.row.invoice)
             return
         item: session_data.ScheduleItem = event.row
@@ -243,7 +268,7 @@ class HomeHub(HubScreen):
         if not isinstance(focused, PagedTable) or focused.selected is None:
             return
         row = focused.selected
-        client = row.invoice.client if focused.id == "balances" else row.client
+        client = row.invoice.client if focused.id in ("balances", "pickup") else row.client
         if client is None:
             self.notify("This line has no client.", timeout=3)
             return

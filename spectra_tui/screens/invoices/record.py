@@ -575,6 +575,13 @@ class InvoiceRecord(RecordScreen):
             self._after_dialog(f"Invoice {invoice.display_number} is void."),
         )
 
+    def action_send_to_production(self) -> None:
+        """One production order per vendor of the lines (screens/production.py says how many)."""
+        from ..production import send_to_production
+
+        if self._saved_first() and send_to_production(self, self.invoice):
+            self.load()
+
     def action_open_related(self) -> None:
         options = [("client", f"Client: {self.invoice.client.full_name}")]
         if self.invoice.bill_to_id != self.invoice.client_id:
@@ -617,6 +624,7 @@ class InvoiceRecord(RecordScreen):
         options += [
             ("void_invoice", "Void invoice" + manager_only(Permission.VOID_INVOICE), "invoice_record.void_invoice"),
             ("save_pdf", "Save as PDF (on a payment: its receipt)", "invoice_record.save_pdf"),
+            ("send_to_production", "Send to production", "invoice_record.production"),
             ("open_related", "Open client / session", "invoice_record.open_related"),
             ("save_close", "Save & Close", "save_close"),
         ]
