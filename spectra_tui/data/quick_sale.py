@@ -117,7 +117,7 @@ def _check_offered(item: PriceItem, listed: PriceList) -> None:
         raise ValidationError(f"{item.name} is a package: it is sold with a session's images (Order Info).")
 
 
-def _check_quantity(quantity: object) -> int:
+def check_quantity(quantity: object) -> int:
     if not isinstance(quantity, int) or isinstance(quantity, bool) or not 1 <= quantity <= invoices.MAX_QUANTITY:
         raise ValidationError(f"The quantity must be a whole number from 1 to {invoices.MAX_QUANTITY}.", "quantity")
     return quantity
@@ -127,9 +127,9 @@ def _merged(lines: Sequence[tuple[PriceItem, int]]) -> list[tuple[PriceItem, int
     """One entry per item, in the order first given."""
     merged: dict[int, tuple[PriceItem, int]] = {}
     for item, quantity in lines:
-        _check_quantity(quantity)
+        check_quantity(quantity)
         before = merged.get(item.id, (item, 0))[1]
-        merged[item.id] = (item, _check_quantity(before + quantity))
+        merged[item.id] = (item, check_quantity(before + quantity))
     return list(merged.values())
 
 

@@ -11,7 +11,6 @@ WILL_OPEN = {
     "hub_tasks": "the Tasks hub: every open task, whoever it is for (Home lists those due)",
     "hub_production": "the Production hub: the orders in production, from the lab to pick-up",
     "new_email": "a new email to the client of the open record",
-    "new_quick_sale": "a quick sale: an invoice paid at the counter, with no session",
     "new_sms": "a new text message to the client of the open record",
 }
 

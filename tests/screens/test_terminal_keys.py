@@ -30,7 +30,9 @@ NAMED_KEYS = {"escape": "\x1b", "enter": "\r", "tab": "\t", "delete": "\x1b[3~",
               "home": "\x1b[H", "end": "\x1b[F", "pageup": "\x1b[5~", "pagedown": "\x1b[6~",
               "up": "\x1b[A", "down": "\x1b[B", "right": "\x1b[C", "left": "\x1b[D", "space": " ",
               "slash": "/", "ctrl+pageup": "\x1b[5;5~", "ctrl+pagedown": "\x1b[6;5~",
-              "ctrl+f9": "\x1b[20;5~", "ctrl+f10": "\x1b[21;5~"}  # Staff, the setup (also in the palette)
+              "ctrl+f9": "\x1b[20;5~", "ctrl+f10": "\x1b[21;5~",  # Staff, the setup (also in the palette)
+              "plus": "+", "minus": "-", "equals_sign": "=",  # quantities (Order Info, Quick Sale)
+              "left_square_bracket": "[", "right_square_bracket": "]"}  # Order Info moves the presentation
 
 
 def deliverable(key: str) -> bool:
