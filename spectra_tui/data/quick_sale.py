@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from peewee import IntegrityError
 
 from . import audit, catalog, invoices, ledger, settings
-from .clients import WALK_IN_NAME
+from .clients import IS_WALK_IN, WALK_IN_NAME
 from .db import write_transaction
 from .errors import NotFound, ValidationError
 from .models import Client, Invoice, InvoiceLine, LedgerEntry, PriceItem, PriceList, database
@@ -55,7 +55,7 @@ class Sale:
 
 def find_walk_in() -> Client | None:
     """The walk-in client, when it has been made (None before the first sale to it)."""
-    return Client.get_or_none(Client.walk_in == True)  # noqa: E712
+    return Client.get_or_none(IS_WALK_IN)
 
 
 @write_transaction
@@ -66,7 +66,7 @@ def walk_in_client() -> Client:
         return found
     try:
         with database.atomic():  # a savepoint: the index's refusal leaves the transaction usable
-            client = Client.create(company=WALK_IN_NAME, last_key=WALK_IN_NAME.lower(), walk_in=True)
+            client = Client.create(company=WALK_IN_NAME, walk_in=True)  # no search keys: no search finds it
     except IntegrityError:  # another terminal made it a moment ago
         made = find_walk_in()
         assert made is not None
