@@ -92,8 +92,7 @@ def price_list() -> PriceList:
     listed = catalog.default_price_list()
     if listed is None:
         raise NoPriceList(
-            "The studio has no price list yet: a manager sets one up (Studio setup, Price lists) "
-            "before anything can be sold."
+            "The studio has no price list yet: a manager or the owner adds its items before anything can be sold."
         )
     return listed
 
@@ -104,7 +103,9 @@ def offered_items() -> list[PriceItem]:
     listed = price_list()
     items = catalog.items_of(listed, packages=False)
     if not items:
-        raise NoPriceList(f"The price list {listed.name} has nothing to sell yet: a manager adds its items.")
+        raise NoPriceList(
+            f"The price list {listed.name} has nothing to sell yet: a manager or the owner adds its items."
+        )
     return items
 
 

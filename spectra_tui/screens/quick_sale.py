@@ -318,6 +318,8 @@ class ReceiptDialog(ScreenHooks, ModalScreen[None]):
     ReceiptDialog > Vertical { width: 64; max-width: 100%; height: auto; max-height: 100%;
         border: thick $success; background: $surface; padding: 0 1; }
     ReceiptDialog .dialog-title { height: 1; text-style: bold; }
+    ReceiptDialog #receipt-lines { margin: 1 0; }
+    ReceiptDialog #receipt-money { margin-bottom: 1; }
     ReceiptDialog #receipt-change { height: auto; text-style: bold; color: $warning; }
     ReceiptDialog .buttons { height: auto; align-horizontal: right; }
     ReceiptDialog .buttons Button { margin-left: 1; }
@@ -403,6 +405,10 @@ def open_quick_sale(app) -> None:
     try:
         items = quick_sale.offered_items()
         list_name = quick_sale.price_list().name
+    except quick_sale.NoPriceList as error:
+        where = f"{keymap.key('set_up_studio')} opens the studio's setup: its Price list step adds items."
+        app.notify(f"{error} {where}", title="Nothing to sell", severity="error", timeout=12)
+        return
     except WRITE_ERRORS as error:
         app.notify(readable(error), title="No quick sale", severity="error", timeout=10)
         return

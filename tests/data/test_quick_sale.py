@@ -300,7 +300,7 @@ def test_an_unknown_method_is_refused(shop):
 
 
 def test_with_no_price_list_it_says_what_to_do(db):
-    with pytest.raises(quick_sale.NoPriceList, match="no price list yet: a manager sets one up"):
+    with pytest.raises(quick_sale.NoPriceList, match="no price list yet: a manager or the owner adds its items"):
         quick_sale.offered_items()
     catalog.create_price_list("Standard")
     with pytest.raises(quick_sale.NoPriceList, match="The price list Standard has nothing to sell yet"):

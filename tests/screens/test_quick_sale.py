@@ -14,6 +14,7 @@ from spectra_tui.data.users import sign_in
 from spectra_tui.screens import keymap
 from spectra_tui.screens.clients import ClientForm
 from spectra_tui.screens.dialogs import ConfirmDialog
+from spectra_tui.screens.first_start import FirstStartScreen
 from spectra_tui.screens.help import key_map
 from spectra_tui.screens.help_pages import PAGES, matching
 from spectra_tui.screens.invoices import InvoiceRecord
@@ -246,11 +247,14 @@ async def test_an_empty_studio_says_there_is_no_price_list(empty_studio, tmp_pat
         await pilot.press("alt+i")
         assert app.screen is home
         (message,) = [n.message for n in app._notifications]
-        assert message.startswith("The studio has no price list yet: a manager sets one up")
+        assert message == ("The studio has no price list yet: a manager or the owner adds its items before anything "
+                           "can be sold. Ctrl+F10 opens the studio's setup: its Price list step adds items.")
         sign_in(User.get(User.username == "owner"))  # (a manager or the owner adds a list)
         catalog.create_price_list("Standard")
         app.clear_notifications()
         await pilot.press("alt+i")
         assert app.screen is home
-        assert [n.message for n in app._notifications] == ["The price list Standard has nothing to sell yet: a "
-                                                           "manager adds its items."]
+        (message,) = [n.message for n in app._notifications]
+        assert message.startswith("The price list Standard has nothing to sell yet: a manager or the owner adds")
+        await pilot.press("ctrl+f10")  # as the message says (here the owner is signed in)
+        assert isinstance(app.screen, FirstStartScreen)
