@@ -75,13 +75,11 @@ def walk_in_client() -> Client:
     return client
 
 
-def is_walk_in(client: Client | None) -> bool:
-    """None (no client chosen) stands for the walk-in client too."""
-    return client is None or bool(client.walk_in)
-
-
 def buyer_name(client: Client | None) -> str:
-    return WALK_IN_NAME if is_walk_in(client) else client.full_name  # type: ignore[union-attr]
+    """Who the sale is to, as the screens and the receipt name them."""
+    if client is None or client.walk_in:
+        return WALK_IN_NAME
+    return client.full_name
 
 
 # ---------------------------------------------------------------- what is sold
@@ -198,7 +196,7 @@ def _fresh_items(lines: list[tuple[PriceItem, int]], listed: PriceList) -> list[
         fresh.append((row, quantity))
     if changed:
         raise ValidationError(
-            f"The price of {', '.join(changed)} changed in another terminal: open the sale again to see it."
+            f"The price of {', '.join(changed)} changed in another terminal: back on the sale, check its new total."
         )
     return fresh
 
@@ -228,10 +226,10 @@ def sell(
         raise ValidationError(f"The payment method must be one of: {', '.join(LedgerEntry.METHODS)}.", "method")
     fresh = _fresh_items(merged, listed)
     recorded = _check_payment(method, amount_cents, totals(fresh)[2])
-    buyer = walk_in_client() if client is None else client
-    invoice = invoices.save_new(invoices.new_invoice(Invoice.GENERIC, client=buyer))
     if len(fresh) > invoices.MAX_LINES:
         raise ValidationError(f"An invoice holds at most {invoices.MAX_LINES} lines.")
+    buyer = walk_in_client() if client is None else client
+    invoice = invoices.save_new(invoices.new_invoice(Invoice.GENERIC, client=buyer))
     stored = _invoice_lines(fresh)
     for position, line in enumerate(stored, start=1):
         line.invoice = invoice

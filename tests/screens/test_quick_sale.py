@@ -258,3 +258,25 @@ async def test_an_empty_studio_says_there_is_no_price_list(empty_studio, tmp_pat
         assert message.startswith("The price list Standard has nothing to sell yet: a manager or the owner adds")
         await pilot.press("ctrl+f10")  # as the message says (here the owner is signed in)
         assert isinstance(app.screen, FirstStartScreen)
+
+
+async def test_a_price_changed_in_another_terminal_is_shown_before_anything_is_sold(app):
+    before = Invoice.select().count()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+i", "enter")
+        screen = app.screen
+        item = screen.lines[0].item
+        rita = User.get(User.username == "rita")
+        sign_in(User.get(User.username == "admin"))  # another terminal: the owner raises the price
+        catalog.update_price_item(catalog.find_item(item.code), price_cents=item.price_cents + 500)
+        sign_in(rita)
+        await pilot.press("ctrl+w", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, SalePaymentDialog)
+        assert f"The price of {item.name} changed in another terminal" in text_of(dialog, "#error")
+        await pilot.press("escape")  # back on the sale: the new price and total
+        assert app.screen is screen and screen.lines[0].item.price_cents == item.price_cents + 500
+        new_total = quick_sale.totals([(screen.lines[0].item, 1)])[2]
+        assert f"Total ${new_total / 100:,.2f}" in text_of(screen, "#sale-totals")
+        await pilot.press("ctrl+w", "enter", "escape")  # now sold at the new price
+    assert Invoice.select().count() == before + 1 and last_invoice().total_cents == new_total
