@@ -280,3 +280,13 @@ async def test_a_price_changed_in_another_terminal_is_shown_before_anything_is_s
         assert f"Total ${new_total / 100:,.2f}" in text_of(screen, "#sale-totals")
         await pilot.press("ctrl+w", "enter", "escape")  # now sold at the new price
     assert Invoice.select().count() == before + 1 and last_invoice().total_cents == new_total
+
+
+async def test_a_sale_left_open_by_a_hub_key_comes_back_whole(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+i", "enter", "plus")
+        sale = app.screen
+        await pilot.press("f7")  # the Invoices hub: the sale is kept as a window
+        assert not isinstance(app.screen, QuickSaleScreen)
+        await pilot.press("alt+i")  # the same sale again, not a new one
+        assert app.screen is sale and [line.quantity for line in sale.lines] == [2]
