@@ -220,6 +220,12 @@ class SpectraApp(App):
 
         self.push_screen(TaskDialog(client=client), saved)
 
+    def action_quick_sale(self) -> None:
+        """Ctrl+I (Alt+I where the terminal sends Ctrl+I as Tab): Quick Sale, from anywhere."""
+        from .screens.quick_sale import open_quick_sale
+
+        open_quick_sale(self)
+
     def action_time_clock(self) -> None:
         """Ctrl+T: in a note, a time stamp at the cursor; elsewhere the Time Clock dialog."""
         from .screens.time_clock import open_time_clock, stamp_note

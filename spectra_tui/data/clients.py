@@ -1,5 +1,9 @@
 """Clients: validation, capitalisation (names.py), duplicate warning and search.
 
+The walk-in client (``Client.walk_in``, made by data/quick_sale.py) is the
+studio's built-in buyer of Quick Sale's sales without a name: it is never
+edited and never listed (search, counts), but its invoices name it.
+
 Search pages from SQL over indexed lower-case keys (prefix ranges, keyset
 pagination), so it stays fast at 100,000 clients on SQLite and PostgreSQL.
 """
@@ -40,6 +44,7 @@ PHONE_FIELDS = ("phone_home", "phone_mobile", "phone_work")
 MAX_LENGTH = 200
 MAX_NOTES = 20000
 DEFAULT_REGION = "US"
+WALK_IN_NAME = "Walk-in customer"
 
 
 class DuplicateClient(DomainError):
@@ -49,6 +54,19 @@ class DuplicateClient(DomainError):
         names = "; ".join(f"{c.full_name} (#{c.id}, {c.main_phone or c.email})" for c in duplicates[:3])
         super().__init__(f"This client may already exist: {names}. Save anyway only if it is a different person.")
         self.duplicates = duplicates
+
+
+class BuiltInClient(DomainError):
+    """The walk-in client is built in: it is not edited (nor merged, nor deleted)."""
+
+
+def refuse_walk_in(client: Client | None, doing: str) -> None:
+    """Raise BuiltInClient when ``client`` is the walk-in client."""
+    if client is not None and client.walk_in:
+        raise BuiltInClient(
+            f"The {WALK_IN_NAME.lower()} is built in for Quick Sale's sales without a name: {doing} is not "
+            "possible. Choose the client by name (or add one) for anything else."
+        )
 
 
 # ---------------------------------------------------------------- normalising
@@ -223,8 +241,10 @@ def save_client(
     """Create (client=None) or update a client from form fields.
 
     Raises ValidationError for bad input and DuplicateClient when the same
-    person seems to exist already (pass allow_duplicate=True to save anyway).
+    person seems to exist already (pass allow_duplicate=True to save anyway);
+    the walk-in client is never edited (BuiltInClient).
     """
+    refuse_walk_in(client, "editing its record")
     clean, errors = _clean_each(fields, set(CAPITALIZED_FIELDS) if capitalize is None else capitalize)
     merged = {**({} if client is None else {k: getattr(client, k) for k in TEXT_FIELDS}), **clean}
     named = merged.get("first_name") or merged.get("last_name") or merged.get("company")
@@ -271,6 +291,7 @@ def family_of(client: Client) -> list[FamilyMember]:
 def add_family_member(
     client: Client, first_name: str, last_name: str = "", relationship: str = "", birthday: str | dt.date | None = None
 ) -> FamilyMember:
+    refuse_walk_in(client, "adding a family member")
     first = capitalize_person(one_line(first_name))
     if not first:
         raise ValidationError("Enter the family member's first name.", "first_name")
@@ -290,6 +311,7 @@ def add_family_member(
 
 @write_transaction
 def remove_family_member(member: FamilyMember) -> None:
+    refuse_walk_in(member.client, "changing its family")
     with database.atomic():
         audit.record("family.remove", "client", member.client_id, member, None)
         FamilyMember.delete().where(FamilyMember.id == member.id).execute()
@@ -377,6 +399,15 @@ def _query_filter(query: ClientQuery):
     return [_name_condition(token) for token in _name_tokens(query)] + _field_conditions(query)
 
 
+# The walk-in client has no search keys (all empty): no name, phone, email or
+# city typed ever matches it. The list of everyone (an empty search) and the
+# counts leave it out by its flag: LISTED. IS_WALK_IN is written as the
+# partial unique index's own condition (migration 0012), so that the index
+# finds the walk-in at once among 100,000 clients.
+LISTED = Client.walk_in == False  # noqa: E712
+IS_WALK_IN = Client.walk_in
+
+
 def _many(conditions: list) -> bool:
     select = Client.select(Client.id)
     for condition in conditions:
@@ -385,7 +416,7 @@ def _many(conditions: list) -> bool:
 
 
 def _page(conditions: list, limit: int, after: Client | None) -> list[Client]:
-    select = Client.select()
+    select = Client.select().where(LISTED)
     for condition in conditions:
         select = select.where(condition)
     if after is not None:  # a row value: the name index is entered right after the previous page
@@ -423,11 +454,15 @@ def search_clients(query: ClientQuery, limit: int = 50, after: Client | None = N
 
 def count_clients(query: ClientQuery, cap: int = 10000) -> int:
     """How many clients match, counted up to ``cap`` (shown as "10000+")."""
-    select = Client.select(Client.id)
-    for condition in _query_filter(query):
+    conditions = _query_filter(query)
+    if not conditions:  # everyone: every client but the walk-in
+        return min(total_clients(), cap)
+    select = Client.select(Client.id)  # (the walk-in matches no condition: it has no search keys)
+    for condition in conditions:
         select = select.where(condition)
     return select.limit(cap).count()
 
 
 def total_clients() -> int:
-    return Client.select(fn.COUNT(Client.id)).scalar()
+    """Every client but the walk-in (all counted from an index, less the walk-in found through its own)."""
+    return Client.select(fn.COUNT(Client.id)).scalar() - Client.select(Client.id).where(IS_WALK_IN).count()

@@ -229,6 +229,9 @@ class Client(VersionedModel):
     notes = TextField(default="")
     do_not_market = BooleanField(default=False)
     do_not_call = BooleanField(default=False)
+    # The built-in walk-in client of Quick Sale (data/quick_sale.py): one per
+    # studio (a partial unique index, migration 0012), never edited, never listed.
+    walk_in = BooleanField(default=False)
     # Search keys, kept by clients.save_client: lower-case, accents removed,
     # phone digits only. Indexed so searches page from SQL at 100,000 clients.
     first_key = CharField(default="", index=True)

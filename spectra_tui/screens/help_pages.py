@@ -12,14 +12,18 @@ from rich.markup import escape
 
 from . import keymap
 
-_KEY = re.compile(r"\{([\w.]+)\}")
+_KEY = re.compile(r"\{(all:)?([\w.]+)\}")
 
 
 def _key(match: re.Match[str]) -> str:
-    """{invoice_record.payment} -> the action's key in force; {submit}, {list}:
-    a key of Textual's own widgets (keymap.WIDGET_KEYS). Bold."""
-    name = match.group(1)
-    shown = keymap.widget_key(name) if name in keymap.WIDGET_KEYS else keymap.key(name)
+    """{invoice_record.payment} -> the action's key in force; {all:new_quick_sale}:
+    every key of it (a key most terminals cannot send, and its fallback);
+    {submit}, {list}: a key of Textual's own widgets (keymap.WIDGET_KEYS). Bold."""
+    every, name = match.group(1), match.group(2)
+    if name in keymap.WIDGET_KEYS:
+        shown = keymap.widget_key(name)
+    else:
+        shown = keymap.active().all_keys(name) if every else keymap.key(name)
     return f"[b]{escape(shown)}[/b]"
 
 
@@ -117,6 +121,11 @@ The Scheduling Wizard makes the session fee invoice with the booking. A sales pr
 
 Not about a session (an à la carte frame): in the client record, {client_record.new_generic} makes a Generic
 invoice; {client_record.new_estimate} an estimate, {client_record.new_credit_memo} a credit memo.
+
+Paid at the counter at once, from anywhere: {all:new_quick_sale} opens Quick Sale, sold to the walk-in customer
+({quick_sale.client} chooses a client instead). {quick_sale.add} adds the highlighted item (quick picks first),
+{quick_sale.more}/{quick_sale.less} the quantity, {save_close} the payment (cash, the total; cash above it
+gives change), {submit} takes it and shows the receipt — 4 keys from the hub.
 
 Lines: {invoice_record.add_line} adds one: the item code, {submit} looks it up (an empty {submit} or
 {invoice_line.price_list}: the price list), {save_close} saves the line — {invoice_record.add_line}, the code,
@@ -238,7 +247,7 @@ PAGES: list[HelpPage] = [
     HelpPage(
         "CREATE A NEW INVOICE",
         NEW_INVOICE,
-        "order session fee generic estimate credit memo line price list item package session type",
+        "order session fee generic estimate credit memo line price list item package session type quick sale",
     ),
     HelpPage("FIND AN EXISTING INVOICE", FIND_INVOICE, "search number look up"),
     HelpPage("ENTER A PAYMENT", PAYMENT, "pay money cash check card refund"),

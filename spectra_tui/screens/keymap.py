@@ -96,7 +96,8 @@ APP_ACTIONS: list[Action] = [
     # Ctrl+E also edits a text field (end of line): a field keeps it (not priority)
     # until its screen is built; elsewhere it says so.
     _not_built("new_email", "New Email", "ctrl+e", priority=False),
-    _not_built("new_quick_sale", "New Quick Sale", "ctrl+i", fallback="alt+i"),  # Ctrl+I: Tab in most terminals
+    # Ctrl+I: Tab in most terminals (where the kitty keyboard protocol tells them apart it arrives as itself).
+    _app("new_quick_sale", "New Quick Sale", "ctrl+i", "quick_sale", fallback="alt+i", show=False, label="Quick sale"),
     _not_built("new_sms", "New SMS Text Message", "ctrl+m", fallback="alt+m"),  # Ctrl+M: Enter in most terminals
     # Ctrl+T: in a note, the date, time and initials at the cursor; elsewhere the time clock.
     _app("time_clock", "Time stamp, Time clock", "ctrl+t", "time_clock", show=False),
@@ -137,6 +138,8 @@ SCOPES: dict[str, str] = {
     "import_images": "Import Images",
     "presentation": "Presentation",
     "order_info": "Order info",
+    "quick_sale": "Quick Sale",
+    "receipt": "Quick Sale: the receipt",
     "prepare": "Prepare images",
     "compare": "Compare images",
     "calendar": "Calendar",
@@ -290,6 +293,22 @@ SCREEN_ACTIONS: list[Action] = [
             ("next_image", "Next image of the presentation", "right_square_bracket", "move_presentation(1)", HIDDEN),
             ("close", "Leave (asks before throwing an order away)", "escape", "close", {"label": "Leave"}),
         ],
+    ),
+    *_in(
+        "quick_sale",
+        [
+            ("add", "Add one of the highlighted item", "enter", "add", {"label": "Add"}),
+            ("more", "One more of the sale's line", "plus,equals_sign", "quantity(1)", {"label": "More"}),
+            ("less", "One less of the sale's line", "minus", "quantity(-1)", {"label": "Less"}),
+            ("remove", "Remove the line from the sale", "delete", "remove", {"label": "Remove"}),
+            ("client", "Sell to a client (Client Search)", "c", "choose_client", {"label": "Client…"}),
+            ("walk_in", "Sell to the walk-in customer", "w", "walk_in", {"label": "Walk-in"}),
+            ("close", "Leave (asks before throwing a sale away)", "escape", "close", {"label": "Leave"}),
+        ],
+    ),
+    *_in(
+        "receipt",
+        [("open_invoice", "Open the sale's invoice (to print it)", "o", "open_invoice", {"label": "Invoice"})],
     ),
     *_in(
         "prepare",

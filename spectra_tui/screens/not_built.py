@@ -10,7 +10,6 @@ WILL_OPEN = {
     "hub_messages": "the Messages hub: the emails and text messages sent to clients",
     "hub_tasks": "the Tasks hub: every open task, whoever it is for (Home lists those due)",
     "new_email": "a new email to the client of the open record",
-    "new_quick_sale": "a quick sale: an invoice paid at the counter, with no session",
     "new_sms": "a new text message to the client of the open record",
 }
 
