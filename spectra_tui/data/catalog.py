@@ -300,6 +300,11 @@ def create_package(
 ITEM_FIELDS = ("code", "name", "group_name", "price_cents", "cost_cents", "taxable", "hidden", "quick_pick", "vendor")
 
 
+def vendor_names() -> list[str]:
+    """The studio's vendors (labs), by name."""
+    return sorted(settings.vendors())
+
+
 def _vendor(value: str) -> str:
     """The vendor that makes an item: one of the studio's vendors (settings), or "" (made in house)."""
     name = " ".join(str(value or "").split())
@@ -308,9 +313,10 @@ def _vendor(value: str) -> str:
     for known in settings.vendors():
         if known.casefold() == name.casefold():
             return known
-    known_names = ", ".join(sorted(settings.vendors())) or "none yet"
+    known_names = ", ".join(vendor_names()) or "none yet"
     raise ValidationError(
-        f"'{name}' is not one of the studio's vendors ({known_names}): add it with its lead time in the settings.",
+        f"'{name}' is not one of the studio's vendors ({known_names}): add it with its lead time in Studio "
+        "Settings (Production).",
         "vendor",
     )
 

@@ -45,6 +45,7 @@ class StudioSetup:
     overtime_hours_per_week: str  # a week's paid hours past which the rest is overtime
     studio_logo: str  # the documents' logo: an image file; empty: none
     documents_folder: str  # where documents (PDF) are saved; empty: Spectra in the documents folder
+    vendors: str  # the labs with their lead times: "Miller's Lab: 7; Canvas Works: 14"
 
 
 def current() -> StudioSetup:
@@ -67,6 +68,7 @@ def current() -> StudioSetup:
         overtime_hours_per_week=settings.get("overtime_hours_per_week"),
         studio_logo=settings.get("studio_logo"),
         documents_folder=settings.get("documents_folder"),
+        vendors=vendors_text(settings.vendors()),
     )
 
 
@@ -119,7 +121,32 @@ def read(setup: StudioSetup) -> dict:
         "overtime_hours_per_week": _checked("overtime_hours_per_week", (setup.overtime_hours_per_week or "").strip()),
         "studio_logo": _checked("studio_logo", setup.studio_logo or ""),
         "documents_folder": _checked("documents_folder", setup.documents_folder or ""),
+        "vendors": _checked("vendors", read_vendors(setup.vendors)),
     }
+
+
+def vendors_text(vendors: dict[str, int]) -> str:
+    """The vendors as they are typed: "Miller's Lab: 7; Canvas Works: 14"."""
+    return "; ".join(f"{name}: {days}" for name, days in vendors.items())
+
+
+def read_vendors(text: str) -> dict[str, int]:
+    """What was typed as the vendors ("Miller's Lab: 7; Canvas Works: 14", days
+    of lead time after each name) as name -> days; the message names the field."""
+    vendors: dict[str, int] = {}
+    for entry in (text or "").split(";"):
+        if not entry.strip():
+            continue
+        name, colon, days = entry.rpartition(":")
+        days = days.strip()
+        if not colon or not name.strip() or not (days.isascii() and days.isdigit()):
+            raise ValidationError(
+                f"Type each vendor as its name, a colon and its lead time in days, e.g. Miller's Lab: 7 "
+                f"(not '{one_line(entry)[:40]}').",
+                "vendors",
+            )
+        vendors[name.strip()] = int(days)
+    return vendors
 
 
 def _refund_limit(text: str, locale: str) -> int:

@@ -308,7 +308,10 @@ SCREEN_ACTIONS: list[Action] = [
     ),
     *_in(
         "receipt",
-        [("open_invoice", "Open the sale's invoice (to print it)", "o", "open_invoice", {"label": "Invoice"})],
+        [
+            ("open_invoice", "Open the sale's invoice", "o", "open_invoice", {"label": "Invoice"}),
+            ("save_pdf", "Save the receipt as PDF", "P", "save_pdf", {"label": "PDF"}),
+        ],
     ),
     *_in(
         "prepare",

@@ -211,6 +211,7 @@ class ItemDialog(SmallForm):
         ("cost", "Cost", "what it costs the studio (may be empty)"),
         ("taxable", "Taxable", ""),
         ("quick_pick", "Quick pick", ""),
+        ("vendor", "Vendor", "the lab that makes it; empty: made in house"),
     ]
     PACKAGE_FIELDS = [
         ("minimum", "Min images", "1"),
@@ -228,7 +229,12 @@ class ItemDialog(SmallForm):
         )
         if item is not None and item.is_package:
             self.TITLE_TEXT += f" (pieces: {catalog.contents_text(item)})"
-        fields = list(self.ITEM_FIELDS)
+        fields = [field for field in self.ITEM_FIELDS if not (self.package and field[0] == "vendor")]
+        if not self.package:  # a package's pieces carry their vendors
+            known = ", ".join(catalog.vendor_names()) or "none yet (Studio Settings, Production)"
+            fields = [
+                (f, label, f"{known}; empty: made in house" if f == "vendor" else hint) for f, label, hint in fields
+            ]
         if item is not None:
             fields.append(("hidden", "Hidden", ""))
         if self.package and item is None:
@@ -246,6 +252,7 @@ class ItemDialog(SmallForm):
             "code": item.code,
             "description": item.name,
             "group": item.group_name,
+            "vendor": item.vendor,
             "price": typed_amount(item.price_cents),
             "cost": typed_amount(item.cost_cents) if item.cost_cents else "",
             "minimum": str(item.min_images or 1),
@@ -282,6 +289,8 @@ class ItemDialog(SmallForm):
             taxable=values["taxable"],
             quick_pick=values["quick_pick"],
         )
+        if not self.package:
+            fields["vendor"] = values["vendor"]
         if self.package:
             fields.update(
                 min_images=catalog.typed_count(values["minimum"], "minimum of images", "minimum", blank=1),
@@ -304,6 +313,7 @@ class ItemDialog(SmallForm):
                 group=fields["group_name"],
                 cost_cents=fields["cost_cents"],
                 quick_pick=fields["quick_pick"],
+                vendor=fields["vendor"],
             )
         return catalog.create_package(
             fields["code"],

@@ -310,8 +310,8 @@ class SalePaymentDialog(MoneyDialog):
 
 class ReceiptDialog(ScreenHooks, ModalScreen[None]):
     """The sale's receipt on screen: the invoice number, the lines, the total,
-    what was paid and the change. The invoice's record prints it (its number
-    is here; the Invoice key opens it)."""
+    what was paid and the change; P saves it as PDF (screens/invoices/pdf.py),
+    o opens the sale's invoice."""
 
     DEFAULT_CSS = """
     ReceiptDialog { align: center middle; }
@@ -341,7 +341,8 @@ class ReceiptDialog(ScreenHooks, ModalScreen[None]):
                 yield Static(f"Change {format_money(sale.change_cents)}", id="receipt-change")
             yield Static(
                 f"[dim]Invoice {invoice.display_number} is in Invoices ({keymap.key('hub_invoices')}); "
-                f"{keymap.key('receipt.open_invoice')} opens it now (to print it).[/dim]"
+                f"{keymap.key('receipt.open_invoice')} opens it now, {keymap.key('receipt.save_pdf')} saves this "
+                "receipt as PDF.[/dim]"
             )
             with Horizontal(classes="buttons"):
                 yield Button(f"Close ({keymap.key('dialog.close')})", variant="primary", id="close", compact=True)
@@ -385,6 +386,12 @@ class ReceiptDialog(ScreenHooks, ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+    def action_save_pdf(self) -> None:
+        """The payment's receipt (the invoice when nothing was due) as PDF, in the documents folder."""
+        from .invoices.pdf import save_pdf
+
+        save_pdf(self, self.sale.payment or self.sale.invoice)
 
     def action_open_invoice(self) -> None:
         from .open_record import open_invoice

@@ -125,6 +125,12 @@ class StudioSettingsScreen(RecordScreen):
                 "Documents folder",
                 Input(shown.documents_folder, placeholder="empty: Spectra in your Documents folder"),
             )
+            yield Static("Production", classes="section")
+            yield from self._row(
+                "vendors",
+                "Vendors (labs)",
+                Input(shown.vendors, placeholder="name: lead days; e.g. Miller's Lab: 7; Canvas Works: 14"),
+            )
             yield Static("Time clock", classes="section")
             yield from self._row(
                 "week_starts_on",
@@ -185,6 +191,7 @@ class StudioSettingsScreen(RecordScreen):
             overtime_hours_per_week=text("overtime_hours_per_week"),
             studio_logo=text("studio_logo"),
             documents_folder=text("documents_folder"),
+            vendors=text("vendors"),
         )
 
     def save(self) -> bool:

@@ -136,3 +136,25 @@ def test_the_documents_logo_and_folder_are_studio_settings(studio, tmp_path):
         with pytest.raises(ValidationError) as caught:
             studio_setup.save(dataclasses.replace(setup, **change))
         assert caught.value.field == field
+
+
+def test_the_vendors_are_typed_with_their_lead_times(studio):
+    from spectra_tui.data import catalog
+
+    setup = dataclasses.replace(studio_setup.current(), vendors=" Miller's Lab : 7;Canvas Works: 14 ; ")
+    studio_setup.save(setup)
+    assert settings.vendors() == {"Miller's Lab": 7, "Canvas Works": 14}
+    assert studio_setup.current().vendors == "Miller's Lab: 7; Canvas Works: 14"
+    assert catalog.vendor_names() == ["Canvas Works", "Miller's Lab"]
+    item = catalog.update_price_item(studio.item, vendor="miller's lab")
+    assert item.vendor == "Miller's Lab"  # written as the studio names it
+    for typed, message in (("Miller's Lab 7", "name, a colon and its lead time"),
+                           ("Miller's Lab: seven", "name, a colon"),
+                           ("Lab: 400", "from 0 to 365"),
+                           ("Lab: 3; lab: 4", "listed twice")):
+        with pytest.raises(ValidationError, match=message) as caught:
+            studio_setup.save(dataclasses.replace(studio_setup.current(), vendors=typed))
+        assert caught.value.field == "vendors"
+    assert settings.vendors() == {"Miller's Lab": 7, "Canvas Works": 14}  # nothing stored
+    with pytest.raises(ValidationError, match="not one of the studio's vendors"):
+        catalog.update_price_item(item, vendor="Other Lab")

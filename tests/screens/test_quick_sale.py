@@ -7,7 +7,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, Static
 
-from spectra_tui.data import accounts, catalog, quick_sale
+from spectra_tui.data import accounts, catalog, quick_sale, settings
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.models import Client, Invoice, InvoiceLine, LedgerEntry, User
 from spectra_tui.data.users import sign_in
@@ -290,3 +290,26 @@ async def test_a_sale_left_open_by_a_hub_key_comes_back_whole(app):
         assert not isinstance(app.screen, QuickSaleScreen)
         await pilot.press("alt+i")  # the same sale again, not a new one
         assert app.screen is sale and [line.quantity for line in sale.lines] == [2]
+
+
+async def test_the_receipt_is_saved_as_pdf_from_the_receipt(app, tmp_path, monkeypatch):
+    from pypdf import PdfReader
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    settings.put("documents_folder", str(tmp_path / "docs"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("alt+i", "enter", "ctrl+w", "enter")
+        await pilot.pause()
+        receipt = app.screen
+        assert isinstance(receipt, ReceiptDialog)
+        await pilot.press(keymap.action_of("receipt.save_pdf").keys)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is receipt  # still on screen, for the client
+    payment = LedgerEntry.get(LedgerEntry.invoice == last_invoice().id)
+    saved = list((tmp_path / "docs").glob("*.pdf"))
+    assert [path.name for path in saved] == [f"receipt-{payment.id}.pdf"]
+    text = "".join(page.extract_text() for page in PdfReader(saved[0]).pages)
+    assert "Walk-in customer" in text and last_invoice().display_number in text
