@@ -11,7 +11,7 @@ import json
 import os
 
 import pytest
-from peewee import IntegerField, Table
+from peewee import BooleanField, IntegerField, Table
 
 from spectra_tui.data import audit, check, invoices, ledger, studio_key
 from spectra_tui.data.models import AuditLog, Counter, Invoice, InvoiceLine, LedgerEntry
@@ -321,15 +321,21 @@ def test_the_studio_identity_changed_is_found(books, db):
 
 @contextlib.contextmanager
 def models_as_of_0003(*models):
-    """The models without the ``version`` column migration 0005 adds, to write
-    rows into a studio made by an earlier program (test-only)."""
+    """The models without the columns later migrations add (``version``: 0005;
+    the client's ``walk_in``: 0012), to write rows into a studio made by an
+    earlier program (test-only)."""
+    later = {"version": lambda: IntegerField(default=1), "walk_in": lambda: BooleanField(default=False)}
+    removed = []
     for model in models:
-        model._meta.remove_field("version")
+        for name in later:
+            if name in model._meta.fields:
+                model._meta.remove_field(name)
+                removed.append((model, name))
     try:
         yield
     finally:
-        for model in models:
-            model._meta.add_field("version", IntegerField(default=1))
+        for model, name in removed:
+            model._meta.add_field(name, later[name]())
 
 
 def test_a_studio_of_an_earlier_version_is_upgraded_and_keyed(tmp_path):
