@@ -102,19 +102,20 @@ def get_price_list(price_list_id: int) -> PriceList:
     return row
 
 
-def _check_list_name_free(name: str, list_id: int | None = None) -> None:
-    query = PriceList.select().where(PriceList.name == name)
-    if list_id is not None:
-        query = query.where(PriceList.id != list_id)
+def _check_name_free(model: type[PriceList] | type[SessionType], name: str, row_id: int | None, what: str) -> None:
+    """No other price list (session type) has this name."""
+    query = model.select().where(model.name == name)
+    if row_id is not None:
+        query = query.where(model.id != row_id)
     if query.exists():
-        raise ValidationError(f"There is already a price list '{name}'.", "name")
+        raise ValidationError(f"There is already a {what} '{name}'.", "name")
 
 
 @write_transaction
 def create_price_list(name: str) -> PriceList:
     require(Permission.CHANGE_SETTINGS)
     name = _name(name, "price list")
-    _check_list_name_free(name)
+    _check_name_free(PriceList, name, None, "price list")
     with database.atomic():
         row = PriceList.create(name=name)
         audit.record("price_list.create", "price_list", row.id, None, row)
@@ -129,7 +130,7 @@ def update_price_list(price_list: PriceList, name: str | None = None, active: bo
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = _name(name, "price list")
-        _check_list_name_free(changes["name"], price_list.id)
+        _check_name_free(PriceList, changes["name"], price_list.id, "price list")
     if active is not None:
         changes["active"] = bool(active)
         if not active:
@@ -432,14 +433,6 @@ def _length(value: Any) -> int:
     return value
 
 
-def _check_type_name_free(name: str, type_id: int | None = None) -> None:
-    query = SessionType.select().where(SessionType.name == name)
-    if type_id is not None:
-        query = query.where(SessionType.id != type_id)
-    if query.exists():
-        raise ValidationError(f"There is already a session type '{name}'.", "name")
-
-
 @write_transaction
 def create_session_type(
     name: str, length_minutes: int, fee_cents: int, color: str = "#87af87", price_list: PriceList | None = None
@@ -447,7 +440,7 @@ def create_session_type(
     """A session type, selling from ``price_list`` (default: the studio's default list, if any)."""
     require(Permission.CHANGE_SETTINGS)
     name = _name(name, "session type")
-    _check_type_name_free(name)
+    _check_name_free(SessionType, name, None, "session type")
     with database.atomic():
         row = SessionType.create(
             name=name,
@@ -483,7 +476,7 @@ def update_session_type(
     changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = _name(name, "session type")
-        _check_type_name_free(changes["name"], session_type.id)
+        _check_name_free(SessionType, changes["name"], session_type.id, "session type")
     if length_minutes is not None:
         changes["length_minutes"] = _length(length_minutes)
     if fee_cents is not None:

@@ -220,6 +220,25 @@ def _save(invoice: Invoice, **values) -> None:
     ledger.store_balances([invoice])
 
 
+@write_transaction
+def save_with_lines(invoice: Invoice, lines: list[InvoiceLine], action: str) -> Invoice:
+    """Store and number a new invoice (``new_invoice``) with its lines, not
+    stored yet, in one transaction (an order, a quick sale); one audit entry,
+    ``action``, holds the invoice and its lines."""
+    if len(lines) > MAX_LINES:
+        raise ValidationError(f"An invoice holds at most {MAX_LINES} lines; split it in two.")
+    with _unsaved_again_on_failure(invoice), database.atomic():
+        save_new(invoice)
+        for position, line in enumerate(lines, start=1):
+            line.invoice = invoice
+            line.position = position
+            line.save(force_insert=True)
+        store_totals(invoice)
+        after = {**audit.snapshot(invoice), "lines": [audit.snapshot(line) for line in lines]}
+        audit.record(action, "invoice", invoice.id, None, after)
+    return invoice
+
+
 def store_totals(invoice: Invoice) -> None:
     """Store the totals of the invoice's stored lines (inside the caller's transaction)."""
     _save(invoice, **stored_totals(invoice))

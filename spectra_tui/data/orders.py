@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import audit, invoices
+from . import invoices
 from .catalog import components, items_of, price_list_for
 from .db import write_transaction
 from .errors import ValidationError
-from .models import Invoice, InvoiceLine, PriceItem, PriceList, Session, SessionImage, database
+from .models import Invoice, InvoiceLine, PriceItem, PriceList, Session, SessionImage
 from .money import format_money
 
 
@@ -284,21 +284,5 @@ def record_order(order: Order) -> Invoice:
             f"The price of {', '.join(changed)} changed in another terminal: the order now shows the new "
             f"total ({format_money(order.totals()[2])}). Record it again to accept."
         )
-    lines = order.lines()
-    if len(lines) > invoices.MAX_LINES:
-        raise ValidationError(f"An invoice holds at most {invoices.MAX_LINES} lines; split the order.")
-    with database.atomic():
-        invoice = invoices.save_new(invoices.new_invoice(order_kind(order.session), session=order.session))
-        for position, line in enumerate(lines, start=1):
-            line.invoice = invoice
-            line.position = position
-            line.save(force_insert=True)
-        invoices.store_totals(invoice)
-        audit.record(
-            "invoice.order",
-            "invoice",
-            invoice.id,
-            None,
-            {**audit.snapshot(invoice), "lines": [audit.snapshot(line) for line in lines]},
-        )
-    return invoice
+    invoice = invoices.new_invoice(order_kind(order.session), session=order.session)
+    return invoices.save_with_lines(invoice, order.lines(), "invoice.order")

@@ -226,22 +226,10 @@ def sell(
         raise ValidationError(f"The payment method must be one of: {', '.join(LedgerEntry.METHODS)}.", "method")
     fresh = _fresh_items(merged, listed)
     recorded = _check_payment(method, amount_cents, totals(fresh)[2])
-    if len(fresh) > invoices.MAX_LINES:
-        raise ValidationError(f"An invoice holds at most {invoices.MAX_LINES} lines.")
     buyer = walk_in_client() if client is None else client
-    invoice = invoices.save_new(invoices.new_invoice(Invoice.GENERIC, client=buyer))
     stored = _invoice_lines(fresh)
-    for position, line in enumerate(stored, start=1):
-        line.invoice = invoice
-        line.position = position
-        line.save(force_insert=True)
-    invoices.store_totals(invoice)
-    audit.record(
-        "invoice.quick_sale",
-        "invoice",
-        invoice.id,
-        None,
-        {**audit.snapshot(invoice), "lines": [audit.snapshot(line) for line in stored]},
+    invoice = invoices.save_with_lines(
+        invoices.new_invoice(Invoice.GENERIC, client=buyer), stored, "invoice.quick_sale"
     )
     change = change_for(method, amount_cents, invoice.total_cents)
     payment = None
