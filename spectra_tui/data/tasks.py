@@ -153,6 +153,15 @@ def reopen_task(task: Task) -> Task:
     return _change(task, _stored(task), "task.reopen", done_at=None, done_by="")
 
 
+@write_transaction
+def assign_task(task: Task, typed: str) -> Task:
+    """For the person typed (user name, initials or full name), or anyone when empty."""
+    person = _assignee(typed)
+    with database.atomic():
+        stored = versions.current(task, _what(task))
+        return _change(task, stored, "task.assign", assigned_to=person)
+
+
 def _what(task: Task) -> str:
     return f"The task '{task.title}'"
 

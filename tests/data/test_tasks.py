@@ -163,3 +163,15 @@ def test_the_views_use_an_index(desk, view, index):
     plan = " ".join(str(row) for row in desk.db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
     assert f"USING INDEX {index}" in plan or f"USING COVERING INDEX {index}" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+def test_assign_names_a_person_or_anyone_and_is_audited(desk):
+    task = tasks.create_task(TaskFields("Call Ann"))
+    task = tasks.assign_task(task, "Ava Reyes")
+    assert Task.get_by_id(task.id).assigned_to.username == "ava"
+    with pytest.raises(ValidationError, match="No active user named 'zed'") as refused:
+        tasks.assign_task(task, "zed")
+    assert refused.value.field == "assigned_to"
+    task = tasks.assign_task(task, "")
+    assert Task.get_by_id(task.id).assigned_to_id is None
+    assert AuditLog.select().where(AuditLog.action == "task.assign").count() == 2
