@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Select
 
+from ..data import clock
 from ..data import tasks as task_data
 from ..data.errors import NotFound
 from ..data.models import Task
@@ -41,7 +42,7 @@ def task_cells(task: Task) -> tuple:
     late = task_data.is_overdue(task)
     due = f"{task.due:%a %m/%d}" if task.due else ""
     if task.done_at is not None:
-        due = f"done {task.done_by}".strip()
+        due = f"done {clock.to_local(task.done_at):%m/%d}"
     return (
         str(task.id),
         Text(task.priority_name, style=PRIORITY_STYLES.get(task.priority, "")),
@@ -89,7 +90,7 @@ class TasksHub(HubScreen):
             task_cells,
             key=lambda task: task.id,
             id="tasks-list",
-            narrow_columns=[(1, 6, "Prio"), (2, 14), (3, 22), (4, 14)],
+            narrow_columns=[(1, 6, "Prio"), (2, 14), (3, 28), (4, 14)],
             narrow_below=110,
         )
 

@@ -162,8 +162,10 @@ async def test_home_still_lists_today_s_and_late_tasks_with_the_new_fields(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeHub)
-        shown = [t.id for t in app.screen.query_one("#tasks", PagedTable).loaded_rows]
+        table = app.screen.query_one("#tasks", PagedTable)
+        shown = [t.id for t in table.loaded_rows]
         assert today.id in shown and late.id in shown and later.id not in shown
+        assert "Today's (high)" in str(table.get_row(str(today.id))) and "Late (low)" in str(table.get_row(str(late.id)))
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
