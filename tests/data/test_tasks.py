@@ -175,3 +175,30 @@ def test_assign_names_a_person_or_anyone_and_is_audited(desk):
     task = tasks.assign_task(task, "")
     assert Task.get_by_id(task.id).assigned_to_id is None
     assert AuditLog.select().where(AuditLog.action == "task.assign").count() == 2
+
+
+def test_tasks_made_before_0015_are_normal_and_about_no_session(db_target):
+    """A studio upgraded to 0015: its tasks keep everything and are normal priority, about no session."""
+    from peewee import Table
+    from playhouse.migrations import Runner
+
+    from spectra_tui.data import db as dbmod
+    from spectra_tui.data.models import database
+
+    old = dbmod.make_database(db_target, create=True)
+    database.initialize(old)
+    old.connect()
+    try:
+        Runner(old, directory=str(dbmod.MIGRATIONS_DIR)).up(target="0013_production_orders")
+        Table("task").bind(old).insert(title="Order frames", notes="", due=dt.date(2026, 11, 27), created_by="rita",
+                                       created_at=dt.datetime(2026, 11, 20, 9, 0), done_by="", version=1).execute()
+    finally:
+        old.close()
+    dbmod.open_database(db_target)  # the program opens it: 0015 runs
+    try:
+        task = Task.get()
+        assert (task.title, task.due, task.priority, task.session_id) == (
+            "Order frames", dt.date(2026, 11, 27), Task.NORMAL, None)
+        assert "0015_task_priority_session" in Runner(database.obj, directory=str(dbmod.MIGRATIONS_DIR)).applied()
+    finally:
+        dbmod.close_database()
