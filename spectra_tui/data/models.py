@@ -665,13 +665,20 @@ class AuditLog(BaseModel):
 
 class Task(VersionedModel):
     """A to-do of the studio: due on a day (or whenever), maybe about a
-    client, maybe for one person. Done when ``done_at`` is set."""
+    client or one of its sessions, maybe for one person, low, normal or high
+    priority. Done when ``done_at`` is set."""
+
+    LOW, NORMAL, HIGH = 1, 2, 3
+    PRIORITIES = {HIGH: "high", NORMAL: "normal", LOW: "low"}  # the hub lists the higher first
 
     title = CharField()
     notes = TextField(default="")
     due = DateField(null=True)
+    priority = IntegerField(default=NORMAL)
     client = ForeignKeyField(Client, null=True, backref="tasks", on_delete="RESTRICT")
     client_id: ForeignKeyField[int | None]
+    session = ForeignKeyField(Session, null=True, backref="tasks", on_delete="RESTRICT")
+    session_id: ForeignKeyField[int | None]
     assigned_to = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
     assigned_to_id: ForeignKeyField[int | None]
     created_by = CharField(default="")
@@ -680,7 +687,16 @@ class Task(VersionedModel):
     done_by = CharField(default="")
 
     class Meta:
-        indexes = ((("done_at", "due", "id"), False),)
+        indexes = (
+            (("done_at", "due", "id"), False),
+            (("done_at", "priority", "due", "id"), False),  # the Tasks hub's lists (data/tasks.py)
+            (("assigned_to", "done_at", "priority", "due", "id"), False),  # "mine"
+            (("done_at", "id"), False),  # done, the latest first
+        )
+
+    @property
+    def priority_name(self) -> str:
+        return self.PRIORITIES.get(self.priority, "normal")
 
 
 class PhoneCall(BaseModel):

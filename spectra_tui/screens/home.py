@@ -3,7 +3,8 @@
 - Today: the sessions and appointments of today (time, client, what, with whom, status).
 - Waiting at each stage: how many sessions wait at each workflow stage, and
   for how long the longest has waited there.
-- Tasks due: open tasks due today or earlier, the longest overdue first.
+- Tasks due: open tasks due today or earlier, the longest overdue first (a
+  high or low priority said after the title; F11: Tasks).
 - Ready for pickup: production orders ready for the client to pick up (F12: Production).
 - Open balances: invoices with a balance due, largest first (oldest first
   among equal balances), paged from SQL.
@@ -26,6 +27,7 @@ from ..data import invoices as invoice_data
 from ..data import production as production_data
 from ..data import sessions as session_data
 from ..data import tasks as task_data
+from ..data.models import Task
 from ..data.money import format_money
 from . import keymap
 from .base import HubScreen
@@ -45,7 +47,8 @@ def _task_values(task) -> tuple:
     due = "today" if overdue <= 0 else f"{task.due:%m/%d} ({overdue}d late)"
     client = task.client.sort_name if task.client_id else ""
     person = task.assigned_to.full_name if task.assigned_to_id else "anyone"
-    return (due, task.title, client, person)
+    title = task.title if task.priority == Task.NORMAL else f"{task.title} ({task.priority_name})"
+    return (due, title, client, person)
 
 
 def _pickup_values(order) -> tuple:

@@ -1,7 +1,7 @@
 """The task dialog: a new task (Ctrl+D from anywhere; from a client's record
 it is about that client) or an existing one to change (Enter on the Home
-hub's "Tasks due"). The rules and the reading of "tomorrow" / "+2d" are in
-data/tasks.py."""
+hub's "Tasks due" or in the Tasks hub, F11). The rules and the reading of
+"tomorrow" / "+2d" / "high" / a session number are in data/tasks.py."""
 
 from typing import Any
 
@@ -16,7 +16,9 @@ class TaskDialog(SmallForm):
     FIELDS = [
         ("title", "Task", "what is to be done"),
         ("due", "Due", "tomorrow, fri, 12/3, +2d or empty"),
+        ("priority", "Priority", "high, normal or low (h, n, l); empty: normal"),
         ("assigned_to", "For", "user name, or empty for anyone"),
+        ("session", "Session", "its number (its client follows), or empty"),
         ("notes", "Notes", ""),
     ]
 
@@ -37,6 +39,10 @@ class TaskDialog(SmallForm):
             return f"{task.due:%m/%d/%Y}" if task.due else ""
         if field == "assigned_to":
             return task.assigned_to.username if task.assigned_to is not None else ""
+        if field == "priority":
+            return task.priority_name
+        if field == "session":
+            return str(task.session.number) if task.session is not None else ""
         return getattr(task, field)
 
     def reload_record(self) -> None:

@@ -11,7 +11,7 @@ import json
 import os
 
 import pytest
-from peewee import BooleanField, IntegerField, Table
+from peewee import BooleanField, ForeignKeyField, IntegerField, Table
 
 from spectra_tui.data import audit, check, invoices, ledger, studio_key
 from spectra_tui.data.models import AuditLog, Counter, Invoice, InvoiceLine, LedgerEntry
@@ -322,20 +322,26 @@ def test_the_studio_identity_changed_is_found(books, db):
 @contextlib.contextmanager
 def models_as_of_0003(*models):
     """The models without the columns later migrations add (``version``: 0005;
-    the client's ``walk_in``: 0012), to write rows into a studio made by an
-    earlier program (test-only)."""
+    the client's ``walk_in``: 0012; the task's ``priority`` and ``session``:
+    0015), to write rows into a studio made by an earlier program (test-only)."""
+    from spectra_tui.data.models import Session, Task
+
     later = {"version": lambda: IntegerField(default=1), "walk_in": lambda: BooleanField(default=False)}
+    later_in_task = {
+        "priority": lambda: IntegerField(default=Task.NORMAL),
+        "session": lambda: ForeignKeyField(Session, null=True, backref="tasks", on_delete="RESTRICT"),
+    }
     removed = []
     for model in models:
-        for name in later:
+        for name, field in [*later.items(), *(later_in_task.items() if model is Task else [])]:
             if name in model._meta.fields:
                 model._meta.remove_field(name)
-                removed.append((model, name))
+                removed.append((model, name, field))
     try:
         yield
     finally:
-        for model, name in removed:
-            model._meta.add_field(name, later[name]())
+        for model, name, field in removed:
+            model._meta.add_field(name, field())
 
 
 def test_a_studio_of_an_earlier_version_is_upgraded_and_keyed(tmp_path):

@@ -1,4 +1,4 @@
-"""Keys of the desktop program whose screens are not built yet (F8, F9, F11,
+"""Keys of the desktop program whose screens are not built yet (F8, F9,
 Ctrl+E, Ctrl+M) never do nothing: each says what
 it will open and that it is not built yet; Help and the palette say so too."""
 import pytest
@@ -13,7 +13,6 @@ from .test_terminal_keys import deliverable
 NOT_BUILT = {
     "hub_phone_calls": "f8",
     "hub_messages": "f9",
-    "hub_tasks": "f11",
     "new_email": "ctrl+e",
     "new_sms": "ctrl+m",
 }

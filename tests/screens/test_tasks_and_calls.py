@@ -43,7 +43,7 @@ async def test_ctrl_d_makes_a_task_from_the_home_hub_and_it_shows_when_due(app, 
         await pilot.press("ctrl+d")
         await pilot.pause()
         assert isinstance(app.screen, TaskDialog)
-        await type_in(pilot, "Call the lab", "today", "sam", "ask for the canvas proof")
+        await type_in(pilot, "Call the lab", "today", "", "sam", "", "ask for the canvas proof")
         await pilot.pause()
         assert isinstance(app.screen, HomeHub)
         task = Task.select().order_by(Task.id.desc()).get()
@@ -58,7 +58,7 @@ async def test_a_bad_due_day_is_said_at_the_field_and_nothing_typed_is_lost(app,
         await pilot.pause()
         await pilot.press("ctrl+d")
         await pilot.pause()
-        await type_in(pilot, "Order frames", "someday", "", "")
+        await type_in(pilot, "Order frames", "someday", "", "", "", "")
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, TaskDialog) and Task.select().count() == before
@@ -77,12 +77,12 @@ async def test_keys_typed_ahead_land_in_the_right_fields(app, demo_db):
         await pilot.pause()
         await pilot.press("ctrl+d")
         await pilot.pause()
-        for key in [*"Retouch", "enter", *"fri", "enter", *"ava", "enter", *"skin only", "enter"]:
+        for key in [*"Retouch", "enter", *"fri", "enter", "h", "enter", *"ava", "enter", "enter", *"skin only", "enter"]:
             app.post_message(_key(key))
         await pilot.pause(0.3)
         task = Task.select().order_by(Task.id.desc()).get()
-        assert (task.title, task.due, task.assigned_to.username, task.notes) == (
-            "Retouch", dt.date(2026, 11, 27), "ava", "skin only")
+        assert (task.title, task.due, task.priority, task.assigned_to.username, task.notes) == (
+            "Retouch", dt.date(2026, 11, 27), Task.HIGH, "ava", "skin only")
 
 
 def _key(key: str):
@@ -121,7 +121,7 @@ async def test_ctrl_d_in_a_client_record_makes_a_task_about_that_client(app, dem
         await pilot.press("ctrl+d")
         await pilot.pause()
         assert isinstance(app.screen, TaskDialog) and client.full_name in app.screen.TITLE_TEXT
-        await type_in(pilot, "Send the proof gallery", "tomorrow", "", "")
+        await type_in(pilot, "Send the proof gallery", "tomorrow", "", "", "", "")
         await pilot.pause()
         assert isinstance(app.screen, ClientRecord)
         assert [t.title for t in task_data.tasks_of_client(client)][0] == "Send the proof gallery"
