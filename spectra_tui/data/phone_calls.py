@@ -2,15 +2,25 @@
 
 A call is incoming (the client called) or outgoing (the studio called), has
 a subject and notes, and may ask for a call back: a follow-up day makes a
-task for it in the same transaction, so the call and its to-do never part.
+task for it in the same transaction, so the call and its to-do never part:
+the task names its call (``Task.phone_call``), which is how the Phone Calls
+hub (F8) tells the follow-ups from other tasks.
+
+The hub's lists (``search_calls``) page from SQL by keyset: every call,
+today's (the studio's today), a staff member's, newest first; the follow-ups
+due (the call-back task open and due today or earlier), longest due first.
 """
 
 import datetime as dt
+from dataclasses import dataclass
+
+from peewee import JOIN, fn
 
 from . import audit, clock, text
+from .clients import search_key
 from .db import write_transaction
-from .errors import ValidationError
-from .models import Client, PhoneCall, database
+from .errors import NotFound, ValidationError
+from .models import Client, PhoneCall, Task, User, database, tuples
 from .tasks import TaskFields, create_task, parse_due
 from .users import current_user_name
 from .when import parse_when
@@ -70,7 +80,9 @@ def log_call(
         audit.record("call.log", "client", client.id, None, call)
         if due is not None:
             create_task(
-                TaskFields(title=f"Call back {client.full_name}: {subject}"[: text.MAX_HEADING], due=due), client=client
+                TaskFields(title=f"Call back {client.full_name}: {subject}"[: text.MAX_HEADING], due=due),
+                client=client,
+                phone_call=call,
             )
     return call
 
@@ -81,3 +93,95 @@ def calls_of_client(client: Client, limit: int = 50, after: PhoneCall | None = N
     if after is not None:
         select = select.where((PhoneCall.at < after.at) | ((PhoneCall.at == after.at) & (PhoneCall.id < after.id)))
     return list(select.order_by(PhoneCall.at.desc(), PhoneCall.id.desc()).limit(max(1, min(limit, 500))))
+
+
+# ---------------------------------------------------------------- the hub's lists
+
+SHOW = ("all", "today", "follow_ups")
+
+
+@dataclass(frozen=True)
+class CallQuery:
+    """``show``: "all", "today" (the studio's today) or "follow_ups" (the
+    call-back due today or earlier and not done); ``staff``: the calls one
+    person logged (their user name), or "" for everyone's; ``text``: every
+    word starts the client's first or last name, or is in the subject or notes."""
+
+    show: str = "all"
+    staff: str = ""
+    text: str = ""
+
+
+def _joined():
+    """Calls with their client and their call-back task (None without one: a
+    call makes one task at most), so a row needs no query of its own."""
+    return (
+        PhoneCall.select(PhoneCall, Client, Task)
+        .join(Client, on=(PhoneCall.client == Client.id))
+        .switch(PhoneCall)
+        .join(Task, JOIN.LEFT_OUTER, on=(Task.phone_call == PhoneCall.id), attr="follow_up")
+    )
+
+
+def _word_condition(word: str):
+    key = search_key(word)
+    return (
+        Client.last_key.startswith(key)
+        | Client.first_key.startswith(key)
+        | PhoneCall.subject.contains(word)
+        | PhoneCall.notes.contains(word)
+    )
+
+
+def _where(select, query: CallQuery, today: dt.date):
+    if query.show not in SHOW:
+        raise ValidationError(f"Show one of: {', '.join(SHOW)}.", "show")
+    if query.show == "today":
+        start = dt.datetime.combine(today, dt.time())
+        select = select.where((PhoneCall.at >= start) & (PhoneCall.at < start + dt.timedelta(days=1)))
+    elif query.show == "follow_ups":
+        select = select.where(Task.done_at.is_null() & (Task.due <= today) & Task.phone_call.is_null(False))
+    if query.staff:
+        select = select.where(PhoneCall.user_name == query.staff)
+    for word in text.one_line(query.text).split()[:8]:
+        select = select.where(_word_condition(word))
+    return select
+
+
+def search_calls(query: CallQuery, limit: int = 50, after: PhoneCall | None = None) -> list[PhoneCall]:
+    """One page of the calls of ``query``; ``after`` is the last call of the
+    previous page (keyset). Newest first; the follow-ups by their task's due
+    day (longest due first). Each call has ``client`` and ``follow_up``
+    (its call-back Task, or None)."""
+    limit = max(1, min(limit, 500))
+    today = clock.today()
+    select = _where(_joined(), query, today)
+    if query.show == "follow_ups":
+        if after is not None:
+            task = after.follow_up
+            select = select.where((Task.due > task.due) | ((Task.due == task.due) & (Task.id > task.id)))
+        return list(select.order_by(Task.due, Task.id).limit(limit))
+    if after is not None:
+        select = select.where((PhoneCall.at < after.at) | ((PhoneCall.at == after.at) & (PhoneCall.id < after.id)))
+    return list(select.order_by(PhoneCall.at.desc(), PhoneCall.id.desc()).limit(limit))
+
+
+def count_calls(query: CallQuery, cap: int = 10000) -> int:
+    """How many calls ``query`` lists, counted up to ``cap``."""
+    return _where(_joined(), query, clock.today()).limit(cap).count()
+
+
+def staff_names() -> list[tuple[str, str]]:
+    """(user name, full name) of everyone who can log a call or has logged one, by full name."""
+    names = {user.username: user.full_name for user in User.select()}
+    for (name,) in tuples(PhoneCall.select(fn.DISTINCT(PhoneCall.user_name)).where(PhoneCall.user_name != "")):
+        names.setdefault(name, name)
+    return sorted(names.items(), key=lambda pair: (pair[1].casefold(), pair[0]))
+
+
+def get_call(call_id: int) -> PhoneCall:
+    """One call with its client and its call-back task, as the hub lists it."""
+    call = _joined().where(PhoneCall.id == call_id).first()
+    if call is None:
+        raise NotFound(f"There is no phone call #{call_id}.")
+    return call

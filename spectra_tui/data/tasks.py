@@ -13,7 +13,7 @@ from peewee import JOIN
 from . import audit, clock, text, versions
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import Client, Task, User, database
+from .models import Client, PhoneCall, Task, User, database
 from .users import current_user_name, find_user
 from .when import parse_day
 
@@ -59,10 +59,11 @@ def _clean(fields: TaskFields) -> dict:
 
 
 @write_transaction
-def create_task(fields: TaskFields, client: Client | None = None) -> Task:
+def create_task(fields: TaskFields, client: Client | None = None, phone_call: PhoneCall | None = None) -> Task:
+    """``phone_call``: the call this task is the call-back of (data/phone_calls.log_call)."""
     values = _clean(fields)
     with database.atomic():
-        task = Task.create(client=client, created_by=current_user_name(), **values)
+        task = Task.create(client=client, phone_call=phone_call, created_by=current_user_name(), **values)
         audit.record("task.add", "task", task.id, None, task)
     return task
 
