@@ -157,13 +157,18 @@ def search_calls(query: CallQuery, limit: int = 50, after: PhoneCall | None = No
     today = clock.today()
     select = _where(_joined(), query, today)
     if query.show == "follow_ups":
-        if after is not None:
-            task = after.follow_up
+        task = follow_up_of(after) if after is not None else None
+        if task is not None:
             select = select.where((Task.due > task.due) | ((Task.due == task.due) & (Task.id > task.id)))
         return list(select.order_by(Task.due, Task.id).limit(limit))
     if after is not None:
         select = select.where((PhoneCall.at < after.at) | ((PhoneCall.at == after.at) & (PhoneCall.id < after.id)))
     return list(select.order_by(PhoneCall.at.desc(), PhoneCall.id.desc()).limit(limit))
+
+
+def follow_up_of(call: PhoneCall) -> Task | None:
+    """The call-back task of a call the hub listed (None without one)."""
+    return getattr(call, "follow_up", None)
 
 
 def count_calls(query: CallQuery, cap: int = 10000) -> int:

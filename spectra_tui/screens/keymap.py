@@ -84,7 +84,7 @@ APP_ACTIONS: list[Action] = [
     _hub("clients", "Clients", "f5"),
     _hub("sessions", "Sessions", "f6"),
     _hub("invoices", "Invoices", "f7"),
-    _not_built("hub_phone_calls", "Phone Calls", "f8", HUBS_GROUP),
+    _hub("phone_calls", "Phone Calls", "f8"),
     _not_built("hub_messages", "Messages", "f9", HUBS_GROUP),
     _not_built("hub_tasks", "Tasks", "f11", HUBS_GROUP),
     _hub("production", "Production", "f12"),
@@ -158,6 +158,7 @@ SCOPES: dict[str, str] = {
     "invoice_record": "Invoice record",
     "invoice_line": "Invoice line",
     "production": "Production hub",
+    "phone_calls_hub": "Phone Calls hub",
     "money_method": "Money dialogs",
     "deposits": "Apply deposits",
     "deposit_list": "Apply deposits",
@@ -525,6 +526,15 @@ SCREEN_ACTIONS: list[Action] = [
             ("cancel_order", "Cancel the order (with a reason)", "x", "cancel_order", {"label": "Cancel order"}),
             ("due", "Change the due day", "d", "change_due", {"label": "Due day"}),
             ("invoice", "Open the order's invoice", "i", "open_order_invoice", {"label": "Invoice"}),
+        ],
+    ),
+    *_in(
+        "phone_calls_hub",
+        [
+            ("log_call", "Log a call (the client chosen first)", "l", "log_call", {"label": "Log call"}),
+            ("done", "Mark the call-back done", "d", "call_back_done", {"label": "Call-back done"}),
+            ("search", "To the search field", "slash", "focus_search", {"label": "Search"}),
+            ("results", "To the list", "down", "focus_results", {"label": "Results", "show": False}),
         ],
     ),
     *_in(
