@@ -66,7 +66,7 @@ def call_details(call: PhoneCall) -> Text:
     if task is not None:
         state = f"done by {task.done_by}" if task.done_at is not None else f"due {fmt_day(task.due)}"
         line.append("\n")
-        line.append_text(Text.assemble(("Call back ", "dim"), f"{task.title} · {state}"))
+        line.append_text(Text.assemble(("Task ", "dim"), f"{task.title} · {state}"))
     return line
 
 
@@ -77,8 +77,8 @@ class PhoneCallsHub(HubScreen):
     DEFAULT_CSS = """
     PhoneCallsHub .search-row { height: 1; margin-bottom: 1; }
     PhoneCallsHub .search-row Label { width: auto; padding: 0 1; color: $text-muted; }
-    PhoneCallsHub #calls-show { width: 20; }
-    PhoneCallsHub #calls-staff { width: 22; }
+    PhoneCallsHub #calls-show { width: 19; }
+    PhoneCallsHub #calls-staff { width: 20; }
     PhoneCallsHub #calls-search { width: 1fr; }
     PhoneCallsHub #calls-message { height: 1; padding: 0 1; color: $text-muted; }
     PhoneCallsHub #calls-message.-error { color: $error; }
@@ -107,7 +107,7 @@ class PhoneCallsHub(HubScreen):
             call_cells,
             key=lambda call: call.id,
             id="calls-list",
-            narrow_columns=[(0, 14), (2, 17), (3, 22), (5, 13)],
+            narrow_columns=[(0, 14), (2, 17), (3, 25), (5, 13)],
             narrow_below=110,
         )
         yield Static("", id="calls-details")
