@@ -112,6 +112,22 @@ def test_the_search_reads_the_client_s_name_the_subject_and_the_notes(desk):
     assert phone_calls.count_calls(CallQuery(text="marsh")) == 2
 
 
+def test_a_search_with_many_matches_walks_the_list_in_order_with_the_same_answer(desk, monkeypatch):
+    """Few matches are gathered in one pass and sorted, many are walked in the
+    list's order: both give the same calls in the same order, page by page."""
+    for hour in (8, 9, 10):
+        phone_calls.log_call(desk.client, f"Prices {hour}", at=NOW.replace(hour=hour), follow_up="today")
+        phone_calls.log_call(desk.bob, f"Frames {hour}", at=NOW.replace(hour=hour))
+    queries = [CallQuery(text="prices"), CallQuery(text="lee"), CallQuery("follow_ups", text="prices"),
+               CallQuery("today", text="o")]
+    few = [every(query) for query in queries]
+    assert phone_calls._few_matches(queries[0], TODAY) is not None
+    monkeypatch.setattr(phone_calls, "FEW_MATCHES", 2)
+    assert phone_calls._few_matches(queries[0], TODAY) is None
+    assert [every(query) for query in queries] == few
+    assert few[0] == ["Prices 10", "Prices 9", "Prices 8"] and few[2] == ["Prices 8", "Prices 9", "Prices 10"]
+
+
 def test_a_list_that_does_not_exist_is_refused_with_a_message(desk):
     with pytest.raises(ValidationError, match="Show one of"):
         phone_calls.search_calls(CallQuery("tomorrow"))
