@@ -32,7 +32,8 @@ def _link_call_back_tasks(db):
     p = db.param
     tasks = db.execute_sql(
         "SELECT id, client_id, title, created_by FROM task "
-        "WHERE phone_call_id IS NULL AND client_id IS NOT NULL AND title LIKE 'Call back %' ORDER BY id"
+        f"WHERE phone_call_id IS NULL AND client_id IS NOT NULL AND title LIKE {p} ORDER BY id",
+        ('Call back %',),  # a parameter: PostgreSQL's driver reads a % in the SQL text as one
     ).fetchall()
     linked = set()
     for task_id, client_id, title, created_by in tasks:
