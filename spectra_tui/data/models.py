@@ -23,6 +23,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    DeferredForeignKey,
     FieldAccessor,
     ForeignKeyField,
     IntegerField,
@@ -661,6 +662,29 @@ class AuditLog(BaseModel):
         indexes = ((("entity", "entity_id", "id"), False), (("user_name", "id"), False))
 
 
+class Task(VersionedModel):
+    """A to-do of the studio: due on a day (or whenever), maybe about a
+    client, maybe for one person. Done when ``done_at`` is set."""
+
+    title = CharField()
+    notes = TextField(default="")
+    due = DateField(null=True)
+    client = ForeignKeyField(Client, null=True, backref="tasks", on_delete="RESTRICT")
+    client_id: ForeignKeyField[int | None]
+    assigned_to = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
+    assigned_to_id: ForeignKeyField[int | None]
+    created_by = CharField(default="")
+    created_at = DateTimeField(default=clock.utc_now)
+    done_at = DateTimeField(null=True)
+    done_by = CharField(default="")
+    # The call whose call-back this is (data/phone_calls.log_call): the Phone Calls hub's follow-ups.
+    phone_call = DeferredForeignKey("PhoneCall", null=True, backref="follow_ups", on_delete="SET NULL")
+    phone_call_id: ForeignKeyField[int | None]
+
+    class Meta:
+        indexes = ((("done_at", "due", "id"), False),)
+
+
 class PhoneCall(BaseModel):
     """A phone call with a client, logged at the front desk."""
 
@@ -678,29 +702,6 @@ class PhoneCall(BaseModel):
     class Meta:
         # the client's calls; the hub's lists (all, today's: by time; a staff member's)
         indexes = ((("client", "at"), False), (("at", "id"), False), (("user_name", "at", "id"), False))
-
-
-class Task(VersionedModel):
-    """A to-do of the studio: due on a day (or whenever), maybe about a
-    client, maybe for one person. Done when ``done_at`` is set."""
-
-    title = CharField()
-    notes = TextField(default="")
-    due = DateField(null=True)
-    client = ForeignKeyField(Client, null=True, backref="tasks", on_delete="RESTRICT")
-    client_id: ForeignKeyField[int | None]
-    assigned_to = ForeignKeyField(User, null=True, backref="tasks", on_delete="SET NULL")
-    assigned_to_id: ForeignKeyField[int | None]
-    created_by = CharField(default="")
-    created_at = DateTimeField(default=clock.utc_now)
-    done_at = DateTimeField(null=True)
-    done_by = CharField(default="")
-    # The call whose call-back this is (data/phone_calls.log_call): the Phone Calls hub's follow-ups.
-    phone_call = ForeignKeyField(PhoneCall, null=True, backref="follow_ups", on_delete="SET NULL")
-    phone_call_id: ForeignKeyField[int | None]
-
-    class Meta:
-        indexes = ((("done_at", "due", "id"), False),)
 
 
 class TimeEntry(VersionedModel):
