@@ -378,6 +378,12 @@ def _name_condition(token: str, unindexed: bool = False):
     return _prefix(last, token) | _prefix(first, token)
 
 
+def name_starts_with(key: str):
+    """Clients whose first or last name starts with ``key`` (a ``search_key``),
+    served by the name indexes (the Phone Calls hub's search uses it)."""
+    return _name_condition(key)
+
+
 def _field_conditions(query: ClientQuery, unindexed: bool = False) -> list:
     """The phone, email and city conditions."""
 

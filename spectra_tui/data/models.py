@@ -23,6 +23,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    DeferredForeignKey,
     FieldAccessor,
     ForeignKeyField,
     IntegerField,
@@ -685,6 +686,9 @@ class Task(VersionedModel):
     created_at = DateTimeField(default=clock.utc_now)
     done_at = DateTimeField(null=True)
     done_by = CharField(default="")
+    # The call whose call-back this is (data/phone_calls.log_call): the Phone Calls hub's follow-ups.
+    phone_call = DeferredForeignKey("PhoneCall", null=True, backref="follow_ups", on_delete="SET NULL")
+    phone_call_id: ForeignKeyField[int | None]
 
     class Meta:
         indexes = (
@@ -714,7 +718,8 @@ class PhoneCall(BaseModel):
     user_name = CharField(default="")
 
     class Meta:
-        indexes = ((("client", "at"), False),)
+        # the client's calls; the hub's lists (all, today's: by time; a staff member's)
+        indexes = ((("client", "at"), False), (("at", "id"), False), (("user_name", "at", "id"), False))
 
 
 class TimeEntry(VersionedModel):

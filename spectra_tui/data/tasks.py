@@ -17,7 +17,7 @@ from peewee import JOIN
 from . import audit, clock, text, versions
 from .db import write_transaction
 from .errors import NotFound, ValidationError
-from .models import Client, Session, Task, User, database
+from .models import Client, PhoneCall, Session, Task, User, database
 from .users import current_user, current_user_name, find_user
 from .when import parse_day
 
@@ -112,11 +112,12 @@ def _clean(fields: TaskFields, client: Client | None) -> dict:
 
 
 @write_transaction
-def create_task(fields: TaskFields, client: Client | None = None) -> Task:
-    """A new task, about ``client`` (or the client of the session typed)."""
+def create_task(fields: TaskFields, client: Client | None = None, phone_call: PhoneCall | None = None) -> Task:
+    """A new task, about ``client`` (or the client of the session typed);
+    ``phone_call``: the call this task is the call-back of (data/phone_calls.log_call)."""
     with database.atomic():
         values = _clean(fields, client)
-        task = Task.create(created_by=current_user_name(), **values)
+        task = Task.create(phone_call=phone_call, created_by=current_user_name(), **values)
         audit.record("task.add", "task", task.id, None, task)
     return task
 

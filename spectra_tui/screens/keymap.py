@@ -84,7 +84,7 @@ APP_ACTIONS: list[Action] = [
     _hub("clients", "Clients", "f5"),
     _hub("sessions", "Sessions", "f6"),
     _hub("invoices", "Invoices", "f7"),
-    _not_built("hub_phone_calls", "Phone Calls", "f8", HUBS_GROUP),
+    _hub("phone_calls", "Phone Calls", "f8"),
     _not_built("hub_messages", "Messages", "f9", HUBS_GROUP),
     _hub("tasks", "Tasks", "f11"),
     _hub("production", "Production", "f12"),
@@ -159,6 +159,7 @@ SCOPES: dict[str, str] = {
     "invoice_line": "Invoice line",
     "production": "Production hub",
     "tasks": "Tasks hub",
+    "phone_calls_hub": "Phone Calls hub",
     "money_method": "Money dialogs",
     "deposits": "Apply deposits",
     "deposit_list": "Apply deposits",
@@ -537,6 +538,15 @@ SCREEN_ACTIONS: list[Action] = [
             ("client", "Open the task's client", "c", "open_task_client", {"label": "Client"}),
             ("session", "Open the task's session", "s", "open_task_session", {"label": "Session"}),
             ("view", "Next view (mine, everyone's, overdue, upcoming, done)", "v", "next_view", {"label": "View"}),
+        ],
+    ),
+    *_in(
+        "phone_calls_hub",
+        [
+            ("log_call", "Log a call (the client chosen first)", "l", "log_call", {"label": "Log call"}),
+            ("done", "Mark the call-back done", "d", "call_back_done", {"label": "Call-back done"}),
+            ("search", "To the search field", "slash", "focus_search", {"label": "Search"}),
+            ("results", "To the list", "down", "focus_results", {"label": "Results", "show": False}),
         ],
     ),
     *_in(

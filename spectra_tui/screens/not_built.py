@@ -6,7 +6,6 @@ the registry and drops its line here."""
 from . import keymap
 
 WILL_OPEN = {
-    "hub_phone_calls": "the Phone Calls hub: the calls logged with every client and the call-backs due",
     "hub_messages": "the Messages hub: the emails and text messages sent to clients",
     "new_email": "a new email to the client of the open record",
     "new_sms": "a new text message to the client of the open record",
