@@ -226,6 +226,21 @@ class SpectraApp(App):
 
         open_quick_sale(self)
 
+    def action_new_email(self) -> None:
+        """Ctrl+E, from anywhere: an email to the open record's client (or one chosen)."""
+        self._compose("email")
+
+    def action_new_sms(self) -> None:
+        """Ctrl+M (Alt+M where the terminal sends Ctrl+M as Enter): a text message, as Ctrl+E."""
+        self._compose("sms")
+
+    def _compose(self, channel: str) -> None:
+        from .screens.compose import ComposeDialog, PreviewDialog, open_compose
+
+        if isinstance(self.screen, ComposeDialog | PreviewDialog):
+            raise SkipAction()  # writing one already: the field keeps the key (Ctrl+E: end of line)
+        open_compose(self, channel)
+
     def action_time_clock(self) -> None:
         """Ctrl+T: in a note, a time stamp at the cursor; elsewhere the Time Clock dialog."""
         from .screens.time_clock import open_time_clock, stamp_note

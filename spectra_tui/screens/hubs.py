@@ -29,6 +29,7 @@ HUBS: list[Hub] = [
     Hub("clients", "Clients", "clients:ClientsHub"),
     Hub("sessions", "Sessions", "sessions:SessionsHub", "Sess"),
     Hub("invoices", "Invoices", "invoices:InvoicesHub", "Inv"),
+    Hub("messages", "Messages", "messages:MessagesHub", "Msg"),
     Hub("production", "Production", "production:ProductionHub", "Prod"),
 ]
 

@@ -85,7 +85,7 @@ APP_ACTIONS: list[Action] = [
     _hub("sessions", "Sessions", "f6"),
     _hub("invoices", "Invoices", "f7"),
     _not_built("hub_phone_calls", "Phone Calls", "f8", HUBS_GROUP),
-    _not_built("hub_messages", "Messages", "f9", HUBS_GROUP),
+    _hub("messages", "Messages", "f9"),
     _not_built("hub_tasks", "Tasks", "f11", HUBS_GROUP),
     _hub("production", "Production", "f12"),
     _app("client_search", "Client Search", "ctrl+l", "client_search"),
@@ -93,12 +93,13 @@ APP_ACTIONS: list[Action] = [
     _app("session_search", "Session Search", "ctrl+s", "session_search"),
     _app("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
     _app("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
-    # Ctrl+E also edits a text field (end of line): a field keeps it (not priority)
-    # until its screen is built; elsewhere it says so.
-    _not_built("new_email", "New Email", "ctrl+e", priority=False),
+    # From anywhere, in a field too (End moves to the end of a field; in the
+    # email's own fields Ctrl+E is left to the field).
+    _app("new_email", "New Email", "ctrl+e", "new_email", show=False),
     # Ctrl+I: Tab in most terminals (where the kitty keyboard protocol tells them apart it arrives as itself).
     _app("new_quick_sale", "New Quick Sale", "ctrl+i", "quick_sale", fallback="alt+i", show=False, label="Quick sale"),
-    _not_built("new_sms", "New SMS Text Message", "ctrl+m", fallback="alt+m"),  # Ctrl+M: Enter in most terminals
+    # Ctrl+M: Enter in most terminals (Alt+M then); the kitty keyboard protocol tells them apart.
+    _app("new_sms", "New SMS Text Message", "ctrl+m", "new_sms", fallback="alt+m", show=False, label="New SMS"),
     # Ctrl+T: in a note, the date, time and initials at the cursor; elsewhere the time clock.
     _app("time_clock", "Time stamp, Time clock", "ctrl+t", "time_clock", show=False),
     # From anywhere, as in the desktop program: in a text field too, where a
@@ -158,6 +159,8 @@ SCOPES: dict[str, str] = {
     "invoice_record": "Invoice record",
     "invoice_line": "Invoice line",
     "production": "Production hub",
+    "messages": "Messages hub",
+    "templates": "Message templates",
     "money_method": "Money dialogs",
     "deposits": "Apply deposits",
     "deposit_list": "Apply deposits",
@@ -170,7 +173,7 @@ SCOPES: dict[str, str] = {
     "time_sheet": "Time sheet",
 }
 
-CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
+CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes", "messages")
 SESSION_TABS = ("general", "appointments", "invoices", "images", "history")
 
 
@@ -525,6 +528,23 @@ SCREEN_ACTIONS: list[Action] = [
             ("cancel_order", "Cancel the order (with a reason)", "x", "cancel_order", {"label": "Cancel order"}),
             ("due", "Change the due day", "d", "change_due", {"label": "Due day"}),
             ("invoice", "Open the order's invoice", "i", "open_order_invoice", {"label": "Invoice"}),
+        ],
+    ),
+    *_in(
+        "messages",
+        [
+            ("retry", "Retry now (a queued or failed message)", "r", "retry", {"label": "Retry now"}),
+            ("client", "Open the message's client", "c", "open_message_client", {"label": "Client"}),
+            ("templates", "Message templates", "t", "templates", {"label": "Templates"}),
+            ("delivery", "Delivery settings (SMTP, SMS)", "s", "delivery_settings", {"label": "Delivery"}),
+            ("status", "Show: queued / sent / failed / all", "slash", "focus_status", HIDDEN),
+        ],
+    ),
+    *_in(
+        "templates",
+        [
+            ("new", "New template", "n,insert", "new_template", {"label": "New"}),
+            ("edit", "Edit the template", "e", "edit_template", {"label": "Edit"}),
         ],
     ),
     *_in(

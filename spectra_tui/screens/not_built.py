@@ -7,10 +7,7 @@ from . import keymap
 
 WILL_OPEN = {
     "hub_phone_calls": "the Phone Calls hub: the calls logged with every client and the call-backs due",
-    "hub_messages": "the Messages hub: the emails and text messages sent to clients",
     "hub_tasks": "the Tasks hub: every open task, whoever it is for (Home lists those due)",
-    "new_email": "a new email to the client of the open record",
-    "new_sms": "a new text message to the client of the open record",
 }
 
 

@@ -46,7 +46,12 @@ FORM_FIELDS: list[tuple[str, str, str]] = [
     ("lead_source", "Lead source", ""),
 ]
 COLUMNS = (FORM_FIELDS[:8], FORM_FIELDS[8:])
-CHECK_FIELDS: list[tuple[str, str]] = [("do_not_market", "Do not market"), ("do_not_call", "Do not call")]
+CHECK_FIELDS: list[tuple[str, str]] = [
+    ("do_not_market", "Do not market"),
+    ("do_not_call", "Do not call"),
+    ("do_not_email", "Do not email"),
+    ("do_not_text", "Do not text"),
+]
 CAPITALIZED = set(names.CAPITALIZED_FIELDS)  # capitalised as the field is left (and on save)
 BIRTHDAY_FORMAT = "%m/%d/%Y"
 
