@@ -40,6 +40,7 @@ TEXT_FIELDS = (
     "lead_source",
     "notes",
 )
+FLAG_FIELDS = ("do_not_market", "do_not_call", "do_not_email", "do_not_text")  # on or off
 PHONE_FIELDS = ("phone_home", "phone_mobile", "phone_work")
 MAX_LENGTH = 200
 MAX_NOTES = 20000
@@ -172,7 +173,7 @@ def _clean_each(fields: dict, capitalize: set[str]) -> tuple[dict, dict[str, str
 def _clean_field(name: str, value, capitalize: bool):
     if name == "birthday":
         return parse_birthday(value)
-    if name in ("do_not_market", "do_not_call"):
+    if name in FLAG_FIELDS:
         return bool(value)
     if name not in TEXT_FIELDS:
         raise ValidationError(f"Unknown client field '{name}'.", name)

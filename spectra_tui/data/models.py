@@ -229,6 +229,8 @@ class Client(VersionedModel):
     notes = TextField(default="")
     do_not_market = BooleanField(default=False)
     do_not_call = BooleanField(default=False)
+    do_not_email = BooleanField(default=False)  # no message by email (data/messages.py), reminders neither
+    do_not_text = BooleanField(default=False)  # no SMS
     # The built-in walk-in client of Quick Sale (data/quick_sale.py): one per
     # studio (a partial unique index, migration 0012), never edited, never listed.
     walk_in = BooleanField(default=False)
@@ -719,6 +721,79 @@ class TimeEntry(VersionedModel):
         indexes = ((("user", "started_at"), False),)
 
 
+class MessageTemplate(VersionedModel):
+    """A message the studio sends often (data/messages.py): by email (with a
+    subject) or SMS, its text holding merge fields such as {first_name}. A
+    reminder template (``reminder_days`` set) is sent that many days before
+    each session (data/reminders.py)."""
+
+    name = CharField(unique=True)
+    channel = CharField()  # "email" or "sms"
+    subject = CharField(default="")
+    body = TextField()
+    reminder_days = IntegerField(null=True)
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=clock.utc_now)
+
+
+class Message(BaseModel):
+    """A message to a client in the outbox: written first (status "queued",
+    the text already rendered), delivered later by data/delivery.py, which
+    claims it (``claimed_until``) so two senders never deliver it twice.
+
+    ``attempts`` counts every delivery attempt; ``round_attempts`` those since
+    it was queued or retried by hand (the backoff's step); ``last_answer`` is
+    the server's answer to the last attempt. Instants are UTC."""
+
+    QUEUED, SENT, FAILED = "queued", "sent", "failed"
+    STATUSES = (QUEUED, SENT, FAILED)
+
+    id = AutoField()
+    channel = CharField()
+    client = ForeignKeyField(Client, backref="messages", on_delete="RESTRICT")
+    client_id: ForeignKeyField[int]
+    session = ForeignKeyField(Session, null=True, backref="messages", on_delete="SET NULL")
+    session_id: ForeignKeyField[int | None]
+    template = ForeignKeyField(MessageTemplate, null=True, backref="messages", on_delete="SET NULL")
+    template_id: ForeignKeyField[int | None]
+    recipient = CharField()  # the email address or mobile number it goes to
+    subject = CharField(default="")
+    body = TextField()
+    status = CharField(default=QUEUED)
+    attempts = IntegerField(default=0)
+    round_attempts = IntegerField(default=0)
+    next_attempt_at = DateTimeField(default=clock.utc_now)
+    claimed_until = DateTimeField(null=True)
+    last_answer = TextField(default="")
+    sent_at = DateTimeField(null=True)
+    created_at = DateTimeField(default=clock.utc_now)
+    created_by = CharField(default="")
+
+    class Meta:
+        indexes = (
+            (("status", "id"), False),  # the outbox by status, newest first
+            (("status", "next_attempt_at"), False),  # what is due to be sent
+            (("client", "id"), False),  # a client's messages, newest first
+        )
+
+
+class ReminderSent(BaseModel):
+    """A reminder queued for a session from a template: the unique pair is
+    what keeps two senders from ever queuing it twice."""
+
+    id = AutoField()
+    session = ForeignKeyField(Session, backref="reminders_sent", on_delete="CASCADE")
+    session_id: ForeignKeyField[int]
+    template = ForeignKeyField(MessageTemplate, backref="reminders_sent", on_delete="CASCADE")
+    template_id: ForeignKeyField[int]
+    message = ForeignKeyField(Message, null=True, backref="reminder", on_delete="SET NULL")
+    message_id: ForeignKeyField[int | None]
+    queued_at = DateTimeField(default=clock.utc_now)
+
+    class Meta:
+        indexes = ((("session", "template"), True),)
+
+
 ALL_MODELS = [
     Setting,
     Counter,
@@ -744,4 +819,7 @@ ALL_MODELS = [
     Task,
     PhoneCall,
     TimeEntry,
+    MessageTemplate,
+    Message,
+    ReminderSent,
 ]

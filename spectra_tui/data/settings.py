@@ -41,6 +41,7 @@ DEFAULT_HOURS = {
 DEFAULTS: dict[str, Any] = {
     "studio_name": "Spectra Portrait Studio",
     "studio_address": "",  # several lines (street, city...): heads invoices and calendars sent to clients
+    "studio_phone": "",  # the {studio_phone} of messages to clients (data/messages.py)
     "tax_rate": "0.0825",
     "tax_included": False,
     "currency_symbol": "$",
