@@ -72,6 +72,8 @@ class SpectraApp(App):
     first_frame_shown = False
     _quit_question: Screen | None = None  # "Quit anyway?" while it is asked
     crash: BaseException | None = None
+    message_sender = None
+    """The background sender of queued messages (data/delivery.py) while the app runs it."""
     camera_connector = None
     """A function that opens the camera, instead of the real one (tests and
     demos set it; the capture screen reads it)."""

@@ -71,7 +71,7 @@ class ComposeDialog(ScreenHooks, ModalScreen):
             choices = [(t.name, t.id) for t in message_data.templates(self.channel)]
             with Horizontal(classes="field"):
                 yield Label("Template", classes="field-label")
-                yield Select(choices, prompt="(none)", value=Select.BLANK, compact=True, id="c-template")
+                yield Select(choices, prompt="(none)", compact=True, id="c-template")
             if self.is_email:
                 with Horizontal(classes="field"):
                     yield Label("Subject", classes="field-label")
@@ -91,7 +91,7 @@ class ComposeDialog(ScreenHooks, ModalScreen):
     @on(Select.Changed, "#c-template")
     def _template_chosen(self, event: Select.Changed) -> None:
         event.stop()
-        if event.value == Select.BLANK:
+        if event.value is Select.NULL:
             self.template = None
             return
         self.template = message_data.get_template(int(event.value))  # type: ignore[arg-type]

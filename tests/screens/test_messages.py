@@ -107,7 +107,7 @@ async def test_ctrl_m_itself_where_the_terminal_sends_it(app):
         assert keymap.active().all_keys("new_sms") == "Ctrl+M / Alt+M"
 
 
-async def test_refusals_are_shown_at_their_field_and_nothing_typed_is_lost(app):
+async def test_refusals_are_shown_at_their_field_and_nothing_typed_is_lost(app, make_app):
     client = reachable_client()
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ClientRecord(client))
@@ -123,6 +123,7 @@ async def test_refusals_are_shown_at_their_field_and_nothing_typed_is_lost(app):
         await pilot.press("escape")
         await pilot.pause()
     client_data.save_client(Client.get_by_id(client.id), {"do_not_email": True})
+    app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await app.push_screen(ClientRecord(Client.get_by_id(client.id)))
         await pilot.pause()
@@ -164,7 +165,7 @@ async def test_alt_m_in_a_form_keeps_what_was_typed(app):
         assert app.screen is form and app.focused is box and box.value == "x"
 
 
-async def test_a_template_fills_the_email_and_stays_editable(app):
+async def test_a_template_fills_the_email_and_stays_editable(as_admin, app):
     client = reachable_client()
     template = message_data.create_template("Proofs ready", "email", "Your proofs, {first_name}", "Come see them.")
     async with app.run_test(size=SIZE) as pilot:

@@ -24,8 +24,9 @@ def test_the_hub_bar_shows_every_hub_key_at_any_width(current, width):
 
 
 def test_the_hub_bar_keeps_the_full_titles_where_they_fit():
-    assert "F3 Workflow" in Text.from_markup(HubBar("home").row(100)).plain
-    assert "F3 Flow" in Text.from_markup(HubBar("home").row(80)).plain  # eight hubs since F12 Production
+    assert "F3 Workflow" in Text.from_markup(HubBar("home").row(110)).plain
+    assert "F3 Flow" in Text.from_markup(HubBar("home").row(100)).plain  # nine hubs since F9 Messages
+    assert "F9 Msg" in Text.from_markup(HubBar("home").row(80)).plain
 
 
 async def test_at_60_columns_the_hub_bar_and_home_show_every_hub_and_whole_words(app):
