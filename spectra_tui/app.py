@@ -51,8 +51,11 @@ class SpectraApp(App):
     COMMANDS = App.COMMANDS | {SpectraCommands}
     BINDINGS = keymap.app_bindings()
 
-    def __init__(self, keys_file=None, cursor_blink: bool = True, user_name: str = "", **kwargs):
+    def __init__(
+        self, keys_file=None, cursor_blink: bool = True, user_name: str = "", send_messages: bool = False, **kwargs
+    ):
         super().__init__(**kwargs)
+        self.send_messages = send_messages  # run the background sender (the `spectra` command does)
         self.terminal_user = TerminalUser(self, user_name)  # sign-in, Change User, idle sign-out
         self.cursor_blink = cursor_blink
         self.typed_keys = KeyQueue(self, deliver=super().on_event)
@@ -99,8 +102,13 @@ class SpectraApp(App):
 
     def on_ready(self) -> None:
         """The first frame is out (Textual's Ready event): now the first
-        screen loads its data, so the app appears before the queries run."""
+        screen loads its data, so the app appears before the queries run;
+        and the background sender starts delivering the queued messages."""
         self.first_frame_shown = True
+        if self.send_messages:
+            from .data.delivery import start_sender
+
+            self.message_sender = start_sender()  # a thread of its own: the screens never wait for it
         screen = self.screen
         screen.call_after_refresh(hooks_of(screen).show_first_data)
 
@@ -117,6 +125,15 @@ class SpectraApp(App):
     # That halves the pauses a receptionist would otherwise feel now and then
     # when opening a record (measured: p95 of opening a client record
     # 214 -> 136 ms of CPU on a loaded machine).
+
+    def on_unmount(self) -> None:
+        """Quitting: the sender stops after the message it is delivering (what
+        is still queued stays queued for the next start, or another terminal)."""
+        if self.message_sender is not None:
+            from .data.delivery import stop_sender
+
+            stop_sender()
+            self.message_sender = None
 
     def on_descendant_focus(self, event) -> None:
         """Without blinking, a field's cursor stays drawn (steady snapshots;

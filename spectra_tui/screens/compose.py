@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
+from ..data import delivery
 from ..data import messages as message_data
 from ..data.models import Client, Session
 from . import keymap
@@ -160,6 +161,7 @@ class ComposeDialog(ScreenHooks, ModalScreen):
         except WRITE_ERRORS as error:
             self.show_error(error)
             return
+        delivery.wake_sender()  # delivered now if this terminal runs the sender
         self.app.notify(
             f"Queued: the {CHANNEL_NAMES[self.channel]} to {self.client.full_name} ({self.sent_to}); "
             f"it is sent in the background ({keymap.key('hub_messages')} shows the outbox).",

@@ -14,14 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Select, Static
 
-from ..data import clock
+from ..data import clock, delivery
 from ..data import messages as message_data
 from ..data.models import Message
 from . import keymap
 from .base import HubScreen
 from .dialogs import WRITE_ERRORS, readable
 from .open_record import open_client
-from .spectra_app import spectra_app
 from .widgets import Note, PagedTable
 
 SHOW_CHOICES = [("Queued", Message.QUEUED), ("Failed", Message.FAILED), ("Sent", Message.SENT)]
@@ -103,10 +102,17 @@ class MessagesHub(HubScreen):
         )
         yield Static("", id="msg-details")
 
+    REFRESH_SECONDS = 15  # the background sender changes statuses: shown without a key
+
     def on_mount(self) -> None:
         super().on_mount()
         self.search()
         self.table.focus()
+        self.set_interval(self.REFRESH_SECONDS, self._refresh_if_shown)
+
+    def _refresh_if_shown(self) -> None:
+        if self.is_current:
+            self.refresh_data()
 
     def refresh_data(self) -> None:
         self.search(force=True)
@@ -175,7 +181,7 @@ class MessagesHub(HubScreen):
         except WRITE_ERRORS as error:
             self.notify(readable(error), title="Not possible", severity="error", timeout=8)
             return
-        wake_sender(self.app)
+        delivery.wake_sender()
         self.notify(f"Message {message.id} to {message.recipient} is queued to be sent now.", timeout=4)
         self.refresh_data()
 
@@ -195,10 +201,3 @@ class MessagesHub(HubScreen):
 
     def action_focus_status(self) -> None:
         self.query_one("#msg-show", Select).focus()
-
-
-def wake_sender(app) -> None:
-    """Tell the app's background sender to look at the outbox now (when it runs)."""
-    sender = spectra_app(app).message_sender
-    if sender is not None:
-        sender.wake()

@@ -9,10 +9,12 @@ from textual.widgets import Checkbox, Input, Select, Static, TextArea
 
 from spectra_tui.data import clients as client_data
 from spectra_tui.data import messages as message_data
+from spectra_tui.data.delivery_settings import read_delivery_settings, settings_path
 from spectra_tui.data.models import Client, Message, MessageTemplate
 from spectra_tui.screens import keymap
 from spectra_tui.screens.clients import ClientForm, ClientRecord, ClientSearchDialog
 from spectra_tui.screens.compose import ComposeDialog, PreviewDialog
+from spectra_tui.screens.delivery_settings import DeliverySettingsDialog
 from spectra_tui.screens.home import HomeHub
 from spectra_tui.screens.message_templates import TemplateDialog, TemplatesScreen
 from spectra_tui.screens.messages import MessagesHub
@@ -272,3 +274,69 @@ async def test_the_client_record_lists_its_messages_and_its_do_not_flags_are_sav
         await pilot.pause()
     stored = Client.get_by_id(client.id)
     assert stored.do_not_text and not stored.do_not_email
+
+
+async def test_the_delivery_settings_are_saved_with_the_password_masked_and_never_shown(
+    as_admin, app, make_app, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9", "s")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DeliverySettingsDialog)
+        password = form.query_one("#f-smtp_password", Input)
+        assert password.password  # typed characters masked
+        await pilot.press(*"smtp.example.com", "enter", "backspace", "backspace", "backspace", *"x", "enter")
+        await pilot.press("enter", *"studio", "enter", *"s3cret-pw", "enter", *"studio@example.com")
+        assert "s3cret-pw" not in app.export_screenshot()
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert app.screen is form and "port" in text_of(form, "#err-smtp_port")  # refused at its field
+        assert app.focused is form.query_one("#f-smtp_port", Input)
+        await pilot.press("backspace", *"587", "ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, MessagesHub)
+        assert any("this machine sends email" in m for m in said(app))
+    saved = read_delivery_settings()
+    assert (saved.smtp_host, saved.smtp_port, saved.smtp_username, saved.smtp_password) == (
+        "smtp.example.com", 587, "studio", "s3cret-pw")
+    assert settings_path().stat().st_mode & 0o777 == 0o600
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9", "s")
+        await pilot.pause()
+        form = app.screen
+        password = form.query_one("#f-smtp_password", Input)
+        assert password.value == "" and "saved" in password.placeholder  # never echoed back
+        assert "s3cret-pw" not in app.export_screenshot()
+        await pilot.press("ctrl+w")  # an empty password keeps the saved one
+        await pilot.pause()
+    assert read_delivery_settings().smtp_password == "s3cret-pw"
+
+
+async def test_the_delivery_settings_are_a_managers(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f9", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, MessagesHub)
+        assert any("manager" in m for m in said(app))
+
+
+async def test_the_background_sender_runs_while_the_app_runs(make_app, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # no settings here: it sends nothing
+    client = reachable_client()
+    message_data.queue("email", client, "Hello", "Hi")
+    app = make_app(send_messages=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        sender = app.message_sender
+        assert sender is not None and sender.running
+    assert not sender.running and app.message_sender is None
+    assert Message.get().status == Message.QUEUED  # nothing lost: it waits for a machine that can send
+
+
+async def test_apps_built_without_it_run_no_sender(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.message_sender is None
