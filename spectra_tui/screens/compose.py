@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..data import delivery
 from ..data import messages as message_data
-from ..data.models import Client, Session
+from ..data.models import Client, MessageTemplate, Session
 from . import keymap
 from .dialogs import NO_VALIDATION, WRITE_ERRORS, readable
 from .hooks import ScreenHooks, hooks_of
@@ -46,7 +46,8 @@ class ComposeDialog(ScreenHooks, ModalScreen):
     ComposeDialog Input { background: $boost; }
     ComposeDialog Select { width: 1fr; }
     ComposeDialog #c-body { height: 8; }
-    ComposeDialog .field-error { color: $error; height: auto; }
+    ComposeDialog .field-error { color: $error; height: auto; display: none; }
+    ComposeDialog .field-error.-shown { display: block; }
     ComposeDialog #c-fields, ComposeDialog .compose-keys { color: $text-muted; height: auto; }
     """
     BINDINGS = keymap.bindings("dialog.cancel")
@@ -54,7 +55,7 @@ class ComposeDialog(ScreenHooks, ModalScreen):
     def __init__(self, channel: str, client: Client, session: Session | None = None):
         super().__init__()
         self.channel, self.client, self.session = channel, client, session
-        self.template = None
+        self.template: MessageTemplate | None = None
         self.sent_to = ""
 
     @property
@@ -92,13 +93,13 @@ class ComposeDialog(ScreenHooks, ModalScreen):
     @on(Select.Changed, "#c-template")
     def _template_chosen(self, event: Select.Changed) -> None:
         event.stop()
-        if event.value is Select.NULL:
+        if not isinstance(event.value, int):  # (none)
             self.template = None
             return
-        self.template = message_data.get_template(int(event.value))  # type: ignore[arg-type]
+        template = self.template = message_data.get_template(event.value)
         if self.is_email:
-            self.query_one("#c-subject", Input).value = self.template.subject or ""
-        self.query_one("#c-body", TextArea).text = self.template.body
+            self.query_one("#c-subject", Input).value = template.subject or ""
+        self.query_one("#c-body", TextArea).text = template.body
 
     @property
     def subject(self) -> str:
@@ -114,13 +115,15 @@ class ComposeDialog(ScreenHooks, ModalScreen):
 
     def _clear_errors(self) -> None:
         for note in self.query(".field-error"):
-            note.update("")  # type: ignore[attr-defined]
+            note.remove_class("-shown")
 
     def show_error(self, error: Exception) -> None:
         """A refusal at its field (subject/body; the address line otherwise); the text typed stays."""
         field = getattr(error, "field", None) or self._field_of()
         target = f"err-{field}" if field in ("subject", "body") and self.query(f"#err-{field}") else "err-to"
-        self.query_one(f"#{target}", Static).update(readable(error))
+        note = self.query_one(f"#{target}", Static)
+        note.update(readable(error))
+        note.add_class("-shown")
         if target == "err-subject":
             self.query_one("#c-subject", Input).focus()
         elif target == "err-body":

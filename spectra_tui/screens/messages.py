@@ -56,6 +56,11 @@ def message_details(message: Message) -> Text:
     return line
 
 
+def new_message_hint() -> str:
+    """'Ctrl+E new email · Ctrl+M / Alt+M new SMS': most terminals send Ctrl+M as Enter."""
+    return f"{keymap.key('new_email')} new email · {keymap.active().all_keys('new_sms')} new SMS"
+
+
 class MessagesHub(HubScreen):
     HUB_ID = "messages"
     HUB_TITLE = "Messages"
@@ -79,10 +84,7 @@ class MessagesHub(HubScreen):
         with Horizontal(classes="search-row"):
             yield Label("Show")
             yield Select(SHOW_CHOICES, value=Message.QUEUED, allow_blank=False, compact=True, id="msg-show")
-            yield Label(
-                keymap.hint(("new_email", "new email"), ("new_sms", "new SMS")),
-                id="msg-new-hint",
-            )
+            yield Label(new_message_hint(), id="msg-new-hint")
         yield Note("", id="msg-note")
         yield PagedTable(
             [

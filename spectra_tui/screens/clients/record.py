@@ -189,7 +189,8 @@ class ClientRecord(SavesClientFields, RecordScreen):
         if tab == "messages":
             return [
                 Static(
-                    keymap.hint(("new_email", "new email"), ("new_sms", "new SMS"), ("table.open", "shows one")),
+                    f"{keymap.key('new_email')} new email · {keymap.active().all_keys('new_sms')} new SMS · "
+                    + keymap.hint(("table.open", "shows one")),
                     classes="tab-hint",
                 ),
                 PagedTable(
