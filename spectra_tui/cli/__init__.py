@@ -11,7 +11,8 @@ handler runs: it sets ``needs_user`` (True, or a function of the parsed
 arguments asked once the studio is open: the first owner's account needs
 nobody). They are `user`, `capture` and `import-images` (each picture's
 audit entry names who brought it in). Commands that only read (check, sessions,
-ical, invoice-pdf) or make a studio (init, demo) run without a user and ignore --user.
+ical, invoice-pdf) or make a studio (init, demo) run without a user and ignore --user,
+as does the scheduled send-reminders (it runs as "system").
 
 A refusal exits 2 with one line; an unexpected error exits 1 with one line,
 its traceback in a log file (cli/crash.py).
@@ -37,6 +38,7 @@ COMMAND_MODULES = (
     "import_images",
     "user",
     "timesheet",
+    "send_reminders",
 )
 
 

@@ -36,6 +36,7 @@ from .delivery_settings import DeliverySettings, read_delivery_settings, save_de
 from .errors import DomainError
 from .messages import EMAIL, SMS
 from .models import Message, database
+from .reminders import queue_reminders
 
 RETRY_AFTER = (
     dt.timedelta(minutes=1),
@@ -261,7 +262,8 @@ def send_due(now: dt.datetime | None = None, settings: DeliverySettings | None =
 
 
 class Sender:
-    """Runs ``send_due`` every ``every_seconds`` and when woken, in a thread of its own."""
+    """Queues the reminders due and runs ``send_due``, every ``every_seconds``
+    and when woken, in a thread of its own."""
 
     def __init__(self, every_seconds: float = 30.0):
         self.every_seconds = every_seconds
@@ -304,7 +306,9 @@ class Sender:
                 database.close()  # this thread's connection
 
     def pass_once(self) -> SendCounts:
+        """Queue the reminders now due, then deliver what is due."""
         try:
+            queue_reminders()
             self.last_counts = send_due()
             self.last_error = ""
         except DomainError as error:

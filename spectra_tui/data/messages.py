@@ -9,7 +9,6 @@ signed in composes, queues and retries messages.
 Merge fields are written ``{first_name}``; see MERGE_FIELDS.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 
 from peewee import fn
@@ -393,7 +392,3 @@ def describe(message: Message) -> str:
     """One line for a list: 'Email to ann@example.com: Your session'."""
     what = message.subject or one_line(message.body)[:60]
     return f"{CHANNEL_LABELS.get(message.channel, message.channel)} to {message.recipient}: {what}"
-
-
-def sent_local(message: Message) -> dt.datetime | None:
-    return clock.to_local(message.sent_at) if message.sent_at else None

@@ -158,3 +158,13 @@ def test_retry_now_queues_a_failed_message_again_but_never_a_sent_one(studio):
     Message.update(status="sent", sent_at=dt.datetime(2030, 1, 1, 12)).where(Message.id == message.id).execute()
     with pytest.raises(ValidationError, match="This message was already sent"):
         messages.retry_now(message)
+
+
+def test_a_session_of_another_client_is_refused_and_a_message_reads_in_one_line(studio, booked):
+    bo = clients.save_client(None, {"first_name": "Bo", "last_name": "Kim", "email": "bo@example.com"})
+    with pytest.raises(ValidationError, match=f"Session {booked.number} is not Bo Kim's."):
+        messages.queue(messages.EMAIL, bo, "Hello", "See you {session_date}", booked)
+    email = messages.queue(messages.EMAIL, bo, "Hello {first_name}", "Hi")
+    text = messages.queue(messages.SMS, studio.client, "", "Your prints\nare ready, {first_name}!")
+    assert messages.describe(email) == "Email to bo@example.com: Hello Bo"
+    assert messages.describe(text) == "SMS to (512) 867-5309: Your prints are ready, Ann!"
