@@ -340,3 +340,28 @@ async def test_apps_built_without_it_run_no_sender(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.message_sender is None
+
+
+async def test_ctrl_e_in_a_session_record_fills_the_sessions_merge_fields(app):
+    from spectra_tui.data.models import Session
+    from spectra_tui.screens.sessions import SessionRecord
+
+    session = (
+        Session.select()
+        .join(Client)
+        .where((Client.email != "") & (Session.status == "Session Pending"))
+        .order_by(Session.id)
+        .first()
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(SessionRecord(session))
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ComposeDialog) and dialog.session.id == session.id
+        await pilot.press(*"Your session", "tab", *"See you {session_date} with {photographer}.", "ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, PreviewDialog)
+        body = text_of(app.screen, "#p-body")
+        assert session.photographer.full_name in body and "{" not in body
