@@ -63,11 +63,12 @@ class ComposeDialog(ScreenHooks, ModalScreen):
         return self.channel == message_data.EMAIL
 
     def compose(self) -> ComposeResult:
-        to = self.client.email if self.is_email else (self.client.phone_mobile or self.client.main_phone)
+        to = self.client.email if self.is_email else self.client.phone_mobile  # (messages.recipient)
         with Vertical():
             yield Label(
                 f"New {CHANNEL_NAMES[self.channel]} · {self.client.full_name} {f'<{to}>' if to else ''}",
                 classes="compose-title",
+                markup=False,  # a name or an address is shown as typed, never read as markup
             )
             yield Static("", classes="field-error", id="err-to")
             choices = [(t.name, t.id) for t in message_data.templates(self.channel)]
