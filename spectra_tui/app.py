@@ -36,7 +36,7 @@ class SpectraCommands(Provider):
         for action in keymap.APP_ACTIONS:
             if action.id == "palette":
                 continue
-            text = f"{action.listed}  ({keymap.key(action.id)})"
+            text = f"{action.description}  ({keymap.key(action.id)})"
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(app.run_action, action.action), help=action.group)
@@ -51,8 +51,11 @@ class SpectraApp(App):
     COMMANDS = App.COMMANDS | {SpectraCommands}
     BINDINGS = keymap.app_bindings()
 
-    def __init__(self, keys_file=None, cursor_blink: bool = True, user_name: str = "", **kwargs):
+    def __init__(
+        self, keys_file=None, cursor_blink: bool = True, user_name: str = "", send_messages: bool = False, **kwargs
+    ):
         super().__init__(**kwargs)
+        self.send_messages = send_messages  # run the background sender (the `spectra` command does)
         self.terminal_user = TerminalUser(self, user_name)  # sign-in, Change User, idle sign-out
         self.cursor_blink = cursor_blink
         self.typed_keys = KeyQueue(self, deliver=super().on_event)
@@ -72,6 +75,8 @@ class SpectraApp(App):
     first_frame_shown = False
     _quit_question: Screen | None = None  # "Quit anyway?" while it is asked
     crash: BaseException | None = None
+    message_sender = None
+    """The background sender of queued messages (data/delivery.py) while the app runs it."""
     camera_connector = None
     """A function that opens the camera, instead of the real one (tests and
     demos set it; the capture screen reads it)."""
@@ -97,8 +102,13 @@ class SpectraApp(App):
 
     def on_ready(self) -> None:
         """The first frame is out (Textual's Ready event): now the first
-        screen loads its data, so the app appears before the queries run."""
+        screen loads its data, so the app appears before the queries run;
+        and the background sender starts delivering the queued messages."""
         self.first_frame_shown = True
+        if self.send_messages:
+            from .data.delivery import start_sender
+
+            self.message_sender = start_sender()  # a thread of its own: the screens never wait for it
         screen = self.screen
         screen.call_after_refresh(hooks_of(screen).show_first_data)
 
@@ -115,6 +125,15 @@ class SpectraApp(App):
     # That halves the pauses a receptionist would otherwise feel now and then
     # when opening a record (measured: p95 of opening a client record
     # 214 -> 136 ms of CPU on a loaded machine).
+
+    def on_unmount(self) -> None:
+        """Quitting: the sender stops after the message it is delivering (what
+        is still queued stays queued for the next start, or another terminal)."""
+        if self.message_sender is not None:
+            from .data.delivery import stop_sender
+
+            stop_sender()
+            self.message_sender = None
 
     def on_descendant_focus(self, event) -> None:
         """Without blinking, a field's cursor stays drawn (steady snapshots;
@@ -226,6 +245,21 @@ class SpectraApp(App):
 
         open_quick_sale(self)
 
+    def action_new_email(self) -> None:
+        """Ctrl+E, from anywhere: an email to the open record's client (or one chosen)."""
+        self._compose("email")
+
+    def action_new_sms(self) -> None:
+        """Ctrl+M (Alt+M where the terminal sends Ctrl+M as Enter): a text message, as Ctrl+E."""
+        self._compose("sms")
+
+    def _compose(self, channel: str) -> None:
+        from .screens.compose import ComposeDialog, PreviewDialog, open_compose
+
+        if isinstance(self.screen, ComposeDialog | PreviewDialog):
+            raise SkipAction()  # writing one already: the field keeps the key (Ctrl+E: end of line)
+        open_compose(self, channel)
+
     def action_time_clock(self) -> None:
         """Ctrl+T: in a note, a time stamp at the cursor; elsewhere the Time Clock dialog."""
         from .screens.time_clock import open_time_clock, stamp_note
@@ -235,12 +269,6 @@ class SpectraApp(App):
             stamp_note(focused)
         else:
             open_time_clock(self)
-
-    def action_not_built(self, action_id: str) -> None:
-        """A key of the desktop program whose screen is not built yet says so."""
-        from .screens.not_built import message
-
-        self.notify(message(action_id), title="Not built yet", timeout=6)
 
     def action_open_settings(self) -> None:
         """F10 (or the palette): the studio's settings."""

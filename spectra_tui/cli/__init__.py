@@ -169,7 +169,7 @@ def run_app(args) -> int:
     # frozen, the garbage collector no longer walks it while the first
     # screen is made (a full collection there cost ~15 ms of start-up).
     gc.freeze()
-    app = SpectraApp(user_name=args.user or os.environ.get("SPECTRA_USER") or "")
+    app = SpectraApp(user_name=args.user or os.environ.get("SPECTRA_USER") or "", send_messages=True)
     app.run()
     if app.crash is not None:  # SpectraApp ended on it without printing it (locals hold client data)
         raise app.crash

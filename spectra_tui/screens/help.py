@@ -43,7 +43,7 @@ def key_map() -> Group:
         table.add_column("Keys", style="bold", no_wrap=True)
         table.add_column("Id", style="dim", ratio=2, overflow="fold")
         for action in actions:
-            table.add_row(action.listed, keys.all_keys(action.id), action.id)
+            table.add_row(action.description, keys.all_keys(action.id), action.id)
         tables.append(table)
     return Group(*tables)
 

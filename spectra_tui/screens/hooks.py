@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from textual.screen import Screen
 
-from ..data.models import Client
+from ..data.models import Client, Session
 
 
 class ScreenHooks:
@@ -35,6 +35,12 @@ class ScreenHooks:
     @property
     def task_client(self) -> Client | None:
         """The client a task made here (Ctrl+D) is about; None: no client."""
+        return None
+
+    @property
+    def message_session(self) -> Session | None:
+        """The session a message written here (Ctrl+E, Ctrl+M) fills its
+        session merge fields from ({session_date}...); None: no session."""
         return None
 
     @property

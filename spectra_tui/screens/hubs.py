@@ -30,6 +30,7 @@ HUBS: list[Hub] = [
     Hub("sessions", "Sessions", "sessions:SessionsHub", "Sess"),
     Hub("invoices", "Invoices", "invoices:InvoicesHub", "Inv"),
     Hub("phone_calls", "Phone Calls", "phone_calls_hub:PhoneCallsHub", "Calls"),
+    Hub("messages", "Messages", "messages:MessagesHub", "Msg"),
     Hub("tasks", "Tasks", "tasks_hub:TasksHub"),
     Hub("production", "Production", "production:ProductionHub", "Prod"),
 ]

@@ -47,15 +47,6 @@ class Action:
     def scope(self) -> str:
         return self.id.rpartition(".")[0]
 
-    @property
-    def built(self) -> bool:
-        return not self.action.startswith("not_built(")
-
-    @property
-    def listed(self) -> str:
-        """The description in Help and the palette, which say when the screen is not built yet."""
-        return self.description if self.built else f"{self.description} (not built yet)"
-
 
 def _hub(hub_id: str, title: str, key: str) -> Action:
     # The hub bar names every hub and its key, so the key bar leaves them out.
@@ -67,15 +58,6 @@ def _app(id: str, description: str, keys: str, action: str, group: str = SHORTCU
     return Action(id, description, keys, action, group, priority=True, **kw)
 
 
-def _not_built(
-    id: str, description: str, keys: str, group: str = SHORTCUTS_GROUP, fallback: str = "", priority: bool = True
-) -> Action:
-    # A key of the desktop program whose screen is not built yet: it says what it
-    # will open (screens/not_built.py). The issue that builds the screen replaces
-    # the action (a hub: _hub with the same id, and its entry in hubs.HUBS).
-    return Action(id, description, keys, f"not_built('{id}')", group, fallback, show=False, priority=priority)
-
-
 APP_ACTIONS: list[Action] = [
     _hub("help", "Help", "f1"),
     _hub("home", "Home", "f2"),
@@ -85,7 +67,7 @@ APP_ACTIONS: list[Action] = [
     _hub("sessions", "Sessions", "f6"),
     _hub("invoices", "Invoices", "f7"),
     _hub("phone_calls", "Phone Calls", "f8"),
-    _not_built("hub_messages", "Messages", "f9", HUBS_GROUP),
+    _hub("messages", "Messages", "f9"),
     _hub("tasks", "Tasks", "f11"),
     _hub("production", "Production", "f12"),
     _app("client_search", "Client Search", "ctrl+l", "client_search"),
@@ -93,12 +75,13 @@ APP_ACTIONS: list[Action] = [
     _app("session_search", "Session Search", "ctrl+s", "session_search"),
     _app("new_booking", "New Appointment/Session", "ctrl+p", "new_booking", label="Schedule"),
     _app("new_task", "New Task", "ctrl+d", "new_task", show=False),  # Home says so; Help and Ctrl+O list it
-    # Ctrl+E also edits a text field (end of line): a field keeps it (not priority)
-    # until its screen is built; elsewhere it says so.
-    _not_built("new_email", "New Email", "ctrl+e", priority=False),
+    # From anywhere, in a field too (End moves to the end of a field; in the
+    # email's own fields Ctrl+E is left to the field).
+    _app("new_email", "New Email", "ctrl+e", "new_email", show=False),
     # Ctrl+I: Tab in most terminals (where the kitty keyboard protocol tells them apart it arrives as itself).
     _app("new_quick_sale", "New Quick Sale", "ctrl+i", "quick_sale", fallback="alt+i", show=False, label="Quick sale"),
-    _not_built("new_sms", "New SMS Text Message", "ctrl+m", fallback="alt+m"),  # Ctrl+M: Enter in most terminals
+    # Ctrl+M: Enter in most terminals (Alt+M then); the kitty keyboard protocol tells them apart.
+    _app("new_sms", "New SMS Text Message", "ctrl+m", "new_sms", fallback="alt+m", show=False, label="New SMS"),
     # Ctrl+T: in a note, the date, time and initials at the cursor; elsewhere the time clock.
     _app("time_clock", "Time stamp, Time clock", "ctrl+t", "time_clock", show=False),
     # From anywhere, as in the desktop program: in a text field too, where a
@@ -160,6 +143,8 @@ SCOPES: dict[str, str] = {
     "production": "Production hub",
     "tasks": "Tasks hub",
     "phone_calls_hub": "Phone Calls hub",
+    "messages": "Messages hub",
+    "templates": "Message templates",
     "money_method": "Money dialogs",
     "deposits": "Apply deposits",
     "deposit_list": "Apply deposits",
@@ -172,7 +157,7 @@ SCOPES: dict[str, str] = {
     "time_sheet": "Time sheet",
 }
 
-CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes")
+CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes", "messages")
 SESSION_TABS = ("general", "appointments", "invoices", "images", "history")
 
 
@@ -550,6 +535,23 @@ SCREEN_ACTIONS: list[Action] = [
         ],
     ),
     *_in(
+        "messages",
+        [
+            ("retry", "Retry now (a queued or failed message)", "r", "retry", {"label": "Retry now"}),
+            ("client", "Open the message's client", "c", "open_message_client", {"label": "Client"}),
+            ("templates", "Message templates", "t", "templates", {"label": "Templates"}),
+            ("delivery", "Delivery settings (SMTP, SMS)", "s", "delivery_settings", {"label": "Delivery"}),
+            ("status", "Show: queued / sent / failed / all", "slash", "focus_status", HIDDEN),
+        ],
+    ),
+    *_in(
+        "templates",
+        [
+            ("new", "New template", "n,insert", "new_template", {"label": "New"}),
+            ("edit", "Edit the template", "e", "edit_template", {"label": "Edit"}),
+        ],
+    ),
+    *_in(
         "invoice_line",
         [
             ("price_list", "Price list", "ctrl+f", "price_list", {"priority": True}),
@@ -693,11 +695,11 @@ def _binding(a: Action) -> Binding:
     return Binding(
         a.default_keys,
         a.action,
-        a.label or a.listed,
+        a.label or a.description,
         show=a.show,
         priority=a.priority,
         id=a.id,
-        tooltip=a.listed,
+        tooltip=a.description,
     )
 
 

@@ -26,7 +26,9 @@ SLOTS = [(f"{minutes} minutes", str(minutes)) for minutes in (5, 10, 15, 20, 30,
 class StudioSettingsScreen(RecordScreen):
     DEFAULT_CSS = """
     StudioSettingsScreen #settings-head { height: auto; padding: 0 1; color: $text-muted; }
-    StudioSettingsScreen #settings-audit { height: auto; padding: 0 1; color: $text-muted; }
+    StudioSettingsScreen #settings-audit, StudioSettingsScreen #settings-delivery {
+        height: auto; padding: 0 1; color: $text-muted;
+    }
     StudioSettingsScreen VerticalScroll { height: 1fr; padding: 0 1; }
     StudioSettingsScreen .setting { height: auto; }
     StudioSettingsScreen .setting-label { width: 24; padding-top: 0; color: $text-muted; }
@@ -54,6 +56,11 @@ class StudioSettingsScreen(RecordScreen):
         )
         # The audit log (a manager's or the owner's): opened from here with its key.
         yield Static(keymap.hint(("audit_log", "opens the audit log: who changed what, when")), id="settings-audit")
+        yield Static(
+            f"{keymap.key('hub_messages')} (Messages), then {keymap.key('messages.delivery')}: "
+            "how emails and text messages are delivered (SMTP, SMS gateway)",
+            id="settings-delivery",
+        )
         shown = self.shown
         with VerticalScroll(can_focus=False):
             yield from self._row("studio_name", "Studio name", Input(shown.studio_name))

@@ -323,13 +323,13 @@ async def test_the_tab_strip_switches_tabs_with_the_arrow_keys(app):
         assert record.query_one("#family-table", PagedTable).row_count == client.family.count()
         await pilot.press("left", "left")
         await pilot.pause()
-        assert record.active_tab == "notes"
+        assert record.active_tab == record.TABS[-1]  # round to the last tab
         await pilot.press("alt+1")
         await pilot.pause()
         assert record.active_tab == "general" and app.focused is field(app, "first_name")
         await pilot.press("ctrl+pageup")  # the keys every terminal sends (Alt+digit needs the kitty protocol)
         await pilot.pause()
-        assert record.active_tab == "notes"
+        assert record.active_tab == record.TABS[-1]
         await pilot.press("ctrl+pagedown", "ctrl+pagedown")
         await pilot.pause()
         assert record.active_tab == "family"

@@ -7,6 +7,7 @@ from textual.widgets import Input
 
 from spectra_tui.data.models import Client
 from spectra_tui.screens.clients import FORM_FIELDS, ClientForm, ClientRecord, ClientSearchDialog, ClientsHub
+from spectra_tui.screens.clients.fields import CHECK_FIELDS
 from spectra_tui.screens.hubs import HUBS
 from spectra_tui.screens import keymap
 
@@ -150,11 +151,11 @@ async def test_tab_moves_through_the_client_form_in_order(app):
         await pilot.press("ctrl+n")
         await pilot.pause()
         seen = []
-        for _ in range(len(FORM_FIELDS) + 3):
+        for _ in range(len(FORM_FIELDS) + len(CHECK_FIELDS) + 1):
             seen.append(app.focused.id)
             await pilot.press("tab")
         expected = [f"f-{name}" for name, _label, _placeholder in FORM_FIELDS]
-        assert seen == expected + ["f-do_not_market", "f-do_not_call", "form-notes"]
+        assert seen == expected + [f"f-{name}" for name, _label in CHECK_FIELDS] + ["form-notes"]
         assert isinstance(app.screen, ClientForm)
 
 

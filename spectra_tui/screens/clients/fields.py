@@ -46,7 +46,13 @@ FORM_FIELDS: list[tuple[str, str, str]] = [
     ("lead_source", "Lead source", ""),
 ]
 COLUMNS = (FORM_FIELDS[:8], FORM_FIELDS[8:])
-CHECK_FIELDS: list[tuple[str, str]] = [("do_not_market", "Do not market"), ("do_not_call", "Do not call")]
+# The client's wishes, on one line after "Do not" (four fit in 80 columns).
+CHECK_FIELDS: list[tuple[str, str]] = [
+    ("do_not_market", "market"),
+    ("do_not_call", "call"),
+    ("do_not_email", "email"),
+    ("do_not_text", "text"),
+]
 CAPITALIZED = set(names.CAPITALIZED_FIELDS)  # capitalised as the field is left (and on save)
 BIRTHDAY_FORMAT = "%m/%d/%Y"
 
@@ -79,8 +85,9 @@ class ClientFields(Vertical):
     ClientFields Input:focus { background: $accent 30%; }
     ClientFields Input.-invalid { background: $error 35%; }
     ClientFields #field-errors { color: $error; height: auto; padding-left: 13; }
-    ClientFields .check-row { height: 1; padding-left: 13; }
-    ClientFields Checkbox { width: 1fr; }
+    ClientFields .check-row { height: 1; }
+    ClientFields .check-row .labels { width: 13; }
+    ClientFields Checkbox { width: auto; margin-right: 3; }
     """
     # Enter moves on as the key arrives (a priority binding): keys typed
     # ahead of the screen go to the next field, not to the one just left.
@@ -121,6 +128,7 @@ class ClientFields(Vertical):
                             validate_on=NO_VALIDATION,
                         )
         with Horizontal(classes="check-row"):
+            yield Static("Do not", classes="labels")
             for field, label in CHECK_FIELDS:
                 yield Checkbox(label, bool(self.client and getattr(self.client, field)), id=f"f-{field}", compact=True)
         yield Static("", id="field-errors")

@@ -9,8 +9,9 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, Label, Static, TextArea
 
 from ...data import clients as client_data
+from ...data import clock, ledger
 from ...data import invoices as invoice_data
-from ...data import ledger
+from ...data import messages as message_data
 from ...data import phone_calls as call_data
 from ...data import sessions as session_data
 from ...data.errors import DomainError
@@ -185,6 +186,27 @@ class ClientRecord(SavesClientFields, RecordScreen):
                     id="calls-table",
                 ),
             ]
+        if tab == "messages":
+            return [
+                Static(
+                    f"{keymap.key('new_email')} new email · {keymap.active().all_keys('new_sms')} new SMS · "
+                    + keymap.hint(("table.open", "shows one")),
+                    classes="tab-hint",
+                ),
+                PagedTable(
+                    [("Written", 14), ("Via", 5), ("Status", 7), ("Subject (or text)", 36), ("To", 24)],
+                    cells=lambda m: (
+                        f"{clock.to_local(m.created_at):%m/%d/%y %H:%M}",
+                        "Email" if m.channel == "email" else "SMS",
+                        m.status,
+                        fit((m.subject or m.body).replace("\n", " ")),
+                        fit(m.recipient),
+                    ),
+                    key=lambda m: m.id,
+                    narrow_columns=[(0, 14), (1, 5), (2, 7), (3, 36)],
+                    id="messages-table",
+                ),
+            ]
         if tab == "notes":
             return [TextArea(self._notes, id="record-notes")]
         return []
@@ -218,6 +240,10 @@ class ClientRecord(SavesClientFields, RecordScreen):
         elif tab == "phone_calls":
             self.query_one("#calls-table", PagedTable).load(
                 lambda after, limit: call_data.calls_of_client(client, limit, after)
+            )
+        elif tab == "messages":
+            self.query_one("#messages-table", PagedTable).load(
+                lambda after, limit: message_data.messages_of_client(client, limit, after)
             )
 
     def refresh_record(self) -> None:
@@ -331,6 +357,15 @@ class ClientRecord(SavesClientFields, RecordScreen):
                 MessageDialog(
                     f"Call {way} {self.client.full_name} · {call.at:%m/%d/%Y %I:%M %p}",
                     f"{call.subject}\n\n{call.notes or '(no notes)'}\n\nLogged by {call.user_name}.",
+                )
+            )
+        elif table_id == "messages-table":
+            message = event.row
+            answer = f"\n\nServer's answer: {message.last_answer}" if message.last_answer else ""
+            self.app.push_screen(
+                MessageDialog(
+                    f"{message.status.capitalize()} · to {message.recipient} · {message.attempts} attempt(s)",
+                    (f"{message.subject}\n\n" if message.subject else "") + message.body + answer,
                 )
             )
         elif table_id == "appointments-table":

@@ -67,6 +67,11 @@ class SessionRecord(RecordScreen):
         """Ctrl+D here makes a task about this session's client."""
         return self.session.client
 
+    @property
+    def message_session(self):
+        """Ctrl+E / Ctrl+M here fill the session's merge fields ({session_date}...)."""
+        return self.session
+
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Static(id="sr-title")
