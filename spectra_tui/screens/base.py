@@ -145,13 +145,18 @@ class HubBar(Static):
 
     def row(self, width: int) -> str:
         """Every hub and its key, in the first way that fits: the titles with
-        a space each side; one space between them (80 columns); the short
-        names (60 columns); the keys alone, the open hub still named."""
+        a space each side; one space between them; the short names; the short
+        names of as many hubs as fit from F1 on, the others' keys alone (80
+        columns); the keys alone. The open hub is always named."""
+
+        def named_up_to(count: int) -> Callable[[Hub], str]:
+            named = {hub.id for hub in HUBS[:count]} | {self.current}
+            return lambda hub: hub.short or hub.title if hub.id in named else ""
+
         ways: list[tuple[bool, Callable[[Hub], str]]] = [
             (True, lambda hub: hub.title),
             (False, lambda hub: hub.title),
-            (False, lambda hub: hub.short or hub.title),
-            (False, lambda hub: hub.short or hub.title if hub.id == self.current else ""),
+            *[(False, named_up_to(count)) for count in range(len(HUBS), -1, -1)],
         ]
         rows = [self._row(spaced, name) for spaced, name in ways]
         return next((row for row in rows if Text.from_markup(row).cell_len <= width), rows[-1])

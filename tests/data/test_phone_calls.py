@@ -165,6 +165,7 @@ def test_each_list_walks_an_index(desk):
 def test_the_call_backs_made_before_0014_are_linked_to_their_calls(db_target):
     """A studio that logged calls before 0014: each "Call back" task made with
     its call is linked to it; a task typed by hand, or by someone else, stays a plain task."""
+    from old_schema import models_as_of
     from peewee import Table
     from playhouse.migrations import Runner
 
@@ -176,9 +177,10 @@ def test_the_call_backs_made_before_0014_are_linked_to_their_calls(db_target):
     old.connect()
     try:
         Runner(old, directory=str(dbmod.MIGRATIONS_DIR)).up(target="0013_production_orders")
-        client = Client.create(first_name="Ann", last_name="Lee")
-        calls = [PhoneCall.create(client=client, at=NOW, subject=subject, user_name=user).id
-                 for subject, user in (("Album", "rita"), ("Album", "ava"), ("Prices", "rita"))]
+        with models_as_of(old, Client, PhoneCall):
+            client = Client.create(first_name="Ann", last_name="Lee")
+            calls = [PhoneCall.create(client=client, at=NOW, subject=subject, user_name=user).id
+                     for subject, user in (("Album", "rita"), ("Album", "ava"), ("Prices", "rita"))]
         task_table = Table("task").bind(old)
         for title, user in (("Call back Ann Lee: Album", "ava"), ("Call back Ann Lee: Prices", "rita"),
                             ("Call back Ann Lee: about the frames", "rita"), ("Call back Ann Lee: Album", "kim")):

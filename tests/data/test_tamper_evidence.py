@@ -5,12 +5,12 @@ by the program's own functions (which, without the key, cannot make valid
 links), and `spectra check` names what changed. Also: the chain's anchor,
 the studio key, counters moved behind the app's back, and the upgrade of a
 studio whose chain was unkeyed."""
-import contextlib
 import datetime as dt
 import json
 import os
 
 import pytest
+from old_schema import models_as_of  # tests/ is on sys.path
 from peewee import Table
 
 from spectra_tui.data import audit, check, invoices, ledger, studio_key
@@ -318,25 +318,6 @@ def test_the_studio_identity_changed_is_found(books, db):
 
 
 # ---------------------------------------------------------------- upgrading a studio whose chain was unkeyed
-
-@contextlib.contextmanager
-def models_as_of(db, *models):
-    """The models without the columns ``db`` does not have yet (later
-    migrations add them), to write rows into a studio made by an earlier
-    program (test-only)."""
-    removed = []
-    for model in models:
-        columns = {column.name for column in db.get_columns(model._meta.table_name)}
-        for name, field in list(model._meta.fields.items()):
-            if field.column_name not in columns:
-                model._meta.remove_field(name)
-                removed.append((model, name, field))
-    try:
-        yield
-    finally:
-        for model, name, field in removed:
-            model._meta.add_field(name, field)
-
 
 def test_a_studio_of_an_earlier_version_is_upgraded_and_keyed(tmp_path):
     """A studio written by an earlier program (migrations up to 0003: wall-time

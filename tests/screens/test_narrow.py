@@ -26,8 +26,9 @@ def test_the_hub_bar_shows_every_hub_key_at_any_width(current, width):
 def test_the_hub_bar_keeps_the_full_titles_where_they_fit():
     assert "F3 Workflow" in Text.from_markup(HubBar("home").row(130)).plain
     assert "F3 Flow" in Text.from_markup(HubBar("home").row(100)).plain  # eleven hubs since F8, F9, F11
-    narrow = Text.from_markup(HubBar("home").row(80)).plain
-    assert "F2 Home" in narrow and "F3 Flow" not in narrow  # the keys, the open hub named
+    narrow = Text.from_markup(HubBar("home").row(80)).plain  # names from F1 on while they fit
+    assert "F5 Clients" in narrow and "F12 Prod" not in narrow and narrow.endswith("F11 F12")
+    assert "F12 Prod" in Text.from_markup(HubBar("production").row(80)).plain  # the open hub always named
 
 
 async def test_at_60_columns_the_hub_bar_and_home_show_every_hub_and_whole_words(app):
