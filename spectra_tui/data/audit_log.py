@@ -45,6 +45,8 @@ from .models import (
     Holiday,
     Invoice,
     LedgerEntry,
+    Message,
+    MessageTemplate,
     PriceItem,
     PriceList,
     Room,
@@ -89,6 +91,9 @@ ENTITY_WORDS = {
     "image": "session_image",
     "session_image": "session_image",
     "room": "room",
+    "message": "message",
+    "template": "message_template",
+    "message_template": "message_template",
 }
 # Fields that hold the id of another record (in the snapshots of every model).
 REFERENCES = {
@@ -355,6 +360,8 @@ _MODELS: dict[str, Any] = {  # (the models all have an integer ``id``)
     "price_list": PriceList,
     "room": Room,
     "session_image": SessionImage,
+    "message": Message,
+    "message_template": MessageTemplate,
 }
 
 
@@ -381,6 +388,10 @@ def _label(entity: str, row: Any) -> str:
         return f"Price item {row.code} {row.name}"
     if entity == "room":
         return f"Room {row.name}"
+    if entity == "message":
+        return f"Message {row.id} · {row.channel} to {row.client.full_name}"
+    if entity == "message_template":
+        return f"Template {row.name}"
     if entity == "session_image":
         return f"Image {row.number} · session {row.session.number}"
     return f"{entity.replace('_', ' ').capitalize()} {row.id}"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from . import catalog, invoices, ledger, phone_calls, production, sessions, settings, tasks
+from . import catalog, invoices, ledger, messages, phone_calls, production, sessions, settings, tasks
 from .accounts import create_user
 from .clients import _apply_keys, clean_client_fields, search_key
 from .clock import set_clock, to_utc
@@ -164,6 +164,26 @@ PACKAGES = [  # code, description, price, pieces, min images, max images, fee pe
 ]
 
 
+TEMPLATES = [  # name, channel, subject, body, reminder days before the session
+    (
+        "Session reminder",
+        "email",
+        "Your {session_type} session on {session_date}",
+        "Hi {first_name},\n\nSee you on {session_date} at {session_time} with {photographer}.\n"
+        "Questions? Call us at {studio_phone}.\n\n{studio_name}",
+        2,
+    ),
+    ("Reminder text", "sms", "", "{studio_name}: your session is tomorrow at {session_time}. See you!", 1),
+    (
+        "Order ready",
+        "email",
+        "Your portraits are ready",
+        "Hi {first_name},\n\nYour order is ready for pickup. Balance due: {balance}.\n\n{studio_name}",
+        None,
+    ),
+]
+
+
 class DemoRefused(DomainError):
     pass
 
@@ -287,6 +307,8 @@ def _studio_setup() -> dict:
     ]
     for room in ("Studio A", "Studio B", "Outdoor"):
         catalog.create_room(room)
+    for name, channel, subject, body, days in TEMPLATES:
+        messages.create_template(name, channel, subject, body, days)
     return {"staff": staff, "photographers": photographers, "types": types, "items": items, "packages": packages}
 
 

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ..data.db import StorageError
@@ -281,6 +281,10 @@ class SmallForm(ScreenHooks, ModalScreen):
             box = self.query_one(f"#f-{field}", Input)
             if box.value == loaded[field]:
                 box.value = self.initial(field)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Enter in a box of several lines (a message's text) makes a new line there."""
+        return not (action == "enter" and isinstance(self.focused, TextArea))
 
     def action_enter(self) -> None:
         focused = self.focused

@@ -10,7 +10,7 @@ from typing import Any
 
 from textual import on
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from ..data import messages as message_data
 from ..data.errors import ValidationError
@@ -94,6 +94,7 @@ class TemplateDialog(SmallForm):
     TemplateDialog ChoiceField { background: $boost; }
     TemplateDialog ChoiceField:focus { background: $accent 30%; }
     TemplateDialog .merge-fields { color: $text-muted; height: auto; }
+    TemplateDialog TextArea { height: 6; }
     """
     FIELDS = [
         ("name", "Name", "e.g. Session reminder"),
@@ -123,12 +124,15 @@ class TemplateDialog(SmallForm):
         if field == "channel":
             chosen = self.template.channel if self.template else message_data.EMAIL
             return ChoiceField(CHANNEL_CHOICES, chosen, id="f-channel")
+        if field == "body":  # a message of several lines: Enter is a new line there, Tab moves on
+            return TextArea(self.initial("body"), id="f-body", soft_wrap=True, tab_behavior="focus")
         return super().field_widget(field, placeholder)
 
     def values(self) -> dict[str, Any]:
         typed: dict[str, Any] = {
-            field: self.query_one(f"#f-{field}", Input).value for field in ("name", "subject", "body", "reminder")
+            field: self.query_one(f"#f-{field}", Input).value for field in ("name", "subject", "reminder")
         }
+        typed["body"] = self.query_one("#f-body", TextArea).text
         typed["channel"] = self.query_one("#f-channel", ChoiceField).value
         return typed
 
@@ -156,10 +160,13 @@ class TemplateDialog(SmallForm):
 
     def _rebase(self) -> None:
         """Another terminal saved the template: the typed fields stay, the others take its values."""
-        fields = ("name", "subject", "body", "reminder")
-        loaded = {field: self.initial(field) for field in fields}
+        fields = ("name", "subject", "reminder")
+        loaded = {field: self.initial(field) for field in (*fields, "body")}
         self.reload_record()
-        for field, was in loaded.items():
+        for field in fields:
             box = self.query_one(f"#f-{field}", Input)
-            if box.value == was:
+            if box.value == loaded[field]:
                 box.value = self.initial(field)
+        body = self.query_one("#f-body", TextArea)
+        if body.text == loaded["body"]:
+            body.text = self.initial("body")

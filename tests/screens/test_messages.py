@@ -197,7 +197,8 @@ async def test_templates_are_made_and_edited_from_the_f9_hub(as_admin, app):
         await pilot.press("n")
         await pilot.pause()
         assert isinstance(app.screen, TemplateDialog)
-        await pilot.press(*"Reminder", "enter", "right", "enter", "enter", *"See you {session_date}", "enter")
+        await pilot.press(*"Reminder", "enter", "right", "enter", "enter", *"See you {session_date}", "enter",
+                          *"Bring a smile", "tab")  # the text has lines: Enter is a new line, Tab moves on
         await pilot.press(*"x", "enter")  # reminder days: not a number, refused at the field
         await pilot.pause()
         dialog = app.screen
@@ -206,7 +207,7 @@ async def test_templates_are_made_and_edited_from_the_f9_hub(as_admin, app):
         await pilot.pause()
         assert isinstance(app.screen, TemplatesScreen)
         template = MessageTemplate.get(MessageTemplate.name == "Reminder")
-        assert (template.channel, template.body, template.reminder_days) == ("sms", "See you {session_date}", 2)
+        assert (template.channel, template.body, template.reminder_days) == ("sms", "See you {session_date}\nBring a smile", 2)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, TemplateDialog)
