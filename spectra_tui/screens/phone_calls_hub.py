@@ -21,9 +21,9 @@ from ..data import phone_calls as call_data
 from ..data import tasks as task_data
 from ..data.models import Client, PhoneCall, Task
 from . import keymap
-from .base import HubScreen
 from .dialogs import WRITE_ERRORS, readable
 from .formats import fmt_day, fmt_short
+from .list_hub import ListHub
 from .open_record import choose_client, open_client
 from .phone_calls import PhoneCallDialog
 from .widgets import Note, PagedTable
@@ -70,9 +70,12 @@ def call_details(call: PhoneCall) -> Text:
     return line
 
 
-class PhoneCallsHub(HubScreen):
+class PhoneCallsHub(ListHub):
     HUB_ID = "phone_calls"
     HUB_TITLE = "Phone Calls"
+    TABLE_ID = "calls-list"
+    MESSAGE_ID = "calls-message"
+    NOUN = "call"
 
     DEFAULT_CSS = """
     PhoneCallsHub .search-row { height: 1; margin-bottom: 1; }
@@ -89,9 +92,7 @@ class PhoneCallsHub(HubScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._query: call_data.CallQuery | None = None
         self._timer: Timer | None = None
-        self._select_after_load: int | None = None  # the call just logged
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="search-row"):
@@ -116,21 +117,6 @@ class PhoneCallsHub(HubScreen):
     def _staff_choices() -> list[tuple[str, str]]:
         return [("Everyone", EVERYONE)] + [(full, name) for name, full in call_data.staff_names()]
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.search()
-        self.table.focus()
-
-    def refresh_data(self) -> None:
-        self.search(force=True)
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#calls-list", PagedTable)
-
-    def _message(self, text: str, error: bool = False) -> None:
-        self.query_one("#calls-message", Note).say(text, error)
-
     def build_query(self) -> call_data.CallQuery:
         staff = str(self.query_one("#calls-staff", Select).value)
         return call_data.CallQuery(
@@ -139,33 +125,21 @@ class PhoneCallsHub(HubScreen):
             text=self.query_one("#calls-search", Input).value,
         )
 
-    def search(self, force: bool = False) -> None:
-        query = self.build_query()
-        if query == self._query and not force:
-            return
-        keep = self.table.selected_key if force else None
-        self._query = query
+    def fetch(self, query: call_data.CallQuery, after, limit: int) -> list:
+        return call_data.search_calls(query, limit, after)
 
-        def show(count: int) -> None:
-            highlight, self._select_after_load = self._select_after_load or keep, None
-            if highlight is not None:
-                self.table.move_to_key(highlight)
-            self._show_details()
-            shown = "10,000+" if count >= 10000 else f"{count:,}"
-            self._message(
-                f"{shown} call{'s' if count != 1 else ''} · "
-                + keymap.hint(
-                    ("table.open", "opens the client"),
-                    ("phone_calls_hub.log_call", "logs a call"),
-                    ("phone_calls_hub.done", "call-back done"),
-                )
-            )
+    def count(self, query: call_data.CallQuery) -> int:
+        return call_data.count_calls(query)
 
-        self.table.load(
-            lambda after, limit: call_data.search_calls(query, limit, after),
-            show,
-            lambda page: call_data.count_calls(query),
+    def keys_hint(self) -> str:
+        return keymap.hint(
+            ("table.open", "opens the client"),
+            ("phone_calls_hub.log_call", "logs a call"),
+            ("phone_calls_hub.done", "call-back done"),
         )
+
+    def loaded(self) -> None:
+        self._show_details()
 
     @on(Select.Changed)
     def _selected(self, event: Select.Changed) -> None:
@@ -215,7 +189,7 @@ class PhoneCallsHub(HubScreen):
             follow_up = call_data.follow_up_of(call_data.get_call(call.id))
             then = f" Call back {fmt_day(follow_up.due)}: a task." if follow_up is not None else ""
             self.notify(f"Call logged with {call.client.full_name}: {call.subject}.{then}", timeout=5)
-            self._select_after_load = call.id
+            self.select_after_load(call.id)
             self.refresh_data()
 
         def chosen(client: Client | None) -> None:

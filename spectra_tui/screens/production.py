@@ -20,9 +20,9 @@ from ..data.errors import NotFound
 from ..data.models import Invoice, ProductionOrder
 from ..data.versions import ChangedElsewhere
 from . import keymap
-from .base import HubScreen
 from .dialogs import WRITE_ERRORS, ReasonDialog, readable
 from .formats import fmt_day
+from .list_hub import ListHub
 from .open_record import open_invoice
 from .widgets import Note, PagedTable
 
@@ -75,9 +75,12 @@ def order_dates(order: ProductionOrder) -> Text:
     return Text.assemble(line, due)
 
 
-class ProductionHub(HubScreen):
+class ProductionHub(ListHub):
     HUB_ID = "production"
     HUB_TITLE = "Production"
+    TABLE_ID = "prod-orders"
+    MESSAGE_ID = "prod-message"
+    NOUN = "order"
 
     DEFAULT_CSS = """
     ProductionHub .search-row { height: 1; margin-bottom: 1; }
@@ -90,10 +93,6 @@ class ProductionHub(HubScreen):
     ProductionHub #prod-dates { height: auto; padding: 0 1; }
     """
     BINDINGS = keymap.bindings("production")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._query: production_data.ProductionQuery | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="search-row"):
@@ -125,21 +124,6 @@ class ProductionHub(HubScreen):
     def _vendor_choices() -> list[tuple[str, str]]:
         return [("Every vendor", EVERY_VENDOR)] + [(name, name) for name in production_data.vendors_in_use()]
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.search()
-        self.table.focus()
-
-    def refresh_data(self) -> None:
-        self.search(force=True)
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#prod-orders", PagedTable)
-
-    def _message(self, text: str, error: bool = False) -> None:
-        self.query_one("#prod-message", Note).say(text, error)
-
     def build_query(self) -> production_data.ProductionQuery:
         vendor = str(self.query_one("#prod-vendor", Select).value)
         return production_data.ProductionQuery(
@@ -147,28 +131,17 @@ class ProductionHub(HubScreen):
             vendor="" if vendor == EVERY_VENDOR else vendor,
         )
 
-    def search(self, force: bool = False) -> None:
-        query = self.build_query()
-        if query == self._query and not force:
-            return
-        keep = self.table.selected_key if force else None
-        self._query = query
+    def fetch(self, query: production_data.ProductionQuery, after, limit: int) -> list:
+        return production_data.search_orders(query, limit, after)
 
-        def show(count: int) -> None:
-            if keep is not None:
-                self.table.move_to_key(keep)
-            self._show_dates()
-            shown = "10,000+" if count >= 10000 else f"{count:,}"
-            self._message(
-                f"{shown} order{'s' if count != 1 else ''} · "
-                + keymap.hint(("production.advance", "next status"), ("production.invoice", "opens the invoice"))
-            )
+    def count(self, query: production_data.ProductionQuery) -> int:
+        return production_data.count_orders(query)
 
-        self.table.load(
-            lambda after, limit: production_data.search_orders(query, limit, after),
-            show,
-            lambda page: production_data.count_orders(query),
-        )
+    def keys_hint(self) -> str:
+        return keymap.hint(("production.advance", "next status"), ("production.invoice", "opens the invoice"))
+
+    def loaded(self) -> None:
+        self._show_dates()
 
     @on(Select.Changed)
     def _selected(self, event: Select.Changed) -> None:

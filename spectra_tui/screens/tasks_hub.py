@@ -20,8 +20,8 @@ from ..data.errors import NotFound
 from ..data.models import Task
 from ..data.versions import ChangedElsewhere
 from . import keymap
-from .base import HubScreen
 from .dialogs import WRITE_ERRORS, ReasonDialog, readable
+from .list_hub import ListHub
 from .open_record import open_client, open_session
 from .tasks import TaskDialog
 from .widgets import Note, PagedTable
@@ -54,9 +54,12 @@ def task_cells(task: Task) -> tuple:
     )
 
 
-class TasksHub(HubScreen):
+class TasksHub(ListHub):
     HUB_ID = "tasks"
     HUB_TITLE = "Tasks"
+    TABLE_ID = "tasks-list"
+    MESSAGE_ID = "tasks-message"
+    NOUN = "task"
 
     DEFAULT_CSS = """
     TasksHub .search-row { height: 1; margin-bottom: 1; }
@@ -67,10 +70,6 @@ class TasksHub(HubScreen):
     TasksHub PagedTable { height: 1fr; }
     """
     BINDINGS = keymap.bindings("tasks")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._query: task_data.TaskQuery | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="search-row"):
@@ -94,42 +93,17 @@ class TasksHub(HubScreen):
             narrow_below=110,
         )
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.search()
-        self.table.focus()
+    def build_query(self) -> task_data.TaskQuery:
+        return task_data.TaskQuery(str(self.query_one("#tasks-view", Select).value))  # never blank
 
-    def refresh_data(self) -> None:
-        self.search(force=True)
+    def fetch(self, query: task_data.TaskQuery, after, limit: int) -> list:
+        return task_data.search_tasks(query, limit, after)
 
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#tasks-list", PagedTable)
+    def count(self, query: task_data.TaskQuery) -> int:
+        return task_data.count_tasks(query)
 
-    def _message(self, text: str, error: bool = False) -> None:
-        self.query_one("#tasks-message", Note).say(text, error)
-
-    def search(self, force: bool = False) -> None:
-        query = task_data.TaskQuery(str(self.query_one("#tasks-view", Select).value))  # never blank
-        if query == self._query and not force:
-            return
-        keep = self.table.selected_key if force else None
-        self._query = query
-
-        def show(count: int) -> None:
-            if keep is not None:
-                self.table.move_to_key(keep)
-            shown = "10,000+" if count >= 10000 else f"{count:,}"
-            self._message(
-                f"{shown} task{'s' if count != 1 else ''} · "
-                + keymap.hint(("new_task", "new"), ("tasks.done", "done"), ("tasks.view", "next view"))
-            )
-
-        self.table.load(
-            lambda after, limit: task_data.search_tasks(query, limit, after),
-            show,
-            lambda page: task_data.count_tasks(query),
-        )
+    def keys_hint(self) -> str:
+        return keymap.hint(("new_task", "new"), ("tasks.done", "done"), ("tasks.view", "next view"))
 
     @on(Select.Changed, "#tasks-view")
     def _view_changed(self, event: Select.Changed) -> None:
