@@ -22,7 +22,7 @@ from .errors import NotFound, ValidationError
 from .models import PackageItem, PriceItem, PriceList, Room, Session, SessionType, database, tuples
 from .money import MAX_CENTS, parse_money
 from .permissions import Permission, require
-from .text import one_line
+from .text import one_line, whole_number
 
 STANDARD_LIST = "Standard"  # the list a studio's first items go onto
 MAX_CODE = 20
@@ -611,9 +611,5 @@ def parse_contents(text: str, price_list: PriceList) -> list[tuple[PriceItem, in
 
 def typed_count(text: str, what: str, field: str, blank: int | None = None) -> int | None:
     """A whole number a person typed ("3"); ``blank`` when nothing is typed."""
-    typed = one_line(text or "")
-    if not typed:
-        return blank
-    if not typed.isascii() or not typed.isdigit() or len(typed) > 6:
-        raise ValidationError(f"Type the {what} as a whole number, e.g. 3.", field)
-    return int(typed)
+    number = whole_number(text, field, what, required=False)
+    return blank if number is None else number

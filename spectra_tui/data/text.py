@@ -65,6 +65,8 @@ def whole_number(typed: str, field: str, label: str, required: bool) -> int | No
         raise ValidationError(f"Type the {label} with the digits 0-9.", field)
     if not (digits.isascii() and digits.isdigit()):
         raise ValidationError(f"The {label} must be a whole number.", field)
+    if len(digits) > 9:
+        raise ValidationError(f"The {label} is too large.", field)
     if typed.startswith("-") or int(digits) == 0:
         raise ValidationError(f"The {label} must be more than zero.", field)
     return int(digits)
