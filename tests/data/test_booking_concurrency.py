@@ -9,22 +9,16 @@ the insert; a control test shows that a check made outside the booking's
 transaction really does double-book under this harness, so the main test
 proves something.
 """
-import json
-import os
-import subprocess
-import sys
 import textwrap
-import uuid
 from pathlib import Path
 
+import terminals
 
 from spectra_tui.data import settings
 from spectra_tui.data.check import run_checks
 from spectra_tui.data.models import Invoice, Session
 
 from .conftest_booking import at, bk  # noqa: F401  (bk is a fixture)
-
-REPO = Path(__file__).resolve().parents[2]
 
 WORKER = textwrap.dedent('''
     import datetime as dt, json, os, sys, time
@@ -69,33 +63,12 @@ WORKER = textwrap.dedent('''
 ''')
 
 
-def race(tmp_path: Path, db_path: str, start, terminals, mode: str = "book", delay: float = 0.0) -> list[dict]:
+def race(tmp_path: Path, db_path: str, start, people, mode: str = "book", delay: float = 0.0) -> list[dict]:
     """Start one process per (user, client last name), release them together,
     return what each reported."""
-    worker = tmp_path / "terminal.py"
-    worker.write_text(WORKER)
-    go = tmp_path / f"go-{uuid.uuid4().hex}"
-    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    procs = [subprocess.Popen([sys.executable, str(worker), db_path, str(go), start.isoformat(), mode, str(delay),
-                               user, client], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                              cwd=str(REPO))
-             for user, client in terminals]
-    try:
-        for proc in procs:
-            line = proc.stdout.readline().strip()
-            if line != "ready":
-                raise AssertionError(f"a terminal failed to start: {line} {proc.stderr.read()}")
-        go.touch()
-        results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=60)
-            assert proc.returncode == 0, err
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
+    return terminals.race(
+        tmp_path, WORKER, db_path, [[start.isoformat(), mode, str(delay), user, client] for user, client in people]
+    )
 
 
 def sessions_at(start) -> list[Session]:
@@ -121,9 +94,9 @@ def test_two_terminals_same_photographer_same_moment_exactly_one_wins(bk, db_tar
 
 def test_many_terminals_many_rounds_one_winner_each(bk, db_target, tmp_path):
     settings.put("conflict_policy", "never")
-    terminals = [("rita", "Lee"), ("admin", "Diaz"), ("rita", "Diaz")]
+    people = [("rita", "Lee"), ("admin", "Diaz"), ("rita", "Diaz")]
     for round_number, start in enumerate([at(1, "10:00"), at(1, "13:00"), at(2, "10:00"), at(3, "15:00")]):
-        results = race(tmp_path, db_target, start, terminals)
+        results = race(tmp_path, db_target, start, people)
         assert sum(r["ok"] for r in results) == 1, (round_number, results)
         for loser in (r for r in results if not r["ok"]):
             assert loser["conflict"] and not loser["can_override"]

@@ -4,24 +4,17 @@ two terminals at once; never edited, never listed, named on its invoices; a
 sale is one transaction (a Generic invoice, its lines with tax, its
 payment, audited); cash above the total gives change, other methods take
 the total exactly; empty sales, hidden items and packages are refused."""
-import json
-import os
-import subprocess
-import sys
 import textwrap
-import uuid
 from pathlib import Path
 
 import pytest
+import terminals
 from peewee import IntegrityError
+from staff import add_user
 
 from spectra_tui.data import catalog, clients, invoices, ledger, quick_sale, settings, users
 from spectra_tui.data.errors import PermissionDenied, ValidationError
 from spectra_tui.data.models import AuditLog, Client, FamilyMember, Invoice, InvoiceLine, LedgerEntry, database
-
-from staff import add_user
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -143,28 +136,7 @@ WORKER = textwrap.dedent('''
 
 def race(tmp_path: Path, db_path: str, mode: str) -> list[dict]:
     """Two terminals (processes), released together by a "go" file."""
-    worker = tmp_path / "terminal.py"
-    worker.write_text(WORKER)
-    go = tmp_path / f"go-{uuid.uuid4().hex}"
-    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    procs = [subprocess.Popen([sys.executable, str(worker), db_path, str(go), mode], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env, cwd=str(REPO)) for _ in range(2)]
-    try:
-        for proc in procs:
-            line = proc.stdout.readline().strip()
-            if line != "ready":
-                raise AssertionError(f"a terminal failed to start: {line} {proc.stderr.read()}")
-        go.touch()
-        results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=60)
-            assert proc.returncode == 0, err
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
+    return terminals.race(tmp_path, WORKER, db_path, [[mode], [mode]])
 
 
 def test_two_terminals_selling_to_the_first_walk_in_at_once_make_one(shop, db_target, tmp_path):

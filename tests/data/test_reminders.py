@@ -1,20 +1,15 @@
 """Session reminders (issue 15): which are due, queued once, never twice,
 even with two senders (two processes) racing."""
 import datetime as dt
-import json
-import os
-import subprocess
-import sys
 import textwrap
-import uuid
 from pathlib import Path
 
 import pytest
+import terminals
 
 from spectra_tui.data import clients, clock, messages, reminders, sessions
 from spectra_tui.data.models import Message, ReminderSent, database
 
-REPO = Path(__file__).resolve().parents[2]
 NOW = dt.datetime(2030, 3, 4, 15, 0)  # UTC: 9:00 AM in Chicago, Monday March 4
 
 
@@ -120,28 +115,7 @@ WORKER = textwrap.dedent('''
 
 
 def race(tmp_path: Path, db_path: str) -> list[dict]:
-    worker = tmp_path / "sender.py"
-    worker.write_text(WORKER)
-    go = tmp_path / f"go-{uuid.uuid4().hex}"
-    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    procs = [subprocess.Popen([sys.executable, str(worker), db_path, str(go)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env, cwd=str(REPO)) for _ in range(2)]
-    try:
-        for proc in procs:
-            line = proc.stdout.readline().strip()
-            if line != "ready":
-                raise AssertionError(f"a sender failed to start: {line} {proc.stderr.read()}")
-        go.touch()
-        results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=60)
-            assert proc.returncode == 0, err
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
+    return terminals.race(tmp_path, WORKER, db_path, [[], []])
 
 
 @pytest.fixture

@@ -8,22 +8,15 @@ shows the window is real: checked outside the write transaction, both
 terminals see the user out, and only the database's own rule (one open entry
 per user) stops the second entry.
 """
-import json
-import os
-import subprocess
-import sys
 import textwrap
-import uuid
 from pathlib import Path
 
 import pytest
+import terminals
+from staff import add_user
 
 from spectra_tui.data import clock
 from spectra_tui.data.models import TimeEntry
-
-from staff import add_user
-
-REPO = Path(__file__).resolve().parents[2]
 
 WORKER = textwrap.dedent('''
     import json, os, sys, time
@@ -61,28 +54,7 @@ WORKER = textwrap.dedent('''
 
 
 def race(tmp_path: Path, db_path: str, mode: str, codes: list[str]) -> list[dict]:
-    worker = tmp_path / "terminal.py"
-    worker.write_text(WORKER)
-    go = tmp_path / f"go-{uuid.uuid4().hex}"
-    env = {**os.environ, "PYTHONPATH": str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    procs = [subprocess.Popen([sys.executable, str(worker), db_path, str(go), mode, code], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env, cwd=str(REPO)) for code in codes]
-    try:
-        for proc in procs:
-            line = proc.stdout.readline().strip()
-            if line != "ready":
-                raise AssertionError(f"a terminal failed to start: {line} {proc.stderr.read()}")
-        go.touch()
-        results = []
-        for proc in procs:
-            out, err = proc.communicate(timeout=60)
-            assert proc.returncode == 0, err
-            results.append(json.loads(out.strip().splitlines()[-1]))
-        return results
-    finally:
-        for proc in procs:
-            if proc.poll() is None:
-                proc.kill()
+    return terminals.race(tmp_path, WORKER, db_path, [[mode, code] for code in codes])
 
 
 @pytest.fixture
