@@ -82,6 +82,9 @@ class Order:
     session: Session
     price_list: PriceList
     entries: list[Entry] = field(default_factory=list)
+    # Read once per order (again by reload_items), not on every key of Order Info.
+    _image_numbers: set[int] | None = field(default=None, repr=False)
+    _tax_terms: Invoice | None = field(default=None, repr=False)  # an unsaved invoice: the studio's tax
 
     @property
     def kind(self) -> str:
@@ -94,8 +97,12 @@ class Order:
             raise ValidationError(f"{item.name} is hidden on the price list: it is no longer sold.")
 
     def check_image(self, image_number: int | None) -> None:
-        numbers = session_image_numbers(self.session)
-        if image_number is not None and numbers and image_number not in numbers:
+        if image_number is None:
+            return
+        if self._image_numbers is None or image_number not in self._image_numbers:  # read again: a new image?
+            self._image_numbers = set(session_image_numbers(self.session))
+        numbers = self._image_numbers
+        if numbers and image_number not in numbers:
             raise ValidationError(f"Session {self.session.number} has no image {image_number}.", "image_number")
 
     def add_item(self, item: PriceItem, image_number: int | None, quantity: int = 1) -> ItemEntry:
@@ -160,12 +167,14 @@ class Order:
 
     def totals(self) -> tuple[int, int, int]:
         """(subtotal, tax, total) as the invoice will have them, under the studio's tax now."""
-        invoice = invoices.new_invoice(Invoice.INITIAL_ORDER, session=self.session)
-        return invoices.compute_totals(invoice, self.lines())
+        if self._tax_terms is None:
+            self._tax_terms = invoices.new_invoice(Invoice.INITIAL_ORDER, session=self.session)
+        return invoices.compute_totals(self._tax_terms, self.lines())
 
     def reload_items(self) -> list[str]:
         """Read the order's items again (another terminal may have changed a
-        price); returns the names whose price changed."""
+        price, the tax, or brought in images); returns the names whose price changed."""
+        self._image_numbers = self._tax_terms = None
         changed: list[str] = []
         fresh = {row.id: row for row in PriceItem.select().where(PriceItem.id.in_(list(self._item_ids())))}
         for entry in self.entries:

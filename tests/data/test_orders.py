@@ -7,7 +7,7 @@ import pytest
 
 from spectra_tui.data import catalog, invoices, orders, sessions, settings
 from spectra_tui.data.errors import ValidationError
-from spectra_tui.data.models import AuditLog, Invoice, InvoiceLine, PriceItem, SessionImage
+from spectra_tui.data.models import AuditLog, Invoice, InvoiceLine, PriceItem, SessionImage, database
 
 
 @pytest.fixture
@@ -23,6 +23,24 @@ def shop(studio):
                                      min_images=1, max_images=2, pose_fee_cents=1500)
     studio.session, studio.digital, studio.p5x7, studio.package = session, digital, p5x7, package
     return studio
+
+
+class count_queries:
+    """How many statements reach the database inside the block."""
+
+    def __enter__(self):
+        self.count, db = 0, database.obj
+        self._original = db.execute_sql
+
+        def counting(*args, **kwargs):
+            self.count += 1
+            return self._original(*args, **kwargs)
+
+        db.execute_sql = counting
+        return self
+
+    def __exit__(self, *exc):
+        del database.obj.execute_sql  # back to the class's method
 
 
 def lines_of(invoice):
@@ -114,6 +132,22 @@ def test_what_the_order_refuses(shop):
     with pytest.raises(ValidationError, match="hidden"):
         order.add_item(shop.p5x7, 1)
     assert order.entries == []
+
+
+def test_the_images_are_read_once_and_again_for_an_image_brought_in_since(shop):
+    order = orders.start_order(shop.session)
+    with count_queries() as once:
+        order.add_item(shop.item, 1)
+        order.totals()
+    with count_queries() as again:
+        order.add_item(shop.item, 2)
+        order.totals()
+        order.totals()
+    assert once.count >= 1 and again.count == 0
+    with pytest.raises(ValidationError, match="has no image 7"):
+        order.add_item(shop.item, 7)
+    SessionImage.create(session=shop.session, number=7, stored_name="0007.jpg", sha256="sha7")  # captured meanwhile
+    assert order.add_item(shop.item, 7).image_number == 7
 
 
 def test_the_order_sells_from_the_session_type_s_list(shop):
