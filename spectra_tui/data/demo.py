@@ -18,6 +18,7 @@ from typing import Any
 from . import catalog, invoices, ledger, messages, phone_calls, production, sessions, settings, tasks
 from .accounts import create_user
 from .clients import _apply_keys, clean_client_fields, search_key
+from .clock import now as studio_now
 from .clock import set_clock, to_utc
 from .clock import today as studio_today
 from .errors import DomainError, ValidationError
@@ -456,10 +457,10 @@ TASK_TITLES = [
 ]
 
 
-def _calls_and_tasks(seed: int, env, today: dt.date) -> None:
-    """A few weeks of phone calls, and tasks: some overdue, some due today,
-    some ahead, some done. Its own random stream, so the rest of the demo
-    stays the same studio whatever is added here."""
+def _calls_and_tasks(seed: int, env, today: dt.date, now: dt.datetime) -> None:
+    """A few weeks of phone calls (none later than ``now``), and tasks: some
+    overdue, some due today, some ahead, some done. Its own random stream, so
+    the rest of the demo stays the same studio whatever is added here."""
     rng = random.Random(seed * 7919)
     people = [env["staff"]["front"], env["staff"]["front2"], *env["photographers"]]
     callers = list(Client.select().order_by(Client.id).limit(ACTIVE_CLIENTS))
@@ -467,6 +468,8 @@ def _calls_and_tasks(seed: int, env, today: dt.date) -> None:
         for _ in range(rng.randint(1, 3)):
             direction, subject, notes = rng.choice(CALL_SUBJECTS)
             at = dt.datetime.combine(today - dt.timedelta(days=rng.randint(0, 40)), dt.time(rng.randint(9, 17), 0))
+            if at.date() == now.date():  # today's calls: made by now, not this evening
+                at = min(at, now.replace(second=0, microsecond=0))
             sign_in(rng.choice(people[:2]))
             _at(at)
             phone_calls.log_call(client, subject, direction, notes)
@@ -522,6 +525,7 @@ def fill_demo(clients: int = DEFAULT_CLIENTS, seed: int = 1, today: dt.date | No
         raise ValidationError("The number of demo clients must be from 1 to 1,000,000.")
     rng = random.Random(seed)
     today = today or studio_today()
+    now = studio_now()  # before the demo stops the clock to write its history
     start_of_history = dt.datetime.combine(today - dt.timedelta(days=200), dt.time(9, 0))
     report = progress or (lambda _msg: None)
     try:
@@ -540,7 +544,7 @@ def fill_demo(clients: int = DEFAULT_CLIENTS, seed: int = 1, today: dt.date | No
             for client in active:
                 _history_for(rng, client, env, today, busy)
             _meetings(rng, env, today)
-            _calls_and_tasks(seed, env, today)
+            _calls_and_tasks(seed, env, today, now)
             _production(today)
     finally:
         set_clock(None)

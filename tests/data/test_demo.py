@@ -80,3 +80,15 @@ def test_same_seed_same_studio(tmp_path, empty_db):
     fill_demo(clients=30, seed=12, today=TODAY)
     other = snapshot()
     assert other["clients"] != first["clients"] and other["invoices"] != first["invoices"]
+
+
+def test_today_s_demo_calls_were_made_by_now(empty_db):
+    from spectra_tui.data.clock import set_clock, to_utc
+    from spectra_tui.data.models import PhoneCall
+
+    instant = to_utc(dt.datetime.combine(TODAY, dt.time(10, 30)))
+    set_clock(lambda: instant)  # the demo is made at half past ten
+    fill_demo(clients=200, seed=3, today=TODAY)
+    latest = PhoneCall.select().order_by(PhoneCall.at.desc()).first()
+    assert latest.at == dt.datetime.combine(TODAY, dt.time(10, 30))  # a call of this afternoon, made this morning
+    assert PhoneCall.select().where(PhoneCall.at < dt.datetime.combine(TODAY, dt.time(0))).count() > 10
