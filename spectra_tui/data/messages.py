@@ -361,12 +361,18 @@ def get_message(message_id: int) -> Message:
     return message
 
 
+EVERY_STATUS = "all"
+
+
 def messages_by_status(status: str, limit: int = 50, after: Message | None = None) -> list[Message]:
-    """The outbox's messages of one status, newest first; ``after``: the last
-    message of the previous page (keyset, on the (status, id) index)."""
-    if status not in Message.STATUSES:
+    """The outbox's messages of one status (or EVERY_STATUS), newest first;
+    ``after``: the last message of the previous page (keyset, on the (status,
+    id) index, or the id)."""
+    if status != EVERY_STATUS and status not in Message.STATUSES:
         raise ValidationError(f"A message is {', '.join(Message.STATUSES)}; not '{status}'.")
-    select = Message.select(Message, Client).join(Client).where(Message.status == status)
+    select = Message.select(Message, Client).join(Client)
+    if status != EVERY_STATUS:
+        select = select.where(Message.status == status)
     if after is not None:
         select = select.where(Message.id < after.id)
     return list(select.order_by(Message.id.desc()).limit(max(1, min(limit, PAGE_LIMIT))))
@@ -381,10 +387,11 @@ def messages_of_client(client: Client, limit: int = 50, after: Message | None = 
 
 
 def count_by_status() -> dict[str, int]:
-    """How many messages of each status (the hub's tabs)."""
+    """How many messages of each status, and of every status (the hub's views)."""
     counts = dict.fromkeys(Message.STATUSES, 0)
     for status, count in tuples(Message.select(Message.status, fn.COUNT(Message.id)).group_by(Message.status)):
         counts[status] = count
+    counts[EVERY_STATUS] = sum(counts.values())
     return counts
 
 

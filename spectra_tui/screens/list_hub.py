@@ -46,6 +46,10 @@ class ListHub(HubScreen):
     def count(self, query: Any) -> int:
         raise NotImplementedError
 
+    def noun(self) -> str:
+        """What the count counts ("order"; "queued message")."""
+        return self.NOUN
+
     def keys_hint(self) -> str:
         """The keys shown after the count."""
         return ""
@@ -67,7 +71,7 @@ class ListHub(HubScreen):
     def table(self) -> PagedTable:
         return self.query_one(f"#{self.TABLE_ID}", PagedTable)
 
-    def _message(self, text: str, error: bool = False) -> None:
+    def say(self, text: str, error: bool = False) -> None:
         self.query_one(f"#{self.MESSAGE_ID}", Note).say(text, error)
 
     def select_after_load(self, key: Any) -> None:
@@ -79,7 +83,7 @@ class ListHub(HubScreen):
         try:
             query = self.build_query()
         except DomainError as error:
-            self._message(str(error), error=True)
+            self.say(str(error), error=True)
             return False
         if query == self._query and not force:
             return True
@@ -92,7 +96,7 @@ class ListHub(HubScreen):
                 self.table.move_to_key(highlight)
             self.loaded()
             hint = self.keys_hint()
-            self._message(counted(count, self.NOUN) + (f" · {hint}" if hint else ""))
+            self.say(counted(count, self.noun()) + (f" · {hint}" if hint else ""))
 
         self.table.load(
             lambda after, limit: self.fetch(query, after, limit),

@@ -18,12 +18,17 @@ from ..data import clock, delivery
 from ..data import messages as message_data
 from ..data.models import Message
 from . import keymap
-from .base import HubScreen
 from .dialogs import WRITE_ERRORS, readable
+from .list_hub import ListHub
 from .open_record import open_client
 from .widgets import Note, PagedTable
 
-SHOW_CHOICES = [("Queued", Message.QUEUED), ("Failed", Message.FAILED), ("Sent", Message.SENT)]
+SHOW_CHOICES = [
+    ("Queued", Message.QUEUED),
+    ("Failed", Message.FAILED),
+    ("Sent", Message.SENT),
+    ("All", message_data.EVERY_STATUS),
+]
 STATUS_STYLES = {Message.QUEUED: "bold", Message.FAILED: "bold red", Message.SENT: "green"}
 CHANNEL_SHORT = {message_data.EMAIL: "Email", message_data.SMS: "SMS"}
 
@@ -61,9 +66,11 @@ def new_message_hint() -> str:
     return f"{keymap.key('new_email')} new email · {keymap.active().all_keys('new_sms')} new SMS"
 
 
-class MessagesHub(HubScreen):
+class MessagesHub(ListHub):
     HUB_ID = "messages"
     HUB_TITLE = "Messages"
+    TABLE_ID = "msg-outbox"
+    MESSAGE_ID = "msg-note"
 
     DEFAULT_CSS = """
     MessagesHub .search-row { height: 1; margin-bottom: 1; }
@@ -75,10 +82,6 @@ class MessagesHub(HubScreen):
     MessagesHub #msg-details { height: auto; max-height: 4; padding: 0 1; }
     """
     BINDINGS = keymap.bindings("messages")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._status: str | None = None
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="search-row"):
@@ -108,46 +111,30 @@ class MessagesHub(HubScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.search()
-        self.table.focus()
         self.set_interval(self.REFRESH_SECONDS, self._refresh_if_shown)
 
     def _refresh_if_shown(self) -> None:
         if self.is_current:
             self.refresh_data()
 
-    def refresh_data(self) -> None:
-        self.search(force=True)
-
-    @property
-    def table(self) -> PagedTable:
-        return self.query_one("#msg-outbox", PagedTable)
-
-    @property
-    def status(self) -> str:
+    def build_query(self) -> str:
         return str(self.query_one("#msg-show", Select).value)  # never blank (allow_blank=False)
 
-    def search(self, force: bool = False) -> None:
-        status = self.status
-        if status == self._status and not force and self.table.loaded_rows:
-            return
-        keep = self.table.selected_key if force else None
-        self._status = status
+    def fetch(self, query: str, after, limit: int) -> list:
+        return message_data.messages_by_status(query, limit, after)
 
-        def show(count: int) -> None:
-            if keep is not None:
-                self.table.move_to_key(keep)
-            self._show_details()
-            self.query_one("#msg-note", Note).say(
-                f"{count:,} {status} message{'s' if count != 1 else ''} · "
-                + keymap.hint(("messages.retry", "retries now"), ("messages.client", "opens the client"))
-            )
+    def count(self, query: str) -> int:
+        return message_data.count_by_status()[query]
 
-        self.table.load(
-            lambda after, limit: message_data.messages_by_status(status, limit, after),
-            show,
-            lambda page: message_data.count_by_status()[status],
-        )
+    def noun(self) -> str:
+        status = self.build_query()
+        return "message" if status == message_data.EVERY_STATUS else f"{status} message"
+
+    def keys_hint(self) -> str:
+        return keymap.hint(("messages.retry", "retries now"), ("messages.client", "opens the client"))
+
+    def loaded(self) -> None:
+        self._show_details()
 
     @on(Select.Changed, "#msg-show")
     def _show_changed(self, event: Select.Changed) -> None:

@@ -131,7 +131,8 @@ def test_outbox_pages_by_status_and_by_client_newest_first(studio):
     assert [m.id for m in messages.messages_of_client(studio.client, limit=3, after=made[3])] == [
         made[2].id, made[1].id, made[0].id]
     assert messages.messages_by_status("sent") == []
-    assert messages.count_by_status() == {"queued": 5, "sent": 0, "failed": 0}
+    assert messages.count_by_status() == {"queued": 5, "sent": 0, "failed": 0, "all": 5}
+    assert messages.messages_by_status("all", limit=10) == messages.messages_by_status("queued", limit=10)
     with pytest.raises(ValidationError, match="not 'lost'"):
         messages.messages_by_status("lost")
 

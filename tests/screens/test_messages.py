@@ -238,6 +238,12 @@ async def test_f9_lists_the_outbox_by_status_with_the_servers_answer_and_retries
         await pilot.pause()
         assert [m.id for m in table.loaded_rows] == [failed.id]
         assert "503 gateway down" in text_of(hub, "#msg-details")
+        hub.query_one("#msg-show", Select).value = "all"
+        await pilot.pause()
+        assert {m.id for m in table.loaded_rows} == {queued.id, failed.id}
+        assert "2 messages" in text_of(hub, "#msg-note")
+        hub.query_one("#msg-show", Select).value = Message.FAILED
+        await pilot.pause()
         table.focus()
         await pilot.press("r")
         await pilot.pause()
