@@ -13,7 +13,9 @@ nothing to the database. Runs SQLite's integrity check, then:
 - every invoice's stored paid and balance equal what its ledger rows give;
 - invoice and session numbers run without gaps, and their counters agree;
 - for every client: received + credit memos = applied + deposits left +
-  credit balances + refunds.
+  credit balances + refunds;
+- every posted day's money is what it was when posted, and the audit entry
+  it recorded as the chain's head is still there, unchanged.
 Each violation names the invoice, client or row it concerns.
 """
 
@@ -25,7 +27,7 @@ from dataclasses import dataclass
 
 from peewee import SqliteDatabase
 
-from . import audit, studio_key
+from . import audit, end_of_day, studio_key
 from .counters import peek
 from .invoices import ESTIMATE_SERIES, INVOICE_SERIES, balance_expression, compute_totals, paid_expression
 from .ledger import (
@@ -39,7 +41,7 @@ from .ledger import (
     paid_floor,
     paid_into,
 )
-from .models import AuditLog, Client, Counter, Invoice, InvoiceLine, LedgerEntry, Session, database, tuples
+from .models import AuditLog, Client, Counter, DayPost, Invoice, InvoiceLine, LedgerEntry, Session, database, tuples
 from .money import format_money
 
 MAX_NAMED_ENTRIES = 20  # broken audit entries named one by one; the rest are counted
@@ -70,6 +72,7 @@ def run_checks(advance_anchor: bool = False) -> list[Violation]:
         problems += _stored_balances()
         problems += _numbering()
         problems += _client_balances()
+        problems += _posted_days()
         identity = studio_key.StudioIdentity.select().first() if advance_anchor and not problems and head else None
     if identity is not None:
         studio_key.advance_anchor(identity.studio_id, head[0])
@@ -479,4 +482,30 @@ def _client_balances() -> list[Violation]:
                     f"{format_money(right)}",
                 )
             )
+    return out
+
+
+def _posted_days() -> list[Violation]:
+    """A day posted (its latest row a post) still has the money it was posted
+    with, and the chain still holds the entry the post recorded as its head."""
+    latest: dict = {}
+    for post in DayPost.select().order_by(DayPost.id):
+        latest[post.day] = post
+    out = []
+    for day, post in sorted(latest.items()):
+        if post.action != DayPost.POST:
+            continue
+        where = f"posted day {day:%m/%d/%Y}"
+        now = end_of_day.day_summary(day)
+        posted = (post.payments_cents, post.refunds_cents, post.cash_expected_cents)
+        found = (now.payments_cents + now.deposits_cents, now.refunds_cents, now.cash_expected_cents)
+        for word, was, is_now in zip(("money in", "refunds", "cash expected"), posted, found, strict=True):
+            if was != is_now:
+                out.append(
+                    Violation(where, f"its {word} was {format_money(was)} when posted, {format_money(is_now)} now")
+                )
+        if post.audit_entry_id is not None:
+            head = AuditLog.get_or_none(AuditLog.id == post.audit_entry_id)
+            if head is None or head.hash != post.audit_hash:
+                out.append(Violation(where, f"the audit entry {post.audit_entry_id} it recorded is gone or changed"))
     return out

@@ -19,7 +19,7 @@ from types import EllipsisType
 
 from peewee import SQL, Case, ColumnBase, fn
 
-from . import audit, clock, ledger, production, settings, versions
+from . import audit, clock, end_of_day, ledger, production, settings, versions
 from .counters import next_number
 from .db import write_transaction
 from .errors import NotFound, PermissionDenied, ValidationError
@@ -118,6 +118,7 @@ def save_new(invoice: Invoice) -> Invoice:
     """Store and number a new invoice (``new_invoice``); one already stored is left as it is."""
     if not is_unsaved(invoice):
         return invoice
+    end_of_day.refuse_posted_invoice(invoice, f"a new {invoice.kind} dated on it")
     with database.atomic():
         invoice.number = next_number(invoice.series, start=1 if invoice.is_estimate else FIRST_INVOICE_NUMBER)
         invoice.save(force_insert=True)
@@ -166,6 +167,7 @@ def get_invoice(number: int | str) -> Invoice:
 
 
 def _check_editable(invoice: Invoice) -> None:
+    end_of_day.refuse_posted_invoice(invoice, f"changing {_label(invoice)}")
     if invoice.status == Invoice.VOID:
         raise ValidationError(f"Invoice {invoice.display_number} is void and cannot be changed.")
     if invoice.status == Invoice.CONVERTED:
@@ -215,7 +217,8 @@ def _label(invoice: Invoice) -> str:
 def _save(invoice: Invoice, **values) -> None:
     """Write what changes of the invoice (inside the caller's transaction,
     guarded by its version), then its paid and balance as the ledger gives
-    them with the new total or status."""
+    them with the new total or status. Not on a posted day's invoice."""
+    end_of_day.refuse_posted_invoice(invoice, f"changing {_label(invoice)}")
     versions.write_changes(invoice, _label(invoice), **values)
     ledger.store_balances([invoice])
 

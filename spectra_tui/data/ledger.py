@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from peewee import Case, fn
 
-from . import audit, settings
+from . import audit, end_of_day, settings
 from .db import write_transaction
 from .errors import NotFound, PermissionDenied, ValidationError
 from .models import Client, Invoice, LedgerEntry, database, refresh, tuples
@@ -323,6 +323,7 @@ def _write(
     note: str = "",
     before: LedgerEntry | None = None,
 ) -> LedgerEntry:
+    end_of_day.refuse_posted_today(f"a new {KIND_LABELS.get(kind, kind).lower()}")
     entry = E.create(
         kind=kind,
         client=client_id,
@@ -501,6 +502,7 @@ def void_entry(entry: LedgerEntry, reason: str) -> LedgerEntry:
     if entry.kind == VOID:
         raise ValidationError("A void cannot itself be voided; enter the payment again instead.")
     with database.atomic():
+        end_of_day.refuse_posted_entry(entry, f"voiding this {KIND_LABELS.get(entry.kind, entry.kind).lower()}")
         if entry.id in voided_ids([entry.id]):
             raise ValidationError("That entry is already void.")
         for invoice_id in (entry.invoice_id, entry.target_invoice_id):

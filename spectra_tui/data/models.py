@@ -815,6 +815,38 @@ class ReminderSent(BaseModel):
         indexes = ((("session", "template"), True),)
 
 
+class DayPost(BaseModel):
+    """End of Day (data/end_of_day.py): a day's books posted, or unlocked
+    again by a manager with a reason. Never changed: each post and each unlock
+    is a new row; the latest row of a day says whether it is posted. A post
+    keeps the day's figures as counted and the head of the audit chain then."""
+
+    POST, UNLOCK = "post", "unlock"
+
+    id = AutoField()
+    day = DateField()  # the studio's day
+    action = CharField()
+    at = DateTimeField(default=clock.utc_now)
+    by = CharField(default="")
+    payments_cents = IntegerField(default=0)  # money in: payments and deposits, less voids
+    refunds_cents = IntegerField(default=0)
+    cash_expected_cents = IntegerField(default=0)
+    cash_counted_cents = IntegerField(null=True)
+    note = TextField(default="")  # the unlock's reason; the post's remark
+    audit_entry_id = IntegerField(null=True)  # the chain's head when the day was posted
+    audit_hash = CharField(default="")
+
+    class Meta:
+        table_name = "day_post"
+        indexes = ((("day", "id"), False),)
+
+    @property
+    def cash_difference_cents(self) -> int | None:
+        if self.cash_counted_cents is None:
+            return None
+        return self.cash_counted_cents - self.cash_expected_cents
+
+
 ALL_MODELS = [
     Setting,
     Counter,
@@ -843,4 +875,5 @@ ALL_MODELS = [
     MessageTemplate,
     Message,
     ReminderSent,
+    DayPost,
 ]
