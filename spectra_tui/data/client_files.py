@@ -245,11 +245,16 @@ def _too_long(path: Path, line: int) -> NotAClientFile:
 
 def _bounded_lines(file: ClientFile, text: TextIO) -> Iterator[str]:
     """The file's lines, refusing one over LINE_LIMIT characters before it is
-    all in memory (a 50 MB line is not a client file)."""
+    all in memory (a 50 MB line is not a client file). In a vCard, a long
+    unfolded PHOTO (LOGO, SOUND, KEY) line is passed over: it is not read."""
     lines = iter(functools.partial(text.readline, LINE_LIMIT + 1), "")
     for number, line in enumerate(itertools.islice(lines, file.skip_lines, None), start=file.skip_lines + 1):
         if len(line) > LINE_LIMIT:
-            raise _too_long(file.path, number)
+            if file.kind != "vcard" or not vcard.is_binary_property(line):
+                raise _too_long(file.path, number)
+            while line and not line.endswith(("\n", "\r")):
+                line = next(lines, "")
+            continue
         yield line
 
 
@@ -261,7 +266,10 @@ def _csv_records(file: ClientFile, text: TextIO) -> Iterator[tuple[int, list[str
         for number, cells in enumerate(reader, start=1):
             yield number, cells
     except csv.Error as error:
-        raise NotAClientFile(f"{file.path.name}: row {number + 1:,} cannot be read as CSV ({error}).") from None
+        why = str(error)
+        if "field larger than field limit" in why:  # a quote opened and never closed, most often
+            why = f'a value runs on for over {csv.field_size_limit() // 1024} KB: is a quote (") never closed?'
+        raise NotAClientFile(f"{file.path.name}: row {number + 1:,} cannot be read as CSV ({why}).") from None
 
 
 def read_rows(file: ClientFile) -> Generator[SourceRow, None, None]:

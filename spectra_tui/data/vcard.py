@@ -50,6 +50,14 @@ _QUOTED_PRINTABLE = re.compile(r"QUOTED-PRINTABLE", re.IGNORECASE)
 Property = tuple[str, dict[str, list[str]], str]  # NAME, {PARAM: [values]}, raw value
 
 
+_BINARY_PROPERTY = re.compile(r"^(?:[\w-]+\.)?(?:PHOTO|LOGO|SOUND|KEY)[;:]", re.IGNORECASE)
+
+
+def is_binary_property(line: str) -> bool:
+    """A picture, logo, sound or key: data this program does not read."""
+    return bool(_BINARY_PROPERTY.match(line))
+
+
 def is_card_start(line: str) -> bool:
     return bool(_BEGIN.match(line.strip()))
 

@@ -20,6 +20,7 @@ from spectra_tui.data.client_files import (
     read_rows,
     save_mapping,
 )
+from spectra_tui.data.client_mapping import split_full_name
 from spectra_tui.data.errors import DomainError, ValidationError
 
 NAMES = [("Seán", "O'Brien"), ("Zoë", "Ñúñez"), ("Renée", "D'Arcy-Müller")]
@@ -176,6 +177,13 @@ def test_a_heading_with_no_name_column_opens_but_the_mapping_is_refused(tmp_path
     assert "\n" not in message
 
 
+def test_without_the_headings_the_message_names_the_chosen_columns():
+    with pytest.raises(ValidationError, match=r"\(the columns chosen: Email, City\)"):
+        check_mapping({"Email": "email", "City": "city"})
+    with pytest.raises(ValidationError, match=r"\(no column is chosen\)"):
+        check_mapping({})
+
+
 def test_a_text_that_is_not_a_csv_has_no_name_column(tmp_path):
     file = open_client_file(write(tmp_path, "Dear Ann,\nthank you for the lovely session.\n", name="letter.txt"))
     with pytest.raises(ValidationError, match="No column for a name"):
@@ -211,7 +219,7 @@ def test_a_first_line_of_50_mb_is_refused_at_open(tmp_path):
 
 def test_a_quoted_field_that_never_ends_is_a_clear_error(tmp_path):
     path = write(tmp_path, "First name,Notes\nAnn,\"" + "note line\n" * 20_000)
-    with pytest.raises(NotAClientFile, match=r"row 2 cannot be read as CSV \(field larger than field limit"):
+    with pytest.raises(NotAClientFile, match=r"row 2 cannot be read as CSV \(a value runs on for over 128 KB: is a quote"):
         list(read_rows(open_client_file(path)))
 
 
@@ -336,6 +344,28 @@ def test_vcard_in_latin1_and_a_card_without_end(tmp_path):
     assert [(row.values["First name"], row.values["Last name"]) for row in rows] == [("Renée", "D'Arcy"), ("Ann", "Lee")]
 
 
+def test_apple_vcard_with_groups_an_unfolded_photo_and_a_birthday_without_year(tmp_path):
+    photo = "A" * 200_000  # base64 on one line, as some phones write it: passed over, not refused
+    text = ("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lee;Ann;;;\r\nFN:Ann Lee\r\n"
+            "item1.ADR;type=WORK:;;1 Work Way;Worktown;;;\r\n"
+            "item2.ADR;type=HOME;type=pref:;;12 Elm St\\nFloor 2;Springfield;IL;62701;United States\r\n"
+            "item2.X-ABADR:us\r\nitem3.TEL;type=CELL;type=VOICE;type=pref:(555) 010-0107\r\n"
+            f"PHOTO;ENCODING=b;TYPE=JPEG:{photo}\r\n"
+            "BDAY;X-APPLE-OMIT-YEAR=1604:1604-05-14\r\nEND:VCARD\r\n")
+    file, rows = rows_of(write(tmp_path, text, name="apple.vcf"))
+    values = rows[0].values
+    assert (values["Address 1"], values["Address 2"], values["City"]) == ("12 Elm St", "Floor 2", "Springfield")
+    assert values["Mobile phone"] == "(555) 010-0107" and count_rows(file) == 1
+    client = mapped(rows[0], guess_mapping(file.headers))
+    assert (client["birthday"], client["notes"]) == ("", "Birthday: May 14 (year not known)")
+
+
+def test_a_long_line_in_a_vcard_that_is_not_a_picture_is_refused(tmp_path):
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nNOTE:" + "n" * 100_000 + "\r\nEND:VCARD\r\n"
+    with pytest.raises(NotAClientFile, match="line 4 is over 64 KB long"):
+        list(read_rows(open_client_file(write(tmp_path, text, name="x.vcf"))))
+
+
 # ---------------------------------------------------------------- mapping the common exports
 
 GOOGLE_OLD = ["Name", "Given Name", "Additional Name", "Family Name", "Nickname", "Birthday", "Notes",
@@ -410,6 +440,13 @@ def test_outlook_export_headings_and_its_empty_birthday():
     assert mapped(_row({"First Name": "Ann", "Birthday": "5/14/1990"}), mapping)["birthday"] == "5/14/1990"
 
 
+@pytest.mark.parametrize("written", ["--0514", "--05-14", "0000-05-14", "1604-05-14"])
+def test_a_birthday_without_its_year_goes_to_the_notes(written):
+    client = mapped(_row({"Name": "Ann Lee", "Birthday": written, "Notes": "VIP"}),
+                    {"Name": "full_name", "Birthday": "birthday", "Notes": "notes"})
+    assert (client["birthday"], client["notes"]) == ("", "VIP\nBirthday: May 14 (year not known)")
+
+
 def test_thunderbird_export_headings():
     mapping = guess_mapping(THUNDERBIRD)
     assert {mapping[h] for h in ("Primary Email", "Mobile Number", "Home Address", "Home Address 2",
@@ -450,6 +487,20 @@ def test_each_field_is_guessed_once():
 def test_a_whole_name_is_split(full, first, middle, last):
     client = mapped(_row({"Name": full}), {"Name": "full_name"})
     assert (client["first_name"], client["middle_name"], client["last_name"]) == (first, middle, last)
+
+
+def test_plain_names_are_split_as_nameparser_splits_them():
+    from nameparser import HumanName
+
+    from spectra_tui.data.demo import FIRST, LAST
+
+    names = [f"{first} {last}" for first in FIRST for last in LAST[:20]]
+    names += [f"{first} {middle} {last}" for first, middle, last in zip(FIRST, reversed(FIRST), LAST, strict=False)]
+    names += ["Zoë Ñúñez", "Mary-Jo D'Arcy-Müller", "Ann van der Berg", "Dr Ann Lee", "Bo Chen PhD", "Ann & Bo Lee"]
+    for full in names:
+        read = HumanName(full)
+        assert split_full_name(full) == {"first_name": read.first, "middle_name": read.middle,
+                                         "last_name": " ".join(part for part in (read.last, read.suffix) if part)}
 
 
 def test_a_whole_name_does_not_override_first_and_last_columns():
