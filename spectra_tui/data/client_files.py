@@ -115,7 +115,7 @@ def open_client_file(path: Path | str) -> ClientFile:
     Raises NotAClientFile for a missing, empty, binary or unreadable file."""
     path = Path(path)
     head = _head(path)
-    if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8):
+    if not head.strip(b" \t\r\n\x00" + codecs.BOM_UTF8 + codecs.BOM_UTF16_LE + codecs.BOM_UTF16_BE):
         raise NotAClientFile(f"{path.name} is empty.")
     _refuse_binary(path, head)
     encoding = _encoding(path, head)
@@ -125,6 +125,8 @@ def open_client_file(path: Path | str) -> ClientFile:
         return ClientFile(path, "vcard", encoding, "", vcard.VCARD_HEADINGS)
     if first.lstrip().startswith("<"):
         raise NotAClientFile(f"{path.name} is a web page or an XML file, not a client file; {_SAVE_AS_CSV}.")
+    if first.lstrip().startswith(("{", "[")):
+        raise NotAClientFile(f"{path.name} is a JSON file, not a client file; {_SAVE_AS_CSV}.")
     if len(head) == SAMPLE_BYTES and not re.search(rb"[\r\n]", head):
         raise _too_long(path, 1)
     skip_lines = 0

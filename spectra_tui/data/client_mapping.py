@@ -240,6 +240,8 @@ def mapped(row: SourceRow, mapping: ReadOnlyMapping[str, str]) -> dict[str, str]
     notes: list[str] = []
     if phones:
         result.update(_place_phones(phones, notes))
+    if "\n" in result.get("address1", ""):
+        _split_street(result)
     if "email" in result:
         result["email"] = _first_of_many(result["email"])
     if "birthday" in result:
@@ -253,6 +255,14 @@ def mapped(row: SourceRow, mapping: ReadOnlyMapping[str, str]) -> dict[str, str]
     if notes:
         result["notes"] = "\n".join([result["notes"], *notes] if result.get("notes") else notes)
     return result
+
+
+def _split_street(result: dict[str, str]) -> None:
+    """A street written on several lines (Outlook's "Home Street", Google's
+    "Street"): its first line is address 1, the others go before address 2."""
+    lines = [line.strip() for line in result["address1"].splitlines() if line.strip()]
+    result["address1"] = lines[0] if lines else ""
+    result["address2"] = ", ".join([*lines[1:], result["address2"]] if result.get("address2") else lines[1:])
 
 
 def _first_of_many(text: str) -> str:

@@ -139,6 +139,8 @@ def test_a_non_utf8_byte_far_down_the_file_is_seen(tmp_path):
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Excel 97-2003 workbook"),
     (b"\x00\x01\x02garbage\x00", "is not a text file"),
     (b"<html><body>Clients</body></html>", "is a web page"),
+    (b'[{"name": "Ann Lee"}]', "is a JSON file, not a client file"),
+    (b"\xff\xfe", "clients.csv is empty."),
 ])
 def test_files_that_are_not_client_files_get_one_clear_line(tmp_path, content, words):
     with pytest.raises(NotAClientFile) as refused:
@@ -515,6 +517,14 @@ def test_a_whole_name_does_not_override_first_and_last_columns():
 ])
 def test_flags_as_spreadsheets_write_them(written, flag):
     assert mapped(_row({"Name": "Ann Lee", "DNC": written}), {"DNC": "do_not_call"})["do_not_call"] == flag
+
+
+def test_a_street_on_several_lines_fills_both_address_lines():
+    mapping = {"Home Street": "address1", "Home Street 2": "address2"}
+    client = mapped(_row({"Home Street": "12 Elm St\r\nFloor 2\n", "Home Street 2": "Back door"}), mapping)
+    assert (client["address1"], client["address2"]) == ("12 Elm St", "Floor 2, Back door")
+    client = mapped(_row({"Street": "12 Elm St\nFloor 2"}), {"Street": "address1"})
+    assert (client["address1"], client["address2"]) == ("12 Elm St", "Floor 2")
 
 
 def test_values_are_trimmed_and_unmapped_columns_left_out():
