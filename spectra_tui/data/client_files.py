@@ -305,7 +305,7 @@ def count_rows(file: ClientFile) -> int:
     """How many rows read_rows will give (one fast pass, for a progress bar)."""
     with _open_text(file) as text:
         if file.kind == "vcard":
-            return sum(1 for line in _bounded_lines(file, text) if line[:1] not in " \t" and vcard.is_card_start(line))
+            return vcard.count_cards(_bounded_lines(file, text))
         records = _csv_records(file, text)
         next(records, None)
         return sum(1 for _number, cells in records if "".join(cells).strip())

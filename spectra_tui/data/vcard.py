@@ -67,6 +67,8 @@ def read_cards(lines: Iterable[str]) -> Iterator[dict[str, str]]:
     card: list[Property] | None = None
     for line in _unfolded(lines):
         if is_card_start(line):
+            if card is not None:  # a card that lost its END: still a card (and counted as one)
+                yield _row(card)
             card = []
         elif _END.match(line):
             if card is not None:
@@ -76,8 +78,13 @@ def read_cards(lines: Iterable[str]) -> Iterator[dict[str, str]]:
             parsed = _property(line)
             if parsed is not None:
                 card.append(parsed)
-    if card:  # the last card lost its END
+    if card is not None:  # the last card lost its END
         yield _row(card)
+
+
+def count_cards(lines: Iterable[str]) -> int:
+    """How many cards read_cards gives (without reading their properties)."""
+    return sum(1 for line in _unfolded(lines) if is_card_start(line))
 
 
 def _unfolded(lines: Iterable[str]) -> Iterator[str]:

@@ -340,10 +340,13 @@ def test_vcard_21_quoted_printable_in_its_charset(tmp_path):
 
 
 def test_vcard_in_latin1_and_a_card_without_end(tmp_path):
-    text = "BEGIN:VCARD\nVERSION:3.0\nN:D'Arcy;Renée;;;\nEND:VCARD\nBEGIN:VCARD\nN:Lee;Ann;;;\n"
+    text = ("BEGIN:VCARD\nVERSION:3.0\nN:D'Arcy;Renée;;;\nEND:VCARD\nBEGIN:VCARD\nN:Lee;Ann;;;\n"
+            "BEGIN:VCARD\nN:Chen;Bo;;;\n")
     file, rows = rows_of(write(tmp_path, text, name="x.vcf", encoding="latin-1"))
     assert file.encoding == "latin-1"
-    assert [(row.values["First name"], row.values["Last name"]) for row in rows] == [("Renée", "D'Arcy"), ("Ann", "Lee")]
+    assert [(row.values["First name"], row.values["Last name"]) for row in rows] == [
+        ("Renée", "D'Arcy"), ("Ann", "Lee"), ("Bo", "Chen")]
+    assert count_rows(file) == 3
 
 
 def test_apple_vcard_with_groups_an_unfolded_photo_and_a_birthday_without_year(tmp_path):
@@ -599,3 +602,29 @@ def _row(values):
     from spectra_tui.data.client_files import SourceRow
 
     return SourceRow(2, values)
+
+
+# ---------------------------------------------------------------- any bytes at all
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from([b",", b";", b"\t", b'"', b"\r\n", b"\n", b"\r", b"\\", b" ", b"Name", b"First name",
+                           b"BEGIN:VCARD\r\n", b"END:VCARD\r\n", b"N:Lee;Ann;;;", b"FN:", b"\x92", b"\x81", b"\xc3",
+                           b"\xa9", b"\xef\xbb\xbf", b"=\r\n", b";ENCODING=QUOTED-PRINTABLE:", b"TEL;TYPE=", b"--0514",
+                           b"\x00", b"sep=;\n", b"x" * 70])
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_PIECES | st.binary(max_size=8), max_size=40))
+def test_any_file_reads_or_is_refused_in_one_line(tmp_path, pieces):
+    path = write(tmp_path, b"".join(pieces), name="fuzz.csv")
+    try:
+        file = open_client_file(path)
+        mapping = guess_mapping(file.headers)
+        rows = list(read_rows(file))
+        assert count_rows(file) == len(rows)
+        for row in rows:
+            mapped(row, mapping)
+    except NotAClientFile as refused:
+        assert "\n" not in str(refused) and str(refused)
