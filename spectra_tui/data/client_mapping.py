@@ -231,6 +231,8 @@ def mapped(row: SourceRow, mapping: ReadOnlyMapping[str, str]) -> dict[str, str]
     phones: list[tuple[str, str, str]] = []  # (mapped field, the type its file gives, number)
     for heading, field in mapping.items():
         text = values.get(heading, "").strip()
+        if "\r" in text:  # Windows line breaks inside a quoted cell: "\n" as everywhere else
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         if field == FULL_NAME:
             full_name = text
         elif field in PHONE_FIELDS:

@@ -530,6 +530,11 @@ def test_a_street_on_several_lines_fills_both_address_lines():
     assert (client["address1"], client["address2"]) == ("12 Elm St", "Floor 2")
 
 
+def test_windows_line_breaks_in_a_cell_become_plain_ones():
+    client = mapped(_row({"Notes": "Line one\r\nLine two\rLine three\r\n"}), {"Notes": "notes"})
+    assert client == {"notes": "Line one\nLine two\nLine three"}
+
+
 def test_values_are_trimmed_and_unmapped_columns_left_out():
     client = mapped(_row({"City": "  Rome \t", "Shoe size": "42"}), {"City": "city"})
     assert client == {"city": "Rome"}
