@@ -317,9 +317,14 @@ def _place_phones(phones: list[tuple[str, str, str]], notes: list[str]) -> dict[
     return placed
 
 
-# Empty dates as programs write them: Outlook "0/0/00" (also "00/00/0000",
-# "0000-00-00"), Outlook's "None" date 1/1/4501, .NET's minimum date 1/1/0001.
-_EMPTY_DATE = re.compile(r"^(0+[-/.]0+[-/.]0+|0?1[-/.]0?1[-/.](4501|0001)|(4501|0001)-01-01)$")
+# Empty dates as programs write them: Outlook's CSV "0/0/00" (also
+# "00/00/0000", "0000-00-00"), the Outlook object model's "no date" 1/1/4501,
+# .NET's and SharePoint's minimum 1/1/0001 (12:00:00 AM); a time may follow.
+_EMPTY_DATE = re.compile(
+    r"^(0+[-/.]0+[-/.]0+|0?1[-/.]0?1[-/.](4501|0001)|(4501|0001)-01-01)"
+    r"([ T]\d\d?:\d\d(:\d\d)?( ?[AP]M)?)?$",
+    re.IGNORECASE,
+)
 _COMPACT_DATE = re.compile(r"^((?:19|20)\d\d)(\d\d)(\d\d)$")  # vCard 3.0's 19900514
 _ISO_DATETIME = re.compile(r"^(\d{4}-\d\d-\d\d)[T ]\d\d:\d\d")
 # A birthday without its year: vCard and Google "--0514", "--05-14"; a zero

@@ -440,7 +440,8 @@ def test_outlook_export_headings_and_its_empty_birthday():
         "Home Phone": "phone_home", "Mobile Phone": "phone_mobile", "Birthday": "birthday",
         "E-mail Address": "email", "Notes": "notes",
     }
-    for empty in ("0/0/00", "00/00/0000", "1/1/4501", "1/1/0001", "0000-00-00"):
+    for empty in ("0/0/00", "00/00/0000", "1/1/4501", "1/1/0001", "0000-00-00", "1/1/0001 12:00:00 AM",
+                  "01/01/4501 00:00"):
         assert mapped(_row({"First Name": "Ann", "Birthday": empty}), mapping)["birthday"] == ""
     assert mapped(_row({"First Name": "Ann", "Birthday": "5/14/1990"}), mapping)["birthday"] == "5/14/1990"
 
