@@ -251,9 +251,11 @@ def mapped(row: SourceRow, mapping: ReadOnlyMapping[str, str]) -> dict[str, str]
     for field in FLAG_FIELDS:
         if field in result:
             result[field] = _flag(result[field])
-    if FULL_NAME in mapping.values() and full_name:
-        if not result.get("first_name") and not result.get("last_name"):
-            result.update(split_full_name(full_name, keep_middle=result.get("middle_name", "")))
+    # A whole name fills the name fields the row leaves empty, unless it is
+    # the company's name (a company's card or row: the client is the company).
+    named = result.get("first_name") or result.get("last_name")
+    if full_name and not named and full_name.casefold() != result.get("company", "").casefold():
+        result.update(split_full_name(full_name, keep_middle=result.get("middle_name", "")))
     if notes:
         result["notes"] = "\n".join([result["notes"], *notes] if result.get("notes") else notes)
     return result

@@ -509,6 +509,16 @@ def test_plain_names_are_split_as_nameparser_splits_them():
                                          "last_name": " ".join(part for part in (read.last, read.suffix) if part)}
 
 
+def test_a_company_named_again_as_the_whole_name_stays_a_company(tmp_path):
+    mapping = {"Display Name": "full_name", "Organization": "company"}
+    client = mapped(_row({"Display Name": "Acme Photo LLC", "Organization": "ACME Photo LLC"}), mapping)
+    assert client == {"company": "ACME Photo LLC"}
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Acme Photo\r\nORG:Acme Photo;\r\nEND:VCARD\r\n"
+    file, rows = rows_of(write(tmp_path, text, name="company.vcf"))
+    client = mapped(rows[0], guess_mapping(file.headers))
+    assert (client["company"], client["first_name"], client["last_name"]) == ("Acme Photo", "", "")
+
+
 def test_a_whole_name_does_not_override_first_and_last_columns():
     mapping = {"Name": "full_name", "Given Name": "first_name", "Family Name": "last_name"}
     client = mapped(_row({"Name": "Mrs Ann Lee-Smith", "Given Name": "Ann", "Family Name": "Lee"}), mapping)
