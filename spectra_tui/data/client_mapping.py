@@ -247,7 +247,8 @@ def mapped(row: SourceRow, mapping: ReadOnlyMapping[str, str]) -> dict[str, str]
     if "email" in result:
         result["email"] = _first_of_many(result["email"])
     if "birthday" in result:
-        result["birthday"] = _birthday(result["birthday"], notes)
+        birthday_heading = next(heading for heading, field in mapping.items() if field == "birthday")
+        result["birthday"] = _birthday(_whole_birthday(values, birthday_heading, result["birthday"]), notes)
     for field in FLAG_FIELDS:
         if field in result:
             result[field] = _flag(result[field])
@@ -333,6 +334,27 @@ _ISO_DATETIME = re.compile(r"^(\d{4}-\d\d-\d\d)[T ]\d\d:\d\d")
 # year "0000-05-14"; Apple's 1604 (its vCards say X-APPLE-OMIT-YEAR=1604).
 _NO_YEAR = re.compile(r"^(?:--|0000-?|1604-?)(\d\d)-?(\d\d)$")
 _MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def _whole_birthday(values: ReadOnlyMapping[str, str], heading: str, text: str) -> str:
+    """Thunderbird writes a birthday in three columns, "Birth Year", "Birth
+    Month" and "Birth Day" (the one guessed as the birthday): the date they make."""
+    parts = _birth_parts(heading, tuple(values))
+    if parts is None or not text.isdigit():
+        return text
+    year, month = (values[part].strip() for part in parts)
+    month_day = f"{month.zfill(2)}-{text.zfill(2)}"
+    return f"{year}-{month_day}" if year else f"--{month_day}"
+
+
+@functools.lru_cache(maxsize=64)
+def _birth_parts(heading: str, headings: tuple[str, ...]) -> tuple[str, str] | None:
+    """The "Birth Year" and "Birth Month" headings beside a "Birth Day" one (cached: once a file)."""
+    if heading_key(heading) != "birthday":
+        return None
+    year = next((name for name in headings if heading_key(name) == "birthyear"), None)
+    month = next((name for name in headings if heading_key(name) == "birthmonth"), None)
+    return (year, month) if year and month else None
 
 
 def _birthday(text: str, notes: list[str]) -> str:

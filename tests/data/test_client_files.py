@@ -461,6 +461,19 @@ def test_thunderbird_export_headings():
     assert "Secondary Email" not in mapping and "Fax Number" not in mapping
 
 
+@pytest.mark.parametrize("year, month, day, birthday, note", [
+    ("1990", "5", "14", "1990-05-14", ""),
+    ("", "12", "3", "", "Birthday: December 3 (year not known)"),
+    ("", "", "", "", ""),
+])
+def test_thunderbird_birthday_in_three_columns(year, month, day, birthday, note):
+    headings = ["First Name", "Last Name", "Birth Year", "Birth Month", "Birth Day", "Notes"]
+    mapping = guess_mapping(headings)
+    assert mapping["Birth Day"] == "birthday" and "Birth Year" not in mapping
+    client = mapped(_row(dict(zip(headings, ["Ann", "Lee", year, month, day, ""], strict=True))), mapping)
+    assert (client["birthday"], client["notes"]) == (birthday, note)
+
+
 @pytest.mark.parametrize("heading, field", [
     ("Name", "full_name"), ("Full name", "full_name"), ("FULL NAME", "full_name"), ("Surname", "last_name"),
     ("Forename", "first_name"), ("Phone", "phone_home"), ("Tel", "phone_home"), ("Tel.", "phone_home"),
