@@ -241,7 +241,8 @@ def _open_text(file: ClientFile) -> TextIO:
 
 def _too_long(path: Path, line: int) -> NotAClientFile:
     return NotAClientFile(
-        f"{path.name} is not a client file: line {line:,} is over {LINE_LIMIT // 1024} KB long; {_SAVE_AS_CSV}."
+        f"{path.name} is not a client file: line {line:,} is over {LINE_LIMIT // 1024} KB long "
+        "(a client file's lines are short)."
     )
 
 
