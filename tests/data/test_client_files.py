@@ -280,7 +280,7 @@ VCARD_4 = (
     "FN:Zoë Ñúñez\r\n"
     "N:Ñúñez;Zoë;;;\r\n"
     'TEL;VALUE=uri;TYPE="cell,voice":tel:+1-555-555-0103\r\n'
-    'TEL;VALUE=uri;TYPE="work,voice";PREF=1:tel:+1-555-555-0104\r\n'
+    'TEL;VALUE=uri;TYPE="work,voice";PREF=1:tel:+1-555-555-0104;ext=12\r\n'
     "EMAIL:zoe@example.com\r\n"
     "BDAY:--0514\r\n"
     "NOTE:A note that is long enough to be folded over two lines by a careful\r\n"
@@ -318,7 +318,7 @@ def test_vcard_4_folded_lines_uri_phones_and_a_birthday_without_year(tmp_path):
     zoe = rows[0].values
     assert zoe["Notes"] == ("A note that is long enough to be folded over two lines by a careful"
                             " vCard writer, and a third line too.")
-    assert (zoe["Mobile phone"], zoe["Work phone"]) == ("+1-555-555-0103", "+1-555-555-0104")
+    assert (zoe["Mobile phone"], zoe["Work phone"]) == ("+1-555-555-0103", "+1-555-555-0104 ext. 12")
     mapping = guess_mapping(file.headers)
     check_mapping(mapping, file.headers)
     client = mapped(rows[0], mapping)
