@@ -573,7 +573,7 @@ def test_two_columns_onto_one_field_are_refused():
 
 
 def test_a_company_alone_is_a_name():
-    check_mapping({"Studio": "company"})
+    assert check_mapping({"Studio": "company"}) is None
 
 
 def test_an_unknown_field_is_refused():
