@@ -81,6 +81,14 @@ def test_empty_lines_are_passed_over_but_keep_their_row_numbers(tmp_path):
     assert count_rows(file) == 2
 
 
+def test_empty_rows_above_the_heading_are_passed_over(tmp_path):
+    file, rows = rows_of(write(tmp_path, "\r\n,,\r\nFirst name,Last name,City\r\nAnn,Lee,Rome\r\n"))
+    assert file.headers == ("First name", "Last name", "City")
+    assert [(row.number, row.values["First name"]) for row in rows] == [(4, "Ann")] and count_rows(file) == 1
+    with pytest.raises(NotAClientFile, match="has no column headings in its first 10 rows"):
+        open_client_file(write(tmp_path, ",,\n" * 12 + "First name\nAnn\n", name="blank.csv"))
+
+
 def test_short_and_long_rows(tmp_path):
     _file, rows = rows_of(write(tmp_path, "First name,Last name,City\nAnn,Lee\nBo,Chen,Rome,extra\n"))
     assert rows[0].values == {"First name": "Ann", "Last name": "Lee", "City": ""}
