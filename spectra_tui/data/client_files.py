@@ -14,8 +14,9 @@ data/client_mapping.py and is re-exported here.
   into columns and gives that same count of columns on most rows of a
   sample (csv.Sniffer guesses wrong on small or odd samples); an Excel
   "sep=;" first line is obeyed.
-- Row numbers are the ones a spreadsheet shows: the heading is row 1; an
-  empty line counts as a row but is not read as a client.
+- Row numbers are the ones a spreadsheet shows: the heading is row 1 (or
+  the first row that is not empty); an empty row counts as a row but is not
+  read as a client.
 """
 
 from __future__ import annotations
