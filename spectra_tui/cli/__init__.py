@@ -39,6 +39,8 @@ COMMAND_MODULES = (
     "user",
     "timesheet",
     "send_reminders",
+    "backup",
+    "restore",
 )
 
 
