@@ -196,3 +196,37 @@ def rotate(folder: Path, stem: str, kept: int) -> list[Path]:
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
+
+
+def log_path() -> Path:
+    from platformdirs import user_log_path
+
+    return user_log_path("spectra-tui", appauthor=False) / "backup.log"
+
+
+def run_daily_backup() -> str:
+    """The app's daily backup, from a worker thread: "" when all went well
+    (or there was nothing to do), else the one line to show, also appended
+    to the backup log. Never raises: a failed backup must not end the app.
+    This thread's connection is closed after."""
+    try:
+        daily_backup()
+        return ""
+    except Exception as error:  # disk full, folder not writable, a damaged copy...
+        text = str(error) if isinstance(error, DomainError) else f"{type(error).__name__}: {one_line(error)}"
+        return f"The daily backup failed: {text}{_logged(text)}"
+    finally:
+        if database.obj is not None:
+            database.close()  # this thread's connection only
+
+
+def _logged(text: str) -> str:
+    path = log_path()
+    try:
+        make_folders(path.parent)
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as log:
+            log.write(f"{clock.utc_now().isoformat(timespec='seconds')}Z daily backup failed: {text}\n")
+    except OSError:
+        return ""
+    return f" (noted in {path})"
