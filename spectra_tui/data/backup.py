@@ -22,12 +22,12 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from peewee import SqliteDatabase
 
 from . import clock, settings
-from .db import backup_sqlite, fcntl, link_unused, make_folders, one_line, shown
+from .db import backup_sqlite, fcntl, link_unused, make_folders, one_line
 from .errors import DomainError
 from .models import database
 
@@ -113,10 +113,11 @@ def pg_dump_studio(dest: Path) -> Backup:
     elif not dest.parent.is_dir():
         raise BackupFailed(f"there is no folder {dest.parent} to write the backup in.")
     program = shutil.which("pg_dump")
+    address = pg_url(db.database, params)
     if program is None:
         raise BackupFailed(
-            f"this studio is on PostgreSQL: back it up with pg_dump, e.g. "
-            f"PGPASSWORD=... pg_dump -Fc -f {dest} {shown(pg_url(db.database, params))}"
+            f"this studio is on PostgreSQL and pg_dump is not installed here: back it up with "
+            f"PGPASSWORD=... pg_dump -Fc -f {dest} --dbname {address}"
         )
     env = {**os.environ}
     if params.get("password"):
@@ -125,7 +126,7 @@ def pg_dump_studio(dest: Path) -> Backup:
     os.close(fd)
     try:
         done = subprocess.run(
-            [program, "-Fc", "-f", scratch, "--dbname", pg_url(db.database, {**params, "password": None})],
+            [program, "-Fc", "-f", scratch, "--dbname", address],
             env=env,
             capture_output=True,
             text=True,
@@ -139,10 +140,10 @@ def pg_dump_studio(dest: Path) -> Backup:
 
 
 def pg_url(name: str, params: dict) -> str:
-    """postgresql://USER[:PASSWORD]@HOST:PORT/NAME from peewee's connect parameters."""
-    user = params.get("user") or ""
-    password = params.get("password")
-    who = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    """postgresql://USER@HOST:PORT/NAME from peewee's connect parameters,
+    never with the password (pg_dump reads it from PGPASSWORD)."""
+    user = quote(str(params.get("user") or ""), safe="")
+    who = f"{user}@" if user else ""
     where = str(params.get("host") or "") + (f":{params['port']}" if params.get("port") else "")
     return urlunsplit(("postgresql", f"{who}{where}", f"/{name}", "", ""))
 

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -242,3 +243,51 @@ def test_opening_waits_for_a_studio_held_alone(studio_path):
                              "try:\n db.open_database(sys.argv[1])\nexcept db.DatabaseError as e: print(e)",
                              str(studio_path)], capture_output=True, text=True, timeout=60)
     assert "is being restored from a backup; try again in a moment." in opener.stdout, opener.stderr
+
+
+FAKE_PG_DUMP = """#!/bin/sh
+# a stand-in for pg_dump: writes what it was given into the file of -f
+printf 'argv: %s\\n' "$*" > "$3"
+printf 'PGPASSWORD=%s\\n' "$PGPASSWORD" >> "$3"
+"""
+
+
+@pytest.fixture
+def postgres_studio(tmp_path):
+    """A PostgreSQL studio bound (never connected: pg_dump is a stand-in)."""
+    before = database.obj
+    database.initialize(dbmod.StudioPostgresqlDatabase(
+        "studio", user="rita", password="s3cret word", host="db.example", port=5433))
+    yield
+    database.initialize(before)
+
+
+def test_a_postgresql_studio_is_dumped_with_the_password_in_the_environment(postgres_studio, tmp_path, monkeypatch):
+    bin_folder = tmp_path / "bin"
+    bin_folder.mkdir()
+    (bin_folder / "pg_dump").write_text(FAKE_PG_DUMP)
+    (bin_folder / "pg_dump").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_folder))
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setattr(clock, "studio_zone", lambda: ZoneInfo("America/Chicago"))  # (no server to read it from)
+    clock.set_clock(lambda: dt.datetime(2026, 3, 9, 15, 4, tzinfo=dt.UTC))
+    try:
+        made = backup.backup_studio(tmp_path)
+    finally:
+        clock.set_clock(None)
+    assert made.path == tmp_path / "studio-2026-03-09-1004.dump"
+    assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
+    argv, password = made.path.read_text().splitlines()
+    assert argv.startswith("argv: -Fc -f ") and argv.endswith(" --dbname postgresql://rita@db.example:5433/studio")
+    assert "s3cret" not in argv
+    assert password == "PGPASSWORD=s3cret word"
+    assert backup.backup_studio(made.path).path == tmp_path / "studio-2026-03-09-1004.dump.2"  # never overwrites
+
+
+def test_without_pg_dump_a_postgresql_studio_is_told_how(postgres_studio, tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(backup.BackupFailed) as refused:
+        backup.backup_studio(tmp_path / "tonight.dump")
+    assert str(refused.value) == (
+        "this studio is on PostgreSQL and pg_dump is not installed here: back it up with "
+        f"PGPASSWORD=... pg_dump -Fc -f {tmp_path / 'tonight.dump'} --dbname postgresql://rita@db.example:5433/studio")
