@@ -150,7 +150,7 @@ class StudioSettingsScreen(RecordScreen):
                 "Overtime after (hours)",
                 Input(shown.overtime_hours_per_week, placeholder="40 (a week's paid hours)"),
             )
-            yield Static("Backups", classes="section")
+            yield Static("Backups (made daily in the folder 'backups' beside the database)", classes="section")
             yield from self._row(
                 "backups_kept",
                 "Daily backups kept",
