@@ -7,6 +7,7 @@ place. Runs as a manager or the owner of the studio being replaced; asks at
 a terminal unless --yes.
 """
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -29,15 +30,15 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from ..data.db import is_postgres
 
+    source = Path(args.source).expanduser()
     if is_postgres():
         raise DomainError(
-            "this studio is on PostgreSQL: restore a pg_dump backup with "
-            "pg_restore --clean --if-exists --no-owner --dbname URL FILE.dump (with no terminal open)."
+            "this studio is on PostgreSQL: with no terminal open, restore a pg_dump backup with "
+            f"PGPASSWORD=... {shlex.join(pg_restore_command(source))}"
         )
     from ..data.backup import studio_file
     from ..data.restore import check_backup, refuse_if_open_elsewhere, restore
 
-    source = Path(args.source).expanduser()
     checked = check_backup(source)
     try:
         refuse_if_open_elsewhere()
@@ -58,3 +59,13 @@ def confirmed(question: str) -> bool:
     if sys.stdin is None or not sys.stdin.isatty():
         raise DomainError("restore replaces the studio: confirm with --yes (no terminal to ask).")
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def pg_restore_command(source: Path) -> list[str]:
+    """pg_restore of ``source`` over the bound PostgreSQL studio (its tables dropped first)."""
+    from ..data.backup import pg_options
+    from ..data.models import database
+
+    db = database.obj
+    naming = pg_options(db.database, db.connect_params)
+    return ["pg_restore", "--clean", "--if-exists", "--no-owner", *naming, str(source)]

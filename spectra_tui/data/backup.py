@@ -16,13 +16,14 @@ nothing.
 
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
 from peewee import SqliteDatabase
 
@@ -113,11 +114,11 @@ def pg_dump_studio(dest: Path) -> Backup:
     elif not dest.parent.is_dir():
         raise BackupFailed(f"there is no folder {dest.parent} to write the backup in.")
     program = shutil.which("pg_dump")
-    address = pg_url(db.database, params)
+    options = pg_options(db.database, params)
     if program is None:
         raise BackupFailed(
             f"this studio is on PostgreSQL and pg_dump is not installed here: back it up with "
-            f"PGPASSWORD=... pg_dump -Fc -f {dest} --dbname {address}"
+            f"PGPASSWORD=... pg_dump -Fc -f {shlex.quote(str(dest))} {shlex.join(options)}"
         )
     env = {**os.environ}
     if params.get("password"):
@@ -125,12 +126,7 @@ def pg_dump_studio(dest: Path) -> Backup:
     fd, scratch = tempfile.mkstemp(prefix=".spectra-backup-", suffix=".tmp", dir=dest.parent)  # 0600
     os.close(fd)
     try:
-        done = subprocess.run(
-            [program, "-Fc", "-f", scratch, "--dbname", address],
-            env=env,
-            capture_output=True,
-            text=True,
-        )
+        done = subprocess.run([program, "-Fc", "-f", scratch, *options], env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise BackupFailed(f"pg_dump failed: {one_line(RuntimeError(done.stderr or done.stdout))}")
         path = Path(link_unused(scratch, str(dest)))
@@ -139,13 +135,14 @@ def pg_dump_studio(dest: Path) -> Backup:
     return Backup(path, path.stat().st_size)
 
 
-def pg_url(name: str, params: dict) -> str:
-    """postgresql://USER@HOST:PORT/NAME from peewee's connect parameters,
-    never with the password (pg_dump reads it from PGPASSWORD)."""
-    user = quote(str(params.get("user") or ""), safe="")
-    who = f"{user}@" if user else ""
-    where = str(params.get("host") or "") + (f":{params['port']}" if params.get("port") else "")
-    return urlunsplit(("postgresql", f"{who}{where}", f"/{name}", "", ""))
+def pg_options(name: str, params: dict) -> list[str]:
+    """pg_dump's (and pg_restore's) options naming the database from peewee's
+    connect parameters, never the password (it goes in PGPASSWORD)."""
+    options = ["--dbname", name]
+    for option, key in (("--host", "host"), ("--port", "port"), ("--username", "user")):
+        if params.get(key):
+            options += [option, str(params[key])]
+    return options
 
 
 # Daily backups.

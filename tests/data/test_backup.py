@@ -278,7 +278,8 @@ def test_a_postgresql_studio_is_dumped_with_the_password_in_the_environment(post
     assert made.path == tmp_path / "studio-2026-03-09-1004.dump"
     assert stat.S_IMODE(made.path.stat().st_mode) == 0o600
     argv, password = made.path.read_text().splitlines()
-    assert argv.startswith("argv: -Fc -f ") and argv.endswith(" --dbname postgresql://rita@db.example:5433/studio")
+    assert argv.startswith("argv: -Fc -f ")
+    assert argv.endswith(" --dbname studio --host db.example --port 5433 --username rita")
     assert "s3cret" not in argv
     assert password == "PGPASSWORD=s3cret word"
     assert backup.backup_studio(made.path).path == tmp_path / "studio-2026-03-09-1004.dump.2"  # never overwrites
@@ -290,4 +291,5 @@ def test_without_pg_dump_a_postgresql_studio_is_told_how(postgres_studio, tmp_pa
         backup.backup_studio(tmp_path / "tonight.dump")
     assert str(refused.value) == (
         "this studio is on PostgreSQL and pg_dump is not installed here: back it up with "
-        f"PGPASSWORD=... pg_dump -Fc -f {tmp_path / 'tonight.dump'} --dbname postgresql://rita@db.example:5433/studio")
+        f"PGPASSWORD=... pg_dump -Fc -f {tmp_path / 'tonight.dump'} "
+        "--dbname studio --host db.example --port 5433 --username rita")
