@@ -23,10 +23,10 @@ from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
 from . import audit, clock, studio_key
+from . import db as databases
 from .backup import studio_file
 from .check import run_checks
 from .db import (
-    MIGRATIONS_DIR,
     DatabaseError,
     backup_sqlite,
     hold_studio_open,
@@ -111,7 +111,7 @@ def _check_bound(source: Path, copy: SqliteDatabase) -> None:
     rows = copy.execute_sql("PRAGMA integrity_check").fetchall()
     if [tuple(row) for row in rows] != [("ok",)]:
         raise BackupRejected(f"{source} is damaged: SQLite's integrity check says {rows[0][0]!r}.")
-    runner = Runner(copy, directory=str(MIGRATIONS_DIR))
+    runner = Runner(copy, directory=str(databases.MIGRATIONS_DIR))
     applied = runner.applied()
     if not applied:
         tables = [t for t in copy.get_tables() if not t.startswith("sqlite_")]
