@@ -355,8 +355,10 @@ def use_studio_alone() -> None:
     except BlockingIOError:
         fcntl.flock(fd, fcntl.LOCK_SH)  # a failed conversion dropped the shared lock: take it back
         others = _other_holders(fd)
-        who = {0: "other terminals have", 1: "1 other terminal has"}.get(others, f"{others} other terminals have")
-        raise StudioInUse(f"{who} the studio open; close them first.") from None
+        if others == 1:
+            raise StudioInUse("1 other terminal has the studio open; close it first.") from None
+        who = f"{others} other terminals" if others else "other terminals"  # (uncounted where /proc/locks is not)
+        raise StudioInUse(f"{who} have the studio open; close them first.") from None
 
 
 def _other_holders(fd: int) -> int:

@@ -33,7 +33,6 @@ from .db import (
     one_line,
     open_database,
     refuse_newer_schema,
-    release_studio,
     sqlite_damage,
     use_studio_alone,
 )
@@ -159,7 +158,7 @@ def restore(checked: CheckedBackup) -> Restored:
         _fsync(path.parent)
     except BaseException:
         checked.discard()
-        release_studio()
+        hold_studio_open(path)  # back to the shared hold
         raise
     if identity is not None:
         studio_key.move_anchor(identity.studio_id, studio_key.file_place(path), studio_key.file_place(kept))

@@ -111,7 +111,7 @@ def test_refused_while_another_process_has_the_studio_open(run, studio, backup_f
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(studio)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "open"
-        refused(run, studio, backup_file, "1 other terminal has the studio open; close them first.")
+        refused(run, studio, backup_file, "1 other terminal has the studio open; close it first.")
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()
