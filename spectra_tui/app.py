@@ -25,6 +25,8 @@ from .screens.hubs import HUBS, hub_by_id, screen_factory
 from .screens.typeahead import KeyQueue
 from .screens.windows import Windows
 
+DAILY_BACKUP_CHECK_SECONDS = 3600  # how often the app checks whether the studio's date changed
+
 
 class SpectraCommands(Provider):
     """Palette entries for every hub and registered action."""
@@ -52,10 +54,17 @@ class SpectraApp(App):
     BINDINGS = keymap.app_bindings()
 
     def __init__(
-        self, keys_file=None, cursor_blink: bool = True, user_name: str = "", send_messages: bool = False, **kwargs
+        self,
+        keys_file=None,
+        cursor_blink: bool = True,
+        user_name: str = "",
+        send_messages: bool = False,
+        daily_backups: bool = False,
+        **kwargs,
     ):
         super().__init__(**kwargs)
         self.send_messages = send_messages  # run the background sender (the `spectra` command does)
+        self.daily_backups = daily_backups  # make the day's backup (the `spectra` command does)
         self.terminal_user = TerminalUser(self, user_name)  # sign-in, Change User, idle sign-out
         self.cursor_blink = cursor_blink
         self.typed_keys = KeyQueue(self, deliver=super().on_event)
@@ -117,7 +126,23 @@ class SpectraApp(App):
             self.notify(self.keymap_problem + " Using the default keys.", severity="error", timeout=15)
         self.terminal_user.start()  # nobody signed in: the sign-in screen (or the first start) first
         self.set_interval(TerminalUser.IDLE_CHECK_SECONDS, self.terminal_user.check_idle)
+        if self.daily_backups:
+            self.start_daily_backup()
+            self.set_interval(DAILY_BACKUP_CHECK_SECONDS, self.start_daily_backup)
         self.call_after_refresh(gc.freeze)
+
+    def start_daily_backup(self) -> None:
+        """Today's backup (the studio's date) when it is not made yet, in a
+        worker thread (never on the screen's); the hourly timer calls this
+        again, so a new day gets its own. A failure is a notice, never a crash."""
+        self.run_worker(self._daily_backup, thread=True, group="daily-backup", exclusive=True, exit_on_error=False)
+
+    def _daily_backup(self) -> None:
+        from .data.backup import run_daily_backup
+
+        failure = run_daily_backup()
+        if failure:
+            self.call_from_thread(self.notify, failure, title="Backup", severity="error", timeout=20)
 
     # gc.freeze(), once the first screen is drawn: the ~100,000 objects of
     # start-up (modules, classes, styles) live as long as the app, and the

@@ -39,6 +39,8 @@ COMMAND_MODULES = (
     "user",
     "timesheet",
     "send_reminders",
+    "backup",
+    "restore",
 )
 
 
@@ -169,7 +171,9 @@ def run_app(args) -> int:
     # frozen, the garbage collector no longer walks it while the first
     # screen is made (a full collection there cost ~15 ms of start-up).
     gc.freeze()
-    app = SpectraApp(user_name=args.user or os.environ.get("SPECTRA_USER") or "", send_messages=True)
+    app = SpectraApp(
+        user_name=args.user or os.environ.get("SPECTRA_USER") or "", send_messages=True, daily_backups=True
+    )
     app.run()
     if app.crash is not None:  # SpectraApp ended on it without printing it (locals hold client data)
         raise app.crash

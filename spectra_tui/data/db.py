@@ -270,6 +270,8 @@ def open_database(
     SQLite file opened read-only, nothing migrated."""
     target = resolve_target(target)
     db = make_database(target, create, read_only)
+    if isinstance(db, StudioSqliteDatabase):
+        hold_studio_open(Path(db.database))
     database.initialize(db)
     try:
         _connect(db)
@@ -291,6 +293,90 @@ def open_database(
     if migrate and not read_only:
         migrate_database(db, target)
     return db
+
+
+OPEN_LOCK_SUFFIX = ".open"
+OPEN_LOCK_PATIENCE = 30.0  # seconds a terminal waits for a restore to finish putting the backup in place
+
+
+class StudioInUse(DatabaseError):
+    """Other terminals have the studio open (a restore must wait for them to close)."""
+
+
+_open_lock: dict[str, object] = {}  # this process's hold on the studio it has open: "fd", "path"
+
+
+def open_lock_path(path: Path) -> Path:
+    return Path(f"{path}{OPEN_LOCK_SUFFIX}")
+
+
+def hold_studio_open(path: Path) -> None:
+    """Mark the studio at ``path`` as open in this process: a shared flock on
+    "<db>.open" (0600, kept), held until another studio is opened, the
+    database closed or the process ends (the kernel drops it even after a
+    SIGKILL). A restore takes it exclusively (``use_studio_alone``); while
+    it replaces the file, this waits for it (up to OPEN_LOCK_PATIENCE)."""
+    release_studio()
+    if fcntl is None:
+        return
+    try:
+        fd = os.open(open_lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:  # e.g. a read-only folder: nothing to restore there either
+        return
+    deadline = time.monotonic() + OPEN_LOCK_PATIENCE
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            break
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                os.close(fd)
+                raise DatabaseError(f"{path} is being restored from a backup; try again in a moment.") from None
+            time.sleep(0.1)
+    _open_lock.update(fd=fd, path=path)
+
+
+def release_studio() -> None:
+    fd = _open_lock.pop("fd", None)
+    _open_lock.pop("path", None)
+    if isinstance(fd, int):
+        os.close(fd)  # releases the flock
+
+
+def use_studio_alone() -> None:
+    """Turn this process's hold on the open studio into an exclusive one,
+    without waiting: StudioInUse when any other terminal has it open. Given
+    back by opening the studio again (``open_database``) or ``release_studio``."""
+    fd, path = _open_lock.get("fd"), _open_lock.get("path")
+    if fcntl is None or not isinstance(fd, int) or not isinstance(path, Path):
+        raise StudioInUse("this terminal cannot tell whether other terminals have the studio open.")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        fcntl.flock(fd, fcntl.LOCK_SH)  # a failed conversion dropped the shared lock: take it back
+        others = _other_holders(fd)
+        if others == 1:
+            raise StudioInUse("1 other terminal has the studio open; close it first.") from None
+        who = f"{others} other terminals" if others else "other terminals"  # (uncounted where /proc/locks is not)
+        raise StudioInUse(f"{who} have the studio open; close them first.") from None
+
+
+def _other_holders(fd: int) -> int:
+    """How many other processes hold a flock on ``fd``'s file (Linux: from
+    /proc/locks; 0 when that cannot be told)."""
+    st = os.fstat(fd)
+    device = f"{os.major(st.st_dev):02x}:{os.minor(st.st_dev):02x}:{st.st_ino}"
+    pids = set()
+    try:
+        with open("/proc/locks", encoding="ascii") as locks:
+            for line in locks:
+                fields = line.split()
+                if len(fields) > 5 and fields[1] == "FLOCK" and fields[5] == device:
+                    pids.add(fields[4])
+    except OSError:
+        return 0
+    pids.discard(str(os.getpid()))
+    return len(pids)
 
 
 def one_line(error: BaseException) -> str:
@@ -407,7 +493,7 @@ def _another_terminal_upgrades(db: Database, pending: list[str], patience: float
 
 def backup_sqlite(db: SqliteDatabase, destination: str) -> str:
     """A consistent copy of a live SQLite file (sqlite3's online backup API),
-    owner-only from its first byte: written to a 0600 temporary file beside
+    in rollback-journal mode, owner-only from its first byte: written to a 0600 temporary file beside
     it, then linked under ``destination`` (or ``destination.2``, ``.3``... :
     an earlier backup is never overwritten). A half-written copy is removed."""
     folder = os.path.dirname(os.path.abspath(destination))
@@ -417,14 +503,15 @@ def backup_sqlite(db: SqliteDatabase, destination: str) -> str:
         dest = sqlite3.connect(scratch)
         try:
             db.connection().backup(dest)
+            dest.execute("PRAGMA journal_mode = delete")  # one self-contained file: no -wal or -shm beside it
         finally:
             dest.close()
-        return _link_unused(scratch, destination)
+        return link_unused(scratch, destination)
     finally:
         os.unlink(scratch)
 
 
-def _link_unused(source: str, path: str) -> str:
+def link_unused(source: str, path: str) -> str:
     candidate, n = path, 1
     while True:
         try:
@@ -505,6 +592,7 @@ def close_database() -> None:
     db = database.obj
     if db is not None and not db.is_closed():
         db.close()
+    release_studio()
 
 
 def is_postgres() -> bool:

@@ -66,7 +66,11 @@ DEFAULTS: dict[str, Any] = {
     # Production (data/production.py): each vendor (lab) with its lead time in
     # days; a price item made by a vendor names it (an item made in house: none).
     "vendors": {},
+    # Daily backups (data/backup.py): how many are kept in the folder "backups"
+    # beside the database; 0: no automatic backups.
+    "backups_kept": 14,
 }
+MAX_BACKUPS_KEPT = 3660
 MAX_LEAD_DAYS = 365
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
 
@@ -170,6 +174,12 @@ def validate(key: str, value: Any) -> Any:
         return _documents_folder(value)
     if key == "vendors":
         return _vendors(value)
+    if key == "backups_kept" and (
+        isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_BACKUPS_KEPT
+    ):
+        raise ValidationError(
+            f"Backups kept is a whole number of daily backups from 1 to {MAX_BACKUPS_KEPT}, or 0 for none."
+        )
     if key == "tax_included" and not isinstance(value, bool):
         raise ValidationError("'Tax included' is either on or off (True or False).")
     return value

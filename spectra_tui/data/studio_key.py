@@ -86,9 +86,23 @@ def database_place() -> str:
         name = db.database
         if name.startswith("file:"):  # opened read-only through a URI
             name = unquote(urlsplit(name).path)
-        return "sqlite:" + os.path.realpath(name)
+        return file_place(name)
     params = getattr(db, "connect_params", {}) or {}
     return f"postgresql://{params.get('host', '')}:{params.get('port', '')}/{db.database}"
+
+
+def file_place(path: str | os.PathLike) -> str:
+    """The place of a SQLite file, as anchors name it."""
+    return "sqlite:" + os.path.realpath(path)
+
+
+def move_anchor(studio_id: str, from_place: str, to_place: str) -> None:
+    """The studio's anchor at ``from_place`` now describes the file at
+    ``to_place`` (a restore keeps the replaced database under a new name:
+    the anchor goes with it, and the restored database starts its own)."""
+    source = key_folder() / f"{studio_id}-{_place_tag(from_place)}.anchor"
+    if source.exists():
+        os.replace(source, key_folder() / f"{studio_id}-{_place_tag(to_place)}.anchor")
 
 
 def _place_tag(place: str) -> str:

@@ -46,6 +46,7 @@ class StudioSetup:
     studio_logo: str  # the documents' logo: an image file; empty: none
     documents_folder: str  # where documents (PDF) are saved; empty: Spectra in the documents folder
     vendors: str  # the labs with their lead times: "Miller's Lab: 7; Canvas Works: 14"
+    backups_kept: str  # how many daily backups are kept (data/backup.py); "0": none made
 
 
 def current() -> StudioSetup:
@@ -69,6 +70,7 @@ def current() -> StudioSetup:
         studio_logo=settings.get("studio_logo"),
         documents_folder=settings.get("documents_folder"),
         vendors=vendors_text(settings.vendors()),
+        backups_kept=str(settings.get("backups_kept")),
     )
 
 
@@ -122,6 +124,7 @@ def read(setup: StudioSetup) -> dict:
         "studio_logo": _checked("studio_logo", setup.studio_logo or ""),
         "documents_folder": _checked("documents_folder", setup.documents_folder or ""),
         "vendors": _checked("vendors", read_vendors(setup.vendors)),
+        "backups_kept": _backups_kept(setup.backups_kept),
     }
 
 
@@ -229,6 +232,18 @@ def _time(text: str) -> dt.time:
 
 
 @write_transaction
+def _backups_kept(text: str) -> int:
+    """'14' -> 14; the settings module's rule for the number."""
+    text = (text or "").strip()
+    try:
+        kept = int(text)
+    except ValueError:
+        raise ValidationError(
+            f"'{text}' is not a number: type how many daily backups to keep, or 0 for none.", "backups_kept"
+        ) from None
+    return _checked("backups_kept", kept)
+
+
 def save(setup: StudioSetup) -> list[str]:
     """Store what changed (one transaction, one audit entry); the names of the settings changed."""
     require(Permission.CHANGE_SETTINGS)

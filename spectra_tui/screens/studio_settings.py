@@ -1,8 +1,9 @@
 """Studio Settings (F10, or "Studio Settings" in the command palette): the
 studio's name, sales tax, how overlapping bookings are handled, the calendar
-slot, time zone, image folder, opening hours, and the logo and folder of the
-PDF documents. Every terminal shares them; only a manager or the owner saves
-them (data/studio_setup.py holds the rules)."""
+slot, time zone, image folder, opening hours, the logo and folder of the
+PDF documents, and how many daily backups are kept. Every terminal shares
+them; only a manager or the owner saves them (data/studio_setup.py holds the
+rules)."""
 
 from textual import on
 from textual.app import ComposeResult
@@ -149,6 +150,12 @@ class StudioSettingsScreen(RecordScreen):
                 "Overtime after (hours)",
                 Input(shown.overtime_hours_per_week, placeholder="40 (a week's paid hours)"),
             )
+            yield Static("Backups (made daily in the folder 'backups' beside the database)", classes="section")
+            yield from self._row(
+                "backups_kept",
+                "Daily backups kept",
+                Input(shown.backups_kept, placeholder="14 (in the folder 'backups' beside the database); 0: none"),
+            )
         yield KeyBar()
 
     @staticmethod
@@ -199,6 +206,7 @@ class StudioSettingsScreen(RecordScreen):
             studio_logo=text("studio_logo"),
             documents_folder=text("documents_folder"),
             vendors=text("vendors"),
+            backups_kept=text("backups_kept"),
         )
 
     def save(self) -> bool:

@@ -1,0 +1,44 @@
+"""`spectra backup DEST` and `spectra backup --daily`: a copy of the studio.
+
+SQLite: a consistent copy taken while other terminals keep writing, checked
+before it is called done (data/backup.py); PostgreSQL: through pg_dump. The
+studio is opened read-only: a backup never writes to it. --daily makes the
+day's automatic backup, as the app does when it starts (for a cron job).
+"""
+
+from pathlib import Path
+
+from ..data.errors import ValidationError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "backup",
+        help="copy the studio to a file or folder (safe while terminals work), or make the daily backup",
+        description="Copy the studio to DEST (a file, or a folder where the copy is named after the studio "
+        "and the time) while other terminals keep working; the copy is owner-only (0600), checked, and never "
+        "overwrites a file. A PostgreSQL studio is dumped with pg_dump. --daily makes today's backup in the "
+        "folder 'backups' beside the database and removes the oldest beyond the setting 'backups kept'.",
+    )
+    parser.add_argument("dest", metavar="DEST", nargs="?", help="the backup file, or a folder to put it in")
+    parser.add_argument("--daily", action="store_true", help="make today's automatic backup (for a cron job)")
+    parser.set_defaults(handler=run, read_only=True)
+
+
+def run(args) -> int:
+    from ..data.backup import daily_backup, daily_folder, size_text
+
+    if args.daily == bool(args.dest):
+        raise ValidationError("give either DEST (a file or a folder) or --daily.")
+    if args.daily:
+        made = daily_backup()
+        if made is None:
+            print(f"Nothing to do: today's backup is in {daily_folder()} already (or backups kept is 0).")
+        else:
+            print(f"Daily backup written: {made.path} ({size_text(made.size)}), checked.")
+        return 0
+    from ..data.backup import backup_studio
+
+    made = backup_studio(Path(args.dest).expanduser())
+    print(f"Backup written: {made.path} ({size_text(made.size)}), checked.")
+    return 0

@@ -1,0 +1,71 @@
+"""`spectra restore SRC [--yes]`: put a backup in the place of the studio.
+
+The backup is checked first (an SQLite file of this program, whole, and the
+whole of `spectra check` on it alone: data/restore.py); then, with no other
+terminal open, the database is kept beside itself and the backup takes its
+place. Runs as a manager or the owner of the studio being replaced; asks at
+a terminal unless --yes.
+"""
+
+import shlex
+import sys
+from pathlib import Path
+
+from ..data.errors import DomainError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "restore",
+        help="replace the studio with a checked backup, keeping the replaced one (a manager or the owner)",
+        description="Check SRC (an SQLite backup of this program: integrity and `spectra check`), then, when "
+        "no other terminal has the studio open, keep the database as <db>.replaced-DATE-TIME and put SRC in "
+        "its place. Runs as a manager or the owner (see --user and --credentials).",
+    )
+    parser.add_argument("source", metavar="SRC", help="the backup file")
+    parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    parser.set_defaults(handler=run, needs_user=True)
+
+
+def run(args) -> int:
+    from ..data.db import is_postgres
+
+    source = Path(args.source).expanduser()
+    if is_postgres():
+        raise DomainError(
+            "this studio is on PostgreSQL: with no terminal open, restore a pg_dump backup with "
+            f"PGPASSWORD=... {shlex.join(pg_restore_command(source))}"
+        )
+    from ..data.backup import studio_file
+    from ..data.restore import check_backup, refuse_if_open_elsewhere, restore
+
+    checked = check_backup(source)
+    try:
+        refuse_if_open_elsewhere()
+        print(f"{source} is a sound backup: it passes SQLite's integrity check and `spectra check`.")
+        if not args.yes and not confirmed(f"Replace the studio at {studio_file()} with it?"):
+            print("Nothing was changed.")
+            checked.discard()
+            return 1
+        done = restore(checked)
+    except BaseException:
+        checked.discard()
+        raise
+    print(f"Restored from {done.source}. The replaced database is kept as {done.kept}.")
+    return 0
+
+
+def confirmed(question: str) -> bool:
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise DomainError("restore replaces the studio: confirm with --yes (no terminal to ask).")
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def pg_restore_command(source: Path) -> list[str]:
+    """pg_restore of ``source`` over the bound PostgreSQL studio (its tables dropped first)."""
+    from ..data.backup import pg_options
+    from ..data.models import database
+
+    db = database.obj
+    naming = pg_options(db.database, db.connect_params)
+    return ["pg_restore", "--clean", "--if-exists", "--no-owner", *naming, str(source)]
