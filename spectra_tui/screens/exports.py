@@ -122,7 +122,8 @@ class ExportDialog(ScreenHooks, ModalScreen[int | None]):
                 yield Button(f"Back ({keymap.key('dialog.cancel')})", id="export-back")
 
     def on_mount(self) -> None:
-        self.query_one("#export-path", Input).focus()
+        """The focus on what to export when there is a choice, else on the file."""
+        self.query_one("#export-what" if len(self.choices) > 1 else "#export-path").focus()
 
     def _say(self, text: str, error: bool = False) -> None:
         note = self.query_one("#export-note", Static)

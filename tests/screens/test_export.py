@@ -85,17 +85,17 @@ async def test_the_invoices_hub_asks_invoices_or_payments(documents, app):
         dialog = app.screen
         assert isinstance(dialog, ExportDialog)
         assert dialog.query_one("#export-path", Input).value == str(documents / "invoices-2026-11-26.csv")
-        dialog.query_one("#export-what", Select).value = "payments"
-        await pilot.pause()
+        assert app.focused is dialog.query_one("#export-what", Select)  # what to export: asked first
+        await pilot.press("enter", "down", "enter")
+        assert dialog.query_one("#export-what", Select).value == "payments"
         path = documents / "payments-2026-11-26.csv"  # the offered name follows the choice
         assert dialog.query_one("#export-path", Input).value == str(path)
-        dialog.query_one("#export-path", Input).focus()
-        await pilot.press("enter")
+        await pilot.press("tab", "enter")
         await finish(pilot)
         entries = LedgerEntry.select().count()
         assert f"Wrote {entries:,} ledger entries to {path}" in notes(app)
         assert len(rows_of(path)) == entries
-        await pilot.press(EXPORT_KEY, "enter")  # the invoices, the first choice
+        await pilot.press(EXPORT_KEY, "tab", "enter")  # the invoices, the first choice
         await finish(pilot)
         assert len(rows_of(documents / "invoices-2026-11-26.csv")) == Invoice.select().count()
 
@@ -134,5 +134,29 @@ async def test_a_missing_folder_is_said_in_the_dialog(documents, app):
         await pilot.press("enter")
         assert app.screen is dialog
         assert "There is no folder" in str(dialog.query_one("#export-note").render())
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ExportDialog)
+
+
+async def test_escape_stops_a_running_export_and_leaves_no_file(documents, app, monkeypatch):
+    from spectra_tui.data import exports
+
+    counted = exports.count_rows
+
+    def count_once_stopped(what):  # the worker waits here until Escape has asked it to stop
+        dialog.stop.wait(5)
+        return counted(what)
+
+    monkeypatch.setattr(exports, "count_rows", count_once_stopped)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5", EXPORT_KEY)
+        dialog = app.screen
+        await pilot.press("enter")
+        assert dialog.running and "Writing clients-2026-11-26.csv" in str(dialog.query_one("#export-note").render())
+        await pilot.press("escape")
+        await finish(pilot)
+        assert app.screen is dialog and not dialog.running  # still open, to try again or leave
+        assert "Stopped: nothing was written." in str(dialog.query_one("#export-note").render())
+        assert not documents.exists() or list(documents.iterdir()) == []
         await pilot.press("escape")
         assert not isinstance(app.screen, ExportDialog)
