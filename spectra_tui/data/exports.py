@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from peewee import JOIN, Field, ModelSelect
 
@@ -32,7 +32,7 @@ from .documents import documents_folder
 from .errors import DomainError, ValidationError
 from .invoices import InvoiceRow
 from .ledger import KIND_LABELS
-from .models import BaseModel, Client, Invoice, LedgerEntry, Room, Session, SessionType, User
+from .models import BaseModel, Client, Invoice, LedgerEntry, Room, Session, SessionType, User, tuples
 from .money import decimal_text
 from .permissions import Permission, require
 
@@ -64,8 +64,7 @@ def _instant(moment: dt.datetime | None) -> str:
     return _wall(clock.to_local(moment)) if moment else ""
 
 
-def _client_value(client: Client, field: str) -> str:
-    value = getattr(client, field)
+def _client_value(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.date):
@@ -86,18 +85,33 @@ def _pages(select: "ModelSelect[Row]", key: Field) -> Iterator[list[Row]]:
         last = getattr(page[-1], key.name)
 
 
+def _tuple_pages(select: "ModelSelect[Any]", key: Field) -> Iterator[list[tuple]]:
+    """As _pages, the rows as tuples whose first value is ``key`` (no model
+    made per row: several times faster for the widest table, the clients)."""
+    last = None
+    while True:
+        query = select if last is None else select.where(key > last)
+        page = list(tuples(query.order_by(key).limit(PAGE_SIZE)))
+        if not page:
+            return
+        yield page
+        last = page[-1][0]
+
+
 # ---------------------------------------------------------------- clients
 
 CLIENT_HEADERS = ("Client ID", *IMPORT_FIELDS.values(), "Created")
 
 
 def _client_rows() -> Rows:
-    fields = tuple(IMPORT_FIELDS)
-    select = Client.select().where(Client.walk_in == False)  # noqa: E712  (Quick Sale's walk-in is not a client)
-    for page in _pages(select, Client.id):
+    columns = [getattr(Client, field) for field in IMPORT_FIELDS]
+    select = Client.select(Client.id, *columns, Client.created_at).where(
+        Client.walk_in == False  # noqa: E712  (Quick Sale's walk-in is not a client)
+    )
+    for page in _tuple_pages(select, Client.id):
         yield [
-            [str(client.id), *(_client_value(client, field) for field in fields), _instant(client.created_at)]
-            for client in page
+            [str(client_id), *(_client_value(value) for value in values), _instant(created_at)]
+            for client_id, *values, created_at in page
         ]
 
 
