@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 from peewee import JOIN, Field, ModelSelect
 
@@ -354,7 +354,7 @@ def count_rows(what: str) -> int:
 
 
 def rows_written(what: str, count: int) -> str:
-    """'Wrote 1,204 clients' as a person reads it: '1 client', '3 ledger entries'."""
+    """How many rows were written, as a person reads it: '1,204 clients', '1 ledger entry'."""
     one = export_of(what).one
     many = one[:-1] + "ies" if one.endswith("y") else one + "s"
     return f"{count:,} {one if count == 1 else many}"
@@ -392,7 +392,10 @@ def export(what: str, path: Path | str, progress: Callable[[int], None] | None =
     chosen = export_of(what)
     require(Permission.EXPORT_DATA)
     target = check_target(Path(path), overwrite)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")  # 0600
+    try:  # owner-only (0600) from the first byte, as the database: the clients' personal data
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    except OSError as error:
+        raise DomainError(f"Cannot write in {target.parent}: {error.strerror or error}.") from None
     try:
         with os.fdopen(handle, "w", encoding=ENCODING, newline="") as out:
             count = _write_rows(chosen, out, progress)
@@ -407,7 +410,7 @@ def export(what: str, path: Path | str, progress: Callable[[int], None] | None =
     return count
 
 
-def _write_rows(chosen: Export, out, progress: Callable[[int], None] | None) -> int:
+def _write_rows(chosen: Export, out: TextIO, progress: Callable[[int], None] | None) -> int:
     writer = csv.writer(out)
     writer.writerow(chosen.headers)
     count = 0

@@ -12,7 +12,7 @@ from peewee import chunked
 
 from spectra_tui.data import (client_files, clients, clock, exports, invoices, ledger, quick_sale, sessions,
                               settings, users)
-from spectra_tui.data.errors import PermissionDenied, ValidationError
+from spectra_tui.data.errors import DomainError, PermissionDenied, ValidationError
 from spectra_tui.data.models import AuditLog, Client, Invoice, Room
 
 from staff import add_user
@@ -219,6 +219,11 @@ def test_a_failed_export_leaves_no_half_file_and_no_audit(books, out, monkeypatc
     with pytest.raises(RuntimeError):
         exports.export("clients", path, progress=fail_on_the_second_page, overwrite=True)
     assert path.read_text(encoding="utf-8") == "kept" and list(out.iterdir()) == [path]
+
+
+def test_a_folder_that_cannot_be_written_is_said_in_words(books):
+    with pytest.raises(DomainError, match="Cannot write in /proc"):
+        exports.export("clients", "/proc/clients.csv")
 
 
 def test_a_folder_or_a_missing_folder_is_refused_in_words(books, tmp_path):
