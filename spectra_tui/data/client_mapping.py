@@ -7,8 +7,10 @@ Contacts old and new, Outlook, Thunderbird, Apple, spreadsheets, this
 program's own files), compared without case, spaces or punctuation.
 ``mapped`` turns one row into ``{client field: text}`` with the exporting
 program's conventions undone (Outlook's "0/0/00" empty birthday, Google's
-typed phone pairs, TRUE/x/Yes flags, a whole name in one column), still as
-text: data/client_import.py validates and cleans it.
+typed phone pairs and " ::: " lists, Thunderbird's birthday in three
+columns, a birthday without its year (to the notes), TRUE/x/Yes flags, a
+whole name in one column), still as text: data/client_import.py validates
+and cleans it.
 
 The public names are re-exported by data/client_files.py (the contract).
 """
