@@ -10,9 +10,11 @@ password (cli/credentials.py says from where; the lockout applies) before its
 handler runs: it sets ``needs_user`` (True, or a function of the parsed
 arguments asked once the studio is open: the first owner's account needs
 nobody). They are `user`, `capture` and `import-images` (each picture's
-audit entry names who brought it in), `timesheet` and `export`. Commands that only read (check, sessions,
+audit entry names who brought it in). Commands that only read (check, sessions,
 ical, invoice-pdf) or make a studio (init, demo) run without a user and ignore --user,
 as does the scheduled send-reminders (it runs as "system").
+`timesheet` and `export` run as a user too: what they read is partly or
+wholly a manager's (data/permissions.py).
 
 A refusal exits 2 with one line; an unexpected error exits 1 with one line,
 its traceback in a log file (cli/crash.py).
