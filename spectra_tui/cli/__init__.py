@@ -13,6 +13,8 @@ nobody). They are `user`, `capture` and `import-images` (each picture's
 audit entry names who brought it in). Commands that only read (check, sessions,
 ical, invoice-pdf) or make a studio (init, demo) run without a user and ignore --user,
 as does the scheduled send-reminders (it runs as "system").
+`timesheet` and `export` run as a user too: what they read is partly or
+wholly a manager's (data/permissions.py).
 
 A refusal exits 2 with one line; an unexpected error exits 1 with one line,
 its traceback in a log file (cli/crash.py).
@@ -38,6 +40,7 @@ COMMAND_MODULES = (
     "import_images",
     "user",
     "timesheet",
+    "export",
     "send_reminders",
     "backup",
     "restore",

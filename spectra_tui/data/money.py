@@ -110,6 +110,13 @@ def format_money(cents: int, symbol: str = "$") -> str:
     return f"{sign}{symbol}{whole:,}.{part:02d}"
 
 
+def decimal_text(cents: int) -> str:
+    """An amount as exact decimal text for a file: 123450 -> '1234.50'; -500 -> '-5.00'."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(int(cents)), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
 def parse_rate(text: str | Decimal) -> Decimal:
     """A tax rate typed as a percent ("8.25", "8.25%") -> Decimal('0.0825')."""
     cleaned = str(text).strip().rstrip("%").strip()

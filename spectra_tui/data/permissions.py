@@ -28,6 +28,7 @@ class Permission(Enum):
     LARGE_REFUND = "refund more than the studio's limit"
     EDIT_TIME_CLOCK = "edit time-clock entries"
     CHANGE_SETTINGS = "change the studio's settings"
+    EXPORT_DATA = "export the studio's data"
     MANAGE_USERS = "manage the staff's accounts"
     READ_AUDIT_LOG = "read the audit log"
     POST_END_OF_DAY = "post End of Day"

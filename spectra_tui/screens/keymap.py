@@ -155,6 +155,7 @@ SCOPES: dict[str, str] = {
     "catalog_types": "Session types",
     "clock_dialog": "Time clock",
     "time_sheet": "Time sheet",
+    "export": "Exports (Clients, Sessions and Invoices hubs)",
 }
 
 CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes", "messages")
@@ -675,6 +676,27 @@ SCREEN_ACTIONS += [
             ("new", "New session type", "n,insert", "new_type", {"label": "New"}),
             ("edit", "Edit the session type", "e", "edit", {"label": "Edit"}),
             ("in_use", "Take the type out of use / back into use", "u", "toggle_in_use", {"label": "In use"}),
+        ],
+    ),
+]
+
+# Exports (screens/exports.py), from the hubs whose fields take letters: a
+# modifier, before the field. Seldom used: out of the key bar (Ctrl+O, the
+# command palette and Help list them).
+EXPORT_OPTIONS = {"label": "Export", **PRIORITY_HIDDEN}
+SCREEN_ACTIONS += [
+    *_in(
+        "export",
+        [
+            ("clients", "Export the clients to a CSV file", "alt+x", "export(('clients',))", EXPORT_OPTIONS),
+            ("sessions", "Export the sessions to a CSV file", "alt+x", "export(('sessions',))", EXPORT_OPTIONS),
+            (
+                "invoices",
+                "Export the invoices or the payments to a CSV file",
+                "alt+x",
+                "export(('invoices', 'payments'))",
+                EXPORT_OPTIONS,
+            ),
         ],
     ),
 ]

@@ -14,6 +14,7 @@ from ...data.models import Client
 from .. import keymap
 from ..base import HubScreen
 from ..dialogs import NO_VALIDATION
+from ..exports import ExportCommands, start_export
 from ..hooks import ScreenHooks
 from ..open_record import open_client
 from ..widgets import PAGE_SIZE, FieldTable, PagedTable
@@ -145,6 +146,9 @@ class ClientsHub(HubScreen):
 
     HUB_ID = "clients"
     HUB_TITLE = "Clients"
+    BINDINGS = keymap.bindings("export.clients")
+    COMMANDS = {ExportCommands}
+    EXPORT_ACTIONS = ("export.clients",)
 
     def compose_body(self) -> ComposeResult:
         yield ClientSearch(id="clients-search")
@@ -163,6 +167,9 @@ class ClientsHub(HubScreen):
     def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
         event.stop()
         open_client(self.app, event.row)
+
+    def action_export(self, choices: tuple[str, ...]) -> None:
+        start_export(self, choices)
 
 
 class ClientSearchDialog(ScreenHooks, ModalScreen[Client | None]):

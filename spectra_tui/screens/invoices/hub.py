@@ -16,6 +16,7 @@ from ...data.errors import DomainError
 from ...data.when import parse_day_range
 from .. import keymap
 from ..base import HubScreen
+from ..exports import ExportCommands, start_export
 from ..formats import balance_cell, fmt_day, money_cell
 from ..open_record import open_invoice
 from ..widgets import Note, PagedTable
@@ -48,7 +49,9 @@ class InvoicesHub(HubScreen):
     InvoicesHub #inv-message.-error { color: $error; }
     InvoicesHub PagedTable { height: 1fr; }
     """
-    BINDINGS = keymap.bindings("invoices")
+    BINDINGS = keymap.bindings("invoices", "export.invoices")
+    COMMANDS = {ExportCommands}
+    EXPORT_ACTIONS = ("export.invoices",)
 
     def __init__(self) -> None:
         super().__init__()
@@ -209,6 +212,9 @@ class InvoicesHub(HubScreen):
 
     def action_focus_results(self) -> None:
         self.table.focus_when_loaded()
+
+    def action_export(self, choices: tuple[str, ...]) -> None:
+        start_export(self, choices)
 
     def action_focus_number(self) -> None:
         number = self.query_one("#inv-number", Input)

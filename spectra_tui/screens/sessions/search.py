@@ -20,6 +20,7 @@ from ...data.users import photographers
 from ...data.when import parse_day_range
 from .. import keymap
 from ..base import HubScreen
+from ..exports import ExportCommands, start_export
 from ..formats import first_name, fmt_day, fmt_short
 from ..open_record import open_session
 from ..widgets import Note, PagedTable
@@ -204,6 +205,9 @@ class SessionSearchPanel(Vertical):
 class SessionsHub(HubScreen):
     HUB_ID = "sessions"
     HUB_TITLE = "Sessions"
+    BINDINGS = keymap.bindings("export.sessions")
+    COMMANDS = {ExportCommands}
+    EXPORT_ACTIONS = ("export.sessions",)
 
     def compose_body(self) -> ComposeResult:
         yield Static(
@@ -223,6 +227,9 @@ class SessionsHub(HubScreen):
     @on(SessionSearchPanel.Chosen)
     def _open(self, event: SessionSearchPanel.Chosen) -> None:
         open_session(self.app, event.session)
+
+    def action_export(self, choices: tuple[str, ...]) -> None:
+        start_export(self, choices)
 
 
 class SessionSearchDialog(ModalScreen[Session | None]):
