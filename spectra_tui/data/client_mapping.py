@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ValidationError
+from .text import from_spreadsheet_cell
 
 if TYPE_CHECKING:
     from .client_files import SourceRow
@@ -232,7 +233,7 @@ def mapped(row: SourceRow, mapping: ReadOnlyMapping[str, str]) -> dict[str, str]
     full_name = ""
     phones: list[tuple[str, str, str]] = []  # (mapped field, the type its file gives, number)
     for heading, field in mapping.items():
-        text = values.get(heading, "").strip()
+        text = from_spreadsheet_cell(values.get(heading, "").strip())
         if "\r" in text:  # Windows line breaks inside a quoted cell: "\n" as everywhere else
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if field == FULL_NAME:

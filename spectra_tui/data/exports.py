@@ -35,6 +35,7 @@ from .ledger import KIND_LABELS
 from .models import BaseModel, Client, Invoice, LedgerEntry, Room, Session, SessionType, User, tuples
 from .money import decimal_text
 from .permissions import Permission, require
+from .text import spreadsheet_cell
 
 ENCODING = "utf-8-sig"  # UTF-8 with a BOM
 PAGE_SIZE = 1000
@@ -422,7 +423,7 @@ def _write_rows(chosen: Export, out: TextIO, progress: Callable[[int], None] | N
     count = 0
     with consistent_snapshot():  # one moment of the books, without the write lock
         for page in chosen.rows():
-            writer.writerows(page)
+            writer.writerows([[spreadsheet_cell(cell) for cell in row] for row in page])
             count += len(page)
             if progress is not None:
                 progress(count)

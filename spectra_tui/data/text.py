@@ -1,7 +1,8 @@
 """Short text typed at the front desk: a required one-line heading (a task,
 a call's subject), free notes and whole numbers (a quantity, an image
 number), each checked with a readable message; and the one rule that keeps
-control characters out of every stored text (``strip_controls``)."""
+control characters out of every stored text (``strip_controls``); and a
+cell of a CSV file a spreadsheet will not run as a formula (``spreadsheet_cell``)."""
 
 import re
 
@@ -70,3 +71,24 @@ def whole_number(typed: str, field: str, label: str, required: bool) -> int | No
     if typed.startswith("-") or int(digits) == 0:
         raise ValidationError(f"The {label} must be more than zero.", field)
     return int(digits)
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (CSV
+# injection: a client named "=HYPERLINK(...)" exported and opened in one).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?[\d\s().,/-]*\Z")  # -12.50, +1 (512) 867-5309: no formula
+
+
+def spreadsheet_cell(text: str) -> str:
+    """``text`` for a CSV file: a leading apostrophe before what a
+    spreadsheet would run as a formula (not before a number or a phone number)."""
+    if text and text[0] in _FORMULA_STARTS and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+def from_spreadsheet_cell(text: str) -> str:
+    """Undo ``spreadsheet_cell``: this program's own files read back as written."""
+    if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_STARTS and not _PLAIN_NUMBER.match(text[1:]):
+        return text[1:]
+    return text

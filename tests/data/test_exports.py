@@ -261,3 +261,28 @@ def test_many_clients_are_written_in_pages_in_constant_memory(studio, tmp_path, 
     assert count == 6001 and pages[-1] == 6001 and len(pages) == 25  # page by page, never the whole table
     # all the rows as models would take several times the file; a page at a time, less than half of it
     assert size > 3_000_000 and peak < size / 2, (peak, size)
+
+
+def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_written_inert_and_reads_back(books, tmp_path):
+    sly = clients.save_client(None, {"first_name": "Eve", "last_name": "Mallory",
+                                     "company": '=HYPERLINK("http://evil.example","Click")',
+                                     "notes": "@SUM(1+1)\nsecond line", "phone_mobile": "+1 (512) 555-0199"})
+    path, _count = export_to(tmp_path, "clients")
+    row = next(r for r in as_dicts(path) if r["Client ID"] == str(sly.id))
+    assert row["Company"] == '\'=HYPERLINK("http://evil.example","Click")'  # a spreadsheet shows it as text
+    assert row["Notes"].startswith("'@SUM")
+    assert not row["Mobile phone"].startswith("'")
+    file = client_files.open_client_file(path)
+    mapping = client_files.guess_mapping(file.headers)
+    back = next(client_files.mapped(r, mapping) for r in client_files.read_rows(file)
+                if r.values["Client ID"] == str(sly.id))
+    assert back["company"] == sly.company and back["notes"] == sly.notes
+
+
+def test_spreadsheet_cells_leave_numbers_phones_and_dates_alone():
+    from spectra_tui.data.text import from_spreadsheet_cell, spreadsheet_cell
+
+    for plain in ("-12.50", "+1 (512) 867-5309", "2030-03-04", "O'Brien", "", "a=b"):
+        assert spreadsheet_cell(plain) == plain and from_spreadsheet_cell(plain) == plain
+    for risky in ("=1+1", "+cmd|' /C calc'!A0", "-2+3+cmd", "@SUM(A1)", "\t=1"):
+        assert spreadsheet_cell(risky) == "'" + risky and from_spreadsheet_cell(spreadsheet_cell(risky)) == risky
