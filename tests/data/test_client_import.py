@@ -273,3 +273,15 @@ def test_the_rejects_file(tmp_path):
                                ["Name", "Email", "Notes"], tmp_path / "x.rejects.csv")
     assert path.read_text(encoding="utf-8").splitlines() == [
         "Row,Reason,Name,Email,Notes", "7,Email: 'ann@' is not an address,Ann,ann@,"]
+
+
+def test_worker_processes_clean_the_rows_past_the_first_chunk_in_file_order(db):
+    kids = [{"first_name": "kid", "last_name": f"number{i}", "birthday": "05/14/1990"} for i in range(1500)]
+    kids[1100] = {**kids[1100], "email": "ann@"}
+    kids[1300] = {**kids[1300], "birthday": "01/01/2090"}
+    result = run(*kids, accept_valid=True, workers=2)
+    assert [(r.number, r.reason.split(":")[0]) for r in result.rejected] == [(1102, "Email"), (1302, "Birthday")]
+    assert result.imported == 1498
+    made = list(Client.select().order_by(Client.id))
+    assert [c.last_name for c in made[1099:1101]] == ["Number1099", "Number1101"]
+    assert {(c.first_name, c.birthday) for c in made} == {("Kid", dt.date(1990, 5, 14))}
