@@ -29,9 +29,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import audit, clock, versions
+from .client_files import ClientFile, Mapping, check_mapping, mapped, read_rows
 from .clients import (
     FLAG_FIELDS,
     LISTED,
@@ -50,9 +51,6 @@ from .errors import FieldErrors, ValidationError
 from .models import Client, database, tuples
 from .names import CAPITALIZED_FIELDS, capitalize_field
 from .permissions import Permission, require
-
-if TYPE_CHECKING:
-    from .client_files import ClientFile, Mapping
 
 BATCH = 1000  # rows handed to the database at once
 PROGRESS_EVERY = 500  # rows between two progress calls
@@ -116,18 +114,17 @@ def import_clients(
     accept_valid: bool = False,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
     """Import the rows of ``file`` read through ``mapping`` (see the module's docstring).
 
     ``progress(rows done)`` is called every few hundred rows (from the
     caller's thread: it may be a worker's)."""
-    from .client_files import check_mapping, mapped, read_rows
-
     require(Permission.IMPORT_CLIENTS)
-    check_mapping(mapping)
+    check_mapping(mapping, file.headers)
     source = Source(file.path.name, file_sha256(file.path), column_labels(mapping))
     rows = ((row.number, row.values, mapped(row, mapping)) for row in read_rows(file))
-    return import_rows(rows, source, duplicates, accept_valid, dry_run, progress)
+    return import_rows(rows, source, duplicates, accept_valid, dry_run, progress, workers)
 
 
 def import_rows(
@@ -244,8 +241,6 @@ def finish_row(
         except ValidationError as error:
             errors["birthday"] = str(error)
     if not errors and not any(clean.get(name) for name in NAME_FIELDS):
-        if not any(value.strip() for value in fields.values() if value):
-            return "the row is empty."
         errors["last_name"] = "no name: the row has no first name, last name or company."
     if errors:
         return " ".join(f"{_label(name, labels)}: {message}" for name, message in errors.items())

@@ -77,7 +77,7 @@ def test_imported_clients_are_found_by_the_search(db):
     ({"last_name": "L" * 201}, "Last name: The last name is too long (201 characters, at most 200)."),
     ({"last_name": "Lee", "city": "Aus\x1b]0;pwned\x07tin"}, "City: holds a control character (U+001B)"),
     ({"last_name": "Lee", "do_not_call": "maybe"}, "The Do not call says 'maybe': write yes or no."),
-    ({"last_name": "", "first_name": " "}, "the row is empty."),
+    ({"last_name": "", "first_name": " "}, "Last name: no name: the row has no first name, last name or company."),
 ])
 def test_each_bad_row_is_rejected_with_its_number_and_reason(db, fields, reason):
     result = run(BOB, fields, accept_valid=True)
@@ -118,7 +118,7 @@ def test_yes_no_as_files_write_them(typed, value):
 
 
 def test_clean_row_gives_the_reason_as_text():
-    assert clean_row({"first_name": "", "last_name": ""}, LABELS) == "the row is empty."
+    assert clean_row({"first_name": "", "last_name": ""}, {}) == "Last name: no name: the row has no first name, last name or company."
     assert clean_row({"email": "a@example.com"}, LABELS).startswith("Last name: no name")
 
 
