@@ -89,10 +89,6 @@ class ImportResult:
     first_id: int | None = None  # the clients made: ids first_id..last_id
     last_id: int | None = None
 
-    @property
-    def rows(self) -> int:
-        return self.imported + self.skipped + self.merged + len(self.rejected)
-
 
 @dataclass(frozen=True)
 class Source:

@@ -226,6 +226,13 @@ def test_a_dry_run_changes_nothing(ann):
     assert AuditLog.select().count() == entries
 
 
+def test_check_passes_after_a_dry_run_and_an_import(ann):
+    run(BOB, dry_run=True)
+    run({"first_name": "Cy", "last_name": "Twombly"})
+    assert check.run_checks() == []
+    assert [c.last_name for c in Client.select().order_by(Client.id)] == ["Lee", "Twombly"]
+
+
 def test_progress_is_reported(db):
     seen = []
     run(*[{"first_name": "Kid", "last_name": f"Number{i}"} for i in range(1200)], progress=seen.append)
