@@ -205,6 +205,22 @@ def test_a_duplicate_within_the_file_imported_anyway(db):
     assert (result.imported, result.duplicates) == (2, [(3, "row 2")])
 
 
+@pytest.mark.parametrize("mode, counts", [(Duplicates.SKIP, (1, 1, 0)), (Duplicates.MERGE, (1, 0, 1))])
+def test_a_client_added_by_another_terminal_while_the_rows_are_checked(db, mode, counts):
+    """The rows are checked outside the write transaction: a duplicate saved
+    meanwhile (here: as the last row is read) is still found when writing."""
+    def file_rows():
+        yield from rows(ANN, BOB)
+        clients.save_client(None, {"first_name": "Ann", "last_name": "Lee", "phone_mobile": "(512) 867-5309"})
+
+    result = import_rows(file_rows(), MAPPING, SOURCE, duplicates=mode, workers=1)
+    assert (result.imported, result.skipped, result.merged) == counts
+    ann = Client.get(Client.last_name == "Lee")
+    assert result.duplicates == [(2, f"Ann Lee (client #{ann.id})")]
+    assert ann.email == ("ann.lee@example.com" if mode is Duplicates.MERGE else "")
+    assert names() == [("Ann", "Lee"), ("Bob", "Stone")]
+
+
 def test_fill_empty_never_overwrites():
     assert fill_empty({"city": "Austin", "email": ""}, {"city": "Dallas", "email": "a@b.co"}) == {"email": "a@b.co"}
 
