@@ -49,7 +49,7 @@ from .clients import (
 from .db import write_transaction
 from .errors import FieldErrors, ValidationError
 from .models import CharField, Client, TextField, database, tuples
-from .names import CAPITALIZED_FIELDS, PERSON_FIELDS, capitalize_field
+from .names import CAPITALIZED_FIELDS, capitalize_field
 from .permissions import Permission, require
 
 BATCH = 1000  # rows handed to the database at once
@@ -207,7 +207,6 @@ def clean_without_birthday(fields: dict[str, str], labels: dict[str, str]) -> tu
     errors: dict[str, str] = {}
     text: dict[str, Any] = {}
     flags: dict[str, bool] = {}
-    fields = _company_only(fields)
     for name, value in fields.items():
         bad = _CONTROLS.search(value or "")
         if bad:
@@ -228,17 +227,6 @@ def clean_without_birthday(fields: dict[str, str], labels: dict[str, str]) -> tu
         if clean.get(name):
             clean[name] = _capitals(name, clean[name])
     return {**clean, **flags}, errors
-
-
-def _company_only(fields: dict[str, str]) -> dict[str, str]:
-    """A card or row naming a company as its whole name (a vCard's FN "Acme
-    Photo LLC" beside ORG "Acme Photo LLC", split by the reading into first
-    name "Acme", last name "LLC") is the company's, with no person's name."""
-    company = " ".join((fields.get("company") or "").split()).casefold()
-    person = " ".join(" ".join(fields.get(name) or "" for name in PERSON_FIELDS).split()).casefold()
-    if not company or person != company:
-        return fields
-    return {**fields, **dict.fromkeys((name for name in PERSON_FIELDS if name in fields), "")}
 
 
 def finish_row(

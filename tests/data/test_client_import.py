@@ -94,14 +94,6 @@ def test_a_row_with_several_bad_fields_names_them_all(db):
     assert "Email:" in result.rejected[0].reason and "Birthday:" in result.rejected[0].reason
 
 
-def test_a_row_whose_whole_name_is_its_company_is_the_company_s(db):
-    """A vCard of an organisation: FN "Acme Photo LLC" (split into first and last name) and ORG the same."""
-    run({"first_name": "Acme", "last_name": "Photo LLC", "company": "Acme Photo LLC"},
-        {"first_name": "Ann", "last_name": "Lee", "company": "Acme Photo LLC"})
-    assert sorted((c.first_name, c.last_name, c.company) for c in Client.select()) == [
-        ("", "", "Acme Photo LLC"), ("Ann", "Lee", "Acme Photo LLC")]
-
-
 def test_notes_keep_their_lines_and_tabs(db):
     run({**BOB, "notes": "likes\tblue\r\nsecond line"})
     assert Client.get().notes == "likes\tblue\nsecond line"
