@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=progress,
         )
-    done = DUPLICATE_DONE[args.duplicates]
+    done = f"would be {DUPLICATE_DONE[args.duplicates]}" if args.dry_run else DUPLICATE_DONE[args.duplicates]
     lines = [(number, f"the same person as {duplicate}: {done}") for number, duplicate in result.duplicates]
     lines += [(rejected.number, rejected.reason) for rejected in result.rejected]
     for number, line in sorted(lines, key=lambda numbered: numbered[0]):

@@ -122,9 +122,11 @@ def test_accept_valid_imports_the_others_and_exits_one(studio_db, tmp_path):
 
 def test_a_dry_run_changes_nothing(studio_db, tmp_path):
     before = query(studio_db, "SELECT count(*), (SELECT count(*) FROM audit_log) FROM client")
-    result = spectra("--db", studio_db, "import-clients", write(tmp_path / "clients.csv", GOOD), "--dry-run")
+    result = spectra("--db", studio_db, "import-clients", write(tmp_path / "clients.csv", GOOD + GOOD.split("\r\n", 1)[1]),
+                     "--dry-run")
     assert result.returncode == 0
-    assert "Dry run, nothing changed. It would be: imported 2, skipped 0, merged 0, rejected 0." in result.stdout
+    assert "row 5: the same person as row 3: would be skipped" in result.stdout
+    assert "Dry run, nothing changed. It would be: imported 2, skipped 2, merged 0, rejected 0." in result.stdout
     assert query(studio_db, "SELECT count(*), (SELECT count(*) FROM audit_log) FROM client") == before
 
 
