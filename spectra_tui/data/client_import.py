@@ -2,18 +2,19 @@
 
 Each row is cleaned with the client form's own rules (clients.py: the same
 capitals, phones, emails and dates); a row that breaks one is rejected with
-its row number and the reason, never dropped. Duplicates (the same name with
-the same phone or email, as clients.find_duplicates has it) are found against
-the studio's clients and within the file, from indexes in memory built with
-one query, and skipped, merged or imported anyway.
+its row number and the reason, never dropped. Duplicates (the same first and
+last name, or company, with the same phone, any of the three, or email) are
+found against the studio's clients and within the file, from indexes in
+memory built with one query, and skipped, merged or imported anyway.
 
 The work is done in two passes so no other terminal waits while 100,000 rows
 are checked: the rows are read and cleaned first (nothing is locked; worker
 processes share the cleaning), then written in one transaction (clients
 inserted in batches, merges written through versions.py; a client another
 terminal added meanwhile is checked for duplicates there), with one audit
-entry for the import and one per merged client. With a rejected row and not ``accept_valid`` nothing is
-written; a dry run writes everything and rolls it back.
+entry for the import and one per merged client. With a rejected row and not
+``accept_valid`` nothing is written; a dry run writes everything and rolls
+it back.
 """
 
 from __future__ import annotations
@@ -288,20 +289,20 @@ def _prepared(rows: Iterable[SourceRow], mapping: Mapping, workers: int) -> Iter
             for row in chunk:
                 yield row, prepare_row(row.values, mapping, labels)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from ..capture.importer import process_start_context
 
-    sent: deque[list[SourceRow]] = deque()
-
-    def values_of_each() -> Iterator[list[dict[str, str]]]:
-        for chunk in chunks:
-            sent.append(chunk)
-            yield [row.values for row in chunk]
-
+    ahead: deque[tuple[list[SourceRow], Future[list[Prepared]]]] = deque()  # a few chunks, not the file
     with ProcessPoolExecutor(max_workers=workers, mp_context=process_start_context()) as pool:
-        for prepared in pool.map(_prepare_chunk, values_of_each(), itertools.repeat(mapping)):
-            yield from zip(sent.popleft(), prepared, strict=True)
+        for chunk in chunks:
+            ahead.append((chunk, pool.submit(_prepare_chunk, [row.values for row in chunk], mapping)))
+            if len(ahead) > 2 * workers:
+                done, future = ahead.popleft()
+                yield from zip(done, future.result(), strict=True)
+        while ahead:
+            done, future = ahead.popleft()
+            yield from zip(done, future.result(), strict=True)
 
 
 def _batches_of(items: Iterator, size: int) -> Iterator[list]:
