@@ -79,8 +79,11 @@ def run(args: argparse.Namespace) -> int:
         print(shown(f"row {number}: {line}"))
     if result.rejected:
         path = Path(args.rejects) if args.rejects else rejects_beside(file.path)
-        write_rejects(result, file, path)
-        print(shown(f"Rejected rows written to {path}"))
+        try:
+            write_rejects(result, file, path)
+            print(shown(f"Rejected rows written to {path}"))
+        except OSError as error:  # (the rows are listed above all the same)
+            print(shown(f"spectra: cannot write the rejects file {path}: {error.strerror or error}"), file=sys.stderr)
     print(summary(result, args.accept_valid))
     if result.rejected and not args.accept_valid:
         return 2

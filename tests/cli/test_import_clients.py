@@ -120,6 +120,15 @@ def test_accept_valid_imports_the_others_and_exits_one(studio_db, tmp_path):
     assert len(elsewhere.read_text(encoding="utf-8").splitlines()) == 3
 
 
+def test_a_rejects_file_that_cannot_be_written_is_one_line(studio_db, tmp_path):
+    result = spectra("--db", studio_db, "import-clients", write(tmp_path / "clients.csv", WITH_BAD),
+                     "--rejects", tmp_path / "no-such-folder" / "x.csv")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (f"spectra: cannot write the rejects file {tmp_path}/no-such-folder/x.csv: "
+                                     "No such file or directory")
+    assert "row 4: E-mail Address:" in result.stdout and "Nothing was imported" in result.stdout
+
+
 def test_a_dry_run_changes_nothing(studio_db, tmp_path):
     before = query(studio_db, "SELECT count(*), (SELECT count(*) FROM audit_log) FROM client")
     result = spectra("--db", studio_db, "import-clients", write(tmp_path / "clients.csv", GOOD + GOOD.split("\r\n", 1)[1]),

@@ -255,6 +255,19 @@ def test_progress_is_reported(db):
     assert seen == [500, 1000, 1200]
 
 
+def test_no_worker_processes_where_stderr_is_no_file(monkeypatch):
+    """Inside the full-screen app stderr is Textual's capture (fileno -1): the
+    import then cleans every row itself (multiprocessing's helper would fail)."""
+    from spectra_tui.data.client_import import worker_count
+
+    class Captured:
+        def fileno(self):
+            return -1
+
+    monkeypatch.setattr("sys.stderr", Captured())
+    assert worker_count() == 1
+
+
 # ---------------------------------------------------------------- permission, audit, check
 
 
