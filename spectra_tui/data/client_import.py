@@ -198,11 +198,11 @@ def clean_row(fields: dict[str, str], labels: dict[str, str]) -> dict[str, Any] 
     """A row's client fields (as client_files.mapped gives them) cleaned as the
     client form cleans them, or the reason the row cannot be imported (every
     broken field, named by its column)."""
-    clean, errors = clean_without_birthday(fields, labels)
+    clean, errors = clean_without_birthday(fields)
     return finish_row(clean, errors, fields.get("birthday"), labels, {})
 
 
-def clean_without_birthday(fields: dict[str, str], labels: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+def clean_without_birthday(fields: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
     """(the fields cleaned, field -> what is wrong) for every field but the
     birthday: no database is needed here, so a worker process may do it."""
     errors: dict[str, str] = {}
@@ -214,7 +214,7 @@ def clean_without_birthday(fields: dict[str, str], labels: dict[str, str]) -> tu
             errors[name] = f"holds a control character (U+{ord(bad.group()):04X}): the file may be damaged or not text."
         elif name in FLAG_FIELDS:
             try:
-                flags[name] = parse_flag(value, _label(name, labels), name)
+                flags[name] = parse_flag(value, name)
             except ValidationError as error:
                 errors[name] = str(error)
         elif name != "birthday":
@@ -262,32 +262,30 @@ def finish_row(
 Prepared = tuple[dict[str, Any], dict[str, str], dict[str, str], "str | None"]
 
 
-def prepare_row(values: dict[str, str], mapping: Mapping, labels: dict[str, str]) -> Prepared:
+def prepare_row(values: dict[str, str], mapping: Mapping) -> Prepared:
     """The row's fields (client_files.mapped), cleaned but for the birthday, with their search keys."""
     fields = mapped(SourceRow(0, values), mapping)
-    clean, errors = clean_without_birthday(fields, labels)
+    clean, errors = clean_without_birthday(fields)
     return clean, errors, {} if errors else search_keys(clean), fields.get("birthday")
 
 
 def _prepare_chunk(chunk: list[dict[str, str]], mapping: Mapping) -> list[Prepared]:
     """A worker process's part: a chunk of rows."""
-    labels = column_labels(mapping)
-    return [prepare_row(values, mapping, labels) for values in chunk]
+    return [prepare_row(values, mapping) for values in chunk]
 
 
 def _prepared(rows: Iterable[SourceRow], mapping: Mapping, workers: int) -> Iterator[tuple[SourceRow, Prepared]]:
     """Each row with what prepare_row makes of it, in file order. Phones and
     emails cost ~0.2 ms a row to check: past the first chunk the rows are
     prepared by ``workers`` processes."""
-    labels = column_labels(mapping)
     chunks = _batches_of(iter(rows), CHUNK)
     first = next(chunks, [])
     for row in first:
-        yield row, prepare_row(row.values, mapping, labels)
+        yield row, prepare_row(row.values, mapping)
     if workers < 2 or len(first) < CHUNK:
         for chunk in chunks:
             for row in chunk:
-                yield row, prepare_row(row.values, mapping, labels)
+                yield row, prepare_row(row.values, mapping)
         return
     from concurrent.futures import Future, ProcessPoolExecutor
 

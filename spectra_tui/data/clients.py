@@ -158,11 +158,11 @@ FLAG_WORDS = {
 }
 
 
-def parse_flag(text: str, label: str, field: str) -> bool:
+def parse_flag(text: str, field: str) -> bool:
     """A yes/no written as text (a file's "Do not call" column: Yes, TRUE, x, 1, no...)."""
     value = FLAG_WORDS.get((text or "").strip().lower())
     if value is None:
-        raise ValidationError(f"The {label} says '{one_line(text)[:40]}': write yes or no.", field)
+        raise ValidationError(f"'{one_line(text)[:40]}' is not yes or no.", field)
     return value
 
 

@@ -77,7 +77,7 @@ def test_imported_clients_are_found_by_the_search(db):
     ({"last_name": "Lee", "phone_mobile": "12345"}, "Mobile phone: '12345' is not a valid phone number"),
     ({"last_name": "L" * 201}, "Last name: The last name is too long (201 characters, at most 200)."),
     ({"last_name": "Lee", "city": "Aus\x1b]0;pwned\x07tin"}, "City: holds a control character (U+001B)"),
-    ({"last_name": "Lee", "do_not_call": "maybe"}, "The Do not call says 'maybe': write yes or no."),
+    ({"last_name": "Lee", "do_not_call": "maybe"}, "Do not call: 'maybe' is not yes or no."),
     ({"last_name": "", "first_name": " "}, "Last name: no name: the row has no first name, last name or company."),
 ])
 def test_each_bad_row_is_rejected_with_its_number_and_reason(db, fields, reason):
@@ -115,7 +115,7 @@ def test_birthdays_as_files_write_them(db, typed, day):
     ("Yes", True), ("TRUE", True), ("x", True), ("1", True), ("", False), ("No", False), ("FALSE", False), ("0", False),
 ])
 def test_yes_no_as_files_write_them(typed, value):
-    assert clients.parse_flag(typed, "Do not call", "do_not_call") is value
+    assert clients.parse_flag(typed, "do_not_call") is value
 
 
 def test_clean_row_gives_the_reason_as_text():
