@@ -26,12 +26,12 @@ class Permission(Enum):
     VOID_INVOICE = "void an invoice"
     CHANGE_PRICE = "change a price from the price list"
     LARGE_REFUND = "refund more than the studio's limit"
+    IMPORT_CLIENTS = "import clients"
     EDIT_TIME_CLOCK = "edit time-clock entries"
     CHANGE_SETTINGS = "change the studio's settings"
     MANAGE_USERS = "manage the staff's accounts"
     READ_AUDIT_LOG = "read the audit log"
     POST_END_OF_DAY = "post End of Day"
-    IMPORT_CLIENTS = "import clients"
 
 
 ROLES_ALLOWED: dict[Permission, frozenset[str]] = {permission: MANAGERS for permission in Permission}
