@@ -75,7 +75,10 @@ def refuse_walk_in(client: Client | None, doing: str) -> None:
 
 def search_key(text: str) -> str:
     """Lower case without accents: 'José Núñez' -> 'jose nunez'."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # the usual case, at C speed (NFKD leaves ASCII as it is)
+        return text.lower().strip()
+    decomposed = unicodedata.normalize("NFKD", text)
     key = "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
     # Drop what UTF-8 cannot hold (lone surrogates from a bad paste): SQLite would refuse it.
     return key.encode("utf-8", "ignore").decode("utf-8")
@@ -116,11 +119,14 @@ def normalize_email(text: str) -> str:
         raise ValidationError(f"'{text}' is not a valid email address: {exc}", "email") from None
 
 
-DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y", "%d.%m.%Y")
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d")
+TWO_DIGIT_YEAR = "%m/%d/%y"
 
 
 def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.date | None:
-    """A real date in the past (MM/DD/YYYY or YYYY-MM-DD), or None when empty."""
+    """A real date in the past (MM/DD/YYYY, YYYY-MM-DD, DD.MM.YYYY...), or None
+    when empty. A two-digit year that would be in the future is of the last
+    century: 05/14/45 is 1945 (Python reads it as 2045)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -132,9 +138,11 @@ def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.d
         for fmt in DATE_FORMATS:
             try:
                 day = dt.datetime.strptime(text, fmt).date()
-                break
             except ValueError:
                 continue
+            if fmt == TWO_DIGIT_YEAR and day > clock.today():
+                day = day.replace(year=day.year - 100)
+            break
         else:
             raise ValidationError(f"'{text}' is not a date; type it like 04/28/1990.", field)
     if day > clock.today():
@@ -142,6 +150,20 @@ def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.d
     if day.year < 1900:
         raise ValidationError("Check the year of the birthday.", field)
     return day
+
+
+FLAG_WORDS = {
+    **dict.fromkeys(("yes", "y", "true", "t", "x", "1", "on"), True),
+    **dict.fromkeys(("", "no", "n", "false", "f", "0", "off"), False),
+}
+
+
+def parse_flag(text: str, field: str) -> bool:
+    """A yes/no written as text (a file's "Do not call" column: Yes, TRUE, x, 1, no...)."""
+    value = FLAG_WORDS.get((text or "").strip().lower())
+    if value is None:
+        raise ValidationError(f"'{one_line(text)[:40]}' is not yes or no.", field)
+    return value
 
 
 # ---------------------------------------------------------------- saving
@@ -199,15 +221,27 @@ def _clean_field(name: str, value, capitalize: bool):
     return value
 
 
+def search_keys(fields: dict) -> dict[str, str]:
+    """The search keys of a client with these fields, as save_client stores them."""
+
+    def text(name: str) -> str:
+        return fields.get(name) or ""
+
+    main = digits(text("phone_mobile") or text("phone_home") or text("phone_work"))
+    other = digits(text("phone_home") if text("phone_mobile") else text("phone_work"))
+    return {
+        "first_key": search_key(text("first_name")),
+        "last_key": search_key(text("last_name") or text("company")),
+        "email_key": search_key(text("email")),
+        "city_key": search_key(text("city")),
+        "phone_key": _national(main),
+        "phone2_key": _national(other) if other != main else "",
+    }
+
+
 def _apply_keys(client: Client) -> None:
-    client.first_key = search_key(client.first_name)
-    client.last_key = search_key(client.last_name or client.company)
-    client.email_key = search_key(client.email)
-    client.city_key = search_key(client.city)
-    main = digits(client.phone_mobile or client.phone_home or client.phone_work)
-    other = digits(client.phone_home if client.phone_mobile else client.phone_work)
-    client.phone_key = _national(main)
-    client.phone2_key = _national(other) if other != main else ""
+    for name, key in search_keys(client.__data__).items():
+        setattr(client, name, key)
 
 
 def _national(phone_digits: str) -> str:

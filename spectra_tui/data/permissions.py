@@ -26,6 +26,7 @@ class Permission(Enum):
     VOID_INVOICE = "void an invoice"
     CHANGE_PRICE = "change a price from the price list"
     LARGE_REFUND = "refund more than the studio's limit"
+    IMPORT_CLIENTS = "import clients"
     EDIT_TIME_CLOCK = "edit time-clock entries"
     CHANGE_SETTINGS = "change the studio's settings"
     EXPORT_DATA = "export the studio's data"
