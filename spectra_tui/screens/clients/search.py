@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import on
 from textual.app import ComposeResult
+from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
@@ -18,6 +21,7 @@ from ..hooks import ScreenHooks
 from ..open_record import open_client
 from ..widgets import PAGE_SIZE, FieldTable, PagedTable
 from .form import ClientForm
+from .import_clients import import_clients_from_a_file
 
 
 class ClientSearch(Vertical):
@@ -140,11 +144,28 @@ class ClientSearch(Vertical):
         self.table.load(lambda after, limit: client_data.search_clients(query, limit, after), show, describe)
 
 
+class ClientsHubCommands(Provider):
+    """The Clients hub's own actions in the command palette (its search field takes letters)."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for action in keymap.actions_in("clients_hub"):
+            text = f"{action.description}  ({keymap.key(action.id)})"
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(text), partial(self.screen.run_action, action.action), help=action.group
+                )
+
+
 class ClientsHub(HubScreen):
-    """F5: find a client as you type; Enter opens the client record."""
+    """F5: find a client as you type; Enter opens the client record. Its own
+    keys (import clients) have a modifier: the search field takes letters."""
 
     HUB_ID = "clients"
     HUB_TITLE = "Clients"
+    BINDINGS = keymap.bindings("clients_hub")
+    COMMANDS = {ClientsHubCommands}
 
     def compose_body(self) -> ComposeResult:
         yield ClientSearch(id="clients-search")
@@ -163,6 +184,9 @@ class ClientsHub(HubScreen):
     def on_paged_table_chosen(self, event: PagedTable.Chosen) -> None:
         event.stop()
         open_client(self.app, event.row)
+
+    def action_import_clients(self) -> None:
+        import_clients_from_a_file(self)
 
 
 class ClientSearchDialog(ScreenHooks, ModalScreen[Client | None]):

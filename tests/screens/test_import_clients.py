@@ -1,0 +1,204 @@
+"""Import Clients from the Clients hub (F5): the file asked for, the mapping
+changed by keys, a template saved and loaded, the preview, the check's bad
+rows, the import in a worker with its progress bar, the rejects file; front
+desk refused; a file that is not a client file refused in the dialog."""
+import pytest
+from textual.widgets import DataTable, Input, OptionList, ProgressBar, Static
+
+from spectra_tui.data import clients as client_data
+from spectra_tui.data.client_files import open_client_file
+from spectra_tui.data.clients import ClientQuery
+from spectra_tui.screens import keymap
+from spectra_tui.screens.clients import ClientsHub, ClientSearchDialog
+from spectra_tui.screens.clients.import_clients import ImportClientsScreen
+from spectra_tui.screens.clients.import_dialogs import CheckReport, FieldDialog, PathDialog, field_choices
+from spectra_tui.screens.dialogs import ConfirmDialog
+
+from .layout import assert_fits, screen_lines
+
+SIZE = (120, 40)
+IMPORT_KEY = keymap.action_of("clients_hub.import").keys
+# Semicolons and Windows-1252 (as a European spreadsheet saves): "Town" is
+# not one of this program's headings, row 4 has a bad email.
+SMALL_CSV = (
+    "First name;Last name;Email;Mobile phone;Town;Notes\r\n"
+    "Zoë;Quillfeather;zoe@example.com;503-201-0001;Lyon;likes outdoor shoots\r\n"
+    "Oisín;Quillan;oisin@example.com;503-201-0002;Cork;\r\n"
+    "Bad;Emailrow;not-an-email;503-201-0003;Paris;\r\n"
+    "Mara;Quillon;mara@example.com;503-201-0004;Nice;\r\n"
+)
+
+
+@pytest.fixture
+def small_csv(tmp_path):
+    path = tmp_path / "old-program.csv"
+    path.write_bytes(SMALL_CSV.encode("cp1252"))
+    return path
+
+
+def text_of(app, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def mapping_rows(screen: ImportClientsScreen) -> dict[str, str]:
+    table = screen.query_one("#ic-mapping", DataTable)
+    return {str(table.get_row_at(i)[0]): str(table.get_row_at(i)[1]) for i in range(table.row_count)}
+
+
+async def open_import(app, pilot, path) -> ImportClientsScreen:
+    """F5, the import key, the path typed, Enter: the Import Clients screen."""
+    await pilot.press("f5")
+    assert isinstance(app.screen, ClientsHub)
+    await pilot.press(IMPORT_KEY)
+    assert isinstance(app.screen, PathDialog)
+    await pilot.press(*str(path), "enter")
+    screen = app.screen
+    assert isinstance(screen, ImportClientsScreen)
+    return screen
+
+
+async def choose_field(pilot, screen, heading: str, label: str) -> None:
+    """Enter on the column's line, the field picked from the list with the arrows."""
+    table = screen.query_one("#ic-mapping", DataTable)
+    table.move_cursor(row=screen.file.headers.index(heading))
+    await pilot.press("enter")
+    assert isinstance(pilot.app.screen, FieldDialog)
+    index = [choice_label for _id, choice_label in field_choices()].index(label)
+    await pilot.press("home", *["down"] * index, "enter")
+    assert pilot.app.screen is screen
+
+
+async def test_a_small_csv_mapped_checked_and_imported_then_found_by_client_search(app, as_admin, small_csv):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_import(app, pilot, small_csv)
+        assert "CSV, semicolon, Windows-1252" in text_of(app, "#ic-file")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "4 rows" in text_of(app, "#ic-file")
+        assert mapping_rows(screen)["Email"] == "Email"
+
+        # "Town" is the city: changed by keys; the preview shows the towns as cities.
+        await choose_field(pilot, screen, "Town", "City")
+        assert screen.mapping["Town"] == "city" and mapping_rows(screen)["Town"] == "City"
+        preview = screen.query_one("#ic-preview", DataTable)
+        lines = "\n".join(screen_lines(app))
+        assert "Row 2" in lines and "Row 6" not in lines  # four rows, all shown
+        cities = [row for row in (preview.get_row_at(i) for i in range(preview.row_count)) if str(row[0]) == "City"]
+        assert [str(c) for c in cities[0][1:]] == ["Lyon", "Cork", "Paris", "Nice"]
+
+        # Saved as a template, changed, then the template loaded back.
+        await pilot.press("s")
+        assert isinstance(app.screen, PathDialog)
+        template = small_csv.with_name("old-program-mapping.json")
+        assert app.screen.query_one("#reason", Input).value == str(template)
+        await pilot.press("enter")
+        assert app.screen is screen and template.exists()
+        await choose_field(pilot, screen, "Town", "(not imported)")
+        assert "Town" not in screen.mapping and mapping_rows(screen)["Town"] == "(not imported)"
+        await pilot.press("l", "enter")
+        assert app.screen is screen and screen.mapping["Town"] == "city"
+
+        # Check: nothing imported, the bad row listed with its number and reason.
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        report = app.screen
+        assert isinstance(report, CheckReport)
+        listed = text_of(app, "#check-rows")
+        assert listed.startswith("Row 4: Email: 'not-an-email'") and listed.count("Row ") == 1
+        assert "3 would be imported" in text_of(app, "#check-counts")
+        assert not client_data.search_clients(ClientQuery(name="Quillfeather"))
+        await pilot.press("escape")
+
+        # Import: the check found a bad row, so it asks first; the valid rows go in.
+        await pilot.press("i")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is screen
+        result = text_of(app, "#ic-result")
+        rejects = small_csv.with_name("old-program-rejects.csv")
+        assert "3 imported" in result and "1 rejected" in result and str(rejects) in result.replace("\n", "")
+        assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith("4,")
+        bar = screen.query_one("#ic-bar", ProgressBar)
+        assert bar.percentage == 1
+
+        # Back to the hub; Client Search finds them.
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClientsHub)
+        await pilot.press("ctrl+l")
+        assert isinstance(app.screen, ClientSearchDialog)
+        await pilot.press(*"quill")
+        table = app.screen.query_one("#client-results")
+        found = {client.last_name for client in table._rows}
+        assert found == {"Quillfeather", "Quillan", "Quillon"}
+        zoe = client_data.search_clients(ClientQuery(name="Quillfeather"))[0]
+        assert (zoe.first_name, zoe.city, zoe.notes) == ("Zoë", "Lyon", "likes outdoor shoots")
+
+
+async def test_front_desk_is_refused_with_the_permissions_words(app, small_csv):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5", IMPORT_KEY)
+        assert isinstance(app.screen, ClientsHub)
+        said = [str(n.message) for n in app._notifications]
+        assert any("Only a manager or the owner may import clients" in text for text in said), said
+
+
+async def test_the_palette_lists_the_hubs_import(app, as_admin):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5", "ctrl+k", *"import clients")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert isinstance(app.screen, PathDialog)
+
+
+async def test_a_png_or_a_missing_file_is_refused_in_the_dialog(app, as_admin, tmp_path):
+    png = tmp_path / "logo.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5", IMPORT_KEY, *str(png), "enter")
+        dialog = app.screen
+        assert isinstance(dialog, PathDialog)
+        assert "PNG" in text_of(app, "#reason-error")
+        box = dialog.query_one("#reason", Input)
+        assert box.value == str(png)  # kept, to be corrected
+        box.value = ""
+        await pilot.press(*"~/no-such-folder-here/clients.csv", "enter")
+        assert app.screen is dialog and "no-such-folder-here" in text_of(app, "#reason-error")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClientsHub)
+
+
+async def test_the_progress_bar_reaches_the_end_on_2000_rows(app, as_admin, tmp_path):
+    path = tmp_path / "many.csv"
+    lines = ["First name,Last name,Email"] + [f"Ann{n},Bulk{n:04d},ann{n}@example.com" for n in range(2000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = ImportClientsScreen(open_client_file(path))
+        app.push_screen(screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        seen: list[int] = []
+        shown = screen._progressed
+        screen._progressed = lambda done, doing: (seen.append(done), shown(done, doing))
+        await pilot.press("i")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        bar = screen.query_one("#ic-bar", ProgressBar)
+        assert bar.total == 2000 and bar.progress == 2000
+        assert seen and seen[-1] == 2000 and seen == sorted(seen)  # fed by the import's progress calls
+        assert "2,000 imported" in text_of(app, "#ic-result")
+        assert client_data.count_clients(ClientQuery(name="Bulk")) == 2000
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_screen_fits(app, as_admin, small_csv, size):
+    async with app.run_test(size=size) as pilot:
+        app.push_screen(ImportClientsScreen(open_client_file(small_csv)))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert_fits(app.screen)
+        lines = screen_lines(app)
+        assert any("Windows-1252" in line for line in lines)
+        assert any("Duplicates" in line for line in lines)
