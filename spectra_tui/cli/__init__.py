@@ -9,8 +9,8 @@ A command that changes the studio runs as a staff user, signed in with a
 password (cli/credentials.py says from where; the lockout applies) before its
 handler runs: it sets ``needs_user`` (True, or a function of the parsed
 arguments asked once the studio is open: the first owner's account needs
-nobody). They are `user`, `capture` and `import-images` (each picture's
-audit entry names who brought it in). Commands that only read (check, sessions,
+nobody). They are `user`, `capture`, `import-images` (each picture's
+audit entry names who brought it in) and `import-clients`. Commands that only read (check, sessions,
 ical, invoice-pdf) or make a studio (init, demo) run without a user and ignore --user,
 as does the scheduled send-reminders (it runs as "system").
 
@@ -36,6 +36,7 @@ COMMAND_MODULES = (
     "invoice_pdf",
     "capture",
     "import_images",
+    "import_clients",
     "user",
     "timesheet",
     "send_reminders",

@@ -116,11 +116,14 @@ def normalize_email(text: str) -> str:
         raise ValidationError(f"'{text}' is not a valid email address: {exc}", "email") from None
 
 
-DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y", "%d.%m.%Y")
+DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m-%d-%Y", "%m/%d/%y", "%d.%m.%Y", "%Y/%m/%d")
+TWO_DIGIT_YEAR = "%m/%d/%y"
 
 
 def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.date | None:
-    """A real date in the past (MM/DD/YYYY or YYYY-MM-DD), or None when empty."""
+    """A real date in the past (MM/DD/YYYY, YYYY-MM-DD, DD.MM.YYYY...), or None
+    when empty. A two-digit year that would be in the future is of the last
+    century: 05/14/45 is 1945 (Python reads it as 2045)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
@@ -132,9 +135,11 @@ def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.d
         for fmt in DATE_FORMATS:
             try:
                 day = dt.datetime.strptime(text, fmt).date()
-                break
             except ValueError:
                 continue
+            if fmt == TWO_DIGIT_YEAR and day > clock.today():
+                day = day.replace(year=day.year - 100)
+            break
         else:
             raise ValidationError(f"'{text}' is not a date; type it like 04/28/1990.", field)
     if day > clock.today():
@@ -142,6 +147,20 @@ def parse_birthday(value: str | dt.date | None, field: str = "birthday") -> dt.d
     if day.year < 1900:
         raise ValidationError("Check the year of the birthday.", field)
     return day
+
+
+FLAG_WORDS = {
+    **dict.fromkeys(("yes", "y", "true", "t", "x", "1", "on"), True),
+    **dict.fromkeys(("", "no", "n", "false", "f", "0", "off"), False),
+}
+
+
+def parse_flag(text: str, label: str, field: str) -> bool:
+    """A yes/no written as text (a file's "Do not call" column: Yes, TRUE, x, 1, no...)."""
+    value = FLAG_WORDS.get((text or "").strip().lower())
+    if value is None:
+        raise ValidationError(f"The {label} says '{one_line(text)[:40]}': write yes or no.", field)
+    return value
 
 
 # ---------------------------------------------------------------- saving

@@ -31,6 +31,7 @@ class Permission(Enum):
     MANAGE_USERS = "manage the staff's accounts"
     READ_AUDIT_LOG = "read the audit log"
     POST_END_OF_DAY = "post End of Day"
+    IMPORT_CLIENTS = "import clients"
 
 
 ROLES_ALLOWED: dict[Permission, frozenset[str]] = {permission: MANAGERS for permission in Permission}

@@ -1,0 +1,505 @@
+"""Import Clients: the rows of a client file (read by client_files.py) into the studio.
+
+Each row is cleaned with the client form's own rules (clients.py: the same
+capitals, phones, emails and dates); a row that breaks one is rejected with
+its row number and the reason, never dropped. Duplicates (the same name with
+the same phone or email, as clients.find_duplicates has it) are found against
+the studio's clients and within the file, from indexes in memory built with
+one query, and skipped, merged or imported anyway.
+
+The work is done in two passes so no other terminal waits while 100,000 rows
+are checked: the rows are read and cleaned first (nothing is locked), then
+written in one transaction (clients inserted in batches, merges written
+through versions.py), with one audit entry for the import and one per
+merged client. With a rejected row and not ``accept_valid`` nothing is
+written; a dry run writes everything and rolls it back.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import itertools
+import os
+import re
+import sys
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from . import audit, clock, versions
+from .client_files import ClientFile, Mapping, check_mapping, mapped, read_rows
+from .clients import (
+    FLAG_FIELDS,
+    LISTED,
+    MAX_NOTES,
+    PHONE_FIELDS,
+    _apply_keys,
+    _national,
+    clean_client_fields,
+    digits,
+    parse_birthday,
+    parse_flag,
+    search_key,
+)
+from .db import write_transaction
+from .errors import FieldErrors, ValidationError
+from .models import Client, database, tuples
+from .names import CAPITALIZED_FIELDS, capitalize_field
+from .permissions import Permission, require
+
+BATCH = 1000  # rows handed to the database at once
+PROGRESS_EVERY = 500  # rows between two progress calls
+CHUNK = 500  # rows a worker process cleans at a time
+# Control characters (but tab and line breaks, which a cell may hold): a file
+# holding them is damaged, or is not text at all.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+NAME_FIELDS = ("first_name", "last_name", "company")
+
+
+class Duplicates(Enum):
+    """What becomes of a row that duplicates a client (or an earlier row)."""
+
+    SKIP = "skip"
+    MERGE = "merge"  # fill the client's empty fields from the row
+    IMPORT = "import"  # a new client all the same
+
+
+@dataclass
+class Rejected:
+    number: int  # the row number a spreadsheet shows
+    reason: str
+    values: dict[str, str]  # the row as it is in the file
+
+
+@dataclass
+class ImportResult:
+    """What the import did or, when ``committed`` is False, would do."""
+
+    imported: int = 0
+    skipped: int = 0
+    merged: int = 0
+    rejected: list[Rejected] = field(default_factory=list)
+    duplicates: list[tuple[int, str]] = field(default_factory=list)  # (row, "Ann Lee (client #12)" or "row 7")
+    committed: bool = False
+    dry_run: bool = False
+    first_id: int | None = None  # the clients made: ids first_id..last_id
+    last_id: int | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.imported + self.skipped + self.merged + len(self.rejected)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the audit entry says of the file, and how the reasons name its columns."""
+
+    name: str
+    sha256: str
+    labels: dict[str, str]  # client field -> the file's column heading
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def import_clients(
+    file: ClientFile,
+    mapping: Mapping,
+    duplicates: Duplicates = Duplicates.SKIP,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> ImportResult:
+    """Import the rows of ``file`` read through ``mapping`` (see the module's docstring).
+
+    ``progress(rows done)`` is called every few hundred rows (from the
+    caller's thread: it may be a worker's)."""
+    require(Permission.IMPORT_CLIENTS)
+    check_mapping(mapping, file.headers)
+    source = Source(file.path.name, file_sha256(file.path), column_labels(mapping))
+    rows = ((row.number, row.values, mapped(row, mapping)) for row in read_rows(file))
+    return import_rows(rows, source, duplicates, accept_valid, dry_run, progress, workers)
+
+
+def import_rows(
+    rows: Iterable[tuple[int, dict[str, str], dict[str, str]]],
+    source: Source,
+    duplicates: Duplicates = Duplicates.SKIP,
+    accept_valid: bool = False,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
+) -> ImportResult:
+    """Import rows given as (row number, the row as in the file, client field -> text)."""
+    require(Permission.IMPORT_CLIENTS)
+    plan = _plan(rows, source.labels, duplicates, progress, worker_count() if workers is None else workers)
+    result = plan.result
+    result.dry_run = dry_run
+    if result.rejected and not accept_valid:
+        return result  # nothing is written: the file has bad rows
+    try:
+        result.first_id, result.last_id = _write(plan, source, duplicates, dry_run)
+    except _RolledBack:
+        return result
+    result.committed = True
+    return result
+
+
+def write_rejects(result: ImportResult, file: ClientFile, path: Path) -> Path:
+    """A CSV of the rejected rows: "Row", "Reason", then the file's own columns."""
+    return write_rejected_rows(result.rejected, file.headers, path)
+
+
+def write_rejected_rows(rejected: list[Rejected], headers: Iterable[str], path: Path) -> Path:
+    headers = list(headers)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["Row", "Reason", *headers])
+        for row in rejected:
+            writer.writerow([row.number, row.reason, *(row.values.get(heading, "") for heading in headers)])
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as data:
+        for block in iter(lambda: data.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def column_labels(mapping: Mapping) -> dict[str, str]:
+    """Client field -> the column it comes from (a full-name column names the three names)."""
+    labels: dict[str, str] = {}
+    for heading, target in mapping.items():
+        fields = ("first_name", "middle_name", "last_name") if target == "full_name" else (target,)
+        for name in fields:
+            labels.setdefault(name, heading)
+    return labels
+
+
+# ---------------------------------------------------------------- cleaning one row
+
+
+@functools.lru_cache(maxsize=100_000)
+def _capitals(name: str, text: str) -> str:
+    """names.capitalize_field, remembered: a file repeats first names, cities and states."""
+    return capitalize_field(name, text)
+
+
+def _label(name: str, labels: dict[str, str]) -> str:
+    return labels.get(name) or name.replace("_", " ").capitalize()
+
+
+def clean_row(fields: dict[str, str], labels: dict[str, str]) -> dict[str, Any] | str:
+    """The row's client fields cleaned as the client form cleans them, or the
+    reason it cannot be imported (every broken field, named by its column)."""
+    return finish_row(fields, labels, *clean_without_birthday(fields, labels))
+
+
+def clean_without_birthday(fields: dict[str, str], labels: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(the fields cleaned, field -> what is wrong) for every field but the
+    birthday: no database is needed here, so a worker process may do it."""
+    errors: dict[str, str] = {}
+    text: dict[str, Any] = {}
+    flags: dict[str, bool] = {}
+    for name, value in fields.items():
+        bad = _CONTROLS.search(value or "")
+        if bad:
+            errors[name] = f"holds a control character (U+{ord(bad.group()):04X}): the file may be damaged or not text."
+        elif name in FLAG_FIELDS:
+            try:
+                flags[name] = parse_flag(value, _label(name, labels), name)
+            except ValidationError as error:
+                errors[name] = str(error)
+        elif name != "birthday":
+            text[name] = value
+    try:
+        clean = clean_client_fields(text, capitalize=set())
+    except FieldErrors as error:
+        errors.update(error.errors)
+        return {}, errors
+    for name in CAPITALIZED_FIELDS:
+        if clean.get(name):
+            clean[name] = _capitals(name, clean[name])
+    return {**clean, **flags}, errors
+
+
+def finish_row(
+    fields: dict[str, str], labels: dict[str, str], clean: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any] | str:
+    """The birthday (today is the studio's: from the database), the name, and the reason if any."""
+    if "birthday" in fields and "birthday" not in errors:
+        try:
+            clean["birthday"] = parse_birthday(fields["birthday"])
+        except ValidationError as error:
+            errors["birthday"] = str(error)
+    if not errors and not any(clean.get(name) for name in NAME_FIELDS):
+        errors["last_name"] = "no name: the row has no first name, last name or company."
+    if errors:
+        return " ".join(f"{_label(name, labels)}: {message}" for name, message in errors.items())
+    return clean
+
+
+def _clean_chunk(chunk: list[dict[str, str]], labels: dict[str, str]) -> list[tuple[dict[str, Any], dict[str, str]]]:
+    """A worker process's part: a chunk of rows cleaned but for their birthdays."""
+    return [clean_without_birthday(fields, labels) for fields in chunk]
+
+
+def _cleaned(
+    rows: Iterable[tuple[int, dict[str, str], dict[str, str]]], labels: dict[str, str], workers: int
+) -> Iterator[tuple[int, dict[str, str], dict[str, Any] | str]]:
+    """(row number, the row as in the file, its cleaned fields or the reason),
+    in file order. Phones and emails cost ~0.2 ms a row to check: past the
+    first chunk the rows are cleaned by ``workers`` processes."""
+    chunks = _batches_of(iter(rows), CHUNK)
+    first = next(chunks, [])
+    for number, values, fields in first:
+        yield number, values, clean_row(fields, labels)
+    if workers < 2 or len(first) < CHUNK:
+        for chunk in chunks:
+            for number, values, fields in chunk:
+                yield number, values, clean_row(fields, labels)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..capture.importer import process_start_context
+
+    sent: deque[list[tuple[int, dict[str, str], dict[str, str]]]] = deque()
+
+    def fields_of_each() -> Iterator[list[dict[str, str]]]:
+        for chunk in chunks:
+            sent.append(chunk)
+            yield [fields for _, _, fields in chunk]
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=process_start_context()) as pool:
+        for parts in pool.map(_clean_chunk, fields_of_each(), itertools.repeat(labels)):
+            for (number, values, fields), (clean, errors) in zip(sent.popleft(), parts, strict=True):
+                yield number, values, finish_row(fields, labels, clean, errors)
+
+
+def _batches_of(items: Iterator, size: int) -> Iterator[list]:
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
+def worker_count() -> int:
+    """Processes to clean rows: one a core, none where they cannot start: inside
+    the full-screen app stderr is no file, and multiprocessing's helper would
+    fail on it (capture.importer.prepare_worker_processes says more)."""
+    try:
+        if sys.stderr is None or sys.stderr.fileno() < 0:
+            return 1
+    except (AttributeError, OSError, ValueError):
+        return 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# ---------------------------------------------------------------- duplicates
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """Who a name-and-contact key belongs to: a client, or a row of the file to import."""
+
+    client_id: int | None
+    row: int | None  # index into the plan's new rows
+    shown: str  # "Ann Lee (client #12)" or "row 7"
+
+
+def _keys(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(first name key, last name or company key, "p:"+phone digits or "e:"+email) of a row."""
+    name = (search_key(fields.get("first_name", "")), search_key(fields.get("last_name") or fields.get("company", "")))
+    contacts = {"p:" + _national(digits(fields.get(phone, ""))) for phone in PHONE_FIELDS} - {"p:"}
+    email = search_key(fields.get("email", ""))
+    if email:
+        contacts.add("e:" + email)
+    return [(*name, contact) for contact in sorted(contacts)]
+
+
+def _existing_index() -> dict[tuple[str, str, str], _Owner]:
+    """Every client's name-and-contact keys, from one query."""
+    index: dict[tuple[str, str, str], _Owner] = {}
+    select = Client.select(
+        Client.id,
+        Client.first_key,
+        Client.last_key,
+        Client.phone_key,
+        Client.phone2_key,
+        Client.email_key,
+        Client.first_name,
+        Client.middle_name,
+        Client.last_name,
+        Client.company,
+    ).where(LISTED)
+    for client_id, first, last, phone, phone2, email, *names in tuples(select, stream=True):
+        shown = " ".join(n for n in names[:3] if n) or names[3]
+        owner = _Owner(client_id, None, f"{shown} (client #{client_id})")
+        for contact in ("p:" + phone, "p:" + phone2, "e:" + email):
+            if len(contact) > 2:
+                index.setdefault((first, last, contact), owner)
+    return index
+
+
+def fill_empty(target: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """What merging ``row`` into ``target`` changes: each empty field of the
+    target filled from the row, a flag the row turns on, the row's note
+    appended when the target's notes do not hold it. A filled field is never
+    overwritten."""
+    changes: dict[str, Any] = {}
+    for name, value in row.items():
+        current = target.get(name)
+        if name == "notes":
+            if value and value not in (current or ""):
+                changes[name] = f"{current}\n{value}" if current else value
+        elif value and not current:
+            changes[name] = value
+    if len(changes.get("notes", "")) > MAX_NOTES:
+        changes["notes"] = changes["notes"][:MAX_NOTES]
+    return changes
+
+
+# ---------------------------------------------------------------- the plan (pass 1: nothing written)
+
+
+@dataclass
+class _Plan:
+    result: ImportResult
+    new_rows: list[dict[str, Any]]  # the clients to insert, cleaned (merged rows of the file folded in)
+    merges: dict[int, list[dict[str, Any]]]  # client id -> the rows to merge into it, in file order
+
+
+def _plan(
+    rows: Iterable[tuple[int, dict[str, str], dict[str, str]]],
+    labels: dict[str, str],
+    duplicates: Duplicates,
+    progress: Callable[[int], None] | None,
+    workers: int,
+) -> _Plan:
+    plan = _Plan(ImportResult(), [], {})
+    result = plan.result
+    index = _existing_index()
+    done = 0
+    for done, (number, values, clean) in enumerate(_cleaned(rows, labels, workers), 1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+        if isinstance(clean, str):
+            result.rejected.append(Rejected(number, clean, dict(values)))
+            continue
+        keys = _keys(clean)
+        owner = next((index[key] for key in keys if key in index), None)
+        if owner is not None:
+            result.duplicates.append((number, owner.shown))
+        if owner is not None and duplicates is Duplicates.SKIP:
+            result.skipped += 1
+            continue
+        if owner is not None and duplicates is Duplicates.MERGE:
+            result.merged += 1
+            if owner.row is not None:
+                plan.new_rows[owner.row].update(fill_empty(plan.new_rows[owner.row], clean))
+            elif owner.client_id is not None:
+                plan.merges.setdefault(owner.client_id, []).append(clean)
+        else:
+            result.imported += 1
+            plan.new_rows.append(clean)
+            owner = _Owner(None, len(plan.new_rows) - 1, f"row {number}")
+        for key in keys:
+            index.setdefault(key, owner)
+    if progress is not None:
+        progress(done)
+    return plan
+
+
+# ---------------------------------------------------------------- writing (pass 2: one transaction)
+
+
+class _RolledBack(Exception):
+    """A dry run is over: its transaction rolls back."""
+
+
+@write_transaction
+def _write(plan: _Plan, source: Source, duplicates: Duplicates, dry_run: bool) -> tuple[int | None, int | None]:
+    with database.atomic():
+        first_id, last_id = _insert(plan.new_rows)
+        _merge(plan.merges)
+        result = plan.result
+        audit.record(
+            "client.import",
+            "client_import",
+            None,
+            None,
+            {
+                "file": source.name,
+                "sha256": source.sha256,
+                "duplicates": duplicates.value,
+                "imported": result.imported,
+                "skipped": result.skipped,
+                "merged": result.merged,
+                "rejected": len(result.rejected),
+                "first_client_id": first_id,
+                "last_client_id": last_id,
+            },
+        )
+        if dry_run:
+            raise _RolledBack
+    return first_id, last_id
+
+
+def _insert(rows: list[dict[str, Any]]) -> tuple[int | None, int | None]:
+    """Insert the new clients, a prepared statement run over batches of rows
+    (peewee's insert_many writes the SQL of every row anew: 5 times slower
+    at 100,000); each value goes through its field's db_value as peewee's
+    would. Returns the first and last ids made."""
+    if not rows:
+        return None, None
+    fields = [f for f in Client._meta.sorted_fields if f.name != "id"]
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    param = database.param
+    sql = f'INSERT INTO "{Client._meta.table_name}" ({columns}) VALUES ({", ".join(param for _ in fields)})'
+    before = Client.select(Client.id).order_by(Client.id.desc()).scalar() or 0
+    stamp = clock.utc_now()
+    cursor = database.cursor()
+    for batch in _batches(rows, BATCH):
+        records = []
+        for values in batch:
+            client = Client(**values, created_at=stamp, updated_at=stamp)
+            _apply_keys(client)
+            data = client.__data__
+            records.append([f.db_value(data.get(f.name)) for f in fields])
+        cursor.executemany(sql, records)
+    # (Inside the write transaction no other terminal adds a client meanwhile.)
+    made = Client.select(Client.id).where(Client.id > before)
+    return made.order_by(Client.id).scalar(), made.order_by(Client.id.desc()).scalar()
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _merge(merges: dict[int, list[dict[str, Any]]]) -> None:
+    """Fill each duplicated client's empty fields (a versioned write, audited)."""
+    for ids in _batches(list(merges), BATCH):
+        for client in Client.select().where(Client.id.in_(ids)).order_by(Client.id):
+            before = audit.snapshot(client)
+            values: dict[str, Any] = {}
+            for row in merges[client.id]:
+                current = {**client.__data__, **values}
+                values.update(fill_empty(current, row))
+            if not values:
+                continue
+            keyed = Client(**{**client.__data__, **values})
+            _apply_keys(keyed)
+            keys = ("first_key", "last_key", "email_key", "city_key", "phone_key", "phone2_key")
+            values.update({key: getattr(keyed, key) for key in keys})
+            versions.write_changes(client, f"{client.full_name}'s record", **values, updated_at=clock.utc_now())
+            audit.record("client.import_merge", "client", client.id, before, client)
