@@ -18,11 +18,11 @@ from .layout import assert_fits, screen_lines
 
 SIZE = (120, 40)
 IMPORT_KEY = keymap.action_of("clients_hub.import").keys
-# Semicolons and Windows-1252 (as a European spreadsheet saves): "Town" is
-# not one of this program's headings, row 4 has a bad email.
+# Semicolons and Windows-1252 (as a European spreadsheet saves, its curly
+# quotes): "Lives in" is a heading no program uses, row 4 has a bad email.
 SMALL_CSV = (
-    "First name;Last name;Email;Mobile phone;Town;Notes\r\n"
-    "Zoë;Quillfeather;zoe@example.com;503-201-0001;Lyon;likes outdoor shoots\r\n"
+    "First name;Last name;Email;Mobile phone;Lives in;Notes\r\n"
+    "Zoë;Quillfeather;zoe@example.com;503-201-0001;Lyon;likes “golden hour” shoots\r\n"
     "Oisín;Quillan;oisin@example.com;503-201-0002;Cork;\r\n"
     "Bad;Emailrow;not-an-email;503-201-0003;Paris;\r\n"
     "Mara;Quillon;mara@example.com;503-201-0004;Nice;\r\n"
@@ -77,9 +77,10 @@ async def test_a_small_csv_mapped_checked_and_imported_then_found_by_client_sear
         assert "4 rows" in text_of(app, "#ic-file")
         assert mapping_rows(screen)["Email"] == "Email"
 
-        # "Town" is the city: changed by keys; the preview shows the towns as cities.
-        await choose_field(pilot, screen, "Town", "City")
-        assert screen.mapping["Town"] == "city" and mapping_rows(screen)["Town"] == "City"
+        # "Lives in" is the city: changed by keys; the preview shows the towns as cities.
+        assert mapping_rows(screen)["Lives in"] == "(not imported)"
+        await choose_field(pilot, screen, "Lives in", "City")
+        assert screen.mapping["Lives in"] == "city" and mapping_rows(screen)["Lives in"] == "City"
         preview = screen.query_one("#ic-preview", DataTable)
         lines = "\n".join(screen_lines(app))
         assert "Row 2" in lines and "Row 6" not in lines  # four rows, all shown
@@ -93,10 +94,10 @@ async def test_a_small_csv_mapped_checked_and_imported_then_found_by_client_sear
         assert app.screen.query_one("#reason", Input).value == str(template)
         await pilot.press("enter")
         assert app.screen is screen and template.exists()
-        await choose_field(pilot, screen, "Town", "(not imported)")
-        assert "Town" not in screen.mapping and mapping_rows(screen)["Town"] == "(not imported)"
+        await choose_field(pilot, screen, "Lives in", "(not imported)")
+        assert "Lives in" not in screen.mapping and mapping_rows(screen)["Lives in"] == "(not imported)"
         await pilot.press("l", "enter")
-        assert app.screen is screen and screen.mapping["Town"] == "city"
+        assert app.screen is screen and screen.mapping["Lives in"] == "city"
 
         # Check: nothing imported, the bad row listed with its number and reason.
         await pilot.press("c")
@@ -134,7 +135,7 @@ async def test_a_small_csv_mapped_checked_and_imported_then_found_by_client_sear
         found = {client.last_name for client in table._rows}
         assert found == {"Quillfeather", "Quillan", "Quillon"}
         zoe = client_data.search_clients(ClientQuery(name="Quillfeather"))[0]
-        assert (zoe.first_name, zoe.city, zoe.notes) == ("Zoë", "Lyon", "likes outdoor shoots")
+        assert (zoe.first_name, zoe.city, zoe.notes) == ("Zoë", "Lyon", "likes “golden hour” shoots")
 
 
 async def test_front_desk_is_refused_with_the_permissions_words(app, small_csv):

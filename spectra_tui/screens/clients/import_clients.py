@@ -210,7 +210,7 @@ class ImportClientsScreen(SpectraScreen):
     def _show_problem(self) -> None:
         note = self.query_one("#ic-mapping-note", Note)
         try:
-            check_mapping(self.mapping)
+            check_mapping(self.mapping, self.file.headers)
         except WRITE_ERRORS as error:
             note.say(readable(error), error=True)
             return
@@ -330,7 +330,7 @@ class ImportClientsScreen(SpectraScreen):
             self._say(f"This file has been imported: {keymap.key('import_clients.close')} leaves.")
             return False
         try:
-            check_mapping(self.mapping)
+            check_mapping(self.mapping, self.file.headers)
         except WRITE_ERRORS as error:
             self._say(readable(error), error=True)
             return False

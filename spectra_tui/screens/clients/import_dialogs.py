@@ -16,13 +16,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 
-from ...data.client_files import IMPORT_FIELDS
+from ...data.client_files import FULL_NAME, IMPORT_FIELDS
 from ...data.client_import import ImportResult
 from .. import keymap
 from ..dialogs import WRITE_ERRORS, ChoiceDialog, ReasonDialog, readable
 
 NOT_IMPORTED = ""  # the field of a column left out of the import
-FULL_NAME = "full_name"  # the pseudo-field: one column with the whole name
 MOST_LISTED = 2000  # bad rows (and duplicates) the check lists; the rejects file has them all
 
 
