@@ -384,6 +384,7 @@ SCREEN_ACTIONS: list[Action] = [
     # The Clients hub's search field takes letters: its own keys need a modifier (priority).
     # Ctrl+F5 (the hub's own F-key): a terminal sends Alt+P as Esc then p, which
     # Textual reads as Alt+P only when nothing else follows in the same burst.
+    # Not in the key bar (rare; New Client keeps its place at 80 columns): Ctrl+O, the palette and Help list it.
     *_in(
         "clients_hub",
         [
@@ -392,7 +393,7 @@ SCREEN_ACTIONS: list[Action] = [
                 "Import clients from a file (CSV, vCard)",
                 "ctrl+f5",
                 "import_clients",
-                {"label": "Import…", "priority": True, "fallback": "alt+p"},
+                {"label": "Import…", "priority": True, "fallback": "alt+p", "show": False},
             )
         ],
     ),
