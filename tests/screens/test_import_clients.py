@@ -68,7 +68,7 @@ async def choose_field(pilot, screen, heading: str, label: str) -> None:
     assert pilot.app.screen is screen
 
 
-async def test_a_small_csv_mapped_checked_and_imported_then_found_by_client_search(app, as_admin, small_csv):
+async def test_a_small_csv_mapped_checked_and_imported_then_found_by_client_search(as_admin, app, small_csv):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_import(app, pilot, small_csv)
         assert "CSV, semicolon, Windows-1252" in text_of(app, "#ic-file")
@@ -146,7 +146,7 @@ async def test_front_desk_is_refused_with_the_permissions_words(app, small_csv):
         assert any("Only a manager or the owner may import clients" in text for text in said), said
 
 
-async def test_the_palette_lists_the_hubs_import(app, as_admin):
+async def test_the_palette_lists_the_hubs_import(as_admin, app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f5", "ctrl+k", *"import clients")
         await pilot.pause(0.3)
@@ -154,7 +154,7 @@ async def test_the_palette_lists_the_hubs_import(app, as_admin):
         assert isinstance(app.screen, PathDialog)
 
 
-async def test_a_png_or_a_missing_file_is_refused_in_the_dialog(app, as_admin, tmp_path):
+async def test_a_png_or_a_missing_file_is_refused_in_the_dialog(as_admin, app, tmp_path):
     png = tmp_path / "logo.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     async with app.run_test(size=SIZE) as pilot:
@@ -171,7 +171,7 @@ async def test_a_png_or_a_missing_file_is_refused_in_the_dialog(app, as_admin, t
         assert isinstance(app.screen, ClientsHub)
 
 
-async def test_the_progress_bar_reaches_the_end_on_2000_rows(app, as_admin, tmp_path):
+async def test_the_progress_bar_reaches_the_end_on_2000_rows(as_admin, app, tmp_path):
     path = tmp_path / "many.csv"
     lines = ["First name,Last name,Email"] + [f"Ann{n},Bulk{n:04d},ann{n}@example.com" for n in range(2000)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -191,10 +191,33 @@ async def test_the_progress_bar_reaches_the_end_on_2000_rows(app, as_admin, tmp_
         assert seen and seen[-1] == 2000 and seen == sorted(seen)  # fed by the import's progress calls
         assert "2,000 imported" in text_of(app, "#ic-result")
         assert client_data.count_clients(ClientQuery(name="Bulk")) == 2000
+        # Imported: the keys that would import again are dimmed, and do nothing.
+        assert screen.check_action("run_import", ()) is None
+        await pilot.press("i")
+        await app.workers.wait_for_complete()
+        assert client_data.count_clients(ClientQuery(name="Bulk")) == 2000
+
+
+async def test_two_columns_onto_one_field_are_named_and_nothing_is_checked(as_admin, app, small_csv):
+    async with app.run_test(size=SIZE) as pilot:
+        screen = ImportClientsScreen(open_client_file(small_csv))
+        app.push_screen(screen)
+        await pilot.pause()
+        screen.query_one("#ic-mapping", DataTable).move_cursor(row=screen.file.headers.index("Lives in"))
+        await pilot.press("enter")
+        options = app.screen.query_one(OptionList)
+        email = [option.id for option in options.options].index("email")
+        assert "(now from Email)" in str(options.get_option_at_index(email).prompt)
+        await pilot.press("escape")
+        await choose_field(pilot, screen, "Lives in", "Email")
+        assert "Two columns go to Email: 'Email' and 'Lives in'" in text_of(app, "#ic-mapping-note")
+        await pilot.press("c")
+        assert all(worker.group != "import-clients" for worker in app.workers)
+        assert "Two columns go to Email" in text_of(app, "#ic-result")
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
-async def test_the_screen_fits(app, as_admin, small_csv, size):
+async def test_the_screen_fits(as_admin, app, small_csv, size):
     async with app.run_test(size=size) as pilot:
         app.push_screen(ImportClientsScreen(open_client_file(small_csv)))
         await app.workers.wait_for_complete()

@@ -166,10 +166,7 @@ class ImportClientsScreen(SpectraScreen):
         for choice, words in DUPLICATE_CHOICES:
             line.append(f" {words} ", style="reverse bold" if choice == self.duplicates else "dim")
             line.append(" ")
-        line.append(
-            f" {keymap.key('import_clients.duplicates')} changes (a duplicate: same name, phone or email)", style="dim"
-        )
-        line.no_wrap, line.overflow = True, "ellipsis"
+        line.append(f" {keymap.key('import_clients.duplicates')} changes", style="dim")
         self.query_one("#ic-duplicates", Static).update(line)
 
     # ------------------------------------------------------------ the mapping and the preview
@@ -240,10 +237,16 @@ class ImportClientsScreen(SpectraScreen):
             if any(mapped.get(field) for mapped in values):
                 table.add_row(field_label(field), *(cell(mapped.get(field, ""), width) for mapped in values))
 
+    CHANGES_THE_IMPORT = {"choose_field", "next_duplicates", "check", "run_import", "load_template"}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Enter chooses a field only in the mapping (the preview's Enter is its own)."""
-        if action == "choose_field":
-            return self.focused is self.mapping_table
+        """Enter chooses a field only in the mapping (the preview's Enter is its
+        own). While a check or the import runs, and once the file is imported,
+        the keys that would change or start one are shown dimmed."""
+        if action == "choose_field" and self.focused is not self.mapping_table:
+            return False
+        if action in self.CHANGES_THE_IMPORT and (self.running or self.imported):
+            return None
         return True
 
     def action_choose_field(self) -> None:
@@ -261,7 +264,8 @@ class ImportClientsScreen(SpectraScreen):
                 self.mapping[heading] = field
             self._show_mapping(keep_cursor=True)
 
-        self.app.push_screen(FieldDialog(heading, self.mapping.get(heading, NOT_IMPORTED)), chosen)
+        filled_by = {field: other for other, field in self.mapping.items() if other != heading}
+        self.app.push_screen(FieldDialog(heading, self.mapping.get(heading, NOT_IMPORTED), filled_by), chosen)
 
     def action_next_duplicates(self) -> None:
         if self.running or self.imported:
@@ -353,7 +357,7 @@ class ImportClientsScreen(SpectraScreen):
         bad = len(result.rejected)
         first = result.rejected[0]
         question = (
-            f"{bad:,} row{'s' if bad != 1 else ''} cannot be imported (row {first.number}: {first.reason}"
+            f"{bad:,} row{'s' if bad != 1 else ''} cannot be imported (row {first.number}: {first.reason.rstrip('.')}"
             f"{'; the check lists them all' if bad > 1 else ''}).\n\n"
             "Import the valid rows, and write the rejected ones to a file? Or import nothing?"
         )
@@ -368,6 +372,7 @@ class ImportClientsScreen(SpectraScreen):
 
     def _start(self, dry_run: bool, accept_valid: bool) -> None:
         self.running = True
+        self.refresh_bindings()
         self._say("")
         self.query_one("#ic-progress-row").remove_class("-hidden")
         bar = self.query_one("#ic-bar", ProgressBar)
@@ -394,9 +399,11 @@ class ImportClientsScreen(SpectraScreen):
                     dry_run=dry_run,
                     progress=progress,
                 )
-            except (*WRITE_ERRORS, OSError) as error:
-                message = readable(error) if not isinstance(error, OSError) else f"{self.file.path}: {error}"
-                self.app.call_from_thread(self._failed, message)
+            except WRITE_ERRORS as error:
+                self.app.call_from_thread(self._failed, readable(error))
+                return
+            except Exception as error:  # the file changed or broke since it was opened: a message, not a crash
+                self.app.call_from_thread(self._failed, f"The import stopped ({error}); nothing was imported.")
                 return
         self.app.call_from_thread(self._finished, result, dry_run)
 
@@ -408,11 +415,13 @@ class ImportClientsScreen(SpectraScreen):
 
     def _failed(self, message: str) -> None:
         self.running = False
+        self.refresh_bindings()
         self.query_one("#ic-progress-row").add_class("-hidden")
         self._say(message, error=True)
 
     def _finished(self, result: ImportResult, dry_run: bool) -> None:
         self.running = False
+        self.refresh_bindings()
         bar = self.query_one("#ic-bar", ProgressBar)
         bar.update(total=bar.total or 1, progress=bar.total or 1)
         self.query_one("#ic-progress-text", Static).update("Check done." if dry_run else "Import done.")
@@ -429,6 +438,7 @@ class ImportClientsScreen(SpectraScreen):
 
     def _finish_imported(self, result: ImportResult) -> None:
         self.imported = True
+        self.refresh_bindings()
         text = f"{counts_line(result, would=False)}."
         if result.rejected:
             text += f" The rejected rows are in {self._write_rejects(result)}"

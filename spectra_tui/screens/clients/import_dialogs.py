@@ -34,10 +34,15 @@ def field_label(field: str) -> str:
     return IMPORT_FIELDS.get(field, field)
 
 
-def field_choices() -> list[tuple[str, str]]:
-    """Every field a column can fill, as (id, label): "(not imported)" and "Full name" first."""
+def field_choices(filled_by: dict[str, str] | None = None) -> list[tuple[str, str]]:
+    """Every field a column can fill, as (id, label): "(not imported)" and
+    "Full name" first; a field another column fills names that column."""
+    filled_by = filled_by or {}
     fields = [NOT_IMPORTED, FULL_NAME, *IMPORT_FIELDS]
-    return [(field or "-", field_label(field)) for field in fields]
+    return [
+        (field or "-", field_label(field) + (f"  (now from {filled_by[field]})" if field in filled_by else ""))
+        for field in fields
+    ]
 
 
 def chosen_field(option: str) -> str:
@@ -87,8 +92,8 @@ class FieldDialog(ChoiceDialog):
     """The field a column fills, chosen from the list (its current field
     highlighted). Dismisses with the option's id: ``chosen_field`` reads it."""
 
-    def __init__(self, heading: str, current: str):
-        super().__init__(f"{heading} is imported as", field_choices())
+    def __init__(self, heading: str, current: str, filled_by: dict[str, str]):
+        super().__init__(f"{heading} is imported as", field_choices(filled_by))
         self.current = current or "-"
 
     def on_mount(self) -> None:
@@ -120,7 +125,8 @@ def report_lines(result: ImportResult) -> Text:
     more = len(result.rejected) + len(result.duplicates) - len(listed)
     if more > 0:
         lines.append(f"… and {more:,} more: the rejects file lists every rejected row.", style="dim")
-    return lines
+    lines.rstrip()
+    return lines or Text("Every row can be imported.")
 
 
 class CheckReport(ModalScreen[None]):
