@@ -226,3 +226,26 @@ async def test_the_screen_fits(as_admin, app, small_csv, size):
         lines = screen_lines(app)
         assert any("Windows-1252" in line for line in lines)
         assert any("Duplicates" in line for line in lines)
+
+
+async def test_a_vcard_file_is_shown_card_by_card(as_admin, app, tmp_path):
+    path = tmp_path / "phone.vcf"
+    path.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Nguyen;Linh;;;\r\nFN:Linh Nguyen\r\nEMAIL:linh@example.com\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nN:Kowalska;Marta;;;\r\nFN:Marta Kowalska\r\nEMAIL:marta@@example\r\n"
+        "NOTE:Booked twice\\, cancelled once\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        screen = ImportClientsScreen(open_client_file(path))
+        app.push_screen(screen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "vCard, 2 cards" in text_of(app, "#ic-file")
+        lines = "\n".join(screen_lines(app))
+        assert "Field of the card" in lines and "Card 2" in lines and "Booked twice, cancelled once" in lines
+        await pilot.press("c")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, CheckReport)
+        assert text_of(app, "#check-rows").startswith("Card 2: ")

@@ -87,7 +87,7 @@ class ImportClientsScreen(SpectraScreen):
     ImportClientsScreen #ic-mapping-note { height: auto; color: $text-muted; }
     ImportClientsScreen #ic-mapping-note.-error { color: $error; }
     ImportClientsScreen #ic-preview-title { height: 1; text-style: bold; }
-    ImportClientsScreen #ic-preview { height: auto; max-height: 50%; }
+    ImportClientsScreen #ic-preview { height: auto; max-height: 40%; }
     ImportClientsScreen #ic-duplicates { height: 1; }
     ImportClientsScreen #ic-progress-row { height: 1; }
     ImportClientsScreen #ic-bar { width: auto; }
@@ -117,7 +117,9 @@ class ImportClientsScreen(SpectraScreen):
             yield Static("", id="ic-file")
             yield DataTable(cursor_type="row", zebra_stripes=True, id="ic-mapping")
             yield Note("", id="ic-mapping-note")
-            yield Label(f"Preview: the first {PREVIEW_ROWS} rows as they will be imported", id="ic-preview-title")
+            yield Label(
+                f"Preview: the first {PREVIEW_ROWS} {self.unit}s as they will be imported", id="ic-preview-title"
+            )
             yield DataTable(cursor_type="row", id="ic-preview")
             yield Static("", id="ic-duplicates")
             with Horizontal(id="ic-progress-row", classes="-hidden"):
@@ -136,6 +138,11 @@ class ImportClientsScreen(SpectraScreen):
 
     def on_resize(self) -> None:
         self._show_mapping(keep_cursor=True)
+
+    @property
+    def unit(self) -> str:
+        """What the file holds: rows (CSV) or cards (vCard); the check and the rejects file number them so."""
+        return "card" if self.file.kind == "vcard" else "row"
 
     @property
     def mapping_table(self) -> DataTable:
@@ -188,10 +195,10 @@ class ImportClientsScreen(SpectraScreen):
         table = self.mapping_table
         cursor = table.cursor_row if keep_cursor or table.row_count else 0
         table.clear(columns=True)
-        table.add_column("Column in the file", width=22)
+        table.add_column("Field of the card" if self.file.kind == "vcard" else "Column in the file", width=22)
         table.add_column("Imported as", width=14)
         example_width = self._widths([22, 14])
-        table.add_column("First row", width=example_width)
+        table.add_column(f"First {self.unit}", width=example_width)
         for heading in self.file.headers:
             field = self.mapping.get(heading, NOT_IMPORTED)
             table.add_row(
@@ -214,7 +221,7 @@ class ImportClientsScreen(SpectraScreen):
         note.say(
             keymap.hint(
                 ("import_clients.field", "changes the column's field"),
-                ("import_clients.check", "checks every row"),
+                ("import_clients.check", f"checks every {self.unit}"),
                 ("import_clients.run", "imports"),
             )
         )
@@ -229,7 +236,7 @@ class ImportClientsScreen(SpectraScreen):
         count = max(1, len(shown))
         width = max(6, (self._widths([label_width]) + 2) // count - 2)
         for row, _mapped in shown:
-            table.add_column(f"Row {row.number}", width=width)
+            table.add_column(f"{self.unit.capitalize()} {row.number}", width=width)
         if not shown:
             table.add_row("", Text("The file has no client rows.", style="dim"))
             return
@@ -384,7 +391,7 @@ class ImportClientsScreen(SpectraScreen):
     @work(thread=True, exclusive=True, group="import-clients")
     def _run(self, dry_run: bool, accept_valid: bool) -> None:
         """The worker thread: its own database connection; progress and the end reported to the screen."""
-        doing = "Checked" if dry_run else "Imported"
+        doing = "Checking" if dry_run else "Importing"
 
         def progress(done: int) -> None:
             self.app.call_from_thread(self._progressed, done, doing)
@@ -408,10 +415,14 @@ class ImportClientsScreen(SpectraScreen):
         self.app.call_from_thread(self._finished, result, dry_run)
 
     def _progressed(self, done: int, doing: str) -> None:
+        """A progress report from the worker: the rows read so far (then the clients are written in one go)."""
         bar = self.query_one("#ic-bar", ProgressBar)
         bar.update(progress=done)
-        of = f" of {self.rows:,}" if self.rows is not None else ""
-        self.query_one("#ic-progress-text", Static).update(f"{doing} {done:,}{of} rows…")
+        if self.rows is not None and done >= self.rows:
+            line = f"{doing}: all {self.rows:,} rows read; finishing in one go…"
+        else:
+            line = f"{doing}: {done:,}{f' of {self.rows:,}' if self.rows is not None else ''} rows read…"
+        self.query_one("#ic-progress-text", Static).update(line)
 
     def _failed(self, message: str) -> None:
         self.running = False
@@ -428,7 +439,7 @@ class ImportClientsScreen(SpectraScreen):
         if dry_run:
             self.last_check = (dict(self.mapping), self.duplicates, result)
             self._say(f"Check: {counts_line(result, would=True)}. Nothing has been imported.")
-            self.app.push_screen(CheckReport(result))
+            self.app.push_screen(CheckReport(result, self.unit))
         elif result.committed:
             self._finish_imported(result)
         elif result.rejected:

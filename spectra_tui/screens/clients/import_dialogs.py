@@ -6,6 +6,7 @@ data.client_import); these dialogs ask, and show what it says."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -51,8 +52,8 @@ def chosen_field(option: str) -> str:
 
 
 def typed_path(text: str) -> Path:
-    """The path as typed, ~ expanded."""
-    return Path(text.strip()).expanduser()
+    """The path as typed, ~ expanded, made absolute (as messages name it)."""
+    return Path(os.path.abspath(Path(text.strip()).expanduser()))
 
 
 class PathDialog(ReasonDialog):
@@ -114,17 +115,17 @@ def counts_line(result: ImportResult, would: bool) -> str:
     )
 
 
-def report_lines(result: ImportResult) -> Text:
+def report_lines(result: ImportResult, unit: str = "row") -> Text:
     """Every bad row and every duplicate, with its row number and the reason (the longest lines wrap)."""
     lines = Text()
     listed = [(rejected.number, rejected.reason, "bold") for rejected in result.rejected[:MOST_LISTED]]
     listed += [(number, f"duplicate of {what}", "") for number, what in result.duplicates[:MOST_LISTED]]
     for number, reason, style in listed:
-        lines.append(f"Row {number}: ", style="dim")
+        lines.append(f"{unit.capitalize()} {number}: ", style="dim")
         lines.append(reason + "\n", style=style)
     more = len(result.rejected) + len(result.duplicates) - len(listed)
     if more > 0:
-        lines.append(f"… and {more:,} more: the rejects file lists every rejected row.", style="dim")
+        lines.append(f"… and {more:,} more: the rejects file lists every rejected {unit}.", style="dim")
     lines.rstrip()
     return lines or Text("Every row can be imported.")
 
@@ -143,16 +144,16 @@ class CheckReport(ModalScreen[None]):
     """
     BINDINGS = keymap.bindings("dialog.close")
 
-    def __init__(self, result: ImportResult):
+    def __init__(self, result: ImportResult, unit: str = "row"):
         super().__init__()
-        self.result = result
+        self.result, self.unit = result, unit
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("[b]Check: nothing has been imported[/b]")
             yield Static(counts_line(self.result, would=True), id="check-counts")
             with VerticalScroll(id="check-list"):
-                yield Static(report_lines(self.result), id="check-rows")
+                yield Static(report_lines(self.result, self.unit), id="check-rows")
             yield Label(keymap.hint(("dialog.close", "back to the mapping")), id="check-keys")
 
     def on_mount(self) -> None:
