@@ -14,8 +14,9 @@ data/client_mapping.py and is re-exported here.
   into columns and gives that same count of columns on most rows of a
   sample (csv.Sniffer guesses wrong on small or odd samples); an Excel
   "sep=;" first line is obeyed.
-- Row numbers are the ones a spreadsheet shows: the heading is row 1; an
-  empty line counts as a row but is not read as a client.
+- Row numbers are the ones a spreadsheet shows: the heading is row 1 (or
+  the first row that is not empty); an empty row counts as a row but is not
+  read as a client.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ SAMPLE_BYTES = 128 * 1024  # what open_client_file looks at to decide the delimi
 CHUNK_BYTES = 256 * 1024  # the encoding check reads this much at a time
 LINE_LIMIT = 64 * 1024  # characters on one line: a client file's lines are far shorter
 DELIMITERS = (",", ";", "\t", "|")
+HEADING_WITHIN = 10  # rows: empty ones above the heading are passed over
 # Windows-1252 leaves these bytes undefined: a file holding them is Latin-1.
 _UNDEFINED_IN_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _C1_BYTES = re.compile(rb"[\x80-\x9f]")
@@ -84,6 +86,7 @@ class ClientFile:
     delimiter: str  # "" for a vCard file
     headers: tuple[str, ...]  # vCard: the fields read from cards, named like this program's headings
     skip_lines: int = 0  # an Excel "sep=;" line before the heading
+    heading_row: int = 1  # the heading's row (empty rows above it are passed over)
 
 
 @dataclass(frozen=True)
@@ -136,10 +139,11 @@ def open_client_file(path: Path | str) -> ClientFile:
     delimiter = separator.group(1) if separator else _delimiter(sample, complete=len(head) < SAMPLE_BYTES)
     file = ClientFile(path, "csv", encoding, delimiter, (), skip_lines)
     with _open_text(file) as text:
-        heading = next(_csv_records(file, text), None)
-    if heading is None or not any(cell.strip() for cell in heading[1]):
-        raise NotAClientFile(f"{path.name} has no column headings in its first line.")
-    return ClientFile(path, "csv", encoding, delimiter, _headings(heading[1]), skip_lines)
+        first_rows = itertools.islice(_csv_records(file, text), HEADING_WITHIN)
+        heading = next(((number, cells) for number, cells in first_rows if "".join(cells).strip()), None)
+    if heading is None:
+        raise NotAClientFile(f"{path.name} has no column headings in its first {HEADING_WITHIN} rows.")
+    return ClientFile(path, "csv", encoding, delimiter, _headings(heading[1]), skip_lines, heading[0])
 
 
 def _head(path: Path) -> bytes:
@@ -241,7 +245,8 @@ def _open_text(file: ClientFile) -> TextIO:
 
 def _too_long(path: Path, line: int) -> NotAClientFile:
     return NotAClientFile(
-        f"{path.name} is not a client file: line {line:,} is over {LINE_LIMIT // 1024} KB long; {_SAVE_AS_CSV}."
+        f"{path.name} is not a client file: line {line:,} is over {LINE_LIMIT // 1024} KB long "
+        "(a client file's lines are short)."
     )
 
 
@@ -274,6 +279,14 @@ def _csv_records(file: ClientFile, text: TextIO) -> Iterator[tuple[int, list[str
         raise NotAClientFile(f"{file.path.name}: row {number + 1:,} cannot be read as CSV ({why}).") from None
 
 
+def _client_records(file: ClientFile, text: TextIO) -> Iterator[tuple[int, list[str]]]:
+    """The CSV records after the heading."""
+    records = _csv_records(file, text)
+    for _heading in itertools.islice(records, file.heading_row):
+        pass
+    return records
+
+
 def read_rows(file: ClientFile) -> Generator[SourceRow, None, None]:
     """Each client row of the file, streamed (constant memory). Empty rows
     are passed over (their numbers still count, as in a spreadsheet)."""
@@ -283,9 +296,7 @@ def read_rows(file: ClientFile) -> Generator[SourceRow, None, None]:
                 yield SourceRow(number, card)
             return
         headers = file.headers
-        records = _csv_records(file, text)
-        next(records, None)  # the heading
-        for number, cells in records:
+        for number, cells in _client_records(file, text):
             if not "".join(cells).strip():
                 continue
             values = dict(zip(headers, cells, strict=False))
@@ -306,9 +317,7 @@ def count_rows(file: ClientFile) -> int:
     with _open_text(file) as text:
         if file.kind == "vcard":
             return vcard.count_cards(_bounded_lines(file, text))
-        records = _csv_records(file, text)
-        next(records, None)
-        return sum(1 for _number, cells in records if "".join(cells).strip())
+        return sum(1 for _number, cells in _client_records(file, text) if "".join(cells).strip())
 
 
 def preview(file: ClientFile, mapping: Mapping, limit: int = 5) -> list[tuple[SourceRow, dict[str, str]]]:

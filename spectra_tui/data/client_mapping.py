@@ -7,8 +7,10 @@ Contacts old and new, Outlook, Thunderbird, Apple, spreadsheets, this
 program's own files), compared without case, spaces or punctuation.
 ``mapped`` turns one row into ``{client field: text}`` with the exporting
 program's conventions undone (Outlook's "0/0/00" empty birthday, Google's
-typed phone pairs, TRUE/x/Yes flags, a whole name in one column), still as
-text: data/client_import.py validates and cleans it.
+typed phone pairs and " ::: " lists, Thunderbird's birthday in three
+columns, a birthday without its year (to the notes), TRUE/x/Yes flags, a
+whole name in one column), still as text: data/client_import.py validates
+and cleans it.
 
 The public names are re-exported by data/client_files.py (the contract).
 """
@@ -247,13 +249,16 @@ def mapped(row: SourceRow, mapping: ReadOnlyMapping[str, str]) -> dict[str, str]
     if "email" in result:
         result["email"] = _first_of_many(result["email"])
     if "birthday" in result:
-        result["birthday"] = _birthday(result["birthday"], notes)
+        birthday_heading = next(heading for heading, field in mapping.items() if field == "birthday")
+        result["birthday"] = _birthday(_whole_birthday(values, birthday_heading, result["birthday"]), notes)
     for field in FLAG_FIELDS:
         if field in result:
             result[field] = _flag(result[field])
-    if FULL_NAME in mapping.values() and full_name:
-        if not result.get("first_name") and not result.get("last_name"):
-            result.update(split_full_name(full_name, keep_middle=result.get("middle_name", "")))
+    # A whole name fills the name fields the row leaves empty, unless it is
+    # the company's name (a company's card or row: the client is the company).
+    named = result.get("first_name") or result.get("last_name")
+    if full_name and not named and full_name.casefold() != result.get("company", "").casefold():
+        result.update(split_full_name(full_name, keep_middle=result.get("middle_name", "")))
     if notes:
         result["notes"] = "\n".join([result["notes"], *notes] if result.get("notes") else notes)
     return result
@@ -331,6 +336,27 @@ _ISO_DATETIME = re.compile(r"^(\d{4}-\d\d-\d\d)[T ]\d\d:\d\d")
 # year "0000-05-14"; Apple's 1604 (its vCards say X-APPLE-OMIT-YEAR=1604).
 _NO_YEAR = re.compile(r"^(?:--|0000-?|1604-?)(\d\d)-?(\d\d)$")
 _MONTHS = ("January February March April May June July August September October November December").split()
+
+
+def _whole_birthday(values: ReadOnlyMapping[str, str], heading: str, text: str) -> str:
+    """Thunderbird writes a birthday in three columns, "Birth Year", "Birth
+    Month" and "Birth Day" (the one guessed as the birthday): the date they make."""
+    parts = _birth_parts(heading, tuple(values))
+    if parts is None or not text.isdigit():
+        return text
+    year, month = (values[part].strip() for part in parts)
+    month_day = f"{month.zfill(2)}-{text.zfill(2)}"
+    return f"{year}-{month_day}" if year else f"--{month_day}"
+
+
+@functools.lru_cache(maxsize=64)
+def _birth_parts(heading: str, headings: tuple[str, ...]) -> tuple[str, str] | None:
+    """The "Birth Year" and "Birth Month" headings beside a "Birth Day" one (cached: once a file)."""
+    if heading_key(heading) != "birthday":
+        return None
+    year = next((name for name in headings if heading_key(name) == "birthyear"), None)
+    month = next((name for name in headings if heading_key(name) == "birthmonth"), None)
+    return (year, month) if year and month else None
 
 
 def _birthday(text: str, notes: list[str]) -> str:

@@ -225,7 +225,7 @@ def _row(card: list[Property]) -> dict[str, str]:
         elif name == "ADR":
             addresses.append((params, value))
         elif name == "TEL":
-            phones.append((params, re.sub(r"^tel:", "", value.strip(), flags=re.IGNORECASE)))
+            phones.append((params, _phone_number(_text(value))))
         elif name == "EMAIL":
             emails.append((params, _text(value).strip()))
         elif name == "BDAY":
@@ -254,6 +254,14 @@ def _address(row: dict[str, str], parts: list[list[str]]) -> None:
     row["State"] = _part(parts, 4)
     row["Postal code"] = _part(parts, 5)
     row["Country"] = _part(parts, 6)
+
+
+def _phone_number(value: str) -> str:
+    """A TEL's number: 4.0's "tel:+1-555-0100;ext=12" as "+1-555-0100 ext. 12"."""
+    number = re.sub(r"^tel:", "", value.strip(), flags=re.IGNORECASE)
+    number, _semicolon, parameters = number.partition(";")
+    extension = re.search(r"(?:^|;)ext=([^;]+)", parameters, flags=re.IGNORECASE)
+    return f"{number} ext. {extension.group(1)}" if extension else number
 
 
 _PHONE_HEADINGS = {"cell": "Mobile phone", "mobile": "Mobile phone", "home": "Home phone", "work": "Work phone"}

@@ -81,6 +81,14 @@ def test_empty_lines_are_passed_over_but_keep_their_row_numbers(tmp_path):
     assert count_rows(file) == 2
 
 
+def test_empty_rows_above_the_heading_are_passed_over(tmp_path):
+    file, rows = rows_of(write(tmp_path, "\r\n,,\r\nFirst name,Last name,City\r\nAnn,Lee,Rome\r\n"))
+    assert file.headers == ("First name", "Last name", "City")
+    assert [(row.number, row.values["First name"]) for row in rows] == [(4, "Ann")] and count_rows(file) == 1
+    with pytest.raises(NotAClientFile, match="has no column headings in its first 10 rows"):
+        open_client_file(write(tmp_path, ",,\n" * 12 + "First name\nAnn\n", name="blank.csv"))
+
+
 def test_short_and_long_rows(tmp_path):
     _file, rows = rows_of(write(tmp_path, "First name,Last name,City\nAnn,Lee\nBo,Chen,Rome,extra\n"))
     assert rows[0].values == {"First name": "Ann", "Last name": "Lee", "City": ""}
@@ -280,7 +288,7 @@ VCARD_4 = (
     "FN:Zoë Ñúñez\r\n"
     "N:Ñúñez;Zoë;;;\r\n"
     'TEL;VALUE=uri;TYPE="cell,voice":tel:+1-555-555-0103\r\n'
-    'TEL;VALUE=uri;TYPE="work,voice";PREF=1:tel:+1-555-555-0104\r\n'
+    'TEL;VALUE=uri;TYPE="work,voice";PREF=1:tel:+1-555-555-0104;ext=12\r\n'
     "EMAIL:zoe@example.com\r\n"
     "BDAY:--0514\r\n"
     "NOTE:A note that is long enough to be folded over two lines by a careful\r\n"
@@ -318,7 +326,7 @@ def test_vcard_4_folded_lines_uri_phones_and_a_birthday_without_year(tmp_path):
     zoe = rows[0].values
     assert zoe["Notes"] == ("A note that is long enough to be folded over two lines by a careful"
                             " vCard writer, and a third line too.")
-    assert (zoe["Mobile phone"], zoe["Work phone"]) == ("+1-555-555-0103", "+1-555-555-0104")
+    assert (zoe["Mobile phone"], zoe["Work phone"]) == ("+1-555-555-0103", "+1-555-555-0104 ext. 12")
     mapping = guess_mapping(file.headers)
     check_mapping(mapping, file.headers)
     client = mapped(rows[0], mapping)
@@ -461,6 +469,19 @@ def test_thunderbird_export_headings():
     assert "Secondary Email" not in mapping and "Fax Number" not in mapping
 
 
+@pytest.mark.parametrize("year, month, day, birthday, note", [
+    ("1990", "5", "14", "1990-05-14", ""),
+    ("", "12", "3", "", "Birthday: December 3 (year not known)"),
+    ("", "", "", "", ""),
+])
+def test_thunderbird_birthday_in_three_columns(year, month, day, birthday, note):
+    headings = ["First Name", "Last Name", "Birth Year", "Birth Month", "Birth Day", "Notes"]
+    mapping = guess_mapping(headings)
+    assert mapping["Birth Day"] == "birthday" and "Birth Year" not in mapping
+    client = mapped(_row(dict(zip(headings, ["Ann", "Lee", year, month, day, ""], strict=True))), mapping)
+    assert (client["birthday"], client["notes"]) == (birthday, note)
+
+
 @pytest.mark.parametrize("heading, field", [
     ("Name", "full_name"), ("Full name", "full_name"), ("FULL NAME", "full_name"), ("Surname", "last_name"),
     ("Forename", "first_name"), ("Phone", "phone_home"), ("Tel", "phone_home"), ("Tel.", "phone_home"),
@@ -509,6 +530,16 @@ def test_plain_names_are_split_as_nameparser_splits_them():
                                          "last_name": " ".join(part for part in (read.last, read.suffix) if part)}
 
 
+def test_a_company_named_again_as_the_whole_name_stays_a_company(tmp_path):
+    mapping = {"Display Name": "full_name", "Organization": "company"}
+    client = mapped(_row({"Display Name": "Acme Photo LLC", "Organization": "ACME Photo LLC"}), mapping)
+    assert client == {"company": "ACME Photo LLC"}
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nFN:Acme Photo\r\nORG:Acme Photo;\r\nEND:VCARD\r\n"
+    file, rows = rows_of(write(tmp_path, text, name="company.vcf"))
+    client = mapped(rows[0], guess_mapping(file.headers))
+    assert (client["company"], client["first_name"], client["last_name"]) == ("Acme Photo", "", "")
+
+
 def test_a_whole_name_does_not_override_first_and_last_columns():
     mapping = {"Name": "full_name", "Given Name": "first_name", "Family Name": "last_name"}
     client = mapped(_row({"Name": "Mrs Ann Lee-Smith", "Given Name": "Ann", "Family Name": "Lee"}), mapping)
@@ -550,7 +581,7 @@ def test_two_columns_onto_one_field_are_refused():
 
 
 def test_a_company_alone_is_a_name():
-    check_mapping({"Studio": "company"})
+    assert check_mapping({"Studio": "company"}) is None
 
 
 def test_an_unknown_field_is_refused():
