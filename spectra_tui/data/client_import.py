@@ -32,23 +32,22 @@ from pathlib import Path
 from typing import Any
 
 from . import audit, clock, versions
-from .client_files import ClientFile, Mapping, check_mapping, mapped, read_rows
+from .client_files import ClientFile, Mapping, SourceRow, check_mapping, mapped, read_rows
 from .clients import (
     FLAG_FIELDS,
     LISTED,
     MAX_NOTES,
     PHONE_FIELDS,
-    _apply_keys,
     _national,
     clean_client_fields,
     digits,
     parse_birthday,
     parse_flag,
-    search_key,
+    search_keys,
 )
 from .db import write_transaction
 from .errors import FieldErrors, ValidationError
-from .models import Client, database, tuples
+from .models import CharField, Client, TextField, database, tuples
 from .names import CAPITALIZED_FIELDS, capitalize_field
 from .permissions import Permission, require
 
@@ -97,11 +96,10 @@ class ImportResult:
 
 @dataclass(frozen=True)
 class Source:
-    """What the audit entry says of the file, and how the reasons name its columns."""
+    """What the import's audit entry says of the file."""
 
     name: str
     sha256: str
-    labels: dict[str, str]  # client field -> the file's column heading
 
 
 # ---------------------------------------------------------------- entry points
@@ -119,16 +117,17 @@ def import_clients(
     """Import the rows of ``file`` read through ``mapping`` (see the module's docstring).
 
     ``progress(rows done)`` is called every few hundred rows (from the
-    caller's thread: it may be a worker's)."""
+    caller's thread: it may be a worker's). ``workers``: the processes that
+    clean rows (default: one a core; 1: none, all in this process)."""
     require(Permission.IMPORT_CLIENTS)
     check_mapping(mapping, file.headers)
-    source = Source(file.path.name, file_sha256(file.path), column_labels(mapping))
-    rows = ((row.number, row.values, mapped(row, mapping)) for row in read_rows(file))
-    return import_rows(rows, source, duplicates, accept_valid, dry_run, progress, workers)
+    source = Source(file.path.name, file_sha256(file.path))
+    return import_rows(read_rows(file), mapping, source, duplicates, accept_valid, dry_run, progress, workers)
 
 
 def import_rows(
-    rows: Iterable[tuple[int, dict[str, str], dict[str, str]]],
+    rows: Iterable[SourceRow],
+    mapping: Mapping,
     source: Source,
     duplicates: Duplicates = Duplicates.SKIP,
     accept_valid: bool = False,
@@ -136,9 +135,9 @@ def import_rows(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> ImportResult:
-    """Import rows given as (row number, the row as in the file, client field -> text)."""
+    """Import the rows of a file (as import_clients; the rows given)."""
     require(Permission.IMPORT_CLIENTS)
-    plan = _plan(rows, source.labels, duplicates, progress, worker_count() if workers is None else workers)
+    plan = _plan(rows, dict(mapping), duplicates, progress, worker_count() if workers is None else workers)
     result = plan.result
     result.dry_run = dry_run
     if result.rejected and not accept_valid:
@@ -198,9 +197,11 @@ def _label(name: str, labels: dict[str, str]) -> str:
 
 
 def clean_row(fields: dict[str, str], labels: dict[str, str]) -> dict[str, Any] | str:
-    """The row's client fields cleaned as the client form cleans them, or the
-    reason it cannot be imported (every broken field, named by its column)."""
-    return finish_row(fields, labels, *clean_without_birthday(fields, labels))
+    """A row's client fields (as client_files.mapped gives them) cleaned as the
+    client form cleans them, or the reason the row cannot be imported (every
+    broken field, named by its column)."""
+    clean, errors = clean_without_birthday(fields, labels)
+    return finish_row(clean, errors, fields.get("birthday"), labels, {})
 
 
 def clean_without_birthday(fields: dict[str, str], labels: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -232,14 +233,25 @@ def clean_without_birthday(fields: dict[str, str], labels: dict[str, str]) -> tu
 
 
 def finish_row(
-    fields: dict[str, str], labels: dict[str, str], clean: dict[str, Any], errors: dict[str, str]
+    clean: dict[str, Any],
+    errors: dict[str, str],
+    birthday: str | None,
+    labels: dict[str, str],
+    birthdays: dict[str, Any],
 ) -> dict[str, Any] | str:
-    """The birthday (today is the studio's: from the database), the name, and the reason if any."""
-    if "birthday" in fields and "birthday" not in errors:
-        try:
-            clean["birthday"] = parse_birthday(fields["birthday"])
-        except ValidationError as error:
-            errors["birthday"] = str(error)
+    """The birthday (today is the studio's: from the database; each date
+    written once is parsed once, in ``birthdays``), the name, and the reason if any."""
+    if birthday is not None and "birthday" not in errors:
+        if birthday not in birthdays:
+            try:
+                birthdays[birthday] = parse_birthday(birthday)
+            except ValidationError as error:
+                birthdays[birthday] = error
+        day = birthdays[birthday]
+        if isinstance(day, ValidationError):
+            errors["birthday"] = str(day)
+        else:
+            clean["birthday"] = day
     if not errors and not any(clean.get(name) for name in NAME_FIELDS):
         errors["last_name"] = "no name: the row has no first name, last name or company."
     if errors:
@@ -247,41 +259,52 @@ def finish_row(
     return clean
 
 
-def _clean_chunk(chunk: list[dict[str, str]], labels: dict[str, str]) -> list[tuple[dict[str, Any], dict[str, str]]]:
-    """A worker process's part: a chunk of rows cleaned but for their birthdays."""
-    return [clean_without_birthday(fields, labels) for fields in chunk]
+# A row as a worker leaves it: (cleaned fields but the birthday, field -> what
+# is wrong, the search keys, the birthday as written or None).
+Prepared = tuple[dict[str, Any], dict[str, str], dict[str, str], "str | None"]
 
 
-def _cleaned(
-    rows: Iterable[tuple[int, dict[str, str], dict[str, str]]], labels: dict[str, str], workers: int
-) -> Iterator[tuple[int, dict[str, str], dict[str, Any] | str]]:
-    """(row number, the row as in the file, its cleaned fields or the reason),
-    in file order. Phones and emails cost ~0.2 ms a row to check: past the
-    first chunk the rows are cleaned by ``workers`` processes."""
+def prepare_row(values: dict[str, str], mapping: Mapping, labels: dict[str, str]) -> Prepared:
+    """The row's fields (client_files.mapped), cleaned but for the birthday, with their search keys."""
+    fields = mapped(SourceRow(0, values), mapping)
+    clean, errors = clean_without_birthday(fields, labels)
+    return clean, errors, {} if errors else search_keys(clean), fields.get("birthday")
+
+
+def _prepare_chunk(chunk: list[dict[str, str]], mapping: Mapping) -> list[Prepared]:
+    """A worker process's part: a chunk of rows."""
+    labels = column_labels(mapping)
+    return [prepare_row(values, mapping, labels) for values in chunk]
+
+
+def _prepared(rows: Iterable[SourceRow], mapping: Mapping, workers: int) -> Iterator[tuple[SourceRow, Prepared]]:
+    """Each row with what prepare_row makes of it, in file order. Phones and
+    emails cost ~0.2 ms a row to check: past the first chunk the rows are
+    prepared by ``workers`` processes."""
+    labels = column_labels(mapping)
     chunks = _batches_of(iter(rows), CHUNK)
     first = next(chunks, [])
-    for number, values, fields in first:
-        yield number, values, clean_row(fields, labels)
+    for row in first:
+        yield row, prepare_row(row.values, mapping, labels)
     if workers < 2 or len(first) < CHUNK:
         for chunk in chunks:
-            for number, values, fields in chunk:
-                yield number, values, clean_row(fields, labels)
+            for row in chunk:
+                yield row, prepare_row(row.values, mapping, labels)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     from ..capture.importer import process_start_context
 
-    sent: deque[list[tuple[int, dict[str, str], dict[str, str]]]] = deque()
+    sent: deque[list[SourceRow]] = deque()
 
-    def fields_of_each() -> Iterator[list[dict[str, str]]]:
+    def values_of_each() -> Iterator[list[dict[str, str]]]:
         for chunk in chunks:
             sent.append(chunk)
-            yield [fields for _, _, fields in chunk]
+            yield [row.values for row in chunk]
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=process_start_context()) as pool:
-        for parts in pool.map(_clean_chunk, fields_of_each(), itertools.repeat(labels)):
-            for (number, values, fields), (clean, errors) in zip(sent.popleft(), parts, strict=True):
-                yield number, values, finish_row(fields, labels, clean, errors)
+        for prepared in pool.map(_prepare_chunk, values_of_each(), itertools.repeat(mapping)):
+            yield from zip(sent.popleft(), prepared, strict=True)
 
 
 def _batches_of(items: Iterator, size: int) -> Iterator[list]:
@@ -316,14 +339,13 @@ class _Owner:
     shown: str  # "Ann Lee (client #12)" or "row 7"
 
 
-def _keys(fields: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(first name key, last name or company key, "p:"+phone digits or "e:"+email) of a row."""
-    name = (search_key(fields.get("first_name", "")), search_key(fields.get("last_name") or fields.get("company", "")))
-    contacts = {"p:" + _national(digits(fields.get(phone, ""))) for phone in PHONE_FIELDS} - {"p:"}
-    email = search_key(fields.get("email", ""))
-    if email:
-        contacts.add("e:" + email)
-    return [(*name, contact) for contact in sorted(contacts)]
+def _contact_keys(clean: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(first name key, last name or company key, "p:"+phone digits or "e:"+email key)
+    of a cleaned row with its search keys: what makes two rows the same person."""
+    contacts = {"p:" + _national(digits(clean.get(phone, ""))) for phone in PHONE_FIELDS} - {"p:"}
+    if clean["email_key"]:
+        contacts.add("e:" + clean["email_key"])
+    return [(clean["first_key"], clean["last_key"], contact) for contact in sorted(contacts)]
 
 
 def _existing_index() -> dict[tuple[str, str, str], _Owner]:
@@ -374,49 +396,63 @@ def fill_empty(target: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class _Plan:
     result: ImportResult
-    new_rows: list[dict[str, Any]]  # the clients to insert, cleaned (merged rows of the file folded in)
+    new_rows: list[dict[str, Any]]  # the clients to insert, cleaned, with their search keys
     merges: dict[int, list[dict[str, Any]]]  # client id -> the rows to merge into it, in file order
 
 
 def _plan(
-    rows: Iterable[tuple[int, dict[str, str], dict[str, str]]],
-    labels: dict[str, str],
+    rows: Iterable[SourceRow],
+    mapping: Mapping,
     duplicates: Duplicates,
     progress: Callable[[int], None] | None,
     workers: int,
 ) -> _Plan:
     plan = _Plan(ImportResult(), [], {})
     result = plan.result
+    labels = column_labels(mapping)
     index = _existing_index()
+    birthdays: dict[str, Any] = {}
     done = 0
-    for done, (number, values, clean) in enumerate(_cleaned(rows, labels, workers), 1):
+    for done, (row, (clean, errors, keys, birthday)) in enumerate(_prepared(rows, mapping, workers), 1):
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)
-        if isinstance(clean, str):
-            result.rejected.append(Rejected(number, clean, dict(values)))
+        finished = finish_row(clean, errors, birthday, labels, birthdays)
+        if isinstance(finished, str):
+            result.rejected.append(Rejected(row.number, finished, dict(row.values)))
             continue
-        keys = _keys(clean)
-        owner = next((index[key] for key in keys if key in index), None)
+        finished.update(keys)
+        contacts = _contact_keys(finished)
+        owner = next((index[key] for key in contacts if key in index), None)
         if owner is not None:
-            result.duplicates.append((number, owner.shown))
+            result.duplicates.append((row.number, owner.shown))
         if owner is not None and duplicates is Duplicates.SKIP:
             result.skipped += 1
             continue
         if owner is not None and duplicates is Duplicates.MERGE:
             result.merged += 1
             if owner.row is not None:
-                plan.new_rows[owner.row].update(fill_empty(plan.new_rows[owner.row], clean))
+                earlier = plan.new_rows[owner.row]
+                earlier.update(fill_empty(earlier, _fields_only(finished)))
+                earlier.update(search_keys(earlier))
             elif owner.client_id is not None:
-                plan.merges.setdefault(owner.client_id, []).append(clean)
+                plan.merges.setdefault(owner.client_id, []).append(_fields_only(finished))
         else:
             result.imported += 1
-            plan.new_rows.append(clean)
-            owner = _Owner(None, len(plan.new_rows) - 1, f"row {number}")
-        for key in keys:
+            plan.new_rows.append(finished)
+            owner = _Owner(None, len(plan.new_rows) - 1, f"row {row.number}")
+        for key in contacts:
             index.setdefault(key, owner)
     if progress is not None:
         progress(done)
     return plan
+
+
+KEY_FIELDS = ("first_key", "last_key", "email_key", "city_key", "phone_key", "phone2_key")
+
+
+def _fields_only(row: dict[str, Any]) -> dict[str, Any]:
+    """A row's client fields without its search keys (made again from what is merged)."""
+    return {name: value for name, value in row.items() if name not in KEY_FIELDS}
 
 
 # ---------------------------------------------------------------- writing (pass 2: one transaction)
@@ -455,26 +491,30 @@ def _write(plan: _Plan, source: Source, duplicates: Duplicates, dry_run: bool) -
 
 
 def _insert(rows: list[dict[str, Any]]) -> tuple[int | None, int | None]:
-    """Insert the new clients, a prepared statement run over batches of rows
-    (peewee's insert_many writes the SQL of every row anew: 5 times slower
-    at 100,000); each value goes through its field's db_value as peewee's
-    would. Returns the first and last ids made."""
+    """Insert the new clients (cleaned, with their search keys): a prepared
+    statement run over batches of rows (peewee's insert_many writes the SQL
+    of every row anew: 5 times slower at 100,000). The text is clean already;
+    the other values go through their field's db_value, as peewee's would.
+    Returns the first and last ids made."""
     if not rows:
         return None, None
     fields = [f for f in Client._meta.sorted_fields if f.name != "id"]
     columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    param = database.param
-    sql = f'INSERT INTO "{Client._meta.table_name}" ({columns}) VALUES ({", ".join(param for _ in fields)})'
-    before = Client.select(Client.id).order_by(Client.id.desc()).scalar() or 0
+    sql = f'INSERT INTO "{Client._meta.table_name}" ({columns}) VALUES ({", ".join(database.param for _ in fields)})'
     stamp = clock.utc_now()
+    defaults = {f.name: f.default() if callable(f.default) else f.default for f in fields}
+    defaults.update(created_at=stamp, updated_at=stamp)
+    text = {f.name for f in fields if isinstance(f, (CharField, TextField))}
+    converted = {name: f.db_value for name, f in ((f.name, f) for f in fields) if name not in text}
+    before = Client.select(Client.id).order_by(Client.id.desc()).scalar() or 0
     cursor = database.cursor()
     for batch in _batches(rows, BATCH):
         records = []
-        for values in batch:
-            client = Client(**values, created_at=stamp, updated_at=stamp)
-            _apply_keys(client)
-            data = client.__data__
-            records.append([f.db_value(data.get(f.name)) for f in fields])
+        for row in batch:
+            values = {**defaults, **row}
+            for name, db_value in converted.items():
+                values[name] = db_value(values[name])
+            records.append([values[f.name] for f in fields])
         cursor.executemany(sql, records)
     # (Inside the write transaction no other terminal adds a client meanwhile.)
     made = Client.select(Client.id).where(Client.id > before)
@@ -493,13 +533,9 @@ def _merge(merges: dict[int, list[dict[str, Any]]]) -> None:
             before = audit.snapshot(client)
             values: dict[str, Any] = {}
             for row in merges[client.id]:
-                current = {**client.__data__, **values}
-                values.update(fill_empty(current, row))
+                values.update(fill_empty({**client.__data__, **values}, row))
             if not values:
                 continue
-            keyed = Client(**{**client.__data__, **values})
-            _apply_keys(keyed)
-            keys = ("first_key", "last_key", "email_key", "city_key", "phone_key", "phone2_key")
-            values.update({key: getattr(keyed, key) for key in keys})
+            values.update(search_keys({**client.__data__, **values}))
             versions.write_changes(client, f"{client.full_name}'s record", **values, updated_at=clock.utc_now())
             audit.record("client.import_merge", "client", client.id, before, client)

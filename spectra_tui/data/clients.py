@@ -75,7 +75,10 @@ def refuse_walk_in(client: Client | None, doing: str) -> None:
 
 def search_key(text: str) -> str:
     """Lower case without accents: 'José Núñez' -> 'jose nunez'."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    text = text or ""
+    if text.isascii():  # the usual case, at C speed (NFKD leaves ASCII as it is)
+        return text.lower().strip()
+    decomposed = unicodedata.normalize("NFKD", text)
     key = "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
     # Drop what UTF-8 cannot hold (lone surrogates from a bad paste): SQLite would refuse it.
     return key.encode("utf-8", "ignore").decode("utf-8")
@@ -218,15 +221,27 @@ def _clean_field(name: str, value, capitalize: bool):
     return value
 
 
+def search_keys(fields: dict) -> dict[str, str]:
+    """The search keys of a client with these fields, as save_client stores them."""
+
+    def text(name: str) -> str:
+        return fields.get(name) or ""
+
+    main = digits(text("phone_mobile") or text("phone_home") or text("phone_work"))
+    other = digits(text("phone_home") if text("phone_mobile") else text("phone_work"))
+    return {
+        "first_key": search_key(text("first_name")),
+        "last_key": search_key(text("last_name") or text("company")),
+        "email_key": search_key(text("email")),
+        "city_key": search_key(text("city")),
+        "phone_key": _national(main),
+        "phone2_key": _national(other) if other != main else "",
+    }
+
+
 def _apply_keys(client: Client) -> None:
-    client.first_key = search_key(client.first_name)
-    client.last_key = search_key(client.last_name or client.company)
-    client.email_key = search_key(client.email)
-    client.city_key = search_key(client.city)
-    main = digits(client.phone_mobile or client.phone_home or client.phone_work)
-    other = digits(client.phone_home if client.phone_mobile else client.phone_work)
-    client.phone_key = _national(main)
-    client.phone2_key = _national(other) if other != main else ""
+    for name, key in search_keys(client.__data__).items():
+        setattr(client, name, key)
 
 
 def _national(phone_digits: str) -> str:

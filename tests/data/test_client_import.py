@@ -18,23 +18,24 @@ from spectra_tui.data.client_import import (
     import_rows,
     write_rejected_rows,
 )
+from spectra_tui.data.client_files import SourceRow
 from spectra_tui.data.errors import PermissionDenied
 from spectra_tui.data.models import AuditLog, Client
 
 LABELS = {"first_name": "First name", "last_name": "Last name", "email": "Email", "birthday": "Birthday",
           "phone_mobile": "Mobile phone", "phone_home": "Home phone", "company": "Company", "notes": "Notes",
           "city": "City", "do_not_call": "Do not call"}
-SOURCE = Source("clients.csv", "ab" * 32, LABELS)
+MAPPING = {heading: field for field, heading in LABELS.items()}
+SOURCE = Source("clients.csv", "ab" * 32)
 
 
 def rows(*fields_per_row):
-    """(row number, the row as in the file, the mapped fields): rows 2, 3, ... as a spreadsheet numbers them."""
-    return [(number, {LABELS[k]: v for k, v in fields.items()}, fields)
-            for number, fields in enumerate(fields_per_row, 2)]
+    """The rows of a file whose columns are LABELS' headings, numbered 2, 3, ... as a spreadsheet numbers them."""
+    return [SourceRow(number, {LABELS[k]: v for k, v in fields.items()}) for number, fields in enumerate(fields_per_row, 2)]
 
 
 def run(*fields_per_row, **options):
-    return import_rows(rows(*fields_per_row), SOURCE, **options)
+    return import_rows(rows(*fields_per_row), MAPPING, SOURCE, **options)
 
 
 ANN = {"first_name": "ann", "last_name": "lee", "phone_mobile": "512 867 5309", "email": "ann.lee@example.com"}
