@@ -249,3 +249,33 @@ async def test_a_vcard_file_is_shown_card_by_card(as_admin, app, tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, CheckReport)
         assert text_of(app, "#check-rows").startswith("Card 2: ")
+
+
+async def test_the_rejects_go_to_the_documents_folder_when_the_files_folder_is_not_writable(
+    as_admin, app, small_csv, tmp_path, monkeypatch
+):
+    from spectra_tui.data import settings
+    from spectra_tui.screens.clients import import_clients as screen_module
+
+    settings.put("documents_folder", str(tmp_path / "docs"))
+    write = screen_module.write_rejects
+
+    def folder_refuses(result, file, path):
+        if path.parent == small_csv.parent:
+            raise PermissionError(13, "Permission denied")
+        return write(result, file, path)
+
+    monkeypatch.setattr(screen_module, "write_rejects", folder_refuses)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = ImportClientsScreen(open_client_file(small_csv))
+        app.push_screen(screen)
+        await pilot.pause()
+        await pilot.press("i")  # no check first: the import finds the bad row, then asks
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")  # import nothing
+        rejects = tmp_path / "docs" / "old-program-rejects.csv"
+        assert "Nothing was imported" in text_of(app, "#ic-result") and rejects.exists()
+        assert str(rejects) in text_of(app, "#ic-result").replace("\n", "")
+        assert not client_data.search_clients(ClientQuery(name="Quillfeather"))

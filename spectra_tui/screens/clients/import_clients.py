@@ -167,6 +167,8 @@ class ImportClientsScreen(SpectraScreen):
     def _counted(self, rows: int) -> None:
         self.rows = rows
         self._show_file()
+        if self.running:  # started before the count was in: the bar gets its end now
+            self.query_one("#ic-bar", ProgressBar).update(total=rows)
 
     def _show_duplicates(self) -> None:
         line = Text("Duplicates: ")
@@ -452,14 +454,24 @@ class ImportClientsScreen(SpectraScreen):
         self.refresh_bindings()
         text = f"{counts_line(result, would=False)}."
         if result.rejected:
-            text += f" The rejected rows are in {self._write_rejects(result)}"
+            text += f" {self._rejects_where(result)}"
         self._say(text)
 
     def _finish_without_import(self, result: ImportResult) -> None:
         self.imported = False
         self._say(
-            f"Nothing was imported. The {len(result.rejected):,} rejected rows are in {self._write_rejects(result)}",
+            f"Nothing was imported. {self._rejects_where(result)}",
             error=True,
+        )
+
+    def _rejects_where(self, result: ImportResult) -> str:
+        """Where the rejected rows were written, as a sentence."""
+        count = len(result.rejected)
+        where = self._write_rejects(result)
+        return (
+            f"The rejected {self.unit} is in {where}"
+            if count == 1
+            else f"The {count:,} rejected {self.unit}s are in {where}"
         )
 
     def _write_rejects(self, result: ImportResult) -> str:
