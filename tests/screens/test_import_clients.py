@@ -279,3 +279,11 @@ async def test_the_rejects_go_to_the_documents_folder_when_the_files_folder_is_n
         assert "Nothing was imported" in text_of(app, "#ic-result") and rejects.exists()
         assert str(rejects) in text_of(app, "#ic-result").replace("\n", "")
         assert not client_data.search_clients(ClientQuery(name="Quillfeather"))
+
+
+def test_help_finds_the_import_by_its_words_and_names_its_keys():
+    from spectra_tui.screens.help_pages import matching
+
+    (page,) = [page for page in matching("import csv") if page.title == "ENTER A NEW CLIENT"]
+    assert "not built yet" not in page.text()
+    assert keymap.key("clients_hub.import") in page.text() and keymap.key("import_clients.check") in page.text()
