@@ -185,6 +185,7 @@ def main(argv: list[str] | None = None) -> dict:
         "file_mb": round(path.stat().st_size / 1e6, 2),
         "studio_clients_before": DEMO_CLIENTS,
         "cores": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "load_average_1min_after": round(os.getloadavg()[0], 2),  # a shared machine: how busy it was
         "floor_seconds": round(floor_seconds, 3),
         "import_seconds": round(import_seconds, 3),
         "rows_per_second": round(args.rows / import_seconds),

@@ -8,10 +8,11 @@ the studio's clients and within the file, from indexes in memory built with
 one query, and skipped, merged or imported anyway.
 
 The work is done in two passes so no other terminal waits while 100,000 rows
-are checked: the rows are read and cleaned first (nothing is locked), then
-written in one transaction (clients inserted in batches, merges written
-through versions.py), with one audit entry for the import and one per
-merged client. With a rejected row and not ``accept_valid`` nothing is
+are checked: the rows are read and cleaned first (nothing is locked; worker
+processes share the cleaning), then written in one transaction (clients
+inserted in batches, merges written through versions.py; a client another
+terminal added meanwhile is checked for duplicates there), with one audit
+entry for the import and one per merged client. With a rejected row and not ``accept_valid`` nothing is
 written; a dry run writes everything and rolls it back.
 """
 
@@ -88,10 +89,6 @@ class ImportResult:
     dry_run: bool = False
     first_id: int | None = None  # the clients made: ids first_id..last_id
     last_id: int | None = None
-
-    @property
-    def rows(self) -> int:
-        return self.imported + self.skipped + self.merged + len(self.rejected)
 
 
 @dataclass(frozen=True)
@@ -348,8 +345,8 @@ def _contact_keys(clean: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [(clean["first_key"], clean["last_key"], contact) for contact in sorted(contacts)]
 
 
-def _existing_index() -> dict[tuple[str, str, str], _Owner]:
-    """Every client's name-and-contact keys, from one query."""
+def _existing_index(after_id: int = 0) -> dict[tuple[str, str, str], _Owner]:
+    """Every client's name-and-contact keys (those after ``after_id``), from one query."""
     index: dict[tuple[str, str, str], _Owner] = {}
     select = Client.select(
         Client.id,
@@ -362,7 +359,7 @@ def _existing_index() -> dict[tuple[str, str, str], _Owner]:
         Client.middle_name,
         Client.last_name,
         Client.company,
-    ).where(LISTED)
+    ).where(LISTED & (Client.id > after_id))
     for client_id, first, last, phone, phone2, email, *names in tuples(select, stream=True):
         shown = " ".join(n for n in names[:3] if n) or names[3]
         owner = _Owner(client_id, None, f"{shown} (client #{client_id})")
@@ -396,8 +393,11 @@ def fill_empty(target: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
 @dataclass
 class _Plan:
     result: ImportResult
-    new_rows: list[dict[str, Any]]  # the clients to insert, cleaned, with their search keys
+    new_rows: list[dict[str, Any] | None]  # the clients to insert, cleaned, with their search keys
     merges: dict[int, list[dict[str, Any]]]  # client id -> the rows to merge into it, in file order
+    index: dict[tuple[str, str, str], _Owner]  # name-and-contact key -> the client or new row it is
+    numbers: list[int]  # each new row's number in the file
+    last_seen: int  # the newest client when the index was made
 
 
 def _plan(
@@ -407,10 +407,11 @@ def _plan(
     progress: Callable[[int], None] | None,
     workers: int,
 ) -> _Plan:
-    plan = _Plan(ImportResult(), [], {})
+    last_seen = Client.select(Client.id).order_by(Client.id.desc()).scalar() or 0
+    index = _existing_index()
+    plan = _Plan(ImportResult(), [], {}, index, [], last_seen)
     result = plan.result
     labels = column_labels(mapping)
-    index = _existing_index()
     birthdays: dict[str, Any] = {}
     done = 0
     for done, (row, (clean, errors, keys, birthday)) in enumerate(_prepared(rows, mapping, workers), 1):
@@ -430,8 +431,8 @@ def _plan(
             continue
         if owner is not None and duplicates is Duplicates.MERGE:
             result.merged += 1
-            if owner.row is not None:
-                earlier = plan.new_rows[owner.row]
+            earlier = plan.new_rows[owner.row] if owner.row is not None else None
+            if earlier is not None:
                 earlier.update(fill_empty(earlier, _fields_only(finished)))
                 earlier.update(search_keys(earlier))
             elif owner.client_id is not None:
@@ -439,6 +440,7 @@ def _plan(
         else:
             result.imported += 1
             plan.new_rows.append(finished)
+            plan.numbers.append(row.number)
             owner = _Owner(None, len(plan.new_rows) - 1, f"row {row.number}")
         for key in contacts:
             index.setdefault(key, owner)
@@ -465,7 +467,8 @@ class _RolledBack(Exception):
 @write_transaction
 def _write(plan: _Plan, source: Source, duplicates: Duplicates, dry_run: bool) -> tuple[int | None, int | None]:
     with database.atomic():
-        first_id, last_id = _insert(plan.new_rows)
+        _late_duplicates(plan, duplicates)
+        first_id, last_id = _insert([row for row in plan.new_rows if row is not None])
         _merge(plan.merges)
         result = plan.result
         audit.record(
@@ -488,6 +491,27 @@ def _write(plan: _Plan, source: Source, duplicates: Duplicates, dry_run: bool) -
         if dry_run:
             raise _RolledBack
     return first_id, last_id
+
+
+def _late_duplicates(plan: _Plan, duplicates: Duplicates) -> None:
+    """The rows were checked without holding up the other terminals: a client
+    one of them added meanwhile is looked at now, in the write transaction,
+    and a new row that is the same person is skipped or merged into it (a
+    row already moved stays moved: the transaction may run again)."""
+    for key, client in _existing_index(after_id=plan.last_seen).items():
+        owner = plan.index.get(key)
+        row = None if owner is None or owner.row is None else plan.new_rows[owner.row]
+        if owner is None or owner.row is None or row is None or duplicates is Duplicates.IMPORT:
+            continue
+        result = plan.result
+        result.duplicates.append((plan.numbers[owner.row], client.shown))
+        result.imported -= 1
+        if duplicates is Duplicates.MERGE and client.client_id is not None:
+            result.merged += 1
+            plan.merges.setdefault(client.client_id, []).append(_fields_only(row))
+        else:
+            result.skipped += 1
+        plan.new_rows[owner.row] = None
 
 
 def _insert(rows: list[dict[str, Any]]) -> tuple[int | None, int | None]:

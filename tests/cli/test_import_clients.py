@@ -82,6 +82,8 @@ def test_a_good_file_is_imported_and_exits_zero(studio_db, tmp_path):
     assert not (tmp_path / "clients.rejects.csv").exists()
     entry = query(studio_db, "SELECT user_name, after FROM audit_log WHERE action = 'client.import'")
     assert entry[0][0] == "admin" and json.loads(entry[0][1])["imported"] == 2
+    checked = spectra("--db", studio_db, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_the_same_file_again_skips_every_row_and_exits_zero(studio_db, tmp_path):

@@ -197,6 +197,22 @@ def test_a_duplicate_within_the_file_imported_anyway(db):
     assert (result.imported, result.duplicates) == (2, [(3, "row 2")])
 
 
+@pytest.mark.parametrize("mode, counts", [(Duplicates.SKIP, (1, 1, 0)), (Duplicates.MERGE, (1, 0, 1))])
+def test_a_client_added_by_another_terminal_while_the_rows_are_checked(db, mode, counts):
+    """The rows are checked outside the write transaction: a duplicate saved
+    meanwhile (here: as the last row is read) is still found when writing."""
+    def file_rows():
+        yield from rows(ANN, BOB)
+        clients.save_client(None, {"first_name": "Ann", "last_name": "Lee", "phone_mobile": "(512) 867-5309"})
+
+    result = import_rows(file_rows(), MAPPING, SOURCE, duplicates=mode, workers=1)
+    assert (result.imported, result.skipped, result.merged) == counts
+    ann = Client.get(Client.last_name == "Lee")
+    assert result.duplicates == [(2, f"Ann Lee (client #{ann.id})")]
+    assert ann.email == ("ann.lee@example.com" if mode is Duplicates.MERGE else "")
+    assert names() == [("Ann", "Lee"), ("Bob", "Stone")]
+
+
 def test_fill_empty_never_overwrites():
     assert fill_empty({"city": "Austin", "email": ""}, {"city": "Dallas", "email": "a@b.co"}) == {"email": "a@b.co"}
 
@@ -224,6 +240,13 @@ def test_a_dry_run_changes_nothing(ann):
     assert (result.imported, result.merged, result.dry_run, result.committed) == (1, 1, True, False)
     assert [c.__data__ for c in Client.select().order_by(Client.id)] == clients_before
     assert AuditLog.select().count() == entries
+
+
+def test_check_passes_after_a_dry_run_and_an_import(ann):
+    run(BOB, dry_run=True)
+    run({"first_name": "Cy", "last_name": "Twombly"})
+    assert check.run_checks() == []
+    assert [c.last_name for c in Client.select().order_by(Client.id)] == ["Lee", "Twombly"]
 
 
 def test_progress_is_reported(db):
