@@ -106,7 +106,7 @@ class ImportClientsScreen(SpectraScreen):
         self.duplicates = Duplicates.SKIP
         self.rows: int | None = None  # the file's client rows, once counted
         self.running = False  # a check or an import is running in the worker
-        self.imported = False  # the import ran (committed or not): done with this file
+        self.imported = False  # the clients went in: done with this file
         self.last_check: tuple[Mapping, Duplicates, ImportResult] | None = None
 
     # ------------------------------------------------------------ layout
@@ -293,7 +293,7 @@ class ImportClientsScreen(SpectraScreen):
             return
 
         def loaded(mapping: Mapping | None) -> None:
-            if mapping:
+            if mapping is not None:
                 self.mapping = {heading: field for heading, field in mapping.items() if heading in self.file.headers}
                 self._show_mapping(keep_cursor=True)
                 left_out = sorted(set(mapping) - set(self.file.headers))
