@@ -52,6 +52,7 @@ from .errors import FieldErrors, ValidationError
 from .models import CharField, Client, TextField, database, tuples
 from .names import CAPITALIZED_FIELDS, capitalize_field
 from .permissions import Permission, require
+from .text import spreadsheet_cell
 
 BATCH = 1000  # rows handed to the database at once
 PROGRESS_EVERY = 500  # rows between two progress calls
@@ -159,7 +160,8 @@ def write_rejected_rows(rejected: list[Rejected], headers: Iterable[str], path: 
         writer = csv.writer(out)
         writer.writerow(["Row", "Reason", *headers])
         for row in rejected:
-            writer.writerow([row.number, row.reason, *(row.values.get(heading, "") for heading in headers)])
+            cells = (spreadsheet_cell(row.values.get(heading, "")) for heading in headers)  # never a live formula
+            writer.writerow([row.number, spreadsheet_cell(row.reason), *cells])
     return path
 
 

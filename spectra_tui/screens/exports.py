@@ -10,12 +10,10 @@ owner's: anyone else is told so in the permission's words."""
 from __future__ import annotations
 
 import threading
-from functools import partial
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
@@ -45,21 +43,6 @@ def start_export(screen: Screen, choices: tuple[str, ...]) -> None:
         screen.notify(refused, title="Not allowed", severity="error", timeout=8)
         return
     screen.app.push_screen(ExportDialog(choices))
-
-
-class ExportCommands(Provider):
-    """The command palette's entries for the export actions of the screen it was opened on
-    (a hub lists its action ids in ``EXPORT_ACTIONS``)."""
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        screen = self.screen
-        for action_id in getattr(screen, "EXPORT_ACTIONS", ()):
-            action = keymap.action_of(action_id)
-            text = f"{action.description}  ({keymap.key(action_id)})"
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(screen.run_action, action.action), help=action.group)
 
 
 class ExportStopped(Exception):

@@ -61,8 +61,15 @@ Pat Quill with a mobile number: {new_client}, Pat, {submit}, {submit} (no middle
 
 Also: in Client Search ({client_search}) {new_client} makes a new client and takes it; the Scheduling Wizard's
 first step offers "New client…" (created when you confirm the booking); on an invoice, Bill-To
-({invoice_record.bill_to}) opens Client Search, where {new_client} works the same. Importing clients from a
-file is not built yet.
+({invoice_record.bill_to}) opens Client Search, where {new_client} works the same.
+
+Many clients from another program (a manager or the owner): in the Clients hub ({hub_clients})
+{clients_hub.import} imports a CSV or vCard file. Type its path, {submit}; the columns are matched to the
+client fields ({import_clients.field} on a column changes its field, {import_clients.save} / {import_clients.load}
+save and load the matching as a template); the first rows show as they will be imported.
+{import_clients.duplicates} chooses what becomes of a client already here (skip, merge, import anyway);
+{import_clients.check} checks every row and lists the bad ones by row number; {import_clients.run} imports
+(asked first when rows are bad: the valid rows or nothing; the bad rows are written to a file beside it).
 """
 
 FIND_CLIENT = """\
@@ -240,7 +247,7 @@ and {order_info.close} asks before throwing a half-built order away.
 """
 
 PAGES: list[HelpPage] = [
-    HelpPage("ENTER A NEW CLIENT", NEW_CLIENT, "add client customer create"),
+    HelpPage("ENTER A NEW CLIENT", NEW_CLIENT, "add client customer create import csv vcard file"),
     HelpPage("FIND AN EXISTING CLIENT", FIND_CLIENT, "search look up customer"),
     HelpPage("ENTER A NEW SESSION OR APPOINTMENT", NEW_BOOKING, "book schedule wizard calendar"),
     HelpPage("FIND AN EXISTING SESSION", FIND_SESSION, "search look up"),

@@ -3,6 +3,7 @@ with the client form's rules or rejected with its row number and a reason;
 duplicates against the studio and within the file, skipped, merged or
 imported; one transaction (all or nothing, accept_valid, dry run); the
 permission; the audit entries; `spectra check` passes after an import."""
+import csv
 import datetime as dt
 import json
 
@@ -310,6 +311,10 @@ def test_the_rejects_file(tmp_path):
                                ["Name", "Email", "Notes"], tmp_path / "x.rejects.csv")
     assert path.read_text(encoding="utf-8").splitlines() == [
         "Row,Reason,Name,Email,Notes", "7,Email: 'ann@' is not an address,Ann,ann@,"]
+    live = Rejected(8, "Email: '=1+1' is not an address", {"Name": "=HYPERLINK(\"x\")", "Email": "=1+1"})
+    path = write_rejected_rows([live], ["Name", "Email"], tmp_path / "y.rejects.csv")
+    with open(path, encoding="utf-8", newline="") as f:
+        assert list(csv.reader(f))[1] == ["8", "Email: '=1+1' is not an address", "'=HYPERLINK(\"x\")", "'=1+1"]
 
 
 def test_worker_processes_clean_the_rows_past_the_first_chunk_in_file_order(db):

@@ -14,11 +14,13 @@ from ...data.models import Client
 from .. import keymap
 from ..base import HubScreen
 from ..dialogs import NO_VALIDATION
-from ..exports import ExportCommands, start_export
+from ..exports import start_export
 from ..hooks import ScreenHooks
 from ..open_record import open_client
+from ..palette import ScreenCommands
 from ..widgets import PAGE_SIZE, FieldTable, PagedTable
 from .form import ClientForm
+from .import_clients import import_clients_from_a_file
 
 
 class ClientSearch(Vertical):
@@ -142,13 +144,14 @@ class ClientSearch(Vertical):
 
 
 class ClientsHub(HubScreen):
-    """F5: find a client as you type; Enter opens the client record."""
+    """F5: find a client as you type; Enter opens the client record. Its own
+    keys (import clients) have a modifier: the search field takes letters."""
 
     HUB_ID = "clients"
     HUB_TITLE = "Clients"
-    BINDINGS = keymap.bindings("export.clients")
-    COMMANDS = {ExportCommands}
-    EXPORT_ACTIONS = ("export.clients",)
+    BINDINGS = keymap.bindings("clients_hub", "export.clients")
+    COMMANDS = {ScreenCommands}
+    PALETTE_ACTIONS = ("clients_hub.import", "export.clients")
 
     def compose_body(self) -> ComposeResult:
         yield ClientSearch(id="clients-search")
@@ -170,6 +173,9 @@ class ClientsHub(HubScreen):
 
     def action_export(self, choices: tuple[str, ...]) -> None:
         start_export(self, choices)
+
+    def action_import_clients(self) -> None:
+        import_clients_from_a_file(self)
 
 
 class ClientSearchDialog(ScreenHooks, ModalScreen[Client | None]):

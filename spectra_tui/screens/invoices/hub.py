@@ -16,9 +16,10 @@ from ...data.errors import DomainError
 from ...data.when import parse_day_range
 from .. import keymap
 from ..base import HubScreen
-from ..exports import ExportCommands, start_export
+from ..exports import start_export
 from ..formats import balance_cell, fmt_day, money_cell
 from ..open_record import open_invoice
+from ..palette import ScreenCommands
 from ..widgets import Note, PagedTable
 
 STATUS_CHOICES = [
@@ -50,8 +51,8 @@ class InvoicesHub(HubScreen):
     InvoicesHub PagedTable { height: 1fr; }
     """
     BINDINGS = keymap.bindings("invoices", "export.invoices")
-    COMMANDS = {ExportCommands}
-    EXPORT_ACTIONS = ("export.invoices",)
+    COMMANDS = {ScreenCommands}
+    PALETTE_ACTIONS = ("export.invoices",)
 
     def __init__(self) -> None:
         super().__init__()

@@ -20,9 +20,10 @@ from ...data.users import photographers
 from ...data.when import parse_day_range
 from .. import keymap
 from ..base import HubScreen
-from ..exports import ExportCommands, start_export
+from ..exports import start_export
 from ..formats import first_name, fmt_day, fmt_short
 from ..open_record import open_session
+from ..palette import ScreenCommands
 from ..widgets import Note, PagedTable
 
 
@@ -206,8 +207,8 @@ class SessionsHub(HubScreen):
     HUB_ID = "sessions"
     HUB_TITLE = "Sessions"
     BINDINGS = keymap.bindings("export.sessions")
-    COMMANDS = {ExportCommands}
-    EXPORT_ACTIONS = ("export.sessions",)
+    COMMANDS = {ScreenCommands}
+    PALETTE_ACTIONS = ("export.sessions",)
 
     def compose_body(self) -> ComposeResult:
         yield Static(
