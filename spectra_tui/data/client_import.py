@@ -156,7 +156,9 @@ def write_rejects(result: ImportResult, file: ClientFile, path: Path) -> Path:
 
 def write_rejected_rows(rejected: list[Rejected], headers: Iterable[str], path: Path) -> Path:
     headers = list(headers)
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # clients' personal data: owner only
+    os.fchmod(descriptor, 0o600)  # also when the file was there before
+    with open(descriptor, "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["Row", "Reason", *headers])
         for row in rejected:

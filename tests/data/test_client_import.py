@@ -313,6 +313,7 @@ def test_the_rejects_file(tmp_path):
         "Row,Reason,Name,Email,Notes", "7,Email: 'ann@' is not an address,Ann,ann@,"]
     live = Rejected(8, "Email: '=1+1' is not an address", {"Name": "=HYPERLINK(\"x\")", "Email": "=1+1"})
     path = write_rejected_rows([live], ["Name", "Email"], tmp_path / "y.rejects.csv")
+    assert path.stat().st_mode & 0o777 == 0o600
     with open(path, encoding="utf-8", newline="") as f:
         assert list(csv.reader(f))[1] == ["8", "Email: '=1+1' is not an address", "'=HYPERLINK(\"x\")", "'=1+1"]
 
