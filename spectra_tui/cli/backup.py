@@ -6,6 +6,7 @@ studio is opened read-only: a backup never writes to it. --daily makes the
 day's automatic backup, as the app does when it starts (for a cron job).
 """
 
+import os
 from pathlib import Path
 
 from ..data.errors import ValidationError
@@ -39,6 +40,6 @@ def run(args) -> int:
         return 0
     from ..data.backup import backup_studio
 
-    made = backup_studio(Path(args.dest).expanduser())
+    made = backup_studio(Path(args.dest).expanduser(), folder=args.dest.endswith(("/", os.sep)))
     print(f"Backup written: {made.path} ({size_text(made.size)}), checked.")
     return 0

@@ -65,16 +65,29 @@ def studio_file() -> Path:
     return Path(name)
 
 
-def backup_studio(dest: Path) -> Backup:
-    """Back the bound studio up to ``dest``: a file, or a folder where the
-    copy is named "<studio stem>-YYYY-MM-DD-HHMM.db" by the studio's clock."""
+def backup_studio(dest: Path, folder: bool = False) -> Backup:
+    """Back the bound studio up to ``dest``: a file, or a folder (one that is
+    there, or ``folder``: made when missing) where the copy is named
+    "<studio stem>-YYYY-MM-DD-HHMM.db" by the studio's clock."""
     if not isinstance(database.obj, SqliteDatabase):
-        return pg_dump_studio(dest)
+        return pg_dump_studio(dest, folder)
+    return copy_studio(_target(dest, folder, studio_file().stem, "db"))
+
+
+def _target(dest: Path, folder: bool, stem: str, suffix: str) -> Path:
+    """The file a backup goes to: ``dest``, or a file named by the studio's clock in the folder ``dest``."""
+    if folder and not dest.exists():
+        try:
+            make_folders(dest)
+        except OSError as error:
+            raise BackupFailed(f"cannot make the folder {dest}: {one_line(error)}") from error
     if dest.is_dir():
-        dest = dest / f"{studio_file().stem}-{clock.now():%Y-%m-%d-%H%M}.db"
-    elif not dest.parent.is_dir():
+        return dest / f"{stem}-{clock.now():%Y-%m-%d-%H%M}.{suffix}"
+    if folder:
+        raise BackupFailed(f"{dest} is a file, not a folder.")
+    if not dest.parent.is_dir():
         raise BackupFailed(f"there is no folder {dest.parent} to write the backup in.")
-    return copy_studio(dest)
+    return dest
 
 
 def copy_studio(dest: Path) -> Backup:
@@ -104,15 +117,12 @@ def verify_copy(path: Path) -> None:
         raise BackupFailed(f"the copy {path} fails SQLite's integrity check: {rows[0][0]}")
 
 
-def pg_dump_studio(dest: Path) -> Backup:
+def pg_dump_studio(dest: Path, folder: bool = False) -> Backup:
     """pg_dump -Fc of the bound PostgreSQL studio into ``dest`` (a file, or a
     folder: "<database>-YYYY-MM-DD-HHMM.dump"), 0600, never overwriting."""
     db = database.obj
     params = dict(getattr(db, "connect_params", {}) or {})
-    if dest.is_dir():
-        dest = dest / f"{db.database}-{clock.now():%Y-%m-%d-%H%M}.dump"
-    elif not dest.parent.is_dir():
-        raise BackupFailed(f"there is no folder {dest.parent} to write the backup in.")
+    dest = _target(dest, folder, db.database, "dump")
     program = shutil.which("pg_dump")
     options = pg_options(db.database, params)
     if program is None:

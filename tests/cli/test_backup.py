@@ -26,6 +26,16 @@ def test_backup_into_a_folder_says_what_it_wrote(run, studio, tmp_path):
     assert os.stat(studio).st_mtime_ns == before  # the studio opened read-only: not written
 
 
+def test_a_folder_named_with_a_slash_is_made_when_missing(run, studio, tmp_path):
+    code, out, err = run("--db", studio, "backup", f"{tmp_path}/nightly/")
+    assert code == 0, err
+    (made,) = (tmp_path / "nightly").iterdir()
+    assert made.name.startswith("studio-") and made.suffix == ".db"
+    (tmp_path / "plain").write_text("a file")
+    code, out, err = run("--db", studio, "backup", f"{tmp_path}/plain/")
+    assert code == 2 and "is a file, not a folder" in err
+
+
 def test_backup_to_a_file_that_exists_writes_beside_it(run, studio, tmp_path):
     dest = tmp_path / "tonight.db"
     dest.write_text("keep me")
