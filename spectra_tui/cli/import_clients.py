@@ -51,7 +51,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..data.client_files import check_mapping, guess_mapping, load_mapping, open_client_file, save_mapping
-    from ..data.client_import import Duplicates, import_clients, write_rejects
+    from ..data.client_import import Duplicates, import_clients, rejects_path, write_rejects
     from ..data.permissions import Permission, require
 
     require(Permission.IMPORT_CLIENTS)  # before the file is read: a refusal says so at once
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     for number, line in sorted(lines, key=lambda numbered: numbered[0]):
         print(shown(f"row {number}: {line}"))
     if result.rejected:
-        path = Path(args.rejects) if args.rejects else rejects_beside(file.path)
+        path = Path(args.rejects) if args.rejects else rejects_path(file.path)
         try:
             write_rejects(result, file, path)
             print(shown(f"Rejected rows written to {path}"))
@@ -116,11 +116,6 @@ def describe_mapping(mapping: dict[str, str], headers: tuple[str, ...], template
     if left:
         lines.append(f"  not imported: {', '.join(left)}")
     return "\n".join(lines)
-
-
-def rejects_beside(path: Path) -> Path:
-    """clients.csv -> clients.rejects.csv, in the same folder."""
-    return path.with_name(f"{path.stem}.rejects.csv")
 
 
 def summary(result: "ImportResult", accept_valid: bool) -> str:

@@ -154,6 +154,11 @@ def write_rejects(result: ImportResult, file: ClientFile, path: Path) -> Path:
     return write_rejected_rows(result.rejected, file.headers, path)
 
 
+def rejects_path(path: Path) -> Path:
+    """Where an import's rejected rows go: clients.csv -> clients.rejects.csv, in the same folder."""
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
 def write_rejected_rows(rejected: list[Rejected], headers: Iterable[str], path: Path) -> Path:
     headers = list(headers)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # clients' personal data: owner only

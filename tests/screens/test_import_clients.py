@@ -119,7 +119,7 @@ async def test_a_small_csv_mapped_checked_and_imported_then_found_by_client_sear
         await pilot.pause()
         assert app.screen is screen
         result = text_of(app, "#ic-result")
-        rejects = small_csv.with_name("old-program-rejects.csv")
+        rejects = small_csv.with_name("old-program.rejects.csv")
         assert "3 imported" in result and "1 rejected" in result and str(rejects) in result.replace("\n", "")
         assert rejects.read_text(encoding="utf-8").splitlines()[1].startswith("4,")
         bar = screen.query_one("#ic-bar", ProgressBar)
@@ -275,7 +275,7 @@ async def test_the_rejects_go_to_the_documents_folder_when_the_files_folder_is_n
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("n")  # import nothing
-        rejects = tmp_path / "docs" / "old-program-rejects.csv"
+        rejects = tmp_path / "docs" / "old-program.rejects.csv"
         assert "Nothing was imported" in text_of(app, "#ic-result") and rejects.exists()
         assert str(rejects) in text_of(app, "#ic-result").replace("\n", "")
         assert not client_data.search_clients(ClientQuery(name="Quillfeather"))

@@ -33,7 +33,7 @@ from ...data.client_files import (
     preview,
     save_mapping,
 )
-from ...data.client_import import Duplicates, ImportResult, import_clients, write_rejects
+from ...data.client_import import Duplicates, ImportResult, import_clients, rejects_path, write_rejects
 from ...data.documents import documents_folder
 from ...data.images import thread_connection
 from ...data.permissions import Permission, why_not
@@ -71,10 +71,6 @@ def detected(file: ClientFile, rows: int | None) -> str:
         kind, unit = f"CSV, {delimiter}, {ENCODINGS.get(file.encoding, file.encoding)}", "row"
     count = "counting rows…" if rows is None else f"{rows:,} {unit}{'s' if rows != 1 else ''}"
     return f"{kind}, {count}"
-
-
-def rejects_name(file: ClientFile) -> str:
-    return f"{file.path.stem}-rejects.csv"
 
 
 class ImportClientsScreen(SpectraScreen):
@@ -476,7 +472,7 @@ class ImportClientsScreen(SpectraScreen):
 
     def _write_rejects(self, result: ImportResult) -> str:
         """The rejected rows written next to the file, or in the documents folder when that is not writable."""
-        name = rejects_name(self.file)
+        name = rejects_path(self.file.path).name
         try:
             return str(write_rejects(result, self.file, self.file.path.with_name(name)))
         except OSError:
