@@ -125,15 +125,16 @@ class AuditLogScreen(SpectraScreen):
     def typed(self, field: str) -> str:
         return self.query_one(f"#a-{field}", Input).value
 
-    def search(self, force: bool = False) -> bool:
+    def search(self, force: bool = False, focus_mistake: bool = False) -> bool:
         """Show the entries the filters select (again when ``force``); False
-        when a filter cannot be read (its message shown, its field focused)."""
+        when a filter cannot be read (its message shown; its field focused
+        with ``focus_mistake``, on Enter: never while the user types elsewhere)."""
         try:
             query = audit_log.read_filters(*(self.typed(field) for field in FILTERS))
         except DomainError as error:
             self._message(str(error), error=True)
             field = getattr(error, "field", "")
-            if field in FILTERS:
+            if focus_mistake and field in FILTERS:
                 self.set_focus(self.query_one(f"#a-{field}", Input))
             return False
         if query == self._query and not force:
@@ -221,7 +222,7 @@ class AuditLogScreen(SpectraScreen):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.search():
+        if self.search(focus_mistake=True):
             self.table.focus_when_loaded()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
