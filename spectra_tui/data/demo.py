@@ -230,6 +230,12 @@ def _client_row(rng: random.Random, index: int) -> tuple[dict, list[dict]]:
     return fields, family
 
 
+def _before(wall: dt.datetime, today: dt.date) -> dt.datetime:
+    """``wall``, or yesterday evening when that is later: what the demo books
+    for the weeks ahead was written before today, never in the future."""
+    return min(wall, dt.datetime.combine(today - dt.timedelta(days=1), dt.time(17, 0)))
+
+
 def _at(wall: dt.datetime) -> None:
     """Stop the clock at ``wall``, a time on the studio's wall."""
     instant = to_utc(wall)
@@ -361,7 +367,7 @@ def _history_for(rng, client: Client, env: dict, today: dt.date, busy: dict) -> 
         start = _slot(rng, day, session_type.length_minutes, busy, photographer)
         if start is None:
             continue
-        booked_at = start - dt.timedelta(days=rng.randint(3, 30))
+        booked_at = _before(start - dt.timedelta(days=rng.randint(3, 30)), today)
         _at(booked_at)
         session = sessions.create_session(client, photographer, session_type, start)
         fee = invoices.create_invoice(Invoice.SESSION_FEE, session=session)
@@ -434,7 +440,7 @@ def _meetings(rng, env, today: dt.date) -> None:
     for week in range(-8, 9):
         monday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=week)
         when = dt.datetime.combine(monday, dt.time(9, 0))
-        _at(when - dt.timedelta(days=7))
+        _at(_before(when - dt.timedelta(days=7), today))
         sessions.create_appointment("Staff meeting", when, 30, staff=env["staff"]["admin"])
 
 
@@ -476,7 +482,7 @@ def _calls_and_tasks(seed: int, env, today: dt.date, now: dt.datetime) -> None:
     sign_in(env["staff"]["front"])
     for number in range(18):
         due = today + dt.timedelta(days=rng.randint(-6, 8))
-        _at(dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10, 0)))
+        _at(_before(dt.datetime.combine(due - dt.timedelta(days=3), dt.time(10, 0)), today))
         fields = tasks.TaskFields(rng.choice(TASK_TITLES), due=due, assigned_to=rng.choice(people).username)
         task = tasks.create_task(fields, client=rng.choice(callers) if number % 3 else None)
         if due < today and rng.random() < 0.4:

@@ -92,3 +92,13 @@ def test_today_s_demo_calls_were_made_by_now(empty_db):
     latest = PhoneCall.select().order_by(PhoneCall.at.desc()).first()
     assert latest.at == dt.datetime.combine(TODAY, dt.time(10, 30))  # a call of this afternoon, made this morning
     assert PhoneCall.select().where(PhoneCall.at < dt.datetime.combine(TODAY, dt.time(0))).count() > 10
+
+
+def test_nothing_of_the_demo_is_written_after_today(empty_db):
+    from spectra_tui.data.clock import to_utc
+
+    fill_demo(clients=120, seed=5, today=TODAY)
+    tomorrow = to_utc(dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(0)))
+    assert not LedgerEntry.select().where(LedgerEntry.created_at >= tomorrow).exists()
+    assert not AuditLog.select().where(AuditLog.at >= tomorrow).exists()
+    assert not Invoice.select().where(Invoice.invoice_date > TODAY).exists()
