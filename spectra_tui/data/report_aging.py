@@ -1,0 +1,170 @@
+"""The report "aging": receivables aging, the open balances by client as of
+a day (the period's end, today by default), in 0-30, 31-60, 61-90 and 90+
+days by the invoice's date; the clients holding a credit balance apart; totals.
+
+It reads each invoice's stored balance (``balance_cents``, kept by
+ledger.store_balances) as it stands now, and follows ledger.can_owe: no void
+invoice, no estimate. Invoices dated after the day are left out. SQL does the
+grouping (a GROUP BY per client, the totals one more aggregate), and the
+clients come a page at a time (keyset on the oldest invoice owed, then the
+client's id): 100,000 invoices are never all in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from peewee import Case, fn
+
+from .models import Client, Invoice, tuples
+
+I = Invoice  # noqa: E741 (the query reads as SQL)
+BUCKETS = ("0-30", "31-60", "61-90", "90+")
+# The days of age each bucket starts at (its end is the next one's start less a day).
+BUCKET_STARTS = (0, 31, 61, 91)
+MAX_PAGE = 500
+
+
+@dataclass(frozen=True)
+class ClientAging:
+    """A client's owed balances by age (cents), the oldest invoice owed."""
+
+    client_id: int
+    name: str
+    buckets: tuple[int, int, int, int]
+    oldest: dt.date
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets)
+
+    @property
+    def key(self) -> tuple[dt.date, int]:
+        """Where the next page starts after this line."""
+        return (self.oldest, self.client_id)
+
+
+@dataclass(frozen=True)
+class ClientCredit:
+    client_id: int
+    name: str
+    credit: int  # cents the studio holds for the client (positive)
+    invoices: int  # how many invoices and credit memos hold it
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.credit, self.client_id)
+
+
+@dataclass(frozen=True)
+class AgingTotals:
+    buckets: tuple[int, int, int, int]
+    clients: int  # clients owing
+    credit: int
+    credit_clients: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.buckets)
+
+
+def _counted(as_of: dt.date) -> Any:
+    """The invoices that can owe, dated on or before ``as_of``."""
+    return (I.kind != I.ESTIMATE) & (I.status != I.VOID) & (I.invoice_date <= as_of)
+
+
+def _owed_in(as_of: dt.date, bucket: int) -> Any:
+    """SUM of the balances owed on invoices whose age falls in ``bucket``."""
+    newest = as_of - dt.timedelta(days=BUCKET_STARTS[bucket])
+    condition = (I.balance_cents > 0) & (I.invoice_date <= newest)
+    if bucket + 1 < len(BUCKET_STARTS):
+        condition &= I.invoice_date > as_of - dt.timedelta(days=BUCKET_STARTS[bucket + 1])
+    return fn.COALESCE(fn.SUM(Case(None, [(condition, I.balance_cents)], 0)), 0)
+
+
+def _credit() -> Any:
+    return fn.SUM(Case(None, [(I.balance_cents < 0, I.balance_cents * -1)], 0))
+
+
+def _oldest_owed() -> Any:
+    return fn.MIN(Case(None, [(I.balance_cents > 0, I.invoice_date)], None))
+
+
+def _day(value: Any) -> dt.date:
+    """A date from the database (SQLite gives the MIN of a date as text)."""
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def _name(first: str, middle: str, last: str, company: str, client_id: int) -> str:
+    return Client(id=client_id, first_name=first, middle_name=middle, last_name=last, company=company).sort_name
+
+
+NAME_COLUMNS = (Client.first_name, Client.middle_name, Client.last_name, Client.company, Client.id)
+
+
+def aging_page(as_of: dt.date, after: tuple[dt.date, int] | None = None, limit: int = 100) -> list[ClientAging]:
+    """Clients owing as of ``as_of``, the oldest invoice owed first; ``after``:
+    the ``key`` of the previous page's last line."""
+    oldest = _oldest_owed()
+    query = (
+        I.select(*NAME_COLUMNS, *(_owed_in(as_of, b) for b in range(len(BUCKETS))), oldest)
+        .join(Client, on=(I.client == Client.id))
+        .where(_counted(as_of) & (I.balance_cents > 0))
+        .group_by(*NAME_COLUMNS)
+    )
+    if after is not None:
+        day, client_id = after
+        query = query.having((oldest > day) | ((oldest == day) & (Client.id > client_id)))
+    query = query.order_by(oldest, Client.id).limit(max(1, min(limit, MAX_PAGE)))
+    return [
+        ClientAging(
+            client_id=row[4],
+            name=_name(*row[:5]),
+            buckets=(int(row[5]), int(row[6]), int(row[7]), int(row[8])),
+            oldest=_day(row[9]),
+        )
+        for row in tuples(query)
+    ]
+
+
+def credit_page(as_of: dt.date, after: tuple[int, int] | None = None, limit: int = 100) -> list[ClientCredit]:
+    """Clients holding a credit balance (overpaid invoices, credit memos), the largest first."""
+    credit = _credit()
+    query = (
+        I.select(*NAME_COLUMNS, credit, fn.COUNT(I.id))
+        .join(Client, on=(I.client == Client.id))
+        .where(_counted(as_of) & (I.balance_cents < 0))
+        .group_by(*NAME_COLUMNS)
+    )
+    if after is not None:
+        amount, client_id = after
+        query = query.having((credit < amount) | ((credit == amount) & (Client.id > client_id)))
+    query = query.order_by(credit.desc(), Client.id).limit(max(1, min(limit, MAX_PAGE)))
+    return [
+        ClientCredit(client_id=row[4], name=_name(*row[:5]), credit=int(row[5]), invoices=int(row[6]))
+        for row in tuples(query)
+    ]
+
+
+def aging_totals(as_of: dt.date) -> AgingTotals:
+    """The totals of every bucket and of the credits, in one aggregate (not summed from the pages)."""
+    row = next(
+        iter(
+            tuples(
+                I.select(
+                    *(_owed_in(as_of, b) for b in range(len(BUCKETS))),
+                    fn.COUNT(fn.DISTINCT(Case(None, [(I.balance_cents > 0, I.client)], None))),
+                    fn.COALESCE(_credit(), 0),
+                    fn.COUNT(fn.DISTINCT(Case(None, [(I.balance_cents < 0, I.client)], None))),
+                ).where(_counted(as_of))
+            )
+        )
+    )
+    return AgingTotals(
+        buckets=(int(row[0]), int(row[1]), int(row[2]), int(row[3])),
+        clients=int(row[4]),
+        credit=int(row[5]),
+        credit_clients=int(row[6]),
+    )

@@ -1,0 +1,116 @@
+"""The report "end-of-day": for a period, a line per day of the money taken
+(payments, deposits, refunds, voids, the net), the net by method, and the
+cash drawer (expected, counted, the difference) with who posted the day and
+when, or "open"; totals under each.
+
+A day's figures are End of Day's own (data/end_of_day.py: ``day_summary``),
+so the report and the End of Day screen always agree; the count is the one
+recorded by the day's post in force (an unlocked day is open, its old count
+no longer stands).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import clock, end_of_day
+from .errors import ValidationError
+from .models import DayPost, LedgerEntry
+
+METHODS = LedgerEntry.METHODS
+MAX_DAYS = 366  # a year of days at most: a longer period is a typing mistake
+
+
+@dataclass(frozen=True)
+class DayLine:
+    """One day of the report. Money in cents: refunds and voids negative
+    (what they take away), so ``payments + deposits + refunds + voids == net``."""
+
+    day: dt.date
+    payments: int
+    deposits: int
+    refunds: int
+    voids: int
+    net: int
+    by_method: dict[str, int] = field(default_factory=dict)
+    cash_expected: int = 0
+    cash_counted: int | None = None  # None: not posted, or posted without a count
+    posted_by: str = ""
+    posted_at: dt.datetime | None = None  # the studio's wall time of the post in force
+    unlocked: bool = False  # posted once, unlocked since (open again)
+
+    @property
+    def difference(self) -> int | None:
+        return None if self.cash_counted is None else self.cash_counted - self.cash_expected
+
+    @property
+    def posted_text(self) -> str:
+        """'admin 11/30 18:02', or 'open' ('open (unlocked)' after an unlock)."""
+        if self.posted_at is None:
+            return "open (unlocked)" if self.unlocked else "open"
+        return f"{self.posted_by} {self.posted_at:%m/%d %H:%M}"
+
+
+def _line(day: dt.date) -> DayLine:
+    summary = end_of_day.day_summary(day)
+    post = summary.posted if summary.posted is not None and summary.posted.action == DayPost.POST else None
+    return DayLine(
+        day=day,
+        payments=summary.payments_cents,
+        deposits=summary.deposits_cents,
+        refunds=-summary.refunds_cents,
+        voids=summary.voided_cents,
+        net=summary.money_in_cents,
+        by_method={method: summary.by_method.get(method, 0) for method in (*METHODS, *summary.by_method)},
+        cash_expected=summary.cash_expected_cents,
+        cash_counted=post.cash_counted_cents if post is not None else None,
+        posted_by=post.by if post is not None else "",
+        posted_at=clock.to_local(post.at) if post is not None else None,
+        unlocked=summary.posted is not None and post is None,
+    )
+
+
+def day_lines(start: dt.date, end: dt.date) -> list[DayLine]:
+    """A line per day from ``start`` to ``end`` (both included), days to come left out."""
+    if end < start:
+        raise ValidationError(f"The period ends ({end:%m/%d/%Y}) before it starts ({start:%m/%d/%Y}).")
+    end = min(end, clock.today())
+    if (end - start).days >= MAX_DAYS:
+        raise ValidationError(f"End of Day reports a year at most ({MAX_DAYS} days): choose a shorter period.")
+    days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
+    return [_line(day) for day in days]
+
+
+@dataclass(frozen=True)
+class Totals:
+    payments: int
+    deposits: int
+    refunds: int
+    voids: int
+    net: int
+    by_method: dict[str, int]
+    cash_expected: int
+    cash_counted: int  # of the days counted
+    difference: int  # of the days counted
+    posted_days: int
+
+
+def totals(lines: list[DayLine]) -> Totals:
+    methods: dict[str, int] = {}
+    for line in lines:
+        for method, cents in line.by_method.items():
+            methods[method] = methods.get(method, 0) + cents
+    counted = [line for line in lines if line.cash_counted is not None]
+    return Totals(
+        payments=sum(line.payments for line in lines),
+        deposits=sum(line.deposits for line in lines),
+        refunds=sum(line.refunds for line in lines),
+        voids=sum(line.voids for line in lines),
+        net=sum(line.net for line in lines),
+        by_method=methods,
+        cash_expected=sum(line.cash_expected for line in lines),
+        cash_counted=sum(line.cash_counted or 0 for line in counted),
+        difference=sum(line.difference or 0 for line in counted),
+        posted_days=sum(1 for line in lines if line.posted_at is not None),
+    )
