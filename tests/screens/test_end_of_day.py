@@ -273,3 +273,18 @@ async def test_a_void_refused_after_posting_works_again_once_unlocked(as_admin, 
         await pilot.pause()
         assert app.screen is record
     assert E.get((E.kind == E.VOID) & (E.related == payment.id)).note == "wrong"
+
+
+async def test_after_today_is_posted_quick_sale_says_so_before_anything_is_typed(as_admin, app):
+    from spectra_tui.screens.quick_sale import QuickSaleScreen
+
+    end_of_day.post_day(FIXED_DAY, 0)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("alt+i")
+        await pilot.pause()
+        assert not isinstance(app.screen, QuickSaleScreen)
+        assert (
+            "The books of Thu 11/26/2026 were posted by admin at 11/26 10:30: a quick sale would change them. "
+            "No more money is taken today until a manager unlocks the day in End of Day."
+        ) in said(app)
