@@ -265,6 +265,8 @@ class EndOfDayScreen(SpectraScreen):
                 end_of_day.post_day(day, counted, note)
             except WRITE_ERRORS as error:
                 self.notify(readable(error), title="Not posted", severity="error", timeout=10)
+                if end_of_day.is_posted(day):  # by another terminal meanwhile: show its post
+                    self._fill()
                 return
             self.notify(f"{day:%a %m/%d/%Y} is posted: its money records are locked.", timeout=5)
             self._fill()

@@ -288,3 +288,19 @@ async def test_after_today_is_posted_quick_sale_says_so_before_anything_is_typed
             "The books of Thu 11/26/2026 were posted by admin at 11/26 10:30: a quick sale would change them. "
             "No more money is taken today until a manager unlocks the day in End of Day."
         ) in said(app)
+
+
+async def test_a_day_posted_by_another_terminal_meanwhile_is_said_and_shown(as_admin, app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_end_of_day(pilot)
+        await type_into(pilot, screen, "counted", "10")
+        await pilot.press("alt+p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        end_of_day.post_day(FIXED_DAY, 999)  # the other terminal, while the question is open
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Thu 11/26/2026 is posted already." in said(app)
+        assert "counted $9.99" in text_of(screen, "#day-title")
+    assert [p.cash_counted_cents for p in DayPost.select()] == [999]
