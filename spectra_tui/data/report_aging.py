@@ -168,3 +168,36 @@ def aging_totals(as_of: dt.date) -> AgingTotals:
         credit=int(row[5]),
         credit_clients=int(row[6]),
     )
+
+
+# ---------------------------------------------------------------- the report's tables
+# (title, ((column, kind, width), ...)), each fitting 78 cells.
+
+AGING_TABLE = (
+    "Open balances by client, the oldest first",
+    (("Client", "text", 22), *((f"{bucket} days", "money", 11) for bucket in BUCKETS), ("Total", "money", 12)),
+)
+CREDIT_TABLE = (
+    "Credit balances: what the studio holds for a client",
+    (("Client", "text", 40), ("Invoices", "count", 9), ("Credit", "money", 12)),
+)
+
+
+def aging_row(line: ClientAging) -> tuple:
+    return (line.name, *line.buckets, line.total)
+
+
+def credit_row(line: ClientCredit) -> tuple:
+    return (line.name, line.invoices, line.credit)
+
+
+def total_rows(totals: AgingTotals) -> tuple[tuple, tuple]:
+    """The total lines of the two tables (with how many clients)."""
+    return (
+        (f"Total ({_clients(totals.clients)})", *totals.buckets, totals.total),
+        (f"Total ({_clients(totals.credit_clients)})", None, totals.credit),
+    )
+
+
+def _clients(count: int) -> str:
+    return f"{count} client" if count == 1 else f"{count} clients"

@@ -114,3 +114,59 @@ def totals(lines: list[DayLine]) -> Totals:
         difference=sum(line.difference or 0 for line in counted),
         posted_days=sum(1 for line in lines if line.posted_at is not None),
     )
+
+
+# ---------------------------------------------------------------- the report's tables
+# Three tables of a line per day, each fitting 78 cells: (title, ((column, kind, width), ...)).
+# Refunds and voids are negative (what they take back): a line adds up to its net.
+
+MONEY_TAKEN = (
+    "Money taken",
+    (
+        ("Day", "date", 10),
+        ("Payments", "money", 12),
+        ("Deposits", "money", 12),
+        ("Refunds", "money", 12),
+        ("Voids", "money", 12),
+        ("Net", "money", 12),
+    ),
+)
+CASH_DRAWER = (
+    "Cash drawer",
+    (
+        ("Day", "date", 10),
+        ("Expected", "money", 12),
+        ("Counted", "money", 12),
+        ("Difference", "money", 11),
+        ("Posted", "text", 26),
+    ),
+)
+METHOD_NAMES = {"cash": "Cash", "check": "Check", "card": "Card", "other": "Other"}
+
+
+def by_method_table(lines: list[DayLine]) -> tuple[str, tuple[tuple[str, str, int], ...]]:
+    """The net by method's table: a column per method (the four, and any other one used)."""
+    methods = list(lines[0].by_method) if lines else list(METHODS)
+    columns = tuple((METHOD_NAMES.get(m, m.capitalize()), "money", 12) for m in methods)
+    return ("Net by method", (("Day", "date", 10), *columns))
+
+
+def money_taken_row(line: DayLine) -> tuple:
+    return (line.day, line.payments, line.deposits, line.refunds, line.voids, line.net)
+
+
+def by_method_row(line: DayLine) -> tuple:
+    return (line.day, *line.by_method.values())
+
+
+def cash_drawer_row(line: DayLine) -> tuple:
+    return (line.day, line.cash_expected, line.cash_counted, line.difference, line.posted_text)
+
+
+def total_rows(totals: Totals, methods: list[str]) -> tuple[tuple, tuple, tuple]:
+    """The total lines of the three tables (counted and difference: of the days counted)."""
+    return (
+        ("Total", totals.payments, totals.deposits, totals.refunds, totals.voids, totals.net),
+        ("Total", *(totals.by_method.get(method, 0) for method in methods)),
+        ("Total", totals.cash_expected, totals.cash_counted, totals.difference, f"{totals.posted_days} posted"),
+    )

@@ -115,3 +115,20 @@ def test_the_demo_studio_s_aging_against_the_invoice_rows(empty_db):
         assert list(totals.buckets) == [sum(b[i] for b in owed.values()) for i in range(4)]
         assert (totals.clients, totals.credit, totals.credit_clients) == (len(owed), sum(credit.values()), len(credit))
         assert totals.total > 0
+
+
+def test_the_tables_fit_78_cells_and_their_lines_read_in_column_order(books):
+    for _title, columns in (report_aging.AGING_TABLE, report_aging.CREDIT_TABLE):
+        assert sum(width for _name, _kind, width in columns) <= 78
+    assert [name for name, _kind, _width in report_aging.AGING_TABLE[1]] == [
+        "Client", "0-30 days", "31-60 days", "61-90 days", "90+ days", "Total"
+    ]
+    lines = report_aging.aging_page(AS_OF)
+    assert [report_aging.aging_row(line) for line in lines] == [
+        ("Zane, Bob", 0, 0, 20000, 30000, 50000),
+        ("Lee, Ann", 15000, 5000, 0, 0, 20000),
+    ]
+    assert [report_aging.credit_row(c) for c in report_aging.credit_page(AS_OF)] == [("Ames, Cat", 2, 7500)]
+    owed, credit = report_aging.total_rows(report_aging.aging_totals(AS_OF))
+    assert owed == ("Total (2 clients)", 15000, 5000, 20000, 30000, 70000)
+    assert credit == ("Total (1 client)", None, 7500)

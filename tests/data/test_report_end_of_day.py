@@ -101,3 +101,26 @@ def test_the_demo_studio_s_month_against_the_ledger_rows(empty_db):
     posted = [line for line in lines if line.posted_at is not None]
     assert [(line.day, line.cash_counted) for line in posted] == [(today - dt.timedelta(days=2), 12345)]
     assert totals.difference == 12345 - posted[0].cash_expected
+
+
+def test_the_three_tables_lines_fit_78_cells_and_their_totals_add_up(shop):
+    a_busy_day(shop)
+    at(20)
+    end_of_day.post_day(DAY, 26500)
+    at(19, 0, AFTER)
+    lines = report_end_of_day.day_lines(BEFORE, AFTER)
+    methods = report_end_of_day.by_method_table(lines)
+    tables = (report_end_of_day.MONEY_TAKEN, methods, report_end_of_day.CASH_DRAWER)
+    assert [sum(width for _title, _kind, width in columns) <= 78 for _name, columns in tables] == [True] * 3
+    assert [title for title, _kind, _width in methods[1]] == ["Day", "Cash", "Check", "Card", "Other"]
+    day = lines[1]
+    assert report_end_of_day.money_taken_row(day) == (DAY, 56000, 10000, -5000, -15000, 46000)
+    assert report_end_of_day.by_method_row(day) == (DAY, 27000, 0, 18000, 1000)
+    assert report_end_of_day.cash_drawer_row(day) == (DAY, 27000, 26500, -500, "rita 03/04 20:00")
+    assert report_end_of_day.cash_drawer_row(lines[0]) == (BEFORE, 5000, None, None, "open")
+    money, by_method, drawer = report_end_of_day.total_rows(report_end_of_day.totals(lines), list(day.by_method))
+    assert money == ("Total", 64000, 10000, -5000, -15000, 54000)
+    for column in range(1, 6):  # each total is the sum of its column
+        assert money[column] == sum(report_end_of_day.money_taken_row(line)[column] for line in lines)
+    assert by_method == ("Total", 35000, 0, 18000, 1000)
+    assert drawer == ("Total", 35000, 26500, -500, "1 posted")
