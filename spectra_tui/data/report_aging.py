@@ -19,6 +19,7 @@ from typing import Any
 from peewee import Case, fn
 
 from .models import Client, Invoice, tuples
+from .reports import Column, Report, ReportSpec, Section, register
 
 I = Invoice  # noqa: E741 (the query reads as SQL)
 BUCKETS = ("0-30", "31-60", "61-90", "90+")
@@ -170,25 +171,29 @@ def aging_totals(as_of: dt.date) -> AgingTotals:
     )
 
 
-# ---------------------------------------------------------------- the report's tables
-# (title, ((column, kind, width), ...)), each fitting 78 cells.
+# ---------------------------------------------------------------- the report
+# Two tables within 80 columns. A line carries its page key after the shown
+# cells (the formats show a line's cells up to its columns): a paged
+# section's next page starts after the key of the previous page's last line.
 
-AGING_TABLE = (
-    "Open balances by client, the oldest first",
-    (("Client", "text", 22), *((f"{bucket} days", "money", 11) for bucket in BUCKETS), ("Total", "money", 12)),
+AGING_COLUMNS = (
+    Column("Client", "text", 18),
+    *(Column(f"{bucket} days", "money", 11) for bucket in BUCKETS),
+    Column("Total", "money", 12),
 )
-CREDIT_TABLE = (
-    "Credit balances: what the studio holds for a client",
-    (("Client", "text", 40), ("Invoices", "count", 9), ("Credit", "money", 12)),
-)
+CREDIT_COLUMNS = (Column("Client", "text", 40), Column("Invoices", "count", 9), Column("Credit", "money", 12))
 
 
 def aging_row(line: ClientAging) -> tuple:
-    return (line.name, *line.buckets, line.total)
+    return (line.name, *line.buckets, line.total, *line.key)
 
 
 def credit_row(line: ClientCredit) -> tuple:
-    return (line.name, line.invoices, line.credit)
+    return (line.name, line.invoices, line.credit, *line.key)
+
+
+def _key_of(row: tuple | None) -> Any:
+    return None if row is None else tuple(row[-2:])
 
 
 def total_rows(totals: AgingTotals) -> tuple[tuple, tuple]:
@@ -201,3 +206,36 @@ def total_rows(totals: AgingTotals) -> tuple[tuple, tuple]:
 
 def _clients(count: int) -> str:
     return f"{count} client" if count == 1 else f"{count} clients"
+
+
+def build(start: dt.date, end: dt.date) -> Report:
+    """The balances as of the period's end (its start plays no part)."""
+    as_of = end
+    owed, credit = total_rows(aging_totals(as_of))
+    return Report(
+        name="aging",
+        title="Receivables aging",
+        period=f"as of {as_of:%m/%d/%Y}",
+        sections=[
+            Section(
+                "Open balances by client, the oldest invoice owed first",
+                AGING_COLUMNS,
+                totals=owed,
+                page=lambda after, limit: [aging_row(line) for line in aging_page(as_of, _key_of(after), limit)],
+            ),
+            Section(
+                "Credit balances: what the studio holds for a client",
+                CREDIT_COLUMNS,
+                totals=credit,
+                page=lambda after, limit: [credit_row(line) for line in credit_page(as_of, _key_of(after), limit)],
+            ),
+        ],
+        notes=[
+            f"Each invoice's balance as it stands now, aged by the invoice's date as of {as_of:%m/%d/%Y}; "
+            "invoices dated after that day, void invoices and estimates are left out. Overpaid invoices "
+            "and credit memos are credit balances, shown apart; deposits not yet applied are not counted.",
+        ],
+    )
+
+
+register(ReportSpec("aging", "Receivables aging", build, permission=None, default_period="today"))

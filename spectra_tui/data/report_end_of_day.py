@@ -15,11 +15,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import clock, end_of_day
-from .errors import ValidationError
 from .models import DayPost, LedgerEntry
+from .reports import Column, Report, ReportSpec, Section, period_text, register
 
 METHODS = LedgerEntry.METHODS
-MAX_DAYS = 366  # a year of days at most: a longer period is a typing mistake
 
 
 @dataclass(frozen=True)
@@ -72,12 +71,9 @@ def _line(day: dt.date) -> DayLine:
 
 
 def day_lines(start: dt.date, end: dt.date) -> list[DayLine]:
-    """A line per day from ``start`` to ``end`` (both included), days to come left out."""
-    if end < start:
-        raise ValidationError(f"The period ends ({end:%m/%d/%Y}) before it starts ({start:%m/%d/%Y}).")
+    """A line per day from ``start`` to ``end`` (both included), days to come
+    left out (the period is checked by reports.build)."""
     end = min(end, clock.today())
-    if (end - start).days >= MAX_DAYS:
-        raise ValidationError(f"End of Day reports a year at most ({MAX_DAYS} days): choose a shorter period.")
     days = (start + dt.timedelta(days=n) for n in range((end - start).days + 1))
     return [_line(day) for day in days]
 
@@ -116,39 +112,31 @@ def totals(lines: list[DayLine]) -> Totals:
     )
 
 
-# ---------------------------------------------------------------- the report's tables
-# Three tables of a line per day, each fitting 78 cells: (title, ((column, kind, width), ...)).
-# Refunds and voids are negative (what they take back): a line adds up to its net.
+# ---------------------------------------------------------------- the report
+# Three tables of a line per day, each within 80 columns. Refunds and voids are
+# negative (what they take back): a line adds up to its net.
 
-MONEY_TAKEN = (
-    "Money taken",
-    (
-        ("Day", "date", 10),
-        ("Payments", "money", 12),
-        ("Deposits", "money", 12),
-        ("Refunds", "money", 12),
-        ("Voids", "money", 12),
-        ("Net", "money", 12),
-    ),
+MONEY_COLUMNS = (
+    Column("Day", "date", 10),
+    Column("Payments", "money", 12),
+    Column("Deposits", "money", 12),
+    Column("Refunds", "money", 12),
+    Column("Voids", "money", 12),
+    Column("Net", "money", 12),
 )
-CASH_DRAWER = (
-    "Cash drawer",
-    (
-        ("Day", "date", 10),
-        ("Expected", "money", 12),
-        ("Counted", "money", 12),
-        ("Difference", "money", 11),
-        ("Posted", "text", 26),
-    ),
+DRAWER_COLUMNS = (
+    Column("Day", "date", 10),
+    Column("Expected", "money", 12),
+    Column("Counted", "money", 12),
+    Column("Difference", "money", 11),
+    Column("Posted", "text", 26),
 )
 METHOD_NAMES = {"cash": "Cash", "check": "Check", "card": "Card", "other": "Other"}
 
 
-def by_method_table(lines: list[DayLine]) -> tuple[str, tuple[tuple[str, str, int], ...]]:
-    """The net by method's table: a column per method (the four, and any other one used)."""
-    methods = list(lines[0].by_method) if lines else list(METHODS)
-    columns = tuple((METHOD_NAMES.get(m, m.capitalize()), "money", 12) for m in methods)
-    return ("Net by method", (("Day", "date", 10), *columns))
+def method_columns(methods: list[str]) -> tuple[Column, ...]:
+    """A column per method: the four, and any other one used."""
+    return (Column("Day", "date", 10), *(Column(METHOD_NAMES.get(m, m.capitalize()), "money", 12) for m in methods))
 
 
 def money_taken_row(line: DayLine) -> tuple:
@@ -164,9 +152,40 @@ def cash_drawer_row(line: DayLine) -> tuple:
 
 
 def total_rows(totals: Totals, methods: list[str]) -> tuple[tuple, tuple, tuple]:
-    """The total lines of the three tables (counted and difference: of the days counted)."""
+    """The total lines of the three tables (counted and difference: of the days counted);
+    the day's column is a date column, left empty."""
     return (
-        ("Total", totals.payments, totals.deposits, totals.refunds, totals.voids, totals.net),
-        ("Total", *(totals.by_method.get(method, 0) for method in methods)),
-        ("Total", totals.cash_expected, totals.cash_counted, totals.difference, f"{totals.posted_days} posted"),
+        ("", totals.payments, totals.deposits, totals.refunds, totals.voids, totals.net),
+        ("", *(totals.by_method.get(method, 0) for method in methods)),
+        ("", totals.cash_expected, totals.cash_counted, totals.difference, _posted_days(totals.posted_days)),
     )
+
+
+def _posted_days(count: int) -> str:
+    return f"{count} day posted" if count == 1 else f"{count} days posted"
+
+
+def build(start: dt.date, end: dt.date) -> Report:
+    lines = day_lines(start, end)
+    methods = list(lines[0].by_method) if lines else list(METHODS)
+    money, by_method, drawer = total_rows(totals(lines), methods)
+    return Report(
+        name="end-of-day",
+        title="End of Day",
+        period=period_text(start, end),
+        sections=[
+            Section("Money taken", MONEY_COLUMNS, [money_taken_row(line) for line in lines], money),
+            Section("Net by method", method_columns(methods), [by_method_row(line) for line in lines], by_method),
+            Section("Cash drawer", DRAWER_COLUMNS, [cash_drawer_row(line) for line in lines], drawer),
+        ],
+        notes=[
+            "A day is the studio's day: the money written between its midnights. Payments count every payment "
+            "taken, a voided one too; Voids take back what the day's voids undid, Refunds what was paid back: "
+            "a line adds up to its Net. Applying a deposit or moving a credit moves no money and is left out.",
+            "Counted and Difference are those of the day's post in force; an unlocked day is open and its old "
+            "count no longer stands. Days to come are left out.",
+        ],
+    )
+
+
+register(ReportSpec("end-of-day", "End of Day", build, permission=None, default_period="week"))

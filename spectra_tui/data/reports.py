@@ -390,4 +390,4 @@ def save(report: Report, fmt: Literal["csv", "pdf"], path: Path | None = None) -
 
 
 # The report modules: each registers its spec at import.
-from . import report_production, report_time_sheet  # noqa: E402, F401
+from . import report_aging, report_end_of_day, report_production, report_time_sheet  # noqa: E402, F401

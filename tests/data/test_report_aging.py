@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from spectra_tui.data import clock, clients, invoices, ledger, report_aging
+from spectra_tui.data import clock, clients, invoices, ledger, report_aging, reports
 from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.models import Invoice, User
 from spectra_tui.data.users import sign_in
@@ -117,18 +117,19 @@ def test_the_demo_studio_s_aging_against_the_invoice_rows(empty_db):
         assert totals.total > 0
 
 
-def test_the_tables_fit_78_cells_and_their_lines_read_in_column_order(books):
-    for _title, columns in (report_aging.AGING_TABLE, report_aging.CREDIT_TABLE):
-        assert sum(width for _name, _kind, width in columns) <= 78
-    assert [name for name, _kind, _width in report_aging.AGING_TABLE[1]] == [
-        "Client", "0-30 days", "31-60 days", "61-90 days", "90+ days", "Total"
-    ]
-    lines = report_aging.aging_page(AS_OF)
-    assert [report_aging.aging_row(line) for line in lines] == [
-        ("Zane, Bob", 0, 0, 20000, 30000, 50000),
-        ("Lee, Ann", 15000, 5000, 0, 0, 20000),
-    ]
-    assert [report_aging.credit_row(c) for c in report_aging.credit_page(AS_OF)] == [("Ames, Cat", 2, 7500)]
-    owed, credit = report_aging.total_rows(report_aging.aging_totals(AS_OF))
-    assert owed == ("Total (2 clients)", 15000, 5000, 20000, 30000, 70000)
-    assert credit == ("Total (1 client)", None, 7500)
+def test_the_report_within_80_columns_read_a_page_at_a_time(books):
+    report = reports.build(reports.get_spec("aging"), AS_OF, AS_OF)
+    assert (report.name, report.period) == ("aging", "as of 06/30/2030")
+    owed, credits = report.sections
+    for section in report.sections:
+        assert sum(c.width for c in section.columns) + len(section.columns) - 1 <= 80
+        assert section.rows == [] and section.page is not None
+    assert [c.title for c in owed.columns] == ["Client", "0-30 days", "31-60 days", "61-90 days", "90+ days", "Total"]
+    shown = [row[:6] for row in owed.all_rows(page_rows=1)]  # a page of one line: the keys chain the pages
+    assert shown == [("Zane, Bob", 0, 0, 20000, 30000, 50000), ("Lee, Ann", 15000, 5000, 0, 0, 20000)]
+    assert [row[:3] for row in credits.all_rows(page_rows=1)] == [("Ames, Cat", 2, 7500)]
+    assert owed.totals == ("Total (2 clients)", 15000, 5000, 20000, 30000, 70000)
+    assert credits.totals == ("Total (1 client)", None, 7500)
+    text = reports.to_text(report)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "Zane, Bob                $0.00       $0.00     $200.00     $300.00      $500.00" in text

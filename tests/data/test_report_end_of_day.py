@@ -7,11 +7,8 @@ made here from the LedgerEntry rows in plain Python."""
 
 import datetime as dt
 
-import pytest
-
-from spectra_tui.data import clock, end_of_day, report_end_of_day
+from spectra_tui.data import clock, end_of_day, report_end_of_day, reports
 from spectra_tui.data.demo import fill_demo
-from spectra_tui.data.errors import ValidationError
 from spectra_tui.data.models import LedgerEntry, User
 from spectra_tui.data.users import sign_in
 
@@ -72,13 +69,6 @@ def test_an_unlocked_day_is_open_again_and_its_old_count_no_longer_stands(shop):
     assert report_end_of_day.totals([line]).posted_days == 0
 
 
-def test_a_period_is_read_the_right_way_round_and_at_most_a_year(shop):
-    with pytest.raises(ValidationError, match="ends .* before it starts"):
-        report_end_of_day.day_lines(DAY, BEFORE)
-    with pytest.raises(ValidationError, match="a year at most"):
-        report_end_of_day.day_lines(DAY - dt.timedelta(days=400), DAY)
-
-
 def test_the_demo_studio_s_month_against_the_ledger_rows(empty_db):
     today = dt.date(2026, 11, 26)
     fill_demo(clients=80, seed=7, today=today)
@@ -103,24 +93,29 @@ def test_the_demo_studio_s_month_against_the_ledger_rows(empty_db):
     assert totals.difference == 12345 - posted[0].cash_expected
 
 
-def test_the_three_tables_lines_fit_78_cells_and_their_totals_add_up(shop):
+def test_the_report_three_tables_within_80_columns_and_their_totals_add_up(shop):
     a_busy_day(shop)
     at(20)
     end_of_day.post_day(DAY, 26500)
     at(19, 0, AFTER)
-    lines = report_end_of_day.day_lines(BEFORE, AFTER)
-    methods = report_end_of_day.by_method_table(lines)
-    tables = (report_end_of_day.MONEY_TAKEN, methods, report_end_of_day.CASH_DRAWER)
-    assert [sum(width for _title, _kind, width in columns) <= 78 for _name, columns in tables] == [True] * 3
-    assert [title for title, _kind, _width in methods[1]] == ["Day", "Cash", "Check", "Card", "Other"]
-    day = lines[1]
-    assert report_end_of_day.money_taken_row(day) == (DAY, 56000, 10000, -5000, -15000, 46000)
-    assert report_end_of_day.by_method_row(day) == (DAY, 27000, 0, 18000, 1000)
-    assert report_end_of_day.cash_drawer_row(day) == (DAY, 27000, 26500, -500, "rita 03/04 20:00")
-    assert report_end_of_day.cash_drawer_row(lines[0]) == (BEFORE, 5000, None, None, "open")
-    money, by_method, drawer = report_end_of_day.total_rows(report_end_of_day.totals(lines), list(day.by_method))
-    assert money == ("Total", 64000, 10000, -5000, -15000, 54000)
-    for column in range(1, 6):  # each total is the sum of its column
-        assert money[column] == sum(report_end_of_day.money_taken_row(line)[column] for line in lines)
-    assert by_method == ("Total", 35000, 0, 18000, 1000)
-    assert drawer == ("Total", 35000, 26500, -500, "1 posted")
+    report = reports.build(reports.get_spec("end-of-day"), BEFORE, AFTER + dt.timedelta(days=2))
+    assert (report.name, report.title, report.period) == ("end-of-day", "End of Day", "03/03/2030 – 03/07/2030")
+    money, methods, drawer = report.sections
+    for section in report.sections:
+        assert sum(c.width for c in section.columns) + len(section.columns) - 1 <= 80
+        assert [row[0] for row in section.rows] == [BEFORE, DAY, AFTER]  # days to come left out
+    assert [c.title for c in methods.columns] == ["Day", "Cash", "Check", "Card", "Other"]
+    assert money.rows[1] == (DAY, 56000, 10000, -5000, -15000, 46000)
+    assert methods.rows[1] == (DAY, 27000, 0, 18000, 1000)
+    assert drawer.rows[1] == (DAY, 27000, 26500, -500, "rita 03/04 20:00")
+    assert drawer.rows[0] == (BEFORE, 5000, None, None, "open")
+    assert money.totals == ("", 64000, 10000, -5000, -15000, 54000)
+    for section in (money, methods):  # each total is the sum of its column
+        for column in range(1, len(section.columns)):
+            assert section.totals[column] == sum(row[column] for row in section.rows)
+    assert methods.totals == ("", 35000, 0, 18000, 1000)
+    assert drawer.totals == ("", 35000, 26500, -500, "1 day posted")
+    text = reports.to_text(report)
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "03/04/2030      $270.00      $265.00      -$5.00 rita 03/04 20:00" in text.splitlines()
+    assert "03/04/2030      $560.00      $100.00      -$50.00     -$150.00      $460.00" in text.splitlines()
