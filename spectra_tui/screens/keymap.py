@@ -158,6 +158,7 @@ SCOPES: dict[str, str] = {
     "clock_dialog": "Time clock",
     "time_sheet": "Time sheet",
     "eod": "End of Day",
+    "reports": "Reports",
 }
 
 CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes", "messages")
@@ -215,6 +216,7 @@ SCREEN_ACTIONS: list[Action] = [
                 "app.end_of_day",
                 {"label": "End of Day"},
             ),
+            ("reports", "Reports (sales, time sheet, production...)", "r", "reports", {"label": "Reports"}),
         ],
     ),
     *_in("stage_list", [("go", "Run the stage's main action", "enter", "choose", {"label": "Go", "show": False})]),
@@ -670,6 +672,19 @@ SCREEN_ACTIONS += [
                 "unlock",
                 {"label": "Unlock", "priority": True},
             ),
+            ("close", "Close", "escape", "close"),
+        ],
+    ),
+]
+
+# The Reports screen (screens/reports.py): its fields take letters, so its keys carry a modifier.
+SCREEN_ACTIONS += [
+    *_in(
+        "reports",
+        [
+            ("run", "Run the report over the period", "ctrl+r", "run", {"label": "Run", "priority": True}),
+            ("csv", "Save the report as CSV", "alt+c", "save('csv')", {"label": "CSV", "priority": True}),
+            ("pdf", "Save the report as PDF", "alt+p", "save('pdf')", {"label": "PDF", "priority": True}),
             ("close", "Close", "escape", "close"),
         ],
     ),
