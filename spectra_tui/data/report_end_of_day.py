@@ -118,25 +118,25 @@ def totals(lines: list[DayLine]) -> Totals:
 
 MONEY_COLUMNS = (
     Column("Day", "date", 10),
-    Column("Payments", "money", 12),
-    Column("Deposits", "money", 12),
-    Column("Refunds", "money", 12),
-    Column("Voids", "money", 12),
-    Column("Net", "money", 12),
+    Column("Payments", "money", 11),
+    Column("Deposits", "money", 11),
+    Column("Refunds", "money", 11),
+    Column("Voids", "money", 11),
+    Column("Net", "money", 11),
 )
 DRAWER_COLUMNS = (
     Column("Day", "date", 10),
-    Column("Expected", "money", 12),
-    Column("Counted", "money", 12),
+    Column("Expected", "money", 11),
+    Column("Counted", "money", 11),
     Column("Difference", "money", 11),
-    Column("Posted", "text", 26),
+    Column("Posted", "text", 24),
 )
 METHOD_NAMES = {"cash": "Cash", "check": "Check", "card": "Card", "other": "Other"}
 
 
 def method_columns(methods: list[str]) -> tuple[Column, ...]:
     """A column per method: the four, and any other one used."""
-    return (Column("Day", "date", 10), *(Column(METHOD_NAMES.get(m, m.capitalize()), "money", 12) for m in methods))
+    return (Column("Day", "date", 10), *(Column(METHOD_NAMES.get(m, m.capitalize()), "money", 11) for m in methods))
 
 
 def money_taken_row(line: DayLine) -> tuple:

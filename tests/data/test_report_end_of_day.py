@@ -117,5 +117,5 @@ def test_the_report_three_tables_within_80_columns_and_their_totals_add_up(shop)
     assert drawer.totals == ("", 35000, 26500, -500, "1 day posted")
     text = reports.to_text(report)
     assert max(len(line) for line in text.splitlines()) <= 80
-    assert "03/04/2030      $270.00      $265.00      -$5.00 rita 03/04 20:00" in text.splitlines()
-    assert "03/04/2030      $560.00      $100.00      -$50.00     -$150.00      $460.00" in text.splitlines()
+    assert "03/04/2030     $270.00     $265.00      -$5.00 rita 03/04 20:00" in text.splitlines()
+    assert "03/04/2030     $560.00     $100.00     -$50.00    -$150.00     $460.00" in text.splitlines()
