@@ -332,6 +332,13 @@ class SpectraApp(App):
         if not isinstance(self.screen, SessionTypesScreen):
             self.push_screen(SessionTypesScreen())
 
+    def action_end_of_day(self) -> None:
+        """End of Day (Home's key, the palette): today's money, the count, posting."""
+        from .screens.end_of_day import EndOfDayScreen
+
+        if not isinstance(self.screen, EndOfDayScreen):
+            self.push_screen(EndOfDayScreen())
+
     def action_session_search(self) -> None:
         from .screens.open_record import open_session
         from .screens.sessions import SessionSearchDialog

@@ -10,8 +10,9 @@ password (cli/credentials.py says from where; the lockout applies) before its
 handler runs: it sets ``needs_user`` (True, or a function of the parsed
 arguments asked once the studio is open: the first owner's account needs
 nobody). They are `user`, `capture`, `import-images` (each picture's
-audit entry names who brought it in) and `import-clients`. Commands that only read (check, sessions,
-ical, invoice-pdf) or make a studio (init, demo) run without a user and ignore --user,
+audit entry names who brought it in), `import-clients` and `restore`. Commands
+that only read (check, sessions, ical, invoice-pdf, backup, report but the
+manager's reports) or make a studio (init, demo) run without a user and ignore --user,
 as does the scheduled send-reminders (it runs as "system").
 `timesheet` and `export` run as a user too: what they read is partly or
 wholly a manager's (data/permissions.py).
@@ -42,6 +43,7 @@ COMMAND_MODULES = (
     "user",
     "timesheet",
     "export",
+    "report",
     "send_reminders",
     "backup",
     "restore",
@@ -110,7 +112,7 @@ def sign_in_for_command(args) -> None:
 
 
 # Options whose value may begin with a dash ("--date -1d"): argparse would take it for an option.
-DASHED_VALUE_OPTIONS = ("--date", "--week")
+DASHED_VALUE_OPTIONS = ("--date", "--week", "--from", "--to")
 
 
 def attach_dashed_values(argv: list[str]) -> list[str]:

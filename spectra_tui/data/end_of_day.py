@@ -124,7 +124,13 @@ def is_posted(day: dt.date) -> bool:
     return latest is not None and latest.action == DayPost.POST
 
 
-def refuse_posted(day: dt.date, doing: str) -> None:
+CORRECT_ON_AN_OPEN_DAY = (
+    "Make the correction on an open day (a refund, a credit memo), or a manager unlocks the day first."
+)
+UNLOCK_TODAY_FIRST = "No more money is taken today until a manager unlocks the day in End of Day."
+
+
+def refuse_posted(day: dt.date, doing: str, way_out: str = CORRECT_ON_AN_OPEN_DAY) -> None:
     """Raise DayPosted (saying who posted it, when, and the way out) when ``day`` is posted."""
     latest = latest_post(day)
     if latest is None or latest.action != DayPost.POST:
@@ -132,8 +138,7 @@ def refuse_posted(day: dt.date, doing: str) -> None:
     when = clock.to_local(latest.at)
     raise DayPosted(
         f"The books of {day:%a %m/%d/%Y} were posted by {latest.by or 'someone'} at {when:%m/%d %H:%M}: "
-        f"{doing} would change them. Make the correction on an open day (a refund, a credit memo), "
-        "or a manager unlocks the day first."
+        f"{doing} would change them. {way_out}"
     )
 
 
@@ -149,7 +154,7 @@ def refuse_posted_invoice(invoice: Invoice, doing: str) -> None:
 
 def refuse_posted_today(doing: str) -> None:
     """New money is written today: not once today is posted."""
-    refuse_posted(clock.today(), doing)
+    refuse_posted(clock.today(), doing, UNLOCK_TODAY_FIRST)
 
 
 # ---------------------------------------------------------------- post, unlock

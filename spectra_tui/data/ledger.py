@@ -288,8 +288,18 @@ def _payable(invoice: Invoice, what: str) -> None:
 
 def check_payable(invoice: Invoice) -> None:
     """Raise the readable reason when the invoice takes no payment (an estimate,
-    a void invoice, a credit memo); screens ask before opening the payment form."""
+    a void invoice, a credit memo, today's books posted); screens ask before
+    opening the payment form."""
     _payable(invoice, "a payment")
+    end_of_day.refuse_posted_today("a new payment")
+
+
+def check_voidable(entry: LedgerEntry) -> None:
+    """Raise the readable reason when the entry cannot be voided (a void, its
+    day's books posted); screens ask before asking for the void's reason."""
+    if entry.kind == VOID:
+        raise ValidationError("A void cannot itself be voided; enter the payment again instead.")
+    end_of_day.refuse_posted_entry(entry, f"voiding this {KIND_LABELS.get(entry.kind, entry.kind).lower()}")
 
 
 def _same_client(invoice: Invoice, client_id: int) -> None:
@@ -499,10 +509,8 @@ def void_entry(entry: LedgerEntry, reason: str) -> LedgerEntry:
     require(Permission.VOID_PAYMENT)
     if not (reason or "").strip():
         raise ValidationError("Give the reason for the void.", "reason")
-    if entry.kind == VOID:
-        raise ValidationError("A void cannot itself be voided; enter the payment again instead.")
     with database.atomic():
-        end_of_day.refuse_posted_entry(entry, f"voiding this {KIND_LABELS.get(entry.kind, entry.kind).lower()}")
+        check_voidable(entry)
         if entry.id in voided_ids([entry.id]):
             raise ValidationError("That entry is already void.")
         for invoice_id in (entry.invoice_id, entry.target_invoice_id):

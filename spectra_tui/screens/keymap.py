@@ -102,6 +102,8 @@ APP_ACTIONS: list[Action] = [
     # The catalog (managers and the owner): also in the palette, Studio Settings and the setup.
     _app("price_lists", "Price lists: items and packages", "ctrl+f8", "price_lists", GENERAL_GROUP, show=False),
     _app("session_types", "Session types", "ctrl+f7", "session_types", GENERAL_GROUP, show=False),
+    # End of Day (a manager posts; anyone reads the day's figures): also Home's key and the palette.
+    _app("end_of_day", "End of Day: the day's money, the cash count, posting", "ctrl+f6", "end_of_day", show=False),
 ]
 
 # Screen scopes: id prefix -> the heading in Help.
@@ -158,6 +160,8 @@ SCOPES: dict[str, str] = {
     "clock_dialog": "Time clock",
     "time_sheet": "Time sheet",
     "export": "Exports (Clients, Sessions and Invoices hubs)",
+    "eod": "End of Day",
+    "reports": "Reports",
 }
 
 CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes", "messages")
@@ -208,6 +212,14 @@ SCREEN_ACTIONS: list[Action] = [
             ("open_client", "Open the line's client", "c", "open_client", {"label": "Open client"}),
             ("task_done", "Mark the task done", "d", "task_done", {"label": "Task done"}),
             ("set_up", "Set up the studio (staff, rooms, session types)", "s", "set_up", {"label": "Set up"}),
+            (
+                "end_of_day",
+                "End of Day: the day's money, the cash count, posting",
+                "e",
+                "app.end_of_day",
+                {"label": "End of Day"},
+            ),
+            ("reports", "Reports (sales, time sheet, production...)", "r", "reports", {"label": "Reports"}),
         ],
     ),
     *_in("stage_list", [("go", "Run the stage's main action", "enter", "choose", {"label": "Go", "show": False})]),
@@ -683,6 +695,39 @@ SCREEN_ACTIONS += [
             ("edit", "Edit the entry (managers)", "e", "edit_entry", {"label": "Edit"}),
             ("add", "Add an entry (managers)", "a", "add_entry", {"label": "Add"}),
             ("person", "Another person's sheet (managers)", "u", "choose_person", {"label": "Person"}),
+            ("close", "Close", "escape", "close"),
+        ],
+    ),
+]
+
+# End of Day (screens/end_of_day.py): its fields take digits and letters, so its keys carry a modifier or are priority.
+SCREEN_ACTIONS += [
+    *_in(
+        "eod",
+        [
+            ("previous_day", "The day before", "pageup", "step_day(-1)", PRIORITY_HIDDEN),
+            ("next_day", "The day after", "pagedown", "step_day(1)", PRIORITY_HIDDEN),
+            ("post", "Post the day (managers)", "alt+p", "post", {"label": "Post", "priority": True}),
+            (
+                "unlock",
+                "Unlock the posted day (managers, with a reason)",
+                "alt+u",
+                "unlock",
+                {"label": "Unlock", "priority": True},
+            ),
+            ("close", "Close", "escape", "close"),
+        ],
+    ),
+]
+
+# The Reports screen (screens/reports.py): its fields take letters, so its keys carry a modifier.
+SCREEN_ACTIONS += [
+    *_in(
+        "reports",
+        [
+            ("run", "Run the report over the period", "ctrl+r", "run", {"label": "Run", "priority": True}),
+            ("csv", "Save the report as CSV", "alt+c", "save('csv')", {"label": "CSV", "priority": True}),
+            ("pdf", "Save the report as PDF", "alt+p", "save('pdf')", {"label": "PDF", "priority": True}),
             ("close", "Close", "escape", "close"),
         ],
     ),

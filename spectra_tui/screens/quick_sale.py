@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, RadioButton, RadioSet, Static
 
-from ..data import quick_sale
+from ..data import end_of_day, quick_sale
 from ..data.models import Client, LedgerEntry, PriceItem
 from ..data.money import format_money, parse_money
 from . import keymap
@@ -410,6 +410,7 @@ def open_quick_sale(app) -> None:
         app.windows.bring_back(left_open)
         return
     try:
+        end_of_day.refuse_posted_today("a quick sale")  # said before anything is typed
         items = quick_sale.offered_items()
         list_name = quick_sale.price_list().name
     except quick_sale.NoPriceList as error:

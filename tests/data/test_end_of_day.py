@@ -249,3 +249,20 @@ def test_check_finds_a_posted_day_changed_behind_the_app_s_back(shop):
     LedgerEntry.update(amount_cents=400).where(LedgerEntry.id == payment.id).execute()  # by SQL, past every rule
     found = {(v.subject, v.problem) for v in check.run_checks()}
     assert ("posted day 03/04/2030", "its cash expected was $40.00 when posted, $4.00 now") in found
+
+
+def test_the_screens_are_told_before_asking_a_payment_of_a_posted_today_or_a_void_of_a_posted_day(shop):
+    invoice = sale(shop, 9000)
+    payment = ledger.take_payment(invoice, 4000, "cash")
+    ledger.check_payable(invoice)
+    ledger.check_voidable(payment)
+    at(20)
+    end_of_day.post_day(DAY, 4000)
+    with pytest.raises(end_of_day.DayPosted, match="a new payment would change them. No more money is taken today"):
+        ledger.check_payable(Invoice.get_by_id(invoice.id))
+    with pytest.raises(end_of_day.DayPosted, match="voiding this payment would change them. Make the correction"):
+        ledger.check_voidable(payment)
+    at(9, 0, DAY + dt.timedelta(days=1))  # tomorrow is open: a payment, yes; yesterday's payment, still no void
+    ledger.check_payable(Invoice.get_by_id(invoice.id))
+    with pytest.raises(end_of_day.DayPosted):
+        ledger.check_voidable(payment)

@@ -32,6 +32,7 @@ NAMED_KEYS = {"escape": "\x1b", "enter": "\r", "tab": "\t", "delete": "\x1b[3~",
               "slash": "/", "ctrl+pageup": "\x1b[5;5~", "ctrl+pagedown": "\x1b[6;5~",
               "ctrl+f9": "\x1b[20;5~", "ctrl+f10": "\x1b[21;5~",  # Staff, the setup (also in the palette)
               "ctrl+f7": "\x1b[18;5~", "ctrl+f8": "\x1b[19;5~",  # Session types, Price lists (and the palette)
+              "ctrl+f6": "\x1b[17;5~",  # End of Day (also Home's key and the palette)
               "plus": "+", "minus": "-", "equals_sign": "=",  # Order info's quantities
               "left_square_bracket": "[", "right_square_bracket": "]"}  # Order info moves the presentation
 

@@ -493,6 +493,11 @@ class InvoiceRecord(RecordScreen):
             what = "is a void" if entry.kind == LedgerEntry.VOID else "is already voided"
             self.notify(f"Entry #{entry.id} {what}: choose a payment or credit to void.", timeout=5)
             return
+        try:
+            ledger.check_voidable(entry)  # a posted day's entry: said before a reason is asked for
+        except DomainError as error:
+            self.notify(str(error), title="Not possible", severity="error", timeout=10)
+            return
         self.app.push_screen(
             void_entry_dialog(entry),
             self._after_dialog(lambda _void: f"Entry #{entry.id} voided. {self._money_summary()}"),
