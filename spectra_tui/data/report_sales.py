@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from peewee import JOIN, Expression, Field, ModelSelect, fn
 
-from .models import Client, Invoice, Session, SessionType, User
+from .models import Client, Invoice, Session, SessionType, User, tuples
 
 NO_SESSION = "No session"
 NO_LEAD_SOURCE = "(none)"
@@ -76,18 +76,18 @@ def _largest_first(rows: Iterable[SalesRow]) -> list[SalesRow]:
     return sorted(rows, key=lambda row: (-row.subtotal_cents, row.label))
 
 
-def _grouped(label: Field, start: dt.date, end: dt.date, empty: str, query: ModelSelect) -> list[SalesRow]:
+def _grouped(label: Field, start: dt.date, end: dt.date, empty: str, query: ModelSelect[Invoice]) -> list[SalesRow]:
     """One row per value of ``label`` in ``query`` (the invoices with what they
     are grouped by joined), ``empty`` for none, largest first."""
     merged: dict[str, list[int]] = {}
-    for name, *figures in query.where(counted(start, end)).group_by(label).tuples():
+    for name, *figures in tuples(query.where(counted(start, end)).group_by(label)):
         sums = merged.setdefault(name or empty, [0, 0, 0, 0])  # "" and NULL are both "none"
         for index, figure in enumerate(figures):
             sums[index] += int(figure)
     return _largest_first(_row(name, *sums) for name, sums in merged.items())
 
 
-def _with_session(label: Field) -> ModelSelect:
+def _with_session(label: Field) -> ModelSelect[Invoice]:
     return Invoice.select(label, *_sums()).join(Session, JOIN.LEFT_OUTER, on=(Invoice.session == Session.id))
 
 
@@ -113,7 +113,7 @@ def by_month(start: dt.date, end: dt.date) -> list[SalesRow]:
     every database does alike, then by month here: a few hundred rows at most)."""
     query = Invoice.select(Invoice.invoice_date, *_sums()).where(counted(start, end)).group_by(Invoice.invoice_date)
     months: dict[tuple[int, int], list[int]] = {}
-    for day, *figures in query.tuples():
+    for day, *figures in tuples(query):
         day = day if isinstance(day, dt.date) else dt.date.fromisoformat(str(day))
         sums = months.setdefault((day.year, day.month), [0, 0, 0, 0])
         for index, figure in enumerate(figures):
@@ -122,7 +122,7 @@ def by_month(start: dt.date, end: dt.date) -> list[SalesRow]:
 
 
 def whole(start: dt.date, end: dt.date) -> SalesRow:
-    count, subtotal, tax, total = Invoice.select(*_sums()).where(counted(start, end)).tuples().get()
+    ((count, subtotal, tax, total),) = tuples(Invoice.select(*_sums()).where(counted(start, end)))
     return _row("Total", count, subtotal, tax, total)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from peewee import Case, fn
 
 from . import end_of_day
-from .models import Invoice, InvoiceLine
+from .models import Invoice, InvoiceLine, tuples
 from .report_sales import counted
 
 
@@ -51,7 +51,7 @@ def _lines_by_day(start: dt.date, end: dt.date) -> dict[dt.date, tuple[int, int]
         .where(counted(start, end))
         .group_by(Invoice.invoice_date)
     )
-    return {_day(day): (int(taxable), int(other)) for day, taxable, other in query.tuples()}
+    return {_day(day): (int(taxable), int(other)) for day, taxable, other in tuples(query)}
 
 
 def _tax_by_day(start: dt.date, end: dt.date) -> dict[dt.date, tuple[int, int]]:
@@ -65,7 +65,7 @@ def _tax_by_day(start: dt.date, end: dt.date) -> dict[dt.date, tuple[int, int]]:
         .where(counted(start, end))
         .group_by(Invoice.invoice_date)
     )
-    return {_day(day): (int(tax), int(included)) for day, tax, included in query.tuples()}
+    return {_day(day): (int(tax), int(included)) for day, tax, included in tuples(query)}
 
 
 def by_day(start: dt.date, end: dt.date) -> list[TaxDay]:

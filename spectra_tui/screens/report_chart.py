@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 from ..data.money import format_money
@@ -81,5 +82,5 @@ class ReportChart(Widget):
         text.stylize("bold", 0, len(lines[0]))
         return text
 
-    def get_content_height(self, container, viewport, width: int) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 1 + len(self.chart.labels)
