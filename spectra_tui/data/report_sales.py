@@ -145,3 +145,66 @@ def share_tenths(part_cents: int, whole_cents: int) -> int:
         return 0
     sign = -1 if (part_cents < 0) != (whole_cents < 0) else 1
     return sign * ((abs(part_cents) * 2000 // abs(whole_cents) + 1) // 2)
+
+
+# ---------------------------------------------------------------- the report's tables
+# In the report contract's shape (reports.Section, Column, Chart; reports.py is
+# not on this branch yet): (title, kind, width) columns, rows of cells in column
+# order, a total row; money in cents, the share in tenths of a percent.
+
+COLUMNS = (
+    ("Count", "count", 6),
+    ("Subtotal", "money", 14),
+    ("Tax", "money", 12),
+    ("Total", "money", 14),
+    ("Share", "percent", 7),
+)
+FIRST_WIDTH = 20  # the label column: 20 + the five above = 73 cells, 78 with a space between each
+SECTIONS = (
+    ("By session type", "Session type", "by_session_type"),
+    ("By photographer", "Photographer", "by_photographer"),
+    ("By lead source", "Lead source", "by_lead_source"),
+    ("By month", "Month", "by_month"),
+)
+NOTES = [
+    "Invoices and credit memos dated in the period; estimates and void invoices are left out; credit memos subtract.",
+    "Subtotal: before tax (where prices include the tax, it is taken off). Share: of the whole subtotal. "
+    "Count: invoices and credit memos, one each.",
+    f'Generic invoices, quick sales and credit memos without a session: "{NO_SESSION}". The lead source is '
+    f'the client\'s ("{NO_LEAD_SOURCE}" when not given).',
+]
+
+
+def cells(row: SalesRow, whole: SalesRow) -> tuple[str, int, int, int, int, int]:
+    share = share_tenths(row.subtotal_cents, whole.subtotal_cents)
+    return (row.label, row.count, row.subtotal_cents, row.tax_cents, row.total_cents, share)
+
+
+def tables(figures: SalesAnalysis) -> list[tuple[str, tuple[tuple[str, str, int], ...], list[tuple], tuple]]:
+    """The report's sections: (title, columns, rows, total row)."""
+    whole = figures.whole
+    return [
+        (
+            title,
+            ((first, "text", FIRST_WIDTH), *COLUMNS),
+            [cells(row, whole) for row in getattr(figures, rows)],
+            cells(whole, whole),
+        )
+        for title, first, rows in SECTIONS
+    ]
+
+
+def charts(figures: SalesAnalysis) -> list[tuple[str, list[str], list[int]]]:
+    """The report's bar charts (title, labels, values in cents): a picture of the months and the session types."""
+    return [
+        (
+            "Sales by month (before tax)",
+            [r.label for r in figures.by_month],
+            [r.subtotal_cents for r in figures.by_month],
+        ),
+        (
+            "Sales by session type (before tax)",
+            [r.label for r in figures.by_session_type],
+            [r.subtotal_cents for r in figures.by_session_type],
+        ),
+    ]

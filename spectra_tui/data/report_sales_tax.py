@@ -89,3 +89,32 @@ def total(days: list[TaxDay]) -> TaxDay:
         sum(day.tax_cents for day in days),
         all(day.posted for day in days),
     )
+
+
+# ---------------------------------------------------------------- the report's table
+# In the report contract's shape (reports.Section, Column; reports.py is not on
+# this branch yet): (title, kind, width) columns, rows of cells in column order.
+
+COLUMNS = (
+    ("Day", "date", 10),
+    ("Taxable sales", "money", 16),
+    ("Non-taxable", "money", 16),
+    ("Tax", "money", 14),
+    ("Posted", "text", 6),
+)  # 62 cells, 66 with a space between each
+NOTES = [
+    "By the invoice's date (the books' posting date): invoices and credit memos; estimates and void invoices are "
+    "left out; credit memos subtract.",
+    "Sales are before tax (where prices include the tax, it is taken off the taxable sales); the tax is what the "
+    "invoices charge, paid or not.",
+    "Posted: the day's books are posted (End of Day); a day not posted may still change.",
+]
+
+
+def cells(row: TaxDay) -> tuple[dt.date | str, int, int, int, str]:
+    return (row.day or "Total", row.taxable_cents, row.non_taxable_cents, row.tax_cents, "yes" if row.posted else "no")
+
+
+def table(days: list[TaxDay]) -> tuple[str, tuple[tuple[str, str, int], ...], list[tuple], tuple]:
+    """The report's one section: (title, columns, rows, total row)."""
+    return ("By posting day", COLUMNS, [cells(day) for day in days], cells(total(days)))

@@ -102,3 +102,20 @@ def test_the_demo_studio_against_its_invoices(empty_db):
     assert rows(analysis.by_month) == grouped(lambda i: i.invoice_date.strftime("%b %Y"))
     assert len(analysis.by_month) >= 6 and len(analysis.by_photographer) >= 2
     assert_sections_add_up(analysis)
+
+
+def test_the_tables_fit_78_cells_and_each_total_is_its_column_sum(known):
+    figures = report_sales.analysis(START, END)
+    tables = report_sales.tables(figures)
+    assert [title for title, *_ in tables] == ["By session type", "By photographer", "By lead source", "By month"]
+    for _title, columns, table_rows, totals in tables:
+        assert sum(width for _name, _kind, width in columns) + len(columns) - 1 <= 78
+        assert all(len(row) == len(columns) for row in [*table_rows, totals])
+        for index, (_name, kind, _width) in enumerate(columns):
+            if kind in ("count", "money"):
+                assert totals[index] == sum(row[index] for row in table_rows)
+        assert totals == ("Total", 8, 54000, 4100, 58100, 1000)
+    assert tables[0][2][0] == ("Family", *FAMILY, 685)  # 370.00 of 540.00: 68.5%
+    month_chart, type_chart = report_sales.charts(figures)
+    assert month_chart == ("Sales by month (before tax)", ["Mar 2030", "Apr 2030"], [15000, 39000])
+    assert type_chart[1:] == (["Family", "Headshot", "No session"], [37000, 11500, 5500])

@@ -67,3 +67,12 @@ def test_the_demo_studio_against_its_lines(empty_db):
     assert figures([*days, total]) == {key: tuple(sums) for key, sums in expected.items()}
     assert total.taxable_cents > 0 and total.non_taxable_cents != 0 and total.tax_cents > 0
     assert total.taxable_cents + total.non_taxable_cents == report_sales.whole(start, end).subtotal_cents
+
+
+def test_the_table_fits_78_cells_and_its_total_is_the_column_sums(known):
+    title, columns, rows, totals = report_sales_tax.table(report_sales_tax.by_day(START, END))
+    assert title == "By posting day" and sum(width for _n, _k, width in columns) + len(columns) - 1 <= 78
+    assert rows[0] == (dt.date(2030, 3, 10), 15000, 0, 1500, "yes")
+    assert rows[1] == (dt.date(2030, 4, 1), 9000, 3000, 900, "no")
+    assert totals == ("Total", 41000, 13000, 4100, "no")
+    assert all(totals[i] == sum(row[i] for row in rows) for i in (1, 2, 3))
