@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from peewee import JOIN, Expression, Field, ModelSelect, fn
 
 from .models import Client, Invoice, Session, SessionType, User, tuples
+from .reports import Chart, Column, Report, ReportSpec, Section, period_text, register
 
 NO_SESSION = "No session"
 NO_LEAD_SOURCE = "(none)"
@@ -147,19 +149,16 @@ def share_tenths(part_cents: int, whole_cents: int) -> int:
     return sign * ((abs(part_cents) * 2000 // abs(whole_cents) + 1) // 2)
 
 
-# ---------------------------------------------------------------- the report's tables
-# In the report contract's shape (reports.Section, Column, Chart; reports.py is
-# not on this branch yet): (title, kind, width) columns, rows of cells in column
-# order, a total row; money in cents, the share in tenths of a percent.
+# ---------------------------------------------------------------- the report
 
 COLUMNS = (
-    ("Count", "count", 6),
-    ("Subtotal", "money", 14),
-    ("Tax", "money", 12),
-    ("Total", "money", 14),
-    ("Share", "percent", 7),
+    Column("Count", "count", 6),
+    Column("Subtotal", "money", 14),
+    Column("Tax", "money", 12),
+    Column("Total", "money", 14),
+    Column("Share", "percent", 7),
 )
-FIRST_WIDTH = 20  # the label column: 20 + the five above = 73 cells, 78 with a space between each
+FIRST_WIDTH = 20  # the label column: 20 + the five above = 73 cells, 78 with the gaps
 SECTIONS = (
     ("By session type", "Session type", "by_session_type"),
     ("By photographer", "Photographer", "by_photographer"),
@@ -175,36 +174,36 @@ NOTES = [
 ]
 
 
-def cells(row: SalesRow, whole: SalesRow) -> tuple[str, int, int, int, int, int]:
-    share = share_tenths(row.subtotal_cents, whole.subtotal_cents)
+def cells(row: SalesRow, whole: SalesRow) -> tuple[str, int, int, int, int, Decimal]:
+    share = Decimal(share_tenths(row.subtotal_cents, whole.subtotal_cents)).scaleb(-1)
     return (row.label, row.count, row.subtotal_cents, row.tax_cents, row.total_cents, share)
 
 
-def tables(figures: SalesAnalysis) -> list[tuple[str, tuple[tuple[str, str, int], ...], list[tuple], tuple]]:
-    """The report's sections: (title, columns, rows, total row)."""
+def sections(figures: SalesAnalysis) -> list[Section]:
     whole = figures.whole
     return [
-        (
+        Section(
             title,
-            ((first, "text", FIRST_WIDTH), *COLUMNS),
+            (Column(first, "text", FIRST_WIDTH), *COLUMNS),
             [cells(row, whole) for row in getattr(figures, rows)],
-            cells(whole, whole),
+            totals=cells(whole, whole),
         )
         for title, first, rows in SECTIONS
     ]
 
 
-def charts(figures: SalesAnalysis) -> list[tuple[str, list[str], list[int]]]:
-    """The report's bar charts (title, labels, values in cents): a picture of the months and the session types."""
+def charts(figures: SalesAnalysis) -> list[Chart]:
+    """A picture of the months and of the session types (values in cents)."""
+    months, types = figures.by_month, figures.by_session_type
     return [
-        (
-            "Sales by month (before tax)",
-            [r.label for r in figures.by_month],
-            [r.subtotal_cents for r in figures.by_month],
-        ),
-        (
-            "Sales by session type (before tax)",
-            [r.label for r in figures.by_session_type],
-            [r.subtotal_cents for r in figures.by_session_type],
-        ),
+        Chart("Sales by month (before tax)", [r.label for r in months], [r.subtotal_cents for r in months]),
+        Chart("Sales by session type (before tax)", [r.label for r in types], [r.subtotal_cents for r in types]),
     ]
+
+
+def build(start: dt.date, end: dt.date) -> Report:
+    figures = analysis(start, end)
+    return Report("sales", "Sales Analysis", period_text(start, end), sections(figures), charts(figures), NOTES)
+
+
+register(ReportSpec("sales", "Sales Analysis", build, default_period="month"))

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from peewee import Case, fn
 
-from . import end_of_day
+from . import end_of_day, report_sales
 from .models import Invoice, InvoiceLine, tuples
-from .report_sales import counted
+from .reports import Column, Report, ReportSpec, Section, period_text, register
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _lines_by_day(start: dt.date, end: dt.date) -> dict[dt.date, tuple[int, int]
             fn.COALESCE(fn.SUM(Case(None, [(InvoiceLine.taxable, 0)], amount)), 0),
         )
         .join(Invoice, on=(InvoiceLine.invoice == Invoice.id))
-        .where(counted(start, end))
+        .where(report_sales.counted(start, end))
         .group_by(Invoice.invoice_date)
     )
     return {_day(day): (int(taxable), int(other)) for day, taxable, other in tuples(query)}
@@ -62,7 +62,7 @@ def _tax_by_day(start: dt.date, end: dt.date) -> dict[dt.date, tuple[int, int]]:
             fn.COALESCE(fn.SUM(Invoice.tax_cents), 0),
             fn.COALESCE(fn.SUM(Case(None, [(Invoice.tax_included, Invoice.tax_cents)], 0)), 0),
         )
-        .where(counted(start, end))
+        .where(report_sales.counted(start, end))
         .group_by(Invoice.invoice_date)
     )
     return {_day(day): (int(tax), int(included)) for day, tax, included in tuples(query)}
@@ -91,17 +91,15 @@ def total(days: list[TaxDay]) -> TaxDay:
     )
 
 
-# ---------------------------------------------------------------- the report's table
-# In the report contract's shape (reports.Section, Column; reports.py is not on
-# this branch yet): (title, kind, width) columns, rows of cells in column order.
+# ---------------------------------------------------------------- the report
 
 COLUMNS = (
-    ("Day", "date", 10),
-    ("Taxable sales", "money", 16),
-    ("Non-taxable", "money", 16),
-    ("Tax", "money", 14),
-    ("Posted", "text", 6),
-)  # 62 cells, 66 with a space between each
+    Column("Day", "date", 10),
+    Column("Taxable sales", "money", 16),
+    Column("Non-taxable", "money", 16),
+    Column("Tax", "money", 14),
+    Column("Posted", "text", 6),
+)  # 62 cells, 66 with the gaps
 NOTES = [
     "By the invoice's date (the books' posting date): invoices and credit memos; estimates and void invoices are "
     "left out; credit memos subtract.",
@@ -112,9 +110,24 @@ NOTES = [
 
 
 def cells(row: TaxDay) -> tuple[dt.date | str, int, int, int, str]:
-    return (row.day or "Total", row.taxable_cents, row.non_taxable_cents, row.tax_cents, "yes" if row.posted else "no")
+    """A day's row; the total's has no day (its line is under the rule) and no posted."""
+    posted = "" if row.day is None else "yes" if row.posted else "no"
+    return (row.day or "", row.taxable_cents, row.non_taxable_cents, row.tax_cents, posted)
 
 
-def table(days: list[TaxDay]) -> tuple[str, tuple[tuple[str, str, int], ...], list[tuple], tuple]:
-    """The report's one section: (title, columns, rows, total row)."""
-    return ("By posting day", COLUMNS, [cells(day) for day in days], cells(total(days)))
+def section(days: list[TaxDay]) -> Section:
+    posted = sum(1 for day in days if day.posted)
+    return Section(
+        "By posting day",
+        COLUMNS,
+        [cells(day) for day in days],
+        totals=cells(total(days)),
+        note=f"The last line is the period's total; {posted} of its {len(days)} days with sales are posted.",
+    )
+
+
+def build(start: dt.date, end: dt.date) -> Report:
+    return Report("sales-tax", "Sales Tax", period_text(start, end), [section(by_day(start, end))], notes=NOTES)
+
+
+register(ReportSpec("sales-tax", "Sales Tax", build, default_period="month"))

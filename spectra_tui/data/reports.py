@@ -385,4 +385,4 @@ def save(report: Report, fmt: Literal["csv", "pdf"], path: Path | None = None) -
 
 
 # The report modules: each registers its spec at import.
-from . import report_production, report_time_sheet  # noqa: E402, F401
+from . import report_production, report_sales, report_sales_tax, report_time_sheet  # noqa: E402, F401

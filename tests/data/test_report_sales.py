@@ -3,12 +3,13 @@ answers (tests/sales_studio.py), and on the demo studio against sums computed
 here over the Invoice rows; every section's rows add up to the whole."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 import sales_studio
 from sales_studio import END, START
-from spectra_tui.data import report_sales
+from spectra_tui.data import report_sales, reports
 from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.models import Client, Invoice, Session, SessionType, User
 from spectra_tui.data.report_sales import SalesRow
@@ -104,18 +105,23 @@ def test_the_demo_studio_against_its_invoices(empty_db):
     assert_sections_add_up(analysis)
 
 
-def test_the_tables_fit_78_cells_and_each_total_is_its_column_sum(known):
-    figures = report_sales.analysis(START, END)
-    tables = report_sales.tables(figures)
-    assert [title for title, *_ in tables] == ["By session type", "By photographer", "By lead source", "By month"]
-    for _title, columns, table_rows, totals in tables:
-        assert sum(width for _name, _kind, width in columns) + len(columns) - 1 <= 78
-        assert all(len(row) == len(columns) for row in [*table_rows, totals])
-        for index, (_name, kind, _width) in enumerate(columns):
-            if kind in ("count", "money"):
-                assert totals[index] == sum(row[index] for row in table_rows)
-        assert totals == ("Total", 8, 54000, 4100, 58100, 1000)
-    assert tables[0][2][0] == ("Family", *FAMILY, 685)  # 370.00 of 540.00: 68.5%
-    month_chart, type_chart = report_sales.charts(figures)
-    assert month_chart == ("Sales by month (before tax)", ["Mar 2030", "Apr 2030"], [15000, 39000])
-    assert type_chart[1:] == (["Family", "Headshot", "No session"], [37000, 11500, 5500])
+def test_the_report_fits_78_cells_and_each_total_is_its_column_sum(known):
+    report = reports.build(reports.get_spec("sales"), START, END)
+    assert (report.name, report.title, report.period) == ("sales", "Sales Analysis", "03/01/2030 – 04/30/2030")
+    titles = [section.title for section in report.sections]
+    assert titles == ["By session type", "By photographer", "By lead source", "By month"]
+    for section in report.sections:
+        assert sum(column.width for column in section.columns) + len(section.columns) - 1 <= 78
+        assert all(len(row) == len(section.columns) for row in [*section.rows, section.totals])
+        for index, column in enumerate(section.columns):
+            if column.kind in ("count", "money"):
+                assert section.totals[index] == sum(row[index] for row in section.rows)
+        assert section.totals == ("Total", 8, 54000, 4100, 58100, Decimal("100.0"))
+    assert report.sections[0].rows[0] == ("Family", *FAMILY, Decimal("68.5"))  # 370.00 of 540.00
+    month_chart, type_chart = report.charts
+    assert (month_chart.labels, month_chart.values) == (["Mar 2030", "Apr 2030"], [15000, 39000])
+    assert (type_chart.labels, type_chart.values) == (["Family", "Headshot", "No session"], [37000, 11500, 5500])
+    text = reports.to_text(report)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "Family                    3        $370.00       $34.00        $404.00   68.5%" in text
+    assert "Total                     8        $540.00       $41.00        $581.00  100.0%" in text

@@ -10,7 +10,7 @@ import pytest
 
 import sales_studio
 from sales_studio import END, START
-from spectra_tui.data import end_of_day, report_sales, report_sales_tax
+from spectra_tui.data import end_of_day, report_sales, report_sales_tax, reports
 from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.report_sales_tax import TaxDay
 
@@ -69,10 +69,17 @@ def test_the_demo_studio_against_its_lines(empty_db):
     assert total.taxable_cents + total.non_taxable_cents == report_sales.whole(start, end).subtotal_cents
 
 
-def test_the_table_fits_78_cells_and_its_total_is_the_column_sums(known):
-    title, columns, rows, totals = report_sales_tax.table(report_sales_tax.by_day(START, END))
-    assert title == "By posting day" and sum(width for _n, _k, width in columns) + len(columns) - 1 <= 78
-    assert rows[0] == (dt.date(2030, 3, 10), 15000, 0, 1500, "yes")
-    assert rows[1] == (dt.date(2030, 4, 1), 9000, 3000, 900, "no")
-    assert totals == ("Total", 41000, 13000, 4100, "no")
-    assert all(totals[i] == sum(row[i] for row in rows) for i in (1, 2, 3))
+def test_the_report_fits_78_cells_and_its_total_is_the_column_sums(known):
+    report = reports.build(reports.get_spec("sales-tax"), START, END)
+    (section,) = report.sections
+    assert section.title == "By posting day"
+    assert sum(column.width for column in section.columns) + len(section.columns) - 1 <= 78
+    assert section.rows[0] == (dt.date(2030, 3, 10), 15000, 0, 1500, "yes")
+    assert section.rows[1] == (dt.date(2030, 4, 1), 9000, 3000, 900, "no")
+    assert section.totals == ("", 41000, 13000, 4100, "")
+    assert all(section.totals[i] == sum(row[i] for row in section.rows) for i in (1, 2, 3))
+    assert "1 of its 8 days with sales are posted" in section.note
+    text = reports.to_text(report)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "03/10/2030          $150.00            $0.00         $15.00 yes" in text
+    assert "04/06/2030          -$20.00            $0.00         -$2.00 no" in text

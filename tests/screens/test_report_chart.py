@@ -9,27 +9,15 @@ from textual.screen import Screen
 
 from spectra_tui.data import report_sales
 from spectra_tui.data.money import format_money
-from dataclasses import dataclass
+from spectra_tui.data.reports import Chart
 from spectra_tui.screens.report_chart import FULL, ReportChart, bar, chart_lines
 
 from .conftest import FIXED_DAY
 from .layout import assert_fits, screen_lines
 
 
-@dataclass
-class Chart:  # reports.Chart's fields, until reports.py is merged in
-    title: str
-    labels: list[str]
-    values: list[int]
-    kind: str = "bar"
-
-
 def sales_charts() -> list[Chart]:
-    figures = report_sales.analysis(FIXED_DAY - dt.timedelta(days=364), FIXED_DAY)
-    return [
-        Chart("Sales by month (before tax)", [r.label for r in figures.by_month], [r.subtotal_cents for r in figures.by_month]),
-        Chart("Sales by session type (before tax)", [r.label for r in figures.by_session_type], [r.subtotal_cents for r in figures.by_session_type]),
-    ]
+    return report_sales.build(FIXED_DAY - dt.timedelta(days=364), FIXED_DAY).charts
 
 
 class ChartsScreen(Screen):
