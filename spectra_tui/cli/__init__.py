@@ -11,7 +11,7 @@ handler runs: it sets ``needs_user`` (True, or a function of the parsed
 arguments asked once the studio is open: the first owner's account needs
 nobody). They are `user`, `capture` and `import-images` (each picture's
 audit entry names who brought it in). Commands that only read (check, sessions,
-ical, invoice-pdf) or make a studio (init, demo) run without a user and ignore --user,
+ical, invoice-pdf, report but the manager's reports) or make a studio (init, demo) run without a user and ignore --user,
 as does the scheduled send-reminders (it runs as "system").
 
 A refusal exits 2 with one line; an unexpected error exits 1 with one line,
@@ -38,6 +38,7 @@ COMMAND_MODULES = (
     "import_images",
     "user",
     "timesheet",
+    "report",
     "send_reminders",
 )
 
@@ -104,7 +105,7 @@ def sign_in_for_command(args) -> None:
 
 
 # Options whose value may begin with a dash ("--date -1d"): argparse would take it for an option.
-DASHED_VALUE_OPTIONS = ("--date", "--week")
+DASHED_VALUE_OPTIONS = ("--date", "--week", "--from", "--to")
 
 
 def attach_dashed_values(argv: list[str]) -> list[str]:

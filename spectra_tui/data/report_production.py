@@ -50,7 +50,7 @@ def build(start: dt.date, end: dt.date) -> Report:
         title="Overdue orders",
         columns=COLUMNS,
         page=lambda after, limit: overdue_page(start, end, today, after, limit),
-        totals=("", f"{count:,} orders", "", "", "", ""),
+        totals=("", f"{count:,} order{'' if count == 1 else 's'}", "", "", "", ""),
     )
     return Report(
         name="production-overdue",

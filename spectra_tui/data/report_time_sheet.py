@@ -7,7 +7,7 @@ import datetime as dt
 
 from .permissions import Permission
 from .reports import Column, Report, ReportSpec, Section, period_text, register
-from .timesheet import DAYS_IN_WEEK, sheet_users, time_sheet, week_start
+from .timesheet import DAYS_IN_WEEK, others_refusal, sheet_users, time_sheet, week_start
 
 COLUMNS = (
     Column("Week of", "date", 10),
@@ -49,4 +49,13 @@ def build(start: dt.date, end: dt.date) -> Report:
     )
 
 
-register(ReportSpec("time-sheet", "Time sheet", build, permission=Permission.EDIT_TIME_CLOCK, default_period="month"))
+register(
+    ReportSpec(
+        "time-sheet",
+        "Time sheet",
+        build,
+        permission=Permission.EDIT_TIME_CLOCK,
+        default_period="month",
+        why_not=others_refusal,
+    )
+)

@@ -98,10 +98,15 @@ class ReportSpec:
     build: Callable[[dt.date, dt.date], Report]
     permission: Permission | None = None
     default_period: Period = "month"
+    why_not: Callable[[], str] | None = None  # the refusal in the report's own words (default: the permission's)
 
     def refusal(self) -> str:
         """Why the signed-in user may not run this report ("" when they may)."""
-        return why_not(self.permission) if self.permission is not None else ""
+        if self.permission is None:
+            return ""
+        if self.why_not is not None and why_not(self.permission):
+            return self.why_not()
+        return why_not(self.permission)
 
 
 REPORTS: dict[str, ReportSpec] = {}
