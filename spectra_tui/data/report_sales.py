@@ -152,13 +152,13 @@ def share_tenths(part_cents: int, whole_cents: int) -> int:
 # ---------------------------------------------------------------- the report
 
 COLUMNS = (
-    Column("Count", "count", 6),
-    Column("Subtotal", "money", 14),
-    Column("Tax", "money", 12),
-    Column("Total", "money", 14),
-    Column("Share", "percent", 7),
-)
-FIRST_WIDTH = 20  # the label column: 20 + the five above = 73 cells, 78 with the gaps
+    Column("Count", "count", 8),
+    Column("Subtotal", "money", 15),
+    Column("Tax", "money", 13),
+    Column("Total", "money", 15),
+    Column("Share", "percent", 6),
+)  # a year of 100,000 invoices: "$25,548,971.10"
+FIRST_WIDTH = 16  # the label column: 16 + the five above = 73 cells, 78 with the gaps
 SECTIONS = (
     ("By session type", "Session type", "by_session_type"),
     ("By photographer", "Photographer", "by_photographer"),
