@@ -53,10 +53,10 @@ class ReportsScreen(SpectraScreen):
     ReportsScreen #period Label { width: auto; padding: 0 1; }
     ReportsScreen #period Input { width: 16; }
     ReportsScreen #report-status { height: auto; padding: 0 1; color: $text-muted; }
-    ReportsScreen #report-body { height: 1fr; margin: 0 1; }
-    ReportsScreen .section-title { margin-top: 1; }
+    ReportsScreen #report-body { height: 1fr; scrollbar-size-vertical: 1; }
+    ReportsScreen .section-title { margin-top: 1; padding: 0 1; }
+    ReportsScreen .section-note { height: auto; padding: 0 1; }
     ReportsScreen .section-table { height: auto; max-height: 20; }
-    ReportsScreen .section-note { height: auto; }
     """
     BINDINGS = keymap.bindings("reports")
 
@@ -140,9 +140,9 @@ class ReportsScreen(SpectraScreen):
         parts: list[Widget] = []
         for section, rows in shown:
             parts.append(Static(f"[b]{section.title}[/b]", classes="section-title"))
-            table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, classes="section-table")
-            for column in section.columns:
-                table.add_column(column.title, width=column.width)
+            table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, cell_padding=0, classes="section-table")
+            for column in section.columns:  # the report's own widths, a space between: the 80-column table's
+                table.add_column(_cell_text(column.title, column), width=column.width + 1)
             table.add_rows(_cells(row, section) for row in rows)
             if section.totals is not None:
                 table.add_row(*(Text.from_markup(f"[b]{cell}[/b]") for cell in _cells(section.totals, section)))
@@ -187,5 +187,12 @@ def _cells(row: tuple, section: reports.Section) -> list[Text]:
     cells = []
     for cell, column in zip(row, section.columns, strict=False):
         text = reports.fit(reports.shown(cell, column.kind), column.width)
-        cells.append(Text(text, justify="right" if column.kind in reports.RIGHT_KINDS else "left"))
+        cells.append(_cell_text(text, column))
     return cells
+
+
+def _cell_text(text: str, column: reports.Column) -> Text:
+    """A cell in its column's width and a space: figures to the right, words to the left."""
+    if column.kind in reports.RIGHT_KINDS:
+        return Text(text + " ", justify="right")
+    return Text(" " + text, justify="left")

@@ -67,7 +67,7 @@ async def test_a_manager_runs_the_time_sheet_over_a_period_and_saves_it_as_csv(a
         await run(app, pilot)
         assert "Time sheet · 11/01/2026 – 11/07/2026" in status(screen)
         (table,) = screen.query(DataTable)
-        cells = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        cells = [[str(c).strip() for c in table.get_row_at(r)] for r in range(table.row_count)]
         assert ["11/01/2026", "Rita Gomez", "7.50", "0.00"] in cells
         assert_fits(screen)
         await pilot.press("alt+c")
