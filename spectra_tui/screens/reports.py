@@ -28,7 +28,7 @@ SHOWN_ROWS = 1000  # a long section shows its first rows here; the saved CSV or 
 
 
 class SaveReportDialog(SmallForm):
-    """Where to save the report (default: the documents folder); dismisses with the path written."""
+    """Where to save the report (default: the documents folder); dismisses with the path to write."""
 
     FIELDS = [("path", "File", "a file name")]
 
@@ -41,9 +41,7 @@ class SaveReportDialog(SmallForm):
         return str(reports.default_file(self.report, self.fmt))
 
     def perform(self, values: dict[str, Any]) -> Path:
-        path = Path(values["path"].strip()).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return reports.save(self.report, self.fmt, path)  # type: ignore[arg-type]
+        return reports.check_file(values["path"], self.fmt)
 
 
 class ReportsScreen(SpectraScreen):
@@ -167,11 +165,25 @@ class ReportsScreen(SpectraScreen):
             self._status("Run a report first: " + keymap.hint(("reports.run", "runs it")))
             return
 
-        def saved(path: Path | None) -> None:
-            if path is not None:
-                self.notify(f"{self.report.title if self.report else 'Report'} saved to {path}.", timeout=6)
+        report = self.report
 
-        self.app.push_screen(SaveReportDialog(self.report, fmt), saved)
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._status("working…")
+                self._save(report, fmt, path)
+
+        self.app.push_screen(SaveReportDialog(report, fmt), chosen)
+
+    @work(thread=True, group="report-save", exit_on_error=False)
+    def _save(self, report: Report, fmt: str, path: Path) -> None:
+        """Written in a thread: a long report's PDF takes a while."""
+        try:
+            written = reports.save(report, fmt, path)  # type: ignore[arg-type]
+        except DomainError as error:
+            self.app.call_from_thread(self._status, f"[red]{readable(error)}[/red]")
+            return
+        self.app.call_from_thread(self._status, f"{report.title} saved to {written}.")
+        self.app.call_from_thread(self.notify, f"{report.title} saved to {written}.", timeout=6)
 
     def action_close(self) -> None:
         self.dismiss(None)
