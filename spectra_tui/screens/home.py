@@ -294,6 +294,12 @@ class HomeHub(HubScreen):
     def _open_client(self, client) -> None:
         open_client(self.app, client)
 
+    def action_reports(self) -> None:
+        """r: the Reports screen."""
+        from .reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen())
+
     def action_set_up(self) -> None:
         """s: the studio's setup (staff, rooms, session types), showing what is there."""
         spectra_app(self).action_set_up_studio()

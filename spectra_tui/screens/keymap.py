@@ -155,6 +155,7 @@ SCOPES: dict[str, str] = {
     "catalog_types": "Session types",
     "clock_dialog": "Time clock",
     "time_sheet": "Time sheet",
+    "reports": "Reports",
 }
 
 CLIENT_TABS = ("general", "family", "sessions", "appointments", "invoices", "phone_calls", "notes", "messages")
@@ -205,6 +206,7 @@ SCREEN_ACTIONS: list[Action] = [
             ("open_client", "Open the line's client", "c", "open_client", {"label": "Open client"}),
             ("task_done", "Mark the task done", "d", "task_done", {"label": "Task done"}),
             ("set_up", "Set up the studio (staff, rooms, session types)", "s", "set_up", {"label": "Set up"}),
+            ("reports", "Reports (sales, time sheet, production...)", "r", "reports", {"label": "Reports"}),
         ],
     ),
     *_in("stage_list", [("go", "Run the stage's main action", "enter", "choose", {"label": "Go", "show": False})]),
@@ -640,6 +642,19 @@ SCREEN_ACTIONS += [
             ("edit", "Edit the entry (managers)", "e", "edit_entry", {"label": "Edit"}),
             ("add", "Add an entry (managers)", "a", "add_entry", {"label": "Add"}),
             ("person", "Another person's sheet (managers)", "u", "choose_person", {"label": "Person"}),
+            ("close", "Close", "escape", "close"),
+        ],
+    ),
+]
+
+# The Reports screen (screens/reports.py): its fields take letters, so its keys carry a modifier.
+SCREEN_ACTIONS += [
+    *_in(
+        "reports",
+        [
+            ("run", "Run the report over the period", "ctrl+r", "run", {"label": "Run", "priority": True}),
+            ("csv", "Save the report as CSV", "alt+c", "save('csv')", {"label": "CSV", "priority": True}),
+            ("pdf", "Save the report as PDF", "alt+p", "save('pdf')", {"label": "PDF", "priority": True}),
             ("close", "Close", "escape", "close"),
         ],
     ),
