@@ -23,6 +23,7 @@ from ..data.reports import Report, ReportSpec
 from . import keymap
 from .base import KeyBar, SpectraScreen, TitleBar
 from .dialogs import SmallForm, readable
+from .report_chart import ReportChart
 
 SHOWN_ROWS = 1000  # a long section shows its first rows here; the saved CSV or PDF holds them all
 
@@ -153,6 +154,7 @@ class ReportsScreen(SpectraScreen):
                 )
             if section.note:
                 parts.append(Static(section.note, classes="section-note"))
+        parts.extend(ReportChart(chart) for chart in report.charts)  # under the tables, never instead of them
         parts.extend(Static(f"[dim]{note}[/dim]", classes="section-note") for note in report.notes)
         body.mount_all(parts)
         self._status(

@@ -4,13 +4,17 @@ its exact figure, the longest bar the largest figure; redrawn wider at 120."""
 
 import datetime as dt
 
+import pytest
+
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widgets import DataTable, Input, OptionList
 
 from spectra_tui.data import report_sales
 from spectra_tui.data.money import format_money
 from spectra_tui.data.reports import Chart
 from spectra_tui.screens.report_chart import FULL, ReportChart, bar, chart_lines
+from spectra_tui.screens.reports import ReportsScreen
 
 from .conftest import FIXED_DAY
 from .layout import assert_fits, screen_lines
@@ -70,3 +74,35 @@ def test_bars_in_eighths_of_a_cell():
     lines = chart_lines("Mixed", ["A label far too long for the chart", "none"], [123456, 0], 40, money=True)
     assert lines == ["Mixed", "A label far too l… " + FULL * 11 + " $1,234.56", "none" + " " * 27 + "    $0.00"]
     assert all(len(line) == 40 for line in lines[1:])
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_the_reports_screen_shows_the_sales_charts_under_the_tables(app, size):
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f2", "r")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        options = screen.query_one("#report-list", OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index("sales")
+        await pilot.pause()
+        screen.query_one("#from", Input).value = "6/1/2026"
+        screen.query_one("#to", Input).value = "11/26/2026"
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        body = list(screen.query_one("#report-body").children)
+        charts = [widget for widget in body if isinstance(widget, ReportChart)]
+        assert [chart.chart.title for chart in charts] == [
+            "Sales by month (before tax)",
+            "Sales by session type (before tax)",
+        ]
+        tables = [index for index, widget in enumerate(body) if isinstance(widget, DataTable)]
+        assert len(tables) == 4 and body.index(charts[0]) > tables[-1]  # under the tables, not instead
+        charts[0].scroll_visible(animate=False)
+        await pilot.pause()
+        assert_fits(screen)
+        lines = screen_lines(app)
+        assert any(line.strip().startswith("Jun 2026 █") for line in lines)
+        assert all(len(line.rstrip()) <= size[0] for line in lines)
