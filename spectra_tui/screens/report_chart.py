@@ -63,10 +63,13 @@ def chart_lines(title: str, labels: list[str], values: list[int], width: int, mo
 
 
 class ReportChart(Widget):
-    """A report's Chart, drawn to the widget's width (redrawn when it changes)."""
+    """A report's Chart, drawn to the widget's width (redrawn when it changes).
+    It takes the focus (Tab) so that the keyboard reaches it below the tables."""
 
+    can_focus = True
     DEFAULT_CSS = """
     ReportChart { height: auto; padding: 0 1; margin: 1 0 0 0; }
+    ReportChart:focus { background: $boost; }
     """
 
     def __init__(self, chart: Chart, money: bool = True, *, id: str | None = None, classes: str | None = None) -> None:
