@@ -75,7 +75,8 @@ def test_a_report_for_everyone_runs_without_a_user(studio):
 
 
 @pytest.mark.parametrize("args, words", [
-    (["report", "nope"], "There is no report 'nope'. The reports: aging, end-of-day, production-overdue, time-sheet."),
+    (["report", "nope"], "There is no report 'nope'. The reports: aging, end-of-day, production-overdue, sales, sales-tax, "
+                         "time-sheet."),
     (["--user", "rita", "report", "time-sheet"],
      "Only a manager or the owner may read another person's time sheet; Rita Gomez is signed in as front desk."),
     (["report", "production-overdue", "--from", "11/20/2026", "--to", "11/10/2026"],

@@ -378,6 +378,21 @@ def default_file(report: Report, extension: str) -> Path:
     return documents.documents_folder() / f"{stem}.{extension}"
 
 
+def check_file(text: str, fmt: str) -> Path:
+    """The file a person typed to save a report to: not empty, not a folder, its folder made."""
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(f"Give the {fmt.upper()} file to write.", "path")
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder: give the name of the {fmt.upper()} file to write.", "path")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ValidationError(f"Cannot make {path.parent}: {error.strerror or error}.", "path") from None
+    return path
+
+
 def save(report: Report, fmt: Literal["csv", "pdf"], path: Path | None = None) -> Path:
     """Write the report as CSV or PDF to ``path`` (default: the documents folder, made when missing)."""
     if path is None:
@@ -390,4 +405,11 @@ def save(report: Report, fmt: Literal["csv", "pdf"], path: Path | None = None) -
 
 
 # The report modules: each registers its spec at import.
-from . import report_aging, report_end_of_day, report_production, report_time_sheet  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    report_aging,
+    report_end_of_day,
+    report_production,
+    report_sales,
+    report_sales_tax,
+    report_time_sheet,
+)

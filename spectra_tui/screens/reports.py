@@ -23,12 +23,13 @@ from ..data.reports import Report, ReportSpec
 from . import keymap
 from .base import KeyBar, SpectraScreen, TitleBar
 from .dialogs import SmallForm, readable
+from .report_chart import ReportChart
 
 SHOWN_ROWS = 1000  # a long section shows its first rows here; the saved CSV or PDF holds them all
 
 
 class SaveReportDialog(SmallForm):
-    """Where to save the report (default: the documents folder); dismisses with the path written."""
+    """Where to save the report (default: the documents folder); dismisses with the path to write."""
 
     FIELDS = [("path", "File", "a file name")]
 
@@ -41,9 +42,7 @@ class SaveReportDialog(SmallForm):
         return str(reports.default_file(self.report, self.fmt))
 
     def perform(self, values: dict[str, Any]) -> Path:
-        path = Path(values["path"].strip()).expanduser()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return reports.save(self.report, self.fmt, path)  # type: ignore[arg-type]
+        return reports.check_file(values["path"], self.fmt)
 
 
 class ReportsScreen(SpectraScreen):
@@ -53,10 +52,10 @@ class ReportsScreen(SpectraScreen):
     ReportsScreen #period Label { width: auto; padding: 0 1; }
     ReportsScreen #period Input { width: 16; }
     ReportsScreen #report-status { height: auto; padding: 0 1; color: $text-muted; }
-    ReportsScreen #report-body { height: 1fr; margin: 0 1; }
-    ReportsScreen .section-title { margin-top: 1; }
+    ReportsScreen #report-body { height: 1fr; scrollbar-size-vertical: 1; }
+    ReportsScreen .section-title { margin-top: 1; padding: 0 1; }
+    ReportsScreen .section-note { height: auto; padding: 0 1; }
     ReportsScreen .section-table { height: auto; max-height: 20; }
-    ReportsScreen .section-note { height: auto; }
     """
     BINDINGS = keymap.bindings("reports")
 
@@ -140,9 +139,9 @@ class ReportsScreen(SpectraScreen):
         parts: list[Widget] = []
         for section, rows in shown:
             parts.append(Static(f"[b]{section.title}[/b]", classes="section-title"))
-            table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, classes="section-table")
-            for column in section.columns:
-                table.add_column(column.title, width=column.width)
+            table: DataTable = DataTable(cursor_type="row", zebra_stripes=True, cell_padding=0, classes="section-table")
+            for column in section.columns:  # the report's own widths, a space between: the 80-column table's
+                table.add_column(_cell_text(column.title, column), width=column.width + 1)
             table.add_rows(_cells(row, section) for row in rows)
             if section.totals is not None:
                 table.add_row(*(Text.from_markup(f"[b]{cell}[/b]") for cell in _cells(section.totals, section)))
@@ -155,6 +154,7 @@ class ReportsScreen(SpectraScreen):
                 )
             if section.note:
                 parts.append(Static(section.note, classes="section-note"))
+        parts.extend(ReportChart(chart) for chart in report.charts)  # under the tables, never instead of them
         parts.extend(Static(f"[dim]{note}[/dim]", classes="section-note") for note in report.notes)
         body.mount_all(parts)
         self._status(
@@ -167,11 +167,25 @@ class ReportsScreen(SpectraScreen):
             self._status("Run a report first: " + keymap.hint(("reports.run", "runs it")))
             return
 
-        def saved(path: Path | None) -> None:
-            if path is not None:
-                self.notify(f"{self.report.title if self.report else 'Report'} saved to {path}.", timeout=6)
+        report = self.report
 
-        self.app.push_screen(SaveReportDialog(self.report, fmt), saved)
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self._status("working…")
+                self._save(report, fmt, path)
+
+        self.app.push_screen(SaveReportDialog(report, fmt), chosen)
+
+    @work(thread=True, group="report-save", exit_on_error=False)
+    def _save(self, report: Report, fmt: str, path: Path) -> None:
+        """Written in a thread: a long report's PDF takes a while."""
+        try:
+            written = reports.save(report, fmt, path)  # type: ignore[arg-type]
+        except DomainError as error:
+            self.app.call_from_thread(self._status, f"[red]{readable(error)}[/red]")
+            return
+        self.app.call_from_thread(self._status, f"{report.title} saved to {written}.")
+        self.app.call_from_thread(self.notify, f"{report.title} saved to {written}.", timeout=6)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -187,5 +201,12 @@ def _cells(row: tuple, section: reports.Section) -> list[Text]:
     cells = []
     for cell, column in zip(row, section.columns, strict=False):
         text = reports.fit(reports.shown(cell, column.kind), column.width)
-        cells.append(Text(text, justify="right" if column.kind in reports.RIGHT_KINDS else "left"))
+        cells.append(_cell_text(text, column))
     return cells
+
+
+def _cell_text(text: str, column: reports.Column) -> Text:
+    """A cell in its column's width and a space: figures to the right, words to the left."""
+    if column.kind in reports.RIGHT_KINDS:
+        return Text(text + " ", justify="right")
+    return Text(" " + text, justify="left")

@@ -67,7 +67,7 @@ async def test_a_manager_runs_the_time_sheet_over_a_period_and_saves_it_as_csv(a
         await run(app, pilot)
         assert "Time sheet · 11/01/2026 – 11/07/2026" in status(screen)
         (table,) = screen.query(DataTable)
-        cells = [[str(c) for c in table.get_row_at(r)] for r in range(table.row_count)]
+        cells = [[str(c).strip() for c in table.get_row_at(r)] for r in range(table.row_count)]
         assert ["11/01/2026", "Rita Gomez", "7.50", "0.00"] in cells
         assert_fits(screen)
         await pilot.press("alt+c")
@@ -78,8 +78,9 @@ async def test_a_manager_runs_the_time_sheet_over_a_period_and_saves_it_as_csv(a
         assert default.value.endswith("time-sheet-11-01-2026-11-07-2026.csv")
         default.value = str(tmp_path / "week.csv")
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.screen is screen
+        assert app.screen is screen and f"saved to {tmp_path / 'week.csv'}" in status(screen)
         rows = list(csv.reader((tmp_path / "week.csv").read_text(encoding="utf-8-sig").splitlines()))
         assert ["2026-11-01", "Rita Gomez", "7.50", "0.00"] in rows
 
@@ -93,3 +94,12 @@ async def test_a_backwards_period_is_refused_on_the_screen(app, as_admin):
         screen.query_one("#to", Input).value = "11/10/2026"
         await run(app, pilot)
         assert "is after To" in status(screen)
+        screen.query_one("#to", Input).value = "11/30/2026"
+        await run(app, pilot)
+        await pilot.press("alt+p")
+        await pilot.pause()
+        app.screen.query_one("#f-path", Input).value = "  "
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SmallForm)  # refused, said under the field
+        assert "Give the PDF file to write." in str(app.screen.query_one("#err-path", Static).render())
