@@ -144,7 +144,10 @@ class ReportsScreen(SpectraScreen):
                 table.add_column(_cell_text(column.title, column), width=column.width + 1)
             table.add_rows(_cells(row, section) for row in rows)
             if section.totals is not None:
-                table.add_row(*(Text.from_markup(f"[b]{cell}[/b]") for cell in _cells(section.totals, section)))
+                totals = _cells(section.totals, section)
+                for cell in totals:
+                    cell.stylize("bold")  # aligned as the figures above it
+                table.add_row(*totals)
             parts.append(table)
             if not rows:
                 parts.append(Static("(none)", classes="section-note"))

@@ -103,3 +103,18 @@ async def test_a_backwards_period_is_refused_on_the_screen(app, as_admin):
         await pilot.pause()
         assert isinstance(app.screen, SmallForm)  # refused, said under the field
         assert "Give the PDF file to write." in str(app.screen.query_one("#err-path", Static).render())
+
+
+async def test_a_total_row_s_figures_stand_under_the_figures_above_them(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_reports(app, pilot)
+        options = screen.query_one("#report-list", OptionList)
+        ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+        options.highlighted = ids.index("sales")
+        await pilot.pause()
+        await run(app, pilot)
+        table = screen.query(DataTable).first()
+        last = table.row_count - 1
+        for column in range(1, len(table.columns)):  # the figures: right-aligned, the total too
+            assert table.get_cell_at((0, column)).justify == table.get_cell_at((last, column)).justify == "right"
+        assert table.get_cell_at((last, 1)).style == "bold" or "bold" in str(table.get_cell_at((last, 1)).spans)
