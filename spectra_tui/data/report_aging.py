@@ -177,7 +177,7 @@ def aging_totals(as_of: dt.date) -> AgingTotals:
 # section's next page starts after the key of the previous page's last line.
 
 AGING_COLUMNS = (
-    Column("Client", "text", 18),
+    Column("Client", "text", 16),
     *(Column(f"{bucket} days", "money", 11) for bucket in BUCKETS),
     Column("Total", "money", 12),
 )

@@ -36,7 +36,9 @@ from .when import parse_day
 Kind = Literal["text", "money", "count", "hours", "percent", "date"]
 Period = Literal["today", "week", "month", "year"]
 Pager = Callable[[tuple | None, int], list[tuple]]
-TABLE_WIDTH = 78  # the cells of a report's columns together (80 columns less the gaps' slack)
+# A report's columns, each with a space after it, fit 78 cells: the Reports
+# screen's 80 columns less its two scroll bars (and the 80-column text).
+TABLE_WIDTH = 78
 MOST_DAYS = 5 * 366  # a period of more than five years is refused
 PAGE_ROWS = 500  # rows read at a time from a paged section
 ELLIPSIS = "…"
@@ -47,7 +49,7 @@ RIGHT_KINDS = ("money", "count", "hours", "percent")
 class Column:
     title: str
     kind: Kind
-    width: int  # cells in the 80-column table
+    width: int  # cells in the 80-column table (see TABLE_WIDTH)
 
 
 @dataclass
@@ -221,6 +223,11 @@ def exact(cell: Any, kind: Kind) -> str:
     if kind == "date":
         return cell.isoformat()
     return str(cell)
+
+
+def table_width(columns: tuple[Column, ...]) -> int:
+    """The cells a table of ``columns`` takes, a space after each (at most TABLE_WIDTH)."""
+    return sum(column.width + 1 for column in columns)
 
 
 def fit(text: str, width: int) -> str:

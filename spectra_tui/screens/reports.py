@@ -55,7 +55,7 @@ class ReportsScreen(SpectraScreen):
     ReportsScreen #report-body { height: 1fr; scrollbar-size-vertical: 1; }
     ReportsScreen .section-title { margin-top: 1; padding: 0 1; }
     ReportsScreen .section-note { height: auto; padding: 0 1; }
-    ReportsScreen .section-table { height: auto; max-height: 20; }
+    ReportsScreen .section-table { height: auto; max-height: 20; scrollbar-size-vertical: 1; }
     """
     BINDINGS = keymap.bindings("reports")
 
