@@ -20,9 +20,9 @@ def test_sales_in_the_terminal(known):
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[:2] == ["Sales Analysis", "03/01/2030 – 04/30/2030"] and max(map(len, lines)) <= 80
-    assert "Family                3         $370.00        $34.00         $404.00  68.5%" in lines
-    assert "(none)                1          $45.00         $4.50          $49.50   8.3%" in lines
-    assert lines.count("Total                 8         $540.00        $41.00         $581.00 100.0%") == 4
+    assert "Family               3         $370.00        $34.00         $404.00  68.5%" in lines
+    assert "(none)               1          $45.00         $4.50          $49.50   8.3%" in lines
+    assert lines.count("Total                8         $540.00        $41.00         $581.00 100.0%") == 4
 
 
 def test_sales_tax_as_csv(known, tmp_path):

@@ -178,7 +178,7 @@ def aging_totals(as_of: dt.date) -> AgingTotals:
 
 AGING_COLUMNS = (
     Column("Client", "text", 16),
-    *(Column(f"{bucket} days", "money", 11) for bucket in BUCKETS),
+    *(Column(f"{bucket} days", "money", 10) for bucket in BUCKETS),
     Column("Total", "money", 12),
 )
 CREDIT_COLUMNS = (Column("Client", "text", 40), Column("Invoices", "count", 9), Column("Credit", "money", 12))

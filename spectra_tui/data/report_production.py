@@ -13,7 +13,7 @@ P = ProductionOrder
 COLUMNS = (
     Column("Order", "count", 7),
     Column("Vendor", "text", 16),
-    Column("Client", "text", 22),
+    Column("Client", "text", 20),
     Column("Invoice", "text", 8),
     Column("Due", "date", 10),
     Column("Days late", "count", 9),

@@ -158,7 +158,7 @@ COLUMNS = (
     Column("Total", "money", 15),
     Column("Share", "percent", 6),
 )  # a year of 100,000 invoices: "$25,548,971.10"
-FIRST_WIDTH = 15  # the label column: 15 + the five above = 71 cells: the Reports screen's 80 columns
+FIRST_WIDTH = 14  # the label column: with the five above and a space after each, 76 cells (reports.TABLE_WIDTH)
 # hold 77, one more per column (78 with the text's gaps)
 SECTIONS = (
     ("By session type", "Session type", "by_session_type"),

@@ -36,9 +36,9 @@ from .when import parse_day
 Kind = Literal["text", "money", "count", "hours", "percent", "date"]
 Period = Literal["today", "week", "month", "year"]
 Pager = Callable[[tuple | None, int], list[tuple]]
-# A report's columns, each with a space after it, fit 78 cells: the Reports
-# screen's 80 columns less its two scroll bars (and the 80-column text).
-TABLE_WIDTH = 78
+# A report's columns, each with a space after it, fit 76 cells: what the
+# Reports screen's tables have of 80 columns beside their scroll bars.
+TABLE_WIDTH = 76
 MOST_DAYS = 5 * 366  # a period of more than five years is refused
 PAGE_ROWS = 500  # rows read at a time from a paged section
 ELLIPSIS = "…"

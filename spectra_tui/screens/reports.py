@@ -47,6 +47,7 @@ class SaveReportDialog(SmallForm):
 
 class ReportsScreen(SpectraScreen):
     DEFAULT_CSS = """
+    ReportsScreen { overflow-y: hidden; }  /* the body scrolls; the screen never (its scroll bar took two columns) */
     ReportsScreen #report-list { height: auto; max-height: 8; margin: 0 1; }
     ReportsScreen #period { height: 1; margin: 0 1; }
     ReportsScreen #period Label { width: auto; padding: 0 1; }

@@ -132,4 +132,4 @@ def test_the_report_within_80_columns_read_a_page_at_a_time(books):
     assert credits.totals == ("Total (1 client)", None, 7500)
     text = reports.to_text(report)
     assert max(len(line) for line in text.splitlines()) <= 80
-    assert "Zane, Bob              $0.00       $0.00     $200.00     $300.00      $500.00" in text
+    assert "Zane, Bob             $0.00      $0.00    $200.00    $300.00      $500.00" in text
