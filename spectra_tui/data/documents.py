@@ -120,7 +120,7 @@ def _address_of(client: Client) -> tuple[str, ...]:
     return tuple(line.strip() for line in lines if line and line.strip())
 
 
-def _studio() -> dict[str, Any]:
+def studio_lines() -> dict[str, Any]:
     """What heads every document: the studio, when it was printed, the paper size."""
     locale = str(settings.get("locale"))
     territory = locale.partition("_")[2].upper()
@@ -238,7 +238,7 @@ def invoice_sheet(invoice: Invoice) -> Sheet:
         balance=balance,
         void=void,
         remarks=tuple(remarks),
-        **_studio(),
+        **studio_lines(),
     )
 
 
@@ -292,7 +292,7 @@ def receipt_sheet(entry: LedgerEntry) -> Sheet:
         balance=balance,
         void=void,
         remarks=tuple(remarks),
-        **_studio(),
+        **studio_lines(),
     )
 
 
@@ -329,7 +329,7 @@ def _texts(value: object) -> Iterator[str]:
             yield from _texts(getattr(value, part.name))
 
 
-def _new_pdf(sheet: Sheet) -> "FPDF":
+def new_pdf(sheet: Sheet) -> "FPDF":
     from fpdf import FPDF
     from fpdf.fonts import TTFFont
 
@@ -370,7 +370,7 @@ def _new_pdf(sheet: Sheet) -> "FPDF":
     return pdf
 
 
-def _head(pdf: "FPDF", sheet: Sheet, logo: "PillowImage | None") -> None:
+def head(pdf: "FPDF", sheet: Sheet, logo: "PillowImage | None") -> None:
     """The studio (logo, name, address) on the left; the title, number and facts on the right."""
     top = pdf.get_y()
     left_width = pdf.epw * 0.55
@@ -426,7 +426,7 @@ def _lines(pdf: "FPDF", sheet: Sheet) -> None:
     with pdf.table(
         col_widths=(6, 64, 16, 9, 19, 8, 22),
         text_align=aligns,
-        headings_style=_bold_heading(),
+        headings_style=bold_heading(),
         line_height=5.5,
         borders_layout="HORIZONTAL_LINES",
     ) as table:
@@ -449,7 +449,7 @@ def _lines(pdf: "FPDF", sheet: Sheet) -> None:
     pdf.ln(2)
 
 
-def _bold_heading() -> "FontFace":
+def bold_heading() -> "FontFace":
     from fpdf.fonts import FontFace
 
     return FontFace(family=TEXT_FONT, emphasis="BOLD", fill_color=(235, 235, 235))
@@ -475,7 +475,7 @@ def _entries(pdf: "FPDF", sheet: Sheet) -> None:
     with pdf.table(
         col_widths=(20, 60, 40, 24),
         text_align=(Align.L, Align.L, Align.L, Align.R),
-        headings_style=_bold_heading(),
+        headings_style=bold_heading(),
         line_height=5.5,
         borders_layout="HORIZONTAL_LINES",
     ) as table:
@@ -500,8 +500,8 @@ def render(sheet: Sheet) -> Document:
         logo, why = _load_logo(sheet.logo)
         if why:
             notes.append(why)
-    pdf = _new_pdf(sheet)
-    _head(pdf, sheet, logo)
+    pdf = new_pdf(sheet)
+    head(pdf, sheet, logo)
     _bill_to(pdf, sheet)
     if sheet.has_lines:
         _lines(pdf, sheet)

@@ -338,11 +338,11 @@ def pdf_bytes(report: Report) -> bytes:
         client="",
         studio_name=str(settings.get("studio_name")),
         studio_address=str(settings.get("studio_address")),
-        printed=documents._studio()["printed"],
-        letter=documents._studio()["letter"],
+        printed=documents.studio_lines()["printed"],
+        letter=documents.studio_lines()["letter"],
     )
-    pdf = documents._new_pdf(sheet)
-    documents._head(pdf, sheet, None)
+    pdf = documents.new_pdf(sheet)
+    documents.head(pdf, sheet, None)
     for section in report.sections:
         pdf.set_font(documents.TEXT_FONT, "B", 10)
         pdf.multi_cell(0, 6, section.title, new_x="LMARGIN", new_y="NEXT")
@@ -351,7 +351,7 @@ def pdf_bytes(report: Report) -> bytes:
         with pdf.table(
             col_widths=tuple(c.width for c in section.columns),
             text_align=aligns,
-            headings_style=documents._bold_heading(),
+            headings_style=documents.bold_heading(),
             line_height=5,
             borders_layout="HORIZONTAL_LINES",
         ) as table:
