@@ -611,7 +611,8 @@ async def test_without_mpv_or_imv_a_plain_viewer_and_what_to_install(app, presen
         await pilot.pause()
         screen.viewer.process.terminate()  # the client closed feh: the presentation goes on here
         await wait_for(pilot, lambda: screen.viewer_gone, what="feh closed")
-        assert notified(app, "feh was closed: the presentation goes on in the terminal")
+        await wait_for(pilot, lambda: notified(app, "feh was closed: the presentation goes on in the terminal"),
+                       what="the notice that feh was closed")  # said just after (a loaded machine: a tick later)
         await pilot.press("right")
         assert "Image 2 · 2 of 3 · the viewer was closed" in text_of(screen, "#pres-info")
 
