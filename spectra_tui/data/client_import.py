@@ -48,6 +48,7 @@ from .clients import (
     search_keys,
 )
 from .db import write_transaction
+from .documents import documents_folder
 from .errors import FieldErrors, ValidationError
 from .models import CharField, Client, TextField, database, tuples
 from .names import CAPITALIZED_FIELDS, capitalize_field
@@ -157,6 +158,19 @@ def write_rejects(result: ImportResult, file: ClientFile, path: Path) -> Path:
 def rejects_path(path: Path) -> Path:
     """Where an import's rejected rows go: clients.csv -> clients.rejects.csv, in the same folder."""
     return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def save_rejects(result: ImportResult, file: ClientFile) -> Path:
+    """The rejected rows written beside the file (rejects_path), or in the
+    documents folder when that folder cannot be written (a memory card, a
+    read-only share). OSError when neither can."""
+    beside = rejects_path(file.path)
+    try:
+        return write_rejects(result, file, beside)
+    except OSError:
+        folder = documents_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        return write_rejects(result, file, folder / beside.name)
 
 
 def write_rejected_rows(rejected: list[Rejected], headers: Iterable[str], path: Path) -> Path:

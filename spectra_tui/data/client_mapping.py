@@ -27,6 +27,7 @@ from collections.abc import Mapping as ReadOnlyMapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .clients import FLAG_FIELDS
 from .errors import ValidationError
 from .text import from_spreadsheet_cell
 
@@ -62,7 +63,6 @@ FULL_NAME = "full_name"
 FULL_NAME_HEADING = "Full name"
 # A client needs one of these (data/clients.py: first or last name, or a company).
 NAME_FIELDS = ("first_name", "last_name", "company", FULL_NAME)
-FLAG_FIELDS = ("do_not_market", "do_not_call", "do_not_email", "do_not_text")
 PHONE_FIELDS = ("phone_home", "phone_mobile", "phone_work")
 TEMPLATE_VERSION = 1
 

@@ -17,31 +17,12 @@ import quopri
 import re
 from collections.abc import Iterable, Iterator
 
-from .client_mapping import FULL_NAME_HEADING, IMPORT_FIELDS
+from .client_mapping import FLAG_FIELDS, FULL_NAME_HEADING, IMPORT_FIELDS
 
+# What a card holds: every field of the import but the lead source and the flags.
 VCARD_HEADINGS: tuple[str, ...] = (
     FULL_NAME_HEADING,
-    *(
-        IMPORT_FIELDS[field]
-        for field in (
-            "first_name",
-            "middle_name",
-            "last_name",
-            "company",
-            "address1",
-            "address2",
-            "city",
-            "state",
-            "postal_code",
-            "country",
-            "phone_home",
-            "phone_mobile",
-            "phone_work",
-            "email",
-            "birthday",
-            "notes",
-        )
-    ),
+    *(heading for field, heading in IMPORT_FIELDS.items() if field != "lead_source" and field not in FLAG_FIELDS),
 )
 _BEGIN = re.compile(r"^BEGIN:VCARD\s*$", re.IGNORECASE)
 _END = re.compile(r"^END:VCARD\s*$", re.IGNORECASE)

@@ -255,17 +255,17 @@ async def test_the_rejects_go_to_the_documents_folder_when_the_files_folder_is_n
     as_admin, app, small_csv, tmp_path, monkeypatch
 ):
     from spectra_tui.data import settings
-    from spectra_tui.screens.clients import import_clients as screen_module
+    from spectra_tui.data import client_import as import_module
 
     settings.put("documents_folder", str(tmp_path / "docs"))
-    write = screen_module.write_rejects
+    write = import_module.write_rejects
 
     def folder_refuses(result, file, path):
         if path.parent == small_csv.parent:
             raise PermissionError(13, "Permission denied")
         return write(result, file, path)
 
-    monkeypatch.setattr(screen_module, "write_rejects", folder_refuses)
+    monkeypatch.setattr(import_module, "write_rejects", folder_refuses)
     async with app.run_test(size=SIZE) as pilot:
         screen = ImportClientsScreen(open_client_file(small_csv))
         app.push_screen(screen)

@@ -33,8 +33,7 @@ from ...data.client_files import (
     preview,
     save_mapping,
 )
-from ...data.client_import import Duplicates, ImportResult, import_clients, rejects_path, write_rejects
-from ...data.documents import documents_folder
+from ...data.client_import import Duplicates, ImportResult, import_clients, save_rejects
 from ...data.images import thread_connection
 from ...data.permissions import Permission, why_not
 from .. import keymap
@@ -471,16 +470,8 @@ class ImportClientsScreen(SpectraScreen):
         )
 
     def _write_rejects(self, result: ImportResult) -> str:
-        """The rejected rows written next to the file, or in the documents folder when that is not writable."""
-        name = rejects_path(self.file.path).name
         try:
-            return str(write_rejects(result, self.file, self.file.path.with_name(name)))
-        except OSError:
-            pass
-        try:
-            folder = documents_folder()
-            folder.mkdir(parents=True, exist_ok=True)
-            return str(write_rejects(result, self.file, folder / name))
+            return str(save_rejects(result, self.file))
         except OSError as error:
             return f"no file: it could not be written ({error.strerror or error})"
 
