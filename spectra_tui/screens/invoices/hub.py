@@ -18,6 +18,7 @@ from .. import keymap
 from ..base import HubScreen
 from ..exports import start_export
 from ..formats import balance_cell, fmt_day, money_cell
+from ..list_hub import counted
 from ..open_record import open_invoice
 from ..palette import ScreenCommands
 from ..widgets import Note, PagedTable
@@ -168,9 +169,8 @@ class InvoicesHub(HubScreen):
         def show(count: int) -> None:
             if keep is not None:
                 self.table.move_to_key(keep)
-            shown = "10,000+" if count >= 10000 else f"{count:,}"
             self._message(
-                f"{shown} invoice{'s' if count != 1 else ''} · "
+                f"{counted(count, 'invoice')} · "
                 + keymap.hint(("table.open", "opens"), ("invoices.number", "types a number"))
             )
 

@@ -22,6 +22,7 @@ from .. import keymap
 from ..base import HubScreen
 from ..exports import start_export
 from ..formats import first_name, fmt_day, fmt_short
+from ..list_hub import counted
 from ..open_record import open_session
 from ..palette import ScreenCommands
 from ..widgets import Note, PagedTable
@@ -146,7 +147,6 @@ class SessionSearchPanel(Vertical):
         def show(count: int) -> None:
             if keep is not None:
                 self.table.move_to_key(keep)
-            shown = "10,000+" if count >= 10000 else f"{count:,}"
             described = []
             if query.date_from or query.date_to:
                 described.append(f"{fmt_day(query.date_from) or '…'} – {fmt_day(query.date_to) or '…'}")
@@ -155,11 +155,7 @@ class SessionSearchPanel(Vertical):
                 if count
                 else "No session matches; clear a field to see more"
             )
-            self._message(
-                f"{shown} session{'s' if count != 1 else ''}"
-                + (f" ({described[0]})" if described else "")
-                + f" · {hint}"
-            )
+            self._message(counted(count, "session") + (f" ({described[0]})" if described else "") + f" · {hint}")
 
         self.table.load(
             lambda after, limit: session_data.search_sessions(query, limit, after),
