@@ -41,7 +41,10 @@ def pg_server():
 
     cluster = Cluster()
     try:
-        yield cluster.start()
+        server = cluster.start()
+        # pg_dump and pg_restore (the backup's tests) of the server's own version come first.
+        os.environ["PATH"] = f"{cluster.programs}{os.pathsep}{os.environ.get('PATH', '')}"
+        yield server
     finally:
         cluster.stop()
 
