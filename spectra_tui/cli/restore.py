@@ -1,13 +1,13 @@
 """`spectra restore SRC [--yes]`: put a backup in the place of the studio.
 
 The backup is checked first (an SQLite file of this program, whole, and the
-whole of `spectra check` on it alone: data/restore.py); then, with no other
-terminal open, the database is kept beside itself and the backup takes its
-place. Runs as a manager or the owner of the studio being replaced; asks at
-a terminal unless --yes.
+whole of `spectra check` on it alone: data/restore.py; on PostgreSQL a
+pg_dump archive restored into a scratch database and checked there:
+data/restore_postgres.py); then, with no other terminal open, the database
+is kept beside itself and the backup takes its place. Runs as a manager or
+the owner of the studio being replaced; asks at a terminal unless --yes.
 """
 
-import shlex
 import sys
 from pathlib import Path
 
@@ -18,9 +18,10 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "restore",
         help="replace the studio with a checked backup, keeping the replaced one (a manager or the owner)",
-        description="Check SRC (an SQLite backup of this program: integrity and `spectra check`), then, when "
-        "no other terminal has the studio open, keep the database as <db>.replaced-DATE-TIME and put SRC in "
-        "its place. Runs as a manager or the owner (see --user and --credentials).",
+        description="Check SRC (an SQLite backup of this program: integrity and `spectra check`; on PostgreSQL "
+        "a pg_dump archive, restored into a scratch database and checked there), then, when no other terminal "
+        "has the studio open, keep the database as <db>.replaced-DATE-TIME (PostgreSQL: <db>_replaced_DATE_TIME) "
+        "and put SRC in its place. Runs as a manager or the owner (see --user and --credentials).",
     )
     parser.add_argument("source", metavar="SRC", help="the backup file")
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -32,10 +33,7 @@ def run(args) -> int:
 
     source = Path(args.source).expanduser()
     if is_postgres():
-        raise DomainError(
-            "this studio is on PostgreSQL: with no terminal open, restore a pg_dump backup with "
-            f"PGPASSWORD=... {shlex.join(pg_restore_command(source))}"
-        )
+        return restore_postgres(source, args.yes)
     from ..data.backup import studio_file
     from ..data.restore import check_backup, refuse_if_open_elsewhere, restore
 
@@ -55,17 +53,27 @@ def run(args) -> int:
     return 0
 
 
+def restore_postgres(source: Path, yes: bool) -> int:
+    from ..data.restore_postgres import check_dump, refuse_if_connected, restore_dump
+
+    checked = check_dump(source)
+    try:
+        refuse_if_connected(checked.server, mine=1)  # this command's own connection
+        print(f"{source} is a sound backup: pg_restore reads it whole, and it passes `spectra check`.")
+        name = checked.server.studio_name
+        if not yes and not confirmed(f"Replace the studio's database {name} with it?"):
+            print("Nothing was changed.")
+            checked.discard()
+            return 1
+        done = restore_dump(checked)
+    except BaseException:
+        checked.discard()
+        raise
+    print(f"Restored from {done.source}. The replaced database is kept as {done.kept} on the same server.")
+    return 0
+
+
 def confirmed(question: str) -> bool:
     if sys.stdin is None or not sys.stdin.isatty():
         raise DomainError("restore replaces the studio: confirm with --yes (no terminal to ask).")
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
-
-
-def pg_restore_command(source: Path) -> list[str]:
-    """pg_restore of ``source`` over the bound PostgreSQL studio (its tables dropped first)."""
-    from ..data.backup import pg_options
-    from ..data.models import database
-
-    db = database.obj
-    naming = pg_options(db.database, db.connect_params)
-    return ["pg_restore", "--clean", "--if-exists", "--no-owner", *naming, str(source)]

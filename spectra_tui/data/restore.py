@@ -19,7 +19,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import SqliteDatabase
+from peewee import Database, SqliteDatabase
 from playhouse.migrations import Runner
 
 from . import audit, clock, studio_key
@@ -110,6 +110,14 @@ def _check_bound(source: Path, copy: SqliteDatabase) -> None:
     rows = copy.execute_sql("PRAGMA integrity_check").fetchall()
     if [tuple(row) for row in rows] != [("ok",)]:
         raise BackupRejected(f"{source} is damaged: SQLite's integrity check says {rows[0][0]!r}.")
+    check_restored_books(source, copy)
+    copy.execute_sql("PRAGMA journal_mode = delete")  # one self-contained file, no -wal to carry
+
+
+def check_restored_books(source: Path, copy: Database) -> None:
+    """The copy (bound to the models) is a studio of this program, not upgraded
+    by a newer one, brought up to this schema, and passes the whole of
+    `spectra check`; BackupRejected (one line) when not."""
     runner = Runner(copy, directory=str(databases.MIGRATIONS_DIR))
     applied = runner.applied()
     if not applied:
@@ -123,7 +131,6 @@ def _check_bound(source: Path, copy: SqliteDatabase) -> None:
             f"{source} was made by a newer Spectra than this one: upgrade this terminal to restore it."
         ) from None
     runner.up()  # an older backup is brought up to this program's schema (on the scratch copy)
-    copy.execute_sql("PRAGMA journal_mode = delete")  # one self-contained file, no -wal to carry
     problems = run_checks()
     if problems:
         shown = "; ".join(str(p) for p in problems[:MAX_PROBLEMS_SHOWN])
