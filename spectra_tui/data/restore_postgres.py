@@ -165,11 +165,12 @@ def others_connected(server: Server) -> int:
 def refuse_if_connected(server: Server, mine: int = 0) -> None:
     """StudioInUse unless only ``mine`` connections are on the studio's
     database (a connection just closed leaves the list a moment later)."""
+    others = others_connected(server) - mine
     for _ in range(CLOSING_PATIENCE * 10):
-        others = others_connected(server) - mine
         if others <= 0:
             return
         time.sleep(0.1)
+        others = others_connected(server) - mine
     raise StudioInUse(
         f"{others} other connection{'s are' if others != 1 else ' is'} open on the studio's database "
         "(terminals of the studio, or another program): close them, then restore."
