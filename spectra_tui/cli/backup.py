@@ -19,27 +19,32 @@ def register(subparsers) -> None:
         description="Copy the studio to DEST (a file, or a folder where the copy is named after the studio "
         "and the time) while other terminals keep working; the copy is owner-only (0600), checked, and never "
         "overwrites a file. A PostgreSQL studio is dumped with pg_dump. --daily makes today's backup in the "
-        "folder 'backups' beside the database and removes the oldest beyond the setting 'backups kept'.",
+        "folder DEST (default: 'backups' beside the database; on PostgreSQL DEST is required) and removes the "
+        "oldest beyond the setting 'backups kept'.",
     )
-    parser.add_argument("dest", metavar="DEST", nargs="?", help="the backup file, or a folder to put it in")
+    parser.add_argument(
+        "dest", metavar="DEST", nargs="?", help="the backup file, or a folder to put it in (--daily: the folder)"
+    )
     parser.add_argument("--daily", action="store_true", help="make today's automatic backup (for a cron job)")
     parser.set_defaults(handler=run, read_only=True)
 
 
 def run(args) -> int:
-    from ..data.backup import daily_backup, daily_folder, size_text
+    from ..data.backup import backup_studio, daily_backup, daily_folder, size_text
+    from ..data.db import is_postgres
 
-    if args.daily == bool(args.dest):
-        raise ValidationError("give either DEST (a file or a folder) or --daily.")
     if args.daily:
-        made = daily_backup()
+        if is_postgres() and not args.dest:
+            raise ValidationError("on PostgreSQL the daily backups go to a folder you name: backup --daily FOLDER.")
+        folder = Path(args.dest).expanduser() if args.dest else daily_folder()
+        made = daily_backup(folder)
         if made is None:
-            print(f"Nothing to do: today's backup is in {daily_folder()} already (or backups kept is 0).")
+            print(f"Nothing to do: today's backup is in {folder} already (or backups kept is 0).")
         else:
             print(f"Daily backup written: {made.path} ({size_text(made.size)}), checked.")
         return 0
-    from ..data.backup import backup_studio
-
+    if not args.dest:
+        raise ValidationError("give DEST (a file or a folder), or --daily.")
     made = backup_studio(Path(args.dest).expanduser(), folder=args.dest.endswith(("/", os.sep)))
     print(f"Backup written: {made.path} ({size_text(made.size)}), checked.")
     return 0

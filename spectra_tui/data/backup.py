@@ -8,7 +8,8 @@ password handed over in PGPASSWORD, never on the command line.
 
 Daily backups go to the folder "backups" beside the database, one a day
 ("<stem>-YYYY-MM-DD.db", the studio's date), the newest ``backups_kept``
-kept. The rule for several terminals: the one holding the exclusive flock on
+kept; a PostgreSQL studio's go to the folder its cron job names
+("<database>-YYYY-MM-DD.dump"). The rule for several terminals: the one holding the exclusive flock on
 "backups/.daily.lock" makes the day's backup; a terminal that finds it held
 skips (the other is making it), and one that finds the day's file made does
 nothing.
@@ -162,20 +163,24 @@ def daily_folder() -> Path:
     return studio_file().parent / DAILY_FOLDER
 
 
-def daily_pattern(stem: str) -> re.Pattern[str]:
-    return re.compile(re.escape(stem) + r"-\d{4}-\d{2}-\d{2}\.db")
+def daily_pattern(stem: str, suffix: str = "db") -> re.Pattern[str]:
+    return re.compile(re.escape(stem) + r"-\d{4}-\d{2}-\d{2}\." + suffix)
 
 
-def daily_backup() -> Backup | None:
+def daily_backup(folder: Path | None = None) -> Backup | None:
     """Today's backup (the studio's date) when it is not made yet, then the
     oldest beyond ``backups_kept`` removed; None when there was nothing to
     do (made already, another terminal making it, or backups_kept is 0).
-    Runs in any thread: it uses that thread's own connection."""
+    ``folder``: where the daily backups are kept (default: "backups" beside
+    a SQLite studio; a PostgreSQL studio has no such place: without a folder
+    nothing is done, as when the app starts). Runs in any thread: it uses
+    that thread's own connection."""
     kept = settings.get("backups_kept")
-    if not kept or not isinstance(database.obj, SqliteDatabase):
+    on_sqlite = isinstance(database.obj, SqliteDatabase)
+    if not kept or (folder is None and not on_sqlite):
         return None
-    stem = studio_file().stem
-    folder = daily_folder()
+    folder = folder or daily_folder()
+    stem, suffix = (studio_file().stem, "db") if on_sqlite else (database.obj.database, "dump")
     try:
         make_folders(folder)
         lock = os.open(folder / DAILY_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
@@ -187,18 +192,18 @@ def daily_backup() -> Backup | None:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 return None  # another terminal is making it
-        dest = folder / f"{stem}-{clock.today():%Y-%m-%d}.db"
-        made = None if dest.exists() else copy_studio(dest)
-        rotate(folder, stem, kept)
+        dest = folder / f"{stem}-{clock.today():%Y-%m-%d}.{suffix}"
+        made = None if dest.exists() else copy_studio(dest) if on_sqlite else pg_dump_studio(dest)
+        rotate(folder, stem, kept, suffix)
         return made
     finally:
         os.close(lock)  # also releases the flock
 
 
-def rotate(folder: Path, stem: str, kept: int) -> list[Path]:
+def rotate(folder: Path, stem: str, kept: int, suffix: str = "db") -> list[Path]:
     """Remove the oldest daily backups beyond ``kept`` (only files named
-    like them: "<stem>-YYYY-MM-DD.db"); returns what was removed."""
-    pattern = daily_pattern(stem)
+    like them: "<stem>-YYYY-MM-DD.db", or ".dump" on PostgreSQL); returns what was removed."""
+    pattern = daily_pattern(stem, suffix)
     daily = sorted(path for path in folder.iterdir() if pattern.fullmatch(path.name) and path.is_file())
     removed = daily[: max(len(daily) - kept, 0)]
     for path in removed:

@@ -55,9 +55,16 @@ def test_daily_backup_for_a_cron_job(run, studio):
     assert out.startswith("Nothing to do: today's backup is in")
 
 
+def test_daily_backups_kept_in_a_folder_the_cron_job_names(run, studio, tmp_path):
+    code, out, err = run("--db", studio, "backup", "--daily", tmp_path / "nightly")
+    assert code == 0, err
+    (made,) = (tmp_path / "nightly").glob("studio-????-??-??.db")
+    assert out.startswith(f"Daily backup written: {made} (")
+    assert not (studio.parent / "backups").exists()
+
+
 @pytest.mark.parametrize("args, message", [
-    ((), "give either DEST (a file or a folder) or --daily."),
-    (("somewhere", "--daily"), "give either DEST (a file or a folder) or --daily."),
+    ((), "give DEST (a file or a folder), or --daily."),
     (("/no/such/folder/x.db",), "there is no folder /no/such/folder to write the backup in."),
 ])
 def test_what_cannot_be_done_is_one_line(run, studio, args, message):

@@ -2,6 +2,7 @@
 SPECTRA_TEST_PG, e.g. SPECTRA_TEST_PG=auto): the backup is a real pg_dump
 archive pg_restore reads; restore checks it in a scratch database, then
 puts it in the studio's place, keeping the replaced database."""
+import datetime as dt
 import stat
 import subprocess
 import uuid
@@ -12,7 +13,7 @@ from peewee import PostgresqlDatabase
 
 from pg_cluster import ON_POSTGRES
 from spectra_tui.cli import main
-from spectra_tui.data import backup, clients, db as dbmod, models, restore_postgres, users
+from spectra_tui.data import backup, clients, clock, db as dbmod, models, restore_postgres, settings, users
 from spectra_tui.data.check import run_checks
 from spectra_tui.data.models import AuditLog, Client
 from spectra_tui.data.restore import BackupRejected
@@ -29,6 +30,21 @@ def test_a_postgresql_studio_is_backed_up_with_pg_dump(db, tmp_path):
     listing = subprocess.run(["pg_restore", "--list", str(made.path)], capture_output=True, text=True)
     assert listing.returncode == 0, listing.stderr
     assert "TABLE DATA public client " in listing.stdout
+
+
+def test_daily_dumps_go_to_the_folder_named_the_oldest_beyond_backups_kept_removed(db, tmp_path):
+    assert backup.daily_backup() is None  # the app's start: no folder beside a PostgreSQL studio, nothing done
+    folder = tmp_path / "nightly"
+    settings.put("backups_kept", 2)
+    name = models.database.obj.database
+    folder.mkdir()
+    for day in (8, 9):
+        (folder / f"{name}-2026-01-0{day}.dump").write_bytes(b"PGDMP older")
+    clock.set_clock(lambda: dt.datetime(2026, 1, 10, 18, 0, tzinfo=dt.UTC))
+    made = backup.daily_backup(folder)
+    assert made.path.name == f"{name}-2026-01-10.dump" and made.path.read_bytes().startswith(b"PGDMP")
+    assert sorted(p.name for p in folder.glob("*.dump")) == [f"{name}-2026-01-09.dump", f"{name}-2026-01-10.dump"]
+    assert backup.daily_backup(folder) is None  # made already today
 
 
 def _databases(like: str) -> list[str]:
@@ -109,3 +125,10 @@ def test_restore_is_refused_while_another_connection_is_on_the_studio(db, tmp_pa
         other_terminal.close()
     assert Client.select().where(Client.first_name == "Bob").count() == 1  # the studio as it was
     assert _databases("%_restoring_%") == []
+
+
+def test_the_daily_backup_of_a_postgresql_studio_asks_for_its_folder(db, db_target, capsys):
+    dbmod.close_database()
+    assert main(["--db", db_target, "backup", "--daily"]) == 2
+    assert capsys.readouterr().err == ("spectra: on PostgreSQL the daily backups go to a folder you name: "
+                                       "backup --daily FOLDER.\n")
