@@ -113,3 +113,11 @@ def studio(db):
     users.sign_in(front)
     return SimpleNamespace(db=db, front=front, photographer=photographer, session_type=session_type,
                            item=print_8x10, client=client)
+
+
+@pytest.fixture
+def run(capsys, monkeypatch):
+    """`run(*args, env=..., stdin=...)`: `spectra ARGS` run in this process (tests/shell.py)."""
+    from shell import run_here
+
+    return lambda *args, **kw: run_here(capsys, monkeypatch, *args, **kw)

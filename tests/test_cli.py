@@ -5,19 +5,10 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from shell import spectra
 
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
-
-
-def spectra(*args, env=None):
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, **(env or {})})
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
+import shell
 
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
 
 
 # capture and import-images run as a user (the demo's photographer Ava, its PIN)
@@ -26,14 +25,7 @@ AS_AVA = {"SPECTRA_USER": "ava", "SPECTRA_PASSWORD": "1234"}
 
 
 def spectra(*args, env=None, timeout=300):
-    environment = {key: value for key, value in os.environ.items() if key not in ("VCAMERADIR", "SPECTRA_USER")}
-    environment.update(AS_AVA)
-    environment.update(env or {})
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=timeout,
-                            env=environment)
-    assert "Traceback" not in result.stderr, result.stderr
-    assert "Traceback" not in result.stdout, result.stdout
-    return result
+    return shell.spectra(*args, env={**AS_AVA, **(env or {})}, timeout=timeout)
 
 
 def query(path, sql, *params):
@@ -247,7 +239,7 @@ def test_import_images_ctrl_c_stops_cleanly(studio_db, image_env, tmp_path):
         Image.effect_noise((1600, 1200), 40 + index).convert("RGB").save(card / f"IMG_{index:04d}.JPG", quality=95)
     number = a_session(studio_db)
     environment = {key: value for key, value in os.environ.items() if key != "SPECTRA_USER"}
-    process = subprocess.Popen(COMMAND + ["--db", str(studio_db), "import-images", str(number), str(card),
+    process = subprocess.Popen(shell.COMMAND + ["--db", str(studio_db), "import-images", str(number), str(card),
                                           "--workers", "2"],
                                env={**environment, **AS_AVA, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)

@@ -2,9 +2,6 @@
 back), E12 for an estimate, the documents folder without --out, and every
 refusal in one line with exit code 2, never a traceback."""
 import io
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,16 +9,8 @@ from pypdf import PdfReader
 
 from spectra_tui.data import clients, invoices, ledger, settings
 from spectra_tui.data.models import Invoice
+from shell import spectra
 
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
-
-
-def spectra(*args):
-    env = {k: v for k, v in os.environ.items() if k not in ("SPECTRA_USER", "SPECTRA_PASSWORD")}
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=120, env=env)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 def pdf_text(path: Path) -> str:

@@ -2,27 +2,15 @@
 delivers the reminders due (to an SMTP server started by the test); never
 twice; exit 3 when something did not go; runs as "system"."""
 import datetime as dt
-import os
 import socket
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from spectra_tui.data import clients, clock, delivery, messages, sessions
 from spectra_tui.data.models import AuditLog, Message
+from shell import spectra
 
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
-
-
-def spectra(*args):
-    env = {k: v for k, v in os.environ.items() if k not in ("SPECTRA_USER", "SPECTRA_PASSWORD")}
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=120, env=env)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
 
 
 class Inbox:

@@ -3,10 +3,6 @@ the documents folder by default, a manager's report needs a manager signed in,
 and every refusal in one line with exit code 2."""
 import csv
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -15,21 +11,13 @@ from spectra_tui.data import clock, settings
 from spectra_tui.data.models import TimeEntry
 
 from staff import add_user
+import shell
 
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
 PIN = "2468"
 
 
 def spectra(*args, env_extra=None):
-    env = {k: v for k, v in os.environ.items() if k not in ("SPECTRA_USER", "SPECTRA_PASSWORD")}
-    if "--user" in args:
-        env["SPECTRA_PASSWORD"] = PIN
-    env.update(env_extra or {})
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=120, env=env,
-                            stdin=subprocess.DEVNULL)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return shell.spectra(*args, env={**({"SPECTRA_PASSWORD": PIN} if "--user" in args else {}), **(env_extra or {})})
 
 
 @pytest.fixture

@@ -9,18 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import shell
+from shell import spectra
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
-
-
-def spectra(*args, env=None, umask=None):
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=300,
-                            env={**os.environ, **(env or {})},
-                            preexec_fn=(lambda: os.umask(umask)) if umask is not None else None)
-    assert "Traceback" not in result.stderr + result.stdout, result.stderr
-    return result
 
 
 def one_line(result) -> str:
@@ -96,7 +88,7 @@ def test_demo_refuses_a_studio_holding_only_settings_or_holidays(tmp_path):
 
 def test_two_demos_at_once_on_one_new_file(tmp_path):
     target = tmp_path / "studio.db"
-    procs = [subprocess.Popen(COMMAND + ["--db", str(target), "demo", "--clients", "20"],
+    procs = [subprocess.Popen(shell.COMMAND + ["--db", str(target), "demo", "--clients", "20"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [(proc.wait(300), *proc.communicate()) for proc in procs]
     for _, out, err in results:

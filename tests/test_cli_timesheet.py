@@ -3,10 +3,6 @@ it: the CSV's rows and hours, who may read whose sheets, and a refusal in one
 line with exit code 2 for a bad day, an unknown user or a file it cannot write."""
 import csv
 import datetime as dt
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -14,21 +10,15 @@ from spectra_tui.data import clock
 from spectra_tui.data.models import TimeEntry
 
 from staff import add_user
+import shell
 
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
 
 
 PIN = "2468"  # every account's here: the command runs as a user signed in with a password
 
 
 def spectra(*args):
-    env = {k: v for k, v in os.environ.items() if k != "SPECTRA_USER"}
-    if "--user" in args:
-        env["SPECTRA_PASSWORD"] = PIN
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=120, env=env)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return shell.spectra(*args, env={"SPECTRA_PASSWORD": PIN} if "--user" in args else None)
 
 
 def work(user, start: str, end: str, code: str = "regular") -> None:

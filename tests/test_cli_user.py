@@ -10,7 +10,8 @@ import sqlite3
 
 import pytest
 
-from spectra_tui.cli import build_parser, main
+from shell import Terminal
+from spectra_tui.cli import build_parser
 from spectra_tui.data import accounts, clock, db as dbmod, users
 from spectra_tui.data.models import AuditLog, User
 
@@ -60,37 +61,8 @@ def studio(template, tmp_path):
     return path
 
 
-def spectra(capsys, *args, env=None, stdin=None, monkeypatch=None):
-    """Run `spectra ARGS` in this process: (exit code, stdout, stderr)."""
-    for name, value in (env or {}).items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setattr("sys.stdin", io.StringIO("") if stdin is None else stdin)
-    try:
-        code = main([str(arg) for arg in args])
-    finally:
-        dbmod.close_database()
-        users.sign_in(None)
-        for name in env or {}:
-            monkeypatch.delenv(name, raising=False)
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-@pytest.fixture
-def run(capsys, monkeypatch):
-    return lambda *args, **kw: spectra(capsys, *args, monkeypatch=monkeypatch, **kw)
-
-
 AS_OWNER = {"SPECTRA_USER": "admin", "SPECTRA_PASSWORD": OWNER_PASSWORD}
 AS_RITA = {"SPECTRA_USER": "rita", "SPECTRA_PASSWORD": PIN}
-
-
-class Terminal(io.StringIO):
-    """Standard input that is a terminal."""
-
-    def isatty(self):
-        return True
 
 
 def stored(path, username):

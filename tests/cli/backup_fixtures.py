@@ -7,7 +7,6 @@ import sqlite3
 
 import pytest
 
-from spectra_tui.cli import main
 from spectra_tui.data import accounts, clients, db as dbmod, invoices, ledger, users
 from spectra_tui.data.models import Invoice
 
@@ -74,32 +73,3 @@ def query(path, sql, *params):
         return rows
     finally:
         conn.close()
-
-
-@pytest.fixture
-def run(capsys, monkeypatch):
-    """Run `spectra ARGS` in this process: (exit code, stdout, stderr)."""
-
-    def spectra(*args, env=None, stdin=None):
-        for name, value in (env or {}).items():
-            monkeypatch.setenv(name, value)
-        monkeypatch.setattr("sys.stdin", io.StringIO("") if stdin is None else stdin)
-        try:
-            code = main([str(arg) for arg in args])
-        finally:
-            dbmod.close_database()
-            users.sign_in(None)
-            for name in env or {}:
-                monkeypatch.delenv(name, raising=False)
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return code, out, err
-
-    return spectra
-
-
-class Terminal(io.StringIO):
-    """Standard input that is a terminal."""
-
-    def isatty(self):
-        return True

@@ -8,7 +8,7 @@ import pytest
 
 from pg_cluster import sqlite_only
 
-from .backup_fixtures import fresh_process_state, query, run, studio, template  # noqa: F401 - fixtures
+from .backup_fixtures import fresh_process_state, query, studio, template  # noqa: F401 - fixtures
 
 pytestmark = sqlite_only
 

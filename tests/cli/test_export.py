@@ -3,10 +3,6 @@ as a manager runs it: the file and the line it prints, an existing file kept
 unless --force, and a refusal (front desk, a missing folder) in one line with
 exit code 2, never a traceback."""
 import csv
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -15,18 +11,13 @@ from spectra_tui.data import clients, exports, invoices, ledger
 from spectra_tui.data.models import AuditLog, Invoice
 
 from staff import add_user
+import shell
 
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
 PIN = "2468"
 
 
 def spectra(*args):
-    env = {k: v for k, v in os.environ.items() if k not in ("SPECTRA_USER", "SPECTRA_PASSWORD")}
-    env["SPECTRA_PASSWORD"] = PIN
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=120, env=env)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return shell.spectra(*args, env={"SPECTRA_PASSWORD": PIN})
 
 
 @pytest.fixture

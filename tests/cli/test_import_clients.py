@@ -3,26 +3,17 @@ prints, its exit codes, the rejects file, --mapping / --save-mapping,
 --dry-run, --duplicates, and files that are not client files (one line,
 never a traceback)."""
 import json
-import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+import shell
 
-SCRIPT = Path(sys.executable).with_name("spectra")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "spectra_tui"]
 AS_ADMIN = {"SPECTRA_USER": "admin", "SPECTRA_PASSWORD": "1234"}  # the demo's owner
 
 
 def spectra(*args, user=AS_ADMIN):
-    environment = {key: value for key, value in os.environ.items() if key != "SPECTRA_USER"}
-    environment.update(user)
-    result = subprocess.run(COMMAND + [str(a) for a in args], capture_output=True, text=True, timeout=300,
-                            env=environment)
-    assert "Traceback" not in result.stderr + result.stdout, result.stderr
-    return result
+    return shell.spectra(*args, env=user)
 
 
 def query(path, sql, *params):

@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from pg_cluster import sqlite_only
+from shell import Terminal
 from spectra_tui.data import db as dbmod
 from spectra_tui.data.models import AuditLog
 
@@ -20,11 +21,9 @@ from .backup_fixtures import (  # noqa: F401 - fixtures
     AS_MANAGER,
     AS_OWNER,
     AS_RITA,
-    Terminal,
     copy_file,
     fresh_process_state,
     query,
-    run,
     studio,
     template,
 )
