@@ -9,6 +9,7 @@ the owner of the studio being replaced; asks at a terminal unless --yes.
 """
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..data.errors import DomainError
@@ -33,15 +34,37 @@ def run(args) -> int:
 
     source = Path(args.source).expanduser()
     if is_postgres():
-        return restore_postgres(source, args.yes)
+        from ..data.restore_postgres import check_dump, refuse_if_connected, restore_dump
+
+        dump = check_dump(source)
+        return put_in_place(
+            dump,
+            lambda: refuse_if_connected(dump.server, mine=1),  # this command's own connection
+            "pg_restore reads it whole, and it passes `spectra check`",
+            f"the studio's database {dump.server.studio_name}",
+            restore_dump,
+            args.yes,
+        )
     from ..data.backup import studio_file
     from ..data.restore import check_backup, refuse_if_open_elsewhere, restore
 
-    checked = check_backup(source)
+    return put_in_place(
+        check_backup(source),
+        refuse_if_open_elsewhere,
+        "it passes SQLite's integrity check and `spectra check`",
+        f"the studio at {studio_file()}",
+        restore,
+        args.yes,
+    )
+
+
+def put_in_place(checked, refuse_if_open: Callable[[], None], proof: str, studio: str, restore, yes: bool) -> int:
+    """Ask (unless ``yes``), then put the checked backup in the studio's place;
+    the checked copy is discarded unless it took the studio's place."""
     try:
-        refuse_if_open_elsewhere()
-        print(f"{source} is a sound backup: it passes SQLite's integrity check and `spectra check`.")
-        if not args.yes and not confirmed(f"Replace the studio at {studio_file()} with it?"):
+        refuse_if_open()
+        print(f"{checked.source} is a sound backup: {proof}.")
+        if not yes and not confirmed(f"Replace {studio} with it?"):
             print("Nothing was changed.")
             checked.discard()
             return 1
@@ -50,26 +73,6 @@ def run(args) -> int:
         checked.discard()
         raise
     print(f"Restored from {done.source}. The replaced database is kept as {done.kept}.")
-    return 0
-
-
-def restore_postgres(source: Path, yes: bool) -> int:
-    from ..data.restore_postgres import check_dump, refuse_if_connected, restore_dump
-
-    checked = check_dump(source)
-    try:
-        refuse_if_connected(checked.server, mine=1)  # this command's own connection
-        print(f"{source} is a sound backup: pg_restore reads it whole, and it passes `spectra check`.")
-        name = checked.server.studio_name
-        if not yes and not confirmed(f"Replace the studio's database {name} with it?"):
-            print("Nothing was changed.")
-            checked.discard()
-            return 1
-        done = restore_dump(checked)
-    except BaseException:
-        checked.discard()
-        raise
-    print(f"Restored from {done.source}. The replaced database is kept as {done.kept} on the same server.")
     return 0
 
 

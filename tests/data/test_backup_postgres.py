@@ -71,7 +71,7 @@ def test_a_postgresql_studio_is_restored_from_its_dump_keeping_the_replaced_data
     out, err = capsys.readouterr()
     assert code == 0, err
     assert "is a sound backup: pg_restore reads it whole, and it passes `spectra check`" in out
-    kept = out.strip().splitlines()[-1].split("kept as ")[1].split(" ")[0]
+    kept = out.strip().splitlines()[-1].split("kept as ")[1].rstrip(".")
     assert kept.startswith(urlsplit(db_target).path.strip("/") + "_replaced_")
     try:
         dbmod.open_database(db_target)
