@@ -62,3 +62,16 @@ class Cluster:
             self._run(_program("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def admin_sql(server: str, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE) on ``server`` (a URL)."""
+    from playhouse.db_url import connect
+
+    admin = connect(server)
+    admin.connect()
+    try:
+        admin.connection().autocommit = True
+        admin.execute_sql(statement)
+    finally:
+        admin.close()
