@@ -271,11 +271,18 @@ class Worker:
 
     def void_payment(self) -> None:
         from spectra_tui.data import ledger
+        from spectra_tui.data.errors import DomainError
 
         if not self.payments:
             return self.pay()
         entry = self.rng.choice(self.payments)
-        ledger.void_entry(entry, "entered twice")  # refused when its credit went out since
+        if self.invoices[entry.invoice_id][2] < entry.amount_cents:  # its credit went out since
+            try:
+                ledger.void_entry(entry, "entered twice")
+            except DomainError as refusal:
+                raise Refused from refusal
+            raise AssertionError(f"the void of entry #{entry.id} took out more than was paid into its invoice")
+        ledger.void_entry(entry, "entered twice")
         self.payments.remove(entry)
         self.tally["payment"] -= entry.amount_cents
         self.invoices[entry.invoice_id][2] -= entry.amount_cents
@@ -322,18 +329,24 @@ class Worker:
                 self.numbers["image"].append([session.number, stored.number])
 
 
+class Refused(Exception):
+    """A worker's move that the rules must refuse was refused (as it knew)."""
+
+
 def problem_kind(error: BaseException) -> str:
     """ "locked", "deadlocks" (one that escaped the retries), "refused" (a
-    rule said no: fine) or "error"."""
+    booking the calendar refused, or a move the worker knew the rules refuse:
+    fine) or "error": a worker only makes moves its own account of its
+    invoices and deposits allows, so any other refusal is one too."""
     from spectra_tui.data.db import aborted_by_server
-    from spectra_tui.data.errors import DomainError
+    from spectra_tui.data.errors import ConflictError
 
     text = str(error).lower()
     if "locked" in text or "busy" in text:
         return "locked"
     if aborted_by_server(error) == "deadlock":
         return "deadlocks"
-    return "refused" if isinstance(error, DomainError) else "error"
+    return "refused" if isinstance(error, ConflictError | Refused) else "error"
 
 
 def describe(error: BaseException) -> str:
