@@ -357,12 +357,12 @@ def describe(error: BaseException) -> str:
 
 
 def worker_main(target: str, name: str, seconds: float, folder: Path) -> None:
-    """A worker process: ready, wait for the go file, work, print its report (JSON) last."""
+    """A worker process (tests/terminals.py): ready, wait for the go file, work, print its report (JSON) last."""
     from spectra_tui.data import db
 
     db.open_database(target)
     worker = Worker(name, folder)
-    (folder / f"ready-{name}").touch()
+    print("ready", flush=True)
     while not (folder / "go").exists():
         time.sleep(0.005)
     print(json.dumps(worker.run(seconds)))
@@ -447,39 +447,20 @@ def spectra_check(target: str, env: dict) -> str:
 def soak(target: str, workers: int, seconds: float, folder: Path) -> Figures:
     """Make the studio at ``target`` (an empty database), run the workers and
     the checks, and compare the books with the workers' tallies."""
+    from terminals import TerminalFailed, environment, release
+
     drawn = prepare(target, workers, folder)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))}
+    env = environment()
     names = worker_names(workers)
-    processes = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                __file__,
-                "--worker",
-                name,
-                "--db",
-                target,
-                "--seconds",
-                str(seconds),
-                "--folder",
-                str(folder),
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-            cwd=str(REPO),
-        )
-        for name in names
-    ]
     figures = Figures(workers, seconds)
+    worker = [sys.executable, __file__, "--db", target, "--seconds", str(seconds), "--folder", str(folder)]
     try:
-        deadline = time.monotonic() + 120
-        while not all((folder / f"ready-{name}").exists() for name in names):
-            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
-                break
-            time.sleep(0.02)
-        (folder / "go").touch()
+        processes = release([[*worker, "--worker", name] for name in names], folder / "go")
+    except TerminalFailed as error:
+        figures.crashed.append(" | ".join(str(error).strip().splitlines()[-4:]))
+        figures.after = spectra_check(target, env)
+        return figures
+    try:
         stop = threading.Event()
         checker = threading.Thread(target=check_again_and_again, args=(target, env, stop, figures))
         checker.start()
