@@ -48,11 +48,14 @@ for folder in (str(REPO), str(TESTS)):  # run as a script: spectra_tui and pg_cl
 
 CLIENTS_PER_WORKER = 3
 SHARED_SESSIONS = 2  # sessions every worker imports pictures into
+SHARED_INVOICES = 2  # invoices every worker pays into
+SHARED_TOTAL = 100_000_000  # each shared invoice's: never paid off
 PICTURE = "picture.jpg"  # made once with Pillow; each import stores a copy made unique by a trailer
 CHECK_SECONDS = 120  # the most one `spectra check` may take
 WEIGHTS = {
     "new_invoice": 4,
     "pay": 5,
+    "pay_shared": 2,
     "refund_credit": 2,
     "deposit": 2,
     "apply_deposit": 2,
@@ -72,11 +75,12 @@ LEDGER_KINDS = ("payment", "deposit", "deposit_apply", "refund", "transfer")
 
 def prepare(target: str, workers: int, folder: Path) -> dict:
     """Make the studio: the owner, a session type, per worker a manager, a
-    photographer and clients; the shared sessions; the picture. Returns the
+    photographer and clients; the shared client's sessions and invoices; the picture. Returns the
     numbers drawn here (the verdicts count them with the workers')."""
     from PIL import Image
 
-    from spectra_tui.data import accounts, catalog, clients, db, sessions, settings, users
+    from spectra_tui.data import accounts, catalog, clients, db, invoices, sessions, settings, users
+    from spectra_tui.data.models import Invoice
 
     db.open_database(target, create=True)
     try:
@@ -89,19 +93,24 @@ def prepare(target: str, workers: int, folder: Path) -> dict:
             accounts.create_user(f"{name}-photo", f"Photographer {name}", "photographer")
             for k in range(CLIENTS_PER_WORKER):
                 clients.save_client(None, {"first_name": f"c{k}", "last_name": name})
-        shared = clients.save_client(None, {"first_name": "shared", "last_name": "sessions"})
+        shared = clients.save_client(None, {"first_name": "every", "last_name": "shared"})
         photographer = accounts.create_user("shared-photo", "Photographer of the shared sessions", "photographer")
         numbers = [
             sessions.create_session(shared, photographer, family, dt.datetime(2030, 6, 3 + k, 10)).number
             for k in range(SHARED_SESSIONS)
         ]
+        drawn = []
+        for _ in range(SHARED_INVOICES):
+            invoice = invoices.create_invoice(Invoice.GENERIC, client=shared, notes="shared")
+            invoices.add_line(invoice, description="Album", unit_price_cents=SHARED_TOTAL, quantity=1, taxable=False)
+            drawn.append([invoice.series, invoice.number])
     finally:
         users.sign_in(None)
         db.close_database()
     buffer = io.BytesIO()
     Image.new("RGB", (160, 120), (200, 120, 40)).save(buffer, "JPEG")
     (folder / PICTURE).write_bytes(buffer.getvalue())
-    return {"session": numbers}
+    return {"session": numbers, "invoice": drawn}
 
 
 def worker_names(workers: int) -> list[str]:
@@ -118,7 +127,7 @@ class Worker:
         from peewee import fn
 
         from spectra_tui.data import users
-        from spectra_tui.data.models import Client, Session, SessionType
+        from spectra_tui.data.models import Client, Invoice, Session, SessionType
 
         self.name = name
         self.rng = random.Random(name)
@@ -127,6 +136,10 @@ class Worker:
         self.family = SessionType.get(SessionType.name == "Family")
         self.clients = list(Client.select().where(fn.LOWER(Client.last_name) == name).order_by(Client.id))
         self.shared = list(Session.select().order_by(Session.number).limit(SHARED_SESSIONS))
+        self.shared_invoices = list(
+            Invoice.select().join(Client).where(fn.LOWER(Client.last_name) == "shared").order_by(Invoice.id)
+        )
+        self.shared_paid = {invoice.id: 0 for invoice in self.shared_invoices}  # what this worker paid into them
         self.picture = (folder / PICTURE).read_bytes()
         self.tally = {kind: 0 for kind in (*LEDGER_KINDS, "invoiced")}  # net of voids
         self.invoices: dict[int, list] = {}  # live invoice id -> [invoice, total, paid]
@@ -164,6 +177,7 @@ class Worker:
             "tally": self.tally,
             "numbers": self.numbers,
             "paid": {invoice_id: paid for invoice_id, (_, _, paid) in self.invoices.items()},
+            "shared_paid": self.shared_paid,
         }
 
     # -- helpers
@@ -211,6 +225,16 @@ class Worker:
         entry = ledger.take_payment(invoice, amount, "card")
         self.payments.append(entry)
         self._move("payment", amount, into=invoice.id)
+
+    def pay_shared(self) -> None:
+        """A payment into an invoice every worker pays into: none may be lost."""
+        from spectra_tui.data import ledger
+
+        invoice = self.rng.choice(self.shared_invoices)
+        amount = self.rng.randint(100, 5000)
+        ledger.take_payment(invoice, amount, "card")
+        self.shared_paid[invoice.id] += amount
+        self.tally["payment"] += amount
 
     def refund_credit(self) -> None:
         from spectra_tui.data import ledger
@@ -513,6 +537,8 @@ def number_problems(reports: list[dict], drawn: dict) -> list[str]:
     from spectra_tui.data.models import Invoice, Session, SessionImage
 
     given: dict[str, list[int]] = {"session": list(drawn["session"])}
+    for series, number in drawn["invoice"]:
+        given.setdefault(f"invoice {series}", []).append(number)
     for report in reports:
         given["session"] += report["numbers"]["session"]
         for series, number in report["numbers"]["invoice"]:
@@ -540,14 +566,17 @@ def number_problems(reports: list[dict], drawn: dict) -> list[str]:
 
 def money_problems(reports: list[dict]) -> list[str]:
     """Per worker: the ledger by kind (what was not voided) and its live
-    invoices' totals equal its tally, and each live invoice holds what it paid in."""
+    invoices' totals equal its tally; each invoice holds (in its stored figure
+    and by the ledger) what the workers paid into it."""
     from peewee import fn
 
+    from spectra_tui.data.ledger import paid_into
     from spectra_tui.data.models import Invoice
     from spectra_tui.data.models import LedgerEntry as E
 
     voided = E.select(E.related).where(E.kind == E.VOID)
     problems = []
+    expected: dict[int, int] = {}  # invoice id -> what the workers paid into it
     for report in reports:
         name, tally = report["name"], report["tally"]
         books = dict.fromkeys(LEDGER_KINDS, 0)
@@ -566,14 +595,15 @@ def money_problems(reports: list[dict]) -> list[str]:
         problems += [
             f"{name} {kind}: books {books[kind]}, tally {tally[kind]}" for kind in tally if books[kind] != tally[kind]
         ]
-        expected = {int(i): paid for i, paid in report["paid"].items()}
-        held = Invoice.select(Invoice.id, Invoice.paid_cents).where(Invoice.id.in_(list(expected))).tuples()
-        problems += [
-            f"{name} invoice #{i}: holds {paid} paid, the worker paid in {expected[i]}"
-            for i, paid in held
-            if paid != expected[i]
-        ]
-    return problems
+        for invoice_id, paid in (*report["paid"].items(), *report["shared_paid"].items()):
+            expected[int(invoice_id)] = expected.get(int(invoice_id), 0) + paid
+    by_ledger = paid_into(list(expected))
+    stored = dict(Invoice.select(Invoice.id, Invoice.paid_cents).where(Invoice.id.in_(list(expected))).tuples())
+    return problems + [
+        f"invoice #{i}: holds {stored[i]} paid ({by_ledger[i]} by the ledger), the workers paid in {paid}"
+        for i, paid in sorted(expected.items())
+        if stored[i] != paid or by_ledger[i] != paid
+    ]
 
 
 # ------------------------------------------------------------------ the command
