@@ -14,10 +14,13 @@ clients (so it knows what each of its invoices must hold) through the data
 services, as a terminal does: invoices and lines, payments (some paying too
 much), refunds of credit, deposits, their use on an invoice and their refunds,
 credit transfers between a client's invoices, voids of payments and of
-invoices, sessions booked with their fee invoice, appointments, and pictures
-imported into two sessions that every worker shares. It keeps its own tally of
-the money it moved and the numbers it was given; the verdicts compare them
-with the books afterwards.
+invoices, sessions booked with their fee invoice, appointments; and on a
+client every worker shares, payments into the same invoices and pictures
+imported into the same sessions. It keeps its own tally of the money it moved
+and the numbers it was given; the verdicts compare them with the books
+afterwards. A refusal by the rules counts as fine only where the worker knew
+it must come (a booking the calendar refuses, a void of a payment whose credit
+went out since): a worker makes only the moves its own account allows.
 """
 
 from __future__ import annotations
@@ -75,8 +78,8 @@ LEDGER_KINDS = ("payment", "deposit", "deposit_apply", "refund", "transfer")
 
 def prepare(target: str, workers: int, folder: Path) -> dict:
     """Make the studio: the owner, a session type, per worker a manager, a
-    photographer and clients; the shared client's sessions and invoices; the picture. Returns the
-    numbers drawn here (the verdicts count them with the workers')."""
+    photographer and clients; the shared client's sessions and invoices; the
+    picture. Returns the numbers drawn here (counted with the workers')."""
     from PIL import Image
 
     from spectra_tui.data import accounts, catalog, clients, db, invoices, sessions, settings, users
@@ -153,7 +156,7 @@ class Worker:
         from spectra_tui.data import db
 
         names, weights = zip(*WEIGHTS.items(), strict=True)
-        done = {"ops": 0, "refused": 0, "locked": 0, "deadlocks": 0}
+        done = {"ops": 0, "refused": 0, "locked": 0, "deadlocks": 0, "other": 0}
         errors: list[str] = []
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and len(errors) < 50:
@@ -166,8 +169,7 @@ class Worker:
                 if kind == "refused":
                     done["refused"] += 1
                     continue
-                if kind != "error":
-                    done[kind] += 1
+                done[kind] += 1
                 errors.append(f"{operation}: {describe(error)}")
         return {
             "name": self.name,
@@ -360,7 +362,7 @@ class Refused(Exception):
 def problem_kind(error: BaseException) -> str:
     """ "locked", "deadlocks" (one that escaped the retries), "refused" (a
     booking the calendar refused, or a move the worker knew the rules refuse:
-    fine) or "error": a worker only makes moves its own account of its
+    fine) or "other": a worker only makes moves its own account of its
     invoices and deposits allows, so any other refusal is one too."""
     from spectra_tui.data.db import aborted_by_server
     from spectra_tui.data.errors import ConflictError
@@ -370,7 +372,7 @@ def problem_kind(error: BaseException) -> str:
         return "locked"
     if aborted_by_server(error) == "deadlock":
         return "deadlocks"
-    return "refused" if isinstance(error, ConflictError | Refused) else "error"
+    return "refused" if isinstance(error, ConflictError | Refused) else "other"
 
 
 def describe(error: BaseException) -> str:
@@ -409,7 +411,8 @@ class Figures:
     checks_clean: int = 0
     checks_failed: list[str] = field(default_factory=list)  # output of each check during that was not clean
     after: str = ""  # the check after: "" when clean, else its output
-    errors: list[str] = field(default_factory=list)  # other errors the workers saw
+    other: int = 0  # errors neither "locked" nor a deadlock
+    errors: list[str] = field(default_factory=list)  # every error a worker saw
     crashed: list[str] = field(default_factory=list)  # a worker's last lines of stderr
 
     @property
@@ -435,7 +438,7 @@ class Figures:
             f"money = tally: {'no' if self.money else 'yes'}, check during: {self.checks_clean} clean"
             + (f", {len(self.checks_failed)} not" if self.checks_failed else "")
             + f", after: {'NOT clean' if self.after else 'clean'}"
-            + (f", {len(self.errors)} other errors" if self.errors else "")
+            + (f", {self.other} other errors" if self.other else "")
             + (f", {len(self.crashed)} workers crashed" if self.crashed else "")
         )
 
@@ -507,6 +510,7 @@ def soak(target: str, workers: int, seconds: float, folder: Path) -> Figures:
         figures.refused += report["done"]["refused"]
         figures.locked += report["done"]["locked"]
         figures.deadlocks += report["done"]["deadlocks"]
+        figures.other += report["done"]["other"]
         figures.retried += report["retries"]
         figures.errors += [f"{name}: {e}" for e in report["errors"]]
     figures.after = spectra_check(target, env)
