@@ -627,12 +627,13 @@ def on_postgresql(workers: int, seconds: float, folder: Path) -> Figures:
 
     server, cluster = os.environ.get("SPECTRA_SOAK_PG"), None
     if not server:
-        cluster = Cluster()
         try:
+            cluster = Cluster()
             server = cluster.start()
         except ClusterError as error:
-            with contextlib.suppress(ClusterError):
-                cluster.stop()
+            if cluster is not None:
+                with contextlib.suppress(ClusterError):
+                    cluster.stop()
             raise SoakError(f"no PostgreSQL server: {error}") from None
     name = f"spectra_soak_{uuid.uuid4().hex[:12]}"
     try:
