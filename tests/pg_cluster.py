@@ -75,4 +75,3 @@ class Cluster:
             self._run(_program("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)
-
