@@ -26,12 +26,12 @@ went out since): a worker makes only the moves its own account allows.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import io
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -613,8 +613,9 @@ def money_problems(reports: list[dict]) -> list[str]:
 # ------------------------------------------------------------------ the command
 
 
-class SoakError(Exception):
-    """What stops a soak from running at all."""
+class NoServer(Exception):
+    """No PostgreSQL server could be had: that soak is skipped, saying so in one
+    line (as `make test-postgres` skips), never reported as passed."""
 
 
 def on_sqlite(workers: int, seconds: float, folder: Path) -> Figures:
@@ -631,10 +632,9 @@ def on_postgresql(workers: int, seconds: float, folder: Path) -> Figures:
             cluster = Cluster()
             server = cluster.start()
         except ClusterError as error:
-            if cluster is not None:
-                with contextlib.suppress(ClusterError):
-                    cluster.stop()
-            raise SoakError(f"no PostgreSQL server: {error}") from None
+            if cluster is not None:  # as tests/pg_cluster.py's main() does
+                shutil.rmtree(cluster.folder, ignore_errors=True)
+            raise NoServer(str(error)) from None
     name = f"spectra_soak_{uuid.uuid4().hex[:12]}"
     try:
         admin_sql(server, f"CREATE DATABASE {name}")
@@ -670,9 +670,8 @@ def main(argv: list[str] | None = None) -> int:
             folder.mkdir()
             try:
                 figures = run(args.workers, args.seconds, folder)
-            except SoakError as error:
-                print(f"{label}: {error}", flush=True)
-                ok = False
+            except NoServer as error:
+                print(f"{label}: skipped, no PostgreSQL server: {error}", flush=True)
                 continue
             print("\n".join([figures.line(label), *figures.details()]), flush=True)
             ok = ok and figures.ok
