@@ -1,14 +1,17 @@
 # Spectra TUI: `make run` opens the app on a demo database, `make test` runs
 # the linters, the type check and the whole test suite (then the data tests on PostgreSQL),
-# `make bench` the benchmarks. Each builds .venv first, with exactly the
+# `make bench` the benchmarks, `make soak` N terminals at work for S seconds
+# on SQLite and on PostgreSQL (SOAK_WORKERS, SOAK_SECONDS). Each builds .venv first, with exactly the
 # versions in requirements.lock (`make lock` makes it again from pyproject.toml).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DB ?= spectra-demo.db
+SOAK_WORKERS ?= 8
+SOAK_SECONDS ?= 60
 
-.PHONY: run test lint test-postgres bench demo check clean lock
+.PHONY: run test lint test-postgres bench soak demo check clean lock
 
 $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { \
@@ -59,6 +62,10 @@ lock:
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# One line per database (tests/soak.py); exit 1 when a figure is wrong.
+soak: $(STAMP)
+	$(BIN)/python tests/soak.py --workers $(SOAK_WORKERS) --seconds $(SOAK_SECONDS)
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm $(DB)-writer

@@ -24,7 +24,7 @@ import pytest
 os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="spectra-test-config-")
 atexit.register(shutil.rmtree, os.environ["XDG_CONFIG_HOME"], True)
 
-from pg_cluster import ON_POSTGRES  # tests/ is on sys.path (the rootdir conftest's folder)
+from pg_cluster import ON_POSTGRES, admin_sql as _pg_admin  # tests/ is on sys.path (the rootdir conftest's folder)
 from spectra_tui.data import accounts, catalog, clients, clock, db as dbmod, users
 
 
@@ -64,18 +64,6 @@ def db_target(tmp_path, request):
     finally:
         dbmod.close_database()
         _pg_admin(server, f"DROP DATABASE {name} WITH (FORCE)")
-
-
-def _pg_admin(server: str, statement: str) -> None:
-    from playhouse.db_url import connect
-
-    admin = connect(server)
-    admin.connect()
-    try:
-        admin.connection().autocommit = True
-        admin.execute_sql(statement)
-    finally:
-        admin.close()
 
 
 @pytest.fixture

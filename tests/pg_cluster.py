@@ -26,6 +26,19 @@ ON_POSTGRES = bool(os.environ.get("SPECTRA_TEST_PG"))
 sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="about the SQLite file itself")
 
 
+def admin_sql(server: str, statement: str) -> None:
+    """Run one statement outside a transaction (CREATE/DROP DATABASE) on ``server`` (a URL)."""
+    from playhouse.db_url import connect
+
+    admin = connect(server)
+    admin.connect()
+    try:
+        admin.connection().autocommit = True
+        admin.execute_sql(statement)
+    finally:
+        admin.close()
+
+
 class ClusterError(RuntimeError):
     pass
 
