@@ -16,7 +16,8 @@ compares its migrations with the source's.
 The source is read in one snapshot with no other terminal holding it open
 (db.use_studio_alone): a terminal writing meanwhile would be left behind on
 the old file. The SQLite file is not changed: it stays as the backup of the
-day of the move. The studio key stays outside the database: the studio id
+day of the move. A verified copy records the move in its audit log (after
+the verification, so the counts compared are the source's). The studio key stays outside the database: the studio id
 travels with the rows, so this machine finds the same key; after the copy
 this machine's anchor of the chain at the new place is set by a clean
 `spectra check` of the target (check.run_checks).
@@ -29,11 +30,12 @@ from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
-from . import studio_key
+from . import audit, studio_key
 from .check import Violation, run_checks
 from .db import (
     DatabaseError,
     StorageError,
+    StudioInUse,
     make_database,
     migrate_database,
     one_line,
@@ -74,6 +76,7 @@ class Verification:
     ledger_differences: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
     check_problems: list[Violation] = field(default_factory=list)
     clients_compared: int = 0
+    studio_id: str = ""  # its key (studio_key.py) is what another machine needs to open the copy
 
     @property
     def ok(self) -> bool:
@@ -112,7 +115,13 @@ def migrate_to(source: str | Path, target: str, progress: Progress | None = None
                 f"{source_path} needs upgrading first ({', '.join(pending)}): open it once with this "
                 f"version (`spectra --db {source_path} check` tells when it is ready), then move it."
             )
-        use_studio_alone()
+        try:
+            use_studio_alone()
+        except StudioInUse as busy:
+            raise StudioInUse(
+                f"{busy} The move copies the studio with no other terminal open: what one wrote "
+                "meanwhile would stay behind in the SQLite file."
+            ) from None
         target_db = _connect_target(target)
         try:
             database.initialize(target_db)
@@ -121,6 +130,9 @@ def migrate_to(source: str | Path, target: str, progress: Progress | None = None
                 try:
                     _copy(source_db, target_db, target, progress)
                     verification = verify(source_db, target_db)
+                    if verification.ok:
+                        with target_db.atomic():
+                            audit.record("studio.migrate", "studio", None, after={"from": str(source_path.resolve())})
                 finally:
                     source_db.rollback()
         finally:
@@ -324,4 +336,5 @@ def verify(source_db: SqliteDatabase, target_db: PostgresqlDatabase) -> Verifica
         problems.append(Violation("schema_migration", "the target's migrations are not the source's"))
     problems += run_checks(advance_anchor=True)
     clients = len({client for client, _ in source_totals})
-    return Verification(counts, differences, problems, clients)
+    identity = studio_key.StudioIdentity.select().first()
+    return Verification(counts, differences, problems, clients, identity.studio_id if identity else "")

@@ -7,6 +7,7 @@ no studio or needs upgrading, or held open by another terminal is refused;
 a failure leaves the target empty; a copy that differs is reported."""
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from spectra_tui.data.check import run_checks
 from spectra_tui.data.db import DatabaseError, NoStudio, StudioInUse, close_database, open_database
 from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.migrate_to import MigrateRefused, TargetNotEmpty, migrate_to
-from spectra_tui.data.models import Client, Invoice, LedgerEntry, User
+from spectra_tui.data.models import AuditLog, Client, Invoice, LedgerEntry, User
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="needs the PostgreSQL test server (SPECTRA_TEST_PG)")
 
@@ -102,7 +103,10 @@ def test_the_demo_studio_arrives_whole(source, empty_pg_database):
     assert isinstance(database, PostgresqlDatabase)
     assert answers() == expected
     assert run_checks() == []
+    moved = AuditLog.select().order_by(AuditLog.id.desc()).first()
+    assert (moved.action, moved.user_name, json.loads(moved.after)) == ("studio.migrate", "system", {"from": str(source)})
     identity = studio_key.StudioIdentity.get()
+    assert verification.studio_id == identity.studio_id
     assert studio_key.read_anchor(identity.studio_id) is not None  # the new place has its anchor
     users.sign_in(User.get(User.username == "rita"))
     added = clients.save_client(None, {"first_name": "Nora", "last_name": "New"})
@@ -161,7 +165,7 @@ def test_a_studio_another_terminal_has_open_is_refused(source, empty_pg_database
     terminal = subprocess.Popen([sys.executable, "-c", HOLDER, str(source)], stdout=subprocess.PIPE, text=True)
     try:
         assert terminal.stdout.readline().strip() == "open"
-        with pytest.raises(StudioInUse, match="1 other terminal has the studio open"):
+        with pytest.raises(StudioInUse, match="1 other terminal has the studio open; close it first. The move copies the studio with no other"):
             migrate_to(source, empty_pg_database)
     finally:
         terminal.kill()
