@@ -125,6 +125,7 @@ def migrate_to(source: str | Path, target: str, progress: Progress | None = None
         target_db = _connect_target(target)
         try:
             database.initialize(target_db)
+            studio_key.forget_anchors_here()  # of a database dropped at this place: this one was found empty
             with source_db.manual_commit():
                 source_db.execute_sql("BEGIN DEFERRED")  # one snapshot of the source, no write lock taken
                 try:
@@ -176,6 +177,8 @@ def _copy(source_db: SqliteDatabase, target_db: PostgresqlDatabase, target: str,
         _run_migrations(source_db, target_db, target)
         tables = _tables_in_order(target_db)
         _refuse_other_schema(source_db, target_db, tables)
+        for table in tables:
+            _refuse_what_does_not_fit(source_db, target_db, table)
         for table in reversed(tables):  # what the migrations wrote (a new studio's identity) gives way to the source's
             target_db.execute_sql(f'DELETE FROM "{table}"')
         for table in tables:
@@ -236,6 +239,34 @@ def _refuse_other_schema(source_db: SqliteDatabase, target_db: PostgresqlDatabas
     for table in tables:
         if set(_columns(source_db, table)) != set(_columns(target_db, table)):
             raise MigrateRefused(f"the source's table {table} has other columns than this version's schema.")
+
+
+INTEGER_RANGE = (-(2**31), 2**31 - 1)  # PostgreSQL's integer; SQLite's holds 64 bits
+
+
+def _refuse_what_does_not_fit(source_db: SqliteDatabase, target_db: PostgresqlDatabase, table: str) -> None:
+    """SQLite keeps text of any length in a varchar(n) column and any 64-bit
+    number in an integer one; PostgreSQL refuses what exceeds the column.
+    Named here, row and column, before anything is copied."""
+    limits = target_db.execute_sql(
+        "SELECT column_name, data_type, character_maximum_length FROM information_schema.columns "
+        "WHERE table_schema = current_schema() AND table_name = %s",
+        (table,),
+    ).fetchall()
+    key = ",".join(target_db.get_primary_keys(table))
+    for column, data_type, length in limits:
+        if length is not None:
+            too_much, holds = f'length("{column}") > {int(length)}', f"{length} characters"
+        elif data_type == "integer":
+            too_much, holds = f'"{column}" NOT BETWEEN {INTEGER_RANGE[0]} AND {INTEGER_RANGE[1]}', "32-bit numbers"
+        else:
+            continue
+        row = source_db.execute_sql(f'SELECT "{key}" FROM "{table}" WHERE {too_much} LIMIT 1').fetchone()
+        if row is not None:
+            raise MigrateRefused(
+                f"{table} {key} {row[0]}: its {column} does not fit PostgreSQL's column (it holds {holds}); "
+                "correct it in the app, then move the studio."
+            )
 
 
 def _converters(db: PostgresqlDatabase, table: str) -> list[Callable | None]:

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import pytest
 from peewee import PostgresqlDatabase
@@ -19,10 +20,10 @@ from playhouse.db_url import connect
 from pg_cluster import ON_POSTGRES
 from spectra_tui.data import calendar, clients, clock, ledger, migrate_to as migrate_module, studio_key, users
 from spectra_tui.data.check import run_checks
-from spectra_tui.data.db import DatabaseError, NoStudio, StudioInUse, close_database, open_database
+from spectra_tui.data.db import DatabaseError, NoStudio, StudioInUse, close_database, make_database, open_database
 from spectra_tui.data.demo import fill_demo
 from spectra_tui.data.migrate_to import MigrateRefused, TargetNotEmpty, migrate_to
-from spectra_tui.data.models import AuditLog, Client, Invoice, LedgerEntry, User
+from spectra_tui.data.models import AuditLog, Client, Invoice, LedgerEntry, User, database
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="needs the PostgreSQL test server (SPECTRA_TEST_PG)")
 
@@ -121,10 +122,22 @@ def test_a_target_that_is_not_empty_is_refused(source, empty_pg_database):
         migrate_to(source, empty_pg_database)
 
 
-def test_a_studio_is_not_moved_twice_onto_the_same_target(source, empty_pg_database):
+def test_a_studio_is_not_moved_twice_onto_the_same_target(source, empty_pg_database, pg_server):
     assert migrate_to(source, empty_pg_database).ok
     with pytest.raises(TargetNotEmpty, match=r"not empty \(a Spectra studio\)"):
         migrate_to(source, empty_pg_database)
+    # The database dropped and made anew under its name: this machine's anchors of the old one are forgotten.
+    name = urlsplit(empty_pg_database).path[1:]
+    admin = connect(pg_server)
+    admin.connect()
+    admin.connection().autocommit = True
+    admin.execute_sql(f"DROP DATABASE {name} WITH (FORCE)")
+    admin.execute_sql(f"CREATE DATABASE {name}")
+    admin.close()
+    database.initialize(make_database(empty_pg_database))  # and another studio was there once
+    studio_key.advance_anchor("0123456789abcdef", studio_key.Anchor(7, 7, "f" * 64))
+    database.initialize(None)
+    assert migrate_to(source, empty_pg_database).ok
 
 
 def test_a_source_that_is_no_studio_is_refused(tmp_path, empty_pg_database):
@@ -139,6 +152,19 @@ def test_a_source_that_needs_upgrading_is_refused(source, empty_pg_database):
     query(source, "DELETE FROM schema_migration WHERE name = '0017_day_posting'")
     with pytest.raises(MigrateRefused, match="needs upgrading first .0017_day_posting.: open it once"):
         migrate_to(source, empty_pg_database)
+
+
+def test_a_value_postgresql_cannot_hold_is_named_before_anything_is_copied(source, empty_pg_database):
+    query(source, "UPDATE holiday SET name = name || printf('%.300c', 'x') WHERE id = 2")
+    with pytest.raises(MigrateRefused, match="holiday id 2: its name does not fit PostgreSQL's column .it holds 255 "):
+        migrate_to(source, empty_pg_database)
+    query(source, "UPDATE holiday SET name = substr(name, 1, 100) WHERE id = 2")
+    query(source, f"UPDATE counter SET value = {2**40} WHERE name = 'invoice'")
+    with pytest.raises(MigrateRefused, match="counter name invoice: its value does not fit .* 32-bit numbers"):
+        migrate_to(source, empty_pg_database)
+    target = connect(empty_pg_database)
+    assert target.get_tables() == []
+    target.close()
 
 
 def test_targets_that_are_not_postgresql_are_refused(source, empty_pg_database):
