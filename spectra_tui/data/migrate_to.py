@@ -17,10 +17,13 @@ The source is read in one snapshot with no other terminal holding it open
 (db.use_studio_alone): a terminal writing meanwhile would be left behind on
 the old file. The SQLite file is not changed: it stays as the backup of the
 day of the move. A verified copy records the move in its audit log (after
-the verification, so the counts compared are the source's). The studio key stays outside the database: the studio id
-travels with the rows, so this machine finds the same key; after the copy
-this machine's anchor of the chain at the new place is set by a clean
-`spectra check` of the target (check.run_checks).
+the verification, so the counts compared are the source's).
+
+The studio key stays outside the database: the studio id travels with the
+rows, so this machine finds the same key. This machine's anchor of the chain
+at the new place is set by a clean `spectra check` of the target
+(check.run_checks); anchors it kept of a database dropped at that place
+are forgotten, since the target was found empty.
 """
 
 import os

@@ -14,7 +14,7 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
-from peewee import PostgresqlDatabase
+from peewee import PostgresqlDatabase, SqliteDatabase
 from playhouse.db_url import connect
 
 from pg_cluster import ON_POSTGRES
@@ -22,7 +22,7 @@ from spectra_tui.data import calendar, clients, clock, ledger, migrate_to as mig
 from spectra_tui.data.check import run_checks
 from spectra_tui.data.db import DatabaseError, NoStudio, StudioInUse, close_database, make_database, open_database
 from spectra_tui.data.demo import fill_demo
-from spectra_tui.data.migrate_to import MigrateRefused, TargetNotEmpty, migrate_to
+from spectra_tui.data.migrate_to import MigrateRefused, TargetNotEmpty, migrate_to, verify
 from spectra_tui.data.models import AuditLog, Client, Invoice, LedgerEntry, User, database
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="needs the PostgreSQL test server (SPECTRA_TEST_PG)")
@@ -234,3 +234,23 @@ def test_a_copy_that_differs_is_reported(source, empty_pg_database, monkeypatch)
     (client, kind), (was, now) = next(iter(verification.ledger_differences.items()))
     assert f"client #{client}: {kind} entries total {was} cents in SQLite, {now} in PostgreSQL" in lines
     assert any(line.startswith("check on PostgreSQL: ") for line in lines)  # the audit log misses the row
+
+
+def test_a_target_changed_after_the_copy_fails_the_verification(source, empty_pg_database):
+    assert migrate_to(source, empty_pg_database).ok
+    target = make_database(empty_pg_database)
+    database.initialize(target)
+    target.execute_sql("UPDATE ledger_entry SET amount_cents = amount_cents + 1 WHERE id = 1")
+    client, kind = target.execute_sql("SELECT client_id, kind FROM ledger_entry WHERE id = 1").fetchone()
+    studio = SqliteDatabase(str(source))
+
+    verification = verify(studio, target)
+
+    differ = {table: rows for table, rows in verification.counts.items() if rows[0] != rows[1]}
+    assert differ == {"audit_log": (differ["audit_log"][0], differ["audit_log"][0] + 1)}  # the move's own entry
+    (was, now), = verification.ledger_differences.values()
+    assert list(verification.ledger_differences) == [(client, kind)] and now == was + 1
+    assert any("ledger row 1" in str(problem) for problem in verification.check_problems)
+    assert not verification.ok
+    studio.close()
+    target.close()
