@@ -8,7 +8,11 @@ from pg_cluster import ON_POSTGRES
 from spectra_tui.data import migrate_to as migrate_module
 from spectra_tui.data.db import shown
 
-from .backup_fixtures import fresh_process_state, query, run, studio, template  # noqa: F401 - fixtures
+from . import backup_fixtures
+from .backup_fixtures import fresh_process_state, query, studio, template  # noqa: F401 - fixtures
+
+if hasattr(backup_fixtures, "run"):  # until main's tests/conftest.py `run` fixture (tests/shell.py) is merged here
+    run = backup_fixtures.run
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="needs the PostgreSQL test server (SPECTRA_TEST_PG)")
 
