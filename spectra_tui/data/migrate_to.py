@@ -102,7 +102,9 @@ class Verification:
 
 def migrate_to(source: str | Path, target: str, progress: Progress | None = None) -> Verification:
     """Copy the SQLite studio at ``source`` into the empty PostgreSQL
-    database ``target`` (a postgresql:// URL), then verify the copy."""
+    database ``target`` (a postgresql:// URL), then verify the copy. Both
+    are closed afterwards; the models are bound again to what they were
+    bound to before the call."""
     source_path = sqlite_path(str(source))
     if source_path is None:
         raise MigrateRefused(f"{shown(str(source))} is already on PostgreSQL: migrate-to moves a SQLite studio.")
