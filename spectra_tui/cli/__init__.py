@@ -47,6 +47,7 @@ COMMAND_MODULES = (
     "send_reminders",
     "backup",
     "restore",
+    "migrate_to",
 )
 
 
@@ -129,7 +130,7 @@ def attach_dashed_values(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(attach_dashed_values(sys.argv[1:] if argv is None else argv))
-    if "://" not in (args.db or os.environ.get("SPECTRA_DB") or ""):
+    if "://" not in (args.db or os.environ.get("SPECTRA_DB") or "") and not getattr(args, "to_postgres", False):
         skip_postgres_drivers()
     try:
         if args.command is None:

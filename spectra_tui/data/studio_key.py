@@ -105,6 +105,16 @@ def move_anchor(studio_id: str, from_place: str, to_place: str) -> None:
         os.replace(source, key_folder() / f"{studio_id}-{_place_tag(to_place)}.anchor")
 
 
+def forget_anchors_here() -> list[Path]:
+    """Remove this machine's anchors of every studio at the bound database's
+    place, once that database was found empty (`spectra migrate-to` into a
+    database made anew under an earlier one's name): what they anchored is gone."""
+    stale = sorted(key_folder().glob(f"*-{_place_tag(database_place())}.anchor"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return stale
+
+
 def _place_tag(place: str) -> str:
     return hashlib.sha256(place.encode()).hexdigest()[:12]
 
