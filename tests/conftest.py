@@ -63,6 +63,20 @@ def db_target(tmp_path, request):
         _pg_admin(server, f"DROP DATABASE {name} WITH (FORCE)")
 
 
+@pytest.fixture
+def empty_pg_database(request):
+    """The URL of a new, empty database on the PostgreSQL test server (dropped
+    after), for tests that need one beside a SQLite studio (spectra migrate-to)."""
+    server = request.getfixturevalue("pg_server")
+    name = f"spectra_empty_{uuid.uuid4().hex[:12]}"
+    _pg_admin(server, f"CREATE DATABASE {name}")
+    try:
+        yield urlsplit(server)._replace(path=f"/{name}").geturl()
+    finally:
+        dbmod.close_database()
+        _pg_admin(server, f"DROP DATABASE {name} WITH (FORCE)")
+
+
 def _pg_admin(server: str, statement: str) -> None:
     from playhouse.db_url import connect
 
