@@ -1,0 +1,121 @@
+"""The PostgreSQL half of the benchmarks: their studios on a PostgreSQL server.
+
+The server: $SPECTRA_BENCH_PG (a URL of a server's `postgres` database), or
+one throwaway server for the run, made like the tests' (tests/pg_cluster.py)
+and stopped at exit. A cached SQLite studio (benchmarks/_cache.py) is moved
+into it once by ``migrate_to`` (data/migrate_to.py, what `spectra
+migrate-to` runs, verified) as a template database; each benchmark then
+works on a copy of that template (CREATE DATABASE ... TEMPLATE: a file copy,
+seconds). The databases use an en-US collation when the server has ICU: the
+order a studio's server usually has, not the C order of a bare cluster.
+"""
+from __future__ import annotations
+
+import atexit
+import re
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRESQL = "postgresql"
+DATABASES = ("sqlite", POSTGRESQL)
+ICU = "TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'"
+
+
+class Unavailable(RuntimeError):
+    """No PostgreSQL server can be had (the message says why)."""
+
+
+_server: dict[str, str] = {}  # "url" of the server, or "why" not
+_templates: dict[Path, str] = {}  # SQLite studio -> its template database
+
+
+def server() -> str:
+    """The URL of the server's `postgres` database (started on first use)."""
+    import os
+
+    if "url" not in _server and "why" not in _server:
+        _server.update(_start(os.environ.get("SPECTRA_BENCH_PG", "")))
+    if "why" in _server:
+        raise Unavailable(_server["why"])
+    return _server["url"]
+
+
+def _start(given: str) -> dict[str, str]:
+    if given:
+        return {"url": given}
+    if str(ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        from pg_cluster import Cluster, ClusterError
+    except ImportError as missing:  # pytest is not installed (only the test extra brings it)
+        return {"why": f"tests/pg_cluster.py cannot be imported: {missing}"}
+    cluster = Cluster()
+    try:
+        url = cluster.start()
+    except (ClusterError, OSError) as error:
+        cluster.stop()
+        return {"why": str(error).strip().splitlines()[0]}
+    atexit.register(cluster.stop)
+    return {"url": url}
+
+
+def url_of(name: str) -> str:
+    return urlsplit(server())._replace(path=f"/{name}").geturl()
+
+
+def _admin(statement: str, database: str = "postgres") -> None:
+    """Run ``statement`` outside a transaction (CREATE DATABASE, VACUUM) in ``database``."""
+    from playhouse.db_url import connect
+
+    admin = connect(url_of(database))
+    admin.connect()
+    try:
+        admin.connection().autocommit = True
+        admin.execute_sql(statement)
+    finally:
+        admin.close()
+
+
+def _create(name: str, template: str | None = None) -> str:
+    _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if template is not None:
+        _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return url_of(name)
+    try:
+        _admin(f'CREATE DATABASE "{name}" {ICU}')
+    except Exception:  # a server built without ICU: its own collation
+        _admin(f'CREATE DATABASE "{name}"')
+    return url_of(name)
+
+
+def empty_database(name: str) -> str:
+    """A new, empty database ``name`` (dropped first if there); its URL."""
+    return _create(name)
+
+
+def copy_of(studio: Path, name: str) -> str:
+    """A new database ``name``: the SQLite studio at ``studio``, moved to the
+    server by migrate_to once per run; its URL."""
+    if studio not in _templates:
+        from spectra_tui.data.migrate_to import migrate_to
+
+        template = "template_" + re.sub(r"\W", "_", studio.stem)
+        verification = migrate_to(studio, _create(template))
+        mismatched = [f"{table} {counts}" for table, counts in verification.counts.items() if counts[0] != counts[1]]
+        if mismatched or verification.ledger_differences:
+            raise RuntimeError(f"{studio.name} moved to PostgreSQL with differences: {verification.lines()[:3]}")
+        _admin("VACUUM ANALYZE", template)  # what autovacuum does on a live server; copies keep the statistics
+        _templates[studio] = template
+    return _create(name, _templates[studio])
+
+
+def studio(database: str, cached: Path, scratch: Path, name: str) -> str:
+    """Where a benchmark works: a copy of the cached SQLite studio in
+    ``scratch``, or on PostgreSQL a database ``bench_<name>`` copied from it."""
+    if database == POSTGRESQL:
+        return copy_of(cached, f"bench_{name}")
+    from benchmarks._cache import working_copy
+
+    return str(working_copy(cached, scratch))
