@@ -5,9 +5,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.cells import cell_len, set_cell_size
+from rich.style import Style
 from rich.text import Text
 from textual import work
+from textual.css.styles import RenderStyles
+from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import DataTable, Static
 from textual.worker import get_current_worker
 
@@ -221,6 +225,37 @@ class PagedTable(DataTable):
         while self._when_loaded and not self._first_page_due:  # a callback may start a newer load
             self._when_loaded.pop(0)()
 
+    # ---------------------------------------------------------------- drawing
+    # DataTable works out its styles again for every line it draws (three
+    # walks up the DOM a line: the table's style, the header's, the row's),
+    # a third of the time a new page of results takes to draw. Nothing they
+    # depend on changes while the table draws one frame: each is worked out
+    # once per frame.
+
+    _frame_styles: dict | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_styles = {}
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_styles = None
+
+    @property
+    def rich_style(self) -> Style:
+        if self._frame_styles is None:
+            return super().rich_style
+        if None not in self._frame_styles:
+            self._frame_styles[None] = super().rich_style
+        return self._frame_styles[None]
+
+    def get_component_styles(self, *names: str) -> RenderStyles:
+        if self._frame_styles is None:
+            return super().get_component_styles(*names)
+        if names not in self._frame_styles:
+            self._frame_styles[names] = _FrameStyles(super().get_component_styles(*names))
+        return self._frame_styles[names]
+
     @property
     def loaded_rows(self) -> list:
         return list(self._rows)
@@ -335,6 +370,17 @@ class FieldTable(PagedTable):
 
     def _line(self, row: Any) -> tuple:
         return (Text(self._fit(self._values(row)), no_wrap=True, overflow="ellipsis"),)
+
+
+class _FrameStyles:
+    """A component's styles during one frame: its Rich style worked out once."""
+
+    def __init__(self, styles: RenderStyles):
+        self._styles = styles
+        self.rich_style = styles.rich_style
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._styles, name)
 
 
 class Note(Static):
