@@ -37,6 +37,11 @@ def server() -> str:
 
     if "url" not in _server and "why" not in _server:
         _server.update(_start(os.environ.get("SPECTRA_BENCH_PG", "")))
+        if "url" in _server:
+            try:
+                _admin("SELECT 1")
+            except Exception as error:  # psycopg2's errors, and a URL that is not one
+                _server["why"] = f"cannot connect to {_server.pop('url')}: {str(error).strip().splitlines()[0]}"
     if "why" in _server:
         raise Unavailable(_server["why"])
     return _server["url"]
