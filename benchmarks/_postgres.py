@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import atexit
 import re
+import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -28,7 +30,7 @@ class Unavailable(RuntimeError):
 
 
 _server: dict[str, str] = {}  # "url" of the server, or "why" not
-_templates: dict[Path, str] = {}  # SQLite studio -> its template database
+_templates: dict[str, str] = {}  # what a template holds -> its database
 
 
 def server() -> str:
@@ -63,6 +65,8 @@ def _start(given: str) -> dict[str, str]:
         cluster.stop()
         return {"why": str(error).strip().splitlines()[0]}
     atexit.register(cluster.stop)
+    # A run ended by SIGTERM (timeout, kill) stops its server too: exit through atexit.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     return {"url": url}
 
 
@@ -83,7 +87,8 @@ def _admin(statement: str, database: str = "postgres") -> None:
         admin.close()
 
 
-def _create(name: str, template: str | None = None) -> str:
+def new_database(name: str, template: str | None = None) -> str:
+    """A new database ``name`` (dropped first if there), empty or a copy of ``template``; its URL."""
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     if template is not None:
         _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -95,25 +100,37 @@ def _create(name: str, template: str | None = None) -> str:
     return url_of(name)
 
 
-def empty_database(name: str) -> str:
-    """A new, empty database ``name`` (dropped first if there); its URL."""
-    return _create(name)
+def template(key: str, make: Callable[[str], None]) -> str:
+    """The template database ``key`` stands for, made once per run: a new
+    database filled by ``make(url)``, then its statistics taken (what
+    autovacuum does on a live server; its copies keep them)."""
+    if key not in _templates:
+        name = "template_" + re.sub(r"\W", "_", key)
+        make(new_database(name))
+        _admin("VACUUM ANALYZE", name)
+        _templates[key] = name
+    return _templates[key]
+
+
+def moved(studio: Path) -> Callable[[str], None]:
+    """Fills a database with the SQLite studio at ``studio`` by migrate_to
+    (counts and ledger totals verified)."""
+
+    def make(url: str) -> None:
+        from spectra_tui.data.migrate_to import migrate_to
+
+        verification = migrate_to(studio, url)
+        mismatched = [f"{table} {counts}" for table, counts in verification.counts.items() if counts[0] != counts[1]]
+        if mismatched or verification.ledger_differences:
+            raise RuntimeError(f"{studio.name} moved to PostgreSQL with differences: {verification.lines()[:3]}")
+
+    return make
 
 
 def copy_of(studio: Path, name: str) -> str:
     """A new database ``name``: the SQLite studio at ``studio``, moved to the
-    server by migrate_to once per run; its URL."""
-    if studio not in _templates:
-        from spectra_tui.data.migrate_to import migrate_to
-
-        template = "template_" + re.sub(r"\W", "_", studio.stem)
-        verification = migrate_to(studio, _create(template))
-        mismatched = [f"{table} {counts}" for table, counts in verification.counts.items() if counts[0] != counts[1]]
-        if mismatched or verification.ledger_differences:
-            raise RuntimeError(f"{studio.name} moved to PostgreSQL with differences: {verification.lines()[:3]}")
-        _admin("VACUUM ANALYZE", template)  # what autovacuum does on a live server; copies keep the statistics
-        _templates[studio] = template
-    return _create(name, _templates[studio])
+    server once per run; its URL."""
+    return new_database(name, template(studio.stem, moved(studio)))
 
 
 def studio(database: str, cached: Path, scratch: Path, name: str) -> str:

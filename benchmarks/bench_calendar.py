@@ -180,11 +180,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--results", type=Path, help="JSON file to write (default results/calendar[-DATABASE].json)")
     add_database_argument(parser)
     args = parser.parse_args(argv)
-    from benchmarks._postgres import POSTGRESQL, empty_database
+    from benchmarks._postgres import POSTGRESQL, new_database
 
     scratch = Path(tempfile.mkdtemp(prefix="spectra-bench-calendar-"))
     try:
-        target = empty_database(f"bench_{NAME}") if args.database == POSTGRESQL else str(scratch / "bench.db")
+        target = new_database(f"bench_{NAME}") if args.database == POSTGRESQL else str(scratch / "bench.db")
         open_database(target, create=True)
         began = time.perf_counter()
         env = build_studio()
