@@ -1,8 +1,9 @@
 """The PostgreSQL half of the benchmarks: their studios on a PostgreSQL server.
 
-The server: $SPECTRA_BENCH_PG (a URL of a server's `postgres` database), or
-one throwaway server for the run, made like the tests' (tests/pg_cluster.py)
-and stopped at exit. A cached SQLite studio (benchmarks/_cache.py) is moved
+The server: $SPECTRA_BENCH_PG (a URL of a server's `postgres` database:
+the databases template_* and bench_* there are made anew), or one throwaway
+server for the run, made like the tests' (tests/pg_cluster.py) and stopped
+at exit. A cached SQLite studio (benchmarks/_cache.py) is moved
 into it once by ``migrate_to`` (data/migrate_to.py, what `spectra
 migrate-to` runs, verified) as a template database; each benchmark then
 works on a copy of that template (CREATE DATABASE ... TEMPLATE: a file copy,
@@ -12,6 +13,7 @@ order a studio's server usually has, not the C order of a bare cluster.
 from __future__ import annotations
 
 import atexit
+import os
 import re
 import signal
 import sys
@@ -35,8 +37,6 @@ _templates: dict[str, str] = {}  # what a template holds -> its database
 
 def server() -> str:
     """The URL of the server's `postgres` database (started on first use)."""
-    import os
-
     if "url" not in _server and "why" not in _server:
         _server.update(_start(os.environ.get("SPECTRA_BENCH_PG", "")))
         if "url" in _server:
@@ -113,15 +113,14 @@ def template(key: str, make: Callable[[str], None]) -> str:
 
 
 def moved(studio: Path) -> Callable[[str], None]:
-    """Fills a database with the SQLite studio at ``studio`` by migrate_to
-    (counts and ledger totals verified)."""
+    """Fills a database with the SQLite studio at ``studio`` by migrate_to,
+    whose verification must find nothing (counts, ledger totals, check)."""
 
     def make(url: str) -> None:
         from spectra_tui.data.migrate_to import migrate_to
 
         verification = migrate_to(studio, url)
-        mismatched = [f"{table} {counts}" for table, counts in verification.counts.items() if counts[0] != counts[1]]
-        if mismatched or verification.ledger_differences:
+        if not verification.ok:
             raise RuntimeError(f"{studio.name} moved to PostgreSQL with differences: {verification.lines()[:3]}")
 
     return make
