@@ -13,9 +13,11 @@ order a studio's server usually has, not the C order of a bare cluster.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import re
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -58,11 +60,15 @@ def _start(given: str) -> dict[str, str]:
         from pg_cluster import Cluster, ClusterError
     except ImportError as missing:  # pytest is not installed (only the test extra brings it)
         return {"why": f"tests/pg_cluster.py cannot be imported: {missing}"}
-    cluster = Cluster()
+    try:
+        cluster = Cluster()  # finds PostgreSQL's programs (or says it cannot)
+    except (ClusterError, OSError) as error:
+        return {"why": str(error).strip().splitlines()[0]}
     try:
         url = cluster.start()
-    except (ClusterError, OSError) as error:
-        cluster.stop()
+    except (ClusterError, OSError, subprocess.SubprocessError) as error:
+        with contextlib.suppress(ClusterError, OSError, subprocess.SubprocessError):
+            cluster.stop()
         return {"why": str(error).strip().splitlines()[0]}
     atexit.register(cluster.stop)
     # A run ended by SIGTERM (timeout, kill) stops its server too: exit through atexit.
