@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from peewee import Tuple, fn
+from peewee import Field, Tuple, fn
 
 from . import audit, clock, versions
 from .db import is_postgres, write_transaction
@@ -452,7 +452,7 @@ LISTED = Client.walk_in == False  # noqa: E712
 IS_WALK_IN = Client.walk_in
 
 
-def _many(conditions: list, walking=None) -> bool:
+def _many(conditions: list, walking: Field | None = None) -> bool:
     """At least FEW_MATCHES clients match. ``walking``: the indexed key of the
     first condition's range, read in its order so that the probe walks its
     index and stops (PostgreSQL would otherwise read the table until it had
