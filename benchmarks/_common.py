@@ -29,3 +29,17 @@ def run_as_script(main: Callable[[], dict]) -> None:
     print(outcome["summary"])
     print("PASS" if outcome["pass"] else "FAIL")
     sys.exit(0 if outcome["pass"] else 1)
+
+
+def add_database_argument(parser) -> None:
+    """``--database sqlite|postgresql`` (benchmarks/_postgres.py: the PostgreSQL server)."""
+    from benchmarks._postgres import DATABASES
+
+    parser.add_argument("--database", choices=DATABASES, default=DATABASES[0],
+                        help="the studio's database (default sqlite)")
+
+
+def results_file(name: str, database: str) -> Path:
+    """benchmarks/results/NAME.json, NAME-postgresql.json for the PostgreSQL run."""
+    suffix = "" if database == "sqlite" else f"-{database}"
+    return Path(__file__).resolve().parent / "results" / f"{name}{suffix}.json"

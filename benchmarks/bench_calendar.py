@@ -17,6 +17,7 @@ line of the week ("render", no SQL). Target for the paint: p95 under 100 ms.
 
     python benchmarks/bench_calendar.py              # 200 runs
     python benchmarks/bench_calendar.py --runs 20    # quick check
+    python benchmarks/bench_calendar.py --database postgresql   # the same studio on PostgreSQL
 """
 
 from __future__ import annotations
@@ -36,19 +37,19 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: `benchmarks` and `spectra_tui` from this checkout
     sys.path.insert(0, str(ROOT))
 
-from benchmarks._common import percentile, run_as_script, write_result
+from benchmarks._common import add_database_argument, percentile, results_file, run_as_script, write_result
 
 from spectra_tui.data import accounts, booking, calendar, catalog, settings, users
 from spectra_tui.data.db import close_database, open_database
 from spectra_tui.data.models import Appointment, Client, Session, database
 
 NAME = "calendar"
+ON_POSTGRESQL = True  # `make bench` runs it on PostgreSQL too (benchmarks/__main__.py)
 TARGET_MS = 100.0
 PHOTOGRAPHERS = 5
 BOOKINGS = 1000
 CLIENTS = 300
 MONTH_START = dt.date(2031, 3, 1)  # a fixed month: same data every run
-RESULTS_FILE = Path(__file__).resolve().parent / "results" / "calendar.json"
 
 
 def build_studio(seed: int = 1) -> dict:
@@ -176,12 +177,15 @@ def count_queries(fn) -> int:
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=200, help="timed week views (default 200)")
-    parser.add_argument("--results", type=Path, default=RESULTS_FILE, help="JSON file to write")
+    parser.add_argument("--results", type=Path, help="JSON file to write (default results/calendar[-DATABASE].json)")
+    add_database_argument(parser)
     args = parser.parse_args(argv)
+    from benchmarks._postgres import POSTGRESQL, new_database
 
     scratch = Path(tempfile.mkdtemp(prefix="spectra-bench-calendar-"))
     try:
-        open_database(scratch / "bench.db", create=True)
+        target = new_database(f"bench_{NAME}") if args.database == POSTGRESQL else str(scratch / "bench.db")
+        open_database(target, create=True)
         began = time.perf_counter()
         env = build_studio()
         build_seconds = time.perf_counter() - began
@@ -216,7 +220,9 @@ def main(argv: list[str] | None = None) -> dict:
     passed = p95 < TARGET_MS and paint_p95 < TARGET_MS
     result = {
         "name": NAME,
+        "database": args.database,
         "pass": passed,
+        "figures": {"week view": [p50, p95], "calendar widget painted": [paint_p50, paint_p95]},
         "summary": (f"week view ({PHOTOGRAPHERS} photographers, {len(view.rows)} bookings shown, "
                     f"{in_month} in the month): p50 {p50:.2f} ms, p95 {p95:.2f} ms "
                     f"(target < {TARGET_MS:.0f} ms), {queries} SQL queries; calendar widget painted "
@@ -247,7 +253,7 @@ def main(argv: list[str] | None = None) -> dict:
         "build_seconds": round(build_seconds, 2),
         "python": sys.version.split()[0],
     }
-    return write_result(args.results, result)
+    return write_result(args.results or results_file(NAME, args.database), result)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from peewee import Tuple, fn
+from peewee import Field, Tuple, fn
 
 from . import audit, clock, versions
-from .db import write_transaction
+from .db import is_postgres, write_transaction
 from .errors import DomainError, FieldErrors, NotFound, ValidationError
 from .models import Client, FamilyMember, database
 from .names import CAPITALIZED_FIELDS, capitalize_field, capitalize_person
@@ -394,9 +394,12 @@ FEW_MATCHES = 500  # fewer matches than this are gathered through an index and s
 
 
 def _unindexed(field):
-    """The field's value in a form no index serves (``field || ''``, portable
-    SQL): the query then keeps walking the name-order index."""
-    return field.concat("")
+    """The field's value in a form no index serves (``field || ''``): SQLite's
+    query then keeps walking the name-order index. PostgreSQL's planner
+    knows from its statistics how many rows a range holds and walks that
+    index itself when it should: there the field stays as it is (an
+    expression would hide those statistics, and it would sort instead)."""
+    return field if is_postgres() else field.concat("")
 
 
 def _name_tokens(query: ClientQuery) -> list[str]:
@@ -449,11 +452,17 @@ LISTED = Client.walk_in == False  # noqa: E712
 IS_WALK_IN = Client.walk_in
 
 
-def _many(conditions: list) -> bool:
+def _many(conditions: list, walking: Field | None = None) -> bool:
+    """At least FEW_MATCHES clients match. ``walking``: the indexed key of the
+    first condition's range, read in its order so that the probe walks its
+    index and stops (PostgreSQL would otherwise read the table until it had
+    enough)."""
     select = Client.select(Client.id)
     for condition in conditions:
         select = select.where(condition)
-    return select.limit(FEW_MATCHES).count() >= FEW_MATCHES
+    if walking is not None:
+        select = select.order_by(walking)
+    return select.offset(FEW_MATCHES - 1).limit(1).scalar() is not None  # there is a FEW_MATCHES-th
 
 
 def _page(conditions: list, limit: int, after: Client | None) -> list[Client]:
@@ -487,7 +496,7 @@ def search_clients(query: ClientQuery, limit: int = 50, after: Client | None = N
     by_last = _page([_prefix(Client.last_key, word), *others], limit, after)
     # First name starting with it (any last name): few are sorted, many are walked in name order.
     first_only = [_prefix(Client.first_key, word), *[_name_condition(t) for t in tokens[1:]], *_field_conditions(query)]
-    first = _unindexed(Client.first_key) if _many(first_only) else Client.first_key
+    first = _unindexed(Client.first_key) if _many(first_only, walking=Client.first_key) else Client.first_key
     by_first = _page([_prefix(first, word), *others], limit, after)
     found = {client.id: client for client in by_last + by_first}
     return sorted(found.values(), key=lambda c: (c.last_key, c.first_key, c.id))[:limit]

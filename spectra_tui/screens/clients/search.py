@@ -138,7 +138,8 @@ class ClientSearch(Vertical):
 
         def show(described: tuple[str, int | None]) -> None:
             text, self._total = described
-            self.query_one("#search-count", Static).update(text)
+            # One line of a fixed size (its CSS): no layout of the screen again for it, only its repaint.
+            self.query_one("#search-count", Static).update(text, layout=False)
 
         self.table.load(lambda after, limit: client_data.search_clients(query, limit, after), show, describe)
 
