@@ -39,6 +39,7 @@ from .db import (
     DatabaseError,
     StorageError,
     StudioInUse,
+    close_connections,
     make_database,
     migrate_database,
     one_line,
@@ -142,7 +143,7 @@ def migrate_to(source: str | Path, target: str, progress: Progress | None = None
                 finally:
                     source_db.rollback()
         finally:
-            target_db.close()
+            close_connections(target_db)
     finally:
         source_db.close()
         release_studio()
@@ -157,7 +158,11 @@ def _connect_target(target: str) -> PostgresqlDatabase:
         db.connect()
     except Exception as exc:
         raise DatabaseError(f"Cannot open the database {shown(target)}: {one_line(exc)}") from exc
-    _refuse_non_empty(db, target)
+    try:
+        _refuse_non_empty(db, target)
+    except MigrateRefused:
+        close_connections(db)
+        raise
     return db
 
 

@@ -24,7 +24,7 @@ from peewee import PostgresqlDatabase
 
 from . import audit, clock, studio_key
 from .backup import pg_options
-from .db import DatabaseError, StudioInUse, one_line
+from .db import DatabaseError, StudioInUse, close_connections, one_line
 from .errors import DomainError
 from .models import database
 from .permissions import Permission, require
@@ -185,7 +185,7 @@ def restore_dump(checked: CheckedDump) -> Restored:
     identity = studio_key.StudioIdentity.select().first()
     place = studio_key.database_place()
     kept = f"{server.studio_name[: MAX_NAME - 23]}_replaced_{clock.now():%Y%m%d_%H%M%S}"
-    studio.close()
+    close_connections(studio)
     try:
         refuse_if_connected(server)
         server.execute(

@@ -113,7 +113,9 @@ class ClientRecord(SavesClientFields, RecordScreen):
     def _make_tab(self, tab: str) -> list:
         if tab == "family":
             return [
-                Static("a add · Delete remove", classes="tab-hint"),
+                Static(
+                    keymap.hint(("family.add_member", "add"), ("family.remove_member", "remove")), classes="tab-hint"
+                ),
                 FamilyTable(
                     [("Name", 28), ("Relationship", 16), ("Birthday", 12)],
                     cells=lambda m: (fit(m.full_name), fit(m.relationship), date_text(m.birthday)),

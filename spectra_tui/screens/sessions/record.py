@@ -98,7 +98,12 @@ class SessionRecord(RecordScreen):
                         )
                     yield TextArea(id="sr-notes", soft_wrap=True, tab_behavior="focus")
             with TabPane("Appointments", id="appointments"):
-                yield Static("p books an appointment for this session (Scheduling Wizard)", classes="tab-hint")
+                yield Static(
+                    keymap.hint(
+                        ("session_record.appointment", "books an appointment for this session (Scheduling Wizard)")
+                    ),
+                    classes="tab-hint",
+                )
                 yield DataTable(id="sr-appointments", cursor_type="row", zebra_stripes=True)
             with TabPane("Invoices", id="invoices"):
                 yield Static(

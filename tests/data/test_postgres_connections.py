@@ -1,0 +1,57 @@
+"""PostgreSQL connections are pooled: a screen's worker threads (one per
+query) reuse the server connections already open instead of opening one per
+keystroke, and closing the studio closes every one of them."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from pg_cluster import ON_POSTGRES
+from spectra_tui.data import db as dbmod
+from spectra_tui.data.images import thread_connection
+from spectra_tui.data.models import database
+
+pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="needs the PostgreSQL test server (SPECTRA_TEST_PG)")
+
+
+def _backend_in_a_new_thread() -> int:
+    """The server process that answered a query run as a screen's worker runs it."""
+    answer: list[int] = []
+
+    def work() -> None:
+        with thread_connection():
+            answer.append(database.execute_sql("SELECT pg_backend_pid()").fetchone()[0])
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    return answer[0]
+
+
+def _studio_connections() -> int:
+    return database.execute_sql(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+    ).fetchone()[0]
+
+
+def test_worker_threads_reuse_one_server_connection(db):
+    first = _backend_in_a_new_thread()
+    assert [_backend_in_a_new_thread() for _ in range(5)] == [first] * 5
+    assert first != database.execute_sql("SELECT pg_backend_pid()").fetchone()[0]  # the UI thread keeps its own
+    assert _studio_connections() == 2
+
+
+def test_closing_the_studio_closes_the_pooled_connections(db):
+    worker_backend = _backend_in_a_new_thread()
+    studio = database.obj
+    dbmod.close_connections(studio)
+    database.connect()
+    try:
+        alive = database.execute_sql(
+            "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (worker_backend,)
+        ).fetchone()[0]
+        assert alive == 0
+        assert _studio_connections() == 1
+    finally:
+        database.close()
