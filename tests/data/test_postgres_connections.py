@@ -42,6 +42,21 @@ def test_worker_threads_reuse_one_server_connection(db):
     assert _studio_connections() == 2
 
 
+def test_a_thread_that_ended_without_closing_gives_its_connection_back(db):
+    """A worker that queried outside ``thread_connection`` (and so never closed
+    its connection) does not leave a server connection behind for good."""
+
+    def query_and_end() -> None:
+        database.execute_sql("SELECT 1")  # peewee connects on first use; nothing closes it
+
+    for _ in range(5):
+        thread = threading.Thread(target=query_and_end)
+        thread.start()
+        thread.join()
+    _backend_in_a_new_thread()  # the pool hands out a connection: the ended threads' are closed then
+    assert _studio_connections() == 2  # the UI thread's, and the one pooled
+
+
 def test_closing_the_studio_closes_the_pooled_connections(db):
     worker_backend = _backend_in_a_new_thread()
     studio = database.obj
