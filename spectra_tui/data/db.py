@@ -218,6 +218,8 @@ class StudioPostgresqlDatabase(PooledPostgresqlDatabase):
     without closing its connection would hold it for good: the pool closes
     such connections when it next hands one out.)"""
 
+    IDLE_KEPT = 2  # idle connections kept for reuse: one search at a time needs one; the server's slots are shared
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._holders: dict[int, threading.Thread] = {}  # connection key -> the thread it was handed to
@@ -233,6 +235,10 @@ class StudioPostgresqlDatabase(PooledPostgresqlDatabase):
             conn = super()._connect()
             self._holders[self.conn_key(conn)] = threading.current_thread()
             return conn
+
+    def _close(self, conn, close_conn=False):
+        with self._pool_lock:  # a connection given back beyond IDLE_KEPT idle ones is closed
+            super()._close(conn, close_conn or len(self._connections) >= self.IDLE_KEPT)
 
     def _close_orphans(self) -> None:
         """Close the connections still handed out to threads that have ended
