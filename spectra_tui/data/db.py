@@ -213,12 +213,42 @@ class StudioPostgresqlDatabase(PooledPostgresqlDatabase):
     connections are per thread: without the pool every keystroke of a search
     opened a new server connection (about 5 ms, more than the query). A
     closed connection goes back to the pool; ``close_connections`` really
-    closes them all."""
+    closes them all. (Textual's thread workers run on a pool of threads that
+    live on, each keeping its connection; a thread of its own that ended
+    without closing its connection would hold it for good: the pool closes
+    such connections when it next hands one out.)"""
+
+    IDLE_KEPT = 2  # idle connections kept for reuse: one search at a time needs one; the server's slots are shared
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._holders: dict[int, threading.Thread] = {}  # connection key -> the thread it was handed to
 
     def begin(self, isolation_level=None):
         super().begin(isolation_level)
         if isolation_level is None:
             self.execute_sql("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK_KEY,))
+
+    def _connect(self):
+        with self._pool_lock:
+            self._close_orphans()
+            conn = super()._connect()
+            self._holders[self.conn_key(conn)] = threading.current_thread()
+            return conn
+
+    def _close(self, conn, close_conn=False):
+        with self._pool_lock:  # a connection given back beyond IDLE_KEPT idle ones is closed
+            super()._close(conn, close_conn or len(self._connections) >= self.IDLE_KEPT)
+
+    def _close_orphans(self) -> None:
+        """Close the connections still handed out to threads that have ended
+        (closed, not reused: the thread may have ended inside a transaction)."""
+        for key, thread in list(self._holders.items()):
+            if not thread.is_alive():
+                del self._holders[key]
+                orphan = self._in_use.pop(key, None)
+                if orphan is not None:
+                    self._close_raw(orphan.connection)
 
 
 def make_database(target: str, create: bool = False, read_only: bool = False) -> Database:
