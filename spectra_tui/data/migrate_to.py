@@ -160,7 +160,7 @@ def _connect_target(target: str) -> PostgresqlDatabase:
         raise DatabaseError(f"Cannot open the database {shown(target)}: {one_line(exc)}") from exc
     try:
         _refuse_non_empty(db, target)
-    except MigrateRefused:
+    except Exception:  # refused, or the server failed the question: nothing of ours stays connected
         close_connections(db)
         raise
     return db
